@@ -1,0 +1,131 @@
+//! Starting and stopping the server: the shared state, the router, and a
+//! graceful shutdown that tells every client before it goes.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{info, warn};
+
+use crate::config::{self, Config, SocketConfig};
+use crate::room::{ConnId, RoomRegistry};
+use crate::store::Store;
+
+/// What every request handler and connection shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub rooms: RoomRegistry,
+    pub public_url: Arc<str>,
+    pub allowed_origins: Arc<[String]>,
+    pub socket: Arc<SocketConfig>,
+    pub shutdown: CancellationToken,
+    /// Connections and room actors, so shutdown can wait for them: axum's
+    /// graceful shutdown does not wait for upgraded WebSockets.
+    pub tasks: TaskTracker,
+    next_conn: Arc<AtomicU64>,
+}
+
+impl AppState {
+    pub fn next_conn_id(&self) -> ConnId {
+        ConnId(self.next_conn.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The full link for an invitation token. The token travels in the
+    /// fragment, which browsers never send to a server or put in a Referer.
+    pub fn join_link(&self, token: &str) -> String {
+        join_link(&self.public_url, token)
+    }
+}
+
+pub fn join_link(public_url: &str, token: &str) -> String {
+    format!("{}/join#{token}", public_url.trim_end_matches('/'))
+}
+
+/// A running server. Dropping it does not stop it: call `shutdown`.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub public_url: String,
+    pub store: Store,
+    shutdown: CancellationToken,
+    tasks: TaskTracker,
+    serving: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Binds, opens the store and starts serving in the background.
+    pub async fn start(config: Config) -> anyhow::Result<Server> {
+        let store = Store::open(&config.database_url).await?;
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", display_addr(addr)))
+            .trim_end_matches('/')
+            .to_owned();
+        let origins = config::allowed_origins(&public_url, config.allowed_origins.as_deref());
+
+        let shutdown = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        let state = AppState {
+            rooms: RoomRegistry::new(store.clone(), config.rooms.clone(), shutdown.clone(), tasks.clone()),
+            store: store.clone(),
+            public_url: public_url.clone().into(),
+            allowed_origins: origins.into(),
+            socket: Arc::new(config.socket.clone()),
+            shutdown: shutdown.clone(),
+            tasks: tasks.clone(),
+            next_conn: Arc::new(AtomicU64::new(1)),
+        };
+        let app: Router = crate::http::router(state);
+        let stop = shutdown.clone();
+        let serving = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await
+        });
+        info!(%addr, "listening");
+        Ok(Server {
+            addr,
+            public_url,
+            store,
+            shutdown,
+            tasks,
+            serving,
+        })
+    }
+
+    /// Tells every client the server is restarting, waits for connections
+    /// and rooms to finish (at most `grace`), and closes the store.
+    pub async fn shutdown(self, grace: Duration) {
+        self.shutdown.cancel();
+        self.tasks.close();
+        if tokio::time::timeout(grace, self.tasks.wait()).await.is_err() {
+            warn!("some connections did not finish in time");
+        }
+        match tokio::time::timeout(grace, self.serving).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(error))) => warn!(%error, "the HTTP server stopped with an error"),
+            Ok(Err(error)) => warn!(%error, "the HTTP server task failed"),
+            Err(_) => warn!("the HTTP server did not stop in time"),
+        }
+        self.store.close().await;
+        info!("stopped");
+    }
+}
+
+/// A listening address as people type it: the unspecified address becomes
+/// loopback, since a link to 0.0.0.0 goes nowhere useful.
+fn display_addr(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(v4) if v4.ip().is_unspecified() => format!("127.0.0.1:{}", v4.port()),
+        SocketAddr::V6(v6) if v6.ip().is_unspecified() => format!("[::1]:{}", v6.port()),
+        other => other.to_string(),
+    }
+}

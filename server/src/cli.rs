@@ -1,0 +1,86 @@
+//! The command line. Every server flag also reads a `PEER_ROOM_*` variable.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::LogFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "peer-room",
+    version,
+    about = "PeerRoom: a real-time room for physician peer support groups",
+    long_about = "PeerRoom: a real-time room for physician peer support groups.\n\n\
+                  With no command it serves the room, the signalling and the web client \
+                  on http://127.0.0.1:8080 with a SQLite database under ./data."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PEER_ROOM_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    pub listen: SocketAddr,
+
+    /// Where the store lives: a SQLite URL. The folder is created if missing.
+    #[arg(long, env = "PEER_ROOM_DATABASE_URL", default_value = "sqlite://data/peer-room.db", global = true)]
+    pub database_url: String,
+
+    /// The URL people open, used in invitation links (e.g. https://rooms.example.org).
+    /// Default: http:// and the listen address.
+    #[arg(long, env = "PEER_ROOM_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Comma-separated origins allowed to open the WebSocket, besides the public URL's.
+    /// Default: the loopback spellings of the public URL (localhost, 127.0.0.1, [::1]).
+    #[arg(long, env = "PEER_ROOM_ALLOWED_ORIGINS", value_delimiter = ',', global = true)]
+    pub allowed_origins: Option<Vec<String>>,
+
+    /// Log format: human-readable or one JSON object a line.
+    #[arg(long, env = "PEER_ROOM_LOG_FORMAT", value_enum, default_value = "pretty", global = true)]
+    pub log_format: LogFormat,
+
+    /// Seconds a dropped participant keeps their place before they have left.
+    #[arg(long, env = "PEER_ROOM_RECONNECT_GRACE", default_value_t = 30, global = true)]
+    pub reconnect_grace: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Serve the room (the default when no command is given).
+    Serve,
+    /// Manage sessions.
+    #[command(subcommand)]
+    Session(SessionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Schedule a session and print its facilitator and participant links.
+    Create(CreateSession),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateSession {
+    /// What the group is called, as participants will see it.
+    #[arg(long)]
+    pub title: String,
+    /// When it starts, in RFC 3339 (e.g. 2026-12-01T18:00:00-05:00).
+    #[arg(long)]
+    pub starts_at: String,
+    /// How long it lasts, in minutes.
+    #[arg(long)]
+    pub minutes: u32,
+    /// The IANA time zone it is shown in.
+    #[arg(long, default_value = "America/Toronto")]
+    pub time_zone: String,
+    /// How many participants it takes (facilitators not counted).
+    #[arg(long, default_value_t = 16)]
+    pub capacity: u32,
+}

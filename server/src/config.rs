@@ -1,0 +1,128 @@
+//! The server's settings, with the defaults `cargo run --release` runs on.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::room::RoomsConfig;
+use crate::ws::rate_limit::RateConfig;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    /// The address people reach the server at, used in links. `None`: the
+    /// address it listens on.
+    pub public_url: Option<String>,
+    /// Extra origins allowed to open the WebSocket. `None`: the loopback
+    /// spellings of the public URL, for local use.
+    pub allowed_origins: Option<Vec<String>>,
+    pub rooms: RoomsConfig,
+    pub socket: SocketConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite://data/peer-room.db".to_owned(),
+            public_url: None,
+            allowed_origins: None,
+            rooms: RoomsConfig::default(),
+            socket: SocketConfig::default(),
+        }
+    }
+}
+
+/// How each WebSocket connection is kept alive and kept in check.
+#[derive(Clone, Debug)]
+pub struct SocketConfig {
+    /// How often the server pings a connection.
+    pub ping_interval: Duration,
+    /// A connection silent for this long (no pong, no message) is dropped.
+    pub dead_after: Duration,
+    pub rate: RateConfig,
+}
+
+impl Default for SocketConfig {
+    fn default() -> Self {
+        SocketConfig {
+            ping_interval: Duration::from_secs(15),
+            dead_after: Duration::from_secs(45),
+            rate: RateConfig::default(),
+        }
+    }
+}
+
+/// The origin (`scheme://host[:port]`) of a URL, lower-cased, or `None` if
+/// the text is not an http(s) URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let url = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    if host.is_empty() {
+        return None;
+    }
+    let host = host
+        .strip_suffix(if scheme == "http" { ":80" } else { ":443" })
+        .unwrap_or(host);
+    Some(format!("{scheme}://{host}"))
+}
+
+/// The origins allowed to open the WebSocket: the public URL's, and either the
+/// configured list or, by default, the loopback spellings of the same port.
+pub fn allowed_origins(public_url: &str, configured: Option<&[String]>) -> Vec<String> {
+    let mut origins: Vec<String> = origin_of(public_url).into_iter().collect();
+    match configured {
+        Some(list) => origins.extend(list.iter().filter_map(|o| origin_of(o))),
+        None => {
+            if let Some(port) = origin_of(public_url).and_then(|o| o.rsplit_once(':').map(|(_, p)| p.to_owned())) {
+                if port.chars().all(|c| c.is_ascii_digit()) {
+                    for host in ["localhost", "127.0.0.1", "[::1]"] {
+                        origins.push(format!("http://{host}:{port}"));
+                    }
+                }
+            }
+        }
+    }
+    origins.sort();
+    origins.dedup();
+    origins
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_normalised() {
+        assert_eq!(origin_of("HTTPS://Rooms.Example.org/path?q"), Some("https://rooms.example.org".into()));
+        assert_eq!(origin_of("http://example.org:80"), Some("http://example.org".into()));
+        assert_eq!(origin_of("http://127.0.0.1:8080/"), Some("http://127.0.0.1:8080".into()));
+        assert_eq!(origin_of("ftp://example.org"), None);
+        assert_eq!(origin_of("example.org"), None);
+    }
+
+    #[test]
+    fn local_use_allows_the_loopback_spellings_only() {
+        let allowed = allowed_origins("http://127.0.0.1:8080", None);
+        assert!(allowed.contains(&"http://localhost:8080".to_owned()));
+        assert!(allowed.contains(&"http://127.0.0.1:8080".to_owned()));
+        assert!(!allowed.iter().any(|o| o.ends_with(":8081")));
+    }
+
+    #[test]
+    fn a_public_deployment_allows_its_own_origin_and_the_configured_ones() {
+        let extra = vec!["https://intranet.example.org".to_owned()];
+        let allowed = allowed_origins("https://rooms.example.org", Some(&extra));
+        assert_eq!(allowed, vec!["https://intranet.example.org".to_owned(), "https://rooms.example.org".to_owned()]);
+    }
+}

@@ -1,0 +1,56 @@
+//! The web client, embedded in the binary at build time so that one file is
+//! the whole product.
+
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "../web-client/"]
+#[include = "*.html"]
+#[include = "src/*.js"]
+#[include = "*.css"]
+#[include = "*.svg"]
+#[exclude = "node_modules/*"]
+struct WebClient;
+
+pub async fn index() -> Response {
+    serve("index.html")
+}
+
+pub async fn join_page() -> Response {
+    serve("join.html")
+}
+
+pub async fn asset(Path(path): Path<String>) -> Response {
+    serve(&path)
+}
+
+fn serve(path: &str) -> Response {
+    let Some(file) = WebClient::get(path) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let content_type = match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+            // The pages load only their own scripts and talk only to this server.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; connect-src 'self'; img-src 'self' data:; media-src 'self' blob:; frame-ancestors 'none'",
+            ),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        file.data,
+    )
+        .into_response()
+}

@@ -1,0 +1,22 @@
+//! HTTP routes: health, the WebSocket endpoint and the embedded web client.
+
+mod assets;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::app::AppState;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/ws", get(crate::ws::upgrade))
+        .route("/", get(assets::index))
+        .route("/join", get(assets::join_page))
+        .route("/assets/{*path}", get(assets::asset))
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}

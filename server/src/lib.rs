@@ -1,0 +1,40 @@
+//! PeerRoom's server: the signalling, the live rooms, the store and the
+//! embedded web client, in one binary.
+//!
+//! # Layout
+//!
+//! - `app`: starting and stopping the server; the state handlers share.
+//! - `http`: the HTTP routes and the embedded web client (`http/assets.rs`).
+//! - `ws`: the WebSocket endpoint. One loop per connection translates frames
+//!   into room commands and room events into frames (`ws/connection.rs`);
+//!   `ws/entry.rs` gets a connection into a room; `ws/rate_limit.rs` keeps
+//!   floods out.
+//! - `protocol`: the only module that knows JSON: client and server messages,
+//!   error codes, parsing, and the conversions from room types.
+//! - `room`: a live room. `Room` is a pure state machine (`handle(command,
+//!   now) -> Outcome`); `room/actor.rs` runs one per live session and does its
+//!   I/O; `room/registry.rs` finds or starts a session's actor.
+//! - `store`: SQLite through sqlx; sessions, invitations, removals.
+//! - `tokens`: invitation and resume tokens, and their hashes.
+//! - `config`, `cli`: settings and the command line; `demo`: the first-start
+//!   demo session; `clock`: the one place that reads the wall clock.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod ground_rules;
+pub mod http;
+pub mod protocol;
+pub mod room;
+pub mod store;
+pub mod tokens;
+pub mod ws;
+
+pub use app::Server;
+pub use config::Config;
+
+/// Links stay valid this long after a session's planned end, for overruns
+/// and late joiners.
+pub const LINKS_OUTLIVE_SESSION_MS: i64 = 2 * 60 * 60 * 1000;

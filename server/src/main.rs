@@ -1,0 +1,121 @@
+//! The `peer-room` binary: serve, or manage sessions from the command line.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, SessionCommand};
+use peer_room::config::{Config, LogFormat};
+use peer_room::room::RoomsConfig;
+use peer_room::store::{NewSession, Store};
+use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, ground_rules};
+use tracing_subscriber::EnvFilter;
+
+/// How long shutdown waits for connections and rooms to say goodbye.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging(cli.global.log_format);
+    match cli.command.unwrap_or(CliCommand::Serve) {
+        CliCommand::Serve => serve(&cli.global).await,
+        CliCommand::Session(SessionCommand::Create(args)) => create_session(&cli.global, args).await,
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Pretty => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn config_from(args: &GlobalArgs) -> Config {
+    let mut rooms = RoomsConfig::default();
+    rooms.room.grace_ms = i64::from(args.reconnect_grace) * 1000;
+    Config {
+        listen: args.listen,
+        database_url: args.database_url.clone(),
+        public_url: args.public_url.clone(),
+        allowed_origins: args.allowed_origins.clone(),
+        rooms,
+        ..Config::default()
+    }
+}
+
+async fn serve(args: &GlobalArgs) -> anyhow::Result<()> {
+    let server = Server::start(config_from(args))
+        .await
+        .context("could not start the server")?;
+    println!("PeerRoom is listening on http://{}", server.addr);
+    println!("People open links under {}", server.public_url);
+    if let Some(links) = demo::first_start(&server.store, &server.public_url).await? {
+        println!();
+        println!("First start: a demo session is ready. Open these in two browser windows:");
+        println!("  facilitator link: {}", links.facilitator);
+        println!("  participant link: {}", links.participant);
+        println!("These links are shown only once. Schedule more sessions with:");
+        println!("  peer-room session create --title \"Tuesday group\" --starts-at 2026-12-01T18:00:00-05:00 --minutes 60");
+    }
+    wait_for_signal().await;
+    println!("Shutting down: telling every client the server is restarting.");
+    server.shutdown(SHUTDOWN_GRACE).await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Result<()> {
+    let starts_at = chrono::DateTime::parse_from_rfc3339(&create.starts_at)
+        .with_context(|| format!("--starts-at {:?} is not an RFC 3339 time such as 2026-12-01T18:00:00-05:00", create.starts_at))?
+        .timestamp_millis();
+    let session = NewSession {
+        title: create.title,
+        starts_at,
+        duration_minutes: create.minutes,
+        time_zone: create.time_zone,
+        capacity: create.capacity,
+        ground_rules: ground_rules::default_rules(),
+    };
+    session.validate().map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
+    let store = Store::open(&args.database_url).await?;
+    let now = clock::now_millis();
+    let record = store.create_session(&session, now).await?;
+    let links = store
+        .create_links(&record.id, session.ends_at() + LINKS_OUTLIVE_SESSION_MS, now)
+        .await?;
+    store.close().await;
+
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen));
+    println!("session: {}", record.id);
+    println!("facilitator link: {}", app::join_link(&public_url, &links.facilitator_token));
+    println!("participant link: {}", app::join_link(&public_url, &links.participant_token));
+    Ok(())
+}

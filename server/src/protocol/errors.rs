@@ -1,0 +1,121 @@
+//! Stable error codes and close codes. Clients match on these; renaming one
+//! is a protocol change.
+
+use serde::{Deserialize, Serialize};
+
+use crate::room::CloseReason;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The frame is not a JSON object.
+    BadJson,
+    /// The `"type"` is missing or not one the server knows.
+    UnknownType,
+    /// A field the message type does not have.
+    UnknownField,
+    /// A field is missing, has the wrong type, or appears twice.
+    InvalidMessage,
+    /// A field has the right type but a value the server cannot accept.
+    InvalidInput,
+    /// The message is over 64 KiB.
+    TooLarge,
+    /// Binary frames carry nothing in this protocol.
+    BinaryNotSupported,
+    /// Slow down: the message was dropped.
+    RateLimited,
+    /// The first message must be `hello`.
+    HandshakeRequired,
+    UnsupportedVersion,
+    /// `join` or `resume` on a connection that already joined.
+    AlreadyJoined,
+    /// A room message before `join` or `resume` succeeded.
+    NotJoined,
+    /// The invitation link is unknown or malformed.
+    InvalidToken,
+    TokenExpired,
+    TokenRevoked,
+    SessionEnded,
+    RoomLocked,
+    RoomFull,
+    /// This device was removed from the session by a facilitator.
+    Removed,
+    /// The resume token is unknown or its grace period is over: join again.
+    ResumeFailed,
+    /// The action needs a facilitator.
+    Forbidden,
+    /// No such participant in this room.
+    NotFound,
+    /// The action needs you to be in the room (admitted, rules accepted).
+    NotInRoom,
+    /// The room is restarting or stopped; try again.
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::BadJson,
+        ErrorCode::UnknownType,
+        ErrorCode::UnknownField,
+        ErrorCode::InvalidMessage,
+        ErrorCode::InvalidInput,
+        ErrorCode::TooLarge,
+        ErrorCode::BinaryNotSupported,
+        ErrorCode::RateLimited,
+        ErrorCode::HandshakeRequired,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::AlreadyJoined,
+        ErrorCode::NotJoined,
+        ErrorCode::InvalidToken,
+        ErrorCode::TokenExpired,
+        ErrorCode::TokenRevoked,
+        ErrorCode::SessionEnded,
+        ErrorCode::RoomLocked,
+        ErrorCode::RoomFull,
+        ErrorCode::Removed,
+        ErrorCode::ResumeFailed,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::NotInRoom,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as it appears on the wire.
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// WebSocket close codes the server uses. 1000-1015 are the standard ones;
+/// 4000-4999 are this protocol's own.
+pub mod close_code {
+    pub const NORMAL: u16 = 1000;
+    pub const GOING_AWAY: u16 = 1001;
+    pub const UNSUPPORTED_DATA: u16 = 1003;
+    pub const POLICY: u16 = 1008;
+    pub const TOO_BIG: u16 = 1009;
+    pub const INTERNAL: u16 = 1011;
+    pub const RESTARTING: u16 = 1012;
+    pub const REMOVED: u16 = 4001;
+    pub const DECLINED: u16 = 4002;
+    pub const REPLACED: u16 = 4003;
+    pub const SESSION_ENDED: u16 = 4004;
+    pub const HANDSHAKE_FAILED: u16 = 4005;
+    pub const TIMED_OUT: u16 = 4006;
+}
+
+/// The close code and reason text for a room's decision to close a socket.
+pub fn close_for(reason: CloseReason) -> (u16, &'static str) {
+    match reason {
+        CloseReason::Left => (close_code::NORMAL, "left"),
+        CloseReason::Removed => (close_code::REMOVED, "removed"),
+        CloseReason::Declined => (close_code::DECLINED, "declined"),
+        CloseReason::SessionEnded => (close_code::SESSION_ENDED, "session ended"),
+        CloseReason::Replaced => (close_code::REPLACED, "resumed on another connection"),
+    }
+}

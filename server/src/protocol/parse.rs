@@ -1,0 +1,168 @@
+//! Turning a text frame into a `ClientMessage`, or into the precise error the
+//! client is owed.
+//!
+//! Parsing goes through a map that refuses duplicate keys: serde_json would
+//! otherwise keep the last of two `"type"` keys, and a message could mean one
+//! thing to a proxy that reads the first and another to us.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::{ClientMessage, ErrorCode, RequestId};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// The request's id, if it could be read, so the error can echo it.
+    pub id: Option<RequestId>,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+pub fn parse_client_message(text: &str) -> Result<(Option<RequestId>, ClientMessage), ParseError> {
+    let fail = |id, code, message: String| Err(ParseError { id, code, message });
+    let UniqueKeys(entries) = match serde_json::from_str::<UniqueKeys>(text) {
+        Ok(entries) => entries,
+        Err(e) if e.is_data() && e.to_string().starts_with(DUPLICATE) => {
+            return fail(None, ErrorCode::InvalidMessage, strip_position(&e));
+        }
+        Err(e) => return fail(None, ErrorCode::BadJson, format!("not a JSON object: {}", strip_position(&e))),
+    };
+
+    let mut object = Map::new();
+    let mut id = None;
+    for (key, value) in entries {
+        if key == "id" {
+            match value.as_u64() {
+                Some(n) => id = Some(n),
+                None => return fail(None, ErrorCode::InvalidMessage, "id must be a non-negative integer".into()),
+            }
+        } else {
+            object.insert(key, value);
+        }
+    }
+
+    let kind = match object.get("type") {
+        Some(Value::String(kind)) => kind.clone(),
+        Some(_) => return fail(id, ErrorCode::UnknownType, "type must be a string".into()),
+        None => return fail(id, ErrorCode::UnknownType, "the message has no type".into()),
+    };
+    if !ClientMessage::TYPES.contains(&kind.as_str()) {
+        return fail(id, ErrorCode::UnknownType, format!("unknown message type `{}`", truncated(&kind)));
+    }
+
+    match ClientMessage::deserialize(Value::Object(object)) {
+        Ok(message) => Ok((id, message)),
+        Err(e) => {
+            let text = e.to_string();
+            let code = if text.starts_with("unknown field") {
+                ErrorCode::UnknownField
+            } else {
+                ErrorCode::InvalidMessage
+            };
+            fail(id, code, format!("{kind}: {text}"))
+        }
+    }
+}
+
+const DUPLICATE: &str = "duplicate key";
+
+/// A JSON object's entries in order, refusing a key seen twice.
+struct UniqueKeys(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if entries.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom(format!("{DUPLICATE} `{}`", truncated(&key))));
+            }
+            let value = map.next_value::<Value>()?;
+            entries.push((key, value));
+        }
+        Ok(UniqueKeys(entries))
+    }
+}
+
+/// serde_json appends "at line 1 column 9"; clients send one-line frames.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// Echoing a client's string back is fine; echoing 64 KiB of it is not.
+fn truncated(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(text: &str) -> ErrorCode {
+        parse_client_message(text).expect_err(text).code
+    }
+
+    #[test]
+    fn parses_a_request_and_its_id() {
+        let (id, message) = parse_client_message(r#"{"type":"chat","id":7,"text":"hello"}"#).unwrap();
+        assert_eq!(id, Some(7));
+        assert_eq!(message, ClientMessage::Chat { text: "hello".into() });
+    }
+
+    #[test]
+    fn every_kind_of_bad_frame_gets_its_own_code() {
+        assert_eq!(code_of("{not json"), ErrorCode::BadJson);
+        assert_eq!(code_of("[1,2]"), ErrorCode::BadJson);
+        assert_eq!(code_of("\"chat\""), ErrorCode::BadJson);
+        assert_eq!(code_of(r#"{"text":"hi"}"#), ErrorCode::UnknownType);
+        assert_eq!(code_of(r#"{"type":"teleport"}"#), ErrorCode::UnknownType);
+        assert_eq!(code_of(r#"{"type":5}"#), ErrorCode::UnknownType);
+        assert_eq!(code_of(r#"{"type":"chat","text":"hi","color":"red"}"#), ErrorCode::UnknownField);
+        assert_eq!(code_of(r#"{"type":"raise_hand","now":true}"#), ErrorCode::UnknownField);
+        assert_eq!(code_of(r#"{"type":"chat"}"#), ErrorCode::InvalidMessage);
+        assert_eq!(code_of(r#"{"type":"chat","text":5}"#), ErrorCode::InvalidMessage);
+        assert_eq!(code_of(r#"{"type":"chat","id":-1,"text":"hi"}"#), ErrorCode::InvalidMessage);
+        assert_eq!(code_of(r#"{"type":"react","reaction":"wave"}"#), ErrorCode::InvalidMessage);
+    }
+
+    #[test]
+    fn a_duplicated_key_is_refused_not_resolved() {
+        let error = parse_client_message(r#"{"type":"chat","type":"end_session","text":"x"}"#).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidMessage);
+        assert!(error.message.contains("duplicate key `type`"), "{}", error.message);
+    }
+
+    #[test]
+    fn errors_echo_the_request_id_when_it_was_readable() {
+        let error = parse_client_message(r#"{"type":"chat","id":3,"text":"hi","x":1}"#).unwrap_err();
+        assert_eq!(error.id, Some(3));
+    }
+
+    #[test]
+    fn every_listed_type_is_known_to_the_parser() {
+        for kind in ClientMessage::TYPES {
+            let error = parse_client_message(&format!(r#"{{"type":"{kind}","zzz":1}}"#)).unwrap_err();
+            assert_eq!(error.code, ErrorCode::UnknownField, "{kind}: {}", error.message);
+        }
+    }
+}

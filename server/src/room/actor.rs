@@ -1,0 +1,184 @@
+//! The task that owns one live room and does its I/O.
+//!
+//! Every command for the room arrives on one channel and is handled to the
+//! end before the next, so the room needs no locks. The actor never waits on
+//! a client: events go into each connection's bounded outbox with `try_send`,
+//! and a connection whose outbox is full is closed rather than slowing the
+//! room for everyone else.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, warn};
+
+use super::{Command, CloseReason, ConnId, Effect, Event, Outcome, Persist, Reply, Room, RoomError};
+use crate::clock;
+use crate::store::Store;
+
+/// How many events may wait for one slow connection before it is dropped.
+pub const OUTBOX_CAPACITY: usize = 256;
+
+/// What the room sends to one connection's own loop.
+#[derive(Debug)]
+pub enum Outbound {
+    Event(Event),
+    Close(CloseReason),
+}
+
+/// A command on its way to the room, with where its answer goes.
+pub(super) struct Envelope {
+    pub command: Command,
+    /// For `Join` and `Resume`: the new connection's outbox.
+    pub attach: Option<(ConnId, mpsc::Sender<Outbound>)>,
+    /// Answered after the command's writes are durable and before its events
+    /// are queued, so the asker always sees its reply first.
+    pub done: Option<oneshot::Sender<Result<Reply, RoomError>>>,
+}
+
+/// A cheap, cloneable way to reach a live room.
+#[derive(Clone)]
+pub struct RoomHandle {
+    pub(super) tx: mpsc::Sender<Envelope>,
+    pub(super) generation: u64,
+}
+
+impl RoomHandle {
+    /// Sends a command and waits for the room's answer. `None` means the room
+    /// stopped before answering (it went idle or the server is stopping).
+    pub async fn ask(
+        &self,
+        command: Command,
+        attach: Option<(ConnId, mpsc::Sender<Outbound>)>,
+    ) -> Option<Result<Reply, RoomError>> {
+        let (done, answer) = oneshot::channel();
+        let envelope = Envelope {
+            command,
+            attach,
+            done: Some(done),
+        };
+        self.tx.send(envelope).await.ok()?;
+        answer.await.ok()
+    }
+
+    /// Tells the room something that needs no answer, such as a dropped socket.
+    pub async fn tell(&self, command: Command) {
+        let envelope = Envelope {
+            command,
+            attach: None,
+            done: None,
+        };
+        // If the room has stopped there is no one left to tell.
+        let _ = self.tx.send(envelope).await;
+    }
+}
+
+pub(super) struct Actor {
+    pub room: Room,
+    pub rx: mpsc::Receiver<Envelope>,
+    pub store: Store,
+    pub outboxes: HashMap<ConnId, mpsc::Sender<Outbound>>,
+    /// How long an empty room lingers before its actor stops.
+    pub idle: Duration,
+    pub shutdown: CancellationToken,
+}
+
+impl Actor {
+    /// Runs until the session ends, the room stays empty for `idle`, or the
+    /// server shuts down. The chat dies with the actor.
+    pub async fn run(mut self) {
+        let session = self.room.session().id.clone();
+        debug!(room = %session, "room started");
+        loop {
+            let deadline = self.room.next_deadline().map(clock::instant_at);
+            let idle_deadline = self.room.is_empty().then(|| tokio::time::Instant::now() + self.idle);
+            tokio::select! {
+                envelope = self.rx.recv() => match envelope {
+                    Some(envelope) => self.handle(envelope).await,
+                    None => break,
+                },
+                _ = sleep_until(deadline), if deadline.is_some() => {
+                    let outcome = self.room.handle(Command::Tick, clock::now_millis());
+                    self.carry_out(outcome, None).await;
+                }
+                _ = sleep_until(idle_deadline), if idle_deadline.is_some() => break,
+                _ = self.shutdown.cancelled() => break,
+            }
+            if self.room.is_ended() {
+                break;
+            }
+        }
+        debug!(room = %session, "room stopped");
+    }
+
+    async fn handle(&mut self, envelope: Envelope) {
+        let Envelope { command, attach, done } = envelope;
+        if let Some((conn, outbox)) = &attach {
+            self.outboxes.insert(*conn, outbox.clone());
+        }
+        let outcome = self.room.handle(command, clock::now_millis());
+        // A refused join or resume leaves no connection behind in the room.
+        if let (Some((conn, _)), Some(Err(_))) = (&attach, &outcome.reply) {
+            self.outboxes.remove(conn);
+        }
+        self.carry_out(outcome, done).await;
+    }
+
+    async fn carry_out(&mut self, outcome: Outcome, done: Option<oneshot::Sender<Result<Reply, RoomError>>>) {
+        let Outcome { reply, effects } = outcome;
+        let (writes, rest): (Vec<Effect>, Vec<Effect>) =
+            effects.into_iter().partition(|e| matches!(e, Effect::Persist(_)));
+        for write in writes {
+            if let Effect::Persist(what) = write {
+                self.persist(what).await;
+            }
+        }
+        if let (Some(done), Some(reply)) = (done, reply) {
+            // The asker may have gone away meanwhile; nothing to do then.
+            let _ = done.send(reply);
+        }
+        for effect in rest {
+            match effect {
+                Effect::Send { conn, event } => self.deliver(conn, Outbound::Event(event)),
+                Effect::Close { conn, reason } => {
+                    self.deliver(conn, Outbound::Close(reason));
+                    self.outboxes.remove(&conn);
+                }
+                Effect::Persist(_) => {}
+            }
+        }
+    }
+
+    async fn persist(&self, what: Persist) {
+        let session = &self.room.session().id;
+        let result = match &what {
+            Persist::BanDevice { device_hash } => self.store.ban_device(session, device_hash).await,
+            Persist::SessionEnded { at } => self.store.end_session(session, *at).await,
+        };
+        if let Err(error) = result {
+            // The room goes on with the change in memory; the log says what
+            // was not made durable (ids only).
+            warn!(room = %session, ?error, "could not persist a room change");
+        }
+    }
+
+    fn deliver(&mut self, conn: ConnId, message: Outbound) {
+        let Some(outbox) = self.outboxes.get(&conn) else {
+            return;
+        };
+        if let Err(mpsc::error::TrySendError::Full(_)) = outbox.try_send(message) {
+            // A client this far behind would only fall further behind. Its
+            // loop notices the dropped sender and closes the socket.
+            warn!(room = %self.room.session().id, conn = conn.0, "outbox full: dropping a slow connection");
+            self.outboxes.remove(&conn);
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,118 @@
+//! Finds the live room of a session, starting its actor on first use.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use dashmap::DashMap;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::actor::{Actor, RoomHandle};
+use super::{Room, RoomConfig};
+use crate::store::{Store, StoreError};
+
+/// How many commands may queue for one room before senders wait.
+const ROOM_QUEUE: usize = 1024;
+
+#[derive(Clone, Debug)]
+pub struct RoomsConfig {
+    pub room: RoomConfig,
+    /// How long an empty room lingers before its actor stops.
+    pub idle: Duration,
+}
+
+impl Default for RoomsConfig {
+    fn default() -> Self {
+        RoomsConfig {
+            room: RoomConfig::default(),
+            idle: Duration::from_secs(60),
+        }
+    }
+}
+
+/// All live rooms of this server. Cloning shares the same registry.
+#[derive(Clone)]
+pub struct RoomRegistry {
+    rooms: Arc<DashMap<String, RoomHandle>>,
+    generations: Arc<AtomicU64>,
+    store: Store,
+    config: RoomsConfig,
+    shutdown: CancellationToken,
+    tasks: TaskTracker,
+}
+
+impl RoomRegistry {
+    pub fn new(store: Store, config: RoomsConfig, shutdown: CancellationToken, tasks: TaskTracker) -> RoomRegistry {
+        RoomRegistry {
+            rooms: Arc::new(DashMap::new()),
+            generations: Arc::new(AtomicU64::new(0)),
+            store,
+            config,
+            shutdown,
+            tasks,
+        }
+    }
+
+    /// The live room of a session, if its actor is running.
+    pub fn get(&self, session_id: &str) -> Option<RoomHandle> {
+        self.rooms.get(session_id).map(|h| h.clone())
+    }
+
+    /// The live room of a session, started from the store if needed.
+    pub async fn get_or_start(&self, session_id: &str) -> Result<RoomHandle, StoreError> {
+        if let Some(handle) = self.get(session_id) {
+            if !handle.tx.is_closed() {
+                return Ok(handle);
+            }
+        }
+        // Loading happens outside the map's lock; if two joins race here, the
+        // first to insert wins and the other's load is dropped.
+        let session = self.store.room_session(session_id).await?;
+        let banned = self.store.banned_devices(session_id).await?;
+        let entry = self.rooms.entry(session_id.to_owned());
+        let handle = match entry {
+            dashmap::Entry::Occupied(mut slot) if slot.get().tx.is_closed() => {
+                let handle = self.spawn(Room::new(session, banned, self.config.room.clone()));
+                slot.insert(handle.clone());
+                handle
+            }
+            dashmap::Entry::Occupied(slot) => slot.get().clone(),
+            dashmap::Entry::Vacant(slot) => {
+                let handle = self.spawn(Room::new(session, banned, self.config.room.clone()));
+                slot.insert(handle.clone());
+                handle
+            }
+        };
+        Ok(handle)
+    }
+
+    /// How many rooms have a running actor.
+    pub fn live_rooms(&self) -> usize {
+        self.rooms.len()
+    }
+
+    fn spawn(&self, room: Room) -> RoomHandle {
+        let (tx, rx) = mpsc::channel(ROOM_QUEUE);
+        let generation = self.generations.fetch_add(1, Ordering::Relaxed);
+        let handle = RoomHandle { tx, generation };
+        let session_id = room.session().id.clone();
+        let actor = Actor {
+            room,
+            rx,
+            store: self.store.clone(),
+            outboxes: HashMap::new(),
+            idle: self.config.idle,
+            shutdown: self.shutdown.clone(),
+        };
+        let rooms = Arc::clone(&self.rooms);
+        self.tasks.spawn(async move {
+            actor.run().await;
+            // Forget this room, unless a newer actor already took its place.
+            rooms.remove_if(&session_id, |_, h| h.generation == generation);
+        });
+        handle
+    }
+}

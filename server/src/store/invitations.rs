@@ -1,0 +1,149 @@
+//! Invitations: the links people join with. Only a token's hash is stored,
+//! so a copy of the database cannot be used to join anything.
+
+use super::{Store, StoreError};
+use crate::room::{Millis, Role};
+use crate::tokens;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InviteRole {
+    Facilitator,
+    Participant,
+}
+
+impl InviteRole {
+    fn as_str(self) -> &'static str {
+        match self {
+            InviteRole::Facilitator => "facilitator",
+            InviteRole::Participant => "participant",
+        }
+    }
+
+    pub fn room_role(self) -> Role {
+        match self {
+            InviteRole::Facilitator => Role::Facilitator,
+            InviteRole::Participant => Role::Participant,
+        }
+    }
+}
+
+/// A valid invitation, found by its token.
+#[derive(Clone, Debug)]
+pub struct Invitation {
+    pub id: String,
+    pub session_id: String,
+    pub role: InviteRole,
+}
+
+/// The two tokens of a session, in plain text: shown once, never stored.
+#[derive(Clone, Debug)]
+pub struct InvitationLinks {
+    pub facilitator_token: String,
+    pub participant_token: String,
+}
+
+/// Why a token does not let anyone in.
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("this link is not valid")]
+    Unknown,
+    #[error("this link has expired")]
+    Expired,
+    #[error("this link was revoked")]
+    Revoked,
+    #[error("this session has ended")]
+    SessionEnded,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for InviteError {
+    fn from(error: sqlx::Error) -> Self {
+        InviteError::Store(StoreError::Database(error))
+    }
+}
+
+impl Store {
+    /// Creates an invitation and returns its id and token.
+    pub async fn create_invitation(
+        &self,
+        session_id: &str,
+        role: InviteRole,
+        expires_at: Millis,
+        now: Millis,
+    ) -> Result<(String, String), StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let token = tokens::generate();
+        sqlx::query(
+            "INSERT INTO invitations (id, session_id, role, token_hash, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(session_id)
+        .bind(role.as_str())
+        .bind(&tokens::hash(&token)[..])
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok((id, token))
+    }
+
+    /// A facilitator link and a participant link for a session.
+    pub async fn create_links(&self, session_id: &str, expires_at: Millis, now: Millis) -> Result<InvitationLinks, StoreError> {
+        let (_, facilitator_token) = self
+            .create_invitation(session_id, InviteRole::Facilitator, expires_at, now)
+            .await?;
+        let (_, participant_token) = self
+            .create_invitation(session_id, InviteRole::Participant, expires_at, now)
+            .await?;
+        Ok(InvitationLinks {
+            facilitator_token,
+            participant_token,
+        })
+    }
+
+    /// Finds the invitation a token belongs to, if it still lets anyone in.
+    pub async fn redeem(&self, token: &str, now: Millis) -> Result<Invitation, InviteError> {
+        if !tokens::well_formed(token) {
+            return Err(InviteError::Unknown);
+        }
+        let row: Option<(String, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT i.id, i.session_id, i.role, i.expires_at, i.revoked_at, s.ended_at
+             FROM invitations i JOIN sessions s ON s.id = i.session_id
+             WHERE i.token_hash = ?",
+        )
+        .bind(&tokens::hash(token)[..])
+        .fetch_optional(&self.pool)
+        .await?;
+        let (id, session_id, role, expires_at, revoked_at, ended_at) = row.ok_or(InviteError::Unknown)?;
+        if revoked_at.is_some() {
+            return Err(InviteError::Revoked);
+        }
+        if ended_at.is_some() {
+            return Err(InviteError::SessionEnded);
+        }
+        if expires_at <= now {
+            return Err(InviteError::Expired);
+        }
+        let role = match role.as_str() {
+            "facilitator" => InviteRole::Facilitator,
+            "participant" => InviteRole::Participant,
+            _ => return Err(StoreError::Corrupt("invitation role").into()),
+        };
+        Ok(Invitation { id, session_id, role })
+    }
+
+    /// Revokes an invitation: its link stops working at once.
+    pub async fn revoke_invitation(&self, id: &str, now: Millis) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE invitations SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

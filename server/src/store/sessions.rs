@@ -1,0 +1,166 @@
+//! Sessions: when a group meets, for how long, and on what terms.
+
+use std::collections::HashSet;
+
+use super::{Store, StoreError};
+use crate::ground_rules;
+use crate::room::{Millis, SessionInfo};
+
+/// The largest group the room is built for, with room for co-facilitators.
+pub const MAX_CAPACITY: u32 = 50;
+/// Twelve hours: longer than any support group meets.
+pub const MAX_MINUTES: u32 = 12 * 60;
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// A session to schedule, checked by `validate` before it is written.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub title: String,
+    pub starts_at: Millis,
+    pub duration_minutes: u32,
+    pub time_zone: String,
+    pub capacity: u32,
+    pub ground_rules: Vec<String>,
+}
+
+/// Which field of a request is wrong, and how.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+impl NewSession {
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let fail = |field, message| Err(ValidationError { field, message });
+        let title = self.title.trim();
+        if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
+            return fail("title", "must have between 1 and 200 characters");
+        }
+        if self.duration_minutes == 0 || self.duration_minutes > MAX_MINUTES {
+            return fail("minutes", "must be between 1 and 720");
+        }
+        if self.capacity < 2 || self.capacity > MAX_CAPACITY {
+            return fail("capacity", "must be between 2 and 50");
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return fail("time_zone", "must be an IANA time zone name such as America/Toronto");
+        }
+        if let Err(message) = ground_rules::validate(&self.ground_rules) {
+            return fail("ground_rules", message);
+        }
+        Ok(())
+    }
+
+    pub fn ends_at(&self) -> Millis {
+        self.starts_at + i64::from(self.duration_minutes) * 60_000
+    }
+}
+
+/// A stored session.
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    pub id: String,
+    pub title: String,
+    pub starts_at: Millis,
+    pub duration_minutes: u32,
+    pub time_zone: String,
+    pub capacity: u32,
+    pub ground_rules: Vec<String>,
+    pub ended_at: Option<Millis>,
+}
+
+impl SessionRecord {
+    pub fn ends_at(&self) -> Millis {
+        self.starts_at + i64::from(self.duration_minutes) * 60_000
+    }
+}
+
+type SessionRow = (String, String, i64, i64, String, i64, String, Option<i64>);
+
+impl Store {
+    pub async fn create_session(&self, new: &NewSession, now: Millis) -> Result<SessionRecord, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let rules = serde_json::to_string(&new.ground_rules).map_err(|_| StoreError::Corrupt("ground rules"))?;
+        sqlx::query(
+            "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(new.title.trim())
+        .bind(new.starts_at)
+        .bind(i64::from(new.duration_minutes))
+        .bind(&new.time_zone)
+        .bind(i64::from(new.capacity))
+        .bind(&rules)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        self.session(&id).await
+    }
+
+    pub async fn session(&self, id: &str) -> Result<SessionRecord, StoreError> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, ended_at
+             FROM sessions WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (id, title, starts_at, minutes, time_zone, capacity, rules, ended_at) = row.ok_or(StoreError::NotFound)?;
+        Ok(SessionRecord {
+            id,
+            title,
+            starts_at,
+            duration_minutes: u32::try_from(minutes).map_err(|_| StoreError::Corrupt("duration"))?,
+            time_zone,
+            capacity: u32::try_from(capacity).map_err(|_| StoreError::Corrupt("capacity"))?,
+            ground_rules: serde_json::from_str(&rules).map_err(|_| StoreError::Corrupt("ground rules"))?,
+            ended_at,
+        })
+    }
+
+    /// What a live room needs to know about its session.
+    pub async fn room_session(&self, id: &str) -> Result<SessionInfo, StoreError> {
+        let record = self.session(id).await?;
+        Ok(SessionInfo {
+            ends_at: record.ends_at(),
+            id: record.id,
+            title: record.title,
+            starts_at: record.starts_at,
+            capacity: record.capacity,
+            ground_rules: record.ground_rules,
+        })
+    }
+
+    /// Marks the session ended; its links stop working.
+    pub async fn end_session(&self, id: &str, at: Millis) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET ended_at = COALESCE(ended_at, ?) WHERE id = ?")
+            .bind(at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn ban_device(&self, session_id: &str, device_hash: &[u8; 32]) -> Result<(), StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO banned_devices (session_id, device_hash, banned_at) VALUES (?, ?, ?)")
+            .bind(session_id)
+            .bind(&device_hash[..])
+            .bind(crate::clock::now_millis())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn banned_devices(&self, session_id: &str) -> Result<HashSet<[u8; 32]>, StoreError> {
+        let rows: Vec<Vec<u8>> = sqlx::query_scalar("SELECT device_hash FROM banned_devices WHERE session_id = ?")
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt("device hash")))
+            .collect()
+    }
+}

@@ -1,0 +1,225 @@
+//! One WebSocket connection's loop: frames in, room commands out; room events
+//! in, frames out. Nothing else writes to this socket.
+
+use std::time::Instant;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use tokio::sync::mpsc;
+use tracing::{Instrument, debug, info_span};
+
+use super::entry::{self, Phase};
+use super::rate_limit::{RateLimiter, Verdict};
+use crate::app::AppState;
+use crate::clock;
+use crate::protocol::{self, ErrorCode, ServerMessage, close_code};
+use crate::room::{Command, ConnId, Outbound, Reply};
+
+/// Whether the loop goes on after handling something.
+pub(super) enum Flow {
+    Continue,
+    Close(u16, &'static str),
+}
+
+pub(super) struct Connection {
+    pub state: AppState,
+    pub conn: ConnId,
+    pub phase: Phase,
+    /// Events from the room, once joined.
+    pub outbox: Option<mpsc::Receiver<Outbound>>,
+    /// Frames waiting to be written, in order.
+    pub pending: Vec<ServerMessage>,
+}
+
+impl Connection {
+    pub fn reply(&mut self, message: ServerMessage) {
+        self.pending.push(message);
+    }
+
+    pub fn error(&mut self, id: Option<u64>, code: ErrorCode, message: impl Into<String>) {
+        self.pending.push(ServerMessage::error(id, code, message));
+    }
+}
+
+pub async fn run(socket: WebSocket, state: AppState, conn: ConnId) {
+    let span = info_span!("conn", conn = conn.0);
+    drive(socket, state, conn).instrument(span).await;
+}
+
+async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
+    let shutdown = state.shutdown.clone();
+    let settings = state.socket.clone();
+    let mut limiter = RateLimiter::new(settings.rate, Instant::now());
+    let mut last_heard = Instant::now();
+    let mut ping = tokio::time::interval(settings.ping_interval);
+    ping.reset();
+    let mut me = Connection {
+        state,
+        conn,
+        phase: Phase::Greeting,
+        outbox: None,
+        pending: Vec::new(),
+    };
+    debug!("connected");
+
+    let flow = loop {
+        let flow = tokio::select! {
+            _ = shutdown.cancelled() => {
+                me.reply(ServerMessage::ServerRestarting {});
+                Flow::Close(close_code::RESTARTING, "server restarting")
+            }
+            frame = socket.recv() => {
+                last_heard = Instant::now();
+                match frame {
+                    None => break Flow::Continue,
+                    Some(Err(error)) => read_failed(&mut me, error),
+                    Some(Ok(Message::Text(text))) => match limiter.check(Instant::now()) {
+                        Verdict::Allow => me.on_text(text.as_str()).await,
+                        Verdict::Refuse { warn } => refuse(&mut me, warn),
+                        Verdict::Disconnect => flooded(&mut me),
+                    },
+                    Some(Ok(Message::Binary(_))) => match limiter.check(Instant::now()) {
+                        Verdict::Disconnect => flooded(&mut me),
+                        _ => {
+                            me.error(None, ErrorCode::BinaryNotSupported, "this protocol uses text frames only");
+                            Flow::Continue
+                        }
+                    },
+                    // tungstenite answers pings itself; hearing anything is enough.
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => Flow::Continue,
+                    Some(Ok(Message::Close(_))) => break Flow::Continue,
+                }
+            }
+            outbound = next_outbound(&mut me.outbox) => match outbound {
+                Some(Outbound::Event(event)) => {
+                    me.reply(protocol::event_message(event, clock::now_millis()));
+                    Flow::Continue
+                }
+                Some(Outbound::Close(reason)) => {
+                    me.phase = Phase::Closed;
+                    let (code, why) = protocol::close_for(reason);
+                    Flow::Close(code, why)
+                }
+                None => {
+                    // The room let go of us: we fell too far behind.
+                    me.phase = Phase::Closed;
+                    Flow::Close(close_code::POLICY, "too slow to keep up")
+                }
+            },
+            _ = ping.tick() => {
+                if last_heard.elapsed() > settings.dead_after {
+                    Flow::Close(close_code::TIMED_OUT, "no answer to pings")
+                } else if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    break Flow::Continue;
+                } else {
+                    Flow::Continue
+                }
+            }
+        };
+        if write_pending(&mut socket, &mut me).await.is_err() {
+            break Flow::Continue;
+        }
+        if let Flow::Close(..) = flow {
+            break flow;
+        }
+    };
+
+    if let Flow::Close(code, reason) = flow {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        // The peer may already be gone; there is nothing more to do then.
+        let _ = socket.send(Message::Close(Some(frame))).await;
+    }
+    // A room that did not close us itself still holds our place: tell it the
+    // socket is gone so the reconnect grace starts.
+    if let Phase::Joined { room, .. } = &me.phase {
+        room.tell(Command::Disconnected { conn }).await;
+    }
+    debug!("disconnected");
+}
+
+async fn next_outbound(outbox: &mut Option<mpsc::Receiver<Outbound>>) -> Option<Outbound> {
+    match outbox {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn write_pending(socket: &mut WebSocket, me: &mut Connection) -> Result<(), axum::Error> {
+    for message in me.pending.drain(..) {
+        socket.send(Message::Text(message.to_json().into())).await?;
+    }
+    Ok(())
+}
+
+fn read_failed(me: &mut Connection, error: axum::Error) -> Flow {
+    let inner = error.into_inner();
+    let too_large = matches!(
+        inner.downcast_ref::<tungstenite::Error>(),
+        Some(tungstenite::Error::Capacity(_))
+    );
+    if too_large {
+        me.error(None, ErrorCode::TooLarge, "messages are limited to 64 KiB");
+        Flow::Close(close_code::TOO_BIG, "message too large")
+    } else {
+        debug!(error = %inner, "read failed");
+        Flow::Close(close_code::POLICY, "protocol error")
+    }
+}
+
+fn refuse(me: &mut Connection, warn: bool) -> Flow {
+    if warn {
+        me.error(None, ErrorCode::RateLimited, "too many messages: slow down");
+    }
+    Flow::Continue
+}
+
+fn flooded(me: &mut Connection) -> Flow {
+    me.error(None, ErrorCode::RateLimited, "too many messages: disconnecting");
+    Flow::Close(close_code::POLICY, "flooding")
+}
+
+impl Connection {
+    async fn on_text(&mut self, text: &str) -> Flow {
+        let (id, message) = match protocol::parse_client_message(text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                self.error(error.id, error.code, error.message);
+                return Flow::Continue;
+            }
+        };
+        match entry::route(self, id, message).await {
+            Some(action) => self.act(id, action).await,
+            None => Flow::Continue,
+        }
+    }
+
+    /// Passes a room action to the room this connection joined.
+    async fn act(&mut self, id: Option<u64>, action: crate::room::Action) -> Flow {
+        let Phase::Joined { room, .. } = &self.phase else {
+            self.error(id, ErrorCode::NotJoined, "join a session first");
+            return Flow::Continue;
+        };
+        let room = room.clone();
+        match room.ask(Command::Act { conn: self.conn, action }, None).await {
+            Some(Ok(Reply::Ack)) => {
+                if let Some(id) = id {
+                    self.reply(ServerMessage::Ack { id });
+                }
+            }
+            Some(Ok(Reply::State(snapshot))) => {
+                self.reply(protocol::state_message(id, snapshot, clock::now_millis()));
+            }
+            Some(Ok(Reply::Joined { .. })) => {
+                self.error(id, ErrorCode::Internal, "unexpected answer from the room");
+            }
+            Some(Err(error)) => {
+                let (code, message) = protocol::error_from_room(error);
+                self.error(id, code, message);
+            }
+            None => self.error(id, ErrorCode::Unavailable, "the room is not available; join again"),
+        }
+        Flow::Continue
+    }
+}

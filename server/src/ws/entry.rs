@@ -1,0 +1,186 @@
+//! Getting a connection into a room: the version handshake, `join` with an
+//! invitation link, and `resume` after a dropped connection.
+
+use tokio::sync::mpsc;
+use tracing::{debug, warn};
+
+use super::connection::Connection;
+use crate::clock;
+use crate::protocol::{self, ClientMessage, ErrorCode, PROTOCOL_VERSION, RequestId, ServerMessage};
+use crate::room::{Action, Command, JoinRequest, Outbound, Reply, OUTBOX_CAPACITY, RoomHandle};
+use crate::tokens;
+
+/// Where a connection stands.
+pub(super) enum Phase {
+    /// Waiting for `hello`.
+    Greeting,
+    /// Greeted; waiting for `join` or `resume`.
+    Ready,
+    Joined {
+        room: RoomHandle,
+    },
+    /// The room closed this connection; the loop is about to end.
+    Closed,
+}
+
+pub const MAX_NAME_CHARS: usize = 40;
+
+/// Handles the connection-level messages and returns the room action of any
+/// other message, for the caller to pass on.
+pub(super) async fn route(me: &mut Connection, id: Option<RequestId>, message: ClientMessage) -> Option<Action> {
+    match (&me.phase, message) {
+        (Phase::Greeting, ClientMessage::Hello { version }) => {
+            greet(me, id, version);
+            None
+        }
+        (Phase::Greeting, _) => {
+            me.error(id, ErrorCode::HandshakeRequired, "send hello with the protocol version first");
+            None
+        }
+        (_, ClientMessage::Hello { .. }) => {
+            me.error(id, ErrorCode::InvalidInput, "hello was already received");
+            None
+        }
+        (Phase::Ready, ClientMessage::Join { token, name, device }) => {
+            join(me, id, &token, &name, &device).await;
+            None
+        }
+        (Phase::Ready, ClientMessage::Resume { resume_token }) => {
+            resume(me, id, &resume_token).await;
+            None
+        }
+        (_, ClientMessage::Join { .. } | ClientMessage::Resume { .. }) => {
+            me.error(id, ErrorCode::AlreadyJoined, "this connection has already joined");
+            None
+        }
+        (_, other) => other.into_action(),
+    }
+}
+
+fn greet(me: &mut Connection, id: Option<RequestId>, version: u32) {
+    if version != PROTOCOL_VERSION {
+        me.error(
+            id,
+            ErrorCode::UnsupportedVersion,
+            format!("this server speaks protocol version {PROTOCOL_VERSION}"),
+        );
+        return;
+    }
+    me.phase = Phase::Ready;
+    me.reply(ServerMessage::Welcome {
+        id,
+        version: PROTOCOL_VERSION,
+        server_time: clock::now_millis(),
+    });
+}
+
+async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &str, device: &str) {
+    let name = match clean_name(name) {
+        Ok(name) => name,
+        Err(why) => return me.error(id, ErrorCode::InvalidInput, format!("name: {why}")),
+    };
+    if !device_key_ok(device) {
+        return me.error(
+            id,
+            ErrorCode::InvalidInput,
+            "device: must be 16 to 128 letters, digits, '-' or '_'",
+        );
+    }
+    let invitation = match me.state.store.redeem(token, clock::now_millis()).await {
+        Ok(invitation) => invitation,
+        Err(error) => {
+            let (code, message) = protocol::error_from_invite(&error);
+            if code == ErrorCode::Internal {
+                warn!(?error, "could not check an invitation");
+            }
+            return me.error(id, code, message);
+        }
+    };
+    // The session id travels inside the resume token so a resume can find
+    // the room without another lookup; the random part is the secret.
+    let resume_token = format!("{}.{}", invitation.session_id, tokens::generate());
+    let request = JoinRequest {
+        conn: me.conn,
+        role: invitation.role.room_role(),
+        name,
+        device_hash: tokens::hash(device),
+        resume_hash: tokens::hash(&resume_token),
+    };
+    // A room that went idle between lookup and join answers nothing; the
+    // second attempt starts a fresh actor.
+    for _ in 0..2 {
+        let room = match me.state.rooms.get_or_start(&invitation.session_id).await {
+            Ok(room) => room,
+            Err(error) => {
+                warn!(?error, "could not open a room");
+                return me.error(id, ErrorCode::Internal, "the server could not open this room");
+            }
+        };
+        if let Some(answer) = enter(me, id, room, Command::Join(request.clone()), &resume_token).await {
+            if answer {
+                debug!(room = %invitation.session_id, invitation = %invitation.id, "joined");
+            }
+            return;
+        }
+    }
+    me.error(id, ErrorCode::Unavailable, "the room is restarting; try again");
+}
+
+async fn resume(me: &mut Connection, id: Option<RequestId>, resume_token: &str) {
+    let room = resume_token
+        .split_once('.')
+        .filter(|(_, secret)| tokens::well_formed(secret))
+        .and_then(|(session, _)| me.state.rooms.get(session));
+    let Some(room) = room else {
+        return me.error(id, ErrorCode::ResumeFailed, "nothing to resume: join again with your link");
+    };
+    let command = Command::Resume {
+        conn: me.conn,
+        resume_hash: tokens::hash(resume_token),
+    };
+    if enter(me, id, room, command, resume_token).await.is_none() {
+        me.error(id, ErrorCode::ResumeFailed, "nothing to resume: join again with your link");
+    }
+}
+
+/// Asks the room to take this connection in. `None` if the room stopped
+/// before answering; otherwise whether it let the connection in.
+async fn enter(me: &mut Connection, id: Option<RequestId>, room: RoomHandle, command: Command, resume_token: &str) -> Option<bool> {
+    let (tx, rx) = mpsc::channel::<Outbound>(OUTBOX_CAPACITY);
+    match room.ask(command, Some((me.conn, tx))).await? {
+        Ok(Reply::Joined { you, role, gate, session }) => {
+            me.reply(protocol::joined_message(id, you, role, gate, resume_token.to_owned(), &session));
+            me.outbox = Some(rx);
+            me.phase = Phase::Joined { room };
+            Some(true)
+        }
+        Ok(_) => {
+            me.error(id, ErrorCode::Internal, "unexpected answer from the room");
+            Some(false)
+        }
+        Err(error) => {
+            let (code, message) = protocol::error_from_room(error);
+            me.error(id, code, message);
+            Some(false)
+        }
+    }
+}
+
+/// A display name: trimmed, 1 to 40 characters, no control characters.
+fn clean_name(name: &str) -> Result<String, &'static str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("cannot be empty");
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err("at most 40 characters");
+    }
+    if name.chars().any(char::is_control) {
+        return Err("cannot contain control characters");
+    }
+    Ok(name.to_owned())
+}
+
+fn device_key_ok(device: &str) -> bool {
+    (16..=128).contains(&device.len()) && device.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

@@ -1,0 +1,42 @@
+//! The WebSocket endpoint: checks the upgrade, then hands each socket to its
+//! own connection loop (`connection.rs`), which translates frames into room
+//! commands and room events into frames, and nothing more.
+
+mod connection;
+mod entry;
+pub mod rate_limit;
+
+use axum::extract::State;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tracing::info;
+
+use crate::app::AppState;
+use crate::protocol::MAX_MESSAGE_BYTES;
+
+/// Sized for this protocol's small messages rather than axum's defaults
+/// (128 KiB each), which would dominate a connection's memory.
+const READ_BUFFER_BYTES: usize = 8 * 1024;
+const WRITE_BUFFER_BYTES: usize = 8 * 1024;
+
+pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("").to_ascii_lowercase();
+        if !state.allowed_origins.iter().any(|allowed| *allowed == origin) {
+            // The origin is the caller's own claim, not a secret: safe to log.
+            info!(origin = %origin, "refused a WebSocket from an origin that is not allowed");
+            return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+        }
+    }
+    // Browsers always send an Origin; other clients may omit it, and could as
+    // easily forge it, so its absence is not a reason to refuse.
+    let conn = state.next_conn_id();
+    let tasks = state.tasks.clone();
+    upgrade
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| tasks.track_future(connection::run(socket, state, conn)))
+}
