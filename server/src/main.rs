@@ -60,6 +60,7 @@ async fn serve(args: &GlobalArgs) -> anyhow::Result<()> {
         println!("These links are shown only once. Schedule more sessions with:");
         println!("  peer-room session create --title \"Tuesday group\" --starts-at 2026-12-01T18:00:00-05:00 --minutes 60");
     }
+    println!("Ready. Press Ctrl-C to stop.");
     wait_for_signal().await;
     println!("Shutting down: telling every client the server is restarting.");
     server.shutdown(SHUTDOWN_GRACE).await;

@@ -95,18 +95,17 @@ impl ErrorCode {
 /// 4000-4999 are this protocol's own.
 pub mod close_code {
     pub const NORMAL: u16 = 1000;
-    pub const GOING_AWAY: u16 = 1001;
-    pub const UNSUPPORTED_DATA: u16 = 1003;
     pub const POLICY: u16 = 1008;
     pub const TOO_BIG: u16 = 1009;
-    pub const INTERNAL: u16 = 1011;
     pub const RESTARTING: u16 = 1012;
     pub const REMOVED: u16 = 4001;
     pub const DECLINED: u16 = 4002;
     pub const REPLACED: u16 = 4003;
     pub const SESSION_ENDED: u16 = 4004;
-    pub const HANDSHAKE_FAILED: u16 = 4005;
     pub const TIMED_OUT: u16 = 4006;
+
+    /// Every close code the server sends, for the test that checks the docs.
+    pub const ALL: &[u16] = &[NORMAL, POLICY, TOO_BIG, RESTARTING, REMOVED, DECLINED, REPLACED, SESSION_ENDED, TIMED_OUT];
 }
 
 /// The close code and reason text for a room's decision to close a socket.

@@ -255,6 +255,33 @@ impl ServerMessage {
         "server_restarting",
     ];
 
+    /// The `"type"` of this message on the wire. The match is exhaustive, so
+    /// a new variant does not compile until it is named here too.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ServerMessage::Welcome { .. } => "welcome",
+            ServerMessage::Joined { .. } => "joined",
+            ServerMessage::Ack { .. } => "ack",
+            ServerMessage::Error { .. } => "error",
+            ServerMessage::Gate { .. } => "gate",
+            ServerMessage::RoomState { .. } => "room_state",
+            ServerMessage::ParticipantJoined { .. } => "participant_joined",
+            ServerMessage::ParticipantUpdated { .. } => "participant_updated",
+            ServerMessage::ParticipantLeft { .. } => "participant_left",
+            ServerMessage::WaitingRoom { .. } => "waiting_room",
+            ServerMessage::Settings { .. } => "settings",
+            ServerMessage::Chat(_) => "chat",
+            ServerMessage::Hands { .. } => "hands",
+            ServerMessage::HandCalled { .. } => "hand_called",
+            ServerMessage::Reaction { .. } => "reaction",
+            ServerMessage::MuteRequested {} => "mute_requested",
+            ServerMessage::Declined {} => "declined",
+            ServerMessage::Removed {} => "removed",
+            ServerMessage::SessionEnded {} => "session_ended",
+            ServerMessage::ServerRestarting {} => "server_restarting",
+        }
+    }
+
     pub fn error(id: Option<RequestId>, code: ErrorCode, message: impl Into<String>) -> ServerMessage {
         ServerMessage::Error {
             id,

@@ -43,8 +43,9 @@ impl Action {
     /// The permission the action needs, checked before anything changes.
     pub(super) fn needs(&self) -> Permission {
         match self {
-            Action::GetState | Action::AcceptRules | Action::Leave => Permission::Joined,
-            Action::Chat { .. } | Action::RaiseHand | Action::React(_) => Permission::InRoom,
+            Action::AcceptRules | Action::Leave => Permission::Joined,
+            // Only people in the room see it: the waiting see nothing of it.
+            Action::GetState | Action::Chat { .. } | Action::RaiseHand | Action::React(_) => Permission::InRoom,
             Action::LowerHand { of: None } => Permission::InRoom,
             Action::LowerHand { of: Some(_) }
             | Action::CallNextHand

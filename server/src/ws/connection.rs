@@ -1,7 +1,7 @@
 //! One WebSocket connection's loop: frames in, room commands out; room events
 //! in, frames out. Nothing else writes to this socket.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use tokio::sync::mpsc;
@@ -63,6 +63,8 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
 
     let flow = loop {
         let flow = tokio::select! {
+            // Shutdown first: it also stops the rooms, whose outboxes then close.
+            biased;
             _ = shutdown.cancelled() => {
                 me.reply(ServerMessage::ServerRestarting {});
                 Flow::Close(close_code::RESTARTING, "server restarting")
@@ -74,7 +76,7 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
                     Some(Err(error)) => read_failed(&mut me, error),
                     Some(Ok(Message::Text(text))) => match limiter.check(Instant::now()) {
                         Verdict::Allow => me.on_text(text.as_str()).await,
-                        Verdict::Refuse { warn } => refuse(&mut me, warn),
+                        Verdict::Refuse { warn } => refuse(&mut me, text.as_str(), warn),
                         Verdict::Disconnect => flooded(&mut me),
                     },
                     Some(Ok(Message::Binary(_))) => match limiter.check(Instant::now()) {
@@ -99,6 +101,7 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
                     let (code, why) = protocol::close_for(reason);
                     Flow::Close(code, why)
                 }
+                None if shutdown.is_cancelled() => continue,
                 None => {
                     // The room let go of us: we fell too far behind.
                     me.phase = Phase::Closed;
@@ -124,12 +127,7 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
     };
 
     if let Flow::Close(code, reason) = flow {
-        let frame = CloseFrame {
-            code,
-            reason: reason.into(),
-        };
-        // The peer may already be gone; there is nothing more to do then.
-        let _ = socket.send(Message::Close(Some(frame))).await;
+        close_gracefully(socket, code, reason).await;
     }
     // A room that did not close us itself still holds our place: tell it the
     // socket is gone so the reconnect grace starts.
@@ -137,6 +135,37 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
         room.tell(Command::Disconnected { conn }).await;
     }
     debug!("disconnected");
+}
+
+/// How long a closing connection waits for the client's side of the close.
+const CLOSE_LINGER: Duration = Duration::from_secs(1);
+
+/// Sends the close frame, then reads until the client answers it. Dropping a
+/// socket with unread data makes the kernel reset the connection, and a reset
+/// can destroy the close frame before the client reads it: a flooding or
+/// oversized client would never learn why it was cut off.
+async fn close_gracefully(mut socket: WebSocket, code: u16, reason: &'static str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    if socket.send(Message::Close(Some(frame))).await.is_err() {
+        return;
+    }
+    let deadline = tokio::time::Instant::now() + CLOSE_LINGER;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.recv()).await {
+            // The client answered the close, or the time is up.
+            Ok(Some(Ok(Message::Close(_)))) | Err(_) => return,
+            Ok(Some(Ok(_))) => continue,
+            // The stream cannot be read any more (after an oversized frame):
+            // hold the socket a moment so the close frame gets there first.
+            Ok(Some(Err(_)) | None) => {
+                tokio::time::sleep_until(deadline).await;
+                return;
+            }
+        }
+    }
 }
 
 async fn next_outbound(outbox: &mut Option<mpsc::Receiver<Outbound>>) -> Option<Outbound> {
@@ -168,9 +197,13 @@ fn read_failed(me: &mut Connection, error: axum::Error) -> Flow {
     }
 }
 
-fn refuse(me: &mut Connection, warn: bool) -> Flow {
-    if warn {
-        me.error(None, ErrorCode::RateLimited, "too many messages: slow down");
+/// A dropped request with an id still gets its reply, so a client waiting on
+/// it is not left hanging; other dropped messages get one warning a second.
+/// A flood cannot grow this way for long: the strikes cut it off.
+fn refuse(me: &mut Connection, text: &str, warn: bool) -> Flow {
+    let id = protocol::parse_client_message(text).ok().and_then(|(id, _)| id);
+    if id.is_some() || warn {
+        me.error(id, ErrorCode::RateLimited, "too many messages: slow down");
     }
     Flow::Continue
 }

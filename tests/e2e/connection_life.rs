@@ -1,0 +1,42 @@
+//! Keepalive and shutdown: dead connections are noticed, and a stopping
+//! server tells everyone so they can rejoin.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::support::{TestClient, TestServer, room_of};
+
+#[tokio::test]
+async fn a_connection_that_stops_answering_pings_is_dropped() {
+    let server = TestServer::start_with(|config| {
+        config.socket.ping_interval = Duration::from_millis(100);
+        config.socket.dead_after = Duration::from_millis(400);
+    })
+    .await;
+    let session = server.session().await;
+    let (mut host, guests) = room_of(&server, &session, 1).await;
+    let silent_id = guests[0].you.unwrap();
+    // Never read again: a client that never reads never answers a ping. The
+    // host keeps answering because `expect_where` keeps reading.
+    let _silent = guests;
+    let update = host
+        .expect_where(|m| m["type"] == "participant_updated" && m["participant"]["connected"] == false, "a dead peer")
+        .await;
+    assert_eq!(update["participant"]["id"], silent_id);
+    let ack = host.request(json!({"type": "chat", "text": "still alive"})).await;
+    assert_eq!(ack["type"], "ack");
+}
+
+#[tokio::test]
+async fn shutting_down_tells_every_client_the_server_is_restarting() {
+    let mut server = TestServer::start().await;
+    let session = server.session().await;
+    let (mut host, mut guests) = room_of(&server, &session, 1).await;
+    let mut lobby = TestClient::greeted(&server.ws_url()).await;
+    server.stop().await;
+    for client in [&mut host, &mut guests[0], &mut lobby] {
+        client.expect("server_restarting").await;
+        assert_eq!(client.expect_close().await, Some(1012));
+    }
+}

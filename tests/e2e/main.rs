@@ -1,0 +1,9 @@
+//! End-to-end suites: the real server on 127.0.0.1:0, real WebSocket clients.
+
+mod authorization;
+mod bad_input;
+mod connection_life;
+mod join_flow;
+mod protocol_doc;
+mod restart;
+mod support;

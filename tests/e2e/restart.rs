@@ -1,0 +1,67 @@
+//! What is stored survives a crash: links still work after SIGKILL.
+
+use std::process::Command;
+
+use crate::support::{ServerProcess, TestClient, binary, token_of};
+
+#[tokio::test]
+async fn links_still_work_after_the_server_is_killed_and_started_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("peer-room.db");
+
+    let first = ServerProcess::start(&db);
+    let demo_host = first.banner_value("facilitator link:").expect("the first start prints the demo links");
+    let demo_guest = first.banner_value("participant link:").expect("the first start prints the demo links");
+
+    // Scheduled from the command line while the server runs.
+    let output = Command::new(binary())
+        .args(["session", "create", "--title", "Night shift group", "--minutes", "60"])
+        .args(["--starts-at", "2099-01-05T19:00:00-05:00"])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", db.display()))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let link = |label: &str| {
+        printed
+            .lines()
+            .find_map(|l| l.strip_prefix(label).map(|rest| rest.trim().to_owned()))
+            .unwrap_or_else(|| panic!("no {label} in {printed}"))
+    };
+    let (host_link, guest_link) = (link("facilitator link:"), link("participant link:"));
+    assert!(host_link.starts_with("http://") && host_link.contains("/join#"), "{host_link}");
+
+    let mut before = TestClient::joined(&first.ws_url(), &token_of(&host_link), "Host").await;
+    before.expect("room_state").await;
+    first.kill();
+
+    let second = ServerProcess::start(&db);
+    assert!(second.banner_value("facilitator link:").is_none(), "the demo is created once");
+    for link in [&host_link, &guest_link, &demo_host, &demo_guest] {
+        let client = TestClient::joined(&second.ws_url(), &token_of(link), "Back").await;
+        assert!(client.you.is_some());
+    }
+}
+
+#[test]
+fn session_create_refuses_impossible_values_and_names_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+    let cases = [
+        (vec!["--title", "G", "--starts-at", "tomorrow", "--minutes", "60"], "--starts-at"),
+        (vec!["--title", "G", "--starts-at", "2099-01-05T19:00:00Z", "--minutes", "0"], "--minutes"),
+        (vec!["--title", "G", "--starts-at", "2099-01-05T19:00:00Z", "--minutes", "60", "--time-zone", "Mars/Base"], "--time-zone"),
+        (vec!["--title", " ", "--starts-at", "2099-01-05T19:00:00Z", "--minutes", "60"], "--title"),
+    ];
+    for (args, flag) in cases {
+        let output = Command::new(binary())
+            .args(["session", "create", "--database-url", &db])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+    }
+}

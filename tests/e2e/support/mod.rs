@@ -1,0 +1,30 @@
+//! Test support: a real server and scripted clients.
+
+mod client;
+mod server;
+
+pub use client::TestClient;
+pub use server::{ServerProcess, Session, TestServer, binary, token_of};
+
+use serde_json::json;
+
+/// A facilitator and `n` participants of one session, all in the room.
+pub async fn room_of(server: &TestServer, session: &Session, n: usize) -> (TestClient, Vec<TestClient>) {
+    let url = server.ws_url();
+    let mut host = TestClient::joined(&url, &session.facilitator_token, "Facilitator").await;
+    host.expect("room_state").await;
+    let mut guests = Vec::new();
+    for i in 0..n {
+        let mut guest = TestClient::joined(&url, &session.participant_token, &format!("Guest {i}")).await;
+        let ack = guest.request(json!({"type": "accept_rules"})).await;
+        assert_eq!(ack["type"], "ack", "{ack}");
+        let id = guest.you.expect("joined");
+        let ack = host.request(json!({"type": "admit", "participant": id})).await;
+        assert_eq!(ack["type"], "ack", "{ack}");
+        guest.expect("room_state").await;
+        host.expect_where(|m| m["type"] == "participant_joined" && m["participant"]["id"] == id, "participant_joined")
+            .await;
+        guests.push(guest);
+    }
+    (host, guests)
+}
