@@ -29,7 +29,12 @@ pub struct GlobalArgs {
     pub listen: SocketAddr,
 
     /// Where the store lives: a SQLite URL. The folder is created if missing.
-    #[arg(long, env = "PEER_ROOM_DATABASE_URL", default_value = "sqlite://data/peer-room.db", global = true)]
+    #[arg(
+        long,
+        env = "PEER_ROOM_DATABASE_URL",
+        default_value = "sqlite://data/peer-room.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// The URL people open, used in invitation links (e.g. https://rooms.example.org).
@@ -43,7 +48,13 @@ pub struct GlobalArgs {
     pub allowed_origins: Option<Vec<String>>,
 
     /// Log format: human-readable or one JSON object a line.
-    #[arg(long, env = "PEER_ROOM_LOG_FORMAT", value_enum, default_value = "pretty", global = true)]
+    #[arg(
+        long,
+        env = "PEER_ROOM_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty",
+        global = true
+    )]
     pub log_format: LogFormat,
 
     /// Seconds a dropped participant keeps their place before they have left.

@@ -84,11 +84,11 @@ pub fn allowed_origins(public_url: &str, configured: Option<&[String]>) -> Vec<S
     match configured {
         Some(list) => origins.extend(list.iter().filter_map(|o| origin_of(o))),
         None => {
-            if let Some(port) = origin_of(public_url).and_then(|o| o.rsplit_once(':').map(|(_, p)| p.to_owned())) {
-                if port.chars().all(|c| c.is_ascii_digit()) {
-                    for host in ["localhost", "127.0.0.1", "[::1]"] {
-                        origins.push(format!("http://{host}:{port}"));
-                    }
+            if let Some(port) = origin_of(public_url).and_then(|o| o.rsplit_once(':').map(|(_, p)| p.to_owned()))
+                && port.chars().all(|c| c.is_ascii_digit())
+            {
+                for host in ["localhost", "127.0.0.1", "[::1]"] {
+                    origins.push(format!("http://{host}:{port}"));
                 }
             }
         }
@@ -104,9 +104,15 @@ mod tests {
 
     #[test]
     fn origins_are_normalised() {
-        assert_eq!(origin_of("HTTPS://Rooms.Example.org/path?q"), Some("https://rooms.example.org".into()));
+        assert_eq!(
+            origin_of("HTTPS://Rooms.Example.org/path?q"),
+            Some("https://rooms.example.org".into())
+        );
         assert_eq!(origin_of("http://example.org:80"), Some("http://example.org".into()));
-        assert_eq!(origin_of("http://127.0.0.1:8080/"), Some("http://127.0.0.1:8080".into()));
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/"),
+            Some("http://127.0.0.1:8080".into())
+        );
         assert_eq!(origin_of("ftp://example.org"), None);
         assert_eq!(origin_of("example.org"), None);
     }
@@ -123,6 +129,12 @@ mod tests {
     fn a_public_deployment_allows_its_own_origin_and_the_configured_ones() {
         let extra = vec!["https://intranet.example.org".to_owned()];
         let allowed = allowed_origins("https://rooms.example.org", Some(&extra));
-        assert_eq!(allowed, vec!["https://intranet.example.org".to_owned(), "https://rooms.example.org".to_owned()]);
+        assert_eq!(
+            allowed,
+            vec![
+                "https://intranet.example.org".to_owned(),
+                "https://rooms.example.org".to_owned()
+            ]
+        );
     }
 }

@@ -26,7 +26,9 @@ async fn main() -> anyhow::Result<()> {
 
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Pretty => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -58,7 +60,9 @@ async fn serve(args: &GlobalArgs) -> anyhow::Result<()> {
         println!("  facilitator link: {}", links.facilitator);
         println!("  participant link: {}", links.participant);
         println!("These links are shown only once. Schedule more sessions with:");
-        println!("  peer-room session create --title \"Tuesday group\" --starts-at 2026-12-01T18:00:00-05:00 --minutes 60");
+        println!(
+            "  peer-room session create --title \"Tuesday group\" --starts-at 2026-12-01T18:00:00-05:00 --minutes 60"
+        );
     }
     println!("Ready. Press Ctrl-C to stop.");
     wait_for_signal().await;
@@ -92,7 +96,12 @@ async fn wait_for_signal() {
 
 async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Result<()> {
     let starts_at = chrono::DateTime::parse_from_rfc3339(&create.starts_at)
-        .with_context(|| format!("--starts-at {:?} is not an RFC 3339 time such as 2026-12-01T18:00:00-05:00", create.starts_at))?
+        .with_context(|| {
+            format!(
+                "--starts-at {:?} is not an RFC 3339 time such as 2026-12-01T18:00:00-05:00",
+                create.starts_at
+            )
+        })?
         .timestamp_millis();
     let session = NewSession {
         title: create.title,
@@ -102,7 +111,9 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         capacity: create.capacity,
         ground_rules: ground_rules::default_rules(),
     };
-    session.validate().map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
+    session
+        .validate()
+        .map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
     let store = Store::open(&args.database_url).await?;
     let now = clock::now_millis();
     let record = store.create_session(&session, now).await?;
@@ -116,7 +127,13 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         .clone()
         .unwrap_or_else(|| format!("http://{}", args.listen));
     println!("session: {}", record.id);
-    println!("facilitator link: {}", app::join_link(&public_url, &links.facilitator_token));
-    println!("participant link: {}", app::join_link(&public_url, &links.participant_token));
+    println!(
+        "facilitator link: {}",
+        app::join_link(&public_url, &links.facilitator_token)
+    );
+    println!(
+        "participant link: {}",
+        app::join_link(&public_url, &links.participant_token)
+    );
     Ok(())
 }

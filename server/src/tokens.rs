@@ -27,7 +27,10 @@ pub fn hash(secret: &str) -> [u8; 32] {
 /// Whether a string could be a token at all. Checked before any lookup so a
 /// malformed token costs nothing.
 pub fn well_formed(token: &str) -> bool {
-    token.len() == TOKEN_CHARS && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    token.len() == TOKEN_CHARS
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -50,6 +53,8 @@ mod tests {
         assert!(!well_formed(&"a".repeat(42)));
         assert!(!well_formed(&format!("{}=", "a".repeat(42))));
         assert!(!well_formed(&"é".repeat(22)));
-        assert!(well_formed(&"A-_z".repeat(10).chars().chain("abc".chars()).collect::<String>()));
+        assert!(well_formed(
+            &"A-_z".repeat(10).chars().chain("abc".chars()).collect::<String>()
+        ));
     }
 }

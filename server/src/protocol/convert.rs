@@ -53,7 +53,9 @@ impl ClientMessage {
             ClientMessage::AcceptRules {} => Action::AcceptRules,
             ClientMessage::Chat { text } => Action::Chat { text },
             ClientMessage::RaiseHand {} => Action::RaiseHand,
-            ClientMessage::LowerHand { participant } => Action::LowerHand { of: participant.map(id) },
+            ClientMessage::LowerHand { participant } => Action::LowerHand {
+                of: participant.map(id),
+            },
             ClientMessage::CallNextHand {} => Action::CallNextHand,
             ClientMessage::React { reaction } => Action::React(reaction_from_wire(reaction)),
             ClientMessage::Admit { participant } => Action::Admit(id(participant)),

@@ -105,7 +105,17 @@ pub mod close_code {
     pub const TIMED_OUT: u16 = 4006;
 
     /// Every close code the server sends, for the test that checks the docs.
-    pub const ALL: &[u16] = &[NORMAL, POLICY, TOO_BIG, RESTARTING, REMOVED, DECLINED, REPLACED, SESSION_ENDED, TIMED_OUT];
+    pub const ALL: &[u16] = &[
+        NORMAL,
+        POLICY,
+        TOO_BIG,
+        RESTARTING,
+        REMOVED,
+        DECLINED,
+        REPLACED,
+        SESSION_ENDED,
+        TIMED_OUT,
+    ];
 }
 
 /// The close code and reason text for a room's decision to close a socket.

@@ -47,27 +47,54 @@ pub enum WireReaction {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMessage {
-    Hello { version: u32 },
-    Join { token: String, name: String, device: String },
-    Resume { resume_token: String },
+    Hello {
+        version: u32,
+    },
+    Join {
+        token: String,
+        name: String,
+        device: String,
+    },
+    Resume {
+        resume_token: String,
+    },
     GetState {},
     AcceptRules {},
-    Chat { text: String },
+    Chat {
+        text: String,
+    },
     RaiseHand {},
     LowerHand {
         #[serde(default)]
         participant: Option<u32>,
     },
     CallNextHand {},
-    React { reaction: WireReaction },
-    Admit { participant: u32 },
-    Decline { participant: u32 },
+    React {
+        reaction: WireReaction,
+    },
+    Admit {
+        participant: u32,
+    },
+    Decline {
+        participant: u32,
+    },
     AdmitAll {},
-    SetWaitingRoom { enabled: bool },
-    SetLocked { locked: bool },
-    Remove { participant: u32 },
-    AskToMute { participant: u32 },
-    SetRole { participant: u32, role: WireRole },
+    SetWaitingRoom {
+        enabled: bool,
+    },
+    SetLocked {
+        locked: bool,
+    },
+    Remove {
+        participant: u32,
+    },
+    AskToMute {
+        participant: u32,
+    },
+    SetRole {
+        participant: u32,
+        role: WireRole,
+    },
     EndSession {},
     Leave {},
 }
@@ -293,6 +320,7 @@ impl ServerMessage {
     /// The JSON text of this message. Serializing these types cannot fail:
     /// they hold only strings, numbers, booleans and lists of them.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| r#"{"type":"error","code":"internal","message":"encoding failed"}"#.to_owned())
+        serde_json::to_string(self)
+            .unwrap_or_else(|_| r#"{"type":"error","code":"internal","message":"encoding failed"}"#.to_owned())
     }
 }

@@ -28,7 +28,13 @@ pub fn parse_client_message(text: &str) -> Result<(Option<RequestId>, ClientMess
         Err(e) if e.is_data() && e.to_string().starts_with(DUPLICATE) => {
             return fail(None, ErrorCode::InvalidMessage, strip_position(&e));
         }
-        Err(e) => return fail(None, ErrorCode::BadJson, format!("not a JSON object: {}", strip_position(&e))),
+        Err(e) => {
+            return fail(
+                None,
+                ErrorCode::BadJson,
+                format!("not a JSON object: {}", strip_position(&e)),
+            );
+        }
     };
 
     let mut object = Map::new();
@@ -37,7 +43,13 @@ pub fn parse_client_message(text: &str) -> Result<(Option<RequestId>, ClientMess
         if key == "id" {
             match value.as_u64() {
                 Some(n) => id = Some(n),
-                None => return fail(None, ErrorCode::InvalidMessage, "id must be a non-negative integer".into()),
+                None => {
+                    return fail(
+                        None,
+                        ErrorCode::InvalidMessage,
+                        "id must be a non-negative integer".into(),
+                    );
+                }
             }
         } else {
             object.insert(key, value);
@@ -50,7 +62,11 @@ pub fn parse_client_message(text: &str) -> Result<(Option<RequestId>, ClientMess
         None => return fail(id, ErrorCode::UnknownType, "the message has no type".into()),
     };
     if !ClientMessage::TYPES.contains(&kind.as_str()) {
-        return fail(id, ErrorCode::UnknownType, format!("unknown message type `{}`", truncated(&kind)));
+        return fail(
+            id,
+            ErrorCode::UnknownType,
+            format!("unknown message type `{}`", truncated(&kind)),
+        );
     }
 
     match ClientMessage::deserialize(Value::Object(object)) {
@@ -137,12 +153,21 @@ mod tests {
         assert_eq!(code_of(r#"{"text":"hi"}"#), ErrorCode::UnknownType);
         assert_eq!(code_of(r#"{"type":"teleport"}"#), ErrorCode::UnknownType);
         assert_eq!(code_of(r#"{"type":5}"#), ErrorCode::UnknownType);
-        assert_eq!(code_of(r#"{"type":"chat","text":"hi","color":"red"}"#), ErrorCode::UnknownField);
+        assert_eq!(
+            code_of(r#"{"type":"chat","text":"hi","color":"red"}"#),
+            ErrorCode::UnknownField
+        );
         assert_eq!(code_of(r#"{"type":"raise_hand","now":true}"#), ErrorCode::UnknownField);
         assert_eq!(code_of(r#"{"type":"chat"}"#), ErrorCode::InvalidMessage);
         assert_eq!(code_of(r#"{"type":"chat","text":5}"#), ErrorCode::InvalidMessage);
-        assert_eq!(code_of(r#"{"type":"chat","id":-1,"text":"hi"}"#), ErrorCode::InvalidMessage);
-        assert_eq!(code_of(r#"{"type":"react","reaction":"wave"}"#), ErrorCode::InvalidMessage);
+        assert_eq!(
+            code_of(r#"{"type":"chat","id":-1,"text":"hi"}"#),
+            ErrorCode::InvalidMessage
+        );
+        assert_eq!(
+            code_of(r#"{"type":"react","reaction":"wave"}"#),
+            ErrorCode::InvalidMessage
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
-use super::{Command, CloseReason, ConnId, Effect, Event, Outcome, Persist, Reply, Room, RoomError};
+use super::{CloseReason, Command, ConnId, Effect, Event, Outcome, Persist, Reply, Room, RoomError};
 use crate::clock;
 use crate::store::Store;
 

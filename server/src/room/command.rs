@@ -21,10 +21,14 @@ pub struct JoinRequest {
 pub enum Action {
     GetState,
     AcceptRules,
-    Chat { text: String },
+    Chat {
+        text: String,
+    },
     RaiseHand,
     /// `None` lowers one's own hand; lowering someone else's is a host control.
-    LowerHand { of: Option<ParticipantId> },
+    LowerHand {
+        of: Option<ParticipantId>,
+    },
     CallNextHand,
     React(Reaction),
     Admit(ParticipantId),
@@ -34,7 +38,10 @@ pub enum Action {
     SetLocked(bool),
     Remove(ParticipantId),
     AskToMute(ParticipantId),
-    SetRole { of: ParticipantId, role: Role },
+    SetRole {
+        of: ParticipantId,
+        role: Role,
+    },
     EndSession,
     Leave,
 }

@@ -1,15 +1,21 @@
 //! Who has the floor: chat, the hand queue and reactions.
 
+use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
 use super::types::*;
-use super::Room;
 
 /// Long enough for a paragraph, short enough that a flood stays small.
 pub const MAX_CHAT_CHARS: usize = 2_000;
 
 impl Room {
-    pub(super) fn chat(&mut self, me: ParticipantId, text: &str, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
+    pub(super) fn chat(
+        &mut self,
+        me: ParticipantId,
+        text: &str,
+        now: Millis,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(RoomError::Invalid("a chat message cannot be empty"));
@@ -62,7 +68,12 @@ impl Room {
         Ok(Reply::Ack)
     }
 
-    pub(super) fn react(&mut self, me: ParticipantId, reaction: Reaction, out: &mut Outbox) -> Result<Reply, RoomError> {
+    pub(super) fn react(
+        &mut self,
+        me: ParticipantId,
+        reaction: Reaction,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
         // Reactions are not kept: clients show them briefly and let them fade.
         self.broadcast(Event::Reaction { from: me, reaction }, out);
         Ok(Reply::Ack)

@@ -1,10 +1,10 @@
 //! The host controls. `Room::act` has already checked that the asker may use
 //! them; the checks here are about the target.
 
+use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
 use super::types::*;
-use super::Room;
 
 impl Room {
     pub(super) fn accept_rules(&mut self, me: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
@@ -72,7 +72,12 @@ impl Room {
         Ok(Reply::Ack)
     }
 
-    pub(super) fn remove(&mut self, me: ParticipantId, id: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
+    pub(super) fn remove(
+        &mut self,
+        me: ParticipantId,
+        id: ParticipantId,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
         let target = self.outranked_target(me, id)?;
         let (device_hash, conn) = (target.device_hash, target.conn);
         // Written first: the ban must hold even if the server restarts now.
@@ -86,7 +91,12 @@ impl Room {
         Ok(Reply::Ack)
     }
 
-    pub(super) fn ask_to_mute(&mut self, me: ParticipantId, id: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
+    pub(super) fn ask_to_mute(
+        &mut self,
+        me: ParticipantId,
+        id: ParticipantId,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
         let target = self.outranked_target(me, id)?;
         if !target.present() {
             return Err(RoomError::NotFound);
@@ -97,9 +107,17 @@ impl Room {
         Ok(Reply::Ack)
     }
 
-    pub(super) fn set_role(&mut self, me: ParticipantId, id: ParticipantId, role: Role, out: &mut Outbox) -> Result<Reply, RoomError> {
+    pub(super) fn set_role(
+        &mut self,
+        me: ParticipantId,
+        id: ParticipantId,
+        role: Role,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
         if role == Role::Facilitator {
-            return Err(RoomError::Invalid("the facilitator role comes only with the facilitator link"));
+            return Err(RoomError::Invalid(
+                "the facilitator role comes only with the facilitator link",
+            ));
         }
         let target = self.outranked_target(me, id)?;
         if !target.present() {
@@ -113,10 +131,10 @@ impl Room {
         let (info, conn) = (person.info(), person.conn);
         self.broadcast(Event::ParticipantUpdated(info), out);
         // A new host needs the waiting list they can now act on.
-        if role.is_host() {
-            if let Some(conn) = conn {
-                out.send(conn, Event::WaitingRoom(self.waiting_list()));
-            }
+        if role.is_host()
+            && let Some(conn) = conn
+        {
+            out.send(conn, Event::WaitingRoom(self.waiting_list()));
         }
         Ok(Reply::Ack)
     }

@@ -53,10 +53,18 @@ impl Default for RoomConfig {
 #[derive(Clone, Debug)]
 pub enum Command {
     Join(JoinRequest),
-    Resume { conn: ConnId, resume_hash: [u8; 32] },
-    Act { conn: ConnId, action: Action },
+    Resume {
+        conn: ConnId,
+        resume_hash: [u8; 32],
+    },
+    Act {
+        conn: ConnId,
+        action: Action,
+    },
     /// The connection closed without saying goodbye.
-    Disconnected { conn: ConnId },
+    Disconnected {
+        conn: ConnId,
+    },
     /// Time has passed; deadlines may have expired.
     Tick,
 }

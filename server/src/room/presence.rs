@@ -72,7 +72,12 @@ impl Room {
         if self.by_conn.contains_key(&conn) {
             return Err(RoomError::AlreadyJoined);
         }
-        let Some(id) = self.people.values().find(|p| p.resume_hash == resume_hash).map(|p| p.id) else {
+        let Some(id) = self
+            .people
+            .values()
+            .find(|p| p.resume_hash == resume_hash)
+            .map(|p| p.id)
+        else {
             return Err(RoomError::ResumeFailed);
         };
         let person = self.people.get_mut(&id).ok_or(RoomError::ResumeFailed)?;

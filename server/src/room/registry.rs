@@ -63,10 +63,10 @@ impl RoomRegistry {
 
     /// The live room of a session, started from the store if needed.
     pub async fn get_or_start(&self, session_id: &str) -> Result<RoomHandle, StoreError> {
-        if let Some(handle) = self.get(session_id) {
-            if !handle.tx.is_closed() {
-                return Ok(handle);
-            }
+        if let Some(handle) = self.get(session_id)
+            && !handle.tx.is_closed()
+        {
+            return Ok(handle);
         }
         // Loading happens outside the map's lock; if two joins race here, the
         // first to insert wins and the other's load is dropped.

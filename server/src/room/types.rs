@@ -175,8 +175,12 @@ pub enum CloseReason {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Persist {
     /// The device of a removed person may not come back to this session.
-    BanDevice { device_hash: [u8; 32] },
-    SessionEnded { at: Millis },
+    BanDevice {
+        device_hash: [u8; 32],
+    },
+    SessionEnded {
+        at: Millis,
+    },
 }
 
 /// What the actor must do, in order.

@@ -63,6 +63,9 @@ impl From<sqlx::Error> for InviteError {
     }
 }
 
+/// id, session id, role, expiry, revocation, and the session's end.
+type RedeemRow = (String, String, String, i64, Option<i64>, Option<i64>);
+
 impl Store {
     /// Creates an invitation and returns its id and token.
     pub async fn create_invitation(
@@ -90,7 +93,12 @@ impl Store {
     }
 
     /// A facilitator link and a participant link for a session.
-    pub async fn create_links(&self, session_id: &str, expires_at: Millis, now: Millis) -> Result<InvitationLinks, StoreError> {
+    pub async fn create_links(
+        &self,
+        session_id: &str,
+        expires_at: Millis,
+        now: Millis,
+    ) -> Result<InvitationLinks, StoreError> {
         let (_, facilitator_token) = self
             .create_invitation(session_id, InviteRole::Facilitator, expires_at, now)
             .await?;
@@ -108,7 +116,7 @@ impl Store {
         if !tokens::well_formed(token) {
             return Err(InviteError::Unknown);
         }
-        let row: Option<(String, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        let row: Option<RedeemRow> = sqlx::query_as(
             "SELECT i.id, i.session_id, i.role, i.expires_at, i.revoked_at, s.ended_at
              FROM invitations i JOIN sessions s ON s.id = i.session_id
              WHERE i.token_hash = ?",

@@ -235,7 +235,16 @@ impl Connection {
             return Flow::Continue;
         };
         let room = room.clone();
-        match room.ask(Command::Act { conn: self.conn, action }, None).await {
+        match room
+            .ask(
+                Command::Act {
+                    conn: self.conn,
+                    action,
+                },
+                None,
+            )
+            .await
+        {
             Some(Ok(Reply::Ack)) => {
                 if let Some(id) = id {
                     self.reply(ServerMessage::Ack { id });

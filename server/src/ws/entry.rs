@@ -7,7 +7,7 @@ use tracing::{debug, warn};
 use super::connection::Connection;
 use crate::clock;
 use crate::protocol::{self, ClientMessage, ErrorCode, PROTOCOL_VERSION, RequestId, ServerMessage};
-use crate::room::{Action, Command, JoinRequest, Outbound, Reply, OUTBOX_CAPACITY, RoomHandle};
+use crate::room::{Action, Command, JoinRequest, OUTBOX_CAPACITY, Outbound, Reply, RoomHandle};
 use crate::tokens;
 
 /// Where a connection stands.
@@ -34,7 +34,11 @@ pub(super) async fn route(me: &mut Connection, id: Option<RequestId>, message: C
             None
         }
         (Phase::Greeting, _) => {
-            me.error(id, ErrorCode::HandshakeRequired, "send hello with the protocol version first");
+            me.error(
+                id,
+                ErrorCode::HandshakeRequired,
+                "send hello with the protocol version first",
+            );
             None
         }
         (_, ClientMessage::Hello { .. }) => {
@@ -132,24 +136,50 @@ async fn resume(me: &mut Connection, id: Option<RequestId>, resume_token: &str) 
         .filter(|(_, secret)| tokens::well_formed(secret))
         .and_then(|(session, _)| me.state.rooms.get(session));
     let Some(room) = room else {
-        return me.error(id, ErrorCode::ResumeFailed, "nothing to resume: join again with your link");
+        return me.error(
+            id,
+            ErrorCode::ResumeFailed,
+            "nothing to resume: join again with your link",
+        );
     };
     let command = Command::Resume {
         conn: me.conn,
         resume_hash: tokens::hash(resume_token),
     };
     if enter(me, id, room, command, resume_token).await.is_none() {
-        me.error(id, ErrorCode::ResumeFailed, "nothing to resume: join again with your link");
+        me.error(
+            id,
+            ErrorCode::ResumeFailed,
+            "nothing to resume: join again with your link",
+        );
     }
 }
 
 /// Asks the room to take this connection in. `None` if the room stopped
 /// before answering; otherwise whether it let the connection in.
-async fn enter(me: &mut Connection, id: Option<RequestId>, room: RoomHandle, command: Command, resume_token: &str) -> Option<bool> {
+async fn enter(
+    me: &mut Connection,
+    id: Option<RequestId>,
+    room: RoomHandle,
+    command: Command,
+    resume_token: &str,
+) -> Option<bool> {
     let (tx, rx) = mpsc::channel::<Outbound>(OUTBOX_CAPACITY);
     match room.ask(command, Some((me.conn, tx))).await? {
-        Ok(Reply::Joined { you, role, gate, session }) => {
-            me.reply(protocol::joined_message(id, you, role, gate, resume_token.to_owned(), &session));
+        Ok(Reply::Joined {
+            you,
+            role,
+            gate,
+            session,
+        }) => {
+            me.reply(protocol::joined_message(
+                id,
+                you,
+                role,
+                gate,
+                resume_token.to_owned(),
+                &session,
+            ));
             me.outbox = Some(rx);
             me.phase = Phase::Joined { room };
             Some(true)
@@ -182,5 +212,8 @@ fn clean_name(name: &str) -> Result<String, &'static str> {
 }
 
 fn device_key_ok(device: &str) -> bool {
-    (16..=128).contains(&device.len()) && device.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (16..=128).contains(&device.len())
+        && device
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

@@ -32,7 +32,9 @@ pub enum Verdict {
     Allow,
     /// Drop the message; `warn` is true for the first refusal in a second, so
     /// a flood is not answered with a flood of errors.
-    Refuse { warn: bool },
+    Refuse {
+        warn: bool,
+    },
     /// The client keeps flooding: close the connection.
     Disconnect,
 }

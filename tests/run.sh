@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every PeerRoom suite. On a fresh Debian machine it first installs what
+# the tests need (Chromium from Debian's packages, the npm packages), so this
+# and `cargo run --release` are all the set-up there is.
+#
+#   tests/run.sh            everything
+#   SKIP_BROWSER=1 tests/run.sh   the Rust suites only (no Chromium needed)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+artifacts="$root/tests/artifacts"
+screenshots="$artifacts/screenshots"
+mkdir -p "$artifacts"
+rm -rf "$screenshots"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+if [ -z "${SKIP_BROWSER:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+    step "installing Chromium from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+step "installing the web client's npm packages"
+(cd web-client && npm ci --no-audit --no-fund --loglevel=error)
+
+step "type-checking the web client (tsc --noEmit)"
+(cd web-client && npx --no-install tsc --noEmit -p .)
+
+step "checking Rust formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "building the server"
+cargo build --workspace --all-targets --quiet
+
+rust_log="$artifacts/rust-tests.log"
+step "running the Rust suites (unit and end-to-end)"
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --no-fail-fast 2>&1 | tee "$rust_log"
+    rust_passed=$(grep -Eo '[0-9]+ passed' "$rust_log" | tail -1 | grep -Eo '[0-9]+')
+    rust_failed=$(grep -Eo '[0-9]+ failed' "$rust_log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+else
+    cargo test --workspace --no-fail-fast 2>&1 | tee "$rust_log"
+    rust_passed=$(grep -Eo '[0-9]+ passed' "$rust_log" | grep -Eo '[0-9]+' | paste -sd+ | bc)
+    rust_failed=$(grep -Eo '[0-9]+ failed' "$rust_log" | grep -Eo '[0-9]+' | paste -sd+ | bc)
+fi
+
+browser_passed=0
+browser_failed=0
+if [ -z "${SKIP_BROWSER:-}" ]; then
+    browser_log="$artifacts/browser-tests.log"
+    step "running the browser suites (headless Chromium)"
+    set +e
+    PEER_ROOM_BIN="$root/target/debug/peer-room" PEER_ROOM_SCREENSHOTS="$screenshots" \
+        node --test --test-reporter=spec tests/browser/ 2>&1 | tee "$browser_log"
+    set -e
+    browser_passed=$(grep -Eo '^ℹ pass [0-9]+' "$browser_log" | grep -Eo '[0-9]+' || echo 0)
+    browser_failed=$(grep -Eo '^ℹ fail [0-9]+' "$browser_log" | grep -Eo '[0-9]+' || echo 1)
+    echo "Screenshots of every step: $screenshots"
+fi
+
+passed=$((rust_passed + browser_passed))
+failed=$((rust_failed + browser_failed))
+echo
+echo "Rust: $rust_passed passed, $rust_failed failed. Browser: $browser_passed passed, $browser_failed failed."
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$rust_passed" -gt 0 ]
