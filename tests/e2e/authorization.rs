@@ -60,14 +60,18 @@ async fn a_co_facilitator_may_host_but_not_end_the_session() {
     let session = server.session().await;
     let (mut host, mut guests) = room_of(&server, &session, 2).await;
     let co = guests[0].you.unwrap();
-    host.request(json!({"type": "set_role", "participant": co, "role": "co_facilitator"})).await;
+    host.request(json!({"type": "set_role", "participant": co, "role": "co_facilitator"}))
+        .await;
     let update = guests[1].expect("participant_updated").await;
     assert_eq!(update["participant"]["role"], "co_facilitator");
 
     let ack = guests[0].request(json!({"type": "set_locked", "locked": true})).await;
     assert_eq!(ack["type"], "ack", "{ack}");
     assert_eq!(guests[1].expect("settings").await["locked"], true);
-    for message in [json!({"type": "end_session"}), json!({"type": "remove", "participant": host.you.unwrap()})] {
+    for message in [
+        json!({"type": "end_session"}),
+        json!({"type": "remove", "participant": host.you.unwrap()}),
+    ] {
         let reply = guests[0].request(message.clone()).await;
         assert_eq!(reply["code"], "forbidden", "{message} -> {reply}");
     }

@@ -28,7 +28,10 @@ async fn malformed_frames_get_precise_errors_and_the_connection_stays_usable() {
         ("[]", "bad_json"),
         (r#"{"type":"teleport","id":5}"#, "unknown_type"),
         (r#"{"type":"chat","id":6,"text":"hi","bold":true}"#, "unknown_field"),
-        (r#"{"type":"chat","type":"end_session","id":7,"text":"hi"}"#, "invalid_message"),
+        (
+            r#"{"type":"chat","type":"end_session","id":7,"text":"hi"}"#,
+            "invalid_message",
+        ),
         (r#"{"type":"chat","id":8}"#, "invalid_message"),
         (r#"{"type":"admit","id":9,"participant":"everyone"}"#, "invalid_message"),
         (r#"{"type":"chat","id":10,"text":"   "}"#, "invalid_input"),
@@ -40,7 +43,9 @@ async fn malformed_frames_get_precise_errors_and_the_connection_stays_usable() {
         assert!(!error["message"].as_str().unwrap().is_empty());
     }
     // The duplicated "type" did not end the session, and errors echo ids.
-    let error = guests[0].request(json!({"type": "chat", "text": "x".repeat(2001)})).await;
+    let error = guests[0]
+        .request(json!({"type": "chat", "text": "x".repeat(2001)}))
+        .await;
     assert_eq!(error["code"], "invalid_input");
     guests[0].send_binary(vec![1, 2, 3]).await;
     assert_eq!(guests[0].expect("error").await["code"], "binary_not_supported");
@@ -87,7 +92,10 @@ async fn a_flood_is_refused_then_disconnected_with_1008() {
     }
     assert_eq!(flooder.expect_close().await, Some(1008));
     let errors = flooder.unread_of("error");
-    assert!(errors.iter().any(|e| e["code"] == "rate_limited"), "a rate_limited error came first: {errors:?}");
+    assert!(
+        errors.iter().any(|e| e["code"] == "rate_limited"),
+        "a rate_limited error came first: {errors:?}"
+    );
     still_served(&mut host, &mut guest, "after the flood").await;
 }
 
@@ -103,7 +111,11 @@ async fn a_websocket_from_a_foreign_origin_is_refused_with_403() {
     let own = format!("http://{}", server.addr);
     assert!(TestClient::connect_from(&server.ws_url(), Some(&own)).await.is_ok());
     let localhost = format!("http://localhost:{}", server.addr.port());
-    assert!(TestClient::connect_from(&server.ws_url(), Some(&localhost)).await.is_ok());
+    assert!(
+        TestClient::connect_from(&server.ws_url(), Some(&localhost))
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]

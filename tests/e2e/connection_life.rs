@@ -21,7 +21,10 @@ async fn a_connection_that_stops_answering_pings_is_dropped() {
     // host keeps answering because `expect_where` keeps reading.
     let _silent = guests;
     let update = host
-        .expect_where(|m| m["type"] == "participant_updated" && m["participant"]["connected"] == false, "a dead peer")
+        .expect_where(
+            |m| m["type"] == "participant_updated" && m["participant"]["connected"] == false,
+            "a dead peer",
+        )
         .await;
     assert_eq!(update["participant"]["id"], silent_id);
     let ack = host.request(json!({"type": "chat", "text": "still alive"})).await;

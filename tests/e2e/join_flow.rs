@@ -6,7 +6,11 @@ use serde_json::{Value, json};
 use crate::support::{TestClient, TestServer, room_of};
 
 fn ids(list: &Value) -> Vec<u64> {
-    list.as_array().expect("a list").iter().map(|v| v["id"].as_u64().expect("an id")).collect()
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v["id"].as_u64().expect("an id"))
+        .collect()
 }
 
 #[tokio::test]
@@ -44,7 +48,10 @@ async fn a_participant_waits_is_admitted_accepts_the_rules_and_sees_the_room() {
     guest.request(json!({"type": "accept_rules"})).await;
     let state = guest.expect("room_state").await;
     assert_eq!(ids(&state["participants"]), vec![host_id, guest_id]);
-    assert!(state.get("waiting").is_none(), "participants never see the waiting list");
+    assert!(
+        state.get("waiting").is_none(),
+        "participants never see the waiting list"
+    );
     let joined = host.expect("participant_joined").await;
     assert_eq!(joined["participant"]["id"], guest_id);
     assert_eq!(joined["participant"]["name"], "Sam");
@@ -67,7 +74,15 @@ async fn chat_reaches_everyone_in_the_order_the_server_received_it() {
             let line = client.expect("chat").await;
             seen.push((line["seq"].as_u64().unwrap(), line["text"].as_str().unwrap().to_owned()));
         }
-        assert_eq!(seen, vec![(1, "one".into()), (2, "two".into()), (3, "three".into()), (4, "four".into())]);
+        assert_eq!(
+            seen,
+            vec![
+                (1, "one".into()),
+                (2, "two".into()),
+                (3, "three".into()),
+                (4, "four".into())
+            ]
+        );
     }
 }
 
@@ -91,7 +106,10 @@ async fn the_hand_queue_keeps_its_order_and_a_reconnect_keeps_ones_place() {
     let dropped = guests.remove(0);
     dropped.drop_connection();
     let update = host
-        .expect_where(|m| m["type"] == "participant_updated" && m["participant"]["connected"] == false, "a disconnect")
+        .expect_where(
+            |m| m["type"] == "participant_updated" && m["participant"]["connected"] == false,
+            "a disconnect",
+        )
         .await;
     assert_eq!(update["participant"]["id"], a);
 
@@ -103,8 +121,11 @@ async fn the_hand_queue_keeps_its_order_and_a_reconnect_keeps_ones_place() {
     assert_eq!(joined["gate"], json!({"rules_accepted": true, "admitted": true}));
     let state = back.expect("room_state").await;
     assert_eq!(state["hands"], json!([c, a, b]));
-    host.expect_where(|m| m["type"] == "participant_updated" && m["participant"]["connected"] == true, "a reconnect")
-        .await;
+    host.expect_where(
+        |m| m["type"] == "participant_updated" && m["participant"]["connected"] == true,
+        "a reconnect",
+    )
+    .await;
 
     // The facilitator calls the first hand; everyone sees who has the floor.
     host.request(json!({"type": "call_next_hand"})).await;
@@ -123,7 +144,10 @@ async fn after_the_grace_a_dropped_participant_has_left() {
     guests.remove(0).drop_connection();
 
     let left = host.expect("participant_left").await;
-    assert_eq!(left, json!({"type": "participant_left", "participant": id, "reason": "timed_out"}));
+    assert_eq!(
+        left,
+        json!({"type": "participant_left", "participant": id, "reason": "timed_out"})
+    );
     assert_eq!(host.state().await["hands"], json!([]));
     let mut late = TestClient::greeted(&server.ws_url()).await;
     assert_eq!(late.resume(&token).await["code"], "resume_failed");

@@ -44,7 +44,11 @@ fn every_example_parses_as_the_message_its_heading_names() {
     assert!(examples.len() > 40, "found only {} examples", examples.len());
     for (section, heading, text) in examples {
         let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{heading}: not JSON: {e}\n{text}"));
-        assert_eq!(value["type"], heading.as_str(), "an example under {heading} has another type");
+        assert_eq!(
+            value["type"],
+            heading.as_str(),
+            "an example under {heading} has another type"
+        );
         match section.as_str() {
             "Client messages" => {
                 parse_client_message(text.trim()).unwrap_or_else(|e| panic!("{heading}: {e:?}"));
@@ -55,7 +59,10 @@ fn every_example_parses_as_the_message_its_heading_names() {
                 assert_eq!(message.kind(), heading);
                 // What the server would send for it is the example itself.
                 let again: Value = serde_json::from_str(&message.to_json()).unwrap();
-                assert_eq!(again, value, "{heading}: the example has fields the server would not send");
+                assert_eq!(
+                    again, value,
+                    "{heading}: the example has fields the server would not send"
+                );
             }
             other => panic!("a JSON example outside the message sections, in {other}"),
         }
@@ -67,12 +74,24 @@ fn every_message_type_has_an_example() {
     let doc = doc();
     let examples = examples(&doc);
     let documented = |section: &str| -> BTreeSet<String> {
-        examples.iter().filter(|(s, ..)| s == section).map(|(_, h, _)| h.clone()).collect()
+        examples
+            .iter()
+            .filter(|(s, ..)| s == section)
+            .map(|(_, h, _)| h.clone())
+            .collect()
     };
     let client: BTreeSet<String> = ClientMessage::TYPES.iter().map(|t| t.to_string()).collect();
     let server: BTreeSet<String> = ServerMessage::TYPES.iter().map(|t| t.to_string()).collect();
-    assert_eq!(documented("Client messages"), client, "client messages and their examples differ");
-    assert_eq!(documented("Server messages"), server, "server messages and their examples differ");
+    assert_eq!(
+        documented("Client messages"),
+        client,
+        "client messages and their examples differ"
+    );
+    assert_eq!(
+        documented("Server messages"),
+        server,
+        "server messages and their examples differ"
+    );
 }
 
 #[test]
@@ -83,6 +102,9 @@ fn every_error_code_and_close_code_is_in_the_tables() {
         assert!(doc.contains(&row), "error code {} is not documented", code.as_str());
     }
     for code in close_code::ALL {
-        assert!(doc.contains(&format!("| {code} |")), "close code {code} is not documented");
+        assert!(
+            doc.contains(&format!("| {code} |")),
+            "close code {code} is not documented"
+        );
     }
 }

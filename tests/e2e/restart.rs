@@ -10,8 +10,12 @@ async fn links_still_work_after_the_server_is_killed_and_started_again() {
     let db = dir.path().join("peer-room.db");
 
     let first = ServerProcess::start(&db);
-    let demo_host = first.banner_value("facilitator link:").expect("the first start prints the demo links");
-    let demo_guest = first.banner_value("participant link:").expect("the first start prints the demo links");
+    let demo_host = first
+        .banner_value("facilitator link:")
+        .expect("the first start prints the demo links");
+    let demo_guest = first
+        .banner_value("participant link:")
+        .expect("the first start prints the demo links");
 
     // Scheduled from the command line while the server runs.
     let output = Command::new(binary())
@@ -30,14 +34,20 @@ async fn links_still_work_after_the_server_is_killed_and_started_again() {
             .unwrap_or_else(|| panic!("no {label} in {printed}"))
     };
     let (host_link, guest_link) = (link("facilitator link:"), link("participant link:"));
-    assert!(host_link.starts_with("http://") && host_link.contains("/join#"), "{host_link}");
+    assert!(
+        host_link.starts_with("http://") && host_link.contains("/join#"),
+        "{host_link}"
+    );
 
     let mut before = TestClient::joined(&first.ws_url(), &token_of(&host_link), "Host").await;
     before.expect("room_state").await;
     first.kill();
 
     let second = ServerProcess::start(&db);
-    assert!(second.banner_value("facilitator link:").is_none(), "the demo is created once");
+    assert!(
+        second.banner_value("facilitator link:").is_none(),
+        "the demo is created once"
+    );
     for link in [&host_link, &guest_link, &demo_host, &demo_guest] {
         let client = TestClient::joined(&second.ws_url(), &token_of(link), "Back").await;
         assert!(client.you.is_some());
@@ -49,10 +59,31 @@ fn session_create_refuses_impossible_values_and_names_the_flag() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
     let cases = [
-        (vec!["--title", "G", "--starts-at", "tomorrow", "--minutes", "60"], "--starts-at"),
-        (vec!["--title", "G", "--starts-at", "2099-01-05T19:00:00Z", "--minutes", "0"], "--minutes"),
-        (vec!["--title", "G", "--starts-at", "2099-01-05T19:00:00Z", "--minutes", "60", "--time-zone", "Mars/Base"], "--time-zone"),
-        (vec!["--title", " ", "--starts-at", "2099-01-05T19:00:00Z", "--minutes", "60"], "--title"),
+        (
+            vec!["--title", "G", "--starts-at", "tomorrow", "--minutes", "60"],
+            "--starts-at",
+        ),
+        (
+            vec!["--title", "G", "--starts-at", "2099-01-05T19:00:00Z", "--minutes", "0"],
+            "--minutes",
+        ),
+        (
+            vec![
+                "--title",
+                "G",
+                "--starts-at",
+                "2099-01-05T19:00:00Z",
+                "--minutes",
+                "60",
+                "--time-zone",
+                "Mars/Base",
+            ],
+            "--time-zone",
+        ),
+        (
+            vec!["--title", " ", "--starts-at", "2099-01-05T19:00:00Z", "--minutes", "60"],
+            "--title",
+        ),
     ];
     for (args, flag) in cases {
         let output = Command::new(binary())

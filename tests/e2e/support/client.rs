@@ -42,7 +42,9 @@ impl TestClient {
     pub async fn connect_from(url: &str, origin: Option<&str>) -> Result<TestClient, tungstenite::Error> {
         let mut request = url.into_client_request()?;
         if let Some(origin) = origin {
-            request.headers_mut().insert("Origin", origin.parse().expect("origin header"));
+            request
+                .headers_mut()
+                .insert("Origin", origin.parse().expect("origin header"));
         }
         let (socket, _) = tokio_tungstenite::connect_async(request).await?;
         Ok(TestClient {
@@ -83,7 +85,9 @@ impl TestClient {
     }
 
     pub async fn resume(&mut self, resume_token: &str) -> Value {
-        let reply = self.request(json!({"type": "resume", "resume_token": resume_token})).await;
+        let reply = self
+            .request(json!({"type": "resume", "resume_token": resume_token}))
+            .await;
         self.remember(&reply);
         reply
     }
@@ -113,7 +117,8 @@ impl TestClient {
         self.next_id += 1;
         message["id"] = json!(id);
         self.send_text(message.to_string()).await;
-        self.expect_where(|m| m["id"] == json!(id), &format!("reply to request {id}")).await
+        self.expect_where(|m| m["id"] == json!(id), &format!("reply to request {id}"))
+            .await
     }
 
     /// The next message of type `kind`, leaving other messages unread.
@@ -130,7 +135,10 @@ impl TestClient {
         loop {
             let message = match tokio::time::timeout_at(deadline, self.read()).await {
                 Ok(Some(message)) => message,
-                Ok(None) => panic!("connection closed ({:?}) while waiting for {what}; unread: {:?}", self.closed, self.unread),
+                Ok(None) => panic!(
+                    "connection closed ({:?}) while waiting for {what}; unread: {:?}",
+                    self.closed, self.unread
+                ),
                 Err(_) => panic!("no {what} within {WAIT:?}; unread: {:?}", self.unread),
             };
             if wanted(&message) {

@@ -22,8 +22,11 @@ pub async fn room_of(server: &TestServer, session: &Session, n: usize) -> (TestC
         let ack = host.request(json!({"type": "admit", "participant": id})).await;
         assert_eq!(ack["type"], "ack", "{ack}");
         guest.expect("room_state").await;
-        host.expect_where(|m| m["type"] == "participant_joined" && m["participant"]["id"] == id, "participant_joined")
-            .await;
+        host.expect_where(
+            |m| m["type"] == "participant_joined" && m["participant"]["id"] == id,
+            "participant_joined",
+        )
+        .await;
         guests.push(guest);
     }
     (host, guests)

@@ -76,7 +76,10 @@ impl TestServer {
         };
         let now = clock::now_millis();
         let record = store.create_session(&new, now).await.expect("session stored");
-        let links = store.create_links(&record.id, expires_at, now).await.expect("links stored");
+        let links = store
+            .create_links(&record.id, expires_at, now)
+            .await
+            .expect("links stored");
         Session {
             id: record.id,
             facilitator_token: links.facilitator_token,
