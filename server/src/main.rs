@@ -24,8 +24,23 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Libraries that log message payloads at their debug and trace levels, and so
+/// would write names and chat into the log. They are capped whatever RUST_LOG
+/// says: the privacy rule holds at every log level.
+const PAYLOAD_LOGGERS: &[&str] = &[
+    "tungstenite",
+    "tokio_tungstenite",
+    "hyper",
+    "hyper_util",
+    "axum::extract::ws",
+];
+
 fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".to_owned());
+    let caps: Vec<String> = PAYLOAD_LOGGERS.iter().map(|target| format!("{target}=info")).collect();
+    // Later directives for the same target replace earlier ones.
+    let filter = EnvFilter::try_new(format!("{requested},{}", caps.join(",")))
+        .unwrap_or_else(|_| EnvFilter::new(format!("info,sqlx=warn,{}", caps.join(","))));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

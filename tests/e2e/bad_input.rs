@@ -163,3 +163,36 @@ async fn bad_names_and_device_keys_are_refused_with_the_field_named() {
     let reply = client.join(&session.participant_token, "Sam").await;
     assert!(reply["message"].as_str().unwrap().starts_with("device:"), "{reply}");
 }
+
+#[tokio::test]
+async fn hostile_frames_never_break_the_server() {
+    let server = TestServer::start_with(|config| config.socket.rate.burst = 1_000.0).await;
+    let (mut host, mut guest) = bystanders(&server).await;
+    let session = server.session().await;
+    let mut client = TestClient::joined(&server.ws_url(), &session.facilitator_token, "Tester").await;
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let frames = [
+        deep.clone(),
+        format!(r#"{{"type":"chat","text":{deep}}}"#),
+        r#"{"type":"admit","participant":4294967296}"#.to_owned(),
+        r#"{"type":"admit","participant":-1}"#.to_owned(),
+        r#"{"type":"chat","id":18446744073709551616,"text":"x"}"#.to_owned(),
+        r#"{"type":"chat","id":1.5,"text":"x"}"#.to_owned(),
+        r#"{"type":"chat","text":"\ud800"}"#.to_owned(),
+        r#"{"type":null}"#.to_owned(),
+        r#"{"type":"set_role","participant":1,"role":"facilitator"}"#.to_owned(),
+        r#"{"type":"lower_hand","participant":null}"#.to_owned(),
+        "\u{0}".to_owned(),
+        String::new(),
+        "null".to_owned(),
+        "1e999999".to_owned(),
+        format!(r#"{{"type":"chat","text":"{}"}}"#, "é".repeat(30_000)),
+    ];
+    for frame in &frames {
+        client.send_text(frame.clone()).await;
+        // Each frame is answered, and the connection carries on.
+        let reply = client.request(json!({"type": "get_state"})).await;
+        assert_eq!(reply["type"], "room_state", "after {:.60}: {reply}", frame);
+    }
+    still_served(&mut host, &mut guest, "after the hostile frames").await;
+}

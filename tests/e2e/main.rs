@@ -3,7 +3,9 @@
 mod authorization;
 mod bad_input;
 mod connection_life;
+mod http;
 mod join_flow;
+mod privacy;
 mod protocol_doc;
 mod restart;
 mod support;

@@ -96,3 +96,17 @@ fn session_create_refuses_impossible_values_and_names_the_flag() {
         assert!(stderr.contains(flag), "{args:?}: {stderr}");
     }
 }
+
+#[tokio::test]
+async fn sigterm_tells_every_client_and_the_server_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("peer-room.db"));
+    let token = token_of(&server.banner_value("facilitator link:").unwrap());
+    let mut client = TestClient::joined(&server.ws_url(), &token, "Host").await;
+    client.expect("room_state").await;
+
+    let status = server.terminate();
+    client.expect("server_restarting").await;
+    assert_eq!(client.expect_close().await, Some(1012));
+    assert_eq!(status.code(), Some(0), "{status}");
+}

@@ -31,8 +31,10 @@ impl Room {
             }
         }
 
+        // Ids are never reused in a room; a room that has used them all
+        // (four billion joins) takes no one new rather than wrap around.
         let id = ParticipantId(self.next_id);
-        self.next_id += 1;
+        self.next_id = self.next_id.checked_add(1).ok_or(RoomError::Full)?;
         // Hosts set the rules and open the room: their gate is open at once.
         let gate = Gate {
             rules_accepted: is_host,

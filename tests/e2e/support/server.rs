@@ -119,12 +119,17 @@ pub fn binary() -> PathBuf {
 impl ServerProcess {
     /// Starts the binary on the database at `db` and waits until it serves.
     pub fn start(db: &Path) -> ServerProcess {
+        Self::start_logging(db, "warn", Stdio::inherit())
+    }
+
+    /// Starts the binary with `RUST_LOG=filter`, its log going to `log`.
+    pub fn start_logging(db: &Path, filter: &str, log: Stdio) -> ServerProcess {
         let mut child = Command::new(binary())
             .args(["--listen", "127.0.0.1:0", "--database-url"])
             .arg(format!("sqlite://{}", db.display()))
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", filter)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("the peer-room binary starts");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -161,6 +166,14 @@ impl ServerProcess {
 
     pub fn ws_url(&self) -> String {
         format!("ws://{}/ws", self.addr)
+    }
+
+    /// SIGTERM, as a service manager stops a server, then waits for the exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        assert!(sent.success());
+        self.child.wait().expect("wait")
     }
 
     /// SIGKILL: no chance to flush or say goodbye.

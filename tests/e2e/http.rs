@@ -1,0 +1,51 @@
+//! The plain HTTP side: health, the embedded web client and its headers.
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::support::TestServer;
+
+/// A bare HTTP/1.1 GET: the response head and body as text.
+async fn get(server: &TestServer, path: &str) -> String {
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
+#[tokio::test]
+async fn health_answers_ok() {
+    let server = TestServer::start().await;
+    let response = get(&server, "/healthz").await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("ok"), "{response}");
+}
+
+#[tokio::test]
+async fn the_join_page_and_its_scripts_are_served_from_the_binary_with_a_strict_policy() {
+    let server = TestServer::start().await;
+    let page = get(&server, "/join").await;
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    let lower = page.to_ascii_lowercase();
+    assert!(lower.contains("content-type: text/html"), "{page}");
+    assert!(lower.contains("content-security-policy: default-src 'self'"), "{page}");
+    assert!(lower.contains("referrer-policy: no-referrer"), "{page}");
+    assert!(page.contains("<script type=\"module\""), "{page}");
+
+    let script = get(&server, "/assets/src/protocol.js").await;
+    assert!(script.starts_with("HTTP/1.1 200"), "{script}");
+    assert!(script.to_ascii_lowercase().contains("content-type: text/javascript"));
+    assert!(script.contains("hello"), "the protocol module greets the server");
+
+    assert!(get(&server, "/assets/../Cargo.toml").await.starts_with("HTTP/1.1 404"));
+    assert!(
+        get(&server, "/assets/node_modules/typescript/package.json")
+            .await
+            .starts_with("HTTP/1.1 404")
+    );
+}
