@@ -4,6 +4,7 @@
 use crate::app::join_link;
 use crate::clock;
 use crate::ground_rules;
+use crate::room::agenda::{SegmentDraft, SegmentKind};
 use crate::store::{NewSession, Store, StoreError};
 
 const DEMO_KEY: &str = "demo_session";
@@ -31,6 +32,9 @@ pub async fn first_start(store: &Store, public_url: &str) -> Result<Option<Sessi
         time_zone: "America/Toronto".to_owned(),
         capacity: 16,
         ground_rules: ground_rules::default_rules(),
+        agenda: demo_agenda(),
+        series_id: None,
+        break_nudge_minutes: None,
     };
     let record = store.create_session(&session, now).await?;
     let links = store.create_links(&record.id, now + DEMO_LINKS_VALID_MS, now).await?;
@@ -40,4 +44,47 @@ pub async fn first_start(store: &Store, public_url: &str) -> Result<Option<Sessi
         facilitator: join_link(public_url, &links.facilitator_token),
         participant: join_link(public_url, &links.participant_token),
     }))
+}
+
+/// A typical hour of a peer support group, to show the run-of-show.
+fn demo_agenda() -> Vec<SegmentDraft> {
+    let segment = |title: &str, kind, minutes, objective: &str| SegmentDraft {
+        title: title.to_owned(),
+        kind,
+        minutes,
+        objective: Some(objective.to_owned()),
+    };
+    vec![
+        segment(
+            "Welcome and ground rules",
+            SegmentKind::Custom,
+            5,
+            "Introduce yourself; agree the ground rules.",
+        ),
+        segment(
+            "Check-in round",
+            SegmentKind::CheckIn,
+            10,
+            "One or two sentences each: how are you arriving?",
+        ),
+        segment(
+            "Sharing",
+            SegmentKind::Sharing,
+            20,
+            "Space for whoever wants to share; listen without fixing.",
+        ),
+        segment("Energizer", SegmentKind::Energizer, 3, "Move, breathe, reset."),
+        segment(
+            "Discussion",
+            SegmentKind::Discussion,
+            15,
+            "What resonated? Points of consensus.",
+        ),
+        segment(
+            "Wrap-up",
+            SegmentKind::WrapUp,
+            7,
+            "Takeaways, follow-ups, a one-word check-out.",
+        ),
+    ]
 }

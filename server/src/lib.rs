@@ -24,6 +24,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod energizers;
 pub mod ground_rules;
 pub mod http;
 pub mod protocol;

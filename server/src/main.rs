@@ -125,6 +125,9 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         time_zone: create.time_zone,
         capacity: create.capacity,
         ground_rules: ground_rules::default_rules(),
+        agenda: Vec::new(),
+        series_id: None,
+        break_nudge_minutes: None,
     };
     session
         .validate()

@@ -2,9 +2,13 @@
 //! JSON and the wire never sees the room's internals.
 
 use super::*;
+use crate::energizers::Energizer;
+use crate::room::agenda::{RunOfShow, SegmentKind, Warning};
+use crate::room::pulse::PulseKind;
+use crate::room::summary::{Proposal, SummaryItem, SummaryKind};
 use crate::room::{
-    Action, ChatLine, Event, Gate, LeaveReason, ParticipantId, ParticipantInfo, Reaction, Role, RoomError, SessionInfo,
-    Snapshot, WaitingInfo,
+    ChatLine, EnergizerView, Event, Gate, LeaveReason, ParticipantId, ParticipantInfo, PulseView, Reaction, Role,
+    RoomError, RoundView, SessionInfo, Snapshot, SummaryView, WaitingInfo,
 };
 use crate::store::InviteError;
 
@@ -16,62 +20,12 @@ pub fn role_to_wire(role: Role) -> WireRole {
     }
 }
 
-fn role_from_wire(role: WireRole) -> Role {
-    match role {
-        WireRole::Facilitator => Role::Facilitator,
-        WireRole::CoFacilitator => Role::CoFacilitator,
-        WireRole::Participant => Role::Participant,
-    }
-}
-
 fn reaction_to_wire(reaction: Reaction) -> WireReaction {
     match reaction {
         Reaction::Nod => WireReaction::Nod,
         Reaction::Thanks => WireReaction::Thanks,
         Reaction::Heart => WireReaction::Heart,
         Reaction::MeToo => WireReaction::MeToo,
-    }
-}
-
-fn reaction_from_wire(reaction: WireReaction) -> Reaction {
-    match reaction {
-        WireReaction::Nod => Reaction::Nod,
-        WireReaction::Thanks => Reaction::Thanks,
-        WireReaction::Heart => Reaction::Heart,
-        WireReaction::MeToo => Reaction::MeToo,
-    }
-}
-
-impl ClientMessage {
-    /// The room action this message asks for; `None` for the connection-level
-    /// messages (`hello`, `join`, `resume`) that the socket layer handles.
-    pub fn into_action(self) -> Option<Action> {
-        let id = ParticipantId;
-        Some(match self {
-            ClientMessage::Hello { .. } | ClientMessage::Join { .. } | ClientMessage::Resume { .. } => return None,
-            ClientMessage::GetState {} => Action::GetState,
-            ClientMessage::AcceptRules {} => Action::AcceptRules,
-            ClientMessage::Chat { text } => Action::Chat { text },
-            ClientMessage::RaiseHand {} => Action::RaiseHand,
-            ClientMessage::LowerHand { participant } => Action::LowerHand {
-                of: participant.map(id),
-            },
-            ClientMessage::CallNextHand {} => Action::CallNextHand,
-            ClientMessage::React { reaction } => Action::React(reaction_from_wire(reaction)),
-            ClientMessage::Admit { participant } => Action::Admit(id(participant)),
-            ClientMessage::Decline { participant } => Action::Decline(id(participant)),
-            ClientMessage::AdmitAll {} => Action::AdmitAll,
-            ClientMessage::SetWaitingRoom { enabled } => Action::SetWaitingRoom(enabled),
-            ClientMessage::SetLocked { locked } => Action::SetLocked(locked),
-            ClientMessage::Remove { participant } => Action::Remove(id(participant)),
-            ClientMessage::AskToMute { participant } => Action::AskToMute(id(participant)),
-            ClientMessage::SetRole { participant, role } => Action::SetRole {
-                of: id(participant),
-                role: role_from_wire(role),
-            },
-            ClientMessage::EndSession {} => Action::EndSession,
-            ClientMessage::Leave {} => Action::Leave,
-        })
     }
 }
 
@@ -128,6 +82,148 @@ pub fn state_message(id: Option<RequestId>, snapshot: Snapshot, server_time: i64
         locked: snapshot.locked,
         waiting_room: snapshot.waiting_room,
         waiting: snapshot.waiting.map(waiting),
+        ground_rules: snapshot.ground_rules,
+        run_of_show: run_of_show(&snapshot.run_of_show, server_time),
+        round: round(snapshot.round),
+        energizer: snapshot.energizer.map(|e| active_energizer(e, server_time)),
+        pulse: snapshot.pulse.map(pulse),
+        summary: summary(snapshot.summary),
+        previous_outcomes: snapshot.previous_outcomes.into_iter().map(summary_item).collect(),
+    }
+}
+
+fn segment_kind(kind: SegmentKind) -> WireSegmentKind {
+    match kind {
+        SegmentKind::CheckIn => WireSegmentKind::CheckIn,
+        SegmentKind::Sharing => WireSegmentKind::Sharing,
+        SegmentKind::Discussion => WireSegmentKind::Discussion,
+        SegmentKind::Energizer => WireSegmentKind::Energizer,
+        SegmentKind::WrapUp => WireSegmentKind::WrapUp,
+        SegmentKind::Custom => WireSegmentKind::Custom,
+    }
+}
+
+fn run_of_show(show: &RunOfShow, server_time: i64) -> WireRunOfShow {
+    WireRunOfShow {
+        segments: show
+            .segments
+            .iter()
+            .map(|s| WireSegment {
+                id: s.id,
+                title: s.title.clone(),
+                kind: segment_kind(s.kind),
+                minutes: s.minutes,
+                objective: s.objective.clone(),
+            })
+            .collect(),
+        clock: WireClock {
+            started_at: show.clock.started_at,
+            planned_end: show.clock.planned_end,
+            current_segment: show.clock.current,
+            segment_started_at: show.clock.segment_started_at,
+            segment_deadline: show.clock.segment_deadline,
+            paused_at: show.clock.paused_at,
+        },
+        server_time,
+    }
+}
+
+fn round(view: Option<RoundView>) -> WireRound {
+    match view {
+        Some(view) => WireRound {
+            active: true,
+            order: ids(view.order),
+            speaker: view.speaker.map(|p| p.0),
+            passed: ids(view.passed),
+        },
+        None => WireRound {
+            active: false,
+            order: Vec::new(),
+            speaker: None,
+            passed: Vec::new(),
+        },
+    }
+}
+
+pub fn energizer(energizer: Energizer) -> WireEnergizer {
+    WireEnergizer {
+        id: energizer.id,
+        title: energizer.title,
+        seconds: energizer.seconds,
+        steps: energizer.steps,
+        seated: energizer.seated,
+    }
+}
+
+fn active_energizer(view: EnergizerView, server_time: i64) -> WireActiveEnergizer {
+    WireActiveEnergizer {
+        energizer: energizer(view.energizer),
+        seated: view.seated,
+        ends_at: view.ends_at,
+        server_time,
+    }
+}
+
+fn pulse(view: PulseView) -> WirePulse {
+    let results = view.results;
+    WirePulse {
+        id: results.id,
+        question: results.question,
+        kind: match results.kind {
+            PulseKind::Scale => WirePulseKind::Scale,
+            PulseKind::Word => WirePulseKind::Word,
+        },
+        open: results.open,
+        answered: results.answered,
+        you_answered: view.you_answered,
+        scale: results.scale,
+        words: results.words.map(|words| {
+            words
+                .into_iter()
+                .map(|(word, count)| WireWordCount { word, count })
+                .collect()
+        }),
+    }
+}
+
+pub fn summary_kind(kind: SummaryKind) -> WireSummaryKind {
+    match kind {
+        SummaryKind::Takeaway => WireSummaryKind::Takeaway,
+        SummaryKind::Consensus => WireSummaryKind::Consensus,
+        SummaryKind::Outcome => WireSummaryKind::Outcome,
+        SummaryKind::FollowUp => WireSummaryKind::FollowUp,
+    }
+}
+
+fn summary_item(item: SummaryItem) -> WireSummaryItem {
+    WireSummaryItem {
+        id: item.id,
+        kind: summary_kind(item.kind),
+        text: item.text,
+    }
+}
+
+fn proposal(proposal: Proposal) -> WireSummaryItem {
+    WireSummaryItem {
+        id: proposal.id,
+        kind: summary_kind(proposal.kind),
+        text: proposal.text,
+    }
+}
+
+fn summary(view: SummaryView) -> WireSummary {
+    WireSummary {
+        items: view.items.into_iter().map(summary_item).collect(),
+        proposals: view.proposals.map(|list| list.into_iter().map(proposal).collect()),
+        finalized: view.finalized,
+    }
+}
+
+/// The answer to `list_energizers`.
+pub fn energizers_message(id: Option<RequestId>, list: Vec<Energizer>) -> ServerMessage {
+    ServerMessage::Energizers {
+        id,
+        energizers: list.into_iter().map(energizer).collect(),
     }
 }
 
@@ -161,7 +257,7 @@ pub fn event_message(event: Event, server_time: i64) -> ServerMessage {
             rules_accepted: g.rules_accepted,
             admitted: g.admitted,
         },
-        Event::RoomState(snapshot) => state_message(None, snapshot, server_time),
+        Event::RoomState(snapshot) => state_message(None, *snapshot, server_time),
         Event::ParticipantJoined(info) => ServerMessage::ParticipantJoined {
             participant: participant(info),
         },
@@ -190,6 +286,26 @@ pub fn event_message(event: Event, server_time: i64) -> ServerMessage {
         Event::Declined => ServerMessage::Declined {},
         Event::Removed => ServerMessage::Removed {},
         Event::SessionEnded => ServerMessage::SessionEnded {},
+        Event::RunOfShow(show) => ServerMessage::RunOfShow(run_of_show(&show, server_time)),
+        Event::TimeWarning(Warning::SessionEnding { minutes }) => ServerMessage::TimeWarning {
+            kind: WireWarningKind::SessionEnding,
+            minutes: Some(minutes),
+            segment: None,
+        },
+        Event::TimeWarning(Warning::SegmentOver { segment }) => ServerMessage::TimeWarning {
+            kind: WireWarningKind::SegmentOver,
+            minutes: None,
+            segment: Some(segment),
+        },
+        Event::Round(view) => ServerMessage::Round(round(view)),
+        Event::RulesShown(rules) => ServerMessage::RulesShown { rules },
+        Event::GroundRules(rules) => ServerMessage::GroundRules { rules },
+        Event::Energizer(Some(view)) => ServerMessage::EnergizerStarted(active_energizer(view, server_time)),
+        Event::Energizer(None) => ServerMessage::EnergizerEnded {},
+        Event::EnergizerProgress { back, total } => ServerMessage::EnergizerProgress { back, total },
+        Event::BreakNudge { minutes } => ServerMessage::BreakNudge { minutes },
+        Event::Pulse(view) => ServerMessage::Pulse(pulse(view)),
+        Event::Summary(view) => ServerMessage::Summary(summary(view)),
     }
 }
 
@@ -206,6 +322,7 @@ pub fn error_from_room(error: RoomError) -> (ErrorCode, String) {
         RoomError::Ended => ErrorCode::SessionEnded,
         RoomError::ResumeFailed => ErrorCode::ResumeFailed,
         RoomError::Invalid(_) => ErrorCode::InvalidInput,
+        RoomError::Unavailable => ErrorCode::Unavailable,
     };
     (code, error.to_string())
 }

@@ -126,5 +126,6 @@ pub fn close_for(reason: CloseReason) -> (u16, &'static str) {
         CloseReason::Declined => (close_code::DECLINED, "declined"),
         CloseReason::SessionEnded => (close_code::SESSION_ENDED, "session ended"),
         CloseReason::Replaced => (close_code::REPLACED, "resumed on another connection"),
+        CloseReason::RoomRestarting => (close_code::RESTARTING, "room restarting"),
     }
 }

@@ -15,7 +15,7 @@ use tracing::{debug, warn};
 
 use super::{CloseReason, Command, ConnId, Effect, Event, Outcome, Persist, Reply, Room, RoomError};
 use crate::clock;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// How many events may wait for one slow connection before it is dropped.
 pub const OUTBOX_CAPACITY: usize = 256;
@@ -82,6 +82,8 @@ pub(super) struct Actor {
     /// How long an empty room lingers before its actor stops.
     pub idle: Duration,
     pub shutdown: CancellationToken,
+    /// A write failed: the actor stops, and the room restarts from the store.
+    pub failed: bool,
 }
 
 impl Actor {
@@ -105,7 +107,7 @@ impl Actor {
                 _ = sleep_until(idle_deadline), if idle_deadline.is_some() => break,
                 _ = self.shutdown.cancelled() => break,
             }
-            if self.room.is_ended() {
+            if self.room.is_ended() || self.failed {
                 break;
             }
         }
@@ -130,8 +132,18 @@ impl Actor {
         let (writes, rest): (Vec<Effect>, Vec<Effect>) =
             effects.into_iter().partition(|e| matches!(e, Effect::Persist(_)));
         for write in writes {
-            if let Effect::Persist(what) = write {
-                self.persist(what).await;
+            if let Effect::Persist(what) = write
+                && let Err(error) = self.persist(what).await
+            {
+                // The room has changed in memory but not on disk. Rather than
+                // go on with state that a restart would lose, the room stops
+                // and everyone rejoins into a room rebuilt from the store.
+                warn!(room = %self.room.session().id, ?error, "could not save a room change; restarting the room");
+                if let Some(done) = done {
+                    let _ = done.send(Err(RoomError::Unavailable));
+                }
+                self.fail_everyone();
+                return;
             }
         }
         if let (Some(done), Some(reply)) = (done, reply) {
@@ -150,17 +162,26 @@ impl Actor {
         }
     }
 
-    async fn persist(&self, what: Persist) {
+    async fn persist(&self, what: Persist) -> Result<(), StoreError> {
         let session = &self.room.session().id;
-        let result = match &what {
+        let now = clock::now_millis();
+        match &what {
             Persist::BanDevice { device_hash } => self.store.ban_device(session, device_hash).await,
             Persist::SessionEnded { at } => self.store.end_session(session, *at).await,
-        };
-        if let Err(error) = result {
-            // The room goes on with the change in memory; the log says what
-            // was not made durable (ids only).
-            warn!(room = %session, ?error, "could not persist a room change");
+            Persist::RunOfShow(show) => self.store.save_run_of_show(session, show, now).await,
+            Persist::Summary { key, items, finalized } => {
+                self.store.save_summary(session, key, items, *finalized, now).await
+            }
+            Persist::GroundRules(rules) => self.store.set_ground_rules(session, rules).await,
         }
+    }
+
+    /// Closes every connection so its client rejoins, and stops the actor.
+    fn fail_everyone(&mut self) {
+        for (_, outbox) in self.outboxes.drain() {
+            let _ = outbox.try_send(Outbound::Close(CloseReason::RoomRestarting));
+        }
+        self.failed = true;
     }
 
     fn deliver(&mut self, conn: ConnId, message: Outbound) {

@@ -1,6 +1,11 @@
 //! What can be asked of a room, and how it can refuse.
 
+use super::agenda::SegmentDraft;
+use super::pulse::{PulseAnswer, PulseKind};
+use super::round::RoundOrder;
+use super::summary::{SummaryChange, SummaryKind};
 use super::types::{ConnId, ParticipantId, Reaction, Role};
+use crate::energizers::Energizer;
 
 /// A request to take a place in the room, after the invitation was checked.
 #[derive(Clone, Debug)]
@@ -44,6 +49,71 @@ pub enum Action {
     },
     EndSession,
     Leave,
+    // The run-of-show.
+    StartSession,
+    NextSegment,
+    PreviousSegment,
+    PauseClock,
+    ResumeClock,
+    Extend {
+        minutes: u32,
+        whole_session: bool,
+    },
+    AddSegment {
+        segment: SegmentDraft,
+        position: Option<usize>,
+    },
+    UpdateSegment {
+        id: u32,
+        segment: SegmentDraft,
+    },
+    RemoveSegment {
+        id: u32,
+    },
+    MoveSegment {
+        id: u32,
+        position: usize,
+    },
+    // The check-in round. The caller draws `seed`, so the room stays pure.
+    StartRound {
+        order: RoundOrder,
+        seed: u64,
+    },
+    NextSpeaker,
+    Pass,
+    EndRound,
+    // Ground rules.
+    ShowRules,
+    SetGroundRules(Vec<String>),
+    // Energizers.
+    ListEnergizers,
+    LaunchEnergizer {
+        id: String,
+        seated: bool,
+    },
+    ImBack,
+    EndEnergizer,
+    // Energy and pulse checks.
+    StartPulse {
+        question: Option<String>,
+        kind: PulseKind,
+    },
+    AnswerPulse {
+        pulse: u32,
+        answer: PulseAnswer,
+    },
+    ClosePulse,
+    SharePulse,
+    // The summary.
+    ChangeSummary {
+        key: String,
+        change: SummaryChange,
+    },
+    ProposeSummaryItem {
+        kind: SummaryKind,
+        text: String,
+    },
+    DeclineProposal(u32),
 }
 
 impl Action {
@@ -52,8 +122,15 @@ impl Action {
         match self {
             Action::AcceptRules | Action::Leave => Permission::Joined,
             // Only people in the room see it: the waiting see nothing of it.
-            Action::GetState | Action::Chat { .. } | Action::RaiseHand | Action::React(_) => Permission::InRoom,
-            Action::LowerHand { of: None } => Permission::InRoom,
+            Action::GetState
+            | Action::Chat { .. }
+            | Action::RaiseHand
+            | Action::React(_)
+            | Action::LowerHand { of: None }
+            | Action::Pass
+            | Action::ImBack
+            | Action::AnswerPulse { .. }
+            | Action::ProposeSummaryItem { .. } => Permission::InRoom,
             Action::LowerHand { of: Some(_) }
             | Action::CallNextHand
             | Action::Admit(_)
@@ -62,8 +139,30 @@ impl Action {
             | Action::SetWaitingRoom(_)
             | Action::SetLocked(_)
             | Action::Remove(_)
-            | Action::AskToMute(_) => Permission::Host,
-            Action::SetRole { .. } | Action::EndSession => Permission::Facilitator,
+            | Action::AskToMute(_)
+            | Action::StartSession
+            | Action::NextSegment
+            | Action::PreviousSegment
+            | Action::PauseClock
+            | Action::ResumeClock
+            | Action::Extend { .. }
+            | Action::AddSegment { .. }
+            | Action::UpdateSegment { .. }
+            | Action::RemoveSegment { .. }
+            | Action::MoveSegment { .. }
+            | Action::StartRound { .. }
+            | Action::NextSpeaker
+            | Action::EndRound
+            | Action::ShowRules
+            | Action::ListEnergizers
+            | Action::LaunchEnergizer { .. }
+            | Action::EndEnergizer
+            | Action::StartPulse { .. }
+            | Action::ClosePulse
+            | Action::SharePulse
+            | Action::ChangeSummary { .. }
+            | Action::DeclineProposal(_) => Permission::Host,
+            Action::SetRole { .. } | Action::EndSession | Action::SetGroundRules(_) => Permission::Facilitator,
         }
     }
 }
@@ -88,7 +187,8 @@ pub enum Reply {
         /// times and ground rules.
         session: super::types::SessionInfo,
     },
-    State(super::types::Snapshot),
+    State(Box<super::types::Snapshot>),
+    Energizers(Vec<Energizer>),
 }
 
 /// Why the room refused. Every refusal leaves the room exactly as it was.
@@ -116,4 +216,7 @@ pub enum RoomError {
     ResumeFailed,
     #[error("{0}")]
     Invalid(&'static str),
+    /// The store failed; the room restarts from what is stored.
+    #[error("the room could not save this and is restarting; join again")]
+    Unavailable,
 }

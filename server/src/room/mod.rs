@@ -7,26 +7,48 @@
 //! The logic is split by responsibility:
 //! - `presence.rs`: joining, resuming, leaving, the reconnect grace;
 //! - `hosting.rs`: the host controls (admit, remove, lock, roles, end);
-//! - `floor.rs`: chat, the hand queue and reactions.
+//! - `floor.rs`: chat, the hand queue and reactions;
+//! - `facilitation.rs`: the run-of-show clock, the check-in round, the rules;
+//! - `energy.rs`: energizers, the break nudge and pulse checks;
+//! - `capture.rs`: the summary.
+//!
+//! `agenda.rs`, `round.rs`, `pulse.rs` and `summary.rs` hold the state of
+//! those features as small pure types with their own tests.
 
 mod actor;
+pub mod agenda;
+mod capture;
 mod command;
+mod energy;
+mod facilitation;
 mod floor;
 mod hosting;
 mod outbox;
 mod presence;
+pub mod pulse;
 mod registry;
+pub mod round;
+pub mod summary;
 mod types;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_facilitation;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 pub use actor::{OUTBOX_CAPACITY, Outbound, RoomHandle};
 pub use command::{Action, JoinRequest, Reply, RoomError};
 pub use registry::{RoomRegistry, RoomsConfig};
 pub use types::*;
+
+use crate::energizers::Energizer;
+use agenda::RunOfShow;
+use pulse::Pulse;
+use round::Round;
+use summary::{StoredSummary, Summary, SummaryItem};
 
 use command::Permission;
 use outbox::Outbox;
@@ -108,6 +130,43 @@ impl Person {
     }
 }
 
+/// What a room starts from: its session and what was saved of it.
+#[derive(Clone, Debug)]
+pub struct RoomSeed {
+    pub session: SessionInfo,
+    pub banned_devices: HashSet<[u8; 32]>,
+    pub run_of_show: RunOfShow,
+    pub summary: StoredSummary,
+    pub previous_outcomes: Vec<SummaryItem>,
+    pub energizers: Arc<[Energizer]>,
+    /// Nudge the hosts after this long without a break, if set.
+    pub break_nudge_minutes: Option<u32>,
+}
+
+impl RoomSeed {
+    /// A session with nothing saved yet: an empty agenda and summary.
+    pub fn fresh(session: SessionInfo, energizers: Arc<[Energizer]>) -> RoomSeed {
+        RoomSeed {
+            run_of_show: RunOfShow::new(session.ends_at, vec![5, 1]),
+            session,
+            banned_devices: HashSet::new(),
+            summary: StoredSummary::default(),
+            previous_outcomes: Vec::new(),
+            energizers,
+            break_nudge_minutes: None,
+        }
+    }
+}
+
+/// An energizer running now, and who is back from it.
+#[derive(Clone, Debug)]
+struct ActiveEnergizer {
+    energizer: Energizer,
+    seated: bool,
+    ends_at: Millis,
+    back: HashSet<ParticipantId>,
+}
+
 pub struct Room {
     session: SessionInfo,
     config: RoomConfig,
@@ -121,12 +180,26 @@ pub struct Room {
     waiting_room: bool,
     banned_devices: HashSet<[u8; 32]>,
     ended: bool,
+    show: RunOfShow,
+    round: Option<Round>,
+    library: Arc<[Energizer]>,
+    energizer: Option<ActiveEnergizer>,
+    /// When the group last had a break (the start, or the end of an energizer).
+    last_break_at: Option<Millis>,
+    break_nudge_minutes: Option<u32>,
+    /// The break the hosts were last nudged about, so a nudge comes once.
+    nudged_for: Option<Millis>,
+    pulse: Option<Pulse>,
+    next_pulse_id: u32,
+    summary: Summary,
+    previous_outcomes: Vec<SummaryItem>,
 }
 
 impl Room {
-    pub fn new(session: SessionInfo, banned_devices: HashSet<[u8; 32]>, config: RoomConfig) -> Room {
+    pub fn new(seed: RoomSeed, config: RoomConfig) -> Room {
+        let last_break_at = seed.run_of_show.clock.started_at;
         Room {
-            session,
+            session: seed.session,
             config,
             people: BTreeMap::new(),
             by_conn: HashMap::new(),
@@ -136,8 +209,19 @@ impl Room {
             next_chat_seq: 1,
             locked: false,
             waiting_room: true,
-            banned_devices,
+            banned_devices: seed.banned_devices,
             ended: false,
+            show: seed.run_of_show,
+            round: None,
+            library: seed.energizers,
+            energizer: None,
+            last_break_at,
+            break_nudge_minutes: seed.break_nudge_minutes,
+            nudged_for: None,
+            pulse: None,
+            next_pulse_id: 1,
+            summary: Summary::restore(seed.summary),
+            previous_outcomes: seed.previous_outcomes,
         }
     }
 
@@ -157,6 +241,8 @@ impl Room {
             }
             Command::Tick => {
                 self.expire_graces(now, &mut out);
+                self.fire_warnings(now, &mut out);
+                self.nudge_for_break(now, &mut out);
                 None
             }
         };
@@ -168,10 +254,11 @@ impl Room {
 
     /// The next moment at which `Tick` would change something.
     pub fn next_deadline(&self) -> Option<Millis> {
-        self.people
+        let graces = self
+            .people
             .values()
-            .filter_map(|p| p.dropped_at.map(|at| at + self.config.grace_ms))
-            .min()
+            .filter_map(|p| p.dropped_at.map(|at| at + self.config.grace_ms));
+        graces.chain(self.show.next_deadline()).chain(self.break_due()).min()
     }
 
     /// No one holds a place: the actor may stop and forget the chat.
@@ -197,7 +284,7 @@ impl Room {
         };
         self.authorize(me, action.needs())?;
         match action {
-            Action::GetState => Ok(Reply::State(self.snapshot_for(me))),
+            Action::GetState => Ok(Reply::State(Box::new(self.snapshot_for(me)))),
             Action::AcceptRules => self.accept_rules(me, out),
             Action::Chat { text } => self.chat(me, &text, now, out),
             Action::RaiseHand => self.raise_hand(me, out),
@@ -214,6 +301,33 @@ impl Room {
             Action::SetRole { of, role } => self.set_role(me, of, role, out),
             Action::EndSession => self.end_session(now, out),
             Action::Leave => self.leave(me, out),
+            Action::StartSession
+            | Action::NextSegment
+            | Action::PreviousSegment
+            | Action::PauseClock
+            | Action::ResumeClock
+            | Action::Extend { .. }
+            | Action::AddSegment { .. }
+            | Action::UpdateSegment { .. }
+            | Action::RemoveSegment { .. }
+            | Action::MoveSegment { .. } => self.run_of_show(action, now, out),
+            Action::StartRound { order, seed } => self.start_round(order, seed, out),
+            Action::NextSpeaker => self.next_speaker(out),
+            Action::Pass => self.pass(me, out),
+            Action::EndRound => self.end_round(out),
+            Action::ShowRules => self.show_rules(out),
+            Action::SetGroundRules(rules) => self.set_ground_rules(rules, out),
+            Action::ListEnergizers => Ok(Reply::Energizers(self.library.to_vec())),
+            Action::LaunchEnergizer { id, seated } => self.launch_energizer(&id, seated, now, out),
+            Action::ImBack => self.im_back(me, out),
+            Action::EndEnergizer => self.end_energizer(now, out),
+            Action::StartPulse { question, kind } => self.start_pulse(question, kind, out),
+            Action::AnswerPulse { pulse, answer } => self.answer_pulse(me, pulse, answer, out),
+            Action::ClosePulse => self.close_pulse(out),
+            Action::SharePulse => self.share_pulse(out),
+            Action::ChangeSummary { key, change } => self.change_summary(&key, change, out),
+            Action::ProposeSummaryItem { kind, text } => self.propose(kind, &text, out),
+            Action::DeclineProposal(id) => self.decline_proposal(id, out),
         }
     }
 
@@ -243,6 +357,13 @@ impl Room {
             locked: self.locked,
             waiting_room: self.waiting_room,
             waiting: is_host.then(|| self.waiting_list()),
+            ground_rules: self.session.ground_rules.clone(),
+            run_of_show: self.show.clone(),
+            round: self.round_view(),
+            energizer: self.energizer_view(),
+            pulse: self.pulse_view_for(me),
+            summary: self.summary_view(is_host),
+            previous_outcomes: self.previous_outcomes.clone(),
         }
     }
 

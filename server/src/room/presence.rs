@@ -95,7 +95,7 @@ impl Room {
         self.by_conn.insert(conn, id);
 
         if gate.open() {
-            out.send(conn, Event::RoomState(self.snapshot_for(id)));
+            out.send(conn, Event::RoomState(Box::new(self.snapshot_for(id))));
             if !was_connected {
                 let others = self.present_conns().filter(|c| *c != conn).collect::<Vec<_>>();
                 out.send_all(others.into_iter(), Event::ParticipantUpdated(info));
@@ -153,13 +153,21 @@ impl Room {
         };
         let (info, conn, is_host) = (person.info(), person.conn, person.role.is_host());
         if let Some(conn) = conn {
-            out.send(conn, Event::RoomState(self.snapshot_for(id)));
+            out.send(conn, Event::RoomState(Box::new(self.snapshot_for(id))));
         }
         let others: Vec<ConnId> = self.present_conns().filter(|c| Some(*c) != conn).collect();
         out.send_all(others.into_iter(), Event::ParticipantJoined(info));
         if !is_host {
             // They left the waiting list the hosts are looking at.
             self.tell_hosts_waiting(out);
+            // A round in progress gets them last; an energizer counts them.
+            if let Some(round) = self.round.as_mut() {
+                round.append(id);
+                self.round_changed(out);
+            }
+            if self.energizer.is_some() {
+                self.energizer_headcount_changed(None, out);
+            }
         }
     }
 
@@ -178,6 +186,13 @@ impl Room {
             self.broadcast(Event::ParticipantLeft { id, reason }, out);
             if had_hand {
                 self.broadcast(Event::Hands(self.hands.iter().copied().collect()), out);
+            }
+            if let Some(round) = self.round.as_mut().filter(|r| r.order.contains(&id)) {
+                round.remove(id);
+                self.round_changed(out);
+            }
+            if self.energizer.is_some() {
+                self.energizer_headcount_changed(Some(id), out);
             }
         } else {
             self.tell_hosts_waiting(out);

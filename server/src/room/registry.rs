@@ -11,7 +11,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::actor::{Actor, RoomHandle};
-use super::{Room, RoomConfig};
+use super::{Room, RoomConfig, RoomSeed, SessionInfo};
+use crate::energizers::{self, Energizer};
 use crate::store::{Store, StoreError};
 
 /// How many commands may queue for one room before senders wait.
@@ -22,6 +23,8 @@ pub struct RoomsConfig {
     pub room: RoomConfig,
     /// How long an empty room lingers before its actor stops.
     pub idle: Duration,
+    /// The energizer library every room offers.
+    pub energizers: Arc<[Energizer]>,
 }
 
 impl Default for RoomsConfig {
@@ -29,6 +32,7 @@ impl Default for RoomsConfig {
         RoomsConfig {
             room: RoomConfig::default(),
             idle: Duration::from_secs(60),
+            energizers: energizers::builtin().into(),
         }
     }
 }
@@ -70,23 +74,43 @@ impl RoomRegistry {
         }
         // Loading happens outside the map's lock; if two joins race here, the
         // first to insert wins and the other's load is dropped.
-        let session = self.store.room_session(session_id).await?;
-        let banned = self.store.banned_devices(session_id).await?;
+        let seed = self.seed(session_id).await?;
         let entry = self.rooms.entry(session_id.to_owned());
         let handle = match entry {
-            dashmap::Entry::Occupied(mut slot) if slot.get().tx.is_closed() => {
-                let handle = self.spawn(Room::new(session, banned, self.config.room.clone()));
+            dashmap::Entry::Occupied(slot) if !slot.get().tx.is_closed() => slot.get().clone(),
+            dashmap::Entry::Occupied(mut slot) => {
+                let handle = self.spawn(Room::new(seed, self.config.room.clone()));
                 slot.insert(handle.clone());
                 handle
             }
-            dashmap::Entry::Occupied(slot) => slot.get().clone(),
             dashmap::Entry::Vacant(slot) => {
-                let handle = self.spawn(Room::new(session, banned, self.config.room.clone()));
+                let handle = self.spawn(Room::new(seed, self.config.room.clone()));
                 slot.insert(handle.clone());
                 handle
             }
         };
         Ok(handle)
+    }
+
+    /// Everything a room starts from, as stored.
+    async fn seed(&self, session_id: &str) -> Result<RoomSeed, StoreError> {
+        let record = self.store.session(session_id).await?;
+        Ok(RoomSeed {
+            run_of_show: self.store.run_of_show(session_id, record.ends_at()).await?,
+            summary: self.store.summary(session_id).await?,
+            previous_outcomes: self.store.previous_outcomes(session_id).await?,
+            banned_devices: self.store.banned_devices(session_id).await?,
+            energizers: Arc::clone(&self.config.energizers),
+            break_nudge_minutes: record.break_nudge_minutes,
+            session: SessionInfo {
+                ends_at: record.ends_at(),
+                id: record.id,
+                title: record.title,
+                starts_at: record.starts_at,
+                capacity: record.capacity,
+                ground_rules: record.ground_rules,
+            },
+        })
     }
 
     /// How many rooms have a running actor.
@@ -106,6 +130,7 @@ impl RoomRegistry {
             outboxes: HashMap::new(),
             idle: self.config.idle,
             shutdown: self.shutdown.clone(),
+            failed: false,
         };
         let rooms = Arc::clone(&self.rooms);
         self.tasks.spawn(async move {

@@ -1,12 +1,10 @@
 //! The room's logic, driven with time passed in: no sockets, no sleeps.
 
-use std::collections::HashSet;
-
 use super::*;
 
-const T0: Millis = 1_800_000_000_000;
+pub(super) const T0: Millis = 1_800_000_000_000;
 
-fn session() -> SessionInfo {
+pub(super) fn session() -> SessionInfo {
     SessionInfo {
         id: "s1".into(),
         title: "Tuesday group".into(),
@@ -17,17 +15,18 @@ fn session() -> SessionInfo {
     }
 }
 
-fn room() -> Room {
-    Room::new(session(), HashSet::new(), RoomConfig::default())
+pub(super) fn room() -> Room {
+    let library: std::sync::Arc<[crate::energizers::Energizer]> = crate::energizers::builtin().into();
+    Room::new(RoomSeed::fresh(session(), library), RoomConfig::default())
 }
 
-fn key(n: u64) -> [u8; 32] {
+pub(super) fn key(n: u64) -> [u8; 32] {
     let mut k = [0u8; 32];
     k[..8].copy_from_slice(&n.to_le_bytes());
     k
 }
 
-fn join(room: &mut Room, conn: u64, role: Role) -> (Result<Reply, RoomError>, Vec<Effect>) {
+pub(super) fn join(room: &mut Room, conn: u64, role: Role) -> (Result<Reply, RoomError>, Vec<Effect>) {
     let request = JoinRequest {
         conn: ConnId(conn),
         role,
@@ -39,11 +38,16 @@ fn join(room: &mut Room, conn: u64, role: Role) -> (Result<Reply, RoomError>, Ve
     (outcome.reply.expect("join has a reply"), outcome.effects)
 }
 
-fn act(room: &mut Room, conn: u64, action: Action) -> Result<Reply, RoomError> {
+pub(super) fn act(room: &mut Room, conn: u64, action: Action) -> Result<Reply, RoomError> {
     act_at(room, conn, action, T0).0
 }
 
-fn act_at(room: &mut Room, conn: u64, action: Action, now: Millis) -> (Result<Reply, RoomError>, Vec<Effect>) {
+pub(super) fn act_at(
+    room: &mut Room,
+    conn: u64,
+    action: Action,
+    now: Millis,
+) -> (Result<Reply, RoomError>, Vec<Effect>) {
     let outcome = room.handle(
         Command::Act {
             conn: ConnId(conn),
@@ -54,7 +58,7 @@ fn act_at(room: &mut Room, conn: u64, action: Action, now: Millis) -> (Result<Re
     (outcome.reply.expect("an action has a reply"), outcome.effects)
 }
 
-fn events_to(effects: &[Effect], conn: u64) -> Vec<Event> {
+pub(super) fn events_to(effects: &[Effect], conn: u64) -> Vec<Event> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -64,7 +68,7 @@ fn events_to(effects: &[Effect], conn: u64) -> Vec<Event> {
         .collect()
 }
 
-fn you(reply: Result<Reply, RoomError>) -> ParticipantId {
+pub(super) fn you(reply: Result<Reply, RoomError>) -> ParticipantId {
     match reply {
         Ok(Reply::Joined { you, .. }) => you,
         other => panic!("expected joined, got {other:?}"),
@@ -72,7 +76,7 @@ fn you(reply: Result<Reply, RoomError>) -> ParticipantId {
 }
 
 /// A facilitator on conn 1 and a participant on conn 2 who is in the room.
-fn room_with_two() -> (Room, ParticipantId, ParticipantId) {
+pub(super) fn room_with_two() -> (Room, ParticipantId, ParticipantId) {
     let mut room = room();
     let host = you(join(&mut room, 1, Role::Facilitator).0);
     let guest = you(join(&mut room, 2, Role::Participant).0);
@@ -81,9 +85,9 @@ fn room_with_two() -> (Room, ParticipantId, ParticipantId) {
     (room, host, guest)
 }
 
-fn state(room: &mut Room, conn: u64) -> Snapshot {
+pub(super) fn state(room: &mut Room, conn: u64) -> Snapshot {
     match act(room, conn, Action::GetState) {
-        Ok(Reply::State(snapshot)) => snapshot,
+        Ok(Reply::State(snapshot)) => *snapshot,
         other => panic!("expected state, got {other:?}"),
     }
 }
@@ -257,6 +261,53 @@ fn every_host_control_is_refused_to_a_participant_and_changes_nothing() {
             role: Role::CoFacilitator,
         },
         Action::EndSession,
+        Action::StartSession,
+        Action::NextSegment,
+        Action::PreviousSegment,
+        Action::PauseClock,
+        Action::ResumeClock,
+        Action::Extend {
+            minutes: 5,
+            whole_session: true,
+        },
+        Action::AddSegment {
+            segment: super::tests_facilitation::draft("Sharing", 10),
+            position: None,
+        },
+        Action::UpdateSegment {
+            id: 1,
+            segment: super::tests_facilitation::draft("Sharing", 10),
+        },
+        Action::RemoveSegment { id: 1 },
+        Action::MoveSegment { id: 1, position: 0 },
+        Action::StartRound {
+            order: super::round::RoundOrder::HandsFirst,
+            seed: 1,
+        },
+        Action::NextSpeaker,
+        Action::EndRound,
+        Action::ShowRules,
+        Action::SetGroundRules(vec!["Be kind.".into()]),
+        Action::ListEnergizers,
+        Action::LaunchEnergizer {
+            id: "box-breathing".into(),
+            seated: false,
+        },
+        Action::EndEnergizer,
+        Action::StartPulse {
+            question: None,
+            kind: super::pulse::PulseKind::Scale,
+        },
+        Action::ClosePulse,
+        Action::SharePulse,
+        Action::ChangeSummary {
+            key: "key-forbidden".into(),
+            change: super::summary::SummaryChange::Add {
+                kind: super::summary::SummaryKind::Takeaway,
+                text: "x".into(),
+            },
+        },
+        Action::DeclineProposal(1),
     ];
     for action in host_only {
         let before = state(&mut room, 1);

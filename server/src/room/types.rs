@@ -5,6 +5,11 @@
 
 use std::fmt;
 
+use super::agenda::{RunOfShow, Warning};
+use super::pulse::PulseResults;
+use super::summary::{Proposal, SummaryItem};
+use crate::energizers::Energizer;
+
 /// Milliseconds since the Unix epoch (UTC). The room never reads a clock.
 pub type Millis = i64;
 
@@ -124,6 +129,46 @@ pub struct Snapshot {
     pub waiting_room: bool,
     /// Only hosts see who is waiting.
     pub waiting: Option<Vec<WaitingInfo>>,
+    pub ground_rules: Vec<String>,
+    pub run_of_show: RunOfShow,
+    pub round: Option<RoundView>,
+    pub energizer: Option<EnergizerView>,
+    pub pulse: Option<PulseView>,
+    pub summary: SummaryView,
+    /// The outcomes and follow-ups of the series' previous session.
+    pub previous_outcomes: Vec<SummaryItem>,
+}
+
+/// The check-in round as everyone sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoundView {
+    pub order: Vec<ParticipantId>,
+    pub speaker: Option<ParticipantId>,
+    pub passed: Vec<ParticipantId>,
+}
+
+/// A running energizer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnergizerView {
+    pub energizer: Energizer,
+    pub seated: bool,
+    pub ends_at: Millis,
+}
+
+/// A pulse check as one person may see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PulseView {
+    pub results: PulseResults,
+    /// Whether the person this view is for has answered.
+    pub you_answered: bool,
+}
+
+/// The summary as one person may see it: proposals are for hosts only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryView {
+    pub items: Vec<SummaryItem>,
+    pub proposals: Option<Vec<Proposal>>,
+    pub finalized: bool,
 }
 
 /// The two conditions for being in the room: admitted by a host (or by the
@@ -144,7 +189,7 @@ impl Gate {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     Gate(Gate),
-    RoomState(Snapshot),
+    RoomState(Box<Snapshot>),
     ParticipantJoined(ParticipantInfo),
     ParticipantUpdated(ParticipantInfo),
     ParticipantLeft { id: ParticipantId, reason: LeaveReason },
@@ -158,6 +203,16 @@ pub enum Event {
     Declined,
     Removed,
     SessionEnded,
+    RunOfShow(Box<RunOfShow>),
+    TimeWarning(Warning),
+    Round(Option<RoundView>),
+    RulesShown(Vec<String>),
+    GroundRules(Vec<String>),
+    Energizer(Option<EnergizerView>),
+    EnergizerProgress { back: u32, total: u32 },
+    BreakNudge { minutes: u32 },
+    Pulse(PulseView),
+    Summary(SummaryView),
 }
 
 /// Why a connection is being closed by the room.
@@ -169,6 +224,8 @@ pub enum CloseReason {
     SessionEnded,
     /// The same person resumed on a newer connection.
     Replaced,
+    /// The room failed to save and restarts from the store.
+    RoomRestarting,
 }
 
 /// A write the actor must make durable before it acts on the rest.
@@ -181,6 +238,15 @@ pub enum Persist {
     SessionEnded {
         at: Millis,
     },
+    RunOfShow(Box<RunOfShow>),
+    /// The summary after the change made under `key`, written with the key in
+    /// one transaction so that a retry is recognised.
+    Summary {
+        key: String,
+        items: Vec<SummaryItem>,
+        finalized: bool,
+    },
+    GroundRules(Vec<String>),
 }
 
 /// What the actor must do, in order.

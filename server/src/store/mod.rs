@@ -5,7 +5,10 @@
 //! Nothing here logs names, text or tokens.
 
 mod invitations;
+mod run_of_show;
+mod series;
 mod sessions;
+mod summary;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -13,7 +16,9 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
+pub use run_of_show::agenda_json;
 pub use sessions::{NewSession, SessionRecord, ValidationError};
+pub use summary::SummaryExport;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

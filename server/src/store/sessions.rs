@@ -2,8 +2,10 @@
 
 use std::collections::HashSet;
 
+use super::run_of_show::agenda_json;
 use super::{Store, StoreError};
 use crate::ground_rules;
+use crate::room::agenda::{MAX_SEGMENTS, SegmentDraft};
 use crate::room::{Millis, SessionInfo};
 
 /// The largest group the room is built for, with room for co-facilitators.
@@ -21,6 +23,11 @@ pub struct NewSession {
     pub time_zone: String,
     pub capacity: u32,
     pub ground_rules: Vec<String>,
+    /// The planned run-of-show; facilitators can change it live.
+    pub agenda: Vec<SegmentDraft>,
+    pub series_id: Option<String>,
+    /// Nudge the facilitator after this many minutes without a break.
+    pub break_nudge_minutes: Option<u32>,
 }
 
 /// Which field of a request is wrong, and how.
@@ -50,6 +57,15 @@ impl NewSession {
         if let Err(message) = ground_rules::validate(&self.ground_rules) {
             return fail("ground_rules", message);
         }
+        if self.agenda.len() > MAX_SEGMENTS {
+            return fail("agenda", "an agenda has at most 30 segments");
+        }
+        if let Some(message) = self.agenda.iter().find_map(|s| s.validate().err()) {
+            return fail("agenda", message);
+        }
+        if self.break_nudge_minutes.is_some_and(|m| !(10..=240).contains(&m)) {
+            return fail("break_nudge_minutes", "must be between 10 and 240");
+        }
         Ok(())
     }
 
@@ -69,6 +85,8 @@ pub struct SessionRecord {
     pub capacity: u32,
     pub ground_rules: Vec<String>,
     pub ended_at: Option<Millis>,
+    pub series_id: Option<String>,
+    pub break_nudge_minutes: Option<u32>,
 }
 
 impl SessionRecord {
@@ -77,15 +95,27 @@ impl SessionRecord {
     }
 }
 
-type SessionRow = (String, String, i64, i64, String, i64, String, Option<i64>);
+type SessionRow = (
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+);
 
 impl Store {
     pub async fn create_session(&self, new: &NewSession, now: Millis) -> Result<SessionRecord, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let rules = serde_json::to_string(&new.ground_rules).map_err(|_| StoreError::Corrupt("ground rules"))?;
         sqlx::query(
-            "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at,
+                 agenda, series_id, break_nudge_minutes)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(new.title.trim())
@@ -95,6 +125,9 @@ impl Store {
         .bind(i64::from(new.capacity))
         .bind(&rules)
         .bind(now)
+        .bind(agenda_json(&new.agenda))
+        .bind(&new.series_id)
+        .bind(new.break_nudge_minutes.map(i64::from))
         .execute(&self.pool)
         .await?;
         self.session(&id).await
@@ -102,13 +135,15 @@ impl Store {
 
     pub async fn session(&self, id: &str) -> Result<SessionRecord, StoreError> {
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, ended_at
+            "SELECT id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, ended_at,
+                    series_id, break_nudge_minutes
              FROM sessions WHERE id = ?",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        let (id, title, starts_at, minutes, time_zone, capacity, rules, ended_at) = row.ok_or(StoreError::NotFound)?;
+        let (id, title, starts_at, minutes, time_zone, capacity, rules, ended_at, series_id, nudge) =
+            row.ok_or(StoreError::NotFound)?;
         Ok(SessionRecord {
             id,
             title,
@@ -118,6 +153,8 @@ impl Store {
             capacity: u32::try_from(capacity).map_err(|_| StoreError::Corrupt("capacity"))?,
             ground_rules: serde_json::from_str(&rules).map_err(|_| StoreError::Corrupt("ground rules"))?,
             ended_at,
+            series_id,
+            break_nudge_minutes: nudge.and_then(|m| u32::try_from(m).ok()),
         })
     }
 
@@ -132,6 +169,17 @@ impl Store {
             capacity: record.capacity,
             ground_rules: record.ground_rules,
         })
+    }
+
+    /// Replaces a session's ground rules (validated by the caller).
+    pub async fn set_ground_rules(&self, id: &str, rules: &[String]) -> Result<(), StoreError> {
+        let rules = serde_json::to_string(rules).map_err(|_| StoreError::Corrupt("ground rules"))?;
+        sqlx::query("UPDATE sessions SET ground_rules = ? WHERE id = ?")
+            .bind(rules)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Marks the session ended; its links stop working.

@@ -223,7 +223,11 @@ impl Connection {
             }
         };
         match entry::route(self, id, message).await {
-            Some(action) => self.act(id, action).await,
+            Some(Ok(action)) => self.act(id, action).await,
+            Some(Err(problem)) => {
+                self.error(id, ErrorCode::InvalidInput, problem);
+                Flow::Continue
+            }
             None => Flow::Continue,
         }
     }
@@ -251,8 +255,9 @@ impl Connection {
                 }
             }
             Some(Ok(Reply::State(snapshot))) => {
-                self.reply(protocol::state_message(id, snapshot, clock::now_millis()));
+                self.reply(protocol::state_message(id, *snapshot, clock::now_millis()));
             }
+            Some(Ok(Reply::Energizers(list))) => self.reply(protocol::energizers_message(id, list)),
             Some(Ok(Reply::Joined { .. })) => {
                 self.error(id, ErrorCode::Internal, "unexpected answer from the room");
             }

@@ -27,7 +27,11 @@ pub const MAX_NAME_CHARS: usize = 40;
 
 /// Handles the connection-level messages and returns the room action of any
 /// other message, for the caller to pass on.
-pub(super) async fn route(me: &mut Connection, id: Option<RequestId>, message: ClientMessage) -> Option<Action> {
+pub(super) async fn route(
+    me: &mut Connection,
+    id: Option<RequestId>,
+    message: ClientMessage,
+) -> Option<Result<Action, &'static str>> {
     match (&me.phase, message) {
         (Phase::Greeting, ClientMessage::Hello { version }) => {
             greet(me, id, version);
@@ -57,7 +61,7 @@ pub(super) async fn route(me: &mut Connection, id: Option<RequestId>, message: C
             me.error(id, ErrorCode::AlreadyJoined, "this connection has already joined");
             None
         }
-        (_, other) => other.into_action(),
+        (_, other) => other.into_action().transpose(),
     }
 }
 

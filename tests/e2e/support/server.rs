@@ -65,15 +65,25 @@ impl TestServer {
 
     /// A session whose links expire at `expires_at`.
     pub async fn session_between(&self, starts_at: i64, expires_at: i64) -> Session {
+        self.session_with(expires_at, |new| new.starts_at = starts_at).await
+    }
+
+    /// A session that started a minute ago, as `adjust` changes it, with links
+    /// that expire at `expires_at`.
+    pub async fn session_with(&self, expires_at: i64, adjust: impl FnOnce(&mut NewSession)) -> Session {
         let store = self.store();
-        let new = NewSession {
+        let mut new = NewSession {
             title: "Tuesday group".into(),
-            starts_at,
+            starts_at: clock::now_millis() - 60_000,
             duration_minutes: 60,
             time_zone: "America/Toronto".into(),
             capacity: 16,
             ground_rules: ground_rules::default_rules(),
+            agenda: Vec::new(),
+            series_id: None,
+            break_nudge_minutes: None,
         };
+        adjust(&mut new);
         let now = clock::now_millis();
         let record = store.create_session(&new, now).await.expect("session stored");
         let links = store
