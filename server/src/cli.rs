@@ -57,6 +57,11 @@ pub struct GlobalArgs {
     )]
     pub log_format: LogFormat,
 
+    /// A JSON file of the deployment's own energizers, added to the built-in library:
+    /// a list of {id, title, seconds, steps, seated}.
+    #[arg(long, env = "PEER_ROOM_ENERGIZERS", global = true)]
+    pub energizers: Option<std::path::PathBuf>,
+
     /// Seconds a dropped participant keeps their place before they have left.
     #[arg(long, env = "PEER_ROOM_RECONNECT_GRACE", default_value_t = 30, global = true)]
     pub reconnect_grace: u32,
@@ -69,6 +74,23 @@ pub enum CliCommand {
     /// Manage sessions.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Manage series: recurring groups whose sessions share ground rules and
+    /// carry outcomes from one session to the next.
+    #[command(subcommand)]
+    Series(SeriesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeriesCommand {
+    /// Create a series and print its id, for `session create --series`.
+    Create {
+        /// What the group is called.
+        #[arg(long)]
+        title: String,
+        /// A text file with the series' ground rules, one a line.
+        #[arg(long)]
+        ground_rules: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,4 +116,15 @@ pub struct CreateSession {
     /// How many participants it takes (facilitators not counted).
     #[arg(long, default_value_t = 16)]
     pub capacity: u32,
+    /// The series it belongs to (from `series create`): it takes the series'
+    /// ground rules and shows the previous session's outcomes.
+    #[arg(long)]
+    pub series: Option<String>,
+    /// A text file with this session's ground rules, one a line
+    /// (default: the series' rules, or the built-in ones).
+    #[arg(long)]
+    pub ground_rules: Option<std::path::PathBuf>,
+    /// Nudge the facilitator after this many minutes without a break (10 to 240).
+    #[arg(long)]
+    pub break_nudge_minutes: Option<u32>,
 }

@@ -1,14 +1,15 @@
 //! The `peer-room` binary: serve, or manage sessions from the command line.
 
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, SessionCommand};
+use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, SeriesCommand, SessionCommand};
 use peer_room::config::{Config, LogFormat};
 use peer_room::room::RoomsConfig;
-use peer_room::store::{NewSession, Store};
-use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, ground_rules};
+use peer_room::store::{NewSession, Store, StoreError};
+use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, energizers, ground_rules};
 use tracing_subscriber::EnvFilter;
 
 /// How long shutdown waits for connections and rooms to say goodbye.
@@ -21,6 +22,9 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(CliCommand::Serve) {
         CliCommand::Serve => serve(&cli.global).await,
         CliCommand::Session(SessionCommand::Create(args)) => create_session(&cli.global, args).await,
+        CliCommand::Series(SeriesCommand::Create { title, ground_rules }) => {
+            create_series(&cli.global, &title, ground_rules.as_deref()).await
+        }
     }
 }
 
@@ -50,21 +54,22 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-fn config_from(args: &GlobalArgs) -> Config {
+fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
     let mut rooms = RoomsConfig::default();
     rooms.room.grace_ms = i64::from(args.reconnect_grace) * 1000;
-    Config {
+    rooms.energizers = energizers::library(args.energizers.as_deref())?.into();
+    Ok(Config {
         listen: args.listen,
         database_url: args.database_url.clone(),
         public_url: args.public_url.clone(),
         allowed_origins: args.allowed_origins.clone(),
         rooms,
         ..Config::default()
-    }
+    })
 }
 
 async fn serve(args: &GlobalArgs) -> anyhow::Result<()> {
-    let server = Server::start(config_from(args))
+    let server = Server::start(config_from(args)?)
         .await
         .context("could not start the server")?;
     println!("PeerRoom is listening on http://{}", server.addr);
@@ -118,21 +123,33 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
             )
         })?
         .timestamp_millis();
+    let store = Store::open(&args.database_url).await?;
+    let series_rules = match &create.series {
+        Some(series) => match store.series_ground_rules(series).await {
+            Ok(rules) => rules,
+            Err(StoreError::NotFound) => anyhow::bail!("--series: no series with id {series}"),
+            Err(error) => return Err(error.into()),
+        },
+        None => None,
+    };
+    let rules = match &create.ground_rules {
+        Some(path) => read_rules(path, "--ground-rules")?,
+        None => series_rules.unwrap_or_else(ground_rules::default_rules),
+    };
     let session = NewSession {
         title: create.title,
         starts_at,
         duration_minutes: create.minutes,
         time_zone: create.time_zone,
         capacity: create.capacity,
-        ground_rules: ground_rules::default_rules(),
+        ground_rules: rules,
         agenda: Vec::new(),
-        series_id: None,
-        break_nudge_minutes: None,
+        series_id: create.series,
+        break_nudge_minutes: create.break_nudge_minutes,
     };
     session
         .validate()
         .map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
-    let store = Store::open(&args.database_url).await?;
     let now = clock::now_millis();
     let record = store.create_session(&session, now).await?;
     let links = store
@@ -154,4 +171,31 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         app::join_link(&public_url, &links.participant_token)
     );
     Ok(())
+}
+
+async fn create_series(args: &GlobalArgs, title: &str, rules_file: Option<&Path>) -> anyhow::Result<()> {
+    if title.trim().is_empty() || title.chars().count() > 200 {
+        anyhow::bail!("--title: must have between 1 and 200 characters");
+    }
+    let rules = rules_file.map(|path| read_rules(path, "--ground-rules")).transpose()?;
+    let store = Store::open(&args.database_url).await?;
+    let id = store
+        .create_series(title, rules.as_deref(), clock::now_millis())
+        .await?;
+    store.close().await;
+    println!("series: {id}");
+    Ok(())
+}
+
+/// Ground rules from a text file, one a line; blank lines are skipped.
+fn read_rules(path: &Path, flag: &str) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{flag}: could not read {}", path.display()))?;
+    let rules: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    ground_rules::validate(&rules).map_err(|problem| anyhow::anyhow!("{flag}: {problem}"))?;
+    Ok(rules)
 }

@@ -19,6 +19,34 @@ fn host_only_messages(host: u64, guest: u64, waiting: u64) -> Vec<Value> {
         json!({"type": "ask_to_mute", "participant": host}),
         json!({"type": "set_role", "participant": guest, "role": "co_facilitator"}),
         json!({"type": "end_session"}),
+        json!({"type": "start_session"}),
+        json!({"type": "next_segment"}),
+        json!({"type": "previous_segment"}),
+        json!({"type": "pause_clock"}),
+        json!({"type": "resume_clock"}),
+        json!({"type": "extend", "minutes": 5, "scope": "session"}),
+        json!({"type": "add_segment", "segment": {"title": "Sharing", "kind": "sharing", "minutes": 10}}),
+        json!({"type": "update_segment", "segment_id": 1, "segment": {"title": "Sharing", "kind": "sharing", "minutes": 10}}),
+        json!({"type": "remove_segment", "segment_id": 1}),
+        json!({"type": "move_segment", "segment_id": 1, "position": 0}),
+        json!({"type": "start_round", "order": "shuffled"}),
+        json!({"type": "next_speaker"}),
+        json!({"type": "end_round"}),
+        json!({"type": "show_rules"}),
+        json!({"type": "set_ground_rules", "rules": ["Anything goes."]}),
+        json!({"type": "list_energizers"}),
+        json!({"type": "launch_energizer", "energizer": "box-breathing"}),
+        json!({"type": "end_energizer"}),
+        json!({"type": "start_pulse", "kind": "scale"}),
+        json!({"type": "close_pulse"}),
+        json!({"type": "share_pulse"}),
+        json!({"type": "add_summary_item", "key": "forbidden-01", "kind": "outcome", "text": "x"}),
+        json!({"type": "edit_summary_item", "key": "forbidden-02", "item": 1, "kind": "outcome", "text": "x"}),
+        json!({"type": "delete_summary_item", "key": "forbidden-03", "item": 1}),
+        json!({"type": "move_summary_item", "key": "forbidden-04", "item": 1, "position": 0}),
+        json!({"type": "accept_proposal", "key": "forbidden-05", "proposal": 1}),
+        json!({"type": "decline_proposal", "proposal": 1}),
+        json!({"type": "finalize_summary", "key": "forbidden-06"}),
     ]
 }
 
@@ -34,8 +62,24 @@ async fn a_participant_sending_any_host_control_is_refused_and_nothing_changes()
     let session = server.session().await;
     let (mut host, mut guests) = room_of(&server, &session, 1).await;
     let mut waiting = TestClient::joined(&server.ws_url(), &session.participant_token, "Waiting").await;
-    host.request(json!({"type": "raise_hand"})).await;
-    host.request(json!({"type": "chat", "text": "before"})).await;
+    // Something for every control to change, were it allowed to.
+    for setup in [
+        json!({"type": "raise_hand"}),
+        json!({"type": "chat", "text": "before"}),
+        json!({"type": "add_segment", "segment": {"title": "Check-in", "kind": "check_in", "minutes": 10}}),
+        json!({"type": "add_segment", "segment": {"title": "Sharing", "kind": "sharing", "minutes": 20}}),
+        json!({"type": "start_session"}),
+        json!({"type": "start_round", "order": "hands_first"}),
+        json!({"type": "launch_energizer", "energizer": "box-breathing"}),
+        json!({"type": "start_pulse", "kind": "scale"}),
+        json!({"type": "add_summary_item", "key": "setup-item-1", "kind": "outcome", "text": "kept"}),
+    ] {
+        let reply = host.request(setup.clone()).await;
+        assert_eq!(reply["type"], "ack", "{setup} -> {reply}");
+    }
+    guests[0]
+        .request(json!({"type": "propose_summary_item", "kind": "takeaway", "text": "p"}))
+        .await;
     let (host_id, guest_id, waiting_id) = (host.you.unwrap(), guests[0].you.unwrap(), waiting.you.unwrap());
 
     let messages = host_only_messages(host_id, guest_id, waiting_id);

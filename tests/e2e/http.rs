@@ -1,21 +1,9 @@
 //! The plain HTTP side: health, the embedded web client and its headers.
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use crate::support::{TestServer, http};
 
-use crate::support::TestServer;
-
-/// A bare HTTP/1.1 GET: the response head and body as text.
 async fn get(server: &TestServer, path: &str) -> String {
-    let mut stream = TcpStream::connect(server.addr).await.unwrap();
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        server.addr
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
+    http::get(server.addr, path, &[]).await.1
 }
 
 #[tokio::test]

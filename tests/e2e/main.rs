@@ -2,7 +2,10 @@
 
 mod authorization;
 mod bad_input;
+mod cli;
 mod connection_life;
+mod durability;
+mod facilitation;
 mod http;
 mod join_flow;
 mod privacy;

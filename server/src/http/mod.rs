@@ -1,6 +1,7 @@
 //! HTTP routes: health, the WebSocket endpoint and the embedded web client.
 
 mod assets;
+pub mod summary;
 
 use axum::Router;
 use axum::routing::get;
@@ -14,6 +15,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(assets::index))
         .route("/join", get(assets::join_page))
         .route("/assets/{*path}", get(assets::asset))
+        .route("/sessions/{id}/summary.md", get(summary::export))
         .with_state(state)
 }
 

@@ -142,6 +142,23 @@ impl Store {
         Ok(Invitation { id, session_id, role })
     }
 
+    /// The session a facilitator token belongs to, if it is one and was not
+    /// revoked. Expiry and the session's end do not matter here: this is for
+    /// reading what the session left behind, such as its summary.
+    pub async fn facilitated_session(&self, token: &str) -> Result<Option<String>, StoreError> {
+        if !tokens::well_formed(token) {
+            return Ok(None);
+        }
+        let session = sqlx::query_scalar::<_, String>(
+            "SELECT session_id FROM invitations
+             WHERE token_hash = ? AND role = 'facilitator' AND revoked_at IS NULL",
+        )
+        .bind(&tokens::hash(token)[..])
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(session)
+    }
+
     /// Revokes an invitation: its link stops working at once.
     pub async fn revoke_invitation(&self, id: &str, now: Millis) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE invitations SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")

@@ -1,6 +1,7 @@
 //! Test support: a real server and scripted clients.
 
 mod client;
+pub mod http;
 mod server;
 
 pub use client::TestClient;

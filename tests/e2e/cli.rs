@@ -1,0 +1,142 @@
+//! The command line: help, series, and the settings that are read at start.
+
+use std::process::Command;
+
+use crate::support::{ServerProcess, TestClient, binary, token_of};
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(binary()).args(args).output().expect("the binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn value(printed: &str, label: &str) -> String {
+    printed
+        .lines()
+        .find_map(|l| l.strip_prefix(label).map(|rest| rest.trim().to_owned()))
+        .unwrap_or_else(|| panic!("no {label} in {printed}"))
+}
+
+#[test]
+fn help_documents_every_setting_and_its_environment_variable() {
+    let (ok, help, _) = run(&["--help"]);
+    assert!(ok);
+    for flag in [
+        "--listen",
+        "--database-url",
+        "--public-url",
+        "--allowed-origins",
+        "--log-format",
+        "--energizers",
+        "--reconnect-grace",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
+        let variable = format!(
+            "PEER_ROOM_{}",
+            flag.trim_start_matches("--").replace('-', "_").to_uppercase()
+        );
+        assert!(help.contains(&variable), "{variable} missing from --help");
+    }
+    let (ok, help, _) = run(&["session", "create", "--help"]);
+    assert!(ok);
+    for flag in [
+        "--title",
+        "--starts-at",
+        "--minutes",
+        "--time-zone",
+        "--capacity",
+        "--series",
+        "--ground-rules",
+        "--break-nudge-minutes",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from session create --help");
+    }
+}
+
+#[tokio::test]
+async fn a_series_gives_its_sessions_their_ground_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+    let rules_file = dir.path().join("rules.txt");
+    std::fs::write(&rules_file, "What is said here stays here.\n\nCameras are optional.\n").unwrap();
+    let rules = rules_file.to_str().unwrap();
+
+    let (ok, out, err) = run(&[
+        "series",
+        "create",
+        "--title",
+        "Night shift group",
+        "--ground-rules",
+        rules,
+        "--database-url",
+        &db,
+    ]);
+    assert!(ok, "{err}");
+    let series = value(&out, "series:");
+    let (ok, _, err) = run(&[
+        "session",
+        "create",
+        "--title",
+        "G",
+        "--starts-at",
+        "2099-01-05T19:00:00Z",
+        "--minutes",
+        "60",
+        "--series",
+        "no-such-series",
+        "--database-url",
+        &db,
+    ]);
+    assert!(!ok && err.contains("--series"), "{err}");
+    let (ok, out, err) = run(&[
+        "session",
+        "create",
+        "--title",
+        "Week 1",
+        "--starts-at",
+        "2099-01-05T19:00:00Z",
+        "--minutes",
+        "60",
+        "--series",
+        &series,
+        "--break-nudge-minutes",
+        "45",
+        "--database-url",
+        &db,
+    ]);
+    assert!(ok, "{err}");
+    let link = value(&out, "participant link:");
+
+    let server = ServerProcess::start(&dir.path().join("peer-room.db"));
+    let mut client = TestClient::greeted(&server.ws_url()).await;
+    let joined = client.join(&token_of(&link), "Sam").await;
+    assert_eq!(
+        joined["session"]["ground_rules"],
+        serde_json::json!(["What is said here stays here.", "Cameras are optional."])
+    );
+}
+
+#[test]
+fn a_bad_energizer_file_stops_the_server_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("energizers.json");
+    std::fs::write(
+        &file,
+        r#"[{"id": "Not An Id", "title": "x", "seconds": 60, "steps": ["a"], "seated": ["b"]}]"#,
+    )
+    .unwrap();
+    let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+    let (ok, _, err) = run(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &db,
+        "--energizers",
+        file.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("energizers.json") && err.contains("Not An Id"), "{err}");
+}
