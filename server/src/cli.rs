@@ -127,4 +127,8 @@ pub struct CreateSession {
     /// Nudge the facilitator after this many minutes without a break (10 to 240).
     #[arg(long)]
     pub break_nudge_minutes: Option<u32>,
+    /// Comma-separated minutes before the planned end at which everyone is
+    /// warned (default 5,1).
+    #[arg(long, value_delimiter = ',')]
+    pub warning_marks: Option<Vec<u32>>,
 }

@@ -5,7 +5,7 @@ use crate::app::join_link;
 use crate::clock;
 use crate::ground_rules;
 use crate::room::agenda::{SegmentDraft, SegmentKind};
-use crate::store::{NewSession, Store, StoreError};
+use crate::store::{DEFAULT_WARNING_MARKS, NewSession, Store, StoreError};
 
 const DEMO_KEY: &str = "demo_session";
 /// A demo's links stay valid for a month, so coming back tomorrow works.
@@ -35,6 +35,7 @@ pub async fn first_start(store: &Store, public_url: &str) -> Result<Option<Sessi
         agenda: demo_agenda(),
         series_id: None,
         break_nudge_minutes: None,
+        warning_marks: DEFAULT_WARNING_MARKS.to_vec(),
     };
     let record = store.create_session(&session, now).await?;
     let links = store.create_links(&record.id, now + DEMO_LINKS_VALID_MS, now).await?;

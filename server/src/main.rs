@@ -8,7 +8,7 @@ use clap::Parser;
 use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, SeriesCommand, SessionCommand};
 use peer_room::config::{Config, LogFormat};
 use peer_room::room::RoomsConfig;
-use peer_room::store::{NewSession, Store, StoreError};
+use peer_room::store::{DEFAULT_WARNING_MARKS, NewSession, Store, StoreError};
 use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, energizers, ground_rules};
 use tracing_subscriber::EnvFilter;
 
@@ -146,6 +146,7 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         agenda: Vec::new(),
         series_id: create.series,
         break_nudge_minutes: create.break_nudge_minutes,
+        warning_marks: create.warning_marks.unwrap_or_else(|| DEFAULT_WARNING_MARKS.to_vec()),
     };
     session
         .validate()

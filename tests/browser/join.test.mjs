@@ -144,10 +144,27 @@ after(async () => {
   await stopServer();
 });
 
-test('a facilitator admits a participant, who chats and raises a hand', async () => {
+test('a facilitator admits a participant, who chats and raises a hand', async (t) => {
   const a = await openPage({ viewport: { width: 1180, height: 820 } });
   const b = await openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }); // a phone
+  try {
+    await meetAndChat(a, b);
+  } catch (error) {
+    // What each person saw and what the server said, to tell a client bug from a server one.
+    await a.page.screenshot({ path: join(SCREENSHOTS, 'failed-facilitator.png'), fullPage: true }).catch(() => {});
+    await b.page.screenshot({ path: join(SCREENSHOTS, 'failed-participant.png'), fullPage: true }).catch(() => {});
+    t.diagnostic(`page problems: ${JSON.stringify({ facilitator: a.problems, participant: b.problems })}`);
+    t.diagnostic(`server output:\n${serverOutput}`);
+    throw error;
+  }
+});
 
+/**
+ * The scenario itself, step by step.
+ * @param {{page: import('playwright-core').Page, problems: string[]}} a the facilitator
+ * @param {{page: import('playwright-core').Page, problems: string[]}} b the participant
+ */
+async function meetAndChat(a, b) {
   // A, the facilitator, goes straight into the room: hosts have no gate.
   await a.page.goto(links.facilitator);
   await joinAs(a.page, 'Dr. Rivera');
@@ -198,4 +215,4 @@ test('a facilitator admits a participant, who chats and raises a hand', async ()
   assert.match(await a.page.locator('#status').innerText(), /In the room/);
   assert.deepEqual(a.problems, [], 'no errors on the facilitator page');
   assert.deepEqual(b.problems, [], 'no errors on the participant page');
-});
+}

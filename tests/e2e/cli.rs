@@ -140,3 +140,36 @@ fn a_bad_energizer_file_stops_the_server_with_a_clear_message() {
     assert!(!ok);
     assert!(err.contains("energizers.json") && err.contains("Not An Id"), "{err}");
 }
+
+#[tokio::test]
+async fn warning_marks_are_configured_per_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+    let create = |marks: &'static str| {
+        let db = db.clone();
+        move || {
+            run(&[
+                "session",
+                "create",
+                "--title",
+                "G",
+                "--starts-at",
+                "2099-01-05T19:00:00Z",
+                "--minutes",
+                "60",
+                "--warning-marks",
+                marks,
+                "--database-url",
+                &db,
+            ])
+        }
+    };
+    let (ok, _, err) = create("0")();
+    assert!(!ok && err.contains("--warning-marks"), "{err}");
+    let (ok, out, err) = create("10,2")();
+    assert!(ok, "{err}");
+    let session = value(&out, "session:");
+    let store = peer_room::store::Store::open(&db).await.unwrap();
+    let show = store.run_of_show(&session, 0).await.unwrap();
+    assert_eq!(show.marks, vec![10, 2]);
+}

@@ -17,7 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
 pub use run_of_show::agenda_json;
-pub use sessions::{NewSession, SessionRecord, ValidationError};
+pub use sessions::{DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};
 pub use summary::SummaryExport;
 
 #[derive(Debug, thiserror::Error)]

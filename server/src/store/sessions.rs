@@ -28,7 +28,12 @@ pub struct NewSession {
     pub series_id: Option<String>,
     /// Nudge the facilitator after this many minutes without a break.
     pub break_nudge_minutes: Option<u32>,
+    /// Minutes before the planned end at which everyone is warned.
+    pub warning_marks: Vec<u32>,
 }
+
+/// The warnings everyone gets unless a session asks for others.
+pub const DEFAULT_WARNING_MARKS: [u32; 2] = [5, 1];
 
 /// Which field of a request is wrong, and how.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +70,9 @@ impl NewSession {
         }
         if self.break_nudge_minutes.is_some_and(|m| !(10..=240).contains(&m)) {
             return fail("break_nudge_minutes", "must be between 10 and 240");
+        }
+        if self.warning_marks.len() > 5 || self.warning_marks.iter().any(|m| !(1..=120).contains(m)) {
+            return fail("warning_marks", "up to 5 marks, each between 1 and 120 minutes");
         }
         Ok(())
     }
@@ -114,8 +122,8 @@ impl Store {
         let rules = serde_json::to_string(&new.ground_rules).map_err(|_| StoreError::Corrupt("ground rules"))?;
         sqlx::query(
             "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at,
-                 agenda, series_id, break_nudge_minutes)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 agenda, series_id, break_nudge_minutes, warning_marks)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(new.title.trim())
@@ -128,6 +136,7 @@ impl Store {
         .bind(agenda_json(&new.agenda))
         .bind(&new.series_id)
         .bind(new.break_nudge_minutes.map(i64::from))
+        .bind(serde_json::to_string(&new.warning_marks).map_err(|_| StoreError::Corrupt("warning marks"))?)
         .execute(&self.pool)
         .await?;
         self.session(&id).await

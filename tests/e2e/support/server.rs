@@ -82,6 +82,7 @@ impl TestServer {
             agenda: Vec::new(),
             series_id: None,
             break_nudge_minutes: None,
+            warning_marks: vec![5, 1],
         };
         adjust(&mut new);
         let now = clock::now_millis();
