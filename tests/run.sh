@@ -41,15 +41,24 @@ cargo build --workspace --all-targets --quiet
 
 rust_log="$artifacts/rust-tests.log"
 step "running the Rust suites (unit and end-to-end)"
+# A failing suite does not stop the others: every result is reported.
+set +e
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --no-fail-fast 2>&1 | tee "$rust_log"
+    rust_status=${PIPESTATUS[0]}
     rust_passed=$(grep -Eo '[0-9]+ passed' "$rust_log" | tail -1 | grep -Eo '[0-9]+')
-    rust_failed=$(grep -Eo '[0-9]+ failed' "$rust_log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+    rust_failed=$(grep -Eo '[0-9]+ failed' "$rust_log" | tail -1 | grep -Eo '[0-9]+')
 else
     cargo test --workspace --no-fail-fast 2>&1 | tee "$rust_log"
+    rust_status=${PIPESTATUS[0]}
     rust_passed=$(grep -Eo '[0-9]+ passed' "$rust_log" | grep -Eo '[0-9]+' | paste -sd+ | bc)
     rust_failed=$(grep -Eo '[0-9]+ failed' "$rust_log" | grep -Eo '[0-9]+' | paste -sd+ | bc)
 fi
+set -e
+rust_passed=${rust_passed:-0}
+rust_failed=${rust_failed:-0}
+# A runner that failed without counting a failure (a build error) still fails.
+if [ "$rust_status" -ne 0 ] && [ "$rust_failed" -eq 0 ]; then rust_failed=1; fi
 
 browser_passed=0
 browser_failed=0
@@ -59,9 +68,13 @@ if [ -z "${SKIP_BROWSER:-}" ]; then
     set +e
     PEER_ROOM_BIN="$root/target/debug/peer-room" PEER_ROOM_SCREENSHOTS="$screenshots" \
         node --test --test-reporter=spec tests/browser/ 2>&1 | tee "$browser_log"
+    browser_status=${PIPESTATUS[0]}
+    browser_passed=$(grep -Eo '^ℹ pass [0-9]+' "$browser_log" | grep -Eo '[0-9]+')
+    browser_failed=$(grep -Eo '^ℹ fail [0-9]+' "$browser_log" | grep -Eo '[0-9]+')
     set -e
-    browser_passed=$(grep -Eo '^ℹ pass [0-9]+' "$browser_log" | grep -Eo '[0-9]+' || echo 0)
-    browser_failed=$(grep -Eo '^ℹ fail [0-9]+' "$browser_log" | grep -Eo '[0-9]+' || echo 1)
+    browser_passed=${browser_passed:-0}
+    browser_failed=${browser_failed:-0}
+    if [ "$browser_status" -ne 0 ] && [ "$browser_failed" -eq 0 ]; then browser_failed=1; fi
     echo "Screenshots of every step: $screenshots"
 fi
 

@@ -41,7 +41,7 @@ let serverOutput = '';
 let dataDir;
 /** @type {import('playwright-core').Browser | undefined} */
 let browser;
-/** @type {{facilitator: string, participant: string}} */
+/** @type {{url: string, facilitator: string, participant: string}} */
 let links;
 
 /**
@@ -56,6 +56,14 @@ async function startServer() {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
   });
   server = child;
+  // Never leave a server behind, even when the test run itself is cut short.
+  process.once('exit', () => child.kill('SIGKILL'));
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+    process.once(signal, () => {
+      child.kill('SIGKILL');
+      process.exit(130);
+    });
+  }
   child.stderr?.on('data', (chunk) => { serverOutput += chunk; });
   const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });
   return new Promise((resolvePromise, reject) => {
@@ -65,12 +73,13 @@ async function startServer() {
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before printing its links:\n${serverOutput}`)));
     lines.on('line', (line) => {
       serverOutput += `${line}\n`;
-      const match = /^\s*(facilitator|participant) link: (\S+)$/.exec(line) ?? /^PeerRoom is listening on (\S+)$/.exec(line);
-      if (!match) return;
-      if (match.length === 3) found[match[1]] = match[2];
-      if (found.facilitator && found.participant) {
+      const listening = /^PeerRoom is listening on (\S+)$/.exec(line);
+      if (listening) found.url = listening[1];
+      const link = /^\s*(facilitator|participant) link: (\S+)$/.exec(line);
+      if (link) found[link[1]] = link[2];
+      if (found.url && found.facilitator && found.participant) {
         clearTimeout(timer);
-        resolvePromise({ facilitator: found.facilitator, participant: found.participant });
+        resolvePromise({ url: found.url, facilitator: found.facilitator, participant: found.participant });
       }
     });
   });
@@ -120,6 +129,8 @@ let step = 0;
  */
 async function screenshot(page, name) {
   step += 1;
+  // A pointer left over a button would show its hover style, which reads as "pressed".
+  await page.mouse.move(0, 0);
   await page.screenshot({ path: join(SCREENSHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 
@@ -135,6 +146,9 @@ async function joinAs(page, name) {
 before(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   links = await startServer();
+  for (const link of [links.facilitator, links.participant]) {
+    assert.ok(link.startsWith(`${links.url}/join#`), `a join link on the server's own address: ${link}`);
+  }
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set PEER_ROOM_CHROMIUM`);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 });
@@ -154,7 +168,7 @@ test('a facilitator admits a participant, who chats and raises a hand', async (t
     await a.page.screenshot({ path: join(SCREENSHOTS, 'failed-facilitator.png'), fullPage: true }).catch(() => {});
     await b.page.screenshot({ path: join(SCREENSHOTS, 'failed-participant.png'), fullPage: true }).catch(() => {});
     t.diagnostic(`page problems: ${JSON.stringify({ facilitator: a.problems, participant: b.problems })}`);
-    t.diagnostic(`server output:\n${serverOutput}`);
+    for (const line of `server output:\n${serverOutput}`.trimEnd().split('\n')) t.diagnostic(line);
     throw error;
   }
 });

@@ -157,9 +157,15 @@ async fn rules_can_be_shown_and_changed_for_whoever_joins_next() {
     let shown = guests[0].expect("rules_shown").await;
     assert!(shown["rules"][0].as_str().unwrap().contains("stays here"));
 
+    let mut at_the_gate = TestClient::joined(&server.ws_url(), &session.participant_token, "Gate").await;
     let rules = json!(["What is said here stays here.", "Cameras optional."]);
     ack(&mut host, json!({"type": "set_ground_rules", "rules": rules})).await;
     assert_eq!(guests[0].expect("ground_rules").await["rules"], rules);
+    assert_eq!(
+        at_the_gate.expect("ground_rules").await["rules"],
+        rules,
+        "read before accepting"
+    );
     let mut late = TestClient::greeted(&server.ws_url()).await;
     let joined = late.join(&session.participant_token, "Late").await;
     assert_eq!(

@@ -194,7 +194,7 @@ pub enum Reply {
 /// Why the room refused. Every refusal leaves the room exactly as it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RoomError {
-    #[error("only a facilitator may do that")]
+    #[error("that needs a facilitator (or a co-facilitator, for host controls)")]
     Forbidden,
     #[error("no such participant in this room")]
     NotFound,

@@ -119,7 +119,9 @@ impl Room {
         ground_rules::validate(&rules).map_err(RoomError::Invalid)?;
         self.session.ground_rules = rules.clone();
         out.persist(Persist::GroundRules(rules.clone()));
-        self.broadcast(Event::GroundRules(rules), out);
+        // Those still at the gate see the new rules before they accept them.
+        let everyone: Vec<ConnId> = self.people.values().filter_map(|p| p.conn).collect();
+        out.send_all(everyone.into_iter(), Event::GroundRules(rules));
         Ok(Reply::Ack)
     }
 
