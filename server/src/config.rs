@@ -46,6 +46,10 @@ pub struct SocketConfig {
     pub ping_interval: Duration,
     /// A connection silent for this long (no pong, no message) is dropped.
     pub dead_after: Duration,
+    /// A connection must say `hello` this soon after opening...
+    pub hello_within: Duration,
+    /// ...and join or resume this soon, so idle sockets cannot pile up.
+    pub join_within: Duration,
     pub rate: RateConfig,
 }
 
@@ -54,6 +58,8 @@ impl Default for SocketConfig {
         SocketConfig {
             ping_interval: Duration::from_secs(15),
             dead_after: Duration::from_secs(45),
+            hello_within: Duration::from_secs(10),
+            join_within: Duration::from_secs(10 * 60),
             rate: RateConfig::default(),
         }
     }

@@ -43,3 +43,26 @@ async fn shutting_down_tells_every_client_the_server_is_restarting() {
         assert_eq!(client.expect_close().await, Some(1012));
     }
 }
+
+#[tokio::test]
+async fn a_connection_that_never_greets_or_never_joins_is_closed() {
+    let server = TestServer::start_with(|config| {
+        config.socket.hello_within = Duration::from_millis(200);
+        config.socket.join_within = Duration::from_millis(400);
+    })
+    .await;
+    let mut silent = TestClient::connect(&server.ws_url()).await;
+    assert_eq!(silent.expect_close().await, Some(1008));
+    assert_eq!(silent.unread_of("error")[0]["code"], "handshake_required");
+
+    let mut idle = TestClient::greeted(&server.ws_url()).await;
+    assert_eq!(idle.expect_close().await, Some(1008));
+    assert_eq!(idle.unread_of("error")[0]["code"], "not_joined");
+
+    // Joining in time keeps the connection open past both deadlines.
+    let session = server.session().await;
+    let mut joined = TestClient::joined(&server.ws_url(), &session.facilitator_token, "Host").await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let ack = joined.request(json!({"type": "chat", "text": "still here"})).await;
+    assert_eq!(ack["type"], "ack");
+}

@@ -50,6 +50,7 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
     let settings = state.socket.clone();
     let mut limiter = RateLimiter::new(settings.rate, Instant::now());
     let mut last_heard = Instant::now();
+    let connected_at = tokio::time::Instant::now();
     let mut ping = tokio::time::interval(settings.ping_interval);
     ping.reset();
     let mut me = Connection {
@@ -62,6 +63,11 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
     debug!("connected");
 
     let flow = loop {
+        let entry_deadline = match me.phase {
+            Phase::Greeting => Some(connected_at + settings.hello_within),
+            Phase::Ready => Some(connected_at + settings.join_within),
+            Phase::Joined { .. } | Phase::Closed => None,
+        };
         let flow = tokio::select! {
             // Shutdown first: it also stops the rooms, whose outboxes then close.
             biased;
@@ -108,6 +114,14 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
                     Flow::Close(close_code::POLICY, "too slow to keep up")
                 }
             },
+            _ = sleep_until(entry_deadline), if entry_deadline.is_some() => {
+                if matches!(me.phase, Phase::Greeting) {
+                    me.error(None, ErrorCode::HandshakeRequired, "no hello in time: closing");
+                } else {
+                    me.error(None, ErrorCode::NotJoined, "no join in time: closing");
+                }
+                Flow::Close(close_code::POLICY, "did not join in time")
+            }
             _ = ping.tick() => {
                 if last_heard.elapsed() > settings.dead_after {
                     Flow::Close(close_code::TIMED_OUT, "no answer to pings")
@@ -165,6 +179,13 @@ async fn close_gracefully(mut socket: WebSocket, code: u16, reason: &'static str
                 return;
             }
         }
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 
