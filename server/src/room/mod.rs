@@ -24,10 +24,12 @@ mod facilitation;
 mod floor;
 mod hosting;
 mod outbox;
+mod person;
 mod presence;
 pub mod pulse;
 mod registry;
 pub mod round;
+mod seed;
 pub mod summary;
 mod types;
 
@@ -42,34 +44,18 @@ use std::sync::Arc;
 pub use actor::{OUTBOX_CAPACITY, Outbound, RoomHandle};
 pub use command::{Action, JoinRequest, Reply, RoomError};
 pub use registry::{RoomRegistry, RoomsConfig};
+pub use seed::{RoomConfig, RoomSeed};
 pub use types::*;
 
 use crate::energizers::Energizer;
 use agenda::RunOfShow;
-use pulse::Pulse;
-use round::Round;
-use summary::{StoredSummary, Summary, SummaryItem};
-
 use command::Permission;
 use outbox::Outbox;
-
-/// Limits and timings of one room, fixed when the room starts.
-#[derive(Clone, Debug)]
-pub struct RoomConfig {
-    /// How long a dropped participant keeps their place.
-    pub grace_ms: Millis,
-    /// How many chat lines a newcomer is shown.
-    pub chat_history: usize,
-}
-
-impl Default for RoomConfig {
-    fn default() -> Self {
-        RoomConfig {
-            grace_ms: 30_000,
-            chat_history: 200,
-        }
-    }
-}
+use person::Person;
+use pulse::Pulse;
+use round::Round;
+use seed::ActiveEnergizer;
+use summary::{Summary, SummaryItem};
 
 /// What the room is asked to do.
 #[derive(Clone, Debug)]
@@ -97,74 +83,6 @@ pub enum Command {
 pub struct Outcome {
     pub reply: Option<Result<Reply, RoomError>>,
     pub effects: Vec<Effect>,
-}
-
-/// One person's place in the room. It outlives their connection for the grace.
-#[derive(Clone, Debug)]
-struct Person {
-    id: ParticipantId,
-    name: String,
-    role: Role,
-    device_hash: [u8; 32],
-    resume_hash: [u8; 32],
-    gate: Gate,
-    conn: Option<ConnId>,
-    /// When they asked to join: the waiting room is shown in this order.
-    since: Millis,
-    /// When their connection dropped, while they are within the grace.
-    dropped_at: Option<Millis>,
-}
-
-impl Person {
-    fn present(&self) -> bool {
-        self.gate.open()
-    }
-
-    fn info(&self) -> ParticipantInfo {
-        ParticipantInfo {
-            id: self.id,
-            name: self.name.clone(),
-            role: self.role,
-            connected: self.conn.is_some(),
-        }
-    }
-}
-
-/// What a room starts from: its session and what was saved of it.
-#[derive(Clone, Debug)]
-pub struct RoomSeed {
-    pub session: SessionInfo,
-    pub banned_devices: HashSet<[u8; 32]>,
-    pub run_of_show: RunOfShow,
-    pub summary: StoredSummary,
-    pub previous_outcomes: Vec<SummaryItem>,
-    pub energizers: Arc<[Energizer]>,
-    /// Nudge the hosts after this long without a break, if set.
-    pub break_nudge_minutes: Option<u32>,
-}
-
-impl RoomSeed {
-    /// A session with nothing saved yet: an empty agenda and summary.
-    pub fn fresh(session: SessionInfo, energizers: Arc<[Energizer]>) -> RoomSeed {
-        RoomSeed {
-            run_of_show: RunOfShow::new(session.ends_at, vec![5, 1]),
-            session,
-            banned_devices: HashSet::new(),
-            summary: StoredSummary::default(),
-            previous_outcomes: Vec::new(),
-            energizers,
-            break_nudge_minutes: None,
-        }
-    }
-}
-
-/// An energizer running now, and who is back from it.
-#[derive(Clone, Debug)]
-struct ActiveEnergizer {
-    energizer: Energizer,
-    seated: bool,
-    ends_at: Millis,
-    back: HashSet<ParticipantId>,
 }
 
 pub struct Room {

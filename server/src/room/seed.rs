@@ -1,0 +1,64 @@
+//! What a room is made from: its settings and what was stored of it.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::agenda::RunOfShow;
+use super::summary::{StoredSummary, SummaryItem};
+use super::types::*;
+use crate::energizers::Energizer;
+
+/// Limits and timings of one room, fixed when the room starts.
+#[derive(Clone, Debug)]
+pub struct RoomConfig {
+    /// How long a dropped participant keeps their place.
+    pub grace_ms: Millis,
+    /// How many chat lines a newcomer is shown.
+    pub chat_history: usize,
+}
+
+impl Default for RoomConfig {
+    fn default() -> Self {
+        RoomConfig {
+            grace_ms: 30_000,
+            chat_history: 200,
+        }
+    }
+}
+
+/// What a room starts from: its session and what was saved of it.
+#[derive(Clone, Debug)]
+pub struct RoomSeed {
+    pub session: SessionInfo,
+    pub banned_devices: HashSet<[u8; 32]>,
+    pub run_of_show: RunOfShow,
+    pub summary: StoredSummary,
+    pub previous_outcomes: Vec<SummaryItem>,
+    pub energizers: Arc<[Energizer]>,
+    /// Nudge the hosts after this long without a break, if set.
+    pub break_nudge_minutes: Option<u32>,
+}
+
+impl RoomSeed {
+    /// A session with nothing saved yet: an empty agenda and summary.
+    pub fn fresh(session: SessionInfo, energizers: Arc<[Energizer]>) -> RoomSeed {
+        RoomSeed {
+            run_of_show: RunOfShow::new(session.ends_at, vec![5, 1]),
+            session,
+            banned_devices: HashSet::new(),
+            summary: StoredSummary::default(),
+            previous_outcomes: Vec::new(),
+            energizers,
+            break_nudge_minutes: None,
+        }
+    }
+}
+
+/// An energizer running now, and who is back from it.
+#[derive(Clone, Debug)]
+pub(super) struct ActiveEnergizer {
+    pub energizer: Energizer,
+    pub seated: bool,
+    pub ends_at: Millis,
+    pub back: HashSet<ParticipantId>,
+}
