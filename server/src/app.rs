@@ -13,6 +13,7 @@ use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
 use crate::config::{self, Config, SocketConfig};
+use crate::media::Media;
 use crate::room::{ConnId, RoomRegistry};
 use crate::store::Store;
 
@@ -24,6 +25,7 @@ pub struct AppState {
     pub public_url: Arc<str>,
     pub allowed_origins: Arc<[String]>,
     pub socket: Arc<SocketConfig>,
+    pub media: Media,
     pub shutdown: CancellationToken,
     /// Connections and room actors, so shutdown can wait for them: axum's
     /// graceful shutdown does not wait for upgraded WebSockets.
@@ -73,8 +75,16 @@ impl Server {
 
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
+        let media = Media::new(config.media.clone());
         let state = AppState {
-            rooms: RoomRegistry::new(store.clone(), config.rooms.clone(), shutdown.clone(), tasks.clone()),
+            rooms: RoomRegistry::new(
+                store.clone(),
+                config.rooms.clone(),
+                Some(media.clone()),
+                shutdown.clone(),
+                tasks.clone(),
+            ),
+            media: media.clone(),
             store: store.clone(),
             public_url: public_url.clone().into(),
             allowed_origins: origins.into(),

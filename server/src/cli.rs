@@ -62,6 +62,26 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_ENERGIZERS", global = true)]
     pub energizers: Option<std::path::PathBuf>,
 
+    /// The address media (UDP) binds to. Default: the --listen address's.
+    /// Use 0.0.0.0 on a server that people reach over a network.
+    #[arg(long, env = "PEER_ROOM_MEDIA_IP", global = true)]
+    pub media_ip: Option<std::net::IpAddr>,
+
+    /// The UDP port range for media, as LOW-HIGH (e.g. 50000-50199): one port
+    /// per participant. Default: any free port.
+    #[arg(long, env = "PEER_ROOM_MEDIA_PORTS", global = true, value_parser = parse_port_range)]
+    pub media_ports: Option<(u16, u16)>,
+
+    /// The public IP of a host behind 1:1 NAT (most cloud machines), advertised
+    /// to browsers in place of the private address.
+    #[arg(long, env = "PEER_ROOM_PUBLIC_IP", global = true)]
+    pub public_ip: Option<std::net::IpAddr>,
+
+    /// STUN and TURN servers handed to browsers, as a JSON list in the shape of
+    /// RTCIceServer: [{"urls":["turn:turn.example.org:3478"],"username":"u","credential":"p"}].
+    #[arg(long, env = "PEER_ROOM_ICE_SERVERS", global = true)]
+    pub ice_servers: Option<String>,
+
     /// Seconds a dropped participant keeps their place before they have left.
     #[arg(long, env = "PEER_ROOM_RECONNECT_GRACE", default_value_t = 30, global = true)]
     pub reconnect_grace: u32,
@@ -131,4 +151,15 @@ pub struct CreateSession {
     /// warned (default 5,1).
     #[arg(long, value_delimiter = ',')]
     pub warning_marks: Option<Vec<u32>>,
+}
+
+/// `LOW-HIGH`, both ports, LOW <= HIGH.
+fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
+    let (low, high) = text.split_once('-').ok_or("expected LOW-HIGH, such as 50000-50199")?;
+    let low: u16 = low.trim().parse().map_err(|_| format!("{low:?} is not a port"))?;
+    let high: u16 = high.trim().parse().map_err(|_| format!("{high:?} is not a port"))?;
+    if low == 0 || low > high {
+        return Err("LOW must be at least 1 and at most HIGH".to_owned());
+    }
+    Ok((low, high))
 }

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::media::MediaConfig;
 use crate::room::RoomsConfig;
 use crate::ws::rate_limit::RateConfig;
 
@@ -24,6 +25,7 @@ pub struct Config {
     pub allowed_origins: Option<Vec<String>>,
     pub rooms: RoomsConfig,
     pub socket: SocketConfig,
+    pub media: MediaConfig,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             allowed_origins: None,
             rooms: RoomsConfig::default(),
             socket: SocketConfig::default(),
+            media: MediaConfig::default(),
         }
     }
 }

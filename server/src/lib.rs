@@ -14,7 +14,10 @@
 //! - `room`: a live room. `Room` is a pure state machine (`handle(command,
 //!   now) -> Outcome`); `room/actor.rs` runs one per live session and does its
 //!   I/O; `room/registry.rs` finds or starts a session's actor.
-//! - `store`: SQLite through sqlx; sessions, invitations, removals.
+//! - `media`: the selective forwarding unit (the `webrtc` crate): one peer
+//!   connection per participant, forwarding, host mutes, who is speaking.
+//! - `store`: SQLite through sqlx; sessions, invitations, the run-of-show,
+//!   summaries, removals.
 //! - `tokens`: invitation and resume tokens, and their hashes.
 //! - `config`, `cli`: settings and the command line; `demo`: the first-start
 //!   demo session; `clock`: the one place that reads the wall clock.
@@ -27,6 +30,7 @@ pub mod demo;
 pub mod energizers;
 pub mod ground_rules;
 pub mod http;
+pub mod media;
 pub mod protocol;
 pub mod room;
 pub mod store;

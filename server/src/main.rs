@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Parser;
 use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, SeriesCommand, SessionCommand};
 use peer_room::config::{Config, LogFormat};
+use peer_room::media::{IceServer, MediaConfig};
 use peer_room::room::RoomsConfig;
 use peer_room::store::{DEFAULT_WARNING_MARKS, NewSession, Store, StoreError};
 use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, energizers, ground_rules};
@@ -58,7 +59,17 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
     let mut rooms = RoomsConfig::default();
     rooms.room.grace_ms = i64::from(args.reconnect_grace) * 1000;
     rooms.energizers = energizers::library(args.energizers.as_deref())?.into();
+    let media = MediaConfig {
+        udp_ip: args.media_ip.unwrap_or(args.listen.ip()),
+        ports: args.media_ports,
+        public_ip: args.public_ip,
+        ice_servers: match &args.ice_servers {
+            Some(json) => ice_servers(json)?,
+            None => Vec::new(),
+        },
+    };
     Ok(Config {
+        media,
         listen: args.listen,
         database_url: args.database_url.clone(),
         public_url: args.public_url.clone(),
@@ -66,6 +77,36 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
         rooms,
         ..Config::default()
     })
+}
+
+/// `--ice-servers`: a JSON list in the shape of the browser's RTCIceServer.
+fn ice_servers(json: &str) -> anyhow::Result<Vec<IceServer>> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        urls: Urls,
+        username: Option<String>,
+        credential: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Urls {
+        One(String),
+        Many(Vec<String>),
+    }
+    let entries: Vec<Entry> = serde_json::from_str(json)
+        .context("--ice-servers: expected a JSON list such as [{\"urls\":[\"stun:stun.example.org:3478\"]}]")?;
+    Ok(entries
+        .into_iter()
+        .map(|e| IceServer {
+            urls: match e.urls {
+                Urls::One(url) => vec![url],
+                Urls::Many(urls) => urls,
+            },
+            username: e.username,
+            credential: e.credential,
+        })
+        .collect())
 }
 
 async fn serve(args: &GlobalArgs) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ mod durability;
 mod facilitation;
 mod http;
 mod join_flow;
+mod media;
 mod privacy;
 mod protocol_doc;
 mod restart;

@@ -3,6 +3,7 @@
 use super::client::ClientMessage;
 use super::wire::*;
 use crate::room::agenda::{SegmentDraft, SegmentKind};
+use crate::room::media::IceCandidate;
 use crate::room::pulse::{PulseAnswer, PulseKind};
 use crate::room::round::RoundOrder;
 use crate::room::summary::{SummaryChange, SummaryKind};
@@ -183,6 +184,16 @@ impl ClientMessage {
             M::AcceptProposal { key, proposal } => summary(key, SummaryChange::Accept { proposal }),
             M::DeclineProposal { proposal } => Action::DeclineProposal(proposal),
             M::FinalizeSummary { key } => summary(key, SummaryChange::Finalize),
+            M::SetMediaState { audio, video } => Action::SetMediaState { audio, video },
+            M::Mute { participant } => Action::Mute(id(participant)),
+            M::StopVideo { participant } => Action::StopVideo(id(participant)),
+            M::MediaOffer { sdp } => Action::MediaOffer { sdp },
+            M::MediaAnswer { sdp } => Action::MediaAnswer { sdp },
+            M::IceCandidate { candidate } => Action::IceCandidate(IceCandidate {
+                candidate: candidate.candidate,
+                sdp_mid: candidate.sdp_mid,
+                sdp_mline_index: candidate.sdp_mline_index,
+            }),
         }))
     }
 }

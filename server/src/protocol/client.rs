@@ -149,6 +149,25 @@ pub enum ClientMessage {
     FinalizeSummary {
         key: String,
     },
+    SetMediaState {
+        audio: bool,
+        video: bool,
+    },
+    Mute {
+        participant: u32,
+    },
+    StopVideo {
+        participant: u32,
+    },
+    MediaOffer {
+        sdp: String,
+    },
+    MediaAnswer {
+        sdp: String,
+    },
+    IceCandidate {
+        candidate: WireIceCandidate,
+    },
 }
 
 impl ClientMessage {
@@ -207,5 +226,11 @@ impl ClientMessage {
         "accept_proposal",
         "decline_proposal",
         "finalize_summary",
+        "set_media_state",
+        "mute",
+        "stop_video",
+        "media_offer",
+        "media_answer",
+        "ice_candidate",
     ];
 }

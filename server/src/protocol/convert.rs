@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::energizers::Energizer;
+use crate::media::IceServer;
 use crate::room::agenda::{RunOfShow, SegmentKind, Warning};
 use crate::room::pulse::PulseKind;
 use crate::room::summary::{Proposal, SummaryItem, SummaryKind};
@@ -35,6 +36,8 @@ fn participant(info: ParticipantInfo) -> WireParticipant {
         name: info.name,
         role: role_to_wire(info.role),
         connected: info.connected,
+        audio: info.audio,
+        video: info.video,
     }
 }
 
@@ -89,7 +92,18 @@ pub fn state_message(id: Option<RequestId>, snapshot: Snapshot, server_time: i64
         pulse: snapshot.pulse.map(pulse),
         summary: summary(snapshot.summary),
         previous_outcomes: snapshot.previous_outcomes.into_iter().map(summary_item).collect(),
+        talk_time: snapshot.talk_time.map(talk_time),
     }
+}
+
+fn talk_time(totals: Vec<(ParticipantId, i64)>) -> Vec<WireTalkTime> {
+    totals
+        .into_iter()
+        .map(|(participant, ms)| WireTalkTime {
+            participant: participant.0,
+            ms,
+        })
+        .collect()
 }
 
 fn segment_kind(kind: SegmentKind) -> WireSegmentKind {
@@ -234,6 +248,7 @@ pub fn joined_message(
     gate_now: Gate,
     resume_token: String,
     session: &SessionInfo,
+    ice_servers: &[IceServer],
 ) -> ServerMessage {
     ServerMessage::Joined {
         id,
@@ -248,6 +263,14 @@ pub fn joined_message(
             ground_rules: session.ground_rules.clone(),
         },
         gate: gate(gate_now),
+        ice_servers: ice_servers
+            .iter()
+            .map(|server| WireIceServer {
+                urls: server.urls.clone(),
+                username: server.username.clone(),
+                credential: server.credential.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -306,6 +329,26 @@ pub fn event_message(event: Event, server_time: i64) -> ServerMessage {
         Event::BreakNudge { minutes } => ServerMessage::BreakNudge { minutes },
         Event::Pulse(view) => ServerMessage::Pulse(pulse(view)),
         Event::Summary(view) => ServerMessage::Summary(summary(view)),
+        Event::MediaAnswer { sdp } => ServerMessage::MediaAnswer { sdp },
+        Event::MediaOffer { sdp } => ServerMessage::MediaOffer { sdp },
+        Event::IceCandidate(candidate) => ServerMessage::IceCandidate {
+            candidate: WireIceCandidate {
+                candidate: candidate.candidate,
+                sdp_mid: candidate.sdp_mid,
+                sdp_mline_index: candidate.sdp_mline_index,
+                username_fragment: None,
+            },
+        },
+        Event::MediaFailed { reason } => ServerMessage::MediaFailed { reason },
+        Event::Speaking { id, speaking } => ServerMessage::Speaking {
+            participant: id.0,
+            speaking,
+        },
+        Event::TalkTime(totals) => ServerMessage::TalkTime {
+            totals: talk_time(totals),
+        },
+        Event::MutedByHost => ServerMessage::MutedByHost {},
+        Event::VideoStoppedByHost => ServerMessage::VideoStoppedByHost {},
     }
 }
 

@@ -30,6 +30,8 @@ pub enum ServerMessage {
         resume_token: String,
         session: WireSession,
         gate: WireGate,
+        /// STUN and TURN servers for the client's peer connection.
+        ice_servers: Vec<WireIceServer>,
     },
     Ack {
         id: RequestId,
@@ -65,6 +67,9 @@ pub enum ServerMessage {
         pulse: Option<WirePulse>,
         summary: WireSummary,
         previous_outcomes: Vec<WireSummaryItem>,
+        /// Hosts only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        talk_time: Option<Vec<WireTalkTime>>,
     },
     ParticipantJoined {
         participant: WireParticipant,
@@ -132,6 +137,27 @@ pub enum ServerMessage {
     },
     Pulse(WirePulse),
     Summary(WireSummary),
+    MediaAnswer {
+        sdp: String,
+    },
+    MediaOffer {
+        sdp: String,
+    },
+    IceCandidate {
+        candidate: WireIceCandidate,
+    },
+    MediaFailed {
+        reason: String,
+    },
+    Speaking {
+        participant: u32,
+        speaking: bool,
+    },
+    TalkTime {
+        totals: Vec<WireTalkTime>,
+    },
+    MutedByHost {},
+    VideoStoppedByHost {},
 }
 
 impl ServerMessage {
@@ -169,6 +195,14 @@ impl ServerMessage {
         "break_nudge",
         "pulse",
         "summary",
+        "media_answer",
+        "media_offer",
+        "ice_candidate",
+        "media_failed",
+        "speaking",
+        "talk_time",
+        "muted_by_host",
+        "video_stopped_by_host",
     ];
 
     /// The `"type"` of this message on the wire. The match is exhaustive, so
@@ -207,6 +241,14 @@ impl ServerMessage {
             ServerMessage::BreakNudge { .. } => "break_nudge",
             ServerMessage::Pulse(_) => "pulse",
             ServerMessage::Summary(_) => "summary",
+            ServerMessage::MediaAnswer { .. } => "media_answer",
+            ServerMessage::MediaOffer { .. } => "media_offer",
+            ServerMessage::IceCandidate { .. } => "ice_candidate",
+            ServerMessage::MediaFailed { .. } => "media_failed",
+            ServerMessage::Speaking { .. } => "speaking",
+            ServerMessage::TalkTime { .. } => "talk_time",
+            ServerMessage::MutedByHost {} => "muted_by_host",
+            ServerMessage::VideoStoppedByHost {} => "video_stopped_by_host",
         }
     }
 

@@ -41,6 +41,10 @@ pub struct WireParticipant {
     pub name: String,
     pub role: WireRole,
     pub connected: bool,
+    /// Microphone on and camera on, as the person set them (a host's mute or
+    /// stop-video turns them off).
+    pub audio: bool,
+    pub video: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,4 +228,35 @@ pub struct WireSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposals: Option<Vec<WireSummaryItem>>,
     pub finalized: bool,
+}
+
+/// An ICE candidate exactly as a browser's `RTCIceCandidate.toJSON()` gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireIceCandidate {
+    pub candidate: String,
+    #[serde(rename = "sdpMid", default, skip_serializing_if = "Option::is_none")]
+    pub sdp_mid: Option<String>,
+    #[serde(rename = "sdpMLineIndex", default, skip_serializing_if = "Option::is_none")]
+    pub sdp_mline_index: Option<u16>,
+    /// Accepted and ignored: the server matches candidates by m-line.
+    #[serde(rename = "usernameFragment", default, skip_serializing)]
+    pub username_fragment: Option<String>,
+}
+
+/// A STUN or TURN server for the client's peer connection, in the shape of
+/// the browser's `RTCIceServer`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireIceServer {
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireTalkTime {
+    pub participant: u32,
+    pub ms: i64,
 }

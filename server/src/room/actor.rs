@@ -84,6 +84,8 @@ pub(super) struct Actor {
     pub shutdown: CancellationToken,
     /// A write failed: the actor stops, and the room restarts from the store.
     pub failed: bool,
+    /// The room's media session; `None` where the server runs without media.
+    pub media: Option<crate::media::MediaSession>,
 }
 
 impl Actor {
@@ -157,6 +159,7 @@ impl Actor {
                     self.deliver(conn, Outbound::Close(reason));
                     self.outboxes.remove(&conn);
                 }
+                Effect::Media(command) => self.send_to_media(command),
                 Effect::Persist(_) => {}
             }
         }
@@ -173,6 +176,13 @@ impl Actor {
                 self.store.save_summary(session, key, items, *finalized, now).await
             }
             Persist::GroundRules(rules) => self.store.set_ground_rules(session, rules).await,
+        }
+    }
+
+    /// Hands a command to the room's media session, if media is on.
+    fn send_to_media(&mut self, command: super::media::MediaCommand) {
+        if let Some(media) = &self.media {
+            media.send(command);
         }
     }
 

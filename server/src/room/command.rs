@@ -1,6 +1,7 @@
 //! What can be asked of a room, and how it can refuse.
 
 use super::agenda::SegmentDraft;
+use super::media::IceCandidate;
 use super::pulse::{PulseAnswer, PulseKind};
 use super::round::RoundOrder;
 use super::summary::{SummaryChange, SummaryKind};
@@ -114,6 +115,20 @@ pub enum Action {
         text: String,
     },
     DeclineProposal(u32),
+    // Media.
+    SetMediaState {
+        audio: bool,
+        video: bool,
+    },
+    Mute(ParticipantId),
+    StopVideo(ParticipantId),
+    MediaOffer {
+        sdp: String,
+    },
+    MediaAnswer {
+        sdp: String,
+    },
+    IceCandidate(IceCandidate),
 }
 
 impl Action {
@@ -130,7 +145,11 @@ impl Action {
             | Action::Pass
             | Action::ImBack
             | Action::AnswerPulse { .. }
-            | Action::ProposeSummaryItem { .. } => Permission::InRoom,
+            | Action::ProposeSummaryItem { .. }
+            | Action::SetMediaState { .. }
+            | Action::MediaOffer { .. }
+            | Action::MediaAnswer { .. }
+            | Action::IceCandidate(_) => Permission::InRoom,
             Action::LowerHand { of: Some(_) }
             | Action::CallNextHand
             | Action::Admit(_)
@@ -161,7 +180,9 @@ impl Action {
             | Action::ClosePulse
             | Action::SharePulse
             | Action::ChangeSummary { .. }
-            | Action::DeclineProposal(_) => Permission::Host,
+            | Action::DeclineProposal(_)
+            | Action::Mute(_)
+            | Action::StopVideo(_) => Permission::Host,
             Action::SetRole { .. } | Action::EndSession | Action::SetGroundRules(_) => Permission::Facilitator,
         }
     }

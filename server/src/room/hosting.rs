@@ -39,7 +39,7 @@ impl Room {
         Ok(Reply::Ack)
     }
 
-    pub(super) fn decline(&mut self, id: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
+    pub(super) fn decline(&mut self, id: ParticipantId, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
         let person = self.people.get(&id).ok_or(RoomError::NotFound)?;
         if person.present() {
             return Err(RoomError::Invalid("they are already in the room: remove them instead"));
@@ -48,7 +48,7 @@ impl Room {
             out.send(conn, Event::Declined);
             out.close(conn, CloseReason::Declined);
         }
-        self.depart(id, LeaveReason::Declined, out);
+        self.depart(id, LeaveReason::Declined, now, out);
         Ok(Reply::Ack)
     }
 
@@ -76,6 +76,7 @@ impl Room {
         &mut self,
         me: ParticipantId,
         id: ParticipantId,
+        now: Millis,
         out: &mut Outbox,
     ) -> Result<Reply, RoomError> {
         let target = self.outranked_target(me, id)?;
@@ -87,7 +88,7 @@ impl Room {
             out.send(conn, Event::Removed);
             out.close(conn, CloseReason::Removed);
         }
-        self.depart(id, LeaveReason::Removed, out);
+        self.depart(id, LeaveReason::Removed, now, out);
         Ok(Reply::Ack)
     }
 
@@ -155,7 +156,7 @@ impl Room {
     }
 
     /// The target of a host control, who must rank below the host.
-    fn outranked_target(&self, me: ParticipantId, id: ParticipantId) -> Result<&super::Person, RoomError> {
+    pub(super) fn outranked_target(&self, me: ParticipantId, id: ParticipantId) -> Result<&super::Person, RoomError> {
         let my_role = self.people.get(&me).ok_or(RoomError::NotJoined)?.role;
         let target = self.people.get(&id).ok_or(RoomError::NotFound)?;
         if !my_role.outranks(target.role) {

@@ -23,6 +23,7 @@ mod energy;
 mod facilitation;
 mod floor;
 mod hosting;
+pub mod media;
 mod outbox;
 mod person;
 mod presence;
@@ -50,6 +51,7 @@ pub use types::*;
 use crate::energizers::Energizer;
 use agenda::RunOfShow;
 use command::Permission;
+use media::{MediaCommand, MediaEvent};
 use outbox::Outbox;
 use person::Person;
 use pulse::Pulse;
@@ -75,6 +77,8 @@ pub enum Command {
     },
     /// Time has passed; deadlines may have expired.
     Tick,
+    /// The media layer reports something.
+    Media(MediaEvent),
 }
 
 /// The answer to a command: a reply for the asker (none for `Disconnected`
@@ -111,6 +115,13 @@ pub struct Room {
     next_pulse_id: u32,
     summary: Summary,
     previous_outcomes: Vec<SummaryItem>,
+    /// When the hosts are next due the talk-time totals, if they changed,
+    /// and when they last had them.
+    talk_time_due: Option<Millis>,
+    talk_time_sent_at: Option<Millis>,
+    /// The time of the command being handled, for the helpers deep inside it
+    /// (a snapshot counts talk time up to now). Set first thing in `handle`.
+    now: Millis,
 }
 
 impl Room {
@@ -140,6 +151,9 @@ impl Room {
             next_pulse_id: 1,
             summary: Summary::restore(seed.summary),
             previous_outcomes: seed.previous_outcomes,
+            talk_time_due: None,
+            talk_time_sent_at: None,
+            now: 0,
         }
     }
 
@@ -148,6 +162,7 @@ impl Room {
     }
 
     pub fn handle(&mut self, command: Command, now: Millis) -> Outcome {
+        self.now = now;
         let mut out = Outbox::default();
         let reply = match command {
             Command::Join(request) => Some(self.join(request, now, &mut out)),
@@ -157,7 +172,12 @@ impl Room {
                 self.disconnected(conn, now, &mut out);
                 None
             }
+            Command::Media(event) => {
+                self.media_event(event, now, &mut out);
+                None
+            }
             Command::Tick => {
+                self.send_talk_time(now, &mut out);
                 self.expire_graces(now, &mut out);
                 self.fire_warnings(now, &mut out);
                 self.nudge_for_break(now, &mut out);
@@ -176,7 +196,11 @@ impl Room {
             .people
             .values()
             .filter_map(|p| p.dropped_at.map(|at| at + self.config.grace_ms));
-        graces.chain(self.show.next_deadline()).chain(self.break_due()).min()
+        graces
+            .chain(self.show.next_deadline())
+            .chain(self.break_due())
+            .chain(self.talk_time_due)
+            .min()
     }
 
     /// No one holds a place: the actor may stop and forget the chat.
@@ -210,15 +234,15 @@ impl Room {
             Action::CallNextHand => self.call_next_hand(out),
             Action::React(reaction) => self.react(me, reaction, out),
             Action::Admit(id) => self.admit(id, out),
-            Action::Decline(id) => self.decline(id, out),
+            Action::Decline(id) => self.decline(id, now, out),
             Action::AdmitAll => self.admit_all(out),
             Action::SetWaitingRoom(enabled) => self.set_waiting_room(enabled, out),
             Action::SetLocked(locked) => self.set_locked(locked, out),
-            Action::Remove(id) => self.remove(me, id, out),
+            Action::Remove(id) => self.remove(me, id, now, out),
             Action::AskToMute(id) => self.ask_to_mute(me, id, out),
             Action::SetRole { of, role } => self.set_role(me, of, role, out),
             Action::EndSession => self.end_session(now, out),
-            Action::Leave => self.leave(me, out),
+            Action::Leave => self.leave(me, now, out),
             Action::StartSession
             | Action::NextSegment
             | Action::PreviousSegment
@@ -246,6 +270,18 @@ impl Room {
             Action::ChangeSummary { key, change } => self.change_summary(&key, change, out),
             Action::ProposeSummaryItem { kind, text } => self.propose(kind, &text, out),
             Action::DeclineProposal(id) => self.decline_proposal(id, out),
+            Action::SetMediaState { audio, video } => self.set_media_state(me, audio, video, now, out),
+            Action::Mute(id) => self.host_mute(me, id, false, now, out),
+            Action::StopVideo(id) => self.host_mute(me, id, true, now, out),
+            Action::MediaOffer { sdp } => self.signal(MediaCommand::Offer { participant: me, sdp }, out),
+            Action::MediaAnswer { sdp } => self.signal(MediaCommand::Answer { participant: me, sdp }, out),
+            Action::IceCandidate(candidate) => self.signal(
+                MediaCommand::Candidate {
+                    participant: me,
+                    candidate,
+                },
+                out,
+            ),
         }
     }
 
@@ -282,6 +318,7 @@ impl Room {
             pulse: self.pulse_view_for(me),
             summary: self.summary_view(is_host),
             previous_outcomes: self.previous_outcomes.clone(),
+            talk_time: is_host.then(|| self.talk_time(self.now)),
         }
     }
 

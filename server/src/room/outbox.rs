@@ -22,6 +22,10 @@ impl Outbox {
         self.effects.push(Effect::Close { conn, reason });
     }
 
+    pub fn media(&mut self, command: super::media::MediaCommand) {
+        self.effects.push(Effect::Media(command));
+    }
+
     pub fn persist(&mut self, what: Persist) {
         self.effects.push(Effect::Persist(what));
     }

@@ -16,6 +16,16 @@ pub(super) struct Person {
     pub since: Millis,
     /// When their connection dropped, while they are within the grace.
     pub dropped_at: Option<Millis>,
+    /// What they say they send: microphone on, camera on.
+    pub audio: bool,
+    pub video: bool,
+    /// A host muted them or stopped their video: the server forwards none of
+    /// it until they turn it back on themselves.
+    pub host_muted: bool,
+    pub host_stopped_video: bool,
+    /// Time spent speaking, for the hosts' talk-time balance.
+    pub talk_ms: Millis,
+    pub speaking_since: Option<Millis>,
 }
 
 impl Person {
@@ -29,6 +39,8 @@ impl Person {
             name: self.name.clone(),
             role: self.role,
             connected: self.conn.is_some(),
+            audio: self.audio,
+            video: self.video,
         }
     }
 }

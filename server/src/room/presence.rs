@@ -5,6 +5,7 @@
 //! period, and a `Resume` with their token puts them back where they were.
 
 use super::command::{JoinRequest, Reply, RoomError};
+use super::media::MediaCommand;
 use super::outbox::Outbox;
 use super::types::*;
 use super::{Person, Room};
@@ -50,6 +51,12 @@ impl Room {
             conn: Some(request.conn),
             since: now,
             dropped_at: None,
+            audio: false,
+            video: false,
+            host_muted: false,
+            host_stopped_video: false,
+            talk_ms: 0,
+            speaking_since: None,
         };
         self.people.insert(id, person);
         self.by_conn.insert(request.conn, id);
@@ -96,6 +103,7 @@ impl Room {
 
         if gate.open() {
             out.send(conn, Event::RoomState(Box::new(self.snapshot_for(id))));
+            out.media(MediaCommand::Restart { participant: id });
             if !was_connected {
                 let others = self.present_conns().filter(|c| *c != conn).collect::<Vec<_>>();
                 out.send_all(others.into_iter(), Event::ParticipantUpdated(info));
@@ -134,15 +142,15 @@ impl Room {
             .map(|p| p.id)
             .collect();
         for id in expired {
-            self.depart(id, LeaveReason::TimedOut, out);
+            self.depart(id, LeaveReason::TimedOut, now, out);
         }
     }
 
-    pub(super) fn leave(&mut self, me: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
+    pub(super) fn leave(&mut self, me: ParticipantId, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
         if let Some(conn) = self.people.get(&me).and_then(|p| p.conn) {
             out.close(conn, CloseReason::Left);
         }
-        self.depart(me, LeaveReason::Left, out);
+        self.depart(me, LeaveReason::Left, now, out);
         Ok(Reply::Ack)
     }
 
@@ -155,6 +163,7 @@ impl Room {
         if let Some(conn) = conn {
             out.send(conn, Event::RoomState(Box::new(self.snapshot_for(id))));
         }
+        out.media(MediaCommand::Attach { participant: id });
         let others: Vec<ConnId> = self.present_conns().filter(|c| Some(*c) != conn).collect();
         out.send_all(others.into_iter(), Event::ParticipantJoined(info));
         if !is_host {
@@ -173,10 +182,14 @@ impl Room {
 
     /// Takes a person out of the room for good and tells whoever should know.
     /// The caller closes their connection if it should be closed.
-    pub(super) fn depart(&mut self, id: ParticipantId, reason: LeaveReason, out: &mut Outbox) {
+    pub(super) fn depart(&mut self, id: ParticipantId, reason: LeaveReason, now: Millis, out: &mut Outbox) {
+        self.stop_speaking(id, now);
         let Some(person) = self.people.remove(&id) else {
             return;
         };
+        if person.present() {
+            out.media(MediaCommand::Detach { participant: id });
+        }
         if let Some(conn) = person.conn {
             self.by_conn.remove(&conn);
         }

@@ -13,6 +13,7 @@ use tokio_util::task::TaskTracker;
 use super::actor::{Actor, RoomHandle};
 use super::{Room, RoomConfig, RoomSeed, SessionInfo};
 use crate::energizers::{self, Energizer};
+use crate::media::Media;
 use crate::store::{Store, StoreError};
 
 /// How many commands may queue for one room before senders wait.
@@ -46,11 +47,20 @@ pub struct RoomRegistry {
     config: RoomsConfig,
     shutdown: CancellationToken,
     tasks: TaskTracker,
+    /// The media layer; `None` runs rooms without audio and video.
+    media: Option<Media>,
 }
 
 impl RoomRegistry {
-    pub fn new(store: Store, config: RoomsConfig, shutdown: CancellationToken, tasks: TaskTracker) -> RoomRegistry {
+    pub fn new(
+        store: Store,
+        config: RoomsConfig,
+        media: Option<Media>,
+        shutdown: CancellationToken,
+        tasks: TaskTracker,
+    ) -> RoomRegistry {
         RoomRegistry {
+            media,
             rooms: Arc::new(DashMap::new()),
             generations: Arc::new(AtomicU64::new(0)),
             store,
@@ -131,6 +141,7 @@ impl RoomRegistry {
             idle: self.config.idle,
             shutdown: self.shutdown.clone(),
             failed: false,
+            media: self.media.as_ref().map(|m| m.start_session(handle.clone())),
         };
         let rooms = Arc::clone(&self.rooms);
         self.tasks.spawn(async move {

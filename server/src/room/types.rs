@@ -6,6 +6,7 @@
 use std::fmt;
 
 use super::agenda::{RunOfShow, Warning};
+use super::media::{IceCandidate, MediaCommand};
 use super::pulse::PulseResults;
 use super::summary::{Proposal, SummaryItem};
 use crate::energizers::Energizer;
@@ -97,6 +98,8 @@ pub struct ParticipantInfo {
     pub name: String,
     pub role: Role,
     pub connected: bool,
+    pub audio: bool,
+    pub video: bool,
 }
 
 /// A person in the waiting room, as the hosts see them.
@@ -137,6 +140,8 @@ pub struct Snapshot {
     pub summary: SummaryView,
     /// The outcomes and follow-ups of the series' previous session.
     pub previous_outcomes: Vec<SummaryItem>,
+    /// Hosts only: milliseconds each person in the room has spoken.
+    pub talk_time: Option<Vec<(ParticipantId, Millis)>>,
 }
 
 /// The check-in round as everyone sees it.
@@ -213,6 +218,14 @@ pub enum Event {
     BreakNudge { minutes: u32 },
     Pulse(PulseView),
     Summary(SummaryView),
+    MediaAnswer { sdp: String },
+    MediaOffer { sdp: String },
+    IceCandidate(IceCandidate),
+    MediaFailed { reason: String },
+    Speaking { id: ParticipantId, speaking: bool },
+    TalkTime(Vec<(ParticipantId, Millis)>),
+    MutedByHost,
+    VideoStoppedByHost,
 }
 
 /// Why a connection is being closed by the room.
@@ -252,7 +265,15 @@ pub enum Persist {
 /// What the actor must do, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// Something for the media layer, carried out after the reply.
+    Media(MediaCommand),
     Persist(Persist),
-    Send { conn: ConnId, event: Event },
-    Close { conn: ConnId, reason: CloseReason },
+    Send {
+        conn: ConnId,
+        event: Event,
+    },
+    Close {
+        conn: ConnId,
+        reason: CloseReason,
+    },
 }

@@ -183,6 +183,7 @@ async fn enter(
                 gate,
                 resume_token.to_owned(),
                 &session,
+                &me.state.media.config().ice_servers,
             ));
             me.outbox = Some(rx);
             me.phase = Phase::Joined { room };

@@ -180,6 +180,15 @@ impl TestClient {
         state
     }
 
+    /// The next message, unread ones first; `None` once the connection is
+    /// closed. Cancel-safe: a message is never half read.
+    pub async fn next(&mut self) -> Option<Value> {
+        if let Some(message) = self.unread.pop_front() {
+            return Some(message);
+        }
+        self.read().await
+    }
+
     /// The next JSON message, or `None` once the connection is closed.
     async fn read(&mut self) -> Option<Value> {
         loop {

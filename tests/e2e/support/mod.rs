@@ -2,9 +2,11 @@
 
 mod client;
 pub mod http;
+mod media_client;
 mod server;
 
-pub use client::TestClient;
+pub use client::{TestClient, WAIT};
+pub use media_client::MediaClient;
 pub use server::{ServerProcess, Session, TestServer, binary, token_of};
 
 use serde_json::json;

@@ -1,0 +1,124 @@
+//! Building one server-side peer connection: what it can send and receive,
+//! and where its packets go.
+
+use std::sync::Arc;
+
+use rtc::ice::mdns::MulticastDnsMode;
+use rtc::interceptor::{Registry, Slot};
+use rtc::peer_connection::configuration::interceptor_registry::register_default_interceptors;
+use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8, MediaEngine};
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCRtpCodec, RTCRtpCodecParameters, RTCRtpHeaderExtensionCapability, RtpCodecKind,
+};
+use webrtc::peer_connection::{
+    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateType,
+    SettingEngineBuilder,
+};
+
+use super::Media;
+use super::keyframes::KeyframeRequests;
+
+/// RFC 6464: each audio packet says how loud it is, so the server can tell
+/// who is speaking without decoding anything.
+pub const AUDIO_LEVEL_URI: &str = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+const OPUS_PAYLOAD_TYPE: u8 = 111;
+const VP8_PAYLOAD_TYPE: u8 = 96;
+/// After the default interceptors, so it sees what they let through.
+const KEYFRAME_SLOT: usize = 14_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("webrtc: {0}")]
+    Webrtc(#[from] webrtc::error::Error),
+    #[error("no UDP port free in the configured range")]
+    NoPort,
+}
+
+pub fn opus() -> RTCRtpCodec {
+    RTCRtpCodec {
+        mime_type: MIME_TYPE_OPUS.to_owned(),
+        clock_rate: 48_000,
+        channels: 2,
+        sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
+        rtcp_feedback: vec![],
+    }
+}
+
+pub fn vp8() -> RTCRtpCodec {
+    RTCRtpCodec {
+        mime_type: MIME_TYPE_VP8.to_owned(),
+        clock_rate: 90_000,
+        channels: 0,
+        sdp_fmtp_line: String::new(),
+        rtcp_feedback: vec![],
+    }
+}
+
+/// Opus and VP8 only: every browser has both, so nothing is transcoded and
+/// every subscriber can take every publisher's packets as they are. Public so
+/// that test clients speak exactly what the server speaks.
+pub fn media_engine_and_interceptors() -> Result<(MediaEngine, Registry), EngineError> {
+    let mut engine = MediaEngine::default();
+    engine.register_codec(
+        RTCRtpCodecParameters {
+            rtp_codec: opus(),
+            payload_type: OPUS_PAYLOAD_TYPE,
+        },
+        RtpCodecKind::Audio,
+    )?;
+    engine.register_codec(
+        RTCRtpCodecParameters {
+            rtp_codec: vp8(),
+            payload_type: VP8_PAYLOAD_TYPE,
+        },
+        RtpCodecKind::Video,
+    )?;
+    engine.register_header_extension(
+        RTCRtpHeaderExtensionCapability {
+            uri: AUDIO_LEVEL_URI.to_owned(),
+        },
+        RtpCodecKind::Audio,
+        None,
+    )?;
+    let registry = register_default_interceptors(Registry::new(), &mut engine)?
+        .with(Slot::from(KEYFRAME_SLOT), KeyframeRequests::default());
+    Ok((engine, registry))
+}
+
+/// A new peer connection for one participant, bound to a UDP port of its own.
+pub async fn peer_connection(
+    media: &Media,
+    handler: Arc<dyn PeerConnectionEventHandler>,
+) -> Result<Arc<dyn PeerConnection>, EngineError> {
+    let config = media.config();
+    let mut last_error = None;
+    for addr in media.udp_addrs_to_try() {
+        let (engine, registry) = media_engine_and_interceptors()?;
+        let mut settings = SettingEngineBuilder::new()
+            // mDNS would bind a multicast socket per connection and hide
+            // addresses behind names: a server has nothing to hide.
+            .with_multicast_dns_mode(MulticastDnsMode::Disabled)
+            // On loopback (tests, and `cargo run` on a laptop) the loopback
+            // candidate is the only one there is.
+            .with_include_loopback_candidate(config.udp_ip.is_loopback());
+        if let Some(public) = config.public_ip {
+            settings = settings.with_nat_1to1_ips(vec![public.to_string()], RTCIceCandidateType::Host);
+        }
+        let built = PeerConnectionBuilder::new()
+            .with_configuration(RTCConfigurationBuilder::new().build())
+            .with_media_engine(engine)
+            .with_setting_engine(settings.build())
+            .with_interceptor_registry(registry)
+            .with_handler(Arc::clone(&handler))
+            .with_udp_addrs(vec![addr])
+            .build()
+            .await;
+        match built {
+            Ok(pc) => return Ok(Arc::new(pc)),
+            // Another connection holds this port: try the next one.
+            Err(error) if config.ports.is_some() => last_error = Some(error),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(last_error.map_or(EngineError::NoPort, |_| EngineError::NoPort))
+}

@@ -1,0 +1,193 @@
+//! Forwarding one published track: every packet the publisher sends goes to
+//! every subscriber's copy, rewritten for that subscriber. Muted audio and
+//! stopped video are dropped here, which is what makes a host's mute real.
+//! Audio levels on the way through tell who is speaking.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use webrtc::media_stream::track_local::TrackLocal;
+use webrtc::media_stream::track_remote::TrackRemoteEvent;
+
+use super::session::{Kind, Publication, RoomMedia, read};
+use crate::room::media::MediaEvent;
+
+/// RFC 6464 levels are -dBov: 0 is the loudest, 127 silence. Speech into a
+/// laptop microphone sits around 20 to 45.
+const SPEAKING_BELOW: f64 = 45.0;
+/// Quieter than this for `SILENCE_AFTER` ends a speaking stretch. The gap
+/// between the two thresholds keeps a pause for breath from flickering.
+const QUIET_ABOVE: f64 = 55.0;
+const SILENCE_AFTER: Duration = Duration::from_millis(700);
+/// No packet at all for this long (a muted browser may stop sending) also
+/// ends a speaking stretch.
+const NO_PACKETS_AFTER: Duration = Duration::from_secs(1);
+
+pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
+    let mut speech = Speech::default();
+    loop {
+        let event = match tokio::time::timeout(NO_PACKETS_AFTER, publication.remote.poll()).await {
+            Ok(Some(event)) => event,
+            // The track ended: the publisher left or stopped sending it.
+            Ok(None) => break,
+            Err(_) => {
+                if speech.silent(Instant::now()) {
+                    report(&room, &publication, false).await;
+                }
+                continue;
+            }
+        };
+        let TrackRemoteEvent::OnRtpPacket(packet) = event else {
+            continue;
+        };
+        publication.received.fetch_add(1, Ordering::Relaxed);
+        let level = (publication.kind == Kind::Audio && publication.audio_level_id != 0)
+            .then(|| packet.header.get_extension(publication.audio_level_id))
+            .flatten()
+            .and_then(|bytes| bytes.first().copied());
+        if let Some(level) = level
+            && let Some(speaking) = speech.hear(level & 0x7f, Instant::now())
+        {
+            report(&room, &publication, speaking).await;
+        }
+        if !publication.forwarding.load(Ordering::Acquire) {
+            publication.skipped.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
+        let skipped = publication.skipped.load(Ordering::Relaxed);
+        let targets = read(&publication.targets).clone();
+        for target in targets {
+            if !target.ready.load(Ordering::Acquire) {
+                continue;
+            }
+            // The subscriber's copy has its own SSRC and may have agreed to
+            // another payload type and extension id: `write_rtp` checks these
+            // and rewrites nothing itself.
+            let mut copy = packet.clone();
+            copy.header.ssrc = target.ssrc;
+            copy.header.payload_type = target.payload_type.load(Ordering::Relaxed);
+            copy.header.sequence_number = packet.header.sequence_number.wrapping_sub(skipped);
+            copy.header.extension = false;
+            copy.header.extension_profile = 0;
+            copy.header.extensions.clear();
+            copy.header.extensions_padding = 0;
+            let level_id = target.audio_level_id.load(Ordering::Relaxed);
+            if let (Some(level), true) = (level, level_id != 0) {
+                let _ = copy.header.set_extension(level_id, Bytes::copy_from_slice(&[level]));
+            }
+            // A failed write means that subscriber is leaving: nothing to do.
+            let _ = target.track.write_rtp(copy).await;
+        }
+    }
+    if speech.speaking {
+        report(&room, &publication, false).await;
+    }
+}
+
+async fn report(room: &Weak<RoomMedia>, publication: &Publication, speaking: bool) {
+    if let Some(room) = room.upgrade() {
+        let participant = publication.publisher;
+        room.tell(MediaEvent::Speaking { participant, speaking }).await;
+    }
+}
+
+/// Asks a publisher for a keyframe, so a subscriber that just started (or
+/// lost packets) can decode at once rather than wait for the next one.
+pub fn request_keyframe(publication: Arc<Publication>) {
+    tokio::spawn(async move {
+        let pli = PictureLossIndication {
+            sender_ssrc: 0,
+            media_ssrc: publication.media_ssrc,
+        };
+        let _ = publication.remote.write_rtcp(vec![Box::new(pli)]).await;
+    });
+}
+
+/// Whether someone is speaking, from the levels of their audio packets.
+#[derive(Debug, Default)]
+struct Speech {
+    smoothed: Option<f64>,
+    speaking: bool,
+    last_loud: Option<Instant>,
+}
+
+impl Speech {
+    /// Takes one packet's level; returns the new state when it changes.
+    fn hear(&mut self, level: u8, now: Instant) -> Option<bool> {
+        let level = f64::from(level);
+        let smoothed = self.smoothed.map_or(level, |s| 0.7 * s + 0.3 * level);
+        self.smoothed = Some(smoothed);
+        if smoothed < QUIET_ABOVE {
+            self.last_loud = Some(now);
+        }
+        if !self.speaking && smoothed < SPEAKING_BELOW {
+            self.speaking = true;
+            return Some(true);
+        }
+        if self.silent(now) {
+            return Some(false);
+        }
+        None
+    }
+
+    /// Ends a speaking stretch after enough quiet; true if it just ended.
+    fn silent(&mut self, now: Instant) -> bool {
+        let quiet_for = self
+            .last_loud
+            .map_or(Duration::MAX, |at| now.saturating_duration_since(at));
+        if self.speaking && quiet_for >= SILENCE_AFTER {
+            self.speaking = false;
+            self.smoothed = None;
+            return true;
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(speech: &mut Speech, level: u8, from: Instant, packets: u64) -> Vec<(u64, bool)> {
+        (0..packets)
+            .filter_map(|i| {
+                let at = from + Duration::from_millis(20 * i);
+                speech.hear(level, at).map(|s| (i, s))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn speech_starts_quickly_and_ends_after_a_pause_not_a_breath() {
+        let start = Instant::now();
+        let mut speech = Speech::default();
+        assert!(feed(&mut speech, 127, start, 50).is_empty(), "silence is not speech");
+        let changes = feed(&mut speech, 25, start + Duration::from_secs(1), 50);
+        assert!(
+            matches!(changes.first(), Some(&(i, true)) if i <= 5),
+            "speaking within 100 ms: {changes:?}"
+        );
+        assert_eq!(changes.len(), 1);
+        // A 300 ms breath: still speaking.
+        assert!(feed(&mut speech, 127, start + Duration::from_secs(2), 15).is_empty());
+        assert!(feed(&mut speech, 25, start + Duration::from_millis(2_300), 10).is_empty());
+        // A real pause ends it, once.
+        let changes = feed(&mut speech, 127, start + Duration::from_secs(3), 100);
+        assert_eq!(changes.len(), 1);
+        assert!(!changes[0].1);
+    }
+
+    #[test]
+    fn packets_stopping_ends_a_speaking_stretch() {
+        let start = Instant::now();
+        let mut speech = Speech::default();
+        feed(&mut speech, 20, start, 10);
+        assert!(speech.speaking);
+        assert!(!speech.silent(start + Duration::from_millis(300)));
+        assert!(speech.silent(start + Duration::from_secs(2)));
+        assert!(!speech.speaking);
+    }
+}

@@ -1,0 +1,134 @@
+//! The selective forwarding unit: every participant's audio and video go
+//! through the server, which forwards each packet to everyone else.
+//!
+//! - `engine.rs` builds a server-side peer connection: codecs (Opus, VP8), the
+//!   RFC 6464 audio-level extension, interceptors, and the network settings.
+//! - `keyframes.rs` lets subscribers' keyframe requests reach this code.
+//! - `session.rs` is one room's media: a task that takes `MediaCommand`s from
+//!   the room actor and keeps the table of who publishes what.
+//! - `peer.rs` is one participant's peer connection, driven by a task of its
+//!   own so that its offers and answers never interleave.
+//! - `forward.rs` reads a published track and writes each packet to every
+//!   subscriber, drops what a host muted, and tells who is speaking.
+//!
+//! The room never sees a WebRTC type: it sends `MediaCommand`s and hears back
+//! `MediaEvent`s (see `room::media`). Nothing here writes media anywhere but
+//! to another participant: no recording, ever.
+
+pub mod engine;
+mod forward;
+mod keyframes;
+mod peer;
+mod session;
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use tokio::sync::mpsc;
+
+use crate::room::RoomHandle;
+use crate::room::media::MediaCommand;
+
+/// A STUN or TURN server handed to clients.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+/// How the server's media travels: where its UDP sockets live and how
+/// clients reach them.
+#[derive(Clone, Debug)]
+pub struct MediaConfig {
+    /// The address UDP sockets bind to. Loopback by default, like the HTTP
+    /// listener; `0.0.0.0` on a server people reach over a network.
+    pub udp_ip: IpAddr,
+    /// The UDP ports to use, inclusive; `None`: any free port.
+    pub ports: Option<(u16, u16)>,
+    /// The public address of a host behind 1:1 NAT (most cloud machines):
+    /// advertised in place of the private one.
+    pub public_ip: Option<IpAddr>,
+    /// STUN and TURN servers for clients behind restrictive networks.
+    pub ice_servers: Vec<IceServer>,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            udp_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            ports: None,
+            public_ip: None,
+            ice_servers: Vec::new(),
+        }
+    }
+}
+
+/// The media side of the server, shared by every room.
+#[derive(Clone)]
+pub struct Media {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    config: MediaConfig,
+    /// The next port to try within `config.ports`.
+    next_port: AtomicU32,
+}
+
+impl Media {
+    pub fn new(config: MediaConfig) -> Media {
+        Media {
+            shared: Arc::new(Shared {
+                config,
+                next_port: AtomicU32::new(0),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &MediaConfig {
+        &self.shared.config
+    }
+
+    /// Starts the media of one room; events go back to `room`.
+    pub fn start_session(&self, room: RoomHandle) -> MediaSession {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(session::run(self.clone(), room, rx));
+        MediaSession { tx }
+    }
+
+    /// The UDP addresses to try for a new peer connection, in order: with a
+    /// port range, the ports from where the last allocation left off, so a
+    /// port just freed is not the first one tried again.
+    fn udp_addrs_to_try(&self) -> Vec<String> {
+        let ip = self.shared.config.udp_ip;
+        let Some((low, high)) = self.shared.config.ports else {
+            return vec![format!("{}", std::net::SocketAddr::new(ip, 0))];
+        };
+        let span = u32::from(high.saturating_sub(low)) + 1;
+        let start = self.shared.next_port.fetch_add(1, Ordering::Relaxed) % span;
+        (0..span)
+            .map(|i| {
+                let offset = (start + i) % span;
+                // `offset < span <= 65536` and `low + offset <= high`: it fits.
+                let port = low.saturating_add(u16::try_from(offset).unwrap_or(u16::MAX));
+                std::net::SocketAddr::new(ip, port).to_string()
+            })
+            .collect()
+    }
+}
+
+/// The room actor's handle on its media. Dropping it ends the room's media:
+/// every peer connection closes.
+pub struct MediaSession {
+    tx: mpsc::UnboundedSender<MediaCommand>,
+}
+
+impl MediaSession {
+    /// Never waits: the room must not stall on the media layer.
+    pub fn send(&self, command: MediaCommand) {
+        // If the media task has ended there is nothing left to drive.
+        let _ = self.tx.send(command);
+    }
+}

@@ -1,0 +1,245 @@
+//! One room's media: who is attached, who publishes what, and the task that
+//! carries out the room's `MediaCommand`s in order.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tracing::{debug, warn};
+use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
+use webrtc::media_stream::track_remote::TrackRemote;
+use webrtc::rtp_transceiver::RtpSender;
+
+use super::Media;
+use super::peer::{PeerCommand, PeerHandle};
+use crate::room::media::{MediaCommand, MediaEvent};
+use crate::room::{Command, ParticipantId, RoomHandle};
+
+/// Audio or video: a publisher has at most one track of each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Audio,
+    Video,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Audio => "audio",
+            Kind::Video => "video",
+        }
+    }
+}
+
+/// One subscriber's copy of one published track.
+pub struct Target {
+    pub subscriber: ParticipantId,
+    pub track: Arc<TrackLocalStaticRTP>,
+    pub sender: Arc<dyn RtpSender>,
+    /// The SSRC of this copy: every subscriber's copy has its own.
+    pub ssrc: u32,
+    /// Set once the subscriber has answered the offer with this track and its
+    /// connection is up: writing earlier only produces errors.
+    pub ready: AtomicBool,
+    /// The payload type and audio-level extension id negotiated with this
+    /// subscriber, which may differ from the publisher's.
+    pub payload_type: AtomicU8,
+    pub audio_level_id: AtomicU8,
+}
+
+/// One published track and who receives it.
+pub struct Publication {
+    pub publisher: ParticipantId,
+    pub kind: Kind,
+    pub remote: Arc<dyn TrackRemote>,
+    pub media_ssrc: u32,
+    /// The audio-level extension id negotiated with the publisher; 0: none.
+    pub audio_level_id: u8,
+    pub targets: RwLock<Vec<Arc<Target>>>,
+    /// False while a host has muted the audio or stopped the video.
+    pub forwarding: AtomicBool,
+    /// Packets not forwarded while muted, subtracted from sequence numbers so
+    /// subscribers see no gap (and ask for no retransmission).
+    pub skipped: AtomicU16,
+    pub received: AtomicU64,
+}
+
+impl Publication {
+    pub fn key(&self) -> (ParticipantId, Kind) {
+        (self.publisher, self.kind)
+    }
+}
+
+/// What the session task, the peers and the forwarders share. Locks are
+/// `std` mutexes held for a lookup or an insert, never across an `.await`.
+pub struct RoomMedia {
+    pub media: Media,
+    pub room: RoomHandle,
+    peers: Mutex<HashMap<ParticipantId, PeerHandle>>,
+    publications: Mutex<HashMap<(ParticipantId, Kind), Arc<Publication>>>,
+    /// What a host allows to be forwarded, kept for tracks not published yet.
+    allowed: Mutex<HashMap<ParticipantId, (bool, bool)>>,
+}
+
+impl RoomMedia {
+    /// Reports something to the room. The room's queue is bounded, so this
+    /// may wait; it is never called from a connection's driver callbacks.
+    pub async fn tell(&self, event: MediaEvent) {
+        self.room.tell(Command::Media(event)).await;
+    }
+
+    pub fn allowed(&self, participant: ParticipantId, kind: Kind) -> bool {
+        let allowed = lock(&self.allowed).get(&participant).copied();
+        let (audio, video) = allowed.unwrap_or((true, true));
+        if kind == Kind::Audio { audio } else { video }
+    }
+
+    /// A new track: remember it, start forwarding it, offer it to everyone else.
+    pub fn publish(self: &Arc<Self>, publication: Arc<Publication>) -> JoinHandle<()> {
+        if let Some(old) = lock(&self.publications).insert(publication.key(), Arc::clone(&publication)) {
+            write(&old.targets).clear();
+        }
+        for (id, peer) in lock(&self.peers).iter() {
+            if *id != publication.publisher {
+                let _ = peer.commands.send(PeerCommand::Subscribe(Arc::clone(&publication)));
+            }
+        }
+        tokio::spawn(super::forward::run(Arc::clone(&publication), Arc::downgrade(self)))
+    }
+
+    /// Everything published by others, for a newcomer to subscribe to.
+    pub fn publications_for(&self, subscriber: ParticipantId) -> Vec<Arc<Publication>> {
+        lock(&self.publications)
+            .values()
+            .filter(|p| p.publisher != subscriber)
+            .cloned()
+            .collect()
+    }
+
+    async fn attach(self: &Arc<Self>, participant: ParticipantId) {
+        if lock(&self.peers).contains_key(&participant) {
+            return;
+        }
+        match PeerHandle::start(Arc::clone(self), participant).await {
+            Ok(peer) => {
+                lock(&self.peers).insert(participant, peer);
+            }
+            Err(error) => {
+                warn!(participant = %participant, %error, "could not create a peer connection");
+                let reason = "the server could not set up media for you".to_owned();
+                self.tell(MediaEvent::Failed { participant, reason }).await;
+            }
+        }
+    }
+
+    /// Someone left: stop forwarding their tracks, take them away from
+    /// everyone else's connection, and close theirs.
+    async fn detach(&self, participant: ParticipantId) {
+        let gone: Vec<Arc<Publication>> = {
+            let mut publications = lock(&self.publications);
+            let keys: Vec<_> = publications
+                .keys()
+                .filter(|(p, _)| *p == participant)
+                .copied()
+                .collect();
+            keys.iter().filter_map(|k| publications.remove(k)).collect()
+        };
+        for publication in lock(&self.publications).values() {
+            write(&publication.targets).retain(|t| t.subscriber != participant);
+        }
+        lock(&self.allowed).remove(&participant);
+        let peer = lock(&self.peers).remove(&participant);
+        for publication in &gone {
+            write(&publication.targets).clear();
+            for other in lock(&self.peers).values() {
+                let _ = other.commands.send(PeerCommand::Unsubscribe(publication.key()));
+            }
+        }
+        if let Some(peer) = peer {
+            peer.close().await;
+        }
+    }
+
+    fn set_allowed(&self, participant: ParticipantId, audio: bool, video: bool) {
+        lock(&self.allowed).insert(participant, (audio, video));
+        for publication in lock(&self.publications).values().filter(|p| p.publisher == participant) {
+            let allow = if publication.kind == Kind::Audio { audio } else { video };
+            let was = publication.forwarding.swap(allow, Ordering::AcqRel);
+            if allow && !was && publication.kind == Kind::Video {
+                // Video coming back: ask for a keyframe so it shows at once.
+                super::forward::request_keyframe(Arc::clone(publication));
+            }
+        }
+    }
+
+    fn send_to_peer(&self, participant: ParticipantId, command: PeerCommand) -> bool {
+        match lock(&self.peers).get(&participant) {
+            Some(peer) => peer.commands.send(command).is_ok(),
+            None => false,
+        }
+    }
+
+    async fn close_all(&self) {
+        let peers: Vec<PeerHandle> = lock(&self.peers).drain().map(|(_, peer)| peer).collect();
+        lock(&self.publications).clear();
+        for peer in peers {
+            peer.close().await;
+        }
+    }
+}
+
+/// The room's media task: carries out the room's commands in order, and
+/// closes every connection when the room lets go of it.
+pub async fn run(media: Media, room: RoomHandle, mut commands: mpsc::UnboundedReceiver<MediaCommand>) {
+    let shared = Arc::new(RoomMedia {
+        media,
+        room,
+        peers: Mutex::new(HashMap::new()),
+        publications: Mutex::new(HashMap::new()),
+        allowed: Mutex::new(HashMap::new()),
+    });
+    while let Some(command) = commands.recv().await {
+        match command {
+            MediaCommand::Attach { participant } => shared.attach(participant).await,
+            MediaCommand::Detach { participant } => shared.detach(participant).await,
+            MediaCommand::Forward {
+                participant,
+                audio,
+                video,
+            } => shared.set_allowed(participant, audio, video),
+            MediaCommand::Offer { participant, sdp } => {
+                if !shared.send_to_peer(participant, PeerCommand::Offer(sdp)) {
+                    let reason = "media is not set up for you: rejoin the room".to_owned();
+                    shared.tell(MediaEvent::Failed { participant, reason }).await;
+                }
+            }
+            MediaCommand::Answer { participant, sdp } => {
+                shared.send_to_peer(participant, PeerCommand::Answer(sdp));
+            }
+            MediaCommand::Candidate { participant, candidate } => {
+                shared.send_to_peer(participant, PeerCommand::Candidate(candidate));
+            }
+            MediaCommand::Restart { participant } => {
+                shared.send_to_peer(participant, PeerCommand::RestartIce);
+            }
+        }
+    }
+    debug!("room media stopped");
+    shared.close_all().await;
+}
+
+/// A poisoned lock only means another task panicked while holding it; the
+/// maps stay usable, so carry on rather than fail every room's media.
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,234 @@
+//! The room's side of the media: who sends what, host mutes, signalling
+//! passed to and from the media layer, and who is speaking.
+//!
+//! The room never holds a WebRTC type. It tells the media layer what to do
+//! with `Effect::Media(MediaCommand)` and hears back through
+//! `Command::Media(MediaEvent)`, both plain data. Each participant has one
+//! peer connection. The client offers once, to publish its microphone and
+//! camera; from then on only the server offers (when tracks come and go, or to
+//! restart ICE), so two offers never cross.
+
+use super::Room;
+use super::command::{Reply, RoomError};
+use super::outbox::Outbox;
+use super::types::*;
+
+/// The largest SDP the room passes on. A browser's offer for two tracks is
+/// a few KiB; a frame is capped at 64 KiB anyway.
+pub const MAX_SDP_BYTES: usize = 48 * 1024;
+/// How often hosts are told the talk-time totals while people talk.
+const TALK_TIME_EVERY_MS: Millis = 5_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IceCandidate {
+    pub candidate: String,
+    pub sdp_mid: Option<String>,
+    pub sdp_mline_index: Option<u16>,
+}
+
+/// What the room asks of the media layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaCommand {
+    /// Someone entered the room: take their media and send them everyone's.
+    Attach { participant: ParticipantId },
+    /// Someone left: close their connections and stop forwarding their tracks.
+    Detach { participant: ParticipantId },
+    /// The client's first offer: what it publishes.
+    Offer { participant: ParticipantId, sdp: String },
+    /// The client's answer to a server offer.
+    Answer { participant: ParticipantId, sdp: String },
+    Candidate {
+        participant: ParticipantId,
+        candidate: IceCandidate,
+    },
+    /// Whether this participant's audio and video are forwarded to the others.
+    Forward {
+        participant: ParticipantId,
+        audio: bool,
+        video: bool,
+    },
+    /// They came back on a new connection, perhaps a new network: restart ICE.
+    Restart { participant: ParticipantId },
+}
+
+/// What the media layer tells the room.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaEvent {
+    /// The server's answer to the client's offer.
+    Answer { participant: ParticipantId, sdp: String },
+    /// The server's offer: tracks came or went, or ICE restarts.
+    Offer { participant: ParticipantId, sdp: String },
+    Candidate {
+        participant: ParticipantId,
+        candidate: IceCandidate,
+    },
+    /// Someone started or stopped speaking, from their audio levels.
+    Speaking { participant: ParticipantId, speaking: bool },
+    /// A signalling step failed; the client is told and may start over.
+    Failed { participant: ParticipantId, reason: String },
+}
+
+impl Room {
+    pub(super) fn set_media_state(
+        &mut self,
+        me: ParticipantId,
+        audio: bool,
+        video: bool,
+        now: Millis,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
+        let person = self.people.get_mut(&me).ok_or(RoomError::NotJoined)?;
+        person.audio = audio;
+        person.video = video;
+        // A host can mute; only the person can unmute, by turning it back on.
+        if audio {
+            person.host_muted = false;
+        }
+        if video {
+            person.host_stopped_video = false;
+        }
+        if !audio {
+            self.stop_speaking(me, now);
+        }
+        self.media_changed(me, out);
+        Ok(Reply::Ack)
+    }
+
+    pub(super) fn host_mute(
+        &mut self,
+        me: ParticipantId,
+        id: ParticipantId,
+        video: bool,
+        now: Millis,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
+        let target = self.outranked_target(me, id)?;
+        if !target.present() {
+            return Err(RoomError::NotFound);
+        }
+        let conn = target.conn;
+        let person = self.people.get_mut(&id).ok_or(RoomError::NotFound)?;
+        if video {
+            person.video = false;
+            person.host_stopped_video = true;
+        } else {
+            person.audio = false;
+            person.host_muted = true;
+        }
+        if !video {
+            self.stop_speaking(id, now);
+        }
+        if let Some(conn) = conn {
+            out.send(
+                conn,
+                if video {
+                    Event::VideoStoppedByHost
+                } else {
+                    Event::MutedByHost
+                },
+            );
+        }
+        self.media_changed(id, out);
+        Ok(Reply::Ack)
+    }
+
+    /// Passes a client's signalling on to the media layer.
+    pub(super) fn signal(&mut self, command: MediaCommand, out: &mut Outbox) -> Result<Reply, RoomError> {
+        let sdp_len = match &command {
+            MediaCommand::Offer { sdp, .. } | MediaCommand::Answer { sdp, .. } => sdp.len(),
+            MediaCommand::Candidate { candidate, .. } => candidate.candidate.len(),
+            _ => 0,
+        };
+        if sdp_len == 0 || sdp_len > MAX_SDP_BYTES {
+            return Err(RoomError::Invalid("the session description is empty or too large"));
+        }
+        out.media(command);
+        Ok(Reply::Ack)
+    }
+
+    /// Something the media layer reports.
+    pub(super) fn media_event(&mut self, event: MediaEvent, now: Millis, out: &mut Outbox) {
+        let (participant, event) = match event {
+            MediaEvent::Answer { participant, sdp } => (participant, Event::MediaAnswer { sdp }),
+            MediaEvent::Offer { participant, sdp } => (participant, Event::MediaOffer { sdp }),
+            MediaEvent::Candidate { participant, candidate } => (participant, Event::IceCandidate(candidate)),
+            MediaEvent::Failed { participant, reason } => (participant, Event::MediaFailed { reason }),
+            MediaEvent::Speaking { participant, speaking } => {
+                self.speaking(participant, speaking, now, out);
+                return;
+            }
+        };
+        if let Some(conn) = self
+            .people
+            .get(&participant)
+            .filter(|p| p.present())
+            .and_then(|p| p.conn)
+        {
+            out.send(conn, event);
+        }
+    }
+
+    fn speaking(&mut self, id: ParticipantId, speaking: bool, now: Millis, out: &mut Outbox) {
+        let Some(person) = self.people.get_mut(&id).filter(|p| p.present()) else {
+            return;
+        };
+        // A muted person's levels do not count: with their microphone off or a
+        // host's mute on, no one hears them.
+        let speaking = speaking && person.audio && !person.host_muted;
+        match (speaking, person.speaking_since) {
+            (true, None) => person.speaking_since = Some(now),
+            (false, Some(_)) => self.stop_speaking(id, now),
+            _ => return,
+        }
+        self.broadcast(Event::Speaking { id, speaking }, out);
+    }
+
+    /// Ends someone's speaking stretch and adds it to their talk time.
+    pub(super) fn stop_speaking(&mut self, id: ParticipantId, now: Millis) {
+        if let Some(person) = self.people.get_mut(&id)
+            && let Some(since) = person.speaking_since.take()
+        {
+            person.talk_ms += (now - since).max(0);
+            // At once if the hosts have not had totals for a while, else at
+            // most every few seconds: a lively group must not flood them.
+            let earliest = self.talk_time_sent_at.map_or(now, |at| at + TALK_TIME_EVERY_MS);
+            self.talk_time_due.get_or_insert(earliest.max(now));
+        }
+    }
+
+    /// Talk time per person in the room, counting a stretch still going on.
+    pub(super) fn talk_time(&self, now: Millis) -> Vec<(ParticipantId, Millis)> {
+        self.people
+            .values()
+            .filter(|p| p.present())
+            .map(|p| {
+                (
+                    p.id,
+                    p.talk_ms + p.speaking_since.map_or(0, |since| (now - since).max(0)),
+                )
+            })
+            .collect()
+    }
+
+    /// Hosts only: talk-time balance is for the facilitator, never the group.
+    pub(super) fn send_talk_time(&mut self, now: Millis, out: &mut Outbox) {
+        if self.talk_time_due.is_some_and(|due| due <= now) {
+            self.talk_time_due = None;
+            self.talk_time_sent_at = Some(now);
+            out.send_all(self.host_conns(), Event::TalkTime(self.talk_time(now)));
+        }
+    }
+
+    fn media_changed(&mut self, id: ParticipantId, out: &mut Outbox) {
+        let Some(person) = self.people.get(&id) else {
+            return;
+        };
+        out.media(MediaCommand::Forward {
+            participant: id,
+            audio: !person.host_muted,
+            video: !person.host_stopped_video,
+        });
+        let info = person.info();
+        self.broadcast(Event::ParticipantUpdated(info), out);
+    }
+}
