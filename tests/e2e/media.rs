@@ -130,3 +130,32 @@ async fn the_room_is_told_who_speaks_and_hosts_alone_get_talk_time() {
     let state = peers[1].request(json!({"type": "get_state"})).await;
     assert!(state.get("talk_time").is_none(), "participants never see talk time");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_on_a_new_connection_restarts_ice_and_media_goes_on() {
+    let server = TestServer::start().await;
+    let mut peers = three_peers(&server).await;
+    let other = peers[0].you;
+    peers[1].wait_for_packets(other, Video, 20).await;
+    let ufrags_before = peers[1].offer_ufrags.lock().unwrap().clone();
+
+    let joined = peers[1].resume_on_new_socket(&server.ws_url()).await;
+    assert_eq!(joined["type"], "joined", "{joined}");
+    let restarted = async {
+        loop {
+            let ufrags = peers[1].offer_ufrags.lock().unwrap().clone();
+            if ufrags.len() > ufrags_before.len() && ufrags.last() != ufrags_before.last() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), restarted)
+        .await
+        .expect("an ICE-restart offer");
+    let now = peers[1].packets_from(other, Video);
+    peers[1].wait_for_packets(other, Video, now + 50).await;
+    let me = peers[1].you;
+    let theirs = peers[0].packets_from(me, Audio);
+    peers[0].wait_for_packets(me, Audio, theirs + 10).await;
+}

@@ -38,6 +38,8 @@ mod types;
 mod tests;
 #[cfg(test)]
 mod tests_facilitation;
+#[cfg(test)]
+mod tests_media;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;

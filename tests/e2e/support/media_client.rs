@@ -37,6 +37,9 @@ pub struct MediaClient {
     pub received: Received,
     /// Stream ids whose tracks a server offer ended (made inactive).
     pub ended: Arc<Mutex<Vec<String>>>,
+    /// The ICE username fragment of every server offer applied, in order:
+    /// a new one means the server restarted ICE.
+    pub offer_ufrags: Arc<Mutex<Vec<String>>>,
     pub connected: watch::Receiver<bool>,
     outgoing: mpsc::UnboundedSender<Value>,
     events: mpsc::UnboundedReceiver<Value>,
@@ -149,14 +152,16 @@ impl MediaClient {
             .send(json!({"type": "set_media_state", "audio": true, "video": true}))
             .expect("queue");
 
-        let signalling = tokio::spawn(signal(
-            ws,
-            Arc::clone(&pc),
-            to_send,
-            events_tx,
-            outgoing.clone(),
-            Arc::clone(&ended),
-        ));
+        let offer_ufrags: Arc<Mutex<Vec<String>>> = Arc::default();
+        let link = Signalling {
+            pc: Arc::clone(&pc),
+            events: events_tx,
+            outgoing: outgoing.clone(),
+            ended: Arc::clone(&ended),
+            offer_ufrags: Arc::clone(&offer_ufrags),
+            early_candidates: Vec::new(),
+        };
+        let signalling = tokio::spawn(link.run(ws, to_send));
         let mut ready = connected.clone();
         let sending = tokio::spawn(async move {
             while !*ready.borrow() {
@@ -170,6 +175,7 @@ impl MediaClient {
             you,
             received,
             ended,
+            offer_ufrags,
             connected,
             outgoing,
             events,
@@ -237,6 +243,16 @@ impl MediaClient {
         }
     }
 
+    /// Drops the WebSocket as a lost network does, and resumes on a new one;
+    /// the peer connection stays. Returns the reply to `resume`.
+    pub async fn resume_on_new_socket(&mut self, url: &str) -> Value {
+        self.outgoing
+            .send(json!({"type": RESUME_ON, "url": url}))
+            .expect("signalling task runs");
+        self.expect_where(|m| m["type"] == "joined" || m["code"] == "resume_failed", "the resume")
+            .await
+    }
+
     /// Leaves the room and closes the peer connection.
     pub async fn leave(mut self) {
         let _ = self.request(json!({"type": "leave"})).await;
@@ -253,52 +269,78 @@ impl MediaClient {
 
 /// Carries signalling between the WebSocket and the peer connection, and
 /// passes every other message to the test.
-async fn signal(
-    mut ws: TestClient,
+struct Signalling {
     pc: Arc<dyn PeerConnection>,
-    mut to_send: mpsc::UnboundedReceiver<Value>,
     events: mpsc::UnboundedSender<Value>,
     outgoing: mpsc::UnboundedSender<Value>,
     ended: Arc<Mutex<Vec<String>>>,
-) {
-    let mut early_candidates: Vec<RTCIceCandidateInit> = Vec::new();
-    loop {
-        let message = tokio::select! {
-            next = to_send.recv() => match next {
-                Some(message) => {
-                    if ws.try_send_text(message.to_string()).await.is_err() {
-                        return;
+    offer_ufrags: Arc<Mutex<Vec<String>>>,
+    early_candidates: Vec<RTCIceCandidateInit>,
+}
+
+/// A message the test sends to its own signalling task: drop the WebSocket
+/// without a goodbye and resume on a new one at `url`.
+pub const RESUME_ON: &str = "test_resume_on";
+
+impl Signalling {
+    async fn run(mut self, mut ws: TestClient, mut to_send: mpsc::UnboundedReceiver<Value>) {
+        loop {
+            let message = tokio::select! {
+                next = to_send.recv() => match next {
+                    Some(control) if control["type"] == RESUME_ON => {
+                        let token = ws.resume_token.clone().expect("joined");
+                        drop(ws);
+                        ws = TestClient::greeted(control["url"].as_str().unwrap_or("")).await;
+                        let joined = ws.resume(&token).await;
+                        let _ = self.events.send(joined);
+                        continue;
                     }
-                    continue;
-                }
-                None => return,
-            },
-            message = ws.next() => match message {
-                Some(message) => message,
-                None => return,
-            },
-        };
+                    Some(message) => {
+                        if ws.try_send_text(message.to_string()).await.is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    None => return,
+                },
+                message = ws.next() => match message {
+                    Some(message) => message,
+                    None => return,
+                },
+            };
+            self.handle(message).await;
+        }
+    }
+
+    async fn handle(&mut self, message: Value) {
+        let sdp = message["sdp"].as_str().unwrap_or("").to_owned();
         match message["type"].as_str() {
             Some("media_answer") => {
-                let answer =
-                    RTCSessionDescription::answer(message["sdp"].as_str().unwrap_or("").to_owned()).expect("answer");
-                pc.set_remote_description(answer)
+                let answer = RTCSessionDescription::answer(sdp).expect("answer");
+                self.pc
+                    .set_remote_description(answer)
                     .await
                     .expect("the server's answer applies");
-                for candidate in early_candidates.drain(..) {
-                    pc.add_ice_candidate(candidate).await.expect("candidate");
+                for candidate in self.early_candidates.drain(..) {
+                    self.pc.add_ice_candidate(candidate).await.expect("candidate");
                 }
             }
             Some("media_offer") => {
-                let offer =
-                    RTCSessionDescription::offer(message["sdp"].as_str().unwrap_or("").to_owned()).expect("offer");
-                pc.set_remote_description(offer)
+                if let Some(ufrag) = sdp.lines().find_map(|l| l.strip_prefix("a=ice-ufrag:")) {
+                    self.offer_ufrags.lock().unwrap().push(ufrag.trim().to_owned());
+                }
+                let offer = RTCSessionDescription::offer(sdp).expect("offer");
+                self.pc
+                    .set_remote_description(offer)
                     .await
                     .expect("the server's offer applies");
-                note_ended_tracks(&*pc, &ended).await;
-                let answer = pc.create_answer(None).await.expect("answer");
-                pc.set_local_description(answer.clone()).await.expect("local answer");
-                let _ = outgoing.send(json!({"type": "media_answer", "sdp": answer.sdp}));
+                note_ended_tracks(&*self.pc, &self.ended).await;
+                let answer = self.pc.create_answer(None).await.expect("answer");
+                self.pc
+                    .set_local_description(answer.clone())
+                    .await
+                    .expect("local answer");
+                let _ = self.outgoing.send(json!({"type": "media_answer", "sdp": answer.sdp}));
             }
             Some("ice_candidate") => {
                 let c = &message["candidate"];
@@ -308,14 +350,14 @@ async fn signal(
                     sdp_mline_index: c["sdpMLineIndex"].as_u64().and_then(|i| u16::try_from(i).ok()),
                     ..Default::default()
                 };
-                if pc.remote_description().await.is_some() {
-                    let _ = pc.add_ice_candidate(candidate).await;
+                if self.pc.remote_description().await.is_some() {
+                    let _ = self.pc.add_ice_candidate(candidate).await;
                 } else {
-                    early_candidates.push(candidate);
+                    self.early_candidates.push(candidate);
                 }
             }
             _ => {
-                let _ = events.send(message);
+                let _ = self.events.send(message);
             }
         }
     }

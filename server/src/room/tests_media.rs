@@ -1,0 +1,237 @@
+//! The room's side of the media, with time passed in: what it asks of the
+//! media layer, host mutes, and talk time.
+
+use super::media::{IceCandidate, MediaCommand, MediaEvent};
+use super::tests::*;
+use super::*;
+
+fn media(effects: &[Effect]) -> Vec<MediaCommand> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Media(command) => Some(command.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn media_follows_presence_attach_on_entering_restart_on_resume_detach_on_leaving() {
+    let mut room = room();
+    let (_, effects) = join(&mut room, 1, Role::Facilitator);
+    assert_eq!(
+        media(&effects),
+        vec![MediaCommand::Attach {
+            participant: ParticipantId(1)
+        }]
+    );
+    let (_, effects) = join(&mut room, 2, Role::Participant);
+    assert!(media(&effects).is_empty(), "no media for someone still waiting");
+
+    room.handle(Command::Disconnected { conn: ConnId(1) }, T0);
+    let back = room.handle(
+        Command::Resume {
+            conn: ConnId(9),
+            resume_hash: key(1001),
+        },
+        T0 + 1,
+    );
+    assert_eq!(
+        media(&back.effects),
+        vec![MediaCommand::Restart {
+            participant: ParticipantId(1)
+        }]
+    );
+
+    let (_, effects) = act_at(&mut room, 9, Action::Leave, T0 + 2);
+    assert_eq!(
+        media(&effects),
+        vec![MediaCommand::Detach {
+            participant: ParticipantId(1)
+        }]
+    );
+}
+
+#[test]
+fn a_host_mute_stops_forwarding_until_the_person_turns_it_back_on() {
+    let (mut room, _, guest) = room_with_two();
+    act(
+        &mut room,
+        2,
+        Action::SetMediaState {
+            audio: true,
+            video: true,
+        },
+    )
+    .unwrap();
+    let (reply, effects) = act_at(&mut room, 1, Action::Mute(guest), T0);
+    reply.unwrap();
+    assert_eq!(
+        media(&effects),
+        vec![MediaCommand::Forward {
+            participant: guest,
+            audio: false,
+            video: true
+        }]
+    );
+    assert!(events_to(&effects, 2).contains(&Event::MutedByHost));
+    let seen = state(&mut room, 1)
+        .participants
+        .into_iter()
+        .find(|p| p.id == guest)
+        .unwrap();
+    assert!(!seen.audio && seen.video);
+
+    // A host cannot unmute: turning the camera back on is not the microphone.
+    let (_, effects) = act_at(
+        &mut room,
+        2,
+        Action::SetMediaState {
+            audio: false,
+            video: true,
+        },
+        T0,
+    );
+    assert_eq!(
+        media(&effects),
+        vec![MediaCommand::Forward {
+            participant: guest,
+            audio: false,
+            video: true
+        }]
+    );
+    let (_, effects) = act_at(
+        &mut room,
+        2,
+        Action::SetMediaState {
+            audio: true,
+            video: true,
+        },
+        T0,
+    );
+    assert_eq!(
+        media(&effects),
+        vec![MediaCommand::Forward {
+            participant: guest,
+            audio: true,
+            video: true
+        }]
+    );
+
+    let (_, effects) = act_at(&mut room, 1, Action::StopVideo(guest), T0);
+    assert_eq!(
+        media(&effects),
+        vec![MediaCommand::Forward {
+            participant: guest,
+            audio: true,
+            video: false
+        }]
+    );
+    assert_eq!(
+        act(&mut room, 2, Action::Mute(ParticipantId(1))),
+        Err(RoomError::Forbidden)
+    );
+}
+
+#[test]
+fn signalling_is_passed_on_and_answered_to_the_right_person_only() {
+    let (mut room, _, guest) = room_with_two();
+    let (_, effects) = act_at(&mut room, 2, Action::MediaOffer { sdp: "v=0".into() }, T0);
+    assert_eq!(
+        media(&effects),
+        vec![MediaCommand::Offer {
+            participant: guest,
+            sdp: "v=0".into()
+        }]
+    );
+    assert!(act(&mut room, 2, Action::MediaOffer { sdp: String::new() }).is_err());
+    assert!(
+        act(
+            &mut room,
+            2,
+            Action::MediaAnswer {
+                sdp: "x".repeat(49 * 1024)
+            }
+        )
+        .is_err()
+    );
+    let candidate = IceCandidate {
+        candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host".into(),
+        sdp_mid: None,
+        sdp_mline_index: Some(0),
+    };
+    let (_, effects) = act_at(&mut room, 2, Action::IceCandidate(candidate.clone()), T0);
+    assert_eq!(
+        media(&effects),
+        vec![MediaCommand::Candidate {
+            participant: guest,
+            candidate: candidate.clone()
+        }]
+    );
+
+    let answer = room.handle(
+        Command::Media(MediaEvent::Answer {
+            participant: guest,
+            sdp: "v=0 answer".into(),
+        }),
+        T0,
+    );
+    assert_eq!(
+        events_to(&answer.effects, 2),
+        vec![Event::MediaAnswer {
+            sdp: "v=0 answer".into()
+        }]
+    );
+    assert!(events_to(&answer.effects, 1).is_empty());
+}
+
+#[test]
+fn speaking_is_shared_and_talk_time_goes_to_hosts_only() {
+    let (mut room, host, guest) = room_with_two();
+    act(
+        &mut room,
+        2,
+        Action::SetMediaState {
+            audio: true,
+            video: true,
+        },
+    )
+    .unwrap();
+    let speak = |speaking| {
+        Command::Media(MediaEvent::Speaking {
+            participant: guest,
+            speaking,
+        })
+    };
+    let start = room.handle(speak(true), T0);
+    assert_eq!(
+        events_to(&start.effects, 1),
+        vec![Event::Speaking {
+            id: guest,
+            speaking: true
+        }]
+    );
+    room.handle(speak(false), T0 + 4_000);
+    assert_eq!(
+        room.next_deadline(),
+        Some(T0 + 4_000),
+        "the first totals go out at once"
+    );
+    let tick = room.handle(Command::Tick, T0 + 4_000);
+    match &events_to(&tick.effects, 1)[..] {
+        [Event::TalkTime(totals)] => assert!(totals.contains(&(guest, 4_000)) && totals.contains(&(host, 0))),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        events_to(&tick.effects, 2).is_empty(),
+        "participants never get talk time"
+    );
+    // Another stretch soon after: the totals wait a few seconds.
+    room.handle(speak(true), T0 + 5_000);
+    room.handle(speak(false), T0 + 6_000);
+    assert_eq!(room.next_deadline(), Some(T0 + 9_000));
+
+    // Muted, their levels do not count.
+    act(&mut room, 1, Action::Mute(guest)).unwrap();
+    assert!(room.handle(speak(true), T0 + 7_000).effects.is_empty());
+}
