@@ -9,6 +9,7 @@ mod facilitation;
 mod http;
 mod join_flow;
 mod media;
+mod media_leaks;
 mod privacy;
 mod protocol_doc;
 mod restart;

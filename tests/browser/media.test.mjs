@@ -1,0 +1,279 @@
+// Browser media test: a facilitator (laptop) and a participant (phone) join
+// the demo session in headless Chromium with fake cameras and microphones,
+// through the real server binary, and each receives the other's audio and
+// video through the server. The proof is each browser's own getStats().
+// Then the facilitator mutes the participant, who sees it and unmutes. Two
+// more cases: someone without a camera joins with their microphone, and a
+// dropped connection comes back on the same peer connection (ICE restart).
+//
+// Run from the repository root: `node --test tests/browser/`
+// Needs: `npm install` in web-client/ (for playwright-core) and Chromium at
+// /usr/bin/chromium; the server is built if missing. See support.mjs for the
+// environment variables.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { Harness, joinAs } from './support.mjs';
+
+/** Long enough for ICE, DTLS and a first keyframe on a slow machine. */
+const MEDIA_TIMEOUT_MS = 15_000;
+const POLL_MS = 250;
+const PREFIX = 'media-';
+
+const harness = new Harness();
+
+before(() => harness.start());
+after(() => harness.stop());
+
+/** @typedef {import('./support.mjs').TestPage} TestPage */
+/**
+ * One inbound RTP stream as the page's getStats() reports it, with the
+ * participant it comes from (the `p<id>` stream its track belongs to).
+ * @typedef {{kind: string, owner: number | null, framesDecoded: number, packetsReceived: number}} Inbound
+ */
+
+/**
+ * The inbound streams of the page's peer connection, and its state.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{state: string, inbound: Inbound[]} | null>}
+ */
+function inboundStats(page) {
+  return page.evaluate(async () => {
+    const media = /** @type {any} */ (window).peerRoomMedia;
+    /** @type {RTCPeerConnection | null} */
+    const pc = media?.pc ?? null;
+    if (!pc) return null;
+    /** @type {Inbound[]} */
+    const inbound = [];
+    (await pc.getStats()).forEach((report) => {
+      if (report.type !== 'inbound-rtp') return;
+      inbound.push({
+        kind: report.kind,
+        // The track id names the receiver's track; the page knows whose stream it came in.
+        owner: media.owners.get(report.trackIdentifier) ?? null,
+        framesDecoded: report.framesDecoded ?? 0,
+        packetsReceived: report.packetsReceived ?? 0,
+      });
+    });
+    return { state: pc.connectionState, inbound };
+  });
+}
+
+/**
+ * Polls the page's stats until `done` holds; fails with the last stats seen.
+ * @param {import('playwright-core').Page} page
+ * @param {string} what
+ * @param {(inbound: Inbound[]) => boolean} done
+ */
+async function waitForStats(page, what, done) {
+  const deadline = Date.now() + MEDIA_TIMEOUT_MS;
+  let last = null;
+  for (;;) {
+    last = await inboundStats(page);
+    if (last && done(last.inbound)) return last.inbound;
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${MEDIA_TIMEOUT_MS} ms; last stats ${JSON.stringify(last)}`);
+    await page.waitForTimeout(POLL_MS);
+  }
+}
+
+/**
+ * This page's own participant id, from its own tile.
+ * @param {import('playwright-core').Page} page
+ */
+async function ownId(page) {
+  return Number(await page.locator('#tiles li.tile-mine').getAttribute('data-participant'));
+}
+
+/**
+ * Waits until the page receives the other person's audio and video, decoded,
+ * and nobody else's.
+ * @param {import('playwright-core').Page} page
+ * @param {number} other
+ * @param {string} who
+ */
+async function receivesFrom(page, other, who) {
+  const inbound = await waitForStats(page, `${who} receives the other's audio and video`, (streams) =>
+    streams.some((s) => s.kind === 'video' && s.owner === other && s.framesDecoded > 0)
+    // Audio by packets: headless Chromium plays no sound, so samples stay at 0.
+    && streams.some((s) => s.kind === 'audio' && s.owner === other && s.packetsReceived > 0));
+  const owners = new Set(inbound.filter((s) => s.packetsReceived > 0).map((s) => s.owner));
+  assert.deepEqual([...owners], [other], `${who} receives media from the other person only`);
+  // And the tile shows it: the <video> has a picture.
+  await page.locator(`#tiles li[data-participant="${other}"] video`).evaluate((video) =>
+    new Promise((done) => {
+      const check = () => (video instanceof HTMLVideoElement && video.videoWidth > 0 ? done(true) : setTimeout(check, 100));
+      check();
+    }));
+}
+
+/**
+ * The facilitator (laptop) and a participant (phone) join, the participant is
+ * admitted, and each waits until it gets the other's media.
+ * @param {{participantInit?: () => void}} [options] a script to run in the
+ *   participant's page first (to take its camera away, say)
+ */
+async function meet(options = {}) {
+  const a = await harness.openPage({ viewport: { width: 1280, height: 800 } });
+  const b = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  if (options.participantInit) await b.page.addInitScript(options.participantInit);
+  await a.page.goto(harness.links.facilitator);
+  await joinAs(a.page, 'Dr. Rivera');
+  await a.page.locator('#room').waitFor({ state: 'visible' });
+  // The fake devices are granted: both switches are on.
+  await a.page.locator('#mic-button[aria-pressed="true"]').waitFor();
+  await a.page.locator('#camera-button[aria-pressed="true"]').waitFor();
+
+  await b.page.goto(harness.links.participant);
+  await joinAs(b.page, 'Sam');
+  await b.page.locator('#accept-rules').click();
+  await b.page.locator('#waiting').waitFor({ state: 'visible' });
+  await a.page.locator('#waiting-list li', { hasText: 'Sam' }).locator('[data-admit]').click();
+  await b.page.locator('#room').waitFor({ state: 'visible' });
+  await b.page.locator('#mic-button[aria-pressed="true"]').waitFor();
+  const [idA, idB] = [await ownId(a.page), await ownId(b.page)];
+  assert.notEqual(idA, idB);
+  return { a, b, idA, idB };
+}
+
+/**
+ * Both leave, so the next test starts with an empty room; then checks that
+ * neither page logged an error.
+ * @param {TestPage} a
+ * @param {TestPage} b
+ * @param {number} idB
+ */
+async function leaveBoth(a, b, idB) {
+  await b.page.locator('#leave-button').click();
+  await b.page.locator('#final').waitFor({ state: 'visible' });
+  // The one who left takes their tile with them.
+  await a.page.locator(`#tiles li[data-participant="${idB}"]`).waitFor({ state: 'detached' });
+  assert.equal(await b.page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.local.getTracks().length), 0,
+    'leaving lets go of the camera and microphone');
+  await a.page.locator('#leave-button').click();
+  await a.page.locator('#final').waitFor({ state: 'visible' });
+  assert.deepEqual(a.problems, [], 'no errors on the facilitator page');
+  assert.deepEqual(b.problems, [], 'no errors on the participant page');
+  await a.page.context().close();
+  await b.page.context().close();
+}
+
+/**
+ * Runs a scenario; on failure, saves what each page showed and the server log.
+ * @param {import('node:test').TestContext} t
+ * @param {(pages: TestPage[]) => Promise<void>} scenario
+ */
+async function withDiagnosis(t, scenario) {
+  /** @type {TestPage[]} */
+  const pages = [];
+  try {
+    await scenario(pages);
+  } catch (error) {
+    await harness.diagnose(t, Object.fromEntries(pages.map((p, i) => [i === 0 ? 'facilitator' : 'participant', p])), PREFIX);
+    throw error;
+  }
+}
+
+test('two people see and hear each other through the server, and a host mute reaches the participant', { timeout: 120_000 }, (t) =>
+  withDiagnosis(t, async (pages) => {
+    const { a, b, idA, idB } = await meet();
+    pages.push(a, b);
+    await Promise.all([receivesFrom(a.page, idB, 'the facilitator'), receivesFrom(b.page, idA, 'the participant')]);
+    await a.page.locator(`#tiles li[data-participant="${idB}"] .tile-name`, { hasText: 'Sam' }).waitFor();
+    await b.page.locator(`#tiles li[data-participant="${idA}"] .tile-name`, { hasText: 'Dr. Rivera' }).waitFor();
+    await harness.screenshot(a.page, 'facilitator-sees-and-hears-participant', PREFIX);
+    await harness.screenshot(b.page, 'participant-sees-and-hears-facilitator', PREFIX);
+
+    // The facilitator mutes Sam from the list of people in the room.
+    await a.page.locator(`#participants li[data-participant="${idB}"] [data-mute]`).click();
+    await b.page.locator('#mic-button[aria-pressed="false"]').waitFor();
+    await b.page.locator('#host-action-notice', { hasText: 'muted your microphone' }).waitFor();
+    assert.equal(await b.page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.state().audio), false,
+      'the microphone track is disabled');
+    await a.page.locator(`#tiles li[data-participant="${idB}"] .tile-flag`, { hasText: 'Mic off' }).waitFor();
+    await a.page.locator(`#participants li[data-participant="${idB}"] [data-mute]:disabled`).waitFor();
+    await harness.screenshot(b.page, 'participant-muted-by-facilitator', PREFIX);
+    await harness.screenshot(a.page, 'facilitator-sees-participant-muted', PREFIX);
+
+    // Sam turns the microphone back on; the facilitator hears them again.
+    const before = audioPackets(await waitForStats(a.page, 'audio from Sam', () => true), idB);
+    await b.page.locator('#mic-button').click();
+    await b.page.locator('#mic-button[aria-pressed="true"]').waitFor();
+    await b.page.locator('#host-action-notice').waitFor({ state: 'hidden' });
+    await a.page.locator(`#tiles li[data-participant="${idB}"] .tile-flag`).waitFor({ state: 'hidden' });
+    await waitForStats(a.page, 'Sam heard again after unmuting', (streams) => audioPackets(streams, idB) > before + 10);
+
+    // Sam turns the camera off: the facilitator sees their initial instead.
+    await b.page.locator('#camera-button').click();
+    await b.page.locator('#camera-button[aria-pressed="false"]').waitFor();
+    await a.page.locator(`#tiles li[data-participant="${idB}"].tile-no-video .tile-initial`, { hasText: 'S' }).waitFor();
+    await harness.screenshot(b.page, 'participant-camera-off', PREFIX);
+    await harness.screenshot(a.page, 'facilitator-sees-camera-off', PREFIX);
+
+    await leaveBoth(a, b, idB);
+  }));
+
+test('someone without a camera joins with their microphone and is told so kindly', { timeout: 120_000 }, (t) =>
+  withDiagnosis(t, async (pages) => {
+    const { a, b, idA, idB } = await meet({
+      participantInit: () => {
+        // A laptop with no camera: any request for video finds none.
+        const devices = navigator.mediaDevices;
+        const original = devices.getUserMedia.bind(devices);
+        devices.getUserMedia = (constraints) => (constraints?.video
+          ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
+          : original(constraints));
+      },
+    });
+    pages.push(a, b);
+    await b.page.locator('#device-notice', { hasText: 'No camera was found' }).waitFor();
+    await b.page.locator('#camera-button:disabled .media-state', { hasText: 'unavailable' }).waitFor();
+    // They still see and hear the facilitator, who hears them and sees their initial.
+    await receivesFrom(b.page, idA, 'the participant without a camera');
+    await waitForStats(a.page, 'the facilitator hears the participant without a camera', (streams) =>
+      audioPackets(streams, idB) > 0);
+    await a.page.locator(`#tiles li[data-participant="${idB}"].tile-no-video .tile-initial`, { hasText: 'S' }).waitFor();
+    await harness.screenshot(b.page, 'participant-without-camera', PREFIX);
+    await leaveBoth(a, b, idB);
+  }));
+
+test('after a dropped connection, the same peer connection carries on (ICE restart)', { timeout: 120_000 }, (t) =>
+  withDiagnosis(t, async (pages) => {
+    const { a, b, idA, idB } = await meet();
+    pages.push(a, b);
+    await receivesFrom(b.page, idA, 'the participant');
+    const before = await b.page.evaluate(() => {
+      const media = /** @type {any} */ (window).peerRoomMedia;
+      /** @type {any} */ (window).pcBeforeDrop = media.pc;
+      media.connection.socket.close(); // as a network drop would
+      return /a=ice-ufrag:(\S+)/.exec(media.pc.remoteDescription.sdp)?.[1];
+    });
+    await a.page.locator(`#tiles li[data-participant="${idB}"] .tile-flag`, { hasText: 'Reconnecting' }).waitFor();
+    await a.page.locator(`#tiles li[data-participant="${idB}"] .tile-flag`).waitFor({ state: 'hidden' });
+    // The server restarts ICE with an offer of its own, which the page answers.
+    await b.page.waitForFunction((ufrag) => {
+      const pc = /** @type {any} */ (window).peerRoomMedia.pc;
+      return pc === /** @type {any} */ (window).pcBeforeDrop && pc.signalingState === 'stable'
+        && /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription.sdp)?.[1] !== ufrag;
+    }, before);
+    const frames = videoFrames(await waitForStats(b.page, 'video before the drop', () => true), idA);
+    await waitForStats(b.page, 'video still decoded after the ICE restart', (streams) => videoFrames(streams, idA) > frames + 10);
+    await waitForStats(a.page, 'audio still received after the ICE restart', (streams) => audioPackets(streams, idB) > 0);
+    await leaveBoth(a, b, idB);
+  }));
+
+/**
+ * @param {Inbound[]} streams
+ * @param {number} owner
+ */
+function audioPackets(streams, owner) {
+  return streams.filter((s) => s.kind === 'audio' && s.owner === owner).reduce((n, s) => n + s.packetsReceived, 0);
+}
+
+/**
+ * @param {Inbound[]} streams
+ * @param {number} owner
+ */
+function videoFrames(streams, owner) {
+  return streams.filter((s) => s.kind === 'video' && s.owner === owner).reduce((n, s) => n + s.framesDecoded, 0);
+}

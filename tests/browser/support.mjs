@@ -1,0 +1,201 @@
+// What the browser suites share: the real server binary on a free port with
+// a fresh database, headless Chromium with fake camera and microphone, pages
+// that collect their own errors, and numbered screenshots.
+//
+// Environment: PEER_ROOM_BIN (the server binary; built with cargo when the
+// default one is missing), PEER_ROOM_SCREENSHOTS (where step screenshots go),
+// PEER_ROOM_CHROMIUM (the browser).
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+// playwright-core is a dev dependency of the web client, not of the root.
+const require = createRequire(join(root, 'web-client', 'package.json'));
+/** @type {import('playwright-core')} */
+const { chromium } = require('playwright-core');
+
+const SERVER_BIN = resolve(root, process.env.PEER_ROOM_BIN ?? 'target/debug/peer-room');
+const CHROMIUM = process.env.PEER_ROOM_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = resolve(root, process.env.PEER_ROOM_SCREENSHOTS ?? 'tests/artifacts/screenshots');
+export const TIMEOUT_MS = 10_000;
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--disable-background-networking', '--disable-component-update', '--disable-gpu',
+];
+
+/** @typedef {{page: import('playwright-core').Page, problems: string[]}} TestPage */
+
+/**
+ * The server binary, built first if it is the default one and missing.
+ * Cargo waits on its own lock if another build is running.
+ */
+function serverBinary() {
+  if (!existsSync(SERVER_BIN) && process.env.PEER_ROOM_BIN === undefined) {
+    const build = spawnSync('cargo', ['build', '-p', 'peer-room'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    assert.equal(build.status, 0, '`cargo build -p peer-room` failed');
+  }
+  assert.ok(existsSync(SERVER_BIN), `no server binary at ${SERVER_BIN}: run \`cargo build -p peer-room\` or set PEER_ROOM_BIN`);
+  return SERVER_BIN;
+}
+
+/**
+ * A running server and a browser, for one test file.
+ */
+export class Harness {
+  constructor() {
+    /** @type {import('node:child_process').ChildProcess | undefined} */
+    this.server = undefined;
+    this.serverOutput = '';
+    /** @type {string | undefined} */
+    this.dataDir = undefined;
+    /** @type {import('playwright-core').Browser | undefined} */
+    this.browser = undefined;
+    /** @type {{url: string, facilitator: string, participant: string}} */
+    this.links = { url: '', facilitator: '', participant: '' };
+    this.step = 0;
+  }
+
+  /** @param {Record<string, string>} [env] extra environment for the server */
+  async start(env = {}) {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    this.links = await this.startServer(env);
+    for (const link of [this.links.facilitator, this.links.participant]) {
+      assert.ok(link.startsWith(`${this.links.url}/join#`), `a join link on the server's own address: ${link}`);
+    }
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set PEER_ROOM_CHROMIUM`);
+    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }
+
+  async stop() {
+    await this.browser?.close().catch(() => {});
+    await this.stopServer();
+  }
+
+  /**
+   * Starts the server on a free port with a fresh database and reads the demo
+   * session's links from what it prints on first start.
+   * @param {Record<string, string>} env
+   * @returns {Promise<{url: string, facilitator: string, participant: string}>}
+   */
+  async startServer(env) {
+    const binary = serverBinary();
+    this.dataDir = await mkdtemp(join(tmpdir(), 'peer-room-browser-'));
+    const child = spawn(binary, ['--listen', '127.0.0.1:0', '--database-url', `sqlite://${this.dataDir}/t.db`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env },
+    });
+    this.server = child;
+    // Never leave a server behind, even when the test run itself is cut short.
+    process.once('exit', () => child.kill('SIGKILL'));
+    for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+      process.once(signal, () => {
+        child.kill('SIGKILL');
+        process.exit(130);
+      });
+    }
+    child.stderr?.on('data', (chunk) => { this.serverOutput += chunk; });
+    const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });
+    return new Promise((resolvePromise, reject) => {
+      /** @type {Record<string, string>} */
+      const found = {};
+      const timer = setTimeout(() => reject(new Error(`the server printed no links in 20 s:\n${this.serverOutput}`)), 20_000);
+      child.once('exit', (code) => reject(new Error(`the server exited (${code}) before printing its links:\n${this.serverOutput}`)));
+      lines.on('line', (line) => {
+        this.serverOutput += `${line}\n`;
+        const listening = /^PeerRoom is listening on (\S+)$/.exec(line);
+        if (listening) found.url = listening[1];
+        const link = /^\s*(facilitator|participant) link: (\S+)$/.exec(line);
+        if (link) found[link[1]] = link[2];
+        if (found.url && found.facilitator && found.participant) {
+          clearTimeout(timer);
+          resolvePromise({ url: found.url, facilitator: found.facilitator, participant: found.participant });
+        }
+      });
+    });
+  }
+
+  async stopServer() {
+    const child = this.server;
+    this.server = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      // The server waits up to 5 s for connections to say goodbye; do not wait forever.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /**
+   * A page in its own browser context, so each person has their own storage
+   * (and device key), like two people on two computers.
+   * @param {import('playwright-core').BrowserContextOptions} options
+   * @returns {Promise<TestPage>}
+   */
+  async openPage(options) {
+    assert.ok(this.browser);
+    const context = await this.browser.newContext(options);
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT_MS);
+    /** @type {string[]} */
+    const problems = [];
+    // A CSP violation or a script error shows up here; the test fails on any.
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    return { page, problems };
+  }
+
+  /**
+   * Saves the next numbered screenshot: `<prefix>NN-<name>.png`.
+   * @param {import('playwright-core').Page} page
+   * @param {string} name
+   * @param {string} [prefix]
+   */
+  async screenshot(page, name, prefix = '') {
+    this.step += 1;
+    // A pointer left over a button would show its hover style, which reads as "pressed".
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SCREENSHOTS, `${prefix}${String(this.step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  }
+
+  /**
+   * Saves what each person saw and reports what the server said, to tell a
+   * client bug from a server one.
+   * @param {import('node:test').TestContext} t
+   * @param {Record<string, TestPage>} pages
+   * @param {string} [prefix]
+   */
+  async diagnose(t, pages, prefix = '') {
+    for (const [who, { page }] of Object.entries(pages)) {
+      await page.screenshot({ path: join(SCREENSHOTS, `${prefix}failed-${who}.png`), fullPage: true }).catch(() => {});
+    }
+    const problems = Object.fromEntries(Object.entries(pages).map(([who, { problems: p }]) => [who, p]));
+    t.diagnostic(`page problems: ${JSON.stringify(problems)}`);
+    for (const line of `server output:\n${this.serverOutput}`.trimEnd().split('\n')) t.diagnostic(line);
+  }
+}
+
+/**
+ * Types a name and joins.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ */
+export async function joinAs(page, name) {
+  await page.locator('#name').fill(name);
+  await page.locator('#join-button').click();
+}
