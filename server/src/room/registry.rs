@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::actor::{Actor, RoomHandle};
-use super::{Room, RoomConfig, RoomSeed, SessionInfo};
+use super::{Room, RoomConfig, RoomSeed};
 use crate::energizers::{self, Energizer};
 use crate::media::Media;
 use crate::store::{Store, StoreError};
@@ -112,14 +112,7 @@ impl RoomRegistry {
             banned_devices: self.store.banned_devices(session_id).await?,
             energizers: Arc::clone(&self.config.energizers),
             break_nudge_minutes: record.break_nudge_minutes,
-            session: SessionInfo {
-                ends_at: record.ends_at(),
-                id: record.id,
-                title: record.title,
-                starts_at: record.starts_at,
-                capacity: record.capacity,
-                ground_rules: record.ground_rules,
-            },
+            session: record.room_info(),
         })
     }
 

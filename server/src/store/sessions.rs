@@ -101,6 +101,18 @@ impl SessionRecord {
     pub fn ends_at(&self) -> Millis {
         self.starts_at + i64::from(self.duration_minutes) * 60_000
     }
+
+    /// What a live room needs to know about its session.
+    pub fn room_info(&self) -> SessionInfo {
+        SessionInfo {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            starts_at: self.starts_at,
+            ends_at: self.ends_at(),
+            capacity: self.capacity,
+            ground_rules: self.ground_rules.clone(),
+        }
+    }
 }
 
 type SessionRow = (
@@ -164,19 +176,6 @@ impl Store {
             ended_at,
             series_id,
             break_nudge_minutes: nudge.and_then(|m| u32::try_from(m).ok()),
-        })
-    }
-
-    /// What a live room needs to know about its session.
-    pub async fn room_session(&self, id: &str) -> Result<SessionInfo, StoreError> {
-        let record = self.session(id).await?;
-        Ok(SessionInfo {
-            ends_at: record.ends_at(),
-            id: record.id,
-            title: record.title,
-            starts_at: record.starts_at,
-            capacity: record.capacity,
-            ground_rules: record.ground_rules,
         })
     }
 
