@@ -36,6 +36,7 @@ pub async fn first_start(store: &Store, public_url: &str) -> Result<Option<Sessi
         series_id: None,
         break_nudge_minutes: None,
         warning_marks: DEFAULT_WARNING_MARKS.to_vec(),
+        ..NewSession::default()
     };
     let record = store.create_session(&session, now).await?;
     let links = store.create_links(&record.id, now + DEMO_LINKS_VALID_MS, now).await?;

@@ -196,3 +196,22 @@ async fn hostile_frames_never_break_the_server() {
     }
     still_served(&mut host, &mut guest, "after the hostile frames").await;
 }
+
+#[tokio::test]
+async fn participants_wait_for_the_room_to_open_but_facilitators_can_come_early() {
+    let server = TestServer::start().await;
+    let now = peer_room::clock::now_millis();
+    // Starts in an hour; the waiting room opens 15 minutes before.
+    let session = server
+        .session_with(now + 3 * 3_600_000, |s| {
+            s.starts_at = now + 3_600_000;
+            s.opens_minutes_before = 15;
+        })
+        .await;
+    let mut early = TestClient::greeted(&server.ws_url()).await;
+    let reply = early.join(&session.participant_token, "Early").await;
+    assert_eq!(reply["code"], "not_open_yet", "{reply}");
+    assert!(reply["message"].as_str().unwrap().contains("opens at"), "{reply}");
+    let mut host = TestClient::greeted(&server.ws_url()).await;
+    assert_eq!(host.join(&session.facilitator_token, "Host").await["type"], "joined");
+}

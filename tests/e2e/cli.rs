@@ -91,13 +91,15 @@ async fn a_series_gives_its_sessions_their_ground_rules() {
         &db,
     ]);
     assert!(!ok && err.contains("--series"), "{err}");
+    // Starting now: the participant link opens the waiting room at once.
+    let now = chrono::Utc::now().to_rfc3339();
     let (ok, out, err) = run(&[
         "session",
         "create",
         "--title",
         "Week 1",
         "--starts-at",
-        "2099-01-05T19:00:00Z",
+        &now,
         "--minutes",
         "60",
         "--series",

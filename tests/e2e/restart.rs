@@ -17,10 +17,12 @@ async fn links_still_work_after_the_server_is_killed_and_started_again() {
         .banner_value("participant link:")
         .expect("the first start prints the demo links");
 
-    // Scheduled from the command line while the server runs.
+    // Scheduled from the command line while the server runs, starting now so
+    // that its participant link already opens the waiting room.
+    let now = chrono::Utc::now().to_rfc3339();
     let output = Command::new(binary())
         .args(["session", "create", "--title", "Night shift group", "--minutes", "60"])
-        .args(["--starts-at", "2099-01-05T19:00:00-05:00"])
+        .args(["--starts-at", &now])
         .arg("--database-url")
         .arg(format!("sqlite://{}", db.display()))
         .output()

@@ -376,6 +376,17 @@ pub fn error_from_invite(error: &InviteError) -> (ErrorCode, String) {
         InviteError::Expired => ErrorCode::TokenExpired,
         InviteError::Revoked => ErrorCode::TokenRevoked,
         InviteError::SessionEnded => ErrorCode::SessionEnded,
+        InviteError::Cancelled => ErrorCode::SessionCancelled,
+        InviteError::NotOpenYet { opens_at, starts_at } => {
+            let when =
+                |ms: &i64| chrono::DateTime::from_timestamp_millis(*ms).map_or_else(String::new, |t| t.to_rfc3339());
+            let message = format!(
+                "the waiting room opens at {} (UTC); the session starts at {}",
+                when(opens_at),
+                when(starts_at)
+            );
+            return (ErrorCode::NotOpenYet, message);
+        }
         InviteError::Store(_) => return (ErrorCode::Internal, "the server could not check this link".into()),
     };
     (code, error.to_string())

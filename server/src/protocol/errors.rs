@@ -36,6 +36,9 @@ pub enum ErrorCode {
     TokenExpired,
     TokenRevoked,
     SessionEnded,
+    SessionCancelled,
+    /// Too early: the message says when the waiting room opens.
+    NotOpenYet,
     RoomLocked,
     RoomFull,
     /// This device was removed from the session by a facilitator.
@@ -71,6 +74,8 @@ impl ErrorCode {
         ErrorCode::TokenExpired,
         ErrorCode::TokenRevoked,
         ErrorCode::SessionEnded,
+        ErrorCode::SessionCancelled,
+        ErrorCode::NotOpenYet,
         ErrorCode::RoomLocked,
         ErrorCode::RoomFull,
         ErrorCode::Removed,

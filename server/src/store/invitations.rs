@@ -53,6 +53,12 @@ pub enum InviteError {
     Revoked,
     #[error("this session has ended")]
     SessionEnded,
+    #[error("this session was cancelled")]
+    Cancelled,
+    /// Participants come in when the waiting room opens, a little before the
+    /// start; facilitators whenever they like.
+    #[error("the waiting room opens a little before the session starts")]
+    NotOpenYet { opens_at: Millis, starts_at: Millis },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -63,8 +69,19 @@ impl From<sqlx::Error> for InviteError {
     }
 }
 
-/// id, session id, role, expiry, revocation, and the session's end.
-type RedeemRow = (String, String, String, i64, Option<i64>, Option<i64>);
+/// id, session id, role, expiry, revocation, and the session's end,
+/// cancellation, start and opening.
+type RedeemRow = (
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    i64,
+);
 
 impl Store {
     /// Creates an invitation and returns its id and token.
@@ -76,7 +93,7 @@ impl Store {
         now: Millis,
     ) -> Result<(String, String), StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
-        let token = tokens::generate();
+        let token = self.key.invitation_token(&id, 0);
         sqlx::query(
             "INSERT INTO invitations (id, session_id, role, token_hash, created_at, expires_at)
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -117,16 +134,21 @@ impl Store {
             return Err(InviteError::Unknown);
         }
         let row: Option<RedeemRow> = sqlx::query_as(
-            "SELECT i.id, i.session_id, i.role, i.expires_at, i.revoked_at, s.ended_at
+            "SELECT i.id, i.session_id, i.role, i.expires_at, i.revoked_at, s.ended_at, s.cancelled_at,
+                    s.starts_at, s.opens_minutes_before
              FROM invitations i JOIN sessions s ON s.id = i.session_id
              WHERE i.token_hash = ?",
         )
         .bind(&tokens::hash(token)[..])
         .fetch_optional(&self.pool)
         .await?;
-        let (id, session_id, role, expires_at, revoked_at, ended_at) = row.ok_or(InviteError::Unknown)?;
+        let (id, session_id, role, expires_at, revoked_at, ended_at, cancelled_at, starts_at, opens_before) =
+            row.ok_or(InviteError::Unknown)?;
         if revoked_at.is_some() {
             return Err(InviteError::Revoked);
+        }
+        if cancelled_at.is_some() {
+            return Err(InviteError::Cancelled);
         }
         if ended_at.is_some() {
             return Err(InviteError::SessionEnded);
@@ -139,6 +161,10 @@ impl Store {
             "participant" => InviteRole::Participant,
             _ => return Err(StoreError::Corrupt("invitation role").into()),
         };
+        let opens_at = starts_at - opens_before * 60_000;
+        if role == InviteRole::Participant && now < opens_at {
+            return Err(InviteError::NotOpenYet { opens_at, starts_at });
+        }
         Ok(Invitation { id, session_id, role })
     }
 
@@ -157,6 +183,36 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(session)
+    }
+
+    /// The token of a live invitation, derived again from the server's key:
+    /// what lets an organizer copy a link long after creating it.
+    pub async fn invitation_token(&self, id: &str) -> Result<String, StoreError> {
+        let generation: Option<i64> =
+            sqlx::query_scalar("SELECT generation FROM invitations WHERE id = ? AND revoked_at IS NULL")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let generation = generation.ok_or(StoreError::NotFound)?;
+        Ok(self.key.invitation_token(id, generation))
+    }
+
+    /// Gives an invitation a new token, and revives it if it was revoked:
+    /// the old link stops working at once.
+    pub async fn regenerate_invitation(&self, id: &str) -> Result<String, StoreError> {
+        let generation: Option<i64> = sqlx::query_scalar("SELECT generation FROM invitations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let generation = generation.ok_or(StoreError::NotFound)? + 1;
+        let token = self.key.invitation_token(id, generation);
+        sqlx::query("UPDATE invitations SET generation = ?, token_hash = ?, revoked_at = NULL WHERE id = ?")
+            .bind(generation)
+            .bind(&tokens::hash(&token)[..])
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(token)
     }
 
     /// Revokes an invitation: its link stops working at once.

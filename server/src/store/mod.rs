@@ -5,17 +5,21 @@
 //! Nothing here logs names, text or tokens.
 
 mod invitations;
+mod organizers;
 mod run_of_show;
 mod series;
 mod sessions;
 mod summary;
 
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::tokens::TokenKey;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
+pub use organizers::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
 pub use run_of_show::agenda_json;
 pub use sessions::{DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};
 pub use summary::SummaryExport;
@@ -38,6 +42,9 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Derives invitation tokens (see `tokens`). Lives in a file beside the
+    /// database unless the deployment gives one elsewhere.
+    key: TokenKey,
 }
 
 impl Store {
@@ -50,7 +57,8 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        if let Some(folder) = options.get_filename().parent()
+        let file = options.get_filename().to_path_buf();
+        if let Some(folder) = file.parent()
             && !folder.as_os_str().is_empty()
         {
             std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
@@ -58,12 +66,23 @@ impl Store {
                 source,
             })?;
         }
+        let key = match std::env::var_os("PEER_ROOM_TOKEN_KEY_FILE") {
+            Some(path) => TokenKey::load_or_create(Path::new(&path)),
+            None if file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:") => {
+                Ok(TokenKey::ephemeral())
+            }
+            None => TokenKey::load_or_create(&file.with_extension("key")),
+        }
+        .map_err(|source| StoreError::Folder {
+            path: "the token key file".to_owned(),
+            source,
+        })?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, key })
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {

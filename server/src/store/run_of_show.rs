@@ -49,6 +49,22 @@ pub fn agenda_json(agenda: &[SegmentDraft]) -> String {
     to_json(&stored)
 }
 
+/// The agenda template stored in `sessions.agenda`.
+pub fn parse_agenda(json: &str) -> Result<Vec<SegmentDraft>, StoreError> {
+    let stored: Vec<StoredSegment> = serde_json::from_str(json).map_err(|_| StoreError::Corrupt("agenda"))?;
+    stored
+        .into_iter()
+        .map(|s| {
+            Ok(SegmentDraft {
+                title: s.title,
+                kind: kind_of(&s.kind)?,
+                minutes: s.minutes,
+                objective: s.objective,
+            })
+        })
+        .collect()
+}
+
 type ShowRow = (
     String,
     i64,
@@ -120,15 +136,8 @@ impl Store {
                 .await?
                 .ok_or(StoreError::NotFound)?;
         let marks: Vec<u32> = serde_json::from_str(&marks).map_err(|_| StoreError::Corrupt("marks"))?;
-        let agenda: Vec<StoredSegment> = serde_json::from_str(&agenda).map_err(|_| StoreError::Corrupt("agenda"))?;
         let mut show = RunOfShow::new(planned_end, marks);
-        for segment in agenda {
-            let draft = SegmentDraft {
-                title: segment.title,
-                kind: kind_of(&segment.kind)?,
-                minutes: segment.minutes,
-                objective: segment.objective,
-            };
+        for draft in parse_agenda(&agenda)? {
             show.add(draft, None).map_err(StoreError::Corrupt)?;
         }
         Ok(show)

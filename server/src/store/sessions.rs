@@ -30,10 +30,40 @@ pub struct NewSession {
     pub break_nudge_minutes: Option<u32>,
     /// Minutes before the planned end at which everyone is warned.
     pub warning_marks: Vec<u32>,
+    /// The organizer who scheduled it; `None` for the command line's.
+    pub organizer_id: Option<String>,
+    /// Participants can enter the waiting room this long before the start;
+    /// facilitators can come in whenever they like.
+    pub opens_minutes_before: u32,
+    /// The names of the facilitators assigned to run it.
+    pub facilitators: Vec<String>,
 }
 
 /// The warnings everyone gets unless a session asks for others.
 pub const DEFAULT_WARNING_MARKS: [u32; 2] = [5, 1];
+pub const DEFAULT_OPENS_MINUTES_BEFORE: u32 = 15;
+
+impl Default for NewSession {
+    /// An hour-long group of up to 16 with the default rules, starting at the
+    /// epoch: callers set at least the title and the start.
+    fn default() -> Self {
+        NewSession {
+            title: String::new(),
+            starts_at: 0,
+            duration_minutes: 60,
+            time_zone: "America/Toronto".to_owned(),
+            capacity: 16,
+            ground_rules: ground_rules::default_rules(),
+            agenda: Vec::new(),
+            series_id: None,
+            break_nudge_minutes: None,
+            warning_marks: DEFAULT_WARNING_MARKS.to_vec(),
+            organizer_id: None,
+            opens_minutes_before: DEFAULT_OPENS_MINUTES_BEFORE,
+            facilitators: Vec::new(),
+        }
+    }
+}
 
 /// Which field of a request is wrong, and how.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -74,6 +104,17 @@ impl NewSession {
         if self.warning_marks.len() > 5 || self.warning_marks.iter().any(|m| !(1..=120).contains(m)) {
             return fail("warning_marks", "up to 5 marks, each between 1 and 120 minutes");
         }
+        if self.opens_minutes_before > 120 {
+            return fail("opens_minutes_before", "must be between 0 and 120");
+        }
+        if self.facilitators.len() > 5
+            || self
+                .facilitators
+                .iter()
+                .any(|f| f.trim().is_empty() || f.chars().count() > 100)
+        {
+            return fail("facilitators", "up to 5 names of 1 to 100 characters");
+        }
         Ok(())
     }
 
@@ -95,9 +136,20 @@ pub struct SessionRecord {
     pub ended_at: Option<Millis>,
     pub series_id: Option<String>,
     pub break_nudge_minutes: Option<u32>,
+    pub warning_marks: Vec<u32>,
+    pub agenda: Vec<SegmentDraft>,
+    pub organizer_id: Option<String>,
+    pub cancelled_at: Option<Millis>,
+    pub opens_minutes_before: u32,
+    pub facilitators: Vec<String>,
 }
 
 impl SessionRecord {
+    /// When participants can start entering the waiting room.
+    pub fn opens_at(&self) -> Millis {
+        self.starts_at - i64::from(self.opens_minutes_before) * 60_000
+    }
+
     pub fn ends_at(&self) -> Millis {
         self.starts_at + i64::from(self.duration_minutes) * 60_000
     }
@@ -115,27 +167,14 @@ impl SessionRecord {
     }
 }
 
-type SessionRow = (
-    String,
-    String,
-    i64,
-    i64,
-    String,
-    i64,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-);
-
 impl Store {
     pub async fn create_session(&self, new: &NewSession, now: Millis) -> Result<SessionRecord, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let rules = serde_json::to_string(&new.ground_rules).map_err(|_| StoreError::Corrupt("ground rules"))?;
         sqlx::query(
             "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at,
-                 agenda, series_id, break_nudge_minutes, warning_marks)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 agenda, series_id, break_nudge_minutes, warning_marks, organizer_id, opens_minutes_before, facilitators)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(new.title.trim())
@@ -149,34 +188,21 @@ impl Store {
         .bind(&new.series_id)
         .bind(new.break_nudge_minutes.map(i64::from))
         .bind(serde_json::to_string(&new.warning_marks).map_err(|_| StoreError::Corrupt("warning marks"))?)
+        .bind(&new.organizer_id)
+        .bind(i64::from(new.opens_minutes_before))
+        .bind(serde_json::to_string(&new.facilitators).map_err(|_| StoreError::Corrupt("facilitators"))?)
         .execute(&self.pool)
         .await?;
         self.session(&id).await
     }
 
     pub async fn session(&self, id: &str) -> Result<SessionRecord, StoreError> {
-        let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, ended_at,
-                    series_id, break_nudge_minutes
-             FROM sessions WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let (id, title, starts_at, minutes, time_zone, capacity, rules, ended_at, series_id, nudge) =
-            row.ok_or(StoreError::NotFound)?;
-        Ok(SessionRecord {
-            id,
-            title,
-            starts_at,
-            duration_minutes: u32::try_from(minutes).map_err(|_| StoreError::Corrupt("duration"))?,
-            time_zone,
-            capacity: u32::try_from(capacity).map_err(|_| StoreError::Corrupt("capacity"))?,
-            ground_rules: serde_json::from_str(&rules).map_err(|_| StoreError::Corrupt("ground rules"))?,
-            ended_at,
-            series_id,
-            break_nudge_minutes: nudge.and_then(|m| u32::try_from(m).ok()),
-        })
+        let row = sqlx::query("SELECT * FROM sessions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        session_record(&row)
     }
 
     /// Replaces a session's ground rules (validated by the caller).
@@ -219,4 +245,40 @@ impl Store {
             .map(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt("device hash")))
             .collect()
     }
+}
+
+/// A `sessions` row as a record. By column name: the table has grown with
+/// each feature, and a tuple of fifteen would be unreadable.
+pub(super) fn session_record(row: &sqlx::sqlite::SqliteRow) -> Result<SessionRecord, StoreError> {
+    use sqlx::Row;
+    let json = |column: &str, what: &'static str| -> Result<String, StoreError> {
+        row.try_get::<String, _>(column).map_err(|_| StoreError::Corrupt(what))
+    };
+    let number = |column: &str| -> Result<u32, StoreError> {
+        let value: i64 = row.try_get(column)?;
+        u32::try_from(value).map_err(|_| StoreError::Corrupt("a session number"))
+    };
+    Ok(SessionRecord {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        starts_at: row.try_get("starts_at")?,
+        duration_minutes: number("duration_minutes")?,
+        time_zone: row.try_get("time_zone")?,
+        capacity: number("capacity")?,
+        ground_rules: serde_json::from_str(&json("ground_rules", "ground rules")?)
+            .map_err(|_| StoreError::Corrupt("ground rules"))?,
+        ended_at: row.try_get("ended_at")?,
+        series_id: row.try_get("series_id")?,
+        break_nudge_minutes: row
+            .try_get::<Option<i64>, _>("break_nudge_minutes")?
+            .and_then(|m| u32::try_from(m).ok()),
+        warning_marks: serde_json::from_str(&json("warning_marks", "warning marks")?)
+            .map_err(|_| StoreError::Corrupt("warning marks"))?,
+        agenda: super::run_of_show::parse_agenda(&json("agenda", "agenda")?)?,
+        organizer_id: row.try_get("organizer_id")?,
+        cancelled_at: row.try_get("cancelled_at")?,
+        opens_minutes_before: number("opens_minutes_before")?,
+        facilitators: serde_json::from_str(&json("facilitators", "facilitators")?)
+            .map_err(|_| StoreError::Corrupt("facilitators"))?,
+    })
 }

@@ -83,6 +83,7 @@ impl TestServer {
             series_id: None,
             break_nudge_minutes: None,
             warning_marks: vec![5, 1],
+            ..NewSession::default()
         };
         adjust(&mut new);
         let now = clock::now_millis();

@@ -1,0 +1,192 @@
+//! Organizer accounts and their logins.
+//!
+//! Passwords are hashed with argon2id (PHC strings); a login is a random
+//! token in a cookie, of which only the hash is kept. Hashing is slow on
+//! purpose, so it runs on the blocking pool, never on a runtime thread.
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+use super::{Store, StoreError};
+use crate::room::Millis;
+use crate::tokens;
+
+/// How long a login lasts before the organizer signs in again.
+pub const LOGIN_LIFETIME_MS: Millis = 7 * 24 * 60 * 60 * 1000;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organizer {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub time_zone: String,
+}
+
+/// A new organizer, checked by `validate` before it is stored.
+#[derive(Clone, Debug)]
+pub struct NewOrganizer {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub time_zone: String,
+}
+
+impl NewOrganizer {
+    pub fn validate(&self) -> Result<(), super::ValidationError> {
+        let fail = |field, message| Err(super::ValidationError { field, message });
+        let email = self.email.trim();
+        let at = email.find('@');
+        if email.len() > 254 || at.is_none_or(|i| i == 0 || i == email.len() - 1) || email.contains(char::is_whitespace)
+        {
+            return fail("email", "must be an email address");
+        }
+        if self.name.trim().is_empty() || self.name.chars().count() > 100 {
+            return fail("name", "must have between 1 and 100 characters");
+        }
+        if self.password.chars().count() < MIN_PASSWORD_CHARS || self.password.len() > 1024 {
+            return fail("password", "must have at least 10 characters");
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return fail("time_zone", "must be an IANA time zone name such as America/Toronto");
+        }
+        Ok(())
+    }
+}
+
+async fn hash_password(password: String) -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|_| StoreError::Corrupt("password hashing failed"))
+    })
+    .await
+    .map_err(|_| StoreError::Corrupt("password hashing stopped"))?
+}
+
+async fn password_matches(password: String, stored: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A real hash of nothing, made once, to check against when there is no account.
+async fn dummy_hash() -> Result<String, StoreError> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_try_init(|| hash_password("no account has this password".to_owned()))
+        .await
+        .cloned()
+}
+
+type OrganizerRow = (String, String, String, String);
+
+fn organizer((id, email, name, time_zone): OrganizerRow) -> Organizer {
+    Organizer {
+        id,
+        email,
+        name,
+        time_zone,
+    }
+}
+
+impl Store {
+    /// Creates an organizer; `Ok(None)` if the email is taken.
+    pub async fn create_organizer(&self, new: &NewOrganizer, now: Millis) -> Result<Option<Organizer>, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let hash = hash_password(new.password.clone()).await?;
+        let inserted = sqlx::query(
+            "INSERT INTO organizers (id, email, name, password_hash, time_zone, created_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(new.email.trim())
+        .bind(new.name.trim())
+        .bind(hash)
+        .bind(&new.time_zone)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Organizer {
+            id,
+            email: new.email.trim().to_owned(),
+            name: new.name.trim().to_owned(),
+            time_zone: new.time_zone.clone(),
+        }))
+    }
+
+    pub async fn organizer_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organizers")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// The organizer with this email and password, if both are right.
+    pub async fn authenticate(&self, email: &str, password: &str) -> Result<Option<Organizer>, StoreError> {
+        let row: Option<(String, String, String, String, String)> =
+            sqlx::query_as("SELECT id, email, name, time_zone, password_hash FROM organizers WHERE email = ?")
+                .bind(email.trim())
+                .fetch_optional(&self.pool)
+                .await?;
+        // With no such account, still spend the time of a check, so the
+        // answer's timing does not tell which emails have accounts.
+        let Some((id, email, name, time_zone, hash)) = row else {
+            password_matches(password.to_owned(), dummy_hash().await?).await;
+            return Ok(None);
+        };
+        if !password_matches(password.to_owned(), hash).await {
+            return Ok(None);
+        }
+        Ok(Some(organizer((id, email, name, time_zone))))
+    }
+
+    /// Starts a login and returns its cookie token.
+    pub async fn start_login(&self, organizer_id: &str, now: Millis) -> Result<String, StoreError> {
+        let token = tokens::generate();
+        sqlx::query(
+            "INSERT INTO organizer_logins (token_hash, organizer_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&tokens::hash(&token)[..])
+        .bind(organizer_id)
+        .bind(now)
+        .bind(now + LOGIN_LIFETIME_MS)
+        .execute(&self.pool)
+        .await?;
+        Ok(token)
+    }
+
+    /// The organizer a login token belongs to, if it is current.
+    pub async fn logged_in(&self, token: &str, now: Millis) -> Result<Option<Organizer>, StoreError> {
+        if !tokens::well_formed(token) {
+            return Ok(None);
+        }
+        let row: Option<OrganizerRow> = sqlx::query_as(
+            "SELECT o.id, o.email, o.name, o.time_zone FROM organizer_logins l
+             JOIN organizers o ON o.id = l.organizer_id
+             WHERE l.token_hash = ? AND l.expires_at > ?",
+        )
+        .bind(&tokens::hash(token)[..])
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(organizer))
+    }
+
+    pub async fn end_login(&self, token: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM organizer_logins WHERE token_hash = ?")
+            .bind(&tokens::hash(token)[..])
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
