@@ -6,8 +6,10 @@
 // file only follows its `joined`, `gate` and `room_state` messages.
 
 import { byId, make, show, timeSpan } from './dom.js';
+import { MediaSession } from './media.js';
 import { ProtocolError, RoomConnection, deviceKey } from './protocol.js';
 import { RoomView } from './room.js';
+import { Stage } from './stage.js';
 import { ENDINGS, errorText } from './wording.js';
 
 /** @typedef {import('./messages.js').Gate} Gate */
@@ -45,6 +47,11 @@ const el = {
 const token = readToken();
 const connection = new RoomConnection(socketUrl());
 const room = new RoomView(connection);
+const media = new MediaSession(connection);
+new Stage(connection, media);
+// For whoever diagnoses a call (and the browser tests): the peer connection's
+// getStats() is one `peerRoomMedia.pc.getStats()` away in the console.
+Object.assign(window, { peerRoomMedia: media });
 /** Set by an event that explains the close that follows it. @type {Ending | null} */
 let ending = null;
 

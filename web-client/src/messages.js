@@ -42,6 +42,8 @@
  * @property {string} name
  * @property {Role} role
  * @property {boolean} connected
+ * @property {boolean} audio their microphone is on (a host's mute turns it off)
+ * @property {boolean} video their camera is on
  */
 
 /**
@@ -107,23 +109,40 @@
  */
 
 /** @typedef {{id: number, kind: SummaryKind, text: string}} SummaryItem */
+
+// ---- Media (server/src/protocol/wire.rs) ------------------------------------
+
+/**
+ * A STUN or TURN server, in the shape of the browser's own `RTCIceServer`.
+ * @typedef {{urls: string[], username?: string, credential?: string}} IceServer
+ */
+/**
+ * A candidate as `RTCIceCandidate.toJSON()` gives it; the server sends no
+ * `usernameFragment`.
+ * @typedef {{candidate: string, sdpMid?: string | null, sdpMLineIndex?: number | null, usernameFragment?: string | null}} IceCandidate
+ */
+/**
+ * How long someone in the room has spoken, for hosts only.
+ * @typedef {{participant: number, ms: number}} TalkTime
+ */
 /** @typedef {{items: SummaryItem[], proposals?: SummaryItem[], finalized: boolean}} Summary */
 
 // ---- Server messages -------------------------------------------------------
 
 /** @typedef {{type: 'welcome', id?: number, version: number, server_time: number}} WelcomeMessage */
-/** @typedef {{type: 'joined', id?: number, you: number, role: Role, resume_token: string, session: Session, gate: Gate}} JoinedMessage */
+/** @typedef {{type: 'joined', id?: number, you: number, role: Role, resume_token: string, session: Session, gate: Gate, ice_servers: IceServer[]}} JoinedMessage */
 /** @typedef {{type: 'ack', id: number}} AckMessage */
 /** @typedef {{type: 'error', id?: number, code: ErrorCode, message: string}} ErrorMessage */
 /** @typedef {{type: 'gate'} & Gate} GateMessage */
 /**
- * Everything needed to draw the room; `waiting` is present for hosts only.
+ * Everything needed to draw the room; `waiting` and `talk_time` are present
+ * for hosts only.
  * @typedef {{type: 'room_state', id?: number, you: number, server_time: number,
  *   participants: Participant[], hands: number[], chat: ChatLine[],
  *   locked: boolean, waiting_room: boolean, waiting?: Waiting[],
  *   ground_rules: string[], run_of_show: RunOfShow, round: Round,
  *   energizer?: ActiveEnergizer, pulse?: Pulse, summary: Summary,
- *   previous_outcomes: SummaryItem[]}} RoomStateMessage
+ *   previous_outcomes: SummaryItem[], talk_time?: TalkTime[]}} RoomStateMessage
  */
 /** @typedef {{type: 'participant_joined', participant: Participant}} ParticipantJoinedMessage */
 /** @typedef {{type: 'participant_updated', participant: Participant}} ParticipantUpdatedMessage */
@@ -151,6 +170,14 @@
 /** @typedef {{type: 'break_nudge', minutes: number}} BreakNudgeMessage */
 /** @typedef {{type: 'pulse'} & Pulse} PulseMessage */
 /** @typedef {{type: 'summary'} & Summary} SummaryMessage */
+/** @typedef {{type: 'media_answer', sdp: string}} MediaAnswerMessage */
+/** @typedef {{type: 'media_offer', sdp: string}} MediaOfferMessage */
+/** @typedef {{type: 'ice_candidate', candidate: IceCandidate}} IceCandidateMessage */
+/** @typedef {{type: 'media_failed', reason: string}} MediaFailedMessage */
+/** @typedef {{type: 'speaking', participant: number, speaking: boolean}} SpeakingMessage */
+/** @typedef {{type: 'talk_time', totals: TalkTime[]}} TalkTimeMessage */
+/** @typedef {{type: 'muted_by_host'}} MutedByHostMessage */
+/** @typedef {{type: 'video_stopped_by_host'}} VideoStoppedByHostMessage */
 
 /**
  * @typedef {WelcomeMessage | JoinedMessage | AckMessage | ErrorMessage
@@ -161,7 +188,9 @@
  *   | SessionEndedMessage | ServerRestartingMessage | RunOfShowMessage
  *   | TimeWarningMessage | RoundMessage | RulesShownMessage | GroundRulesMessage
  *   | EnergizersMessage | EnergizerStartedMessage | EnergizerProgressMessage
- *   | EnergizerEndedMessage | BreakNudgeMessage | PulseMessage | SummaryMessage} ServerMessage
+ *   | EnergizerEndedMessage | BreakNudgeMessage | PulseMessage | SummaryMessage
+ *   | MediaAnswerMessage | MediaOfferMessage | IceCandidateMessage | MediaFailedMessage
+ *   | SpeakingMessage | TalkTimeMessage | MutedByHostMessage | VideoStoppedByHostMessage} ServerMessage
  */
 
 // ---- Client messages (without the `id`, which the connection adds) ---------
@@ -208,7 +237,11 @@
  *   | {type: 'propose_summary_item', kind: SummaryKind, text: string}
  *   | {type: 'accept_proposal', key: string, proposal: number}
  *   | {type: 'decline_proposal', proposal: number}
- *   | {type: 'finalize_summary', key: string}} ClientMessage
+ *   | {type: 'finalize_summary', key: string}
+ *   | {type: 'set_media_state', audio: boolean, video: boolean}
+ *   | {type: 'mute', participant: number} | {type: 'stop_video', participant: number}
+ *   | {type: 'media_offer', sdp: string} | {type: 'media_answer', sdp: string}
+ *   | {type: 'ice_candidate', candidate: IceCandidate}} ClientMessage
  */
 
 // ---- What the connection itself reports -------------------------------------

@@ -359,6 +359,16 @@ export class RoomConnection {
    */
   setRole(participant, role) { return this.request({ type: 'set_role', participant, role }); }
   endSession() { return this.request({ type: 'end_session' }); }
+  /**
+   * Tells the room whether this person's microphone and camera are on.
+   * @param {boolean} audio
+   * @param {boolean} video
+   */
+  setMediaState(audio, video) { return this.request({ type: 'set_media_state', audio, video }); }
+  /** @param {number} participant a host mutes someone; only they can unmute */
+  mute(participant) { return this.request({ type: 'mute', participant }); }
+  /** @param {number} participant */
+  stopVideo(participant) { return this.request({ type: 'stop_video', participant }); }
 
   /** Leaves for good: the server closes the socket and no retry follows. */
   async leave() {

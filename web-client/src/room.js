@@ -1,5 +1,6 @@
 // The room once someone is in it: who is here, the chat, the hand queue,
-// reactions, and for hosts the waiting room and the room's settings.
+// reactions, and for hosts the waiting room, the room's settings, mute and
+// stop-video, and talk time. (The video tiles are `stage.js`'s.)
 //
 // It keeps a copy of the room built from `room_state` and the events after
 // it, and redraws the part an event touched. The server is the authority:
@@ -33,6 +34,8 @@ export class RoomView {
     this.hands = [];
     /** @type {Waiting[]} */
     this.waiting = [];
+    /** How long each person has spoken, in ms: hosts only. @type {Map<number, number>} */
+    this.talk = new Map();
     this.locked = false;
     this.waitingRoom = true;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -107,6 +110,14 @@ export class RoomView {
       this.drawSettings();
     });
     c.on('chat', (line) => this.addChat(line));
+    c.on('talk_time', ({ totals }) => {
+      this.talk = new Map(totals.map((t) => [t.participant, t.ms]));
+      // In place: a redraw of the list would take the focus off its buttons.
+      for (const [id, ms] of this.talk) {
+        const span = this.el.participants.querySelector(`li[data-participant="${id}"] .talk-time`);
+        if (span) span.textContent = talkTime(ms);
+      }
+    });
     c.on('hands', ({ queue }) => {
       this.hands = queue;
       this.drawHands();
@@ -164,6 +175,13 @@ export class RoomView {
       if (admit) this.run(this.connection.admit(Number(admit)));
       if (decline) this.run(this.connection.decline(Number(decline)));
     });
+    el.participants.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('button') : null;
+      const mute = button?.getAttribute('data-mute');
+      const stopVideo = button?.getAttribute('data-stop-video');
+      if (mute) this.run(this.connection.mute(Number(mute)));
+      if (stopVideo) this.run(this.connection.stopVideo(Number(stopVideo)));
+    });
     el.admitAll.addEventListener('click', () => this.run(this.connection.admitAll()));
     el.lockButton.addEventListener('click', () => this.run(this.connection.setLocked(!this.locked)));
     el.waitingToggle.addEventListener('change', () => {
@@ -196,6 +214,7 @@ export class RoomView {
     this.people = new Map(state.participants.map((p) => [p.id, p]));
     this.hands = state.hands;
     this.waiting = state.waiting ?? [];
+    this.talk = new Map((state.talk_time ?? []).map((t) => [t.participant, t.ms]));
     this.locked = state.locked;
     this.waitingRoom = state.waiting_room;
     const mine = this.people.get(this.me);
@@ -225,10 +244,36 @@ export class RoomView {
       if (person.id === this.me) badges.push(make('span', { text: 'you', className: 'badge badge-you' }));
       if (this.hands.includes(person.id)) badges.push(make('span', { text: 'hand raised', className: 'badge badge-hand' }));
       if (!person.connected) badges.push(make('span', { text: 'reconnecting', className: 'badge badge-away' }));
+      if (!person.audio) badges.push(make('span', { text: 'mic off', className: 'badge badge-away' }));
       return make('li', { attrs: { 'data-participant': String(person.id) } },
-        [make('span', { text: person.name, className: 'name' }), ...badges]);
+        [make('span', { text: person.name, className: 'name' }), ...badges, ...this.hostTools(person)]);
     }));
     this.el.count.textContent = `(${people.length})`;
+  }
+
+  /**
+   * For hosts: how long someone has spoken, and mute and stop-video for
+   * those of a lower role (the server refuses the rest).
+   * @param {Participant} person
+   * @returns {HTMLElement[]}
+   */
+  hostTools(person) {
+    if (!this.isHost) return [];
+    const tools = [make('span', { text: talkTime(this.talk.get(person.id) ?? 0), className: 'talk-time muted small' })];
+    const rank = { facilitator: 0, co_facilitator: 1, participant: 2 };
+    if (rank[person.role] > rank[this.role]) {
+      tools.push(make('span', { className: 'actions' }, [
+        make('button', { text: person.audio ? 'Mute' : 'Muted', className: 'quiet small-button',
+          attrs: { type: 'button', 'data-mute': String(person.id), 'aria-label': `Mute ${person.name}` } }),
+        make('button', { text: person.video ? 'Stop video' : 'Video off', className: 'quiet small-button',
+          attrs: { type: 'button', 'data-stop-video': String(person.id), 'aria-label': `Stop ${person.name}’s video` } }),
+      ]));
+      const [mute, stop] = /** @type {HTMLButtonElement[]} */ ([...tools[1].children]);
+      // A host can mute but never unmute: only the person turns it back on.
+      mute.disabled = !person.audio;
+      stop.disabled = !person.video;
+    }
+    return tools;
   }
 
   drawHands() {
@@ -314,4 +359,15 @@ export class RoomView {
     clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => show(this.el.notice, false), NOTICE_SHOWN_MS);
   }
+}
+
+/**
+ * Talk time, rounded for a glance: "spoke 4 min".
+ * @param {number} ms
+ */
+function talkTime(ms) {
+  const seconds = Math.round(ms / 1000);
+  // Nothing until someone has spoken: a column of "0 s" is only noise.
+  if (seconds < 1) return '';
+  return seconds < 60 ? `spoke ${seconds} s` : `spoke ${Math.round(seconds / 60)} min`;
 }

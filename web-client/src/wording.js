@@ -70,3 +70,39 @@ export const REACTION_LABELS = {
   heart: 'sends a heart',
   me_too: 'says me too',
 };
+
+/**
+ * Why the microphone or camera is not in use, and what the person can do.
+ * The room works without either: they can listen, watch, chat and react.
+ * `both` is for the two failing the same way, said once.
+ * @type {Record<import('./devices.js').Kind | 'both', Record<import('./devices.js').DeviceProblem, string>>}
+ */
+export const DEVICE_PROBLEMS = {
+  audio: {
+    denied: 'Your browser is not letting this page use your microphone. You can still listen, chat and react. To speak, allow the microphone in the browser’s address bar, then reload the page.',
+    missing: 'No microphone was found. You can still listen, chat and react.',
+    busy: 'Your microphone is in use by another program. Close that program, then reload this page to speak.',
+    insecure: 'Your browser only allows the microphone and camera on a secure (https) page. You can still listen, chat and react.',
+    failed: 'Your microphone could not be started. You can still listen, chat and react.',
+  },
+  video: {
+    denied: 'Your browser is not letting this page use your camera. The group will see your name instead. To turn it on, allow the camera in the browser’s address bar, then reload the page.',
+    missing: 'No camera was found. The group will see your name instead.',
+    busy: 'Your camera is in use by another program. The group will see your name instead.',
+    insecure: 'Your browser only allows the microphone and camera on a secure (https) page. You can still listen, chat and react.',
+    failed: 'Your camera could not be started. The group will see your name instead.',
+  },
+  both: {
+    denied: 'Your browser is not letting this page use your microphone or camera. You can still listen, watch, chat and react. To take part with them, allow them in the browser’s address bar, then reload the page.',
+    missing: 'No microphone or camera was found. You can still listen, watch, chat and react.',
+    busy: 'Your microphone and camera are in use by another program. Close it, then reload this page.',
+    insecure: 'Your browser only allows the microphone and camera on a secure (https) page. You can still listen, chat and react.',
+    failed: 'Your microphone and camera could not be started. You can still listen, watch, chat and react.',
+  },
+};
+
+/** What a host's mute or stop-video says to the person it touched. */
+export const HOST_ACTIONS = {
+  audio: 'A facilitator muted your microphone, perhaps to give someone else the floor. Turn it back on whenever you are ready to speak.',
+  video: 'A facilitator turned off your camera for now. You can turn it back on whenever you are ready.',
+};
