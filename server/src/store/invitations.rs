@@ -5,14 +5,14 @@ use super::{Store, StoreError};
 use crate::room::{Millis, Role};
 use crate::tokens;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum InviteRole {
     Facilitator,
     Participant,
 }
 
 impl InviteRole {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             InviteRole::Facilitator => "facilitator",
             InviteRole::Participant => "participant",

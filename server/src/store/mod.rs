@@ -7,6 +7,7 @@
 mod invitations;
 mod organizers;
 mod run_of_show;
+mod schedule;
 mod series;
 mod sessions;
 mod summary;
@@ -21,6 +22,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
 pub use organizers::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
 pub use run_of_show::agenda_json;
+pub use schedule::LinkInfo;
 pub use sessions::{DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};
 pub use summary::SummaryExport;
 

@@ -1,0 +1,103 @@
+//! What organizers do with sessions: list, change, cancel, and find links.
+
+use super::sessions::session_record;
+use super::{InviteRole, NewSession, SessionRecord, Store, StoreError};
+use crate::room::Millis;
+
+/// One of a session's links, as an organizer sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkInfo {
+    pub invitation_id: String,
+    pub role: InviteRole,
+    pub revoked: bool,
+}
+
+impl Store {
+    /// An organizer's sessions: upcoming (not yet over) or past, by start.
+    pub async fn sessions_of(&self, organizer_id: &str, upcoming: bool, now: Millis) -> Result<Vec<SessionRecord>, StoreError> {
+        let sql = if upcoming {
+            "SELECT * FROM sessions WHERE organizer_id = ? AND starts_at + duration_minutes * 60000 >= ?
+             ORDER BY starts_at ASC LIMIT 500"
+        } else {
+            "SELECT * FROM sessions WHERE organizer_id = ? AND starts_at + duration_minutes * 60000 < ?
+             ORDER BY starts_at DESC LIMIT 500"
+        };
+        let rows = sqlx::query(sql).bind(organizer_id).bind(now).fetch_all(&self.pool).await?;
+        rows.iter().map(session_record).collect()
+    }
+
+    /// Replaces what can be changed about a session, and moves its links'
+    /// expiry with its end. One transaction: nothing is half written.
+    pub async fn update_session(&self, id: &str, changed: &NewSession, links_expire_at: Millis) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE sessions SET title = ?, starts_at = ?, duration_minutes = ?, time_zone = ?, capacity = ?,
+                 ground_rules = ?, agenda = ?, break_nudge_minutes = ?, warning_marks = ?, opens_minutes_before = ?,
+                 facilitators = ?
+             WHERE id = ?",
+        )
+        .bind(changed.title.trim())
+        .bind(changed.starts_at)
+        .bind(i64::from(changed.duration_minutes))
+        .bind(&changed.time_zone)
+        .bind(i64::from(changed.capacity))
+        .bind(to_json(&changed.ground_rules))
+        .bind(super::agenda_json(&changed.agenda))
+        .bind(changed.break_nudge_minutes.map(i64::from))
+        .bind(to_json(&changed.warning_marks))
+        .bind(i64::from(changed.opens_minutes_before))
+        .bind(to_json(&changed.facilitators))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("UPDATE invitations SET expires_at = ? WHERE session_id = ?")
+            .bind(links_expire_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cancels a session: its links stop working.
+    pub async fn cancel_session(&self, id: &str, now: Millis) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET cancelled_at = COALESCE(cancelled_at, ?) WHERE id = ?")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A session's links, oldest first.
+    pub async fn session_links(&self, session_id: &str) -> Result<Vec<LinkInfo>, StoreError> {
+        let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, role, revoked_at FROM invitations WHERE session_id = ? ORDER BY created_at, rowid",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(invitation_id, role, revoked)| {
+                let role = match role.as_str() {
+                    "facilitator" => InviteRole::Facilitator,
+                    "participant" => InviteRole::Participant,
+                    _ => return Err(StoreError::Corrupt("invitation role")),
+                };
+                Ok(LinkInfo {
+                    invitation_id,
+                    role,
+                    revoked: revoked.is_some(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Serializing plain lists of strings and numbers cannot fail.
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
+}
