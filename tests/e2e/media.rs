@@ -159,3 +159,25 @@ async fn a_resume_on_a_new_connection_restarts_ice_and_media_goes_on() {
     let theirs = peers[0].packets_from(me, Audio);
     peers[0].wait_for_packets(me, Audio, theirs + 10).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reloaded_page_resumes_its_place_with_a_new_peer_connection() {
+    let server = TestServer::start().await;
+    let mut peers = three_peers(&server).await;
+    let (stays, reloads) = (peers[0].you, peers[1].you);
+    peers[0].wait_for_packets(reloads, Video, 20).await;
+
+    // The page reloads: its socket and its peer connection are gone; the new
+    // page resumes its place and offers from a brand new connection.
+    let old = peers.remove(1);
+    let token = old.resume_token.clone();
+    old.close().await;
+    let mut ws = crate::support::TestClient::greeted(&server.ws_url()).await;
+    assert_eq!(ws.resume(&token).await["type"], "joined");
+    let mut fresh = MediaClient::start(ws, 127).await;
+    fresh.wait_connected().await;
+    fresh.wait_for_packets(stays, Video, 20).await;
+    fresh.wait_for_packets(stays, Audio, 10).await;
+    let before = peers[0].packets_from(reloads, Video);
+    peers[0].wait_for_packets(reloads, Video, before + 30).await;
+}

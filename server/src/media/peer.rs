@@ -159,10 +159,7 @@ impl Peer {
                 PeerCommand::RemoteTrack(track) => self.on_remote_track(track).await,
                 PeerCommand::Subscribe(publication) => self.subscribe(publication).await,
                 PeerCommand::Unsubscribe(key) => self.unsubscribe(key).await,
-                PeerCommand::RestartIce => {
-                    self.restart_ice = true;
-                    self.request_offer().await
-                }
+                PeerCommand::RestartIce => self.restart_ice().await,
                 PeerCommand::Close => break,
             };
             if let Err(error) = result {
@@ -274,6 +271,25 @@ impl Peer {
         };
         self.room.tell(event).await;
         Ok(())
+    }
+
+    /// The client came back on a new socket. An offer sent while it was away
+    /// may never have reached it: send it again, and restart ICE once it is
+    /// answered; otherwise restart ICE now.
+    async fn restart_ice(&mut self) -> Result<(), SignalError> {
+        self.restart_ice = true;
+        if self.offer_in_flight {
+            self.needs_offer = true;
+            if let Some(pending) = self.pc.local_description().await {
+                let event = MediaEvent::Offer {
+                    participant: self.me,
+                    sdp: pending.sdp,
+                };
+                self.room.tell(event).await;
+            }
+            return Ok(());
+        }
+        self.request_offer().await
     }
 
     async fn on_remote_track(&mut self, track: Arc<dyn TrackRemote>) -> Result<(), SignalError> {

@@ -1,7 +1,7 @@
 //! One room's media: who is attached, who publishes what, and the task that
 //! carries out the room's `MediaCommand`s in order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -81,6 +81,10 @@ pub struct RoomMedia {
     publications: Mutex<HashMap<(ParticipantId, Kind), Arc<Publication>>>,
     /// What a host allows to be forwarded, kept for tracks not published yet.
     allowed: Mutex<HashMap<ParticipantId, (bool, bool)>>,
+    /// Who has made their one offer. Another offer from them means a new
+    /// connection on their side (a reloaded page, a restart after a failure):
+    /// their server side starts afresh too.
+    offered: Mutex<HashSet<ParticipantId>>,
 }
 
 impl RoomMedia {
@@ -137,6 +141,28 @@ impl RoomMedia {
     /// Someone left: stop forwarding their tracks, take them away from
     /// everyone else's connection, and close theirs.
     async fn detach(&self, participant: ParticipantId) {
+        lock(&self.allowed).remove(&participant);
+        self.close_peer(participant).await;
+    }
+
+    /// A client's offer. The first goes to the connection made when they
+    /// entered; a later one replaces that connection with a fresh one, since
+    /// the client has started over with a new one of its own.
+    async fn offer(self: &Arc<Self>, participant: ParticipantId, sdp: String) {
+        if !lock(&self.offered).insert(participant) {
+            self.close_peer(participant).await;
+            self.attach(participant).await;
+        }
+        if !self.send_to_peer(participant, PeerCommand::Offer(sdp)) {
+            let reason = "media is not set up for you: rejoin the room".to_owned();
+            self.tell(MediaEvent::Failed { participant, reason }).await;
+        }
+    }
+
+    /// Closes someone's connection and takes their tracks off everyone
+    /// else's, keeping what a host decided about their media.
+    async fn close_peer(&self, participant: ParticipantId) {
+        lock(&self.offered).remove(&participant);
         let gone: Vec<Arc<Publication>> = {
             let mut publications = lock(&self.publications);
             let keys: Vec<_> = publications
@@ -149,7 +175,6 @@ impl RoomMedia {
         for publication in lock(&self.publications).values() {
             write(&publication.targets).retain(|t| t.subscriber != participant);
         }
-        lock(&self.allowed).remove(&participant);
         let peer = lock(&self.peers).remove(&participant);
         for publication in &gone {
             write(&publication.targets).clear();
@@ -199,6 +224,7 @@ pub async fn run(media: Media, room: RoomHandle, mut commands: mpsc::UnboundedRe
         peers: Mutex::new(HashMap::new()),
         publications: Mutex::new(HashMap::new()),
         allowed: Mutex::new(HashMap::new()),
+        offered: Mutex::new(HashSet::new()),
     });
     while let Some(command) = commands.recv().await {
         match command {
@@ -209,12 +235,7 @@ pub async fn run(media: Media, room: RoomHandle, mut commands: mpsc::UnboundedRe
                 audio,
                 video,
             } => shared.set_allowed(participant, audio, video),
-            MediaCommand::Offer { participant, sdp } => {
-                if !shared.send_to_peer(participant, PeerCommand::Offer(sdp)) {
-                    let reason = "media is not set up for you: rejoin the room".to_owned();
-                    shared.tell(MediaEvent::Failed { participant, reason }).await;
-                }
-            }
+            MediaCommand::Offer { participant, sdp } => shared.offer(participant, sdp).await,
             MediaCommand::Answer { participant, sdp } => {
                 shared.send_to_peer(participant, PeerCommand::Answer(sdp));
             }

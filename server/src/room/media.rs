@@ -88,7 +88,7 @@ impl Room {
             person.host_stopped_video = false;
         }
         if !audio {
-            self.stop_speaking(me, now);
+            self.stopped_speaking(me, now, out);
         }
         self.media_changed(me, out);
         Ok(Reply::Ack)
@@ -116,7 +116,7 @@ impl Room {
             person.host_muted = true;
         }
         if !video {
-            self.stop_speaking(id, now);
+            self.stopped_speaking(id, now, out);
         }
         if let Some(conn) = conn {
             out.send(
@@ -181,6 +181,14 @@ impl Room {
             _ => return,
         }
         self.broadcast(Event::Speaking { id, speaking }, out);
+    }
+
+    /// Their microphone went off: a stretch in progress ends, for everyone.
+    fn stopped_speaking(&mut self, id: ParticipantId, now: Millis, out: &mut Outbox) {
+        if self.people.get(&id).is_some_and(|p| p.speaking_since.is_some()) {
+            self.stop_speaking(id, now);
+            self.broadcast(Event::Speaking { id, speaking: false }, out);
+        }
     }
 
     /// Ends someone's speaking stretch and adds it to their talk time.

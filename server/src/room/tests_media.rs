@@ -231,7 +231,13 @@ fn speaking_is_shared_and_talk_time_goes_to_hosts_only() {
     room.handle(speak(false), T0 + 6_000);
     assert_eq!(room.next_deadline(), Some(T0 + 9_000));
 
-    // Muted, their levels do not count.
-    act(&mut room, 1, Action::Mute(guest)).unwrap();
-    assert!(room.handle(speak(true), T0 + 7_000).effects.is_empty());
+    // Muted mid-sentence: the room is told they stopped, and their levels
+    // no longer count.
+    room.handle(speak(true), T0 + 7_000);
+    let (_, effects) = act_at(&mut room, 1, Action::Mute(guest), T0 + 8_000);
+    assert!(events_to(&effects, 1).contains(&Event::Speaking {
+        id: guest,
+        speaking: false
+    }));
+    assert!(room.handle(speak(true), T0 + 9_000).effects.is_empty());
 }

@@ -34,6 +34,7 @@ pub type Received = Arc<Mutex<HashMap<(String, RtpCodecKind), u64>>>;
 
 pub struct MediaClient {
     pub you: u64,
+    pub resume_token: String,
     pub received: Received,
     /// Stream ids whose tracks a server offer ended (made inactive).
     pub ended: Arc<Mutex<Vec<String>>>,
@@ -108,6 +109,7 @@ impl MediaClient {
     /// `level` (RFC 6464: 0 loudest, 127 silence) once connected.
     pub async fn start(ws: TestClient, level: u8) -> MediaClient {
         let you = ws.you.expect("joined");
+        let resume_token = ws.resume_token.clone().expect("joined");
         let (outgoing, to_send) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::unbounded_channel();
         let (connected_tx, connected) = watch::channel(false);
@@ -160,6 +162,7 @@ impl MediaClient {
             ended: Arc::clone(&ended),
             offer_ufrags: Arc::clone(&offer_ufrags),
             early_candidates: Vec::new(),
+            published: false,
         };
         let signalling = tokio::spawn(link.run(ws, to_send));
         let mut ready = connected.clone();
@@ -173,6 +176,7 @@ impl MediaClient {
         });
         MediaClient {
             you,
+            resume_token,
             received,
             ended,
             offer_ufrags,
@@ -276,6 +280,10 @@ struct Signalling {
     ended: Arc<Mutex<Vec<String>>>,
     offer_ufrags: Arc<Mutex<Vec<String>>>,
     early_candidates: Vec<RTCIceCandidateInit>,
+    /// Whether the server has answered our offer. Server offers before that
+    /// are for a connection we replaced (a reload): answering one would roll
+    /// back our own offer.
+    published: bool,
 }
 
 /// A message the test sends to its own signalling task: drop the WebSocket
@@ -324,7 +332,9 @@ impl Signalling {
                 for candidate in self.early_candidates.drain(..) {
                     self.pc.add_ice_candidate(candidate).await.expect("candidate");
                 }
+                self.published = true;
             }
+            Some("media_offer") if !self.published => {}
             Some("media_offer") => {
                 if let Some(ufrag) = sdp.lines().find_map(|l| l.strip_prefix("a=ice-ufrag:")) {
                     self.offer_ufrags.lock().unwrap().push(ufrag.trim().to_owned());
