@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
+use crate::api::LoginLimiter;
 use crate::config::{self, Config, SocketConfig};
 use crate::media::Media;
 use crate::room::{ConnId, RoomRegistry};
@@ -26,6 +27,8 @@ pub struct AppState {
     pub allowed_origins: Arc<[String]>,
     pub socket: Arc<SocketConfig>,
     pub media: Media,
+    /// Failed organizer logins, to slow down password guessing.
+    pub logins: Arc<LoginLimiter>,
     pub shutdown: CancellationToken,
     /// Connections and room actors, so shutdown can wait for them: axum's
     /// graceful shutdown does not wait for upgraded WebSockets.
@@ -85,6 +88,7 @@ impl Server {
                 tasks.clone(),
             ),
             media: media.clone(),
+            logins: Arc::new(LoginLimiter::default()),
             store: store.clone(),
             public_url: public_url.clone().into(),
             allowed_origins: origins.into(),

@@ -98,6 +98,24 @@ pub enum CliCommand {
     /// carry outcomes from one session to the next.
     #[command(subcommand)]
     Series(SeriesCommand),
+    /// Manage organizer accounts.
+    #[command(subcommand)]
+    Organizer(OrganizerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrganizerCommand {
+    /// Create an organizer account. The password is read from the first line
+    /// of standard input, so it never appears in the shell's history.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The IANA time zone their pages show times in.
+        #[arg(long, default_value = "America/Toronto")]
+        time_zone: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

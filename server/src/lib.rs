@@ -5,6 +5,7 @@
 //!
 //! - `app`: starting and stopping the server; the state handlers share.
 //! - `http`: the HTTP routes and the embedded web client (`http/assets.rs`).
+//! - `api`: the organizers' JSON API: login, scheduling, links, calendars.
 //! - `ws`: the WebSocket endpoint. One loop per connection translates frames
 //!   into room commands and room events into frames (`ws/connection.rs`);
 //!   `ws/entry.rs` gets a connection into a room; `ws/rate_limit.rs` keeps
@@ -22,6 +23,7 @@
 //! - `config`, `cli`: settings and the command line; `demo`: the first-start
 //!   demo session; `clock`: the one place that reads the wall clock.
 
+pub mod api;
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, SeriesCommand, SessionCommand};
+use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, OrganizerCommand, SeriesCommand, SessionCommand};
 use peer_room::config::{Config, LogFormat};
 use peer_room::media::{IceServer, MediaConfig};
 use peer_room::room::RoomsConfig;
-use peer_room::store::{DEFAULT_WARNING_MARKS, NewSession, Store, StoreError};
+use peer_room::store::{DEFAULT_WARNING_MARKS, NewOrganizer, NewSession, Store, StoreError};
 use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, energizers, ground_rules};
 use tracing_subscriber::EnvFilter;
 
@@ -25,6 +25,9 @@ async fn main() -> anyhow::Result<()> {
         CliCommand::Session(SessionCommand::Create(args)) => create_session(&cli.global, args).await,
         CliCommand::Series(SeriesCommand::Create { title, ground_rules }) => {
             create_series(&cli.global, &title, ground_rules.as_deref()).await
+        }
+        CliCommand::Organizer(OrganizerCommand::Add { email, name, time_zone }) => {
+            add_organizer(&cli.global, email, name, time_zone).await
         }
     }
 }
@@ -227,6 +230,28 @@ async fn create_series(args: &GlobalArgs, title: &str, rules_file: Option<&Path>
         .await?;
     store.close().await;
     println!("series: {id}");
+    Ok(())
+}
+
+async fn add_organizer(args: &GlobalArgs, email: String, name: String, time_zone: String) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("could not read the password from standard input")?;
+    let new = NewOrganizer {
+        email: email.trim().to_lowercase(),
+        name,
+        password: password.trim_end_matches(['\r', '\n']).to_owned(),
+        time_zone,
+    };
+    new.validate().map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
+    let store = Store::open(&args.database_url).await?;
+    let created = store.create_organizer(&new, clock::now_millis()).await?;
+    store.close().await;
+    match created {
+        Some(organizer) => println!("organizer: {}", organizer.id),
+        None => anyhow::bail!("--email: an organizer with this email exists"),
+    }
     Ok(())
 }
 

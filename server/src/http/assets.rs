@@ -23,6 +23,12 @@ pub async fn join_page() -> Response {
     serve("join.html")
 }
 
+/// The organizers' pages: one document that shows login, setup or the
+/// schedule, as the fragment and the login say.
+pub async fn organize_page() -> Response {
+    serve("organize.html")
+}
+
 pub async fn asset(Path(path): Path<String>) -> Response {
     serve(&path)
 }

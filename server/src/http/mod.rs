@@ -14,8 +14,11 @@ pub fn router(state: AppState) -> Router {
         .route("/ws", get(crate::ws::upgrade))
         .route("/", get(assets::index))
         .route("/join", get(assets::join_page))
+        .route("/organize", get(assets::organize_page))
+        .route("/organize/{*page}", get(assets::organize_page))
         .route("/assets/{*path}", get(assets::asset))
         .route("/sessions/{id}/summary.md", get(summary::export))
+        .merge(crate::api::router(state.clone()))
         .with_state(state)
 }
 

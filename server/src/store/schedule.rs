@@ -14,7 +14,12 @@ pub struct LinkInfo {
 
 impl Store {
     /// An organizer's sessions: upcoming (not yet over) or past, by start.
-    pub async fn sessions_of(&self, organizer_id: &str, upcoming: bool, now: Millis) -> Result<Vec<SessionRecord>, StoreError> {
+    pub async fn sessions_of(
+        &self,
+        organizer_id: &str,
+        upcoming: bool,
+        now: Millis,
+    ) -> Result<Vec<SessionRecord>, StoreError> {
         let sql = if upcoming {
             "SELECT * FROM sessions WHERE organizer_id = ? AND starts_at + duration_minutes * 60000 >= ?
              ORDER BY starts_at ASC LIMIT 500"
@@ -22,13 +27,22 @@ impl Store {
             "SELECT * FROM sessions WHERE organizer_id = ? AND starts_at + duration_minutes * 60000 < ?
              ORDER BY starts_at DESC LIMIT 500"
         };
-        let rows = sqlx::query(sql).bind(organizer_id).bind(now).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql)
+            .bind(organizer_id)
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(session_record).collect()
     }
 
     /// Replaces what can be changed about a session, and moves its links'
     /// expiry with its end. One transaction: nothing is half written.
-    pub async fn update_session(&self, id: &str, changed: &NewSession, links_expire_at: Millis) -> Result<(), StoreError> {
+    pub async fn update_session(
+        &self,
+        id: &str,
+        changed: &NewSession,
+        links_expire_at: Millis,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE sessions SET title = ?, starts_at = ?, duration_minutes = ?, time_zone = ?, capacity = ?,

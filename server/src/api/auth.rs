@@ -1,0 +1,210 @@
+//! Logging in and out, the one-time setup, and who is asking.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use dashmap::DashMap;
+use serde::{Deserialize, Serialize};
+use tracing::info;
+
+use super::{ApiError, ApiJson};
+use crate::app::AppState;
+use crate::clock;
+use crate::store::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
+use crate::tokens;
+
+const COOKIE: &str = "peer_room_login";
+/// The settings key under which the setup token's hash waits.
+pub const SETUP_KEY: &str = "setup_token_hash";
+/// Failed logins allowed per account in `WINDOW` before it is refused a while.
+const MAX_FAILURES: u32 = 5;
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Failed login attempts per email, in memory: enough to stop guessing at a
+/// password, with nothing to clean up after a restart.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: DashMap<String, (u32, Instant)>,
+}
+
+impl LoginLimiter {
+    /// Seconds to wait, if this account has failed too often lately.
+    fn blocked(&self, email: &str, now: Instant) -> Option<u64> {
+        let entry = self.failures.get(email)?;
+        let (count, since) = *entry;
+        let elapsed = now.saturating_duration_since(since);
+        (count >= MAX_FAILURES && elapsed < WINDOW).then(|| (WINDOW - elapsed).as_secs().max(1))
+    }
+
+    fn failed(&self, email: &str, now: Instant) {
+        let mut entry = self.failures.entry(email.to_owned()).or_insert((0, now));
+        if now.saturating_duration_since(entry.1) >= WINDOW {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+    }
+
+    fn succeeded(&self, email: &str) {
+        self.failures.remove(email);
+    }
+}
+
+/// The organizer behind a request's login cookie; 401 without one.
+pub struct CurrentOrganizer(pub Organizer);
+
+impl FromRequestParts<AppState> for CurrentOrganizer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = login_cookie(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        let organizer = state.store.logged_in(&token, clock::now_millis()).await?;
+        organizer.map(CurrentOrganizer).ok_or(ApiError::Unauthorized)
+    }
+}
+
+fn login_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(COOKIE).and_then(|rest| rest.strip_prefix('=')))
+        .map(str::to_owned)
+}
+
+/// The cookie for a login: script cannot read it, other sites cannot send it,
+/// and over https it travels encrypted only.
+fn set_cookie(state: &AppState, token: &str, max_age_secs: i64) -> HeaderValue {
+    let secure = if state.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}");
+    // Made of a token (URL-safe base64) and fixed text: always a valid header.
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[derive(Serialize)]
+pub struct OrganizerView {
+    id: String,
+    email: String,
+    name: String,
+    time_zone: String,
+}
+
+impl From<Organizer> for OrganizerView {
+    fn from(o: Organizer) -> Self {
+        OrganizerView {
+            id: o.id,
+            email: o.email,
+            name: o.name,
+            time_zone: o.time_zone,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    email: String,
+    password: String,
+}
+
+pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<Login>) -> Result<Response, ApiError> {
+    let email = body.email.trim().to_lowercase();
+    let now = Instant::now();
+    if let Some(retry_after_secs) = state.logins.blocked(&email, now) {
+        return Err(ApiError::TooManyRequests { retry_after_secs });
+    }
+    let Some(organizer) = state.store.authenticate(&email, &body.password).await? else {
+        state.logins.failed(&email, now);
+        return Err(ApiError::BadRequest {
+            field: None,
+            message: "the email or the password is not right".to_owned(),
+        });
+    };
+    state.logins.succeeded(&email);
+    let token = state.store.start_login(&organizer.id, clock::now_millis()).await?;
+    info!(organizer = %organizer.id, "organizer logged in");
+    let cookie = set_cookie(&state, &token, LOGIN_LIFETIME_MS / 1000);
+    Ok(([(header::SET_COOKIE, cookie)], axum::Json(OrganizerView::from(organizer))).into_response())
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = login_cookie(&headers) {
+        state.store.end_login(&token).await?;
+    }
+    let cookie = set_cookie(&state, "", 0);
+    Ok(([(header::SET_COOKIE, cookie)], axum::http::StatusCode::NO_CONTENT).into_response())
+}
+
+pub async fn me(CurrentOrganizer(organizer): CurrentOrganizer) -> axum::Json<OrganizerView> {
+    axum::Json(organizer.into())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setup {
+    token: String,
+    email: String,
+    name: String,
+    password: String,
+    time_zone: String,
+}
+
+/// Creates the first organizer with the one-time link printed at first start.
+pub async fn setup(State(state): State<AppState>, ApiJson(body): ApiJson<Setup>) -> Result<Response, ApiError> {
+    let expected = state.store.setting(SETUP_KEY).await?;
+    let given = hex(&tokens::hash(&body.token));
+    if expected.as_deref() != Some(given.as_str()) || state.store.organizer_count().await? > 0 {
+        return Err(ApiError::Forbidden("this setup link is not valid (it works once, before any organizer exists)"));
+    }
+    let new = NewOrganizer {
+        email: body.email.trim().to_lowercase(),
+        name: body.name,
+        password: body.password,
+        time_zone: body.time_zone,
+    };
+    new.validate()?;
+    let organizer = state
+        .store
+        .create_organizer(&new, clock::now_millis())
+        .await?
+        .ok_or(ApiError::Conflict("an organizer with this email exists"))?;
+    state.store.delete_setting(SETUP_KEY).await?;
+    let token = state.store.start_login(&organizer.id, clock::now_millis()).await?;
+    let cookie = set_cookie(&state, &token, LOGIN_LIFETIME_MS / 1000);
+    Ok(([(header::SET_COOKIE, cookie)], axum::Json(OrganizerView::from(organizer))).into_response())
+}
+
+/// A hash as text, for the settings table.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_is_refused_after_five_failures_for_fifteen_minutes() {
+        let limiter = LoginLimiter::default();
+        let start = Instant::now();
+        for _ in 0..5 {
+            assert_eq!(limiter.blocked("a@b.org", start), None);
+            limiter.failed("a@b.org", start);
+        }
+        assert!(limiter.blocked("a@b.org", start).is_some());
+        assert_eq!(limiter.blocked("other@b.org", start), None);
+        assert_eq!(limiter.blocked("a@b.org", start + WINDOW), None);
+        limiter.succeeded("a@b.org");
+        assert_eq!(limiter.blocked("a@b.org", start), None);
+    }
+
+    #[test]
+    fn the_login_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; peer_room_login=abc; x=y"));
+        assert_eq!(login_cookie(&headers), Some("abc".to_owned()));
+    }
+}

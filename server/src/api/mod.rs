@@ -1,0 +1,152 @@
+//! The organizers' JSON API under `/api` (see docs/api.md).
+//!
+//! - `auth.rs`: logging in and out, the one-time setup, and the extractor that
+//!   finds the organizer behind a request's cookie;
+//! - `sessions.rs`: scheduling, changing and cancelling sessions, and links;
+//! - `calendar.rs`: `.ics` files.
+//!
+//! Requests that change something must come from an allowed origin (or from
+//! no browser at all): with the cookie's `SameSite=Strict` and JSON bodies
+//! (which a form on another site cannot send), that is the defence against
+//! cross-site request forgery.
+
+mod auth;
+mod calendar;
+mod sessions;
+
+use axum::Router;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use auth::{LoginLimiter, SETUP_KEY, hex};
+
+use crate::app::AppState;
+use crate::store::{StoreError, ValidationError};
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/api/setup", post(auth::setup))
+        .route("/api/login", post(auth::login))
+        .route("/api/logout", post(auth::logout))
+        .route("/api/me", get(auth::me))
+        .route("/api/sessions", get(sessions::list).post(sessions::create))
+        .route("/api/sessions/{id}", get(sessions::read).patch(sessions::update))
+        .route("/api/sessions/{id}/cancel", post(sessions::cancel))
+        .route("/api/sessions/{id}/links", get(sessions::links))
+        .route("/api/sessions/{id}/links/{role}/regenerate", post(sessions::regenerate))
+        .route("/api/sessions/{id}/links/{role}/revoke", post(sessions::revoke))
+        .route("/api/sessions/{id}/calendar.ics", get(calendar::session_file))
+        .layer(middleware::from_fn_with_state(state, same_origin_writes))
+}
+
+/// Refuses a state-changing request whose `Origin` is not allowed.
+async fn same_origin_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if writes && let Some(origin) = request.headers().get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("").to_ascii_lowercase();
+        if !state.allowed_origins.contains(&origin) {
+            return ApiError::Forbidden("requests must come from this site").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// An API failure: a status and `{"error": {"code", "message", "field"?}}`.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The request is wrong; `field` names what is wrong when one field is.
+    BadRequest { field: Option<String>, message: String },
+    Unauthorized,
+    Forbidden(&'static str),
+    /// Missing, or someone else's: the two are not told apart.
+    NotFound,
+    Conflict(&'static str),
+    TooManyRequests { retry_after_secs: u64 },
+    Internal,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, field) = match self {
+            ApiError::BadRequest { field, message } => (StatusCode::BAD_REQUEST, "invalid", message, field),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "log in first".to_owned(), None),
+            ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, "forbidden", why.to_owned(), None),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "no such thing here".to_owned(), None),
+            ApiError::Conflict(why) => (StatusCode::CONFLICT, "conflict", why.to_owned(), None),
+            ApiError::TooManyRequests { retry_after_secs } => {
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: "too_many_requests",
+                        message: "too many attempts: wait a few minutes".to_owned(),
+                        field: None,
+                    },
+                };
+                let retry = retry_after_secs.to_string();
+                return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry)], axum::Json(body)).into_response();
+            }
+            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; nothing was changed".to_owned(), None),
+        };
+        (status, axum::Json(ErrorBody { error: ErrorDetail { code, message, field } })).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => ApiError::NotFound,
+            other => {
+                tracing::warn!(error = ?other, "an API request failed in the store");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(error: ValidationError) -> Self {
+        ApiError::BadRequest {
+            field: Some(error.field.to_owned()),
+            message: format!("{}: {}", error.field, error.message),
+        }
+    }
+}
+
+/// A JSON body whose errors are `ApiError`s naming the field at fault.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(bad_json(rejection)),
+        }
+    }
+}
+
+fn bad_json(rejection: JsonRejection) -> ApiError {
+    let message = rejection.body_text();
+    // serde names the field in backquotes: "missing field `title`".
+    let field = message.split('`').nth(1).filter(|f| !f.contains(' ')).map(str::to_owned);
+    ApiError::BadRequest { field, message }
+}

@@ -1,0 +1,392 @@
+//! Scheduling sessions: create, list, read, change and cancel them, and
+//! their links. An organizer sees only their own: another's is "not found".
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDateTime, TimeZone};
+use serde::{Deserialize, Serialize};
+
+use super::auth::CurrentOrganizer;
+use super::{ApiError, ApiJson};
+use crate::app::AppState;
+use crate::room::agenda::{SegmentDraft, SegmentKind};
+use crate::room::Millis;
+use crate::store::{DEFAULT_WARNING_MARKS, InviteRole, NewSession, SessionRecord};
+use crate::{LINKS_OUTLIVE_SESSION_MS, clock, ground_rules};
+
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItem {
+    title: String,
+    kind: String,
+    minutes: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    objective: Option<String>,
+}
+
+/// A session as sent to create or change one. On `PATCH`, what is left out
+/// stays as it was.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SessionInput {
+    title: Option<String>,
+    /// Local time in `time_zone` (`2026-12-01T18:00`) or RFC 3339 with an offset.
+    starts_at: Option<String>,
+    time_zone: Option<String>,
+    duration_minutes: Option<u32>,
+    capacity: Option<u32>,
+    opens_minutes_before: Option<u32>,
+    ground_rules: Option<Vec<String>>,
+    agenda: Option<Vec<AgendaItem>>,
+    facilitators: Option<Vec<String>>,
+    break_nudge_minutes: Option<u32>,
+    warning_marks: Option<Vec<u32>>,
+}
+
+#[derive(Serialize)]
+pub struct SessionView {
+    id: String,
+    title: String,
+    starts_at: String,
+    starts_at_local: String,
+    ends_at: String,
+    opens_at: String,
+    time_zone: String,
+    duration_minutes: u32,
+    capacity: u32,
+    opens_minutes_before: u32,
+    ground_rules: Vec<String>,
+    agenda: Vec<AgendaItem>,
+    facilitators: Vec<String>,
+    break_nudge_minutes: Option<u32>,
+    warning_marks: Vec<u32>,
+    series_id: Option<String>,
+    cancelled: bool,
+    ended: bool,
+}
+
+#[derive(Serialize)]
+pub struct Links {
+    facilitator: Option<String>,
+    participant: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Created {
+    session: SessionView,
+    links: Links,
+}
+
+fn utc(ms: Millis) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+fn local(ms: Millis, zone: &str) -> String {
+    let zone: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::UTC);
+    zone.timestamp_millis_opt(ms)
+        .single()
+        .map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M").to_string())
+}
+
+pub fn view(record: SessionRecord, now: Millis) -> SessionView {
+    SessionView {
+        starts_at: utc(record.starts_at),
+        starts_at_local: local(record.starts_at, &record.time_zone),
+        ends_at: utc(record.ends_at()),
+        opens_at: utc(record.opens_at()),
+        ended: record.ended_at.is_some() || record.ends_at() < now,
+        cancelled: record.cancelled_at.is_some(),
+        agenda: record
+            .agenda
+            .iter()
+            .map(|s| AgendaItem {
+                title: s.title.clone(),
+                kind: s.kind.as_str().to_owned(),
+                minutes: s.minutes,
+                objective: s.objective.clone(),
+            })
+            .collect(),
+        id: record.id,
+        title: record.title,
+        time_zone: record.time_zone,
+        duration_minutes: record.duration_minutes,
+        capacity: record.capacity,
+        opens_minutes_before: record.opens_minutes_before,
+        ground_rules: record.ground_rules,
+        facilitators: record.facilitators,
+        break_nudge_minutes: record.break_nudge_minutes,
+        warning_marks: record.warning_marks,
+        series_id: record.series_id,
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::BadRequest {
+        field: Some(field.to_owned()),
+        message: format!("{field}: {}", message.into()),
+    }
+}
+
+/// A start time: RFC 3339, or a wall-clock time in `zone`. A wall-clock time
+/// that the clocks skip (spring forward) is refused; one they pass twice
+/// (fall back) is the first.
+pub fn parse_start(text: &str, zone: &str) -> Result<Millis, ApiError> {
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(at.timestamp_millis());
+    }
+    let zone: chrono_tz::Tz = zone.parse().map_err(|_| invalid("time_zone", "must be an IANA time zone name"))?;
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| invalid("starts_at", "must be a date and time such as 2026-12-01T18:00"))?;
+    match zone.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => Ok(at.timestamp_millis()),
+        chrono::LocalResult::None => Err(invalid("starts_at", format!("does not exist in {zone}: the clocks skip it"))),
+    }
+}
+
+/// Applies an input over a session (a new one, or the one being changed).
+fn apply(mut session: NewSession, input: SessionInput) -> Result<NewSession, ApiError> {
+    if let Some(title) = input.title {
+        session.title = title;
+    }
+    if let Some(zone) = input.time_zone {
+        session.time_zone = zone;
+    }
+    if let Some(start) = input.starts_at {
+        session.starts_at = parse_start(&start, &session.time_zone)?;
+    }
+    if let Some(minutes) = input.duration_minutes {
+        session.duration_minutes = minutes;
+    }
+    if let Some(capacity) = input.capacity {
+        session.capacity = capacity;
+    }
+    if let Some(opens) = input.opens_minutes_before {
+        session.opens_minutes_before = opens;
+    }
+    if let Some(rules) = input.ground_rules {
+        session.ground_rules = rules.into_iter().map(|r| r.trim().to_owned()).collect();
+    }
+    if let Some(agenda) = input.agenda {
+        session.agenda = agenda
+            .into_iter()
+            .map(|item| {
+                let kind = SegmentKind::parse(&item.kind)
+                    .ok_or_else(|| invalid("agenda", "kind is one of check_in, sharing, discussion, energizer, wrap_up, custom"))?;
+                Ok(SegmentDraft {
+                    title: item.title,
+                    kind,
+                    minutes: item.minutes,
+                    objective: item.objective,
+                })
+            })
+            .collect::<Result<_, ApiError>>()?;
+    }
+    if let Some(names) = input.facilitators {
+        session.facilitators = names.into_iter().map(|n| n.trim().to_owned()).collect();
+    }
+    if input.break_nudge_minutes.is_some() {
+        session.break_nudge_minutes = input.break_nudge_minutes;
+    }
+    if let Some(marks) = input.warning_marks {
+        session.warning_marks = marks;
+    }
+    session.validate()?;
+    Ok(session)
+}
+
+/// The session, if it is this organizer's.
+async fn owned(state: &AppState, organizer: &str, id: &str) -> Result<SessionRecord, ApiError> {
+    let record = state.store.session(id).await?;
+    if record.organizer_id.as_deref() != Some(organizer) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(record)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    ApiJson(input): ApiJson<SessionInput>,
+) -> Result<Response, ApiError> {
+    for (given, field) in [
+        (input.title.is_some(), "title"),
+        (input.starts_at.is_some(), "starts_at"),
+        (input.time_zone.is_some(), "time_zone"),
+        (input.duration_minutes.is_some(), "duration_minutes"),
+    ] {
+        if !given {
+            return Err(invalid(field, "is required"));
+        }
+    }
+    let base = NewSession {
+        organizer_id: Some(me.id.clone()),
+        ground_rules: ground_rules::default_rules(),
+        warning_marks: DEFAULT_WARNING_MARKS.to_vec(),
+        ..NewSession::default()
+    };
+    let session = apply(base, input)?;
+    let now = clock::now_millis();
+    let record = state.store.create_session(&session, now).await?;
+    let links = state
+        .store
+        .create_links(&record.id, session.ends_at() + LINKS_OUTLIVE_SESSION_MS, now)
+        .await?;
+    let created = Created {
+        session: view(record, now),
+        links: Links {
+            facilitator: Some(state.join_link(&links.facilitator_token)),
+            participant: Some(state.join_link(&links.participant_token)),
+        },
+    };
+    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    when: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Query(query): Query<ListQuery>,
+) -> Result<axum::Json<Vec<SessionView>>, ApiError> {
+    let upcoming = match query.when.as_deref() {
+        None | Some("upcoming") => true,
+        Some("past") => false,
+        Some(_) => return Err(invalid("when", "is upcoming or past")),
+    };
+    let now = clock::now_millis();
+    let records = state.store.sessions_of(&me.id, upcoming, now).await?;
+    Ok(axum::Json(records.into_iter().map(|r| view(r, now)).collect()))
+}
+
+pub async fn read(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Path(id): Path<String>,
+) -> Result<axum::Json<SessionView>, ApiError> {
+    let record = owned(&state, &me.id, &id).await?;
+    Ok(axum::Json(view(record, clock::now_millis())))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SessionInput>,
+) -> Result<axum::Json<SessionView>, ApiError> {
+    let record = owned(&state, &me.id, &id).await?;
+    if record.cancelled_at.is_some() {
+        return Err(ApiError::Conflict("this session was cancelled"));
+    }
+    let current = NewSession {
+        title: record.title.clone(),
+        starts_at: record.starts_at,
+        duration_minutes: record.duration_minutes,
+        time_zone: record.time_zone.clone(),
+        capacity: record.capacity,
+        ground_rules: record.ground_rules.clone(),
+        agenda: record.agenda.clone(),
+        series_id: record.series_id.clone(),
+        break_nudge_minutes: record.break_nudge_minutes,
+        warning_marks: record.warning_marks.clone(),
+        organizer_id: record.organizer_id.clone(),
+        opens_minutes_before: record.opens_minutes_before,
+        facilitators: record.facilitators.clone(),
+    };
+    let changed = apply(current, input)?;
+    state
+        .store
+        .update_session(&id, &changed, changed.ends_at() + LINKS_OUTLIVE_SESSION_MS)
+        .await?;
+    Ok(axum::Json(view(state.store.session(&id).await?, clock::now_millis())))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Path(id): Path<String>,
+) -> Result<axum::Json<SessionView>, ApiError> {
+    owned(&state, &me.id, &id).await?;
+    let now = clock::now_millis();
+    state.store.cancel_session(&id, now).await?;
+    Ok(axum::Json(view(state.store.session(&id).await?, now)))
+}
+
+/// The session's two links, derived again from the server's key.
+pub async fn links(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Links>, ApiError> {
+    owned(&state, &me.id, &id).await?;
+    Ok(axum::Json(current_links(&state, &id).await?))
+}
+
+async fn current_links(state: &AppState, id: &str) -> Result<Links, ApiError> {
+    let mut links = Links {
+        facilitator: None,
+        participant: None,
+    };
+    for link in state.store.session_links(id).await? {
+        let slot = match link.role {
+            InviteRole::Facilitator => &mut links.facilitator,
+            InviteRole::Participant => &mut links.participant,
+        };
+        if slot.is_none() && !link.revoked {
+            *slot = Some(state.join_link(&state.store.invitation_token(&link.invitation_id).await?));
+        }
+    }
+    Ok(links)
+}
+
+fn role(text: &str) -> Result<InviteRole, ApiError> {
+    match text {
+        "facilitator" => Ok(InviteRole::Facilitator),
+        "participant" => Ok(InviteRole::Participant),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// The first link of a role: the one the session was created with.
+async fn link_of(state: &AppState, id: &str, role: InviteRole) -> Result<String, ApiError> {
+    let links = state.store.session_links(id).await?;
+    links
+        .into_iter()
+        .find(|l| l.role == role)
+        .map(|l| l.invitation_id)
+        .ok_or(ApiError::NotFound)
+}
+
+/// A new token for a link: the old one stops working at once.
+pub async fn regenerate(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Path((id, which)): Path<(String, String)>,
+) -> Result<axum::Json<Links>, ApiError> {
+    owned(&state, &me.id, &id).await?;
+    let invitation = link_of(&state, &id, role(&which)?).await?;
+    state.store.regenerate_invitation(&invitation).await?;
+    Ok(axum::Json(current_links(&state, &id).await?))
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Path((id, which)): Path<(String, String)>,
+) -> Result<axum::Json<Links>, ApiError> {
+    owned(&state, &me.id, &id).await?;
+    let invitation = link_of(&state, &id, role(&which)?).await?;
+    state.store.revoke_invitation(&invitation, clock::now_millis()).await?;
+    Ok(axum::Json(current_links(&state, &id).await?))
+}
+
+/// For the calendar file: the session's participant link, if it has one.
+pub async fn participant_link(state: &AppState, organizer: &str, id: &str) -> Result<(SessionRecord, Option<String>), ApiError> {
+    let record = owned(state, organizer, id).await?;
+    Ok((record, current_links(state, id).await?.participant))
+}
