@@ -193,9 +193,11 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         warning_marks: create.warning_marks.unwrap_or_else(|| DEFAULT_WARNING_MARKS.to_vec()),
         ..NewSession::default()
     };
-    session
-        .validate()
-        .map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
+    // The flag for the duration is --minutes; the other fields match their flags.
+    session.validate().map_err(|e| {
+        let flag = e.to_string().replace("duration_minutes", "minutes").replace('_', "-");
+        anyhow::anyhow!("--{flag}")
+    })?;
     let now = clock::now_millis();
     let record = store.create_session(&session, now).await?;
     let links = store
@@ -244,7 +246,8 @@ async fn add_organizer(args: &GlobalArgs, email: String, name: String, time_zone
         password: password.trim_end_matches(['\r', '\n']).to_owned(),
         time_zone,
     };
-    new.validate().map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
+    new.validate()
+        .map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
     let store = Store::open(&args.database_url).await?;
     let created = store.create_organizer(&new, clock::now_millis()).await?;
     store.close().await;

@@ -10,6 +10,7 @@ mod http;
 mod join_flow;
 mod media;
 mod media_leaks;
+mod organizers;
 mod privacy;
 mod protocol_doc;
 mod restart;

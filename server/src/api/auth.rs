@@ -78,7 +78,11 @@ fn login_cookie(headers: &HeaderMap) -> Option<String> {
 /// The cookie for a login: script cannot read it, other sites cannot send it,
 /// and over https it travels encrypted only.
 fn set_cookie(state: &AppState, token: &str, max_age_secs: i64) -> HeaderValue {
-    let secure = if state.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let secure = if state.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}");
     // Made of a token (URL-safe base64) and fixed text: always a valid header.
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
@@ -127,7 +131,11 @@ pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<Login>)
     let token = state.store.start_login(&organizer.id, clock::now_millis()).await?;
     info!(organizer = %organizer.id, "organizer logged in");
     let cookie = set_cookie(&state, &token, LOGIN_LIFETIME_MS / 1000);
-    Ok(([(header::SET_COOKIE, cookie)], axum::Json(OrganizerView::from(organizer))).into_response())
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(OrganizerView::from(organizer)),
+    )
+        .into_response())
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -157,7 +165,9 @@ pub async fn setup(State(state): State<AppState>, ApiJson(body): ApiJson<Setup>)
     let expected = state.store.setting(SETUP_KEY).await?;
     let given = hex(&tokens::hash(&body.token));
     if expected.as_deref() != Some(given.as_str()) || state.store.organizer_count().await? > 0 {
-        return Err(ApiError::Forbidden("this setup link is not valid (it works once, before any organizer exists)"));
+        return Err(ApiError::Forbidden(
+            "this setup link is not valid (it works once, before any organizer exists)",
+        ));
     }
     let new = NewOrganizer {
         email: body.email.trim().to_lowercase(),
@@ -174,7 +184,11 @@ pub async fn setup(State(state): State<AppState>, ApiJson(body): ApiJson<Setup>)
     state.store.delete_setting(SETUP_KEY).await?;
     let token = state.store.start_login(&organizer.id, clock::now_millis()).await?;
     let cookie = set_cookie(&state, &token, LOGIN_LIFETIME_MS / 1000);
-    Ok(([(header::SET_COOKIE, cookie)], axum::Json(OrganizerView::from(organizer))).into_response())
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(OrganizerView::from(organizer)),
+    )
+        .into_response())
 }
 
 /// A hash as text, for the settings table.
@@ -204,7 +218,10 @@ mod tests {
     #[test]
     fn the_login_cookie_is_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; peer_room_login=abc; x=y"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; peer_room_login=abc; x=y"),
+        );
         assert_eq!(login_cookie(&headers), Some("abc".to_owned()));
     }
 }

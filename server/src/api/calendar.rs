@@ -48,8 +48,16 @@ pub fn session_ics(record: &SessionRecord, participant_link: Option<&str>, now: 
     out.line("BEGIN:VEVENT");
     out.line(&format!("UID:{}@peer-room", record.id));
     out.line(&format!("DTSTAMP:{}", utc_stamp(now)));
-    out.line(&format!("DTSTART;TZID={}:{}", zone.name(), local_stamp(zone, record.starts_at)));
-    out.line(&format!("DTEND;TZID={}:{}", zone.name(), local_stamp(zone, record.ends_at())));
+    out.line(&format!(
+        "DTSTART;TZID={}:{}",
+        zone.name(),
+        local_stamp(zone, record.starts_at)
+    ));
+    out.line(&format!(
+        "DTEND;TZID={}:{}",
+        zone.name(),
+        local_stamp(zone, record.ends_at())
+    ));
     out.line(&format!("SUMMARY:{}", escape(&record.title)));
     let mut description = String::from("A PeerRoom peer support session.");
     if let Some(link) = participant_link {
@@ -142,7 +150,11 @@ fn timezone(out: &mut Calendar, zone: Tz, around: Millis) {
             let (mut low, mut high) = (at, next);
             while high - low > 1_000 {
                 let middle = low + (high - low) / 2;
-                if offset_at(middle).0 == offset { low = middle } else { high = middle }
+                if offset_at(middle).0 == offset {
+                    low = middle
+                } else {
+                    high = middle
+                }
             }
             observance(out, zone, high, offset, next_offset, next_dst);
             (offset, dst) = (next_offset, next_dst);
@@ -197,13 +209,19 @@ mod tests {
         let ics = session_ics(&record(), Some(link), 1_796_000_000_000);
         let unfolded = ics.replace("\r\n ", "");
         assert!(unfolded.contains("UID:0b8f6f2e@peer-room\r\n"));
-        assert!(unfolded.contains("DTSTART;TZID=America/Toronto:20261201T180000\r\n"), "{unfolded}");
+        assert!(
+            unfolded.contains("DTSTART;TZID=America/Toronto:20261201T180000\r\n"),
+            "{unfolded}"
+        );
         assert!(unfolded.contains("DTEND;TZID=America/Toronto:20261201T190000\r\n"));
         assert!(unfolded.contains("SUMMARY:Tuesday group\\, nights\\; and more\r\n"));
         assert!(unfolded.contains(link));
         assert!(ics.lines().all(|l| l.len() <= 75), "folded at 75 octets");
         // Toronto's 2026 and 2027 changes are listed with both offsets.
-        assert!(unfolded.contains("TZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400"), "{unfolded}");
+        assert!(
+            unfolded.contains("TZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400"),
+            "{unfolded}"
+        );
         assert!(unfolded.contains("TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500"));
     }
 

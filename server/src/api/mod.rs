@@ -61,13 +61,18 @@ async fn same_origin_writes(State(state): State<AppState>, request: Request, nex
 #[derive(Debug)]
 pub enum ApiError {
     /// The request is wrong; `field` names what is wrong when one field is.
-    BadRequest { field: Option<String>, message: String },
+    BadRequest {
+        field: Option<String>,
+        message: String,
+    },
     Unauthorized,
     Forbidden(&'static str),
     /// Missing, or someone else's: the two are not told apart.
     NotFound,
     Conflict(&'static str),
-    TooManyRequests { retry_after_secs: u64 },
+    TooManyRequests {
+        retry_after_secs: u64,
+    },
     Internal,
 }
 
@@ -88,9 +93,19 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, field) = match self {
             ApiError::BadRequest { field, message } => (StatusCode::BAD_REQUEST, "invalid", message, field),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "log in first".to_owned(), None),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "log in first".to_owned(),
+                None,
+            ),
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, "forbidden", why.to_owned(), None),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "no such thing here".to_owned(), None),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such thing here".to_owned(),
+                None,
+            ),
             ApiError::Conflict(why) => (StatusCode::CONFLICT, "conflict", why.to_owned(), None),
             ApiError::TooManyRequests { retry_after_secs } => {
                 let body = ErrorBody {
@@ -101,11 +116,27 @@ impl IntoResponse for ApiError {
                     },
                 };
                 let retry = retry_after_secs.to_string();
-                return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry)], axum::Json(body)).into_response();
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, retry)],
+                    axum::Json(body),
+                )
+                    .into_response();
             }
-            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; nothing was changed".to_owned(), None),
+            ApiError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server failed; nothing was changed".to_owned(),
+                None,
+            ),
         };
-        (status, axum::Json(ErrorBody { error: ErrorDetail { code, message, field } })).into_response()
+        (
+            status,
+            axum::Json(ErrorBody {
+                error: ErrorDetail { code, message, field },
+            }),
+        )
+            .into_response()
     }
 }
 
@@ -147,6 +178,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 fn bad_json(rejection: JsonRejection) -> ApiError {
     let message = rejection.body_text();
     // serde names the field in backquotes: "missing field `title`".
-    let field = message.split('`').nth(1).filter(|f| !f.contains(' ')).map(str::to_owned);
+    let field = message
+        .split('`')
+        .nth(1)
+        .filter(|f| !f.contains(' '))
+        .map(str::to_owned);
     ApiError::BadRequest { field, message }
 }

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::auth::CurrentOrganizer;
 use super::{ApiError, ApiJson};
 use crate::app::AppState;
-use crate::room::agenda::{SegmentDraft, SegmentKind};
 use crate::room::Millis;
+use crate::room::agenda::{SegmentDraft, SegmentKind};
 use crate::store::{DEFAULT_WARNING_MARKS, InviteRole, NewSession, SessionRecord};
 use crate::{LINKS_OUTLIVE_SESSION_MS, clock, ground_rules};
 
@@ -79,7 +79,8 @@ pub struct Created {
 }
 
 fn utc(ms: Millis) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map_or_else(String::new, |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn local(ms: Millis, zone: &str) -> String {
@@ -135,13 +136,18 @@ pub fn parse_start(text: &str, zone: &str) -> Result<Millis, ApiError> {
     if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(at.timestamp_millis());
     }
-    let zone: chrono_tz::Tz = zone.parse().map_err(|_| invalid("time_zone", "must be an IANA time zone name"))?;
+    let zone: chrono_tz::Tz = zone
+        .parse()
+        .map_err(|_| invalid("time_zone", "must be an IANA time zone name"))?;
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| invalid("starts_at", "must be a date and time such as 2026-12-01T18:00"))?;
     match zone.from_local_datetime(&naive) {
         chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => Ok(at.timestamp_millis()),
-        chrono::LocalResult::None => Err(invalid("starts_at", format!("does not exist in {zone}: the clocks skip it"))),
+        chrono::LocalResult::None => Err(invalid(
+            "starts_at",
+            format!("does not exist in {zone}: the clocks skip it"),
+        )),
     }
 }
 
@@ -172,8 +178,12 @@ fn apply(mut session: NewSession, input: SessionInput) -> Result<NewSession, Api
         session.agenda = agenda
             .into_iter()
             .map(|item| {
-                let kind = SegmentKind::parse(&item.kind)
-                    .ok_or_else(|| invalid("agenda", "kind is one of check_in, sharing, discussion, energizer, wrap_up, custom"))?;
+                let kind = SegmentKind::parse(&item.kind).ok_or_else(|| {
+                    invalid(
+                        "agenda",
+                        "kind is one of check_in, sharing, discussion, energizer, wrap_up, custom",
+                    )
+                })?;
                 Ok(SegmentDraft {
                     title: item.title,
                     kind,
@@ -386,7 +396,11 @@ pub async fn revoke(
 }
 
 /// For the calendar file: the session's participant link, if it has one.
-pub async fn participant_link(state: &AppState, organizer: &str, id: &str) -> Result<(SessionRecord, Option<String>), ApiError> {
+pub async fn participant_link(
+    state: &AppState,
+    organizer: &str,
+    id: &str,
+) -> Result<(SessionRecord, Option<String>), ApiError> {
     let record = owned(state, organizer, id).await?;
     Ok((record, current_links(state, id).await?.participant))
 }

@@ -107,7 +107,10 @@ impl Store {
     }
 
     pub async fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM settings WHERE key = ?").bind(key).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM settings WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -81,7 +81,7 @@ impl NewSession {
             return fail("title", "must have between 1 and 200 characters");
         }
         if self.duration_minutes == 0 || self.duration_minutes > MAX_MINUTES {
-            return fail("minutes", "must be between 1 and 720");
+            return fail("duration_minutes", "must be between 1 and 720");
         }
         if self.capacity < 2 || self.capacity > MAX_CAPACITY {
             return fail("capacity", "must be between 2 and 50");

@@ -6,6 +6,7 @@ mod media_client;
 mod server;
 
 pub use client::{TestClient, WAIT};
+pub use http::ApiClient;
 pub use media_client::MediaClient;
 pub use server::{ServerProcess, Session, TestServer, binary, token_of};
 
