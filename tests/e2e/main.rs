@@ -14,4 +14,5 @@ mod organizers;
 mod privacy;
 mod protocol_doc;
 mod restart;
+mod series;
 mod support;

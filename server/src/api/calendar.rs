@@ -15,7 +15,7 @@ use super::auth::CurrentOrganizer;
 use crate::app::AppState;
 use crate::clock;
 use crate::room::Millis;
-use crate::store::SessionRecord;
+use crate::store::{SeriesRecord, SessionRecord};
 
 pub async fn session_file(
     State(state): State<AppState>,
@@ -71,6 +71,102 @@ pub fn session_ics(record: &SessionRecord, participant_link: Option<&str>, now: 
         out.line("STATUS:CONFIRMED");
     }
     out.line("END:VEVENT");
+    out.line("END:VCALENDAR");
+    out.text
+}
+
+/// A series as a feed: its first occurrence with the rule (`RRULE`), the
+/// cancelled occurrences excluded (`EXDATE`), and each changed one as an
+/// event of its own naming the occurrence it replaces (`RECURRENCE-ID`).
+pub fn series_ics(
+    series: &SeriesRecord,
+    occurrences: &[SessionRecord],
+    participant_link: Option<&str>,
+    now: Millis,
+) -> String {
+    let zone: Tz = series
+        .time_zone
+        .as_deref()
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let minutes = i64::from(series.duration_minutes.unwrap_or(60));
+    let original = |o: &SessionRecord| o.original_starts_at.unwrap_or(o.starts_at);
+    let first = occurrences
+        .first()
+        .map(original)
+        .or(series.first_starts_at)
+        .unwrap_or(0);
+    let last = occurrences.last().map(original).unwrap_or(first);
+    let uid = format!("UID:series-{}@peer-room", series.id);
+    let mut description = String::from("A PeerRoom peer support group.");
+    if let Some(link) = participant_link {
+        description.push_str(&format!("\nJoin from your browser (the same link every time): {link}"));
+    }
+
+    let mut out = Calendar::default();
+    out.line("BEGIN:VCALENDAR");
+    out.line("VERSION:2.0");
+    out.line("PRODID:-//PeerRoom//Peer support sessions//EN");
+    out.line("CALSCALE:GREGORIAN");
+    out.line("METHOD:PUBLISH");
+    out.line(&format!("X-WR-CALNAME:{}", escape(&series.title)));
+    timezone(&mut out, zone, first);
+    out.line("BEGIN:VEVENT");
+    out.line(&uid);
+    out.line(&format!("DTSTAMP:{}", utc_stamp(now)));
+    out.line(&format!("DTSTART;TZID={}:{}", zone.name(), local_stamp(zone, first)));
+    out.line(&format!(
+        "DTEND;TZID={}:{}",
+        zone.name(),
+        local_stamp(zone, first + minutes * 60_000)
+    ));
+    let interval = series.every_weeks.unwrap_or(1);
+    let end = match series.until_date {
+        // UNTIL is in UTC when the start has a zone (RFC 5545 3.3.10).
+        Some(_) => format!("UNTIL={}", utc_stamp(last)),
+        None => format!("COUNT={}", occurrences.len().max(1)),
+    };
+    out.line(&format!("RRULE:FREQ=WEEKLY;INTERVAL={interval};{end}"));
+    for cancelled in occurrences.iter().filter(|o| o.cancelled_at.is_some()) {
+        out.line(&format!(
+            "EXDATE;TZID={}:{}",
+            zone.name(),
+            local_stamp(zone, original(cancelled))
+        ));
+    }
+    out.line(&format!("SUMMARY:{}", escape(&series.title)));
+    out.line(&format!("DESCRIPTION:{}", escape(&description)));
+    if let Some(link) = participant_link {
+        out.line(&format!("URL:{link}"));
+    }
+    out.line("END:VEVENT");
+    let changed = occurrences.iter().filter(|o| {
+        o.cancelled_at.is_none()
+            && (o.starts_at != original(o) || i64::from(o.duration_minutes) != minutes || o.title != series.title)
+    });
+    for occurrence in changed {
+        out.line("BEGIN:VEVENT");
+        out.line(&uid);
+        out.line(&format!("DTSTAMP:{}", utc_stamp(now)));
+        out.line(&format!(
+            "RECURRENCE-ID;TZID={}:{}",
+            zone.name(),
+            local_stamp(zone, original(occurrence))
+        ));
+        out.line(&format!(
+            "DTSTART;TZID={}:{}",
+            zone.name(),
+            local_stamp(zone, occurrence.starts_at)
+        ));
+        out.line(&format!(
+            "DTEND;TZID={}:{}",
+            zone.name(),
+            local_stamp(zone, occurrence.ends_at())
+        ));
+        out.line(&format!("SUMMARY:{}", escape(&occurrence.title)));
+        out.line(&format!("DESCRIPTION:{}", escape(&description)));
+        out.line("END:VEVENT");
+    }
     out.line("END:VCALENDAR");
     out.text
 }
@@ -200,6 +296,7 @@ mod tests {
             cancelled_at: None,
             opens_minutes_before: 15,
             facilitators: vec![],
+            original_starts_at: None,
         }
     }
 

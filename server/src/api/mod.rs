@@ -3,6 +3,7 @@
 //! - `auth.rs`: logging in and out, the one-time setup, and the extractor that
 //!   finds the organizer behind a request's cookie;
 //! - `sessions.rs`: scheduling, changing and cancelling sessions, and links;
+//! - `series.rs`: recurring series, their links and their calendar feed;
 //! - `calendar.rs`: `.ics` files.
 //!
 //! Requests that change something must come from an allowed origin (or from
@@ -12,6 +13,7 @@
 
 mod auth;
 mod calendar;
+mod series;
 mod sessions;
 
 use axum::Router;
@@ -42,6 +44,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/sessions/{id}/links/{role}/regenerate", post(sessions::regenerate))
         .route("/api/sessions/{id}/links/{role}/revoke", post(sessions::revoke))
         .route("/api/sessions/{id}/calendar.ics", get(calendar::session_file))
+        .route("/api/series", get(series::list).post(series::create))
+        .route("/api/series/{id}", get(series::read))
+        .route("/api/series/{id}/links/{role}/regenerate", post(series::regenerate))
+        .route("/api/series/{id}/links/{role}/revoke", post(series::revoke))
+        .route("/api/series/{id}/calendar.ics", get(series::feed))
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
 }
 

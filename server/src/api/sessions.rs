@@ -30,18 +30,18 @@ pub struct AgendaItem {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SessionInput {
-    title: Option<String>,
+    pub(super) title: Option<String>,
     /// Local time in `time_zone` (`2026-12-01T18:00`) or RFC 3339 with an offset.
-    starts_at: Option<String>,
-    time_zone: Option<String>,
-    duration_minutes: Option<u32>,
-    capacity: Option<u32>,
-    opens_minutes_before: Option<u32>,
-    ground_rules: Option<Vec<String>>,
-    agenda: Option<Vec<AgendaItem>>,
-    facilitators: Option<Vec<String>>,
-    break_nudge_minutes: Option<u32>,
-    warning_marks: Option<Vec<u32>>,
+    pub(super) starts_at: Option<String>,
+    pub(super) time_zone: Option<String>,
+    pub(super) duration_minutes: Option<u32>,
+    pub(super) capacity: Option<u32>,
+    pub(super) opens_minutes_before: Option<u32>,
+    pub(super) ground_rules: Option<Vec<String>>,
+    pub(super) agenda: Option<Vec<AgendaItem>>,
+    pub(super) facilitators: Option<Vec<String>>,
+    pub(super) break_nudge_minutes: Option<u32>,
+    pub(super) warning_marks: Option<Vec<u32>>,
 }
 
 #[derive(Serialize)]
@@ -68,8 +68,8 @@ pub struct SessionView {
 
 #[derive(Serialize)]
 pub struct Links {
-    facilitator: Option<String>,
-    participant: Option<String>,
+    pub(super) facilitator: Option<String>,
+    pub(super) participant: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -122,7 +122,7 @@ pub fn view(record: SessionRecord, now: Millis) -> SessionView {
     }
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+pub(super) fn invalid(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::BadRequest {
         field: Some(field.to_owned()),
         message: format!("{field}: {}", message.into()),
@@ -152,7 +152,7 @@ pub fn parse_start(text: &str, zone: &str) -> Result<Millis, ApiError> {
 }
 
 /// Applies an input over a session (a new one, or the one being changed).
-fn apply(mut session: NewSession, input: SessionInput) -> Result<NewSession, ApiError> {
+pub(super) fn apply(mut session: NewSession, input: SessionInput) -> Result<NewSession, ApiError> {
     if let Some(title) = input.title {
         session.title = title;
     }
@@ -206,6 +206,31 @@ fn apply(mut session: NewSession, input: SessionInput) -> Result<NewSession, Api
     Ok(session)
 }
 
+/// A new session's starting point: this organizer's, with the defaults.
+pub(super) fn new_for(organizer: &str) -> NewSession {
+    NewSession {
+        organizer_id: Some(organizer.to_owned()),
+        ground_rules: ground_rules::default_rules(),
+        warning_marks: DEFAULT_WARNING_MARKS.to_vec(),
+        ..NewSession::default()
+    }
+}
+
+/// What a new session cannot do without.
+pub(super) fn required(input: SessionInput) -> Result<SessionInput, ApiError> {
+    for (given, field) in [
+        (input.title.is_some(), "title"),
+        (input.starts_at.is_some(), "starts_at"),
+        (input.time_zone.is_some(), "time_zone"),
+        (input.duration_minutes.is_some(), "duration_minutes"),
+    ] {
+        if !given {
+            return Err(invalid(field, "is required"));
+        }
+    }
+    Ok(input)
+}
+
 /// The session, if it is this organizer's.
 async fn owned(state: &AppState, organizer: &str, id: &str) -> Result<SessionRecord, ApiError> {
     let record = state.store.session(id).await?;
@@ -220,23 +245,7 @@ pub async fn create(
     CurrentOrganizer(me): CurrentOrganizer,
     ApiJson(input): ApiJson<SessionInput>,
 ) -> Result<Response, ApiError> {
-    for (given, field) in [
-        (input.title.is_some(), "title"),
-        (input.starts_at.is_some(), "starts_at"),
-        (input.time_zone.is_some(), "time_zone"),
-        (input.duration_minutes.is_some(), "duration_minutes"),
-    ] {
-        if !given {
-            return Err(invalid(field, "is required"));
-        }
-    }
-    let base = NewSession {
-        organizer_id: Some(me.id.clone()),
-        ground_rules: ground_rules::default_rules(),
-        warning_marks: DEFAULT_WARNING_MARKS.to_vec(),
-        ..NewSession::default()
-    };
-    let session = apply(base, input)?;
+    let session = apply(new_for(&me.id), required(input)?)?;
     let now = clock::now_millis();
     let record = state.store.create_session(&session, now).await?;
     let links = state

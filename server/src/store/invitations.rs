@@ -142,8 +142,14 @@ impl Store {
         .bind(&tokens::hash(token)[..])
         .fetch_optional(&self.pool)
         .await?;
-        let (id, session_id, role, expires_at, revoked_at, ended_at, cancelled_at, starts_at, opens_before) =
-            row.ok_or(InviteError::Unknown)?;
+        let Some((id, session_id, role, expires_at, revoked_at, ended_at, cancelled_at, starts_at, opens_before)) = row
+        else {
+            // Not a session's link: perhaps a whole series'.
+            return self
+                .redeem_series(&tokens::hash(token)[..], now)
+                .await?
+                .ok_or(InviteError::Unknown);
+        };
         if revoked_at.is_some() {
             return Err(InviteError::Revoked);
         }

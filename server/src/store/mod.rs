@@ -6,9 +6,11 @@
 
 mod invitations;
 mod organizers;
+mod recurrence;
 mod run_of_show;
 mod schedule;
 mod series;
+mod series_links;
 mod sessions;
 mod summary;
 
@@ -21,6 +23,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
 pub use organizers::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
+pub use recurrence::{MAX_OCCURRENCES, Recurrence, SeriesRecord, occurrence_starts};
 pub use run_of_show::agenda_json;
 pub use schedule::LinkInfo;
 pub use sessions::{DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};

@@ -142,6 +142,8 @@ pub struct SessionRecord {
     pub cancelled_at: Option<Millis>,
     pub opens_minutes_before: u32,
     pub facilitators: Vec<String>,
+    /// For a series' occurrence: when the series first scheduled it.
+    pub original_starts_at: Option<Millis>,
 }
 
 impl SessionRecord {
@@ -169,30 +171,9 @@ impl SessionRecord {
 
 impl Store {
     pub async fn create_session(&self, new: &NewSession, now: Millis) -> Result<SessionRecord, StoreError> {
-        let id = uuid::Uuid::new_v4().to_string();
-        let rules = serde_json::to_string(&new.ground_rules).map_err(|_| StoreError::Corrupt("ground rules"))?;
-        sqlx::query(
-            "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at,
-                 agenda, series_id, break_nudge_minutes, warning_marks, organizer_id, opens_minutes_before, facilitators)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(new.title.trim())
-        .bind(new.starts_at)
-        .bind(i64::from(new.duration_minutes))
-        .bind(&new.time_zone)
-        .bind(i64::from(new.capacity))
-        .bind(&rules)
-        .bind(now)
-        .bind(agenda_json(&new.agenda))
-        .bind(&new.series_id)
-        .bind(new.break_nudge_minutes.map(i64::from))
-        .bind(serde_json::to_string(&new.warning_marks).map_err(|_| StoreError::Corrupt("warning marks"))?)
-        .bind(&new.organizer_id)
-        .bind(i64::from(new.opens_minutes_before))
-        .bind(serde_json::to_string(&new.facilitators).map_err(|_| StoreError::Corrupt("facilitators"))?)
-        .execute(&self.pool)
-        .await?;
+        let mut connection = self.pool.acquire().await?;
+        let id = insert_session(&mut connection, new, None, now).await?;
+        drop(connection);
         self.session(&id).await
     }
 
@@ -280,5 +261,56 @@ pub(super) fn session_record(row: &sqlx::sqlite::SqliteRow) -> Result<SessionRec
         opens_minutes_before: number("opens_minutes_before")?,
         facilitators: serde_json::from_str(&json("facilitators", "facilitators")?)
             .map_err(|_| StoreError::Corrupt("facilitators"))?,
+        original_starts_at: row.try_get("original_starts_at")?,
     })
+}
+
+/// Inserts a session on a connection (which may be inside a transaction) and
+/// returns its id. `original_starts_at` is set for a series' occurrences.
+pub(super) async fn insert_session(
+    connection: &mut sqlx::SqliteConnection,
+    new: &NewSession,
+    original_starts_at: Option<Millis>,
+    now: Millis,
+) -> Result<String, StoreError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let json = |value: &dyn erased::Json, what| value.json().ok_or(StoreError::Corrupt(what));
+    sqlx::query(
+        "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at,
+             agenda, series_id, break_nudge_minutes, warning_marks, organizer_id, opens_minutes_before, facilitators,
+             original_starts_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(new.title.trim())
+    .bind(new.starts_at)
+    .bind(i64::from(new.duration_minutes))
+    .bind(&new.time_zone)
+    .bind(i64::from(new.capacity))
+    .bind(json(&new.ground_rules, "ground rules")?)
+    .bind(now)
+    .bind(agenda_json(&new.agenda))
+    .bind(&new.series_id)
+    .bind(new.break_nudge_minutes.map(i64::from))
+    .bind(json(&new.warning_marks, "warning marks")?)
+    .bind(&new.organizer_id)
+    .bind(i64::from(new.opens_minutes_before))
+    .bind(json(&new.facilitators, "facilitators")?)
+    .bind(original_starts_at)
+    .execute(&mut *connection)
+    .await?;
+    Ok(id)
+}
+
+mod erased {
+    /// Lists of strings and numbers, written as JSON columns.
+    pub trait Json {
+        fn json(&self) -> Option<String>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> Option<String> {
+            serde_json::to_string(self).ok()
+        }
+    }
 }
