@@ -303,3 +303,34 @@ async fn a_session_calendar_file_reads_back_with_an_independent_parser() {
         401
     );
 }
+
+#[tokio::test]
+async fn organizers_read_the_finalized_summaries_of_their_sessions_only() {
+    let server = TestServer::start().await;
+    let mut lee = organizer(&server, "lee@example.org").await;
+    let mut kim = organizer(&server, "kim@example.org").await;
+    let (_, created) = lee.call("POST", "/api/sessions", Some(soon())).await;
+    let id = created["session"]["id"].as_str().unwrap().to_owned();
+    let facilitator = token_of(created["links"]["facilitator"].as_str().unwrap());
+
+    let mut host = TestClient::joined(&server.ws_url(), &facilitator, "Host").await;
+    host.expect("room_state").await;
+    for message in [
+        json!({"type": "add_summary_item", "key": "org-summary-1", "kind": "outcome", "text": "Ask for a quiet room."}),
+        json!({"type": "finalize_summary", "key": "org-summary-2"}),
+    ] {
+        assert_eq!(host.request(message).await["type"], "ack");
+    }
+    let path = format!("/api/sessions/{id}/summary");
+    let (status, summary) = lee.call("GET", &path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        summary,
+        json!({"finalized": true, "items": [{"kind": "outcome", "text": "Ask for a quiet room."}]})
+    );
+    assert_eq!(kim.call("GET", &path, None).await.0, 404);
+    let cookie = format!("peer_room_login={}", lee.cookie.clone().unwrap());
+    let (status, response) = http::get(server.addr, &format!("{path}.md"), &[("Cookie", &cookie)]).await;
+    assert_eq!(status, 200);
+    assert!(http::body(&response).contains("## Outcomes\n\n- Ask for a quiet room.\n"));
+}

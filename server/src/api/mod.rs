@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/sessions/{id}/links/{role}/regenerate", post(sessions::regenerate))
         .route("/api/sessions/{id}/links/{role}/revoke", post(sessions::revoke))
         .route("/api/sessions/{id}/calendar.ics", get(calendar::session_file))
+        .route("/api/sessions/{id}/summary", get(sessions::summary))
+        .route("/api/sessions/{id}/summary.md", get(sessions::summary_markdown))
         .route("/api/series", get(series::list).post(series::create))
         .route("/api/series/{id}", get(series::read))
         .route("/api/series/{id}/links/{role}/regenerate", post(series::regenerate))

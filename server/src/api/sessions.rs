@@ -413,3 +413,55 @@ pub async fn participant_link(
     let record = owned(state, organizer, id).await?;
     Ok((record, current_links(state, id).await?.participant))
 }
+
+#[derive(Serialize)]
+pub struct SummaryItemView {
+    kind: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+pub struct SummaryView {
+    finalized: bool,
+    items: Vec<SummaryItemView>,
+}
+
+/// The session's summary as captured: what organizers read afterwards. Items
+/// carry no author; a summary not yet finalized says so.
+pub async fn summary(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Path(id): Path<String>,
+) -> Result<axum::Json<SummaryView>, ApiError> {
+    owned(&state, &me.id, &id).await?;
+    let export = state.store.summary_export(&id).await?;
+    Ok(axum::Json(SummaryView {
+        finalized: export.finalized,
+        items: export
+            .items
+            .into_iter()
+            .map(|item| SummaryItemView {
+                kind: item.kind.as_str(),
+                text: item.text,
+            })
+            .collect(),
+    }))
+}
+
+/// The same summary as Markdown, as the facilitators' export gives it.
+pub async fn summary_markdown(
+    State(state): State<AppState>,
+    CurrentOrganizer(me): CurrentOrganizer,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    owned(&state, &me.id, &id).await?;
+    let export = state.store.summary_export(&id).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/markdown; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        crate::http::summary::markdown(&export),
+    )
+        .into_response())
+}
