@@ -4,34 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::support::{ApiClient, TestClient, TestServer, http, token_of};
-use peer_room::store::NewOrganizer;
 
-const PASSWORD: &str = "correct horse battery";
-
-async fn organizer(server: &TestServer, email: &str) -> ApiClient {
-    let new = NewOrganizer {
-        email: email.into(),
-        name: "Organizer".into(),
-        password: PASSWORD.into(),
-        time_zone: "America/Toronto".into(),
-    };
-    server
-        .store()
-        .create_organizer(&new, 0)
-        .await
-        .unwrap()
-        .expect("created");
-    let mut client = ApiClient::new(server.addr);
-    let (status, body) = client
-        .call(
-            "POST",
-            "/api/login",
-            Some(json!({"email": email, "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    client
-}
+use crate::support::http::{PASSWORD, organizer};
 
 /// A session ten minutes from now, in Toronto time.
 fn soon() -> Value {

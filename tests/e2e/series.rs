@@ -5,27 +5,8 @@
 use icalendar::Component;
 use serde_json::{Value, json};
 
-use crate::support::{ApiClient, TestClient, TestServer, http, token_of};
-use peer_room::store::NewOrganizer;
-
-async fn organizer(server: &TestServer, email: &str) -> ApiClient {
-    let new = NewOrganizer {
-        email: email.into(),
-        name: "Organizer".into(),
-        password: "correct horse battery".into(),
-        time_zone: "America/Toronto".into(),
-    };
-    server
-        .store()
-        .create_organizer(&new, 0)
-        .await
-        .unwrap()
-        .expect("created");
-    let mut client = ApiClient::new(server.addr);
-    let login = json!({"email": email, "password": "correct horse battery"});
-    assert_eq!(client.call("POST", "/api/login", Some(login)).await.0, 200);
-    client
-}
+use crate::support::http::organizer;
+use crate::support::{TestClient, TestServer, http, token_of};
 
 fn every_two_weeks(count: u32) -> Value {
     let zone: chrono_tz::Tz = "America/Toronto".parse().unwrap();

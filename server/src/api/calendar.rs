@@ -38,12 +38,7 @@ pub async fn session_file(
 /// One session as a calendar with one event.
 pub fn session_ics(record: &SessionRecord, participant_link: Option<&str>, now: Millis) -> String {
     let zone: Tz = record.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let mut out = Calendar::default();
-    out.line("BEGIN:VCALENDAR");
-    out.line("VERSION:2.0");
-    out.line("PRODID:-//PeerRoom//Peer support sessions//EN");
-    out.line("CALSCALE:GREGORIAN");
-    out.line("METHOD:PUBLISH");
+    let mut out = Calendar::begin();
     timezone(&mut out, zone, record.starts_at);
     out.line("BEGIN:VEVENT");
     out.line(&format!("UID:{}@peer-room", record.id));
@@ -103,12 +98,7 @@ pub fn series_ics(
         description.push_str(&format!("\nJoin from your browser (the same link every time): {link}"));
     }
 
-    let mut out = Calendar::default();
-    out.line("BEGIN:VCALENDAR");
-    out.line("VERSION:2.0");
-    out.line("PRODID:-//PeerRoom//Peer support sessions//EN");
-    out.line("CALSCALE:GREGORIAN");
-    out.line("METHOD:PUBLISH");
+    let mut out = Calendar::begin();
     out.line(&format!("X-WR-CALNAME:{}", escape(&series.title)));
     timezone(&mut out, zone, first);
     out.line("BEGIN:VEVENT");
@@ -178,6 +168,21 @@ struct Calendar {
 }
 
 impl Calendar {
+    /// A calendar's opening lines.
+    fn begin() -> Calendar {
+        let mut out = Calendar::default();
+        for line in [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//PeerRoom//Peer support sessions//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+        ] {
+            out.line(line);
+        }
+        out
+    }
+
     fn line(&mut self, line: &str) {
         let mut width = 0;
         for c in line.chars() {

@@ -88,3 +88,27 @@ impl ApiClient {
         (status, json)
     }
 }
+
+/// The password every test organizer has.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A new organizer account, logged in.
+pub async fn organizer(server: &super::TestServer, email: &str) -> ApiClient {
+    let new = peer_room::store::NewOrganizer {
+        email: email.into(),
+        name: "Organizer".into(),
+        password: PASSWORD.into(),
+        time_zone: "America/Toronto".into(),
+    };
+    server
+        .store()
+        .create_organizer(&new, 0)
+        .await
+        .unwrap()
+        .expect("created");
+    let mut client = ApiClient::new(server.addr);
+    let login = serde_json::json!({"email": email, "password": PASSWORD});
+    let (status, body) = client.call("POST", "/api/login", Some(login)).await;
+    assert_eq!(status, 200, "{body}");
+    client
+}
