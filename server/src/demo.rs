@@ -90,3 +90,18 @@ fn demo_agenda() -> Vec<SegmentDraft> {
         ),
     ]
 }
+
+/// While no organizer account exists, a fresh one-time setup link (each start
+/// replaces the last): what lets the first organizer in without a shell.
+pub async fn setup_link(store: &Store, public_url: &str) -> Result<Option<String>, StoreError> {
+    if store.organizer_count().await? > 0 {
+        return Ok(None);
+    }
+    let token = crate::tokens::generate();
+    let hash = crate::api::hex(&crate::tokens::hash(&token));
+    store.set_setting(crate::api::SETUP_KEY, &hash).await?;
+    Ok(Some(format!(
+        "{}/organize/setup#{token}",
+        public_url.trim_end_matches('/')
+    )))
+}

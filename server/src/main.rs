@@ -128,6 +128,14 @@ async fn serve(args: &GlobalArgs) -> anyhow::Result<()> {
             "  peer-room session create --title \"Tuesday group\" --starts-at 2026-12-01T18:00:00-05:00 --minutes 60"
         );
     }
+    if let Some(link) = demo::setup_link(&server.store, &server.public_url).await? {
+        println!();
+        println!("No organizer account yet. Create the first one with this one-time link:");
+        println!("  setup link: {link}");
+        println!(
+            "or on this machine: echo 'a long password' | peer-room organizer add --email you@example.org --name \"Your name\""
+        );
+    }
     println!("Ready. Press Ctrl-C to stop.");
     wait_for_signal().await;
     println!("Shutting down: telling every client the server is restarting.");

@@ -54,6 +54,8 @@ export class Harness {
     /** @type {import('node:child_process').ChildProcess | undefined} */
     this.server = undefined;
     this.serverOutput = '';
+    /** What the server printed on its standard output, line by line. @type {string[]} */
+    this.stdoutLines = [];
     /** @type {string | undefined} */
     this.dataDir = undefined;
     /** @type {import('playwright-core').Browser | undefined} */
@@ -72,6 +74,37 @@ export class Harness {
     }
     assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set PEER_ROOM_CHROMIUM`);
     this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }
+
+  /**
+   * The first group of a line the server printed that matches `pattern`, or
+   * null if it printed none by the time it said it was ready (it prints all
+   * it has to say about its first start before "Ready.").
+   * @param {RegExp} pattern
+   * @returns {Promise<string | null>}
+   */
+  async printed(pattern) {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const match = this.stdoutLines.map((line) => pattern.exec(line)).find(Boolean);
+      if (match) return match[1] ?? match[0];
+      if (this.stdoutLines.some((line) => /^Ready\b/.test(line))) return null;
+      assert.ok(Date.now() < deadline, `the server did not say it was ready in 20 s:\n${this.serverOutput}`);
+      await new Promise((done) => setTimeout(done, 50));
+    }
+  }
+
+  /**
+   * Adds an organizer account with the server's own command line, on the
+   * running server's database.
+   * @param {{email: string, name: string, timeZone: string, password: string}} account
+   */
+  addOrganizer({ email, name, timeZone, password }) {
+    assert.ok(this.dataDir, 'the server is running');
+    const args = ['organizer', 'add', '--database-url', `sqlite://${this.dataDir}/t.db`,
+      '--email', email, '--name', name, '--time-zone', timeZone];
+    const run = spawnSync(serverBinary(), args, { input: `${password}\n`, encoding: 'utf8', env: { ...process.env, RUST_LOG: 'warn' } });
+    assert.equal(run.status, 0, `peer-room organizer add failed:\n${run.stdout}${run.stderr}`);
   }
 
   async stop() {
@@ -110,6 +143,7 @@ export class Harness {
       child.once('exit', (code) => reject(new Error(`the server exited (${code}) before printing its links:\n${this.serverOutput}`)));
       lines.on('line', (line) => {
         this.serverOutput += `${line}\n`;
+        this.stdoutLines.push(line);
         const listening = /^PeerRoom is listening on (\S+)$/.exec(line);
         if (listening) found.url = listening[1];
         const link = /^\s*(facilitator|participant) link: (\S+)$/.exec(line);

@@ -112,3 +112,26 @@ async fn sigterm_tells_every_client_and_the_server_exits_cleanly() {
     assert_eq!(client.expect_close().await, Some(1012));
     assert_eq!(status.code(), Some(0), "{status}");
 }
+
+#[tokio::test]
+async fn the_first_start_prints_a_setup_link_that_creates_the_first_organizer() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("peer-room.db"));
+    let link = server
+        .banner_value("setup link:")
+        .expect("a setup link while no organizer exists");
+    assert!(link.contains("/organize/setup#"), "{link}");
+    let mut api = crate::support::ApiClient::new(server.addr);
+    let body = serde_json::json!({
+        "token": token_of(&link), "email": "first@example.org", "name": "First",
+        "password": "a long enough password", "time_zone": "America/Toronto"
+    });
+    let (status, me) = api.call("POST", "/api/setup", Some(body)).await;
+    assert_eq!(status, 200, "{me}");
+    drop(server);
+    let again = ServerProcess::start(&dir.path().join("peer-room.db"));
+    assert!(
+        again.banner_value("setup link:").is_none(),
+        "not once an organizer exists"
+    );
+}

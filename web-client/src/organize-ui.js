@@ -1,0 +1,150 @@
+// What the organizers' pages share: errors next to the field at fault,
+// plain sentences for the server's refusals, a confirmation that stays in the
+// page (no dialog box to trap a keyboard), and copying a link.
+
+import { ApiError } from './api.js';
+import { make, show } from './dom.js';
+
+/**
+ * A sentence for a failed call. Input errors keep the server's own words,
+ * which say exactly what is wrong ("capacity: must be between 2 and 50").
+ * @param {unknown} error
+ */
+export function errorMessage(error) {
+  if (!(error instanceof ApiError)) return 'Something went wrong in this page. Reload it and try again.';
+  switch (error.status) {
+    case 0: return 'The server could not be reached. Check your connection and try again.';
+    case 401: return 'Your login has ended. Log in again.';
+    case 404: return 'This session no longer exists, or is not yours.';
+    case 429: return `Too many attempts. Try again in ${waitText(error.retryAfterSecs ?? 60)}.`;
+    case 400: return `Please check: ${error.message}.`;
+    default:
+      if (error.status >= 500) return 'The server failed, and nothing was changed. Try again in a moment.';
+      return `${capitalized(error.message)}.`;
+  }
+}
+
+/** @param {string} text */
+function capitalized(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * "3 minutes", "40 seconds".
+ * @param {number} secs
+ */
+export function waitText(secs) {
+  if (secs < 60) return `${secs} ${secs === 1 ? 'second' : 'seconds'}`;
+  const minutes = Math.ceil(secs / 60);
+  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+}
+
+/**
+ * Hides every field error of a form, and the form's general error.
+ * @param {HTMLFormElement} form
+ * @param {HTMLElement} general
+ */
+export function clearErrors(form, general) {
+  for (const element of form.querySelectorAll('[data-error-for]')) show(/** @type {HTMLElement} */ (element), false);
+  for (const element of form.querySelectorAll('[aria-invalid]')) element.removeAttribute('aria-invalid');
+  show(general, false);
+}
+
+/**
+ * Shows a failure: next to the field the server named, when the form has
+ * it, otherwise under the form. Focus goes to what needs fixing.
+ * @param {HTMLFormElement} form
+ * @param {HTMLElement} general
+ * @param {unknown} error
+ */
+export function showError(form, general, error) {
+  const field = error instanceof ApiError ? error.field : null;
+  const slot = field ? form.querySelector(`[data-error-for="${CSS.escape(field)}"]`) : null;
+  if (slot instanceof HTMLElement && error instanceof ApiError) {
+    // The server says "title: must have..."; next to the title, "Must have..." is enough.
+    const text = error.message.replace(/^[a-z_]+: /, '');
+    slot.textContent = `${capitalized(text)}.`;
+    show(slot, true);
+    const control = form.elements.namedItem(field ?? '');
+    if (control instanceof HTMLElement) {
+      control.setAttribute('aria-invalid', 'true');
+      control.focus();
+    } else {
+      slot.focus();
+    }
+    return;
+  }
+  general.textContent = errorMessage(error);
+  show(general, true);
+}
+
+/** The answer to give each container's open question. @type {WeakMap<HTMLElement, (answer: boolean) => void>} */
+const pendingQuestions = new WeakMap();
+
+/**
+ * Asks in the page before something that cannot be undone.
+ * @param {HTMLElement} container where the question appears
+ * @param {string} question
+ * @param {string} yes the label of the button that goes ahead
+ * @returns {Promise<boolean>}
+ */
+export function confirmInline(container, question, yes) {
+  // A question asked again replaces the first, which counts as "no".
+  pendingQuestions.get(container)?.(false);
+  return new Promise((resolve) => {
+    const confirmButton = make('button', { text: yes, className: 'danger small-button', attrs: { type: 'button' } });
+    const keepButton = make('button', { text: 'Keep it', className: 'quiet small-button', attrs: { type: 'button' } });
+    const box = make('div', { className: 'confirm', attrs: { role: 'group', 'aria-label': 'Confirm' } }, [
+      make('p', { text: question }),
+      make('div', { className: 'row' }, [confirmButton, keepButton]),
+    ]);
+    const previous = document.activeElement;
+    /** @param {boolean} answer */
+    const done = (answer) => {
+      if (pendingQuestions.get(container) !== done) return;
+      pendingQuestions.delete(container);
+      box.remove();
+      if (!answer && previous instanceof HTMLElement) previous.focus();
+      resolve(answer);
+    };
+    confirmButton.addEventListener('click', () => done(true));
+    keepButton.addEventListener('click', () => done(false));
+    box.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') done(false);
+    });
+    pendingQuestions.set(container, done);
+    container.replaceChildren(box);
+    keepButton.focus();
+  });
+}
+
+/**
+ * Copies text to the clipboard. Where the browser refuses, the text is
+ * selected in its field so the person can copy it themselves.
+ * @param {string} text
+ * @param {HTMLInputElement} field the field that shows the text
+ * @returns {Promise<boolean>} whether it was copied
+ */
+export async function copyText(text, field) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    field.focus();
+    field.select();
+    return false;
+  }
+}
+
+/**
+ * Says something in a live region for a while.
+ * @param {HTMLElement} element
+ * @param {string} text
+ * @param {'ok' | 'error' | 'info'} [kind]
+ */
+export function say(element, text, kind = 'info') {
+  element.textContent = text;
+  element.classList.toggle('notice-ok', kind === 'ok');
+  element.classList.toggle('notice-error', kind === 'error');
+  show(element, text !== '');
+}
