@@ -308,3 +308,34 @@ async fn organizers_read_the_finalized_summaries_of_their_sessions_only() {
     assert_eq!(status, 200);
     assert!(http::body(&response).contains("## Outcomes\n\n- Ask for a quiet room.\n"));
 }
+
+#[tokio::test]
+async fn a_link_tells_an_early_participant_when_the_room_opens() {
+    let server = TestServer::start().await;
+    let now = peer_room::clock::now_millis();
+    let session = server
+        .session_with(now + 4 * 3_600_000, |s| {
+            s.title = "Evening group".into();
+            s.starts_at = now + 2 * 3_600_000;
+            s.opens_minutes_before = 10;
+        })
+        .await;
+    let mut anyone = ApiClient::new(server.addr);
+    let (status, info) = anyone
+        .call(
+            "POST",
+            "/api/link-info",
+            Some(json!({"token": session.participant_token})),
+        )
+        .await;
+    assert_eq!(status, 200, "{info}");
+    assert_eq!(
+        (info["title"].as_str(), info["state"].as_str()),
+        (Some("Evening group"), Some("not_open_yet"))
+    );
+    let opens = chrono::DateTime::parse_from_rfc3339(info["opens_at"].as_str().unwrap()).unwrap();
+    let starts = chrono::DateTime::parse_from_rfc3339(info["starts_at"].as_str().unwrap()).unwrap();
+    assert_eq!((starts - opens).num_minutes(), 10);
+    let forged = json!({"token": peer_room::tokens::generate()});
+    assert_eq!(anyone.call("POST", "/api/link-info", Some(forged)).await.0, 404);
+}

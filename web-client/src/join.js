@@ -10,7 +10,8 @@ import { MediaSession } from './media.js';
 import { ProtocolError, RoomConnection, deviceKey } from './protocol.js';
 import { RoomView } from './room.js';
 import { Stage } from './stage.js';
-import { ENDINGS, errorText } from './wording.js';
+import { ENDINGS, comeBackLater, errorText } from './wording.js';
+import { linkInfo } from './link-info.js';
 
 /** @typedef {import('./messages.js').Gate} Gate */
 /** @typedef {import('./messages.js').JoinedMessage} JoinedMessage */
@@ -128,6 +129,11 @@ async function join(name, resume) {
   } catch (error) {
     const code = error instanceof ProtocolError ? error.code : 'internal';
     el.joinError.textContent = errorText(code, error instanceof Error ? error.message : String(error));
+    if (code === 'not_open_yet') {
+      // Say when, in the person's own time, rather than only "not yet".
+      const info = await linkInfo(token);
+      if (info) el.joinError.textContent = comeBackLater(info.title, info.starts_at, info.opens_at);
+    }
     show(el.joinError, true);
     status('Not connected');
     savePlace(null);

@@ -15,7 +15,7 @@
  *   | 'invalid_input' | 'too_large' | 'binary_not_supported' | 'rate_limited'
  *   | 'handshake_required' | 'unsupported_version' | 'already_joined'
  *   | 'not_joined' | 'invalid_token' | 'token_expired' | 'token_revoked'
- *   | 'session_ended' | 'room_locked' | 'room_full' | 'removed'
+ *   | 'session_ended' | 'session_cancelled' | 'not_open_yet' | 'room_locked' | 'room_full' | 'removed'
  *   | 'resume_failed' | 'forbidden' | 'not_found' | 'not_in_room'
  *   | 'unavailable' | 'internal' | 'disconnected' | 'timeout'} ErrorCode
  */

@@ -11,6 +11,8 @@ const ERRORS = {
   token_expired: 'This link has expired. Ask the person who invited you for a new one.',
   token_revoked: 'This link was withdrawn by the organizer. Ask them for a new one if you still need it.',
   session_ended: 'This session has ended. Thank you for being part of it.',
+  session_cancelled: 'This session was cancelled. The organizer will tell you about the next one.',
+  not_open_yet: 'The waiting room is not open yet. Come back a little before the session starts.',
   room_locked: 'The facilitator has locked the room, so no one new can come in right now. Try again in a few minutes, or contact the facilitator.',
   room_full: 'This group is full. Contact the organizer to find another session.',
   removed: 'A facilitator removed you from this session, so this browser cannot rejoin it. Contact the organizer if you think this is a mistake.',
@@ -106,3 +108,16 @@ export const HOST_ACTIONS = {
   audio: 'A facilitator muted your microphone, perhaps to give someone else the floor. Turn it back on whenever you are ready to speak.',
   video: 'A facilitator turned off your camera for now. You can turn it back on whenever you are ready.',
 };
+
+/**
+ * For someone who came early: when the session starts and the room opens,
+ * in their own time.
+ * @param {string} title
+ * @param {string} startsAt RFC 3339
+ * @param {string} opensAt RFC 3339
+ */
+export function comeBackLater(title, startsAt, opensAt) {
+  const day = new Date(startsAt).toLocaleDateString([], { weekday: 'long', month: 'long', day: 'numeric' });
+  const time = (/** @type {string} */ iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return `${title} starts on ${day} at ${time(startsAt)}. The waiting room opens at ${time(opensAt)}: come back then, with this same link.`;
+}

@@ -118,3 +118,42 @@ impl Store {
         Ok(Some(Invitation { id, session_id, role }))
     }
 }
+
+impl Store {
+    /// The session a link opens now or next, and the link's role, whatever
+    /// the time: for telling someone who came early when to come back.
+    pub async fn session_for_token(
+        &self,
+        token: &str,
+        now: Millis,
+    ) -> Result<Option<super::SessionRecord>, StoreError> {
+        if !tokens::well_formed(token) {
+            return Ok(None);
+        }
+        let hash = tokens::hash(token);
+        let direct: Option<String> =
+            sqlx::query_scalar("SELECT session_id FROM invitations WHERE token_hash = ? AND revoked_at IS NULL")
+                .bind(&hash[..])
+                .fetch_optional(&self.pool)
+                .await?;
+        let session = match direct {
+            Some(id) => Some(id),
+            None => {
+                sqlx::query_scalar(
+                    "SELECT s.id FROM series_invitations i JOIN sessions s ON s.series_id = i.series_id
+                     WHERE i.token_hash = ? AND i.revoked_at IS NULL AND s.cancelled_at IS NULL
+                       AND s.starts_at + s.duration_minutes * 60000 > ?
+                     ORDER BY s.starts_at LIMIT 1",
+                )
+                .bind(&hash[..])
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?
+            }
+        };
+        match session {
+            Some(id) => Ok(Some(self.session(&id).await?)),
+            None => Ok(None),
+        }
+    }
+}
