@@ -14,6 +14,7 @@ use tracing::{info, warn};
 
 use crate::api::LoginLimiter;
 use crate::config::{self, Config, SocketConfig};
+use crate::crisis::CrisisResource;
 use crate::media::Media;
 use crate::room::{ConnId, RoomRegistry};
 use crate::store::Store;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub media: Media,
     /// Failed organizer logins, to slow down password guessing.
     pub logins: Arc<LoginLimiter>,
+    pub crisis_resources: Arc<[CrisisResource]>,
     pub shutdown: CancellationToken,
     /// Connections and room actors, so shutdown can wait for them: axum's
     /// graceful shutdown does not wait for upgraded WebSockets.
@@ -89,6 +91,7 @@ impl Server {
             ),
             media: media.clone(),
             logins: Arc::new(LoginLimiter::default()),
+            crisis_resources: config.crisis_resources.clone().into(),
             store: store.clone(),
             public_url: public_url.clone().into(),
             allowed_origins: origins.into(),

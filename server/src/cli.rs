@@ -82,6 +82,11 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_ICE_SERVERS", global = true)]
     pub ice_servers: Option<String>,
 
+    /// A JSON file of the crisis resources every screen offers, as a list of
+    /// {label, contact}. Default: Canada's 9-8-8 helpline and 911.
+    #[arg(long, env = "PEER_ROOM_CRISIS_RESOURCES", global = true)]
+    pub crisis_resources: Option<std::path::PathBuf>,
+
     /// Seconds a dropped participant keeps their place before they have left.
     #[arg(long, env = "PEER_ROOM_RECONNECT_GRACE", default_value_t = 30, global = true)]
     pub reconnect_grace: u32,

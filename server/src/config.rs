@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::crisis::CrisisResource;
 use crate::media::MediaConfig;
 use crate::room::RoomsConfig;
 use crate::ws::rate_limit::RateConfig;
@@ -26,6 +27,7 @@ pub struct Config {
     pub rooms: RoomsConfig,
     pub socket: SocketConfig,
     pub media: MediaConfig,
+    pub crisis_resources: Vec<CrisisResource>,
 }
 
 impl Default for Config {
@@ -38,6 +40,7 @@ impl Default for Config {
             rooms: RoomsConfig::default(),
             socket: SocketConfig::default(),
             media: MediaConfig::default(),
+            crisis_resources: crate::crisis::defaults(),
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod crisis;
 pub mod demo;
 pub mod energizers;
 pub mod ground_rules;

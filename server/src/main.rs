@@ -73,6 +73,7 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
     };
     Ok(Config {
         media,
+        crisis_resources: peer_room::crisis::load(args.crisis_resources.as_deref())?,
         listen: args.listen,
         database_url: args.database_url.clone(),
         public_url: args.public_url.clone(),

@@ -31,6 +31,11 @@ fn help_documents_every_setting_and_its_environment_variable() {
         "--allowed-origins",
         "--log-format",
         "--energizers",
+        "--crisis-resources",
+        "--media-ip",
+        "--media-ports",
+        "--public-ip",
+        "--ice-servers",
         "--reconnect-grace",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help:\n{help}");

@@ -172,3 +172,32 @@ async fn reactions_and_mute_requests_reach_the_right_people() {
     guests[1].expect("chat").await;
     assert!(guests[1].unread_of("mute_requested").is_empty());
 }
+
+#[tokio::test]
+async fn the_support_signal_reaches_the_facilitators_and_no_one_else() {
+    let server = TestServer::start().await;
+    let session = server.session().await;
+    let (mut host, mut guests) = room_of(&server, &session, 2).await;
+    let asking = guests[0].you.unwrap();
+    guests[0].request(json!({"type": "need_support"})).await;
+    let requests = host.expect("support_requests").await;
+    assert_eq!(requests["requests"][0]["participant"], asking);
+    // The other guest is told nothing: the next thing they see is this chat.
+    host.request(json!({"type": "chat", "text": "marker"})).await;
+    guests[1].expect("chat").await;
+    assert!(guests[1].unread_of("support_requests").is_empty());
+
+    host.request(json!({"type": "acknowledge_support", "participant": asking}))
+        .await;
+    guests[0].expect("support_acknowledged").await;
+    assert_eq!(host.expect("support_requests").await["requests"], json!([]));
+}
+
+#[tokio::test]
+async fn the_welcome_carries_the_crisis_resources() {
+    let server = TestServer::start().await;
+    let mut client = TestClient::connect(&server.ws_url()).await;
+    let welcome = client.request(json!({"type": "hello", "version": 1})).await;
+    let first = &welcome["crisis_resources"][0];
+    assert!(first["contact"].as_str().unwrap().contains("988"), "{welcome}");
+}

@@ -189,6 +189,8 @@ impl ClientMessage {
             M::StopVideo { participant } => Action::StopVideo(id(participant)),
             M::MediaOffer { sdp } => Action::MediaOffer { sdp },
             M::MediaAnswer { sdp } => Action::MediaAnswer { sdp },
+            M::NeedSupport {} => Action::NeedSupport,
+            M::AcknowledgeSupport { participant } => Action::AcknowledgeSupport(id(participant)),
             M::IceCandidate { candidate } => Action::IceCandidate(IceCandidate {
                 candidate: candidate.candidate,
                 sdp_mid: candidate.sdp_mid,

@@ -168,6 +168,10 @@ pub enum ClientMessage {
     IceCandidate {
         candidate: WireIceCandidate,
     },
+    NeedSupport {},
+    AcknowledgeSupport {
+        participant: u32,
+    },
 }
 
 impl ClientMessage {
@@ -232,5 +236,7 @@ impl ClientMessage {
         "media_offer",
         "media_answer",
         "ice_candidate",
+        "need_support",
+        "acknowledge_support",
     ];
 }

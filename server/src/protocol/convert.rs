@@ -9,7 +9,7 @@ use crate::room::pulse::PulseKind;
 use crate::room::summary::{Proposal, SummaryItem, SummaryKind};
 use crate::room::{
     ChatLine, EnergizerView, Event, Gate, LeaveReason, ParticipantId, ParticipantInfo, PulseView, Reaction, Role,
-    RoomError, RoundView, SessionInfo, Snapshot, SummaryView, WaitingInfo,
+    RoomError, RoundView, SessionInfo, Snapshot, SummaryView, SupportRequest, WaitingInfo,
 };
 use crate::store::InviteError;
 
@@ -93,7 +93,19 @@ pub fn state_message(id: Option<RequestId>, snapshot: Snapshot, server_time: i64
         summary: summary(snapshot.summary),
         previous_outcomes: snapshot.previous_outcomes.into_iter().map(summary_item).collect(),
         talk_time: snapshot.talk_time.map(talk_time),
+        support_requests: snapshot.support_requests.map(support_requests),
     }
+}
+
+fn support_requests(requests: Vec<SupportRequest>) -> Vec<WireSupportRequest> {
+    requests
+        .into_iter()
+        .map(|r| WireSupportRequest {
+            participant: r.id.0,
+            name: r.name,
+            since: r.since,
+        })
+        .collect()
 }
 
 fn talk_time(totals: Vec<(ParticipantId, i64)>) -> Vec<WireTalkTime> {
@@ -349,6 +361,10 @@ pub fn event_message(event: Event, server_time: i64) -> ServerMessage {
         },
         Event::MutedByHost => ServerMessage::MutedByHost {},
         Event::VideoStoppedByHost => ServerMessage::VideoStoppedByHost {},
+        Event::SupportRequests(requests) => ServerMessage::SupportRequests {
+            requests: support_requests(requests),
+        },
+        Event::SupportAcknowledged => ServerMessage::SupportAcknowledged {},
     }
 }
 

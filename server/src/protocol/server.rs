@@ -21,6 +21,8 @@ pub enum ServerMessage {
         id: Option<RequestId>,
         version: u32,
         server_time: i64,
+        /// Where to turn in a crisis: shown from the first screen on.
+        crisis_resources: Vec<WireCrisisResource>,
     },
     Joined {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +72,9 @@ pub enum ServerMessage {
         /// Hosts only.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         talk_time: Option<Vec<WireTalkTime>>,
+        /// Hosts only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        support_requests: Option<Vec<WireSupportRequest>>,
     },
     ParticipantJoined {
         participant: WireParticipant,
@@ -158,6 +163,10 @@ pub enum ServerMessage {
     },
     MutedByHost {},
     VideoStoppedByHost {},
+    SupportRequests {
+        requests: Vec<WireSupportRequest>,
+    },
+    SupportAcknowledged {},
 }
 
 impl ServerMessage {
@@ -203,6 +212,8 @@ impl ServerMessage {
         "talk_time",
         "muted_by_host",
         "video_stopped_by_host",
+        "support_requests",
+        "support_acknowledged",
     ];
 
     /// The `"type"` of this message on the wire. The match is exhaustive, so
@@ -249,6 +260,8 @@ impl ServerMessage {
             ServerMessage::TalkTime { .. } => "talk_time",
             ServerMessage::MutedByHost {} => "muted_by_host",
             ServerMessage::VideoStoppedByHost {} => "video_stopped_by_host",
+            ServerMessage::SupportRequests { .. } => "support_requests",
+            ServerMessage::SupportAcknowledged {} => "support_acknowledged",
         }
     }
 

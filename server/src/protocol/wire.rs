@@ -260,3 +260,17 @@ pub struct WireTalkTime {
     pub participant: u32,
     pub ms: i64,
 }
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireSupportRequest {
+    pub participant: u32,
+    pub name: String,
+    pub since: i64,
+}
+
+/// Where to turn in a crisis, as a deployment sets it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireCrisisResource {
+    pub label: String,
+    pub contact: String,
+}

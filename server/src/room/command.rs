@@ -129,13 +129,19 @@ pub enum Action {
         sdp: String,
     },
     IceCandidate(IceCandidate),
+    // Care.
+    /// "I need support": only the hosts are told, discreetly.
+    NeedSupport,
+    /// A host saw someone's signal and will reach out.
+    AcknowledgeSupport(ParticipantId),
 }
 
 impl Action {
     /// The permission the action needs, checked before anything changes.
     pub(super) fn needs(&self) -> Permission {
         match self {
-            Action::AcceptRules | Action::Leave => Permission::Joined,
+            // Someone in distress may signal before they are even let in.
+            Action::AcceptRules | Action::Leave | Action::NeedSupport => Permission::Joined,
             // Only people in the room see it: the waiting see nothing of it.
             Action::GetState
             | Action::Chat { .. }
@@ -182,7 +188,8 @@ impl Action {
             | Action::ChangeSummary { .. }
             | Action::DeclineProposal(_)
             | Action::Mute(_)
-            | Action::StopVideo(_) => Permission::Host,
+            | Action::StopVideo(_)
+            | Action::AcknowledgeSupport(_) => Permission::Host,
             Action::SetRole { .. } | Action::EndSession | Action::SetGroundRules(_) => Permission::Facilitator,
         }
     }

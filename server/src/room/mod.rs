@@ -32,6 +32,7 @@ mod registry;
 pub mod round;
 mod seed;
 pub mod summary;
+mod support;
 mod types;
 
 #[cfg(test)]
@@ -121,6 +122,9 @@ pub struct Room {
     /// and when they last had them.
     talk_time_due: Option<Millis>,
     talk_time_sent_at: Option<Millis>,
+    /// Who signalled "I need support" and has not been seen to yet, and when.
+    /// Kept in memory only, and only hosts are ever told.
+    support: BTreeMap<ParticipantId, Millis>,
     /// The time of the command being handled, for the helpers deep inside it
     /// (a snapshot counts talk time up to now). Set first thing in `handle`.
     now: Millis,
@@ -155,6 +159,7 @@ impl Room {
             previous_outcomes: seed.previous_outcomes,
             talk_time_due: None,
             talk_time_sent_at: None,
+            support: BTreeMap::new(),
             now: 0,
         }
     }
@@ -273,6 +278,8 @@ impl Room {
             Action::ProposeSummaryItem { kind, text } => self.propose(kind, &text, out),
             Action::DeclineProposal(id) => self.decline_proposal(id, out),
             Action::SetMediaState { audio, video } => self.set_media_state(me, audio, video, now, out),
+            Action::NeedSupport => self.need_support(me, now, out),
+            Action::AcknowledgeSupport(id) => self.acknowledge_support(id, out),
             Action::Mute(id) => self.host_mute(me, id, false, now, out),
             Action::StopVideo(id) => self.host_mute(me, id, true, now, out),
             Action::MediaOffer { sdp } => self.signal(MediaCommand::Offer { participant: me, sdp }, out),
@@ -321,6 +328,7 @@ impl Room {
             summary: self.summary_view(is_host),
             previous_outcomes: self.previous_outcomes.clone(),
             talk_time: is_host.then(|| self.talk_time(self.now)),
+            support_requests: is_host.then(|| self.support_requests()),
         }
     }
 

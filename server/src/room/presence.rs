@@ -187,6 +187,7 @@ impl Room {
         let Some(person) = self.people.remove(&id) else {
             return;
         };
+        self.forget_support(id, out);
         if person.present() {
             out.media(MediaCommand::Detach { participant: id });
         }

@@ -241,3 +241,42 @@ fn speaking_is_shared_and_talk_time_goes_to_hosts_only() {
     }));
     assert!(room.handle(speak(true), T0 + 9_000).effects.is_empty());
 }
+
+#[test]
+fn a_support_signal_reaches_the_hosts_only_until_acknowledged() {
+    let (mut room, _, guest) = room_with_two();
+    let waiting = you(join(&mut room, 3, Role::Participant).0);
+    let (reply, effects) = act_at(&mut room, 2, Action::NeedSupport, T0 + 5);
+    reply.unwrap();
+    match &events_to(&effects, 1)[..] {
+        [Event::SupportRequests(list)] => assert_eq!((list[0].id, list[0].since), (guest, T0 + 5)),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        events_to(&effects, 2).is_empty() && events_to(&effects, 3).is_empty(),
+        "no one else is told"
+    );
+    // From the waiting room too; a second press keeps the first time.
+    act_at(&mut room, 3, Action::NeedSupport, T0 + 6).0.unwrap();
+    act_at(&mut room, 2, Action::NeedSupport, T0 + 9).0.unwrap();
+    let requests = state(&mut room, 1).support_requests.unwrap();
+    assert_eq!(
+        requests.iter().map(|r| (r.id, r.since)).collect::<Vec<_>>(),
+        vec![(guest, T0 + 5), (waiting, T0 + 6)]
+    );
+    assert!(state(&mut room, 2).support_requests.is_none());
+
+    assert_eq!(
+        act(&mut room, 2, Action::AcknowledgeSupport(waiting)),
+        Err(RoomError::Forbidden)
+    );
+    let (_, effects) = act_at(&mut room, 1, Action::AcknowledgeSupport(guest), T0 + 20);
+    assert_eq!(events_to(&effects, 2), vec![Event::SupportAcknowledged]);
+    assert_eq!(
+        act(&mut room, 1, Action::AcknowledgeSupport(guest)),
+        Err(RoomError::NotFound)
+    );
+    // Leaving takes the request away.
+    act(&mut room, 3, Action::Leave).unwrap();
+    assert!(state(&mut room, 1).support_requests.unwrap().is_empty());
+}

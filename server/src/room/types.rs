@@ -142,6 +142,16 @@ pub struct Snapshot {
     pub previous_outcomes: Vec<SummaryItem>,
     /// Hosts only: milliseconds each person in the room has spoken.
     pub talk_time: Option<Vec<(ParticipantId, Millis)>>,
+    /// Hosts only: who asked for support, and since when.
+    pub support_requests: Option<Vec<SupportRequest>>,
+}
+
+/// Someone's "I need support" signal, as the hosts see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupportRequest {
+    pub id: ParticipantId,
+    pub name: String,
+    pub since: Millis,
 }
 
 /// The check-in round as everyone sees it.
@@ -226,6 +236,8 @@ pub enum Event {
     TalkTime(Vec<(ParticipantId, Millis)>),
     MutedByHost,
     VideoStoppedByHost,
+    SupportRequests(Vec<SupportRequest>),
+    SupportAcknowledged,
 }
 
 /// Why a connection is being closed by the room.

@@ -6,7 +6,7 @@ use tracing::{debug, warn};
 
 use super::connection::Connection;
 use crate::clock;
-use crate::protocol::{self, ClientMessage, ErrorCode, PROTOCOL_VERSION, RequestId, ServerMessage};
+use crate::protocol::{self, ClientMessage, ErrorCode, PROTOCOL_VERSION, RequestId, ServerMessage, WireCrisisResource};
 use crate::room::{Action, Command, JoinRequest, OUTBOX_CAPACITY, Outbound, Reply, RoomHandle};
 use crate::tokens;
 
@@ -75,10 +75,20 @@ fn greet(me: &mut Connection, id: Option<RequestId>, version: u32) {
         return;
     }
     me.phase = Phase::Ready;
+    let crisis_resources = me
+        .state
+        .crisis_resources
+        .iter()
+        .map(|r| WireCrisisResource {
+            label: r.label.clone(),
+            contact: r.contact.clone(),
+        })
+        .collect();
     me.reply(ServerMessage::Welcome {
         id,
         version: PROTOCOL_VERSION,
         server_time: clock::now_millis(),
+        crisis_resources,
     });
 }
 
