@@ -4,8 +4,9 @@
 // refused, clearly), schedules a session ten minutes from now and finds it at
 // the right local time, copies its participant link, downloads its calendar
 // file, and opens the copied link as a participant, who sees the session's
-// title. Then a link is revoked and made again, the session cancelled, and
-// a past session's summary opened.
+// title. Then the session is changed (after a refused change that changed
+// nothing), a link is revoked and made again, the session cancelled, and a
+// past session's summary opened.
 //
 // Run from the repository root: `node --test tests/browser/`
 // Needs: `npm install` in web-client/ (for playwright-core) and Chromium at
@@ -59,6 +60,7 @@ function unexpected(problems) {
   const expected = [
     /HTTP 401 for .*\/api\/me$/, // "who am I" before logging in
     /HTTP 400 for .*\/api\/(login|sessions)$/, // the wrong password; the capacity of 60
+    /HTTP 400 for .*\/api\/sessions\/[0-9a-f-]+$/, // a length of 0
     /console error: Failed to load resource: the server responded with a status of (400|401)/,
   ];
   return problems.filter((p) => !expected.some((e) => e.test(p)));
@@ -223,6 +225,23 @@ async function organize(o, p) {
   await harness.screenshot(page, 'schedule-phone', PREFIX);
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.locator('#created-done').click();
+
+  // From the list: change the session's length and facilitators. A length of
+  // 0 is refused next to its field first, and changes nothing.
+  await item.locator('button', { hasText: 'Change' }).click();
+  const edit = item.locator('form.edit-form');
+  await edit.locator('input[name="duration_minutes"]').fill('0');
+  await edit.locator('input[name="facilitators"]').fill('Dr. Rivera');
+  await edit.locator('button', { hasText: 'Save changes' }).click();
+  await edit.locator('[data-error-for="duration_minutes"]').waitFor();
+  assert.match(await item.innerText(), /Facilitators: Dr\. Rivera, Dr\. Chen/, 'nothing changed');
+  await edit.locator('input[name="duration_minutes"]').fill('90');
+  await edit.locator('button', { hasText: 'Save changes' }).click();
+  await page.locator('#page-message', { hasText: 'was changed' }).waitFor();
+  await item.locator('p', { hasText: 'Facilitators: Dr. Rivera' }).waitFor();
+  assert.match(await item.innerText(), /1 hour 30 minutes/);
+  assert.equal(await item.locator('form.edit-form').count(), 0, 'the form closes once saved');
+  await harness.screenshot(page, 'session-changed', PREFIX);
 
   // From the list: revoke the facilitator link, then make a new one.
   await item.locator('button', { hasText: 'Links and calendar' }).click();

@@ -181,3 +181,44 @@ async fn a_reloaded_page_resumes_its_place_with_a_new_peer_connection() {
     let before = peers[0].packets_from(reloads, Video);
     peers[0].wait_for_packets(reloads, Video, before + 30).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_many_departures_a_staying_peer_is_asked_to_start_afresh_and_does() {
+    let server = TestServer::start().await;
+    let session = server.session().await;
+    let (host, _) = room_of(&server, &session, 0).await;
+    let mut stays = MediaClient::start(host, 127).await;
+    stays.wait_connected().await;
+    stays
+        .request(json!({"type": "set_waiting_room", "enabled": false}))
+        .await;
+
+    // Eight people with audio and video come and go: sixteen tracks leave.
+    for _ in 0..8 {
+        let mut guest = crate::support::TestClient::joined(&server.ws_url(), &session.participant_token, "Guest").await;
+        guest.request(json!({"type": "accept_rules"})).await;
+        guest.expect("room_state").await;
+        let mut guest = MediaClient::start(guest, 127).await;
+        guest.wait_connected().await;
+        stays.wait_for_packets(guest.you, Video, 3).await;
+        guest.leave().await;
+    }
+    stays
+        .expect_where(|m| m["type"] == "media_restart", "the request to start afresh")
+        .await;
+
+    // It starts afresh (a new connection and offer, the same place) and
+    // still gets the next newcomer's media.
+    let token = stays.resume_token.clone();
+    stays.close().await;
+    let mut ws = crate::support::TestClient::greeted(&server.ws_url()).await;
+    assert_eq!(ws.resume(&token).await["type"], "joined");
+    let mut fresh = MediaClient::start(ws, 127).await;
+    fresh.wait_connected().await;
+    let mut newcomer = crate::support::TestClient::joined(&server.ws_url(), &session.participant_token, "Late").await;
+    newcomer.request(json!({"type": "accept_rules"})).await;
+    newcomer.expect("room_state").await;
+    let newcomer = MediaClient::start(newcomer, 127).await;
+    fresh.wait_for_packets(newcomer.you, Video, 20).await;
+    newcomer.wait_for_packets(fresh.you, Audio, 10).await;
+}

@@ -51,6 +51,31 @@
 /** A session's two links; `null` when revoked. @typedef {{facilitator: string | null, participant: string | null}} Links */
 /** @typedef {'facilitator' | 'participant'} LinkRole */
 
+/**
+ * What makes a session a series: its first occurrence as a `SessionInput`,
+ * and the rule. Give `count` (1 to 52) or `until` (`2027-06-30`, the last day
+ * a meeting may fall on), never both.
+ * @typedef {SessionInput & {every_weeks: 1 | 2, count?: number, until?: string}} SeriesInput
+ */
+
+/**
+ * A recurring series as the server shows it. The rule's fields are `null`
+ * only for a series made before recurrence rules were stored.
+ * @typedef {object} SeriesView
+ * @property {string} id
+ * @property {string} title
+ * @property {number | null} every_weeks
+ * @property {number | null} occurrences how many meetings were scheduled
+ * @property {string | null} until `YYYY-MM-DD` when made with a last date
+ * @property {string | null} time_zone
+ */
+
+/**
+ * A series with its meetings (each a session, in their first planned order)
+ * and its links, which open whichever meeting is on.
+ * @typedef {{series: SeriesView, occurrences: SessionView[], links: Links}} SeriesDetail
+ */
+
 /** A refusal from the server, or no answer at all (`status` 0). */
 export class ApiError extends Error {
   /**
@@ -206,3 +231,42 @@ export const summaryMarkdownUrl = (id) => `/api/sessions/${encodeURIComponent(id
  * @param {string} id
  */
 export const calendarUrl = (id) => `/api/sessions/${encodeURIComponent(id)}/calendar.ics`;
+
+/** @returns {Promise<SeriesView[]>} newest first */
+export const listSeries = () => call('GET', '/api/series');
+
+/**
+ * Schedules every meeting of a series at once.
+ * @param {SeriesInput} input
+ * @returns {Promise<SeriesDetail>}
+ */
+export const createSeries = (input) => call('POST', '/api/series', input);
+
+/**
+ * @param {string} id
+ * @returns {Promise<SeriesDetail>}
+ */
+export const readSeries = (id) => call('GET', `/api/series/${encodeURIComponent(id)}`);
+
+/**
+ * A new series link for the role; the old one stops working at once.
+ * @param {string} id
+ * @param {LinkRole} role
+ * @returns {Promise<SeriesDetail>}
+ */
+export const regenerateSeriesLink = (id, role) =>
+  call('POST', `/api/series/${encodeURIComponent(id)}/links/${role}/regenerate`, {});
+
+/**
+ * @param {string} id
+ * @param {LinkRole} role
+ * @returns {Promise<SeriesDetail>}
+ */
+export const revokeSeriesLink = (id, role) => call('POST', `/api/series/${encodeURIComponent(id)}/links/${role}/revoke`, {});
+
+/**
+ * The series' calendar feed: one repeating event, cancelled meetings taken
+ * out, moved ones at their new time.
+ * @param {string} id
+ */
+export const seriesCalendarUrl = (id) => `/api/series/${encodeURIComponent(id)}/calendar.ics`;

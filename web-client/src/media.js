@@ -110,6 +110,12 @@ export class MediaSession {
         this.emit({ type: 'status', state: 'failed' });
       }
     });
+    c.on('media_restart', () => {
+      // The server asks for a fresh connection (many people have come and
+      // gone): the new offer keeps this place, with only the current tracks.
+      this.close();
+      this.start();
+    });
     c.on('muted_by_host', () => this.disable('audio'));
     c.on('video_stopped_by_host', () => this.disable('video'));
     c.on('connection', (event) => {

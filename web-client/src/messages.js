@@ -174,6 +174,7 @@
 /** @typedef {{type: 'media_offer', sdp: string}} MediaOfferMessage */
 /** @typedef {{type: 'ice_candidate', candidate: IceCandidate}} IceCandidateMessage */
 /** @typedef {{type: 'media_failed', reason: string}} MediaFailedMessage */
+/** @typedef {{type: 'media_restart'}} MediaRestartMessage */
 /** @typedef {{type: 'speaking', participant: number, speaking: boolean}} SpeakingMessage */
 /** @typedef {{type: 'talk_time', totals: TalkTime[]}} TalkTimeMessage */
 /** @typedef {{type: 'muted_by_host'}} MutedByHostMessage */
@@ -189,7 +190,7 @@
  *   | TimeWarningMessage | RoundMessage | RulesShownMessage | GroundRulesMessage
  *   | EnergizersMessage | EnergizerStartedMessage | EnergizerProgressMessage
  *   | EnergizerEndedMessage | BreakNudgeMessage | PulseMessage | SummaryMessage
- *   | MediaAnswerMessage | MediaOfferMessage | IceCandidateMessage | MediaFailedMessage
+ *   | MediaAnswerMessage | MediaOfferMessage | IceCandidateMessage | MediaFailedMessage | MediaRestartMessage
  *   | SpeakingMessage | TalkTimeMessage | MutedByHostMessage | VideoStoppedByHostMessage} ServerMessage
  */
 

@@ -1,15 +1,18 @@
 // The form that schedules a session, with its optional agenda of timed
-// segments. It turns what was typed into the API's `SessionInput`, and shows
+// segments, or a group that repeats (organize-repeat.js asks how). It turns
+// what was typed into the API's `SessionInput` (or `SeriesInput`), and shows
 // the server's refusals next to the field at fault.
 
 import * as api from './api.js';
 import { byId, make } from './dom.js';
+import { RepeatChoice } from './organize-repeat.js';
 import { fillTimeZones, suggestedStart } from './organize-time.js';
 import { clearErrors, showError } from './organize-ui.js';
 
 /** @typedef {import('./api.js').SessionInput} SessionInput */
 /** @typedef {import('./api.js').SessionView} SessionView */
 /** @typedef {import('./api.js').Links} Links */
+/** @typedef {import('./api.js').SeriesDetail} SeriesDetail */
 /** @typedef {import('./api.js').SegmentKind} SegmentKind */
 
 /** @type {[SegmentKind, string][]} */
@@ -23,13 +26,18 @@ const SEGMENT_KINDS = [
 ];
 const MAX_SEGMENTS = 30;
 
+/**
+ * @typedef {object} FormHooks
+ * @property {(created: {session: SessionView, links: Links}) => void} onCreated a single session
+ * @property {(created: SeriesDetail) => void} onSeriesCreated a group and all its meetings
+ * @property {(error: unknown) => void} onUnauthorized
+ */
+
 export class SessionForm {
-  /**
-   * @param {(created: {session: SessionView, links: Links}) => void} onCreated
-   * @param {(error: unknown) => void} onUnauthorized
-   */
-  constructor(onCreated, onUnauthorized) {
+  /** @param {FormHooks} hooks */
+  constructor({ onCreated, onSeriesCreated, onUnauthorized }) {
     this.onCreated = onCreated;
+    this.onSeriesCreated = onSeriesCreated;
     this.onUnauthorized = onUnauthorized;
     this.panel = byId('form-panel', HTMLElement);
     this.heading = byId('form-heading', HTMLHeadingElement);
@@ -40,6 +48,7 @@ export class SessionForm {
     this.addSegment = byId('add-segment', HTMLButtonElement);
     this.zone = byId('s-time-zone', HTMLSelectElement);
     this.segmentCount = 0;
+    this.repeat = new RepeatChoice(this.form, this.submit);
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.send();
@@ -57,6 +66,7 @@ export class SessionForm {
     clearErrors(this.form, this.general);
     fillTimeZones(this.zone, timeZone);
     this.input('starts_at').value = suggestedStart(timeZone);
+    this.repeat.update();
     this.panel.hidden = false;
     this.input('title').focus();
   }
@@ -154,7 +164,7 @@ export class SessionForm {
       if (text !== '' && !/^\d+$/.test(text)) return refuse(name, 'must be a whole number');
     }
     if (!this.input('duration_minutes').value.trim()) return refuse('duration_minutes', 'please give the length in minutes');
-    return null;
+    return this.repeat.check();
   }
 
   async send() {
@@ -166,9 +176,16 @@ export class SessionForm {
     }
     this.submit.disabled = true;
     try {
-      const created = await api.createSession(this.read());
-      this.close();
-      this.onCreated(created);
+      const rule = this.repeat.rule();
+      if (rule) {
+        const created = await api.createSeries({ ...this.read(), ...rule });
+        this.close();
+        this.onSeriesCreated(created);
+      } else {
+        const created = await api.createSession(this.read());
+        this.close();
+        this.onCreated(created);
+      }
     } catch (error) {
       if (error instanceof api.ApiError && error.status === 401) this.onUnauthorized(error);
       else showError(this.form, this.general, error);

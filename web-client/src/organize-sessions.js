@@ -1,15 +1,19 @@
 // The organizer's sessions, upcoming and past, in two tabs. Each session
 // shows when it is (in the organizer's time zone), its size and facilitators,
-// and opens its links and calendar file, or is cancelled after a question.
+// the group it belongs to, and opens its links and calendar file, a form to
+// change it, or is cancelled after a question.
 
 import * as api from './api.js';
 import { byId, make, show } from './dom.js';
-import { loadLinks } from './organize-links.js';
+import { openEditor } from './organize-edit.js';
+import { loadLinks, loadSeriesLinks, MEETING_LINKS_NOTE } from './organize-links.js';
+import { everyText } from './organize-series.js';
 import { loadSummary } from './organize-summary.js';
-import { durationText, sessionWhen } from './organize-time.js';
-import { confirmInline, errorMessage, say } from './organize-ui.js';
+import { durationText, elsewhere, sessionWhen, whenText } from './organize-time.js';
+import { confirmInline, disclosure, errorMessage, say } from './organize-ui.js';
 
 /** @typedef {import('./api.js').SessionView} SessionView */
+/** @typedef {import('./api.js').SeriesView} SeriesView */
 /** @typedef {'upcoming' | 'past'} When */
 
 export class SessionList {
@@ -23,34 +27,18 @@ export class SessionList {
     this.timeZone = 'UTC';
     /** @type {When} */
     this.current = 'upcoming';
-    this.tabs = { upcoming: byId('tab-upcoming', HTMLButtonElement), past: byId('tab-past', HTMLButtonElement) };
-    this.panels = { upcoming: byId('upcoming-panel', HTMLDivElement), past: byId('past-panel', HTMLDivElement) };
     this.lists = { upcoming: byId('upcoming-list', HTMLUListElement), past: byId('past-list', HTMLUListElement) };
     this.empty = { upcoming: byId('upcoming-empty', HTMLParagraphElement), past: byId('past-empty', HTMLParagraphElement) };
-    for (const when of /** @type {When[]} */ (['upcoming', 'past'])) {
-      this.tabs[when].addEventListener('click', () => void this.select(when));
-      // Arrow keys move between tabs, as in any tab list.
-      this.tabs[when].addEventListener('keydown', (event) => {
-        if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-        const other = when === 'upcoming' ? 'past' : 'upcoming';
-        this.tabs[other].focus();
-        void this.select(other);
-      });
-    }
+    /** The groups, to say which one a meeting is part of. @type {Map<string, SeriesView>} */
+    this.groups = new Map();
   }
 
   /**
-   * Shows a tab and loads its sessions.
+   * Loads a tab's sessions (the tabs themselves are organize-tabs.js').
    * @param {When} when
    */
   async select(when) {
-    if (when !== this.current) say(this.message, '');
     this.current = when;
-    for (const tab of /** @type {When[]} */ (['upcoming', 'past'])) {
-      this.tabs[tab].setAttribute('aria-selected', String(tab === when));
-      this.tabs[tab].tabIndex = tab === when ? 0 : -1;
-      show(this.panels[tab], tab === when);
-    }
     await this.load();
   }
 
@@ -58,8 +46,9 @@ export class SessionList {
   async load() {
     const when = this.current;
     try {
-      const sessions = await api.listSessions(when);
+      const [sessions, groups] = await Promise.all([api.listSessions(when), api.listSeries()]);
       if (when !== this.current) return;
+      this.groups = new Map(groups.map((group) => [group.id, group]));
       this.lists[when].replaceChildren(...sessions.map((session) => this.item(session, when)));
       show(this.empty[when], sessions.length === 0);
     } catch (error) {
@@ -97,13 +86,26 @@ export class SessionList {
     if (session.facilitators.length > 0) {
       lines.push(make('p', { className: 'small', text: `Facilitators: ${session.facilitators.join(', ')}` }));
     }
+    const meeting = session.series_id !== null;
+    if (session.series_id !== null) {
+      const group = this.groups.get(session.series_id);
+      lines.push(make('p', {
+        className: 'small series-note',
+        text: group ? `Part of “${group.title}”, a group that meets ${everyText(group).toLowerCase()}.` : 'Part of a group.',
+      }));
+    }
     const confirmSlot = make('div');
+    const editId = `edit-slot-${session.id}`;
+    const edit = make('div', { className: 'edit-slot', attrs: { id: editId } });
     const actions = make('div', { className: 'row session-actions' });
     /** @type {HTMLElement[]} */
     const boxes = [];
     if (!session.cancelled) {
-      const links = disclosure('Links and calendar', `links-${session.id}`, titleId,
-        (box) => loadLinks(box, session.id, this.onUnauthorized));
+      // A meeting of a group has no links of its own: the group's open it.
+      const links = session.series_id === null
+        ? disclosure('Links and calendar', `links-${session.id}`, titleId, (box) => loadLinks(box, session.id, this.onUnauthorized))
+        : disclosure('Group links and calendar', `links-${session.id}`, titleId,
+          (box) => loadSeriesLinks(box, /** @type {string} */ (session.series_id), this.onUnauthorized, MEETING_LINKS_NOTE));
       actions.append(links.button);
       boxes.push(links.box);
     }
@@ -114,26 +116,62 @@ export class SessionList {
       actions.append(summary.button);
       boxes.push(summary.box);
     }
-    if (when === 'upcoming' && !session.cancelled) {
+    if (when === 'upcoming' && !session.cancelled && !session.ended) {
+      const change = make('button', {
+        text: 'Change',
+        className: 'small-button',
+        attrs: { type: 'button', 'aria-expanded': 'false', 'aria-controls': editId, 'aria-describedby': titleId },
+      });
+      change.addEventListener('click', () => {
+        const open = change.getAttribute('aria-expanded') !== 'true';
+        change.setAttribute('aria-expanded', String(open));
+        if (!open) {
+          edit.replaceChildren();
+          return;
+        }
+        openEditor(edit, session, {
+          onSaved: (changed) => this.changed(changed),
+          onClose: () => {
+            change.setAttribute('aria-expanded', 'false');
+            change.focus();
+          },
+          onUnauthorized: this.onUnauthorized,
+        });
+      });
       const cancel = make('button', {
-        text: 'Cancel session',
+        text: meeting ? 'Cancel this meeting' : 'Cancel session',
         className: 'danger small-button',
         attrs: { type: 'button', 'aria-describedby': titleId },
       });
       cancel.addEventListener('click', async () => {
-        const question = `Cancel “${session.title}” on ${day}? Its links stop working, and this cannot be undone.`;
-        if (await confirmInline(confirmSlot, question, 'Cancel the session')) await this.cancel(session);
+        const question = meeting
+          ? `Cancel the meeting of “${session.title}” on ${day}? No one can join it any more; the group's other meetings stay as they are. This cannot be undone.`
+          : `Cancel “${session.title}” on ${day}? Its links stop working, and this cannot be undone.`;
+        if (await confirmInline(confirmSlot, question, meeting ? 'Cancel the meeting' : 'Cancel the session')) await this.cancel(session);
       });
-      actions.append(cancel);
+      actions.append(change, cancel);
     }
 
-    return make('li', { className: 'session', attrs: { 'data-session': session.id } }, [
+    return make('li', { className: 'session', attrs: { 'data-session': session.id, tabindex: '-1' } }, [
       make('div', { className: 'session-head' }, [heading, badges]),
       ...lines,
       actions,
       confirmSlot,
+      edit,
       ...boxes,
     ]);
+  }
+
+  /**
+   * After a session was changed: says so, shows the list again (in its new
+   * order) and puts focus on the session.
+   * @param {SessionView} session as it is now
+   */
+  async changed(session) {
+    say(this.message, `“${session.title}” was changed: it is now on ${whenText(session, this.timeZone)}.`, 'ok');
+    await this.load();
+    const item = this.lists[this.current].querySelector(`[data-session="${CSS.escape(session.id)}"]`);
+    if (item instanceof HTMLElement) item.focus();
   }
 
   /** @param {SessionView} session */
@@ -148,47 +186,4 @@ export class SessionList {
       else say(this.message, errorMessage(error), 'error');
     }
   }
-}
-
-/**
- * "Tuesday, 1 December 2026, 18:00 to 19:00 EST" for a session just made.
- * @param {SessionView} session
- * @param {string} timeZone
- */
-export function whenText(session, timeZone) {
-  const { day, time } = sessionWhen(session, timeZone);
-  return session.time_zone === timeZone ? `${day}, ${time}` : `${day}, ${time} (${elsewhere(session)})`;
-}
-
-/**
- * When a session is on its own zone's clock, for one set somewhere else.
- * @param {SessionView} session
- */
-function elsewhere(session) {
-  const { day, time } = sessionWhen(session, session.time_zone);
-  return `In ${session.time_zone.replaceAll('_', ' ')}: ${day}, ${time}`;
-}
-
-/**
- * A button that shows and hides a box, loading what goes in it on each opening.
- * @param {string} text
- * @param {string} id the box's id
- * @param {string} describedBy the session title's id, so "Summary" says whose
- * @param {(box: HTMLDivElement) => Promise<void>} load
- */
-function disclosure(text, id, describedBy, load) {
-  const box = make('div', { className: 'links', attrs: { id } });
-  show(box, false);
-  const button = make('button', {
-    text,
-    className: 'small-button',
-    attrs: { type: 'button', 'aria-expanded': 'false', 'aria-controls': id, 'aria-describedby': describedBy },
-  });
-  button.addEventListener('click', () => {
-    const open = button.getAttribute('aria-expanded') !== 'true';
-    button.setAttribute('aria-expanded', String(open));
-    show(box, open);
-    if (open) void load(box);
-  });
-  return { button, box };
 }

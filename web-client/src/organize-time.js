@@ -115,6 +115,26 @@ export function sessionWhen(session, timeZone) {
 }
 
 /**
+ * "Tuesday, 1 December 2026, 18:00 to 19:00 EST", and the session's own
+ * clock beside it when it is set in another zone.
+ * @param {{starts_at: string, ends_at: string, time_zone: string}} session
+ * @param {string} timeZone the reader's
+ */
+export function whenText(session, timeZone) {
+  const { day, time } = sessionWhen(session, timeZone);
+  return session.time_zone === timeZone ? `${day}, ${time}` : `${day}, ${time} (${elsewhere(session)})`;
+}
+
+/**
+ * When a session is on its own zone's clock, for one set somewhere else.
+ * @param {{starts_at: string, ends_at: string, time_zone: string}} session
+ */
+export function elsewhere(session) {
+  const { day, time } = sessionWhen(session, session.time_zone);
+  return `In ${session.time_zone.replaceAll('_', ' ')}: ${day}, ${time}`;
+}
+
+/**
  * "1 hour 30 minutes".
  * @param {number} minutes
  */

@@ -1,6 +1,7 @@
 // What the organizers' pages share: errors next to the field at fault,
 // plain sentences for the server's refusals, a confirmation that stays in the
-// page (no dialog box to trap a keyboard), and copying a link.
+// page (no dialog box to trap a keyboard), a button that shows and hides a
+// box, and copying a link.
 
 import { ApiError } from './api.js';
 import { make, show } from './dom.js';
@@ -147,4 +148,28 @@ export function say(element, text, kind = 'info') {
   element.classList.toggle('notice-ok', kind === 'ok');
   element.classList.toggle('notice-error', kind === 'error');
   show(element, text !== '');
+}
+
+/**
+ * A button that shows and hides a box, loading what goes in it on each opening.
+ * @param {string} text
+ * @param {string} id the box's id
+ * @param {string} describedBy the id of what the box is about (a title), so "Summary" says whose
+ * @param {(box: HTMLDivElement) => Promise<void>} load
+ */
+export function disclosure(text, id, describedBy, load) {
+  const box = make('div', { className: 'links', attrs: { id } });
+  show(box, false);
+  const button = make('button', {
+    text,
+    className: 'small-button',
+    attrs: { type: 'button', 'aria-expanded': 'false', 'aria-controls': id, 'aria-describedby': describedBy },
+  });
+  button.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    show(box, open);
+    if (open) void load(box);
+  });
+  return { button, box };
 }

@@ -9,8 +9,11 @@ import * as api from './api.js';
 import { byId, make, show } from './dom.js';
 import { startLogin, startSetup } from './organize-auth.js';
 import { SessionForm } from './organize-form.js';
-import { renderLinks } from './organize-links.js';
-import { SessionList, whenText } from './organize-sessions.js';
+import { renderLinks, seriesLinkSource, sessionLinkSource } from './organize-links.js';
+import { meetingList, ruleText, SeriesList } from './organize-series.js';
+import { SessionList } from './organize-sessions.js';
+import { Tabs } from './organize-tabs.js';
+import { whenText } from './organize-time.js';
 import { errorMessage, say } from './organize-ui.js';
 
 /** @typedef {import('./api.js').Organizer} Organizer */
@@ -31,8 +34,10 @@ const el = {
   newSession: byId('new-session', HTMLButtonElement),
   formClose: byId('session-close', HTMLButtonElement),
   created: byId('created-panel', HTMLElement),
+  createdHeading: byId('created-heading', HTMLHeadingElement),
   createdSummary: byId('created-summary', HTMLParagraphElement),
   createdLinks: byId('created-links', HTMLDivElement),
+  createdMeetings: byId('created-meetings', HTMLDivElement),
   createdDone: byId('created-done', HTMLButtonElement),
 };
 
@@ -47,7 +52,13 @@ function loginEnded(error) {
 }
 
 const list = new SessionList(el.message, loginEnded);
-const form = new SessionForm(onCreated, loginEnded);
+const groups = new SeriesList(el.message, loginEnded);
+const tabs = new Tabs(['upcoming', 'groups', 'past'], async (name, switched) => {
+  if (switched) say(el.message, '');
+  if (name === 'groups') await groups.load();
+  else await list.select(name);
+});
+const form = new SessionForm({ onCreated, onSeriesCreated, onUnauthorized: loginEnded });
 
 /**
  * Shows one view and moves focus to its heading, so keyboard and screen
@@ -75,25 +86,56 @@ function enter(who) {
   el.accountName.textContent = who.name;
   el.zoneNote.textContent = `Times are shown in your time zone, ${who.time_zone.replaceAll('_', ' ')}.`;
   list.timeZone = who.time_zone;
+  groups.timeZone = who.time_zone;
   say(el.message, '');
   show(el.created, false);
   form.close();
   el.newSession.setAttribute('aria-expanded', 'false');
   showView('schedule');
-  void list.select('upcoming');
+  void tabs.select('upcoming');
 }
 
 /** @param {{session: import('./api.js').SessionView, links: import('./api.js').Links}} created */
 function onCreated({ session, links }) {
-  el.newSession.setAttribute('aria-expanded', 'false');
+  el.createdHeading.textContent = 'Session scheduled';
   el.createdSummary.replaceChildren(
     make('strong', { text: session.title }),
     document.createTextNode(`, ${whenText(session, organizer?.time_zone ?? session.time_zone)}.`),
   );
-  renderLinks(el.createdLinks, session.id, links, loginEnded);
+  renderLinks(el.createdLinks, sessionLinkSource(session.id), links, loginEnded);
+  el.createdMeetings.replaceChildren();
+  showCreated();
+}
+
+/**
+ * A group: its rule, its links (one pair for every meeting), its calendar
+ * feed, and the list of its meetings.
+ * @param {import('./api.js').SeriesDetail} created
+ */
+function onSeriesCreated(created) {
+  const zone = organizer?.time_zone ?? created.series.time_zone ?? 'UTC';
+  const first = created.occurrences[0];
+  el.createdHeading.textContent = 'Group scheduled';
+  el.createdSummary.replaceChildren(
+    make('strong', { text: created.series.title }),
+    document.createTextNode(`: ${ruleText(created).toLowerCase()}${first ? `, the first on ${whenText(first, zone)}` : ''}. `
+      + 'The links below open whichever meeting is on: send them once.'),
+  );
+  renderLinks(el.createdLinks, seriesLinkSource(created.series.id), created.links, loginEnded);
+  el.createdMeetings.replaceChildren(
+    make('h3', { className: 'meetings-heading', text: 'Meetings' }),
+    meetingList(created, zone),
+  );
+  showCreated();
+}
+
+/** Shows what was just scheduled, and the list with it in. */
+function showCreated() {
+  el.newSession.setAttribute('aria-expanded', 'false');
+  show(el.createdMeetings, el.createdMeetings.childElementCount > 0);
   show(el.created, true);
   el.created.focus();
-  void list.select('upcoming');
+  void tabs.select('upcoming');
 }
 
 el.newSession.addEventListener('click', () => {

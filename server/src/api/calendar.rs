@@ -155,6 +155,9 @@ pub fn series_ics(
         ));
         out.line(&format!("SUMMARY:{}", escape(&occurrence.title)));
         out.line(&format!("DESCRIPTION:{}", escape(&description)));
+        if let Some(link) = participant_link {
+            out.line(&format!("URL:{link}"));
+        }
         out.line("END:VEVENT");
     }
     out.line("END:VCALENDAR");

@@ -351,7 +351,25 @@ async fn current_links(state: &AppState, id: &str) -> Result<Links, ApiError> {
         facilitator: None,
         participant: None,
     };
-    for link in state.store.session_links(id).await? {
+    let own = state.store.session_links(id).await?;
+    if own.is_empty() {
+        // A series' meeting has no links of its own: the series' links open
+        // it when it is on.
+        if let Some(series) = state.store.session(id).await?.series_id {
+            links.facilitator = state
+                .store
+                .series_link(&series, InviteRole::Facilitator)
+                .await?
+                .map(|t| state.join_link(&t));
+            links.participant = state
+                .store
+                .series_link(&series, InviteRole::Participant)
+                .await?
+                .map(|t| state.join_link(&t));
+        }
+        return Ok(links);
+    }
+    for link in own {
         let slot = match link.role {
             InviteRole::Facilitator => &mut links.facilitator,
             InviteRole::Participant => &mut links.participant,

@@ -30,6 +30,11 @@ use super::session::{Kind, Publication, RoomMedia, Target, write};
 use crate::room::ParticipantId;
 use crate::room::media::{IceCandidate, MediaEvent};
 
+/// After this many tracks have left a connection (eight people, with audio
+/// and video), the client is asked to start afresh. An answer then stays
+/// far below the 48 KiB limit on a description.
+pub const RETIRED_BEFORE_FRESH_START: usize = 16;
+
 pub enum PeerCommand {
     /// The client's offer.
     Offer(String),
@@ -74,6 +79,7 @@ impl PeerHandle {
             in_flight: Vec::new(),
             subscriptions: HashMap::new(),
             tasks: Vec::new(),
+            retired: 0,
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle { commands, task })
@@ -125,6 +131,9 @@ struct Peer {
     in_flight: Vec<Arc<Target>>,
     subscriptions: HashMap<(ParticipantId, Kind), Arc<Target>>,
     tasks: Vec<JoinHandle<()>>,
+    /// Tracks taken off this connection since it started: each left an
+    /// inactive m-line behind.
+    retired: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -397,6 +406,16 @@ impl Peer {
         self.pending.retain(|t| !Arc::ptr_eq(t, &target));
         // The transceiver goes inactive; the offer tells the client the track ended.
         self.pc.remove_track(&target.sender).await?;
+        self.retired += 1;
+        if self.retired >= RETIRED_BEFORE_FRESH_START {
+            // The crate never reuses an inactive transceiver: every departure
+            // leaves two m-lines behind, and a long-lived connection's offers
+            // grow until its answers no longer fit a message. Ask the client
+            // to start afresh; its new offer replaces this connection.
+            self.retired = 0;
+            self.room.tell(MediaEvent::StartAfresh { participant: self.me }).await;
+            return Ok(());
+        }
         self.request_offer().await
     }
 

@@ -352,6 +352,7 @@ pub fn event_message(event: Event, server_time: i64) -> ServerMessage {
             },
         },
         Event::MediaFailed { reason } => ServerMessage::MediaFailed { reason },
+        Event::MediaRestart => ServerMessage::MediaRestart {},
         Event::Speaking { id, speaking } => ServerMessage::Speaking {
             participant: id.0,
             speaking,

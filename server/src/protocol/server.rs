@@ -154,6 +154,7 @@ pub enum ServerMessage {
     MediaFailed {
         reason: String,
     },
+    MediaRestart {},
     Speaking {
         participant: u32,
         speaking: bool,
@@ -208,6 +209,7 @@ impl ServerMessage {
         "media_offer",
         "ice_candidate",
         "media_failed",
+        "media_restart",
         "speaking",
         "talk_time",
         "muted_by_host",
@@ -256,6 +258,7 @@ impl ServerMessage {
             ServerMessage::MediaOffer { .. } => "media_offer",
             ServerMessage::IceCandidate { .. } => "ice_candidate",
             ServerMessage::MediaFailed { .. } => "media_failed",
+            ServerMessage::MediaRestart {} => "media_restart",
             ServerMessage::Speaking { .. } => "speaking",
             ServerMessage::TalkTime { .. } => "talk_time",
             ServerMessage::MutedByHost {} => "muted_by_host",

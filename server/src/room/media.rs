@@ -66,6 +66,9 @@ pub enum MediaEvent {
     Speaking { participant: ParticipantId, speaking: bool },
     /// A signalling step failed; the client is told and may start over.
     Failed { participant: ParticipantId, reason: String },
+    /// The connection has gathered too many inactive m-lines: the client
+    /// should make a new one and offer again.
+    StartAfresh { participant: ParticipantId },
 }
 
 impl Room {
@@ -153,6 +156,7 @@ impl Room {
             MediaEvent::Offer { participant, sdp } => (participant, Event::MediaOffer { sdp }),
             MediaEvent::Candidate { participant, candidate } => (participant, Event::IceCandidate(candidate)),
             MediaEvent::Failed { participant, reason } => (participant, Event::MediaFailed { reason }),
+            MediaEvent::StartAfresh { participant } => (participant, Event::MediaRestart),
             MediaEvent::Speaking { participant, speaking } => {
                 self.speaking(participant, speaking, now, out);
                 return;

@@ -232,6 +232,7 @@ pub enum Event {
     MediaOffer { sdp: String },
     IceCandidate(IceCandidate),
     MediaFailed { reason: String },
+    MediaRestart,
     Speaking { id: ParticipantId, speaking: bool },
     TalkTime(Vec<(ParticipantId, Millis)>),
     MutedByHost,
