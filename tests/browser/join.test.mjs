@@ -48,6 +48,8 @@ async function meetAndChat(a, b) {
   await joinAs(b.page, 'Sam');
   await b.page.locator('#accept-rules').waitFor({ state: 'visible' });
   assert.ok(await b.page.locator('#rules li').count() > 0, 'the ground rules are shown');
+  // The crisis line shows the server's resources (by default, 9-8-8 "any time").
+  await b.page.locator('#crisis', { hasText: 'any time' }).waitFor({ state: 'visible' });
   await harness.screenshot(b.page, 'participant-ground-rules');
   await b.page.locator('#accept-rules').click();
   await b.page.locator('#waiting').waitFor({ state: 'visible' });

@@ -193,6 +193,17 @@ connection.on('room_state', () => {
 connection.on('declined', () => { ending = 'declined'; });
 connection.on('removed', () => { ending = 'removed'; });
 connection.on('session_ended', () => { ending = 'session_ended'; });
+connection.on('welcome', ({ crisis_resources: resources }) => {
+  // The deployment's own crisis resources, in place of the built-in default.
+  const line = byId('crisis', HTMLParagraphElement);
+  if (!resources?.length) return;
+  line.textContent = 'If you are in crisis: ';
+  resources.forEach((resource, index) => {
+    if (index > 0) line.append('; ');
+    line.append(`${resource.label}: `, make('strong', { text: resource.contact }));
+  });
+  line.append('.');
+});
 connection.on('server_restarting', () => status('The server is restarting. Reconnecting…'));
 connection.on('connection', (event) => {
   if (event.state === 'reconnecting') {

@@ -129,7 +129,8 @@
 
 // ---- Server messages -------------------------------------------------------
 
-/** @typedef {{type: 'welcome', id?: number, version: number, server_time: number}} WelcomeMessage */
+/** @typedef {{label: string, contact: string}} CrisisResource */
+/** @typedef {{type: 'welcome', id?: number, version: number, server_time: number, crisis_resources: CrisisResource[]}} WelcomeMessage */
 /** @typedef {{type: 'joined', id?: number, you: number, role: Role, resume_token: string, session: Session, gate: Gate, ice_servers: IceServer[]}} JoinedMessage */
 /** @typedef {{type: 'ack', id: number}} AckMessage */
 /** @typedef {{type: 'error', id?: number, code: ErrorCode, message: string}} ErrorMessage */

@@ -171,7 +171,9 @@ export class RoomConnection {
     this.entering = true;
     try {
       await this.open();
-      await this.request({ type: 'hello', version: PROTOCOL_VERSION });
+      const welcome = expect(await this.request({ type: 'hello', version: PROTOCOL_VERSION }), 'welcome');
+      // The deployment's crisis resources, for the page to show.
+      this.emit(welcome);
       if (resumeToken) {
         try {
           const joined = expect(await this.request({ type: 'resume', resume_token: resumeToken }), 'joined');
