@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -103,6 +104,12 @@ impl Server {
         let app: Router = crate::http::router(state);
         let stop = shutdown.clone();
         let serving = tokio::spawn(async move {
+            // Small messages often follow each other to the same client (an
+            // ack, then the room's state): with Nagle's algorithm on, the
+            // second waits for the first's delayed ACK, about 40 ms.
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             axum::serve(listener, app)
                 .with_graceful_shutdown(async move { stop.cancelled().await })
                 .await

@@ -1,0 +1,26 @@
+//! The PeerRoom load tool: drives the real server over loopback with
+//! synthetic people and reports latency, throughput, memory and CPU.
+//! docs/benchmarks.md has the figures and the commands behind them.
+//!
+//! # Layout
+//!
+//! - `target`: the server under test, started fresh for every run, with one
+//!   seeded session per room.
+//! - `ws`: getting a synthetic person into a room over the WebSocket.
+//! - `signalling`: rooms of people sending chat, hands and reactions.
+//! - `join_time`: WebSocket open to first remote media packet.
+//! - `media`: synthetic `webrtc` publishers and subscribers through the SFU.
+//! - `relay`: the trivial UDP relay the SFU is compared with.
+//! - `procfs`: memory and CPU time from /proc; pinning to a CPU.
+//! - `stats`: latency quantiles; figures over several runs.
+//! - `smoke`: a few seconds at a tiny load, to prove the tool works.
+
+pub mod join_time;
+pub mod media;
+pub mod procfs;
+pub mod relay;
+pub mod signalling;
+pub mod smoke;
+pub mod stats;
+pub mod target;
+pub mod ws;
