@@ -91,7 +91,8 @@ pub async fn run_once(target: &Target, options: &Options) -> anyhow::Result<RunF
     let rss_flowing = procfs::rss_kib(pid).unwrap_or(0);
     counters.recording.store(true, Ordering::Relaxed);
     let (cpu, tool_cpu) = (CpuMeter::start(pid), CpuMeter::start(std::process::id()));
-    let mut last_count = 0;
+    // Progress lines show the rate within each step, not since the start.
+    let mut last_count = counters.received_any.load(Ordering::Relaxed);
     let measured = stats::window(options.duration, options.sample_every, |elapsed, step| {
         let (expected, received) = (
             counters.expected.load(Ordering::Relaxed),
