@@ -40,19 +40,8 @@ pub fn session_ics(record: &SessionRecord, participant_link: Option<&str>, now: 
     let zone: Tz = record.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let mut out = Calendar::begin();
     timezone(&mut out, zone, record.starts_at);
-    out.line("BEGIN:VEVENT");
-    out.line(&format!("UID:{}@peer-room", record.id));
-    out.line(&format!("DTSTAMP:{}", utc_stamp(now)));
-    out.line(&format!(
-        "DTSTART;TZID={}:{}",
-        zone.name(),
-        local_stamp(zone, record.starts_at)
-    ));
-    out.line(&format!(
-        "DTEND;TZID={}:{}",
-        zone.name(),
-        local_stamp(zone, record.ends_at())
-    ));
+    let uid = format!("{}@peer-room", record.id);
+    begin_event(&mut out, &uid, now, zone, record.starts_at, record.ends_at());
     out.line(&format!("SUMMARY:{}", escape(&record.title)));
     let mut description = String::from("A PeerRoom peer support session.");
     if let Some(link) = participant_link {
@@ -92,7 +81,7 @@ pub fn series_ics(
         .or(series.first_starts_at)
         .unwrap_or(0);
     let last = occurrences.last().map(original).unwrap_or(first);
-    let uid = format!("UID:series-{}@peer-room", series.id);
+    let uid = format!("series-{}@peer-room", series.id);
     let mut description = String::from("A PeerRoom peer support group.");
     if let Some(link) = participant_link {
         description.push_str(&format!("\nJoin from your browser (the same link every time): {link}"));
@@ -101,15 +90,7 @@ pub fn series_ics(
     let mut out = Calendar::begin();
     out.line(&format!("X-WR-CALNAME:{}", escape(&series.title)));
     timezone(&mut out, zone, first);
-    out.line("BEGIN:VEVENT");
-    out.line(&uid);
-    out.line(&format!("DTSTAMP:{}", utc_stamp(now)));
-    out.line(&format!("DTSTART;TZID={}:{}", zone.name(), local_stamp(zone, first)));
-    out.line(&format!(
-        "DTEND;TZID={}:{}",
-        zone.name(),
-        local_stamp(zone, first + minutes * 60_000)
-    ));
+    begin_event(&mut out, &uid, now, zone, first, first + minutes * 60_000);
     let interval = series.every_weeks.unwrap_or(1);
     let end = match series.until_date {
         // UNTIL is in UTC when the start has a zone (RFC 5545 3.3.10).
@@ -118,11 +99,7 @@ pub fn series_ics(
     };
     out.line(&format!("RRULE:FREQ=WEEKLY;INTERVAL={interval};{end}"));
     for cancelled in occurrences.iter().filter(|o| o.cancelled_at.is_some()) {
-        out.line(&format!(
-            "EXDATE;TZID={}:{}",
-            zone.name(),
-            local_stamp(zone, original(cancelled))
-        ));
+        out.line(&zoned("EXDATE", zone, original(cancelled)));
     }
     out.line(&format!("SUMMARY:{}", escape(&series.title)));
     out.line(&format!("DESCRIPTION:{}", escape(&description)));
@@ -135,24 +112,8 @@ pub fn series_ics(
             && (o.starts_at != original(o) || i64::from(o.duration_minutes) != minutes || o.title != series.title)
     });
     for occurrence in changed {
-        out.line("BEGIN:VEVENT");
-        out.line(&uid);
-        out.line(&format!("DTSTAMP:{}", utc_stamp(now)));
-        out.line(&format!(
-            "RECURRENCE-ID;TZID={}:{}",
-            zone.name(),
-            local_stamp(zone, original(occurrence))
-        ));
-        out.line(&format!(
-            "DTSTART;TZID={}:{}",
-            zone.name(),
-            local_stamp(zone, occurrence.starts_at)
-        ));
-        out.line(&format!(
-            "DTEND;TZID={}:{}",
-            zone.name(),
-            local_stamp(zone, occurrence.ends_at())
-        ));
+        begin_event(&mut out, &uid, now, zone, occurrence.starts_at, occurrence.ends_at());
+        out.line(&zoned("RECURRENCE-ID", zone, original(occurrence)));
         out.line(&format!("SUMMARY:{}", escape(&occurrence.title)));
         out.line(&format!("DESCRIPTION:{}", escape(&description)));
         if let Some(link) = participant_link {
@@ -162,6 +123,20 @@ pub fn series_ics(
     }
     out.line("END:VCALENDAR");
     out.text
+}
+
+/// An event's opening: its identity and its times in the session's zone.
+fn begin_event(out: &mut Calendar, uid: &str, now: Millis, zone: Tz, start: Millis, end: Millis) {
+    out.line("BEGIN:VEVENT");
+    out.line(&format!("UID:{uid}"));
+    out.line(&format!("DTSTAMP:{}", utc_stamp(now)));
+    out.line(&zoned("DTSTART", zone, start));
+    out.line(&zoned("DTEND", zone, end));
+}
+
+/// A time property in the zone, e.g. `DTSTART;TZID=America/Toronto:20261201T180000`.
+fn zoned(property: &str, zone: Tz, at: Millis) -> String {
+    format!("{property};TZID={}:{}", zone.name(), local_stamp(zone, at))
 }
 
 /// Lines end with CRLF and fold at 75 octets, as RFC 5545 asks.

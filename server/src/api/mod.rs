@@ -29,7 +29,7 @@ use serde::de::DeserializeOwned;
 pub use auth::{LoginLimiter, SETUP_KEY, hex};
 
 use crate::app::AppState;
-use crate::store::{StoreError, ValidationError};
+use crate::store::{InviteRole, StoreError, ValidationError};
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
@@ -42,17 +42,30 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/sessions/{id}", get(sessions::read).patch(sessions::update))
         .route("/api/sessions/{id}/cancel", post(sessions::cancel))
         .route("/api/sessions/{id}/links", get(sessions::links))
-        .route("/api/sessions/{id}/links/{role}/regenerate", post(sessions::regenerate))
-        .route("/api/sessions/{id}/links/{role}/revoke", post(sessions::revoke))
+        .route("/api/sessions/{id}/links/{role}/{action}", post(sessions::change_link))
         .route("/api/sessions/{id}/calendar.ics", get(calendar::session_file))
         .route("/api/sessions/{id}/summary", get(sessions::summary))
         .route("/api/sessions/{id}/summary.md", get(sessions::summary_markdown))
         .route("/api/series", get(series::list).post(series::create))
         .route("/api/series/{id}", get(series::read))
-        .route("/api/series/{id}/links/{role}/regenerate", post(series::regenerate))
-        .route("/api/series/{id}/links/{role}/revoke", post(series::revoke))
+        .route("/api/series/{id}/links/{role}/{action}", post(series::change_link))
         .route("/api/series/{id}/calendar.ics", get(series::feed))
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
+}
+
+/// `/links/{role}/{action}`: which link, and whether to revoke it (`revoke`)
+/// or give it a new token (`regenerate`). Anything else is not found.
+fn link_change(role: &str, action: &str) -> Result<(InviteRole, bool), ApiError> {
+    let role = match role {
+        "facilitator" => InviteRole::Facilitator,
+        "participant" => InviteRole::Participant,
+        _ => return Err(ApiError::NotFound),
+    };
+    match action {
+        "regenerate" => Ok((role, false)),
+        "revoke" => Ok((role, true)),
+        _ => Err(ApiError::NotFound),
+    }
 }
 
 /// Refuses a state-changing request whose `Origin` is not allowed.

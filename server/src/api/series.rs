@@ -167,36 +167,17 @@ pub async fn read(
     Ok(axum::Json(detail(&state, record).await?))
 }
 
-fn role(text: &str) -> Result<InviteRole, ApiError> {
-    match text {
-        "facilitator" => Ok(InviteRole::Facilitator),
-        "participant" => Ok(InviteRole::Participant),
-        _ => Err(ApiError::NotFound),
-    }
-}
-
-pub async fn regenerate(
+/// A new token for a series link (the old one stops working at once), or none.
+pub async fn change_link(
     State(state): State<AppState>,
     CurrentOrganizer(me): CurrentOrganizer,
-    Path((id, which)): Path<(String, String)>,
+    Path((id, role, action)): Path<(String, String, String)>,
 ) -> Result<axum::Json<SeriesDetail>, ApiError> {
     let record = owned(&state, &me.id, &id).await?;
+    let (role, revoke) = super::link_change(&role, &action)?;
     state
         .store
-        .change_series_link(&id, role(&which)?, false, clock::now_millis())
-        .await?;
-    Ok(axum::Json(detail(&state, record).await?))
-}
-
-pub async fn revoke(
-    State(state): State<AppState>,
-    CurrentOrganizer(me): CurrentOrganizer,
-    Path((id, which)): Path<(String, String)>,
-) -> Result<axum::Json<SeriesDetail>, ApiError> {
-    let record = owned(&state, &me.id, &id).await?;
-    state
-        .store
-        .change_series_link(&id, role(&which)?, true, clock::now_millis())
+        .change_series_link(&id, role, revoke, clock::now_millis())
         .await?;
     Ok(axum::Json(detail(&state, record).await?))
 }

@@ -381,14 +381,6 @@ async fn current_links(state: &AppState, id: &str) -> Result<Links, ApiError> {
     Ok(links)
 }
 
-fn role(text: &str) -> Result<InviteRole, ApiError> {
-    match text {
-        "facilitator" => Ok(InviteRole::Facilitator),
-        "participant" => Ok(InviteRole::Participant),
-        _ => Err(ApiError::NotFound),
-    }
-}
-
 /// The first link of a role: the one the session was created with.
 async fn link_of(state: &AppState, id: &str, role: InviteRole) -> Result<String, ApiError> {
     let links = state.store.session_links(id).await?;
@@ -399,26 +391,20 @@ async fn link_of(state: &AppState, id: &str, role: InviteRole) -> Result<String,
         .ok_or(ApiError::NotFound)
 }
 
-/// A new token for a link: the old one stops working at once.
-pub async fn regenerate(
+/// A new token for a link (the old one stops working at once), or none.
+pub async fn change_link(
     State(state): State<AppState>,
     CurrentOrganizer(me): CurrentOrganizer,
-    Path((id, which)): Path<(String, String)>,
+    Path((id, role, action)): Path<(String, String, String)>,
 ) -> Result<axum::Json<Links>, ApiError> {
     owned(&state, &me.id, &id).await?;
-    let invitation = link_of(&state, &id, role(&which)?).await?;
-    state.store.regenerate_invitation(&invitation).await?;
-    Ok(axum::Json(current_links(&state, &id).await?))
-}
-
-pub async fn revoke(
-    State(state): State<AppState>,
-    CurrentOrganizer(me): CurrentOrganizer,
-    Path((id, which)): Path<(String, String)>,
-) -> Result<axum::Json<Links>, ApiError> {
-    owned(&state, &me.id, &id).await?;
-    let invitation = link_of(&state, &id, role(&which)?).await?;
-    state.store.revoke_invitation(&invitation, clock::now_millis()).await?;
+    let (role, revoke) = super::link_change(&role, &action)?;
+    let invitation = link_of(&state, &id, role).await?;
+    if revoke {
+        state.store.revoke_invitation(&invitation, clock::now_millis()).await?;
+    } else {
+        state.store.regenerate_invitation(&invitation).await?;
+    }
     Ok(axum::Json(current_links(&state, &id).await?))
 }
 

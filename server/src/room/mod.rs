@@ -219,11 +219,6 @@ impl Room {
         self.ended
     }
 
-    /// How many people hold a place, connected or within their grace.
-    pub fn headcount(&self) -> usize {
-        self.people.len()
-    }
-
     fn act(&mut self, conn: ConnId, action: Action, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
         let me = *self.by_conn.get(&conn).ok_or(RoomError::NotJoined)?;
         // Lowering one's own hand by naming oneself is not a host control.

@@ -116,11 +116,6 @@ impl RoomRegistry {
         })
     }
 
-    /// How many rooms have a running actor.
-    pub fn live_rooms(&self) -> usize {
-        self.rooms.len()
-    }
-
     fn spawn(&self, room: Room) -> RoomHandle {
         let (tx, rx) = mpsc::channel(ROOM_QUEUE);
         let generation = self.generations.fetch_add(1, Ordering::Relaxed);
