@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, joinAs } from './support.mjs';
+import { Harness, checkAccessibility, joinAs } from './support.mjs';
 
 const harness = new Harness();
 
@@ -51,6 +51,7 @@ async function meetAndChat(a, b) {
   // The crisis line shows the server's resources (by default, 9-8-8 "any time").
   await b.page.locator('#crisis', { hasText: 'any time' }).waitFor({ state: 'visible' });
   await harness.screenshot(b.page, 'participant-ground-rules');
+  await checkAccessibility(b.page, 'the ground rules on a phone');
   await b.page.locator('#accept-rules').click();
   await b.page.locator('#waiting').waitFor({ state: 'visible' });
   await harness.screenshot(b.page, 'participant-waiting');
@@ -68,6 +69,8 @@ async function meetAndChat(a, b) {
   await a.page.locator('#participants li', { hasText: 'Sam' }).waitFor();
   assert.equal(await a.page.locator('#waiting-list li').count(), 0, 'no one is left waiting');
   await harness.screenshot(b.page, 'participant-in-room');
+  await checkAccessibility(b.page, 'the room on a phone');
+  await checkAccessibility(a.page, 'the facilitator\'s room');
 
   // B writes to the group; A reads it.
   await b.page.locator('#chat-input').fill('Thank you for having me. It has been a hard week.');

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -232,4 +232,31 @@ export class Harness {
 export async function joinAs(page, name) {
   await page.locator('#name').fill(name);
   await page.locator('#join-button').click();
+}
+
+const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
+/** axe's impacts that fail a test; "moderate" and "minor" are reported only. */
+const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
+
+/**
+ * Runs axe-core on what the page shows now and fails on any serious or
+ * critical violation, naming the rule and the elements. The script goes in
+ * through the debugging protocol, not a <script>, so the page's CSP stays on.
+ * @param {import('playwright-core').Page} page
+ * @param {string} where what the page is showing, for the failure message
+ */
+export async function checkAccessibility(page, where) {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.evaluate(await readFile(AXE_SOURCE, 'utf8'));
+  /** @type {{id: string, impact: string | null, help: string, nodes: {target: string[]}[]}[]} */
+  const violations = await page.evaluate(async () => {
+    // @ts-expect-error axe is the global the script above defined
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((/** @type {any} */ v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((/** @type {any} */ n) => ({ target: n.target })),
+    }));
+  });
+  const blocking = violations.filter((violation) => BLOCKING_IMPACTS.has(violation.impact ?? ''));
+  const described = blocking.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(described, [], `accessibility problems on ${where}`);
 }

@@ -12,6 +12,7 @@ import { RoomView } from './room.js';
 import { Stage } from './stage.js';
 import { ENDINGS, comeBackLater, errorText } from './wording.js';
 import { linkInfo } from './link-info.js';
+import { languagePicker, startLanguage } from './i18n.js';
 
 /** @typedef {import('./messages.js').Gate} Gate */
 /** @typedef {import('./messages.js').JoinedMessage} JoinedMessage */
@@ -44,6 +45,11 @@ const el = {
   finalMessage: byId('final-message', HTMLParagraphElement),
   rejoin: byId('rejoin', HTMLButtonElement),
 };
+
+// Before any text is drawn: every feature module has registered its words
+// on import, so the page can be translated now.
+startLanguage();
+languagePicker(byId('language', HTMLSelectElement));
 
 const token = readToken();
 const connection = new RoomConnection(socketUrl());
