@@ -9,6 +9,7 @@ mod facilitation;
 mod http;
 mod join_flow;
 mod media;
+mod media_lazy;
 mod media_leaks;
 mod organizers;
 mod privacy;

@@ -85,6 +85,11 @@ pub struct RoomMedia {
     /// connection on their side (a reloaded page, a restart after a failure):
     /// their server side starts afresh too.
     offered: Mutex<HashSet<ParticipantId>>,
+    /// Who is in the room and may offer. Their peer connection is made on
+    /// their first offer, not on entry: a client that never sends media
+    /// (a phone that only listens still offers; a script that only chats
+    /// does not) costs no connection, no socket and no DTLS state.
+    present: Mutex<HashSet<ParticipantId>>,
 }
 
 impl RoomMedia {
@@ -122,18 +127,24 @@ impl RoomMedia {
             .collect()
     }
 
-    async fn attach(self: &Arc<Self>, participant: ParticipantId) {
-        if lock(&self.peers).contains_key(&participant) {
-            return;
-        }
+    /// Someone entered the room: they may now offer.
+    fn attach(&self, participant: ParticipantId) {
+        lock(&self.present).insert(participant);
+    }
+
+    /// Makes a participant's peer connection; false (and the room told) if
+    /// the engine could not.
+    async fn start_peer(self: &Arc<Self>, participant: ParticipantId) -> bool {
         match PeerHandle::start(Arc::clone(self), participant).await {
             Ok(peer) => {
                 lock(&self.peers).insert(participant, peer);
+                true
             }
             Err(error) => {
                 warn!(participant = %participant, %error, "could not create a peer connection");
                 let reason = "the server could not set up media for you".to_owned();
                 self.tell(MediaEvent::Failed { participant, reason }).await;
+                false
             }
         }
     }
@@ -141,18 +152,27 @@ impl RoomMedia {
     /// Someone left: stop forwarding their tracks, take them away from
     /// everyone else's connection, and close theirs.
     async fn detach(&self, participant: ParticipantId) {
+        lock(&self.present).remove(&participant);
         lock(&self.allowed).remove(&participant);
         self.close_peer(participant).await;
     }
 
-    /// A client's offer. The first goes to the connection made when they
-    /// entered; a later one replaces that connection with a fresh one, since
-    /// the client has started over with a new one of its own.
+    /// A client's offer. The first makes their connection; a later one
+    /// replaces it with a fresh one, since the client has started over with
+    /// a new one of its own.
     async fn offer(self: &Arc<Self>, participant: ParticipantId, sdp: String) {
-        if !lock(&self.offered).insert(participant) {
-            self.close_peer(participant).await;
-            self.attach(participant).await;
+        if !lock(&self.present).contains(&participant) {
+            let reason = "media is not set up for you: rejoin the room".to_owned();
+            self.tell(MediaEvent::Failed { participant, reason }).await;
+            return;
         }
+        if lock(&self.offered).contains(&participant) {
+            self.close_peer(participant).await;
+        }
+        if !lock(&self.peers).contains_key(&participant) && !self.start_peer(participant).await {
+            return;
+        }
+        lock(&self.offered).insert(participant);
         if !self.send_to_peer(participant, PeerCommand::Offer(sdp)) {
             let reason = "media is not set up for you: rejoin the room".to_owned();
             self.tell(MediaEvent::Failed { participant, reason }).await;
@@ -207,6 +227,7 @@ impl RoomMedia {
     }
 
     async fn close_all(&self) {
+        lock(&self.present).clear();
         let peers: Vec<PeerHandle> = lock(&self.peers).drain().map(|(_, peer)| peer).collect();
         lock(&self.publications).clear();
         for peer in peers {
@@ -225,10 +246,11 @@ pub async fn run(media: Media, room: RoomHandle, mut commands: mpsc::UnboundedRe
         publications: Mutex::new(HashMap::new()),
         allowed: Mutex::new(HashMap::new()),
         offered: Mutex::new(HashSet::new()),
+        present: Mutex::new(HashSet::new()),
     });
     while let Some(command) = commands.recv().await {
         match command {
-            MediaCommand::Attach { participant } => shared.attach(participant).await,
+            MediaCommand::Attach { participant } => shared.attach(participant),
             MediaCommand::Detach { participant } => shared.detach(participant).await,
             MediaCommand::Forward {
                 participant,

@@ -29,7 +29,8 @@ pub struct IceCandidate {
 /// What the room asks of the media layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MediaCommand {
-    /// Someone entered the room: take their media and send them everyone's.
+    /// Someone entered the room: they may now offer. Their connection is made
+    /// on that first offer, and then sends them everyone's tracks.
     Attach { participant: ParticipantId },
     /// Someone left: close their connections and stop forwarding their tracks.
     Detach { participant: ParticipantId },
