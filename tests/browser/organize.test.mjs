@@ -276,6 +276,16 @@ async function organize(o, p) {
   await past.locator('.summary', { hasText: 'No summary was captured' }).waitFor();
   await harness.screenshot(page, 'past-summary', PREFIX);
 
+  // In French, from the header's picker: the page and the lists the scripts drew.
+  await page.locator('#language').selectOption('fr');
+  await page.locator('#schedule-heading', { hasText: 'Vos séances' }).waitFor();
+  await page.locator('#tab-past', { hasText: 'Passées' }).waitFor();
+  await page.locator('#past-list .session', { hasText: 'Morning group' }).locator('.badge', { hasText: 'Terminée' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+  await harness.screenshot(page, 'past-in-french', PREFIX);
+  await page.locator('#language').selectOption('en');
+  await page.locator('#schedule-heading', { hasText: 'Your sessions' }).waitFor();
+
   assert.deepEqual(unexpected(o.problems), [], 'no unexpected errors on the organizer page');
   assert.deepEqual(p.problems, [], 'no errors on the participant page');
 }

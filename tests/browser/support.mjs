@@ -225,13 +225,15 @@ export class Harness {
 }
 
 /**
- * Types a name and joins.
+ * Types a name, passes the device check with its default choices (the
+ * browser's own camera and microphone, both on), and joins.
  * @param {import('playwright-core').Page} page
  * @param {string} name
  */
 export async function joinAs(page, name) {
   await page.locator('#name').fill(name);
   await page.locator('#join-button').click();
+  await page.locator('#device-continue').click();
 }
 
 const AXE_SOURCE = require.resolve('axe-core/axe.min.js');

@@ -4,6 +4,10 @@
 // Every call is same-origin with the login cookie (HttpOnly: script never
 // sees it). Calls that change something send JSON, which the server insists
 // on together with a same-site Origin: its defence against forged requests.
+// The few words of its own (no answer, an answer without JSON) are in
+// strings-organize.js; refusals carry the server's own message.
+
+import { t } from './i18n.js';
 
 /** @typedef {{id: string, email: string, name: string, time_zone: string}} Organizer */
 /** @typedef {'check_in' | 'sharing' | 'discussion' | 'energizer' | 'wrap_up' | 'custom'} SegmentKind */
@@ -113,7 +117,7 @@ async function call(method, path, body) {
   try {
     response = await fetch(path, init);
   } catch {
-    throw new ApiError(0, 'network', 'the server could not be reached');
+    throw new ApiError(0, 'network', t('organize.error.no_answer'));
   }
   const text = await response.text();
   /** @type {any} */
@@ -129,7 +133,7 @@ async function call(method, path, body) {
   throw new ApiError(
     response.status,
     typeof error.code === 'string' ? error.code : 'http',
-    typeof error.message === 'string' ? error.message : `the server answered ${response.status}`,
+    typeof error.message === 'string' ? error.message : t('organize.error.answered', { status: response.status }),
     typeof error.field === 'string' ? error.field : null,
     Number.isFinite(retry) ? retry : null,
   );

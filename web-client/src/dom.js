@@ -1,6 +1,8 @@
 // Small DOM helpers shared by the pages. Text from other people (names,
 // chat) only ever goes in through `textContent`, so it can never become markup.
 
+import { locale } from './i18n.js';
+
 /**
  * The element with this id, which the page is known to have.
  * @template {HTMLElement} E
@@ -43,15 +45,17 @@ export function show(element, visible) {
 
 /** @param {number} millis a time since the Unix epoch */
 export function clockTime(millis) {
-  return new Date(millis).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date(millis).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
 }
 
 /**
- * "Tuesday 14:00 to 15:00", in the viewer's own time zone.
+ * "Tuesday 12 March, 14:00–15:00" (or "mardi 12 mars, 14 h 00 à 15 h 00"),
+ * in the viewer's own time zone and the page's language: the browser words
+ * the range, so no "to" needs translating.
  * @param {number} startsAt
  * @param {number} endsAt
  */
 export function timeSpan(startsAt, endsAt) {
-  const day = new Date(startsAt).toLocaleDateString([], { weekday: 'long', month: 'long', day: 'numeric' });
-  return `${day}, ${clockTime(startsAt)} to ${clockTime(endsAt)}`;
+  const format = new Intl.DateTimeFormat(locale(), { weekday: 'long', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return format.formatRange(startsAt, endsAt);
 }

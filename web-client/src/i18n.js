@@ -66,9 +66,14 @@ export function language() {
   return current;
 }
 
-/** The BCP 47 tag for dates and times in the language in use. */
+/**
+ * The BCP 47 tag for dates and times in the language in use: the browser's
+ * own variant of it when it has one (en-GB writes "12 March, 14:00", fr-CA
+ * "14 h 00"), else the language alone.
+ */
 export function locale() {
-  return current === 'fr' ? 'fr' : 'en';
+  const preferred = typeof navigator === 'undefined' ? [] : navigator.languages ?? [];
+  return preferred.find((tag) => tag.toLowerCase().split('-')[0] === current) ?? current;
 }
 
 /**

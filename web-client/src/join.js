@@ -1,14 +1,31 @@
 // The join page: from the invitation link to the room and out again.
 //
-// Steps, each a <section> of join.html: a name (#join-step), the ground rules
-// and the waiting room (#gate), the room itself (#room, drawn by room.js),
-// and the end (#final). The server decides which step someone is at; this
-// file only follows its `joined`, `gate` and `room_state` messages.
+// Steps, each a <section> of join.html: a name (#join-step), the device check
+// (#device-step, before any connection: nothing of it reaches the server),
+// the ground rules and the waiting room (#gate), the room itself (#room, drawn
+// by room.js), and the end (#final). From the gate on, the server decides
+// which step someone is at; this file only follows its `joined`, `gate` and
+// `room_state` messages. A banner says, calmly, how the connection stands.
+//
+// Every text this file writes is kept as a function, so a change of language
+// redraws it in the new one.
 
 import { byId, make, show, timeSpan } from './dom.js';
+import { DeviceCheck } from './device-check.js';
+import { loadChoice } from './devices.js';
+import { Shortcuts } from './shortcuts.js';
+import { LANGUAGE_CHANGED, t } from './i18n.js';
+import { StartLine } from './start-line.js';
 import { MediaSession } from './media.js';
 import { ProtocolError, RoomConnection, deviceKey } from './protocol.js';
 import { RoomView } from './room.js';
+import { AgendaPanel } from './agenda.js';
+import { RoundPanel } from './round.js';
+import { EnergizerOverlay } from './energizer.js';
+import { PulsePanel } from './pulse.js';
+import { SummaryPanel } from './summary.js';
+import { SupportSignal } from './support.js';
+import { HelpDialog } from './help.js';
 import { Stage } from './stage.js';
 import { ENDINGS, comeBackLater, errorText } from './wording.js';
 import { linkInfo } from './link-info.js';
@@ -23,6 +40,12 @@ const PLACE_KEY = 'peer-room.place';
 
 const el = {
   status: byId('status', HTMLParagraphElement),
+  banner: byId('connection-banner', HTMLParagraphElement),
+  deviceStep: byId('device-step', HTMLElement),
+  deviceContinue: byId('device-continue', HTMLButtonElement),
+  deviceBack: byId('device-back', HTMLButtonElement),
+  sessionStart: byId('session-start', HTMLParagraphElement),
+  crisis: byId('crisis', HTMLParagraphElement),
   joinStep: byId('join-step', HTMLElement),
   joinForm: byId('join-form', HTMLFormElement),
   name: byId('name', HTMLInputElement),
@@ -55,16 +78,51 @@ const token = readToken();
 const connection = new RoomConnection(socketUrl());
 const room = new RoomView(connection);
 const media = new MediaSession(connection);
-new Stage(connection, media);
+const stage = new Stage(connection, media);
+const deviceCheck = new DeviceCheck();
+const startLine = new StartLine(el.sessionStart);
+// The run of show, the check-in round and energizers, after the room so its role and names are current.
+new AgendaPanel(connection, room);
+new RoundPanel(connection, room);
+new EnergizerOverlay(connection, room);
+// The pulse check, the summary (the facilitator's token opens its export), "I need support" and Help.
+new PulsePanel(connection, room);
+new SummaryPanel(connection, room, token);
+new SupportSignal(connection, room);
+new HelpDialog(connection);
 // For whoever diagnoses a call (and the browser tests): the peer connection's
 // getStats() is one `peerRoomMedia.pc.getStats()` away in the console.
 Object.assign(window, { peerRoomMedia: media });
 /** Set by an event that explains the close that follows it. @type {Ending | null} */
 let ending = null;
 
-/** @typedef {'join' | 'gate' | 'room' | 'final'} Step */
+/** @typedef {'join' | 'devices' | 'gate' | 'room' | 'final'} Step */
 /** @type {Step | null} */
 let step = null;
+new Shortcuts(connection, stage, room, () => step === 'room');
+
+/** @typedef {import('./messages.js').Session} Session */
+/** @typedef {import('./messages.js').CrisisResource} CrisisResource */
+/**
+ * What the page shows that a change of language must redraw: each text as
+ * the function that makes it.
+ */
+const shown = {
+  status: () => t('common.loading'),
+  /** @type {(() => string) | null} */
+  joinError: null,
+  /** @type {(() => string) | null} */
+  banner: null,
+  final: () => ({ heading: '', text: '' }),
+  /** @type {Session | null} */
+  session: null,
+  /** @type {CrisisResource[]} */
+  crisis: [],
+  /** @type {Gate | null} */
+  gate: null,
+};
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let bannerTimer;
 
 /**
  * Shows one step and moves focus to its heading, so keyboard and screen
@@ -74,7 +132,7 @@ let step = null;
 function showStep(next) {
   if (step === next) return;
   step = next;
-  const sections = { join: el.joinStep, gate: el.gate, room: el.room, final: el.final };
+  const sections = { join: el.joinStep, devices: el.deviceStep, gate: el.gate, room: el.room, final: el.final };
   for (const [name, section] of Object.entries(sections)) show(section, name === next);
   const heading = sections[next].querySelector('h1');
   if (heading && next !== 'join') {
@@ -83,9 +141,34 @@ function showStep(next) {
   }
 }
 
-/** @param {string} text */
+/**
+ * The header's short word on where things stand (the banner below says more).
+ * @param {() => string} text
+ */
 function status(text) {
-  el.status.textContent = text;
+  shown.status = text;
+  el.status.textContent = text();
+}
+
+/**
+ * The connection banner: visible on every step, announced politely. A calm
+ * message (`fades`) goes away by itself once it has been read.
+ * @param {(() => string) | null} text
+ * @param {{fades?: boolean, tone?: 'busy' | 'ok'}} [options]
+ */
+function banner(text, { fades = false, tone = 'busy' } = {}) {
+  clearTimeout(bannerTimer);
+  shown.banner = text;
+  el.banner.textContent = text ? text() : '';
+  el.banner.classList.toggle('banner-ok', tone === 'ok');
+  if (text && fades) bannerTimer = setTimeout(() => banner(null), 6_000);
+}
+
+/** @param {(() => string) | null} text */
+function joinError(text) {
+  shown.joinError = text;
+  el.joinError.textContent = text ? text() : '';
+  show(el.joinError, text !== null);
 }
 
 function readToken() {
@@ -128,24 +211,32 @@ function savePlace(place) {
  */
 async function join(name, resume) {
   el.joinButton.disabled = true;
-  show(el.joinError, false);
-  status('Connecting…');
+  el.deviceContinue.disabled = true;
+  joinError(null);
+  status(() => t('join.status.connecting'));
+  banner(() => t('join.banner.connecting'));
   try {
     await connection.join({ token, name, device: deviceKey(localStorage) }, resume);
+    banner(null);
   } catch (error) {
+    banner(null);
+    // Not going in: let go of the camera and microphone the check opened.
+    media.stop();
     const code = error instanceof ProtocolError ? error.code : 'internal';
-    el.joinError.textContent = errorText(code, error instanceof Error ? error.message : String(error));
+    const detail = error instanceof Error ? error.message : String(error);
+    joinError(() => errorText(code, detail));
     if (code === 'not_open_yet') {
       // Say when, in the person's own time, rather than only "not yet".
       const info = await linkInfo(token);
-      if (info) el.joinError.textContent = comeBackLater(info.title, info.starts_at, info.opens_at);
+      if (info) joinError(() => comeBackLater(info.title, info.starts_at, info.opens_at));
     }
-    show(el.joinError, true);
-    status('Not connected');
+    status(() => t('join.status.not_connected'));
     savePlace(null);
     showStep('join');
+    el.name.focus();
   } finally {
     el.joinButton.disabled = false;
+    el.deviceContinue.disabled = false;
   }
 }
 
@@ -153,78 +244,133 @@ async function join(name, resume) {
 function onJoined(joined) {
   const { session } = joined;
   savePlace({ token, name: el.name.value.trim(), resume: joined.resume_token });
+  shown.session = session;
   document.title = `${session.title} · PeerRoom`;
   el.title.textContent = session.title;
   el.roomTitle.textContent = session.title;
-  el.times.textContent = timeSpan(session.starts_at, session.ends_at);
-  el.roomTimes.textContent = el.times.textContent;
+  drawTimes();
   el.rules.replaceChildren(...session.ground_rules.map((rule) => make('li', { text: rule })));
   room.setRole(joined.role);
   onGate(joined.gate);
 }
 
+/** The session's day and times, in this person's own time and language. */
+function drawTimes() {
+  if (!shown.session) return;
+  el.times.textContent = timeSpan(shown.session.starts_at, shown.session.ends_at);
+  el.roomTimes.textContent = el.times.textContent;
+}
+
 /** @param {Gate} gate */
 function onGate(gate) {
+  shown.gate = gate;
   if (gate.rules_accepted && gate.admitted) {
     // The room_state that follows shows the room.
-    if (step !== 'room') status('Entering the room…');
+    startLine.stop();
+    if (step !== 'room') status(() => t('join.status.entering'));
     return;
   }
   showStep('gate');
   show(el.acceptRules, !gate.rules_accepted);
   show(el.rulesAccepted, gate.rules_accepted);
-  show(el.waiting, gate.rules_accepted && !gate.admitted);
-  status(gate.rules_accepted ? 'Waiting to be let in'
-    : gate.admitted ? 'Accept the ground rules to enter the room'
-      : 'Please read the ground rules');
+  const waiting = gate.rules_accepted && !gate.admitted;
+  show(el.waiting, waiting);
+  if (waiting && shown.session) startLine.start(shown.session.starts_at);
+  else startLine.stop();
+  status(gateStatus(gate));
 }
 
-/** @param {Ending} kind */
-function finish(kind, text = ENDINGS[kind].text) {
+/**
+ * The header's word for someone at the gate.
+ * @param {Gate} gate
+ * @returns {() => string}
+ */
+function gateStatus(gate) {
+  if (gate.rules_accepted) return () => t('join.status.waiting');
+  return gate.admitted ? () => t('join.status.accept') : () => t('join.status.read_rules');
+}
+
+/**
+ * @param {Ending} kind
+ * @param {() => string} [text] in place of the ending's own words
+ */
+function finish(kind, text) {
   savePlace(null);
-  el.finalHeading.textContent = ENDINGS[kind].heading;
-  el.finalMessage.textContent = text;
+  startLine.stop();
+  banner(null);
+  shown.final = () => ({ heading: ENDINGS[kind]().heading, text: text ? text() : ENDINGS[kind]().text });
+  drawFinal();
   // Coming back makes sense after a drop or a leave, not after a facilitator's decision.
   show(el.rejoin, kind === 'lost' || kind === 'left' || kind === 'replaced');
-  status('Not connected');
+  status(() => t('join.status.not_connected'));
   showStep('final');
+}
+
+function drawFinal() {
+  const { heading, text } = shown.final();
+  el.finalHeading.textContent = heading;
+  el.finalMessage.textContent = text;
+}
+
+/** The crisis line: the deployment's own resources once the server gives them, else the page's default. */
+function drawCrisis() {
+  const resources = shown.crisis;
+  if (!resources.length) return;
+  el.crisis.replaceChildren(`${t('join.crisis_lead')} `);
+  resources.forEach((resource, index) => {
+    if (index > 0) el.crisis.append('; ');
+    el.crisis.append(`${resource.label}: `, make('strong', { text: resource.contact }));
+  });
+  el.crisis.append('.');
 }
 
 connection.on('joined', onJoined);
 connection.on('gate', onGate);
 connection.on('room_state', () => {
+  startLine.stop();
   showStep('room');
-  status('In the room');
+  status(() => t('join.status.in_room'));
 });
 connection.on('declined', () => { ending = 'declined'; });
 connection.on('removed', () => { ending = 'removed'; });
 connection.on('session_ended', () => { ending = 'session_ended'; });
-connection.on('welcome', ({ crisis_resources: resources }) => {
+connection.on('welcome', ({ crisis_resources: resources, server_time: serverTime }) => {
+  startLine.offset = serverTime - Date.now();
   // The deployment's own crisis resources, in place of the built-in default.
-  const line = byId('crisis', HTMLParagraphElement);
   if (!resources?.length) return;
-  line.textContent = 'If you are in crisis: ';
-  resources.forEach((resource, index) => {
-    if (index > 0) line.append('; ');
-    line.append(`${resource.label}: `, make('strong', { text: resource.contact }));
-  });
-  line.append('.');
+  shown.crisis = resources;
+  drawCrisis();
 });
-connection.on('server_restarting', () => status('The server is restarting. Reconnecting…'));
+/** Set by `server_restarting`, so the reconnection that follows says why. */
+let restarting = false;
+connection.on('server_restarting', () => {
+  restarting = true;
+  status(() => t('join.status.restarting'));
+  banner(() => t('join.banner.restarting'));
+});
 connection.on('connection', (event) => {
   if (event.state === 'reconnecting') {
-    status(event.attempt === 1 ? 'Connection lost. Reconnecting…' : `Reconnecting (try ${event.attempt})…`);
+    status(() => t('join.status.reconnecting'));
+    const attempt = event.attempt;
+    if (restarting && attempt <= 2) banner(() => t('join.banner.restarting'));
+    else if (attempt <= 2) banner(() => t('join.banner.reconnecting'));
+    else banner(() => t('join.banner.still_reconnecting', { attempt }));
   } else if (event.state === 'resumed') {
-    status(step === 'room' ? 'In the room' : 'Reconnected');
+    restarting = false;
+    if (step === 'room') status(() => t('join.status.in_room'));
+    else if (shown.gate) status(gateStatus(shown.gate));
+    banner(() => t('join.banner.resumed'), { fades: true, tone: 'ok' });
   } else if (event.state === 'rejoined') {
-    status('Reconnected. Your place was not kept, so you joined again.');
+    restarting = false;
+    banner(() => t('join.banner.rejoined'), { fades: true, tone: 'ok' });
   } else {
     /** @type {Partial<Record<number, Ending>>} */
     const byCode = { 1000: 'left', 4001: 'removed', 4002: 'declined', 4003: 'replaced', 4004: 'session_ended' };
     if (ending) return finish(ending);
     // A reconnect can learn the news from an error rather than an event.
     if (event.error === 'removed' || event.error === 'session_ended') return finish(event.error);
-    if (event.error && event.error !== 'disconnected') return finish('lost', errorText(event.error, event.reason));
+    const { error, reason } = event;
+    if (error && error !== 'disconnected') return finish('lost', () => errorText(error, reason));
     finish(byCode[event.code] ?? 'lost');
   }
 });
@@ -233,12 +379,30 @@ el.joinForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const name = el.name.value.trim();
   if (!name) {
-    el.joinError.textContent = 'Please enter a name. A first name or a pseudonym is fine.';
-    show(el.joinError, true);
+    joinError(() => t('join.name_missing'));
     el.name.focus();
     return;
   }
+  joinError(null);
+  // Before any connection: the camera and microphone, checked in peace.
+  showStep('devices');
+  status(() => t('join.status.devices'));
+  deviceCheck.open(loadChoice());
+});
+
+el.deviceContinue.addEventListener('click', () => {
+  const name = el.name.value.trim();
+  // The room takes over what the check opened: no second camera prompt.
+  const { ready, choice } = deviceCheck.finish();
+  media.prepare(ready, choice);
   void join(name, null);
+});
+
+el.deviceBack.addEventListener('click', () => {
+  deviceCheck.cancel();
+  status(() => t('join.status.not_connected'));
+  showStep('join');
+  el.name.focus();
 });
 
 el.acceptRules.addEventListener('click', () => {
@@ -247,6 +411,7 @@ el.acceptRules.addEventListener('click', () => {
   connection.acceptRules().catch((error) => {
     const code = error instanceof ProtocolError ? error.code : 'internal';
     el.gateError.textContent = errorText(code, error instanceof Error ? error.message : String(error));
+    // The button stays: trying again is the way on.
     show(el.gateError, true);
   }).finally(() => {
     el.acceptRules.disabled = false;
@@ -261,27 +426,41 @@ el.leave.addEventListener('click', () => {
 
 el.rejoin.addEventListener('click', () => {
   ending = null;
-  show(el.joinError, false);
+  joinError(null);
   showStep('join');
   el.name.focus();
 });
 
+document.addEventListener(LANGUAGE_CHANGED, () => {
+  el.status.textContent = shown.status();
+  if (shown.joinError) el.joinError.textContent = shown.joinError();
+  if (shown.banner) el.banner.textContent = shown.banner();
+  if (!shown.session) document.title = t('join.page_title');
+  drawTimes();
+  startLine.draw();
+  if (step === 'final') drawFinal();
+  drawCrisis();
+});
+
 function start() {
+  document.title = t('join.page_title');
   if (!token) {
-    el.finalHeading.textContent = 'Open the link you were sent';
-    el.finalMessage.textContent = 'This page needs the invitation link from your organizer or facilitator. Open that link directly; it has everything needed to join.';
-    status('Not connected');
+    shown.final = () => ({ heading: t('join.final.no_link_heading'), text: t('join.final.no_link') });
+    drawFinal();
+    status(() => t('join.status.not_connected'));
     showStep('final');
     return;
   }
   const place = savedPlace();
   showStep('join');
   if (place) {
-    // A reload: take the same place back rather than queueing again.
+    // A reload: take the same place back rather than queueing again, with
+    // the devices and switches chosen before (no second device check).
     el.name.value = place.name;
+    media.prepare(null, loadChoice());
     void join(place.name, place.resume);
   } else {
-    status('Not connected');
+    status(() => t('join.status.not_connected'));
     el.name.focus();
   }
 }

@@ -11,7 +11,7 @@
 //   offers never cross (the browser's `negotiationneeded` is ignored);
 // - candidates go both ways; the server's wait for a remote description.
 
-import { KINDS, openDevices } from './devices.js';
+import { KINDS, openDevices, saveChoice } from './devices.js';
 
 /** @typedef {import('./protocol.js').RoomConnection} RoomConnection */
 /** @typedef {import('./messages.js').IceServer} IceServer */
@@ -19,6 +19,8 @@ import { KINDS, openDevices } from './devices.js';
 /** @typedef {import('./messages.js').ClientMessage} ClientMessage */
 /** @typedef {import('./devices.js').Kind} Kind */
 /** @typedef {import('./devices.js').DeviceProblems} DeviceProblems */
+/** @typedef {import('./devices.js').DeviceChoice} DeviceChoice */
+/** @typedef {import('./devices.js').Opened} Opened */
 /**
  * What the media session reports. `localstate`: the microphone or camera went
  * on or off (`byHost` when a host did it). `status`: how the connection to
@@ -45,6 +47,8 @@ export class MediaSession {
     this.local = new MediaStream();
     /** @type {Promise<void> | null} */
     this.acquiring = null;
+    /** The devices and switches chosen in the device check (or kept from before a reload). @type {DeviceChoice} */
+    this.choice = { audioOff: false, videoOff: false };
     /** Counts `stop()`s, so devices granted after leaving are let go at once. */
     this.stops = 0;
     /** @type {Partial<Record<Kind, RTCRtpSender>>} */
@@ -239,15 +243,33 @@ export class MediaSession {
     this.emit({ type: 'remotetrack', participant, track });
   }
 
-  /** Asks for the microphone and camera, and keeps what it gets for every connection. */
-  async acquire() {
+  /**
+   * Takes the devices the device check opened (its preview becomes this
+   * person's tile: no second camera prompt), or will open the chosen ones
+   * when the room starts if `opened` is null (a reload that resumes).
+   * @param {Promise<Opened> | null} opened
+   * @param {DeviceChoice} choice
+   */
+  prepare(opened, choice) {
+    this.choice = choice;
+    if (opened) this.acquiring = this.acquire(opened);
+  }
+
+  /**
+   * Asks for the microphone and camera (unless given them), switches off
+   * what the person chose to enter without, and keeps what it gets for
+   * every connection.
+   * @param {Promise<Opened>} [opened]
+   */
+  async acquire(opened) {
     const stops = this.stops;
-    const { tracks, problems } = await openDevices();
+    const { tracks, problems } = await (opened ?? openDevices(this.choice));
     if (stops !== this.stops) {
       for (const track of tracks) track.stop(); // the person left while the browser was asking
       return;
     }
     for (const track of tracks) {
+      track.enabled = !(track.kind === 'audio' ? this.choice.audioOff : this.choice.videoOff);
       this.local.addTrack(track);
       // Unplugged or taken by the system: say so, as for a switched-off device.
       track.addEventListener('ended', () => {
@@ -293,6 +315,7 @@ export class MediaSession {
     const track = this.track(kind);
     if (!track) return Promise.resolve();
     track.enabled = on;
+    this.remember();
     this.emit({ type: 'localstate', ...this.state() });
     return this.connection.setMediaState(this.state().audio, this.state().video);
   }
@@ -304,7 +327,20 @@ export class MediaSession {
   disable(kind) {
     const track = this.track(kind);
     if (track) track.enabled = false;
+    this.remember();
     this.emit({ type: 'localstate', ...this.state(), byHost: kind });
+  }
+
+  /** Keeps the switches as they are now, so a reload does not turn on a microphone the person turned off. */
+  remember() {
+    const audio = this.track('audio');
+    const video = this.track('video');
+    this.choice = {
+      ...this.choice,
+      audioOff: audio ? !audio.enabled : this.choice.audioOff,
+      videoOff: video ? !video.enabled : this.choice.videoOff,
+    };
+    saveChoice(this.choice);
   }
 
   sendState() {

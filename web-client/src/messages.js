@@ -130,6 +130,7 @@
 // ---- Server messages -------------------------------------------------------
 
 /** @typedef {{label: string, contact: string}} CrisisResource */
+/** Hosts only: someone who asked for support and has not been seen to. @typedef {{participant: number, name: string, since: number}} SupportRequest */
 /** @typedef {{type: 'welcome', id?: number, version: number, server_time: number, crisis_resources: CrisisResource[]}} WelcomeMessage */
 /** @typedef {{type: 'joined', id?: number, you: number, role: Role, resume_token: string, session: Session, gate: Gate, ice_servers: IceServer[]}} JoinedMessage */
 /** @typedef {{type: 'ack', id: number}} AckMessage */
@@ -143,7 +144,8 @@
  *   locked: boolean, waiting_room: boolean, waiting?: Waiting[],
  *   ground_rules: string[], run_of_show: RunOfShow, round: Round,
  *   energizer?: ActiveEnergizer, pulse?: Pulse, summary: Summary,
- *   previous_outcomes: SummaryItem[], talk_time?: TalkTime[]}} RoomStateMessage
+ *   previous_outcomes: SummaryItem[], talk_time?: TalkTime[],
+ *   support_requests?: SupportRequest[]}} RoomStateMessage
  */
 /** @typedef {{type: 'participant_joined', participant: Participant}} ParticipantJoinedMessage */
 /** @typedef {{type: 'participant_updated', participant: Participant}} ParticipantUpdatedMessage */
@@ -180,6 +182,8 @@
 /** @typedef {{type: 'talk_time', totals: TalkTime[]}} TalkTimeMessage */
 /** @typedef {{type: 'muted_by_host'}} MutedByHostMessage */
 /** @typedef {{type: 'video_stopped_by_host'}} VideoStoppedByHostMessage */
+/** @typedef {{type: 'support_requests', requests: SupportRequest[]}} SupportRequestsMessage */
+/** @typedef {{type: 'support_acknowledged'}} SupportAcknowledgedMessage */
 
 /**
  * @typedef {WelcomeMessage | JoinedMessage | AckMessage | ErrorMessage
@@ -192,7 +196,8 @@
  *   | EnergizersMessage | EnergizerStartedMessage | EnergizerProgressMessage
  *   | EnergizerEndedMessage | BreakNudgeMessage | PulseMessage | SummaryMessage
  *   | MediaAnswerMessage | MediaOfferMessage | IceCandidateMessage | MediaFailedMessage | MediaRestartMessage
- *   | SpeakingMessage | TalkTimeMessage | MutedByHostMessage | VideoStoppedByHostMessage} ServerMessage
+ *   | SpeakingMessage | TalkTimeMessage | MutedByHostMessage | VideoStoppedByHostMessage
+ *   | SupportRequestsMessage | SupportAcknowledgedMessage} ServerMessage
  */
 
 // ---- Client messages (without the `id`, which the connection adds) ---------
@@ -243,7 +248,8 @@
  *   | {type: 'set_media_state', audio: boolean, video: boolean}
  *   | {type: 'mute', participant: number} | {type: 'stop_video', participant: number}
  *   | {type: 'media_offer', sdp: string} | {type: 'media_answer', sdp: string}
- *   | {type: 'ice_candidate', candidate: IceCandidate}} ClientMessage
+ *   | {type: 'ice_candidate', candidate: IceCandidate}
+ *   | {type: 'need_support'} | {type: 'acknowledge_support', participant: number}} ClientMessage
  */
 
 // ---- What the connection itself reports -------------------------------------

@@ -3,6 +3,7 @@
 import * as api from './api.js';
 import { byId } from './dom.js';
 import { browserTimeZone, fillTimeZones } from './organize-time.js';
+import { t } from './i18n.js';
 import { clearErrors, errorMessage, showError, waitText } from './organize-ui.js';
 
 /** @typedef {import('./api.js').Organizer} Organizer */
@@ -31,11 +32,11 @@ export function startSetup(token, onDone) {
     // The checks the server would make anyway, without a round trip.
     const missing = !email.value.trim() ? 'email' : !name.value.trim() ? 'name' : null;
     if (missing) {
-      showError(form, general, new api.ApiError(400, 'invalid', `${missing}: please fill this in`, missing));
+      showError(form, general, new api.ApiError(400, 'invalid', `${missing}: ${t('organize.check.fill_in')}`, missing));
       return;
     }
     if (password.value.length < MIN_PASSWORD_CHARS) {
-      const text = `password: needs at least ${MIN_PASSWORD_CHARS} characters (this one has ${password.value.length})`;
+      const text = `password: ${t('organize.check.password_short', { min: MIN_PASSWORD_CHARS, count: password.value.length })}`;
       showError(form, general, new api.ApiError(400, 'invalid', text, 'password'));
       return;
     }
@@ -74,7 +75,7 @@ export function startLogin(onDone) {
     clearErrors(form, general);
     const missing = !email.value.trim() ? 'email' : !password.value ? 'password' : null;
     if (missing) {
-      showError(form, general, new api.ApiError(400, 'invalid', `${missing}: please fill this in`, missing));
+      showError(form, general, new api.ApiError(400, 'invalid', `${missing}: ${t('organize.check.fill_in')}`, missing));
       return;
     }
     button.disabled = true;
@@ -97,11 +98,10 @@ export function startLogin(onDone) {
 function loginErrorText(error) {
   if (error instanceof api.ApiError && error.status === 400) {
     // The server does not say which of the two is wrong, on purpose.
-    return 'The email or the password is not right. Check both and try again.';
+    return t('organize.login.wrong');
   }
   if (error instanceof api.ApiError && error.status === 429) {
-    const wait = waitText(error.retryAfterSecs ?? 15 * 60);
-    return `Too many attempts for this account. For its safety, logging in is paused: try again in ${wait}.`;
+    return t('organize.login.paused', { wait: waitText(error.retryAfterSecs ?? 15 * 60) });
   }
   return errorMessage(error);
 }

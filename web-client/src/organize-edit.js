@@ -6,6 +6,7 @@
 
 import * as api from './api.js';
 import { make, show } from './dom.js';
+import { t } from './i18n.js';
 import { clearErrors, say, showError } from './organize-ui.js';
 
 /** @typedef {import('./api.js').SessionView} SessionView */
@@ -68,20 +69,20 @@ export function openEditor(slot, session, hooks) {
   show(general, false);
   const note = make('p', { className: 'notice', attrs: { role: 'status', 'aria-live': 'polite' } });
   show(note, false);
-  const save = make('button', { text: 'Save changes', className: 'primary', attrs: { type: 'submit' } });
-  const close = make('button', { text: 'Close', className: 'quiet', attrs: { type: 'button' } });
+  const save = make('button', { text: t('organize.edit.save'), className: 'primary', attrs: { type: 'submit' } });
+  const close = make('button', { text: t('organize.close'), className: 'quiet', attrs: { type: 'button' } });
   const form = make('form', { className: 'form edit-form', attrs: { novalidate: '', 'aria-labelledby': headingId } }, [
-    make('h4', { className: 'edit-heading', text: meeting ? 'Change this meeting' : 'Change this session', attrs: { id: headingId } }),
-    ...(meeting ? [make('p', { className: 'hint', text: 'Only this meeting changes: the group\'s other meetings stay as they are.' })] : []),
-    field('title', 'Title', 'Participants see it.', input({ type: 'text', maxlength: '200', required: '' }, session.title)),
+    make('h4', { className: 'edit-heading', text: meeting ? t('organize.edit.heading_meeting') : t('organize.edit.heading_session'), attrs: { id: headingId } }),
+    ...(meeting ? [make('p', { className: 'hint', text: t('organize.edit.meeting_note') })] : []),
+    field('title', t('organize.form.title'), t('organize.edit.title_hint'), input({ type: 'text', maxlength: '200', required: '' }, session.title)),
     make('div', { className: 'field-grid' }, [
-      field('starts_at', 'Date and time', `On the clock of ${zone}, the session's time zone.`,
+      field('starts_at', t('organize.form.starts_at'), t('organize.edit.starts_at_hint', { zone }),
         input({ type: 'datetime-local', required: '' }, session.starts_at_local)),
-      field('duration_minutes', 'Length', 'In minutes, up to 720.',
+      field('duration_minutes', t('organize.form.length'), t('organize.form.length_hint'),
         input({ ...number, min: '1', max: '720', required: '' }, String(session.duration_minutes))),
-      field('capacity', 'Places', '2 to 50, not counting facilitators.',
+      field('capacity', t('organize.form.places'), t('organize.form.places_hint'),
         input({ ...number, min: '2', max: '50', required: '' }, String(session.capacity))),
-      field('facilitators', 'Facilitators', 'Their names, separated by commas (up to 5).',
+      field('facilitators', t('organize.form.facilitators'), t('organize.edit.facilitators_hint'),
         input({ type: 'text', autocomplete: 'off' }, session.facilitators.join(', '))),
     ]),
     make('div', { className: 'row form-actions' }, [save, close]),
@@ -99,10 +100,10 @@ export function openEditor(slot, session, hooks) {
   const check = () => {
     /** @param {string} name @param {string} message */
     const refuse = (name, message) => new api.ApiError(400, 'invalid', `${name}: ${message}`, name);
-    if (!value('title')) return refuse('title', meeting ? 'please give the meeting a title' : 'please give the session a title');
-    if (!value('starts_at')) return refuse('starts_at', 'please choose a date and a time');
+    if (!value('title')) return refuse('title', meeting ? t('organize.check.meeting_title') : t('organize.check.title'));
+    if (!value('starts_at')) return refuse('starts_at', t('organize.check.starts_at'));
     for (const name of ['duration_minutes', 'capacity']) {
-      if (!/^\d+$/.test(value(name))) return refuse(name, 'must be a whole number');
+      if (!/^\d+$/.test(value(name))) return refuse(name, t('organize.check.whole_number'));
     }
     return null;
   };
@@ -131,7 +132,7 @@ export function openEditor(slot, session, hooks) {
     }
     const input = changes();
     if (Object.keys(input).length === 0) {
-      say(note, 'Nothing to save: change a field first, or close the form.', 'info');
+      say(note, t('organize.edit.nothing'), 'info');
       return;
     }
     save.disabled = true;

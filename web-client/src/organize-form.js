@@ -5,6 +5,7 @@
 
 import * as api from './api.js';
 import { byId, make } from './dom.js';
+import { t } from './i18n.js';
 import { RepeatChoice } from './organize-repeat.js';
 import { fillTimeZones, suggestedStart } from './organize-time.js';
 import { clearErrors, showError } from './organize-ui.js';
@@ -15,14 +16,14 @@ import { clearErrors, showError } from './organize-ui.js';
 /** @typedef {import('./api.js').SeriesDetail} SeriesDetail */
 /** @typedef {import('./api.js').SegmentKind} SegmentKind */
 
-/** @type {[SegmentKind, string][]} */
+/** Each kind and the key of its name (strings-organize.js). @type {[SegmentKind, string][]} */
 const SEGMENT_KINDS = [
-  ['check_in', 'Check-in round'],
-  ['sharing', 'Sharing'],
-  ['discussion', 'Discussion'],
-  ['energizer', 'Energizer'],
-  ['wrap_up', 'Wrap-up'],
-  ['custom', 'Other'],
+  ['check_in', 'organize.kind.check_in'],
+  ['sharing', 'organize.kind.sharing'],
+  ['discussion', 'organize.kind.discussion'],
+  ['energizer', 'organize.kind.energizer'],
+  ['wrap_up', 'organize.kind.wrap_up'],
+  ['custom', 'organize.kind.custom'],
 ];
 const MAX_SEGMENTS = 30;
 
@@ -93,20 +94,22 @@ export class SessionForm {
     const id = `seg-${this.segmentCount}`;
     const title = make('input', { attrs: { id: `${id}-title`, type: 'text', maxlength: '100', 'data-part': 'title' } });
     const kind = make('select', { attrs: { id: `${id}-kind`, 'data-part': 'kind' } },
-      SEGMENT_KINDS.map(([value, label]) => make('option', { text: label, attrs: { value } })));
+      SEGMENT_KINDS.map(([value, key]) => make('option', { text: t(key), attrs: { value, 'data-i18n': key } })));
     const minutes = make('input', {
       attrs: { id: `${id}-minutes`, type: 'number', inputmode: 'numeric', min: '1', max: '240', value: '10', 'data-part': 'minutes' },
     });
     const objective = make('input', { attrs: { id: `${id}-objective`, type: 'text', maxlength: '300', 'data-part': 'objective' } });
-    const remove = make('button', { text: 'Remove', className: 'quiet small-button', attrs: { type: 'button' } });
-    /** @param {string} text @param {HTMLElement} control @param {string} extra */
-    const labelled = (text, control, extra = '') =>
-      make('div', { className: `field ${extra}` }, [make('label', { text, attrs: { for: control.id } }), control]);
+    // The rows' words carry their keys, so a change of language translates them in place.
+    const remove = make('button', { text: t('organize.segment.remove'), className: 'quiet small-button',
+      attrs: { type: 'button', 'data-i18n': 'organize.segment.remove' } });
+    /** @param {string} key @param {HTMLElement} control @param {string} extra */
+    const labelled = (key, control, extra = '') =>
+      make('div', { className: `field ${extra}` }, [make('label', { text: t(key), attrs: { for: control.id, 'data-i18n': key } }), control]);
     const row = make('li', { className: 'agenda-row' }, [
-      labelled('Segment', title, 'seg-title'),
-      labelled('Kind', kind, 'seg-kind'),
-      labelled('Minutes', minutes, 'seg-minutes'),
-      labelled('Objective (optional)', objective, 'seg-objective'),
+      labelled('organize.segment.title', title, 'seg-title'),
+      labelled('organize.segment.kind', kind, 'seg-kind'),
+      labelled('organize.segment.minutes', minutes, 'seg-minutes'),
+      labelled('organize.segment.objective', objective, 'seg-objective'),
       remove,
     ]);
     remove.addEventListener('click', () => {
@@ -157,13 +160,13 @@ export class SessionForm {
   check() {
     /** @param {string} field @param {string} message */
     const refuse = (field, message) => new api.ApiError(400, 'invalid', `${field}: ${message}`, field);
-    if (!this.input('title').value.trim()) return refuse('title', 'please give the session a title');
-    if (!this.input('starts_at').value) return refuse('starts_at', 'please choose a date and a time');
+    if (!this.input('title').value.trim()) return refuse('title', t('organize.check.title'));
+    if (!this.input('starts_at').value) return refuse('starts_at', t('organize.check.starts_at'));
     for (const name of ['duration_minutes', 'capacity', 'opens_minutes_before']) {
       const text = this.input(name).value.trim();
-      if (text !== '' && !/^\d+$/.test(text)) return refuse(name, 'must be a whole number');
+      if (text !== '' && !/^\d+$/.test(text)) return refuse(name, t('organize.check.whole_number'));
     }
-    if (!this.input('duration_minutes').value.trim()) return refuse('duration_minutes', 'please give the length in minutes');
+    if (!this.input('duration_minutes').value.trim()) return refuse('duration_minutes', t('organize.check.length'));
     return this.repeat.check();
   }
 

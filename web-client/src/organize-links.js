@@ -5,12 +5,34 @@
 
 import * as api from './api.js';
 import { make, show } from './dom.js';
+import { t } from './i18n.js';
 import { confirmInline, copyText, errorMessage, say } from './organize-ui.js';
 
 /** @typedef {import('./api.js').Links} Links */
 /** @typedef {import('./api.js').LinkRole} LinkRole */
 
-const LABELS = { participant: 'Participant link', facilitator: 'Facilitator link' };
+/**
+ * The words that name a role's link, one key each (strings-organize.js).
+ * @type {Record<LinkRole, Record<'label' | 'newQuestion' | 'newDone' | 'copied' | 'revokeQuestion' | 'revoked', string>>}
+ */
+const WORDS = {
+  participant: {
+    label: 'organize.links.participant',
+    newQuestion: 'organize.links.new_participant_question',
+    newDone: 'organize.links.new_participant_done',
+    copied: 'organize.links.copied_participant',
+    revokeQuestion: 'organize.links.revoke_participant_question',
+    revoked: 'organize.links.revoked_participant',
+  },
+  facilitator: {
+    label: 'organize.links.facilitator',
+    newQuestion: 'organize.links.new_facilitator_question',
+    newDone: 'organize.links.new_facilitator_done',
+    copied: 'organize.links.copied_facilitator',
+    revokeQuestion: 'organize.links.revoke_facilitator_question',
+    revoked: 'organize.links.revoked_facilitator',
+  },
+};
 
 /**
  * Whose links they are, and what changes them.
@@ -32,15 +54,15 @@ export function sessionLinkSource(id) {
   return {
     id,
     hints: {
-      participant: 'Send this to the group. Everyone uses the same link.',
-      facilitator: 'Only for the facilitators: it lets them admit people and run the session.',
+      participant: t('organize.links.session_participant_hint'),
+      facilitator: t('organize.links.session_facilitator_hint'),
     },
     regenerate: (role) => api.regenerateLink(id, role),
     revoke: (role) => api.revokeLink(id, role),
     calendar: {
       url: api.calendarUrl(id),
-      label: 'Download calendar file',
-      hint: 'An .ics file with the time and the participant link, for a calendar or an invitation.',
+      label: t('organize.links.calendar_file'),
+      hint: t('organize.links.calendar_file_hint'),
       file: 'session.ics',
     },
   };
@@ -55,15 +77,15 @@ export function seriesLinkSource(id) {
   return {
     id,
     hints: {
-      participant: 'Send this to the group once: the same link opens every meeting.',
-      facilitator: 'Only for the facilitators: it lets them admit people and run every meeting.',
+      participant: t('organize.links.series_participant_hint'),
+      facilitator: t('organize.links.series_facilitator_hint'),
     },
     regenerate: async (role) => (await api.regenerateSeriesLink(id, role)).links,
     revoke: async (role) => (await api.revokeSeriesLink(id, role)).links,
     calendar: {
       url: api.seriesCalendarUrl(id),
-      label: 'Download calendar feed',
-      hint: 'One repeating .ics entry for every meeting, with the participant link: cancelled meetings are left out, moved ones shown at their new time.',
+      label: t('organize.links.calendar_feed'),
+      hint: t('organize.links.calendar_feed_hint'),
       file: 'series.ics',
     },
   };
@@ -105,12 +127,11 @@ export function renderLinks(container, source, links, onUnauthorized) {
     // Ids from the container: the same links can show twice (just made, and in the list).
     const id = `${container.id || `links-${source.id}`}-${role}`;
     const confirmSlot = make('div');
-    const newLink = make('button', { text: 'Make a new link', className: 'small-button', attrs: { type: 'button' } });
+    const words = WORDS[role];
+    const newLink = make('button', { text: t('organize.links.new'), className: 'small-button', attrs: { type: 'button' } });
     newLink.addEventListener('click', async () => {
-      const sure = !url || await confirmInline(confirmSlot,
-        `Make a new ${role} link? The current one stops working at once, so send the new one to everyone who needs it.`,
-        'Make a new link');
-      if (sure) await apply(role, source.regenerate(role), `A new ${role} link is ready.`);
+      const sure = !url || await confirmInline(confirmSlot, t(words.newQuestion), t('organize.links.new'));
+      if (sure) await apply(role, source.regenerate(role), t(words.newDone));
     });
     const actions = [newLink];
     /** @type {HTMLElement[]} */
@@ -122,24 +143,23 @@ export function renderLinks(container, source, links, onUnauthorized) {
       });
       field.value = url;
       field.addEventListener('focus', () => field.select());
-      const copy = make('button', { text: 'Copy', className: 'primary small-button', attrs: { type: 'button', 'data-copy': role } });
+      const copy = make('button', { text: t('organize.links.copy'), className: 'primary small-button', attrs: { type: 'button', 'data-copy': role } });
       copy.addEventListener('click', async () => {
         const copied = await copyText(url, field);
-        say(message, copied ? `${LABELS[role]} copied.` : 'The link is selected: copy it with Ctrl+C (or ⌘C).', 'ok');
+        say(message, copied ? t(words.copied) : t('organize.links.select_to_copy'), 'ok');
       });
       body.push(make('div', { className: 'link-field' }, [field, copy]));
-      const revoke = make('button', { text: 'Revoke', className: 'danger small-button', attrs: { type: 'button' } });
+      const revoke = make('button', { text: t('organize.links.revoke'), className: 'danger small-button', attrs: { type: 'button' } });
       revoke.addEventListener('click', async () => {
-        const sure = await confirmInline(confirmSlot,
-          `Revoke the ${role} link? It stops working at once, for everyone who has it.`, 'Revoke link');
-        if (sure) await apply(role, source.revoke(role), `The ${role} link was revoked.`);
+        const sure = await confirmInline(confirmSlot, t(words.revokeQuestion), t('organize.links.revoke_yes'));
+        if (sure) await apply(role, source.revoke(role), t(words.revoked));
       });
       actions.push(revoke);
     } else {
-      body.push(make('p', { className: 'muted revoked', text: 'Revoked: this link no longer works.' }));
+      body.push(make('p', { className: 'muted revoked', text: t('organize.links.revoked') }));
     }
     return make('div', { className: 'link-row', attrs: { 'data-role': role } }, [
-      make(url ? 'label' : 'p', { className: 'link-label', text: LABELS[role], attrs: url ? { for: id } : {} }),
+      make(url ? 'label' : 'p', { className: 'link-label', text: t(words.label), attrs: url ? { for: id } : {} }),
       make('p', { className: 'hint', text: source.hints[role], attrs: { id: `${id}-hint` } }),
       ...body,
       make('div', { className: 'row link-actions' }, actions),
@@ -153,7 +173,7 @@ export function renderLinks(container, source, links, onUnauthorized) {
     attrs: { href: source.calendar.url, download: source.calendar.file },
   });
   const calendarRow = make('div', { className: 'link-row' }, [
-    make('p', { className: 'link-label', text: 'Calendar' }),
+    make('p', { className: 'link-label', text: t('organize.links.calendar') }),
     make('p', { className: 'hint', text: source.calendar.hint }),
     calendar,
   ]);
@@ -168,7 +188,7 @@ export function renderLinks(container, source, links, onUnauthorized) {
  * @param {(error: unknown) => void} onUnauthorized
  */
 export async function loadLinks(container, sessionId, onUnauthorized) {
-  container.replaceChildren(make('p', { className: 'muted', text: 'Loading the links…' }));
+  container.replaceChildren(make('p', { className: 'muted', text: t('organize.links.loading') }));
   try {
     renderLinks(container, sessionLinkSource(sessionId), await api.sessionLinks(sessionId), onUnauthorized);
   } catch (error) {
@@ -178,7 +198,7 @@ export async function loadLinks(container, sessionId, onUnauthorized) {
 }
 
 /** What a meeting's "Links" say: it has none of its own. */
-export const MEETING_LINKS_NOTE = 'A meeting of a group has no links of its own: the group\'s links open whichever of its meetings is on.';
+export const meetingLinksNote = () => t('organize.links.meeting_note');
 
 /**
  * Loads a series' links and draws them.
@@ -188,7 +208,7 @@ export const MEETING_LINKS_NOTE = 'A meeting of a group has no links of its own:
  * @param {string} [note] a line above them
  */
 export async function loadSeriesLinks(container, seriesId, onUnauthorized, note) {
-  container.replaceChildren(make('p', { className: 'muted', text: 'Loading the group\'s links…' }));
+  container.replaceChildren(make('p', { className: 'muted', text: t('organize.links.loading_group') }));
   try {
     const { links } = await api.readSeries(seriesId);
     renderLinks(container, { ...seriesLinkSource(seriesId), note }, links, onUnauthorized);

@@ -5,6 +5,7 @@
 
 import * as api from './api.js';
 import { byId, show } from './dom.js';
+import { t } from './i18n.js';
 
 /** @typedef {{every_weeks: 1 | 2, count?: number, until?: string}} Rule */
 
@@ -53,7 +54,7 @@ export class RepeatChoice {
     show(this.end, repeats);
     show(this.countField, this.endsBy() === 'count');
     show(this.untilField, this.endsBy() === 'until');
-    this.submit.textContent = repeats ? 'Schedule the group' : 'Schedule';
+    this.submit.textContent = repeats ? t('organize.form.submit_group') : t('organize.form.submit');
   }
 
   /** @returns {Rule | null} null for a single session */
@@ -71,9 +72,9 @@ export class RepeatChoice {
     /** @param {string} field @param {string} message */
     const refuse = (field, message) => new api.ApiError(400, 'invalid', `${field}: ${message}`, field);
     if (this.endsBy() === 'count' && !/^\d+$/.test(this.count.value.trim())) {
-      return refuse('count', 'please give the number of meetings, a whole number');
+      return refuse('count', t('organize.check.count'));
     }
-    if (this.endsBy() === 'until' && !this.until.value) return refuse('until', 'please choose the last date');
+    if (this.endsBy() === 'until' && !this.until.value) return refuse('until', t('organize.check.until'));
     return null;
   }
 }

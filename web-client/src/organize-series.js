@@ -4,6 +4,7 @@
 
 import * as api from './api.js';
 import { byId, make, show } from './dom.js';
+import { t, tn } from './i18n.js';
 import { openEditor } from './organize-edit.js';
 import { loadSeriesLinks } from './organize-links.js';
 import { dayText, durationText, sessionWhen, whenText } from './organize-time.js';
@@ -18,9 +19,19 @@ import { confirmInline, disclosure, errorMessage, say } from './organize-ui.js';
  * @param {SeriesView} series
  */
 export function everyText(series) {
-  if (series.every_weeks === 1) return 'Every week';
-  if (series.every_weeks === 2) return 'Every two weeks';
-  return 'Recurring';
+  if (series.every_weeks === 1) return t('organize.group.every_week');
+  if (series.every_weeks === 2) return t('organize.group.every_two_weeks');
+  return t('organize.group.recurring');
+}
+
+/**
+ * "every two weeks", inside a sentence ("a group that meets every two weeks").
+ * @param {SeriesView} series
+ */
+export function meetsText(series) {
+  if (series.every_weeks === 1) return t('organize.group.meets_every_week');
+  if (series.every_weeks === 2) return t('organize.group.meets_every_two_weeks');
+  return t('organize.group.meets_recurring');
 }
 
 /**
@@ -28,10 +39,12 @@ export function everyText(series) {
  * @param {SeriesDetail} detail
  */
 export function ruleText({ series, occurrences }) {
-  const count = `${occurrences.length} ${occurrences.length === 1 ? 'meeting' : 'meetings'}`;
+  const count = tn('organize.group.meetings', occurrences.length);
   // A date without a time: read at noon UTC, it is the same day everywhere.
-  if (series.until) return `${everyText(series)} until ${dayText(new Date(`${series.until}T12:00:00Z`), 'UTC')}, ${count}`;
-  return `${everyText(series)}, ${count}`;
+  if (series.until) {
+    return t('organize.group.rule_until', { every: everyText(series), day: dayText(new Date(`${series.until}T12:00:00Z`), 'UTC'), count });
+  }
+  return t('organize.group.rule', { every: everyText(series), count });
 }
 
 /**
@@ -46,8 +59,8 @@ export function meetingWhen(meeting, timeZone, id) {
     make('time', { className: 'session-day', text: day, attrs: { datetime: meeting.starts_at } }),
     make('span', { className: 'session-time', text: time }),
   ]);
-  if (meeting.cancelled) line.append(make('span', { className: 'badge badge-cancelled', text: 'Cancelled' }));
-  else if (meeting.ended) line.append(make('span', { className: 'badge', text: 'Ended' }));
+  if (meeting.cancelled) line.append(make('span', { className: 'badge badge-cancelled', text: t('organize.badge.cancelled') }));
+  else if (meeting.ended) line.append(make('span', { className: 'badge', text: t('organize.badge.ended') }));
   return line;
 }
 
@@ -115,25 +128,25 @@ export class SeriesList {
     const lines = [
       make('p', { className: 'muted small', text: [
         ruleText(detail),
-        occurrences[0] ? `${durationText(occurrences[0].duration_minutes)} each` : '',
+        occurrences[0] ? t('organize.group.each', { length: durationText(occurrences[0].duration_minutes) }) : '',
       ].filter(Boolean).join(' · ') }),
-      make('p', { className: 'small', text: next ? `Next meeting: ${whenText(next, this.timeZone)}` : 'No meetings to come.' }),
+      make('p', { className: 'small', text: next ? t('organize.group.next', { when: whenText(next, this.timeZone) }) : t('organize.group.none_to_come') }),
     ];
     if (series.time_zone && series.time_zone !== this.timeZone) {
-      lines.push(make('p', { className: 'muted small', text: `The group meets on the clock of ${series.time_zone.replaceAll('_', ' ')}; times here are in yours.` }));
+      lines.push(make('p', { className: 'muted small', text: t('organize.group.other_clock', { zone: series.time_zone.replaceAll('_', ' ') }) }));
     }
-    const links = disclosure('Links and calendar feed', `group-links-${series.id}`, headingId,
+    const links = disclosure(t('organize.group.links'), `group-links-${series.id}`, headingId,
       (box) => loadSeriesLinks(box, series.id, this.onUnauthorized));
     const meetingsId = `group-meetings-${series.id}`;
     body.replaceChildren(
       make('div', { className: 'session-head' }, [
         make('h3', { className: 'session-title', text: series.title, attrs: { id: headingId } }),
-        make('span', { className: 'badges' }, next ? [] : [make('span', { className: 'badge', text: 'Ended' })]),
+        make('span', { className: 'badges' }, next ? [] : [make('span', { className: 'badge', text: t('organize.badge.ended') })]),
       ]),
       ...lines,
       make('div', { className: 'row session-actions' }, [links.button]),
       links.box,
-      make('h4', { className: 'meetings-heading', text: 'Meetings', attrs: { id: meetingsId } }),
+      make('h4', { className: 'meetings-heading', text: t('organize.meetings'), attrs: { id: meetingsId } }),
       make('ol', { className: 'meetings', attrs: { 'aria-labelledby': meetingsId } },
         occurrences.map((meeting) => this.meeting(body, detail, meeting, status))),
     );
@@ -153,7 +166,7 @@ export class SeriesList {
       className: `meeting${meeting.cancelled ? ' is-cancelled' : ''}`,
       attrs: { 'data-session': meeting.id, tabindex: '-1' },
     }, [meetingWhen(meeting, this.timeZone, whenId)]);
-    if (meeting.title !== detail.series.title) row.append(make('p', { className: 'small', text: `Titled “${meeting.title}”` }));
+    if (meeting.title !== detail.series.title) row.append(make('p', { className: 'small', text: t('organize.group.titled', { title: meeting.title }) }));
     if (meeting.cancelled || meeting.ended) return row;
 
     const refresh = (/** @type {string} */ text) => this.refresh(body, detail.series.id, meeting.id, status, text);
@@ -161,7 +174,7 @@ export class SeriesList {
     const editId = `group-edit-${meeting.id}`;
     const edit = make('div', { className: 'edit-slot', attrs: { id: editId } });
     const change = make('button', {
-      text: 'Change',
+      text: t('organize.session.change'),
       className: 'small-button',
       attrs: { type: 'button', 'aria-expanded': 'false', 'aria-controls': editId, 'aria-describedby': whenId },
     });
@@ -174,7 +187,7 @@ export class SeriesList {
       }
       change.setAttribute('aria-expanded', 'true');
       openEditor(edit, meeting, {
-        onSaved: (changed) => refresh(`The meeting of ${day} was changed: it is now on ${whenText(changed, this.timeZone)}.`),
+        onSaved: (changed) => refresh(t('organize.group.meeting_changed', { day, when: whenText(changed, this.timeZone) })),
         onClose: () => {
           change.setAttribute('aria-expanded', 'false');
           change.focus();
@@ -183,17 +196,17 @@ export class SeriesList {
       });
     });
     const cancel = make('button', {
-      text: 'Cancel this meeting',
+      text: t('organize.session.cancel_meeting'),
       className: 'danger small-button',
       attrs: { type: 'button', 'aria-describedby': whenId },
     });
     cancel.addEventListener('click', async () => {
       say(status, '');
-      const question = `Cancel the meeting of ${day}? No one can join it any more; the group's other meetings stay as they are. This cannot be undone.`;
-      if (!await confirmInline(confirmSlot, question, 'Cancel the meeting')) return;
+      const question = t('organize.group.cancel_question', { day });
+      if (!await confirmInline(confirmSlot, question, t('organize.session.cancel_meeting_yes'))) return;
       try {
         await api.cancelSession(meeting.id);
-        await refresh(`The meeting of ${day} was cancelled. The other meetings stay as they are.`);
+        await refresh(t('organize.group.meeting_cancelled', { day }));
       } catch (error) {
         this.failed(error, status);
       }

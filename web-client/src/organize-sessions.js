@@ -5,9 +5,10 @@
 
 import * as api from './api.js';
 import { byId, make, show } from './dom.js';
+import { t, tn } from './i18n.js';
 import { openEditor } from './organize-edit.js';
-import { loadLinks, loadSeriesLinks, MEETING_LINKS_NOTE } from './organize-links.js';
-import { everyText } from './organize-series.js';
+import { loadLinks, loadSeriesLinks, meetingLinksNote } from './organize-links.js';
+import { meetsText } from './organize-series.js';
 import { loadSummary } from './organize-summary.js';
 import { durationText, elsewhere, sessionWhen, whenText } from './organize-time.js';
 import { confirmInline, disclosure, errorMessage, say } from './organize-ui.js';
@@ -67,14 +68,14 @@ export class SessionList {
     const titleId = `session-${session.id}`;
     const heading = make('h3', { className: 'session-title', text: session.title, attrs: { id: titleId } });
     const badges = make('span', { className: 'badges' });
-    if (session.cancelled) badges.append(make('span', { className: 'badge badge-cancelled', text: 'Cancelled' }));
-    else if (session.ended) badges.append(make('span', { className: 'badge', text: 'Ended' }));
+    if (session.cancelled) badges.append(make('span', { className: 'badge badge-cancelled', text: t('organize.badge.cancelled') }));
+    else if (session.ended) badges.append(make('span', { className: 'badge', text: t('organize.badge.ended') }));
     const details = [
       durationText(session.duration_minutes),
-      `up to ${session.capacity} people`,
-      `waiting room opens ${session.opens_minutes_before} minutes before`,
+      tn('organize.session.up_to', session.capacity),
+      tn('organize.session.opens', session.opens_minutes_before),
     ];
-    if (session.agenda.length > 0) details.push(`${session.agenda.length} agenda ${session.agenda.length === 1 ? 'segment' : 'segments'}`);
+    if (session.agenda.length > 0) details.push(tn('organize.session.segments', session.agenda.length));
     const lines = [
       make('p', { className: 'session-when' }, [
         make('time', { className: 'session-day', text: day, attrs: { datetime: session.starts_at } }),
@@ -84,14 +85,14 @@ export class SessionList {
     ];
     if (session.time_zone !== this.timeZone) lines.push(make('p', { className: 'muted small', text: `${elsewhere(session)}.` }));
     if (session.facilitators.length > 0) {
-      lines.push(make('p', { className: 'small', text: `Facilitators: ${session.facilitators.join(', ')}` }));
+      lines.push(make('p', { className: 'small', text: t('organize.session.facilitators', { names: session.facilitators.join(', ') }) }));
     }
     const meeting = session.series_id !== null;
     if (session.series_id !== null) {
       const group = this.groups.get(session.series_id);
       lines.push(make('p', {
         className: 'small series-note',
-        text: group ? `Part of “${group.title}”, a group that meets ${everyText(group).toLowerCase()}.` : 'Part of a group.',
+        text: group ? t('organize.session.part_of', { title: group.title, every: meetsText(group) }) : t('organize.session.part_of_a_group'),
       }));
     }
     const confirmSlot = make('div');
@@ -103,14 +104,14 @@ export class SessionList {
     if (!session.cancelled) {
       // A meeting of a group has no links of its own: the group's open it.
       const links = session.series_id === null
-        ? disclosure('Links and calendar', `links-${session.id}`, titleId, (box) => loadLinks(box, session.id, this.onUnauthorized))
-        : disclosure('Group links and calendar', `links-${session.id}`, titleId,
-          (box) => loadSeriesLinks(box, /** @type {string} */ (session.series_id), this.onUnauthorized, MEETING_LINKS_NOTE));
+        ? disclosure(t('organize.session.links'), `links-${session.id}`, titleId, (box) => loadLinks(box, session.id, this.onUnauthorized))
+        : disclosure(t('organize.session.group_links'), `links-${session.id}`, titleId,
+          (box) => loadSeriesLinks(box, /** @type {string} */ (session.series_id), this.onUnauthorized, meetingLinksNote()));
       actions.append(links.button);
       boxes.push(links.box);
     }
     if (when === 'past' && !session.cancelled) {
-      const summary = disclosure('Summary', `summary-${session.id}`, titleId,
+      const summary = disclosure(t('organize.session.summary'), `summary-${session.id}`, titleId,
         (box) => loadSummary(box, session.id, this.onUnauthorized));
       summary.box.classList.add('summary');
       actions.append(summary.button);
@@ -118,7 +119,7 @@ export class SessionList {
     }
     if (when === 'upcoming' && !session.cancelled && !session.ended) {
       const change = make('button', {
-        text: 'Change',
+        text: t('organize.session.change'),
         className: 'small-button',
         attrs: { type: 'button', 'aria-expanded': 'false', 'aria-controls': editId, 'aria-describedby': titleId },
       });
@@ -139,15 +140,16 @@ export class SessionList {
         });
       });
       const cancel = make('button', {
-        text: meeting ? 'Cancel this meeting' : 'Cancel session',
+        text: meeting ? t('organize.session.cancel_meeting') : t('organize.session.cancel_session'),
         className: 'danger small-button',
         attrs: { type: 'button', 'aria-describedby': titleId },
       });
       cancel.addEventListener('click', async () => {
         const question = meeting
-          ? `Cancel the meeting of “${session.title}” on ${day}? No one can join it any more; the group's other meetings stay as they are. This cannot be undone.`
-          : `Cancel “${session.title}” on ${day}? Its links stop working, and this cannot be undone.`;
-        if (await confirmInline(confirmSlot, question, meeting ? 'Cancel the meeting' : 'Cancel the session')) await this.cancel(session);
+          ? t('organize.session.cancel_meeting_question', { title: session.title, day })
+          : t('organize.session.cancel_session_question', { title: session.title, day });
+        const yes = meeting ? t('organize.session.cancel_meeting_yes') : t('organize.session.cancel_session_yes');
+        if (await confirmInline(confirmSlot, question, yes)) await this.cancel(session);
       });
       actions.append(change, cancel);
     }
@@ -168,8 +170,9 @@ export class SessionList {
    * @param {SessionView} session as it is now
    */
   async changed(session) {
-    say(this.message, `“${session.title}” was changed: it is now on ${whenText(session, this.timeZone)}.`, 'ok');
+    // The list first, then the news: whoever reads "was changed" finds it changed.
     await this.load();
+    say(this.message, t('organize.session.changed', { title: session.title, when: whenText(session, this.timeZone) }), 'ok');
     const item = this.lists[this.current].querySelector(`[data-session="${CSS.escape(session.id)}"]`);
     if (item instanceof HTMLElement) item.focus();
   }
@@ -178,7 +181,7 @@ export class SessionList {
   async cancel(session) {
     try {
       await api.cancelSession(session.id);
-      say(this.message, `“${session.title}” was cancelled.`, 'ok');
+      say(this.message, t('organize.session.cancelled', { title: session.title }), 'ok');
       await this.load();
       this.message.focus();
     } catch (error) {

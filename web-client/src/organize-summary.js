@@ -4,17 +4,18 @@
 
 import * as api from './api.js';
 import { make } from './dom.js';
+import { t } from './i18n.js';
 import { errorMessage } from './organize-ui.js';
 
 /** @typedef {import('./api.js').Summary} Summary */
 /** @typedef {import('./api.js').SummaryKind} SummaryKind */
 
-/** The groups, in the order a reader wants them. @type {[SummaryKind, string][]} */
+/** The groups, in the order a reader wants them, with their headings' keys. @type {[SummaryKind, string][]} */
 const GROUPS = [
-  ['takeaway', 'Key takeaways'],
-  ['consensus', 'Points of consensus'],
-  ['outcome', 'Outcomes'],
-  ['follow_up', 'Follow-ups'],
+  ['takeaway', 'organize.summary.takeaway'],
+  ['consensus', 'organize.summary.consensus'],
+  ['outcome', 'organize.summary.outcome'],
+  ['follow_up', 'organize.summary.follow_up'],
 ];
 
 /**
@@ -25,22 +26,22 @@ const GROUPS = [
  */
 export function renderSummary(container, sessionId, summary) {
   if (summary.items.length === 0) {
-    container.replaceChildren(make('p', { className: 'muted', text: 'No summary was captured in this session.' }));
+    container.replaceChildren(make('p', { className: 'muted', text: t('organize.summary.none') }));
     return;
   }
   /** @type {HTMLElement[]} */
   const parts = [];
   if (!summary.finalized) {
-    parts.push(make('p', { className: 'notice small', text: 'The facilitator has not finalized this summary: it may be incomplete.' }));
+    parts.push(make('p', { className: 'notice small', text: t('organize.summary.not_final') }));
   }
   for (const [kind, heading] of GROUPS) {
     const items = summary.items.filter((item) => item.kind === kind);
     if (items.length === 0) continue;
-    parts.push(make('h4', { className: 'summary-heading', text: heading }));
+    parts.push(make('h4', { className: 'summary-heading', text: t(heading) }));
     parts.push(make('ul', { className: 'plain-list' }, items.map((item) => make('li', { text: item.text }))));
   }
   parts.push(make('a', {
-    text: 'Download summary (Markdown)',
+    text: t('organize.summary.download'),
     className: 'button-link',
     attrs: { href: api.summaryMarkdownUrl(sessionId), download: 'summary.md' },
   }));
@@ -54,7 +55,7 @@ export function renderSummary(container, sessionId, summary) {
  * @param {(error: unknown) => void} onUnauthorized
  */
 export async function loadSummary(container, sessionId, onUnauthorized) {
-  container.replaceChildren(make('p', { className: 'muted', text: 'Loading the summary…' }));
+  container.replaceChildren(make('p', { className: 'muted', text: t('organize.summary.loading') }));
   try {
     renderSummary(container, sessionId, await api.sessionSummary(sessionId));
   } catch (error) {

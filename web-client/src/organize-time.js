@@ -1,6 +1,10 @@
 // Dates and time zones for the organizers' pages. Sessions are shown in the
 // organizer's own time zone (from their account), whatever the computer's
 // clock says, so two organizers in two places see the same session alike.
+// Dates are written the way the page's language (and the browser's variant
+// of it) writes them.
+
+import { locale, t, tn } from './i18n.js';
 
 /** The browser's time zone, the natural default for a new account. */
 export function browserTimeZone() {
@@ -75,7 +79,7 @@ export function suggestedStart(timeZone) {
  * @param {string} timeZone
  */
 export function dayText(date, timeZone) {
-  return date.toLocaleDateString(undefined, { timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+  return date.toLocaleDateString(locale(), { timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
 }
 
 /**
@@ -84,7 +88,7 @@ export function dayText(date, timeZone) {
  * @param {string} timeZone
  */
 export function clockText(date, timeZone) {
-  return date.toLocaleTimeString(undefined, { timeZone, hour: 'numeric', minute: '2-digit' });
+  return date.toLocaleTimeString(locale(), { timeZone, hour: 'numeric', minute: '2-digit' });
 }
 
 /**
@@ -94,7 +98,7 @@ export function clockText(date, timeZone) {
  * @param {string} timeZone
  */
 export function zoneName(date, timeZone) {
-  const part = new Intl.DateTimeFormat(undefined, { timeZone, timeZoneName: 'short' })
+  const part = new Intl.DateTimeFormat(locale(), { timeZone, timeZoneName: 'short' })
     .formatToParts(date)
     .find((p) => p.type === 'timeZoneName');
   return part?.value ?? timeZone;
@@ -110,7 +114,7 @@ export function sessionWhen(session, timeZone) {
   const end = new Date(session.ends_at);
   return {
     day: dayText(start, timeZone),
-    time: `${clockText(start, timeZone)} to ${clockText(end, timeZone)} ${zoneName(start, timeZone)}`,
+    time: t('organize.time.span', { start: clockText(start, timeZone), end: clockText(end, timeZone), zone: zoneName(start, timeZone) }),
   };
 }
 
@@ -131,7 +135,7 @@ export function whenText(session, timeZone) {
  */
 export function elsewhere(session) {
   const { day, time } = sessionWhen(session, session.time_zone);
-  return `In ${session.time_zone.replaceAll('_', ' ')}: ${day}, ${time}`;
+  return t('organize.session.elsewhere', { zone: session.time_zone.replaceAll('_', ' '), day, time });
 }
 
 /**
@@ -141,7 +145,7 @@ export function elsewhere(session) {
 export function durationText(minutes) {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  const h = hours ? `${hours} ${hours === 1 ? 'hour' : 'hours'}` : '';
-  const m = rest ? `${rest} ${rest === 1 ? 'minute' : 'minutes'}` : '';
-  return [h, m].filter(Boolean).join(' ') || '0 minutes';
+  const h = hours ? tn('organize.time.hours', hours) : '';
+  const m = rest ? tn('organize.time.minutes', rest) : '';
+  return [h, m].filter(Boolean).join(' ') || tn('organize.time.minutes', 0);
 }

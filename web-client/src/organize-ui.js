@@ -5,6 +5,15 @@
 
 import { ApiError } from './api.js';
 import { make, show } from './dom.js';
+import { define, t, tn } from './i18n.js';
+import commonStrings from './strings-common.js';
+import strings from './strings-organize.js';
+
+// Every organizer module imports this one, so their words are registered
+// before organize.js translates the page. The shared words may already be
+// registered by another page's module.
+define(strings);
+if (t('common.language') === 'common.language') define(commonStrings);
 
 /**
  * A sentence for a failed call. Input errors keep the server's own words,
@@ -12,15 +21,15 @@ import { make, show } from './dom.js';
  * @param {unknown} error
  */
 export function errorMessage(error) {
-  if (!(error instanceof ApiError)) return 'Something went wrong in this page. Reload it and try again.';
+  if (!(error instanceof ApiError)) return t('organize.error.page');
   switch (error.status) {
-    case 0: return 'The server could not be reached. Check your connection and try again.';
-    case 401: return 'Your login has ended. Log in again.';
-    case 404: return 'This session no longer exists, or is not yours.';
-    case 429: return `Too many attempts. Try again in ${waitText(error.retryAfterSecs ?? 60)}.`;
-    case 400: return `Please check: ${error.message}.`;
+    case 0: return t('organize.error.unreachable');
+    case 401: return t('organize.error.login_ended');
+    case 404: return t('organize.error.not_found');
+    case 429: return t('organize.error.too_many', { wait: waitText(error.retryAfterSecs ?? 60) });
+    case 400: return t('organize.error.check', { problem: error.message });
     default:
-      if (error.status >= 500) return 'The server failed, and nothing was changed. Try again in a moment.';
+      if (error.status >= 500) return t('organize.error.server');
       return `${capitalized(error.message)}.`;
   }
 }
@@ -35,9 +44,8 @@ function capitalized(text) {
  * @param {number} secs
  */
 export function waitText(secs) {
-  if (secs < 60) return `${secs} ${secs === 1 ? 'second' : 'seconds'}`;
-  const minutes = Math.ceil(secs / 60);
-  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  if (secs < 60) return tn('organize.time.seconds', secs);
+  return tn('organize.time.minutes', Math.ceil(secs / 60));
 }
 
 /**
@@ -94,8 +102,8 @@ export function confirmInline(container, question, yes) {
   pendingQuestions.get(container)?.(false);
   return new Promise((resolve) => {
     const confirmButton = make('button', { text: yes, className: 'danger small-button', attrs: { type: 'button' } });
-    const keepButton = make('button', { text: 'Keep it', className: 'quiet small-button', attrs: { type: 'button' } });
-    const box = make('div', { className: 'confirm', attrs: { role: 'group', 'aria-label': 'Confirm' } }, [
+    const keepButton = make('button', { text: t('organize.confirm.keep'), className: 'quiet small-button', attrs: { type: 'button' } });
+    const box = make('div', { className: 'confirm', attrs: { role: 'group', 'aria-label': t('organize.confirm.label') } }, [
       make('p', { text: question }),
       make('div', { className: 'row' }, [confirmButton, keepButton]),
     ]);

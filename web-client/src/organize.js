@@ -7,6 +7,7 @@
 
 import * as api from './api.js';
 import { byId, make, show } from './dom.js';
+import { LANGUAGE_CHANGED, languagePicker, startLanguage, t } from './i18n.js';
 import { startLogin, startSetup } from './organize-auth.js';
 import { SessionForm } from './organize-form.js';
 import { renderLinks, seriesLinkSource, sessionLinkSource } from './organize-links.js';
@@ -41,8 +42,16 @@ const el = {
   createdDone: byId('created-done', HTMLButtonElement),
 };
 
+// Before any text is drawn: the organizer modules registered their words on import.
+startLanguage();
+languagePicker(byId('language', HTMLSelectElement));
+
 /** @type {Organizer | null} */
 let organizer = null;
+/** @type {View | null} */
+let currentView = null;
+/** What the "just scheduled" panel shows, to draw it again in another language. @type {(() => void) | null} */
+let drawCreated = null;
 
 /** @param {unknown} error a 401: the login ended (expired, or logged out elsewhere) */
 function loginEnded(error) {
@@ -69,13 +78,23 @@ function showView(view) {
   show(el.loading, false);
   for (const [name, section] of Object.entries(el.views)) show(section, name === view);
   show(el.account, view === 'schedule' && organizer !== null);
-  const titles = { setup: 'Set up', login: 'Log in', schedule: 'Your sessions' };
-  document.title = `${titles[view]} · PeerRoom organizers`;
+  currentView = view;
+  drawTitle();
   const heading = el.views[view].querySelector('h1');
   if (heading) {
     heading.tabIndex = -1;
     heading.focus();
   }
+}
+
+function drawTitle() {
+  const titles = { setup: 'organize.title.setup', login: 'organize.title.login', schedule: 'organize.title.schedule' };
+  if (currentView) document.title = t(titles[currentView]);
+}
+
+/** @param {Organizer} who */
+function zoneNote(who) {
+  el.zoneNote.textContent = t('organize.zone_note', { zone: who.time_zone.replaceAll('_', ' ') });
 }
 
 /** @param {Organizer} who */
@@ -84,7 +103,7 @@ function enter(who) {
   // The setup token and the login page's path are spent: the address is now the schedule.
   if (location.pathname !== '/organize' || location.hash) history.replaceState(null, '', '/organize');
   el.accountName.textContent = who.name;
-  el.zoneNote.textContent = `Times are shown in your time zone, ${who.time_zone.replaceAll('_', ' ')}.`;
+  zoneNote(who);
   list.timeZone = who.time_zone;
   groups.timeZone = who.time_zone;
   say(el.message, '');
@@ -97,13 +116,16 @@ function enter(who) {
 
 /** @param {{session: import('./api.js').SessionView, links: import('./api.js').Links}} created */
 function onCreated({ session, links }) {
-  el.createdHeading.textContent = 'Session scheduled';
-  el.createdSummary.replaceChildren(
-    make('strong', { text: session.title }),
-    document.createTextNode(`, ${whenText(session, organizer?.time_zone ?? session.time_zone)}.`),
-  );
-  renderLinks(el.createdLinks, sessionLinkSource(session.id), links, loginEnded);
-  el.createdMeetings.replaceChildren();
+  drawCreated = () => {
+    el.createdHeading.textContent = t('organize.created.session');
+    el.createdSummary.replaceChildren(
+      make('strong', { text: session.title }),
+      document.createTextNode(`, ${whenText(session, organizer?.time_zone ?? session.time_zone)}.`),
+    );
+    renderLinks(el.createdLinks, sessionLinkSource(session.id), links, loginEnded);
+    el.createdMeetings.replaceChildren();
+  };
+  drawCreated();
   showCreated();
 }
 
@@ -115,17 +137,23 @@ function onCreated({ session, links }) {
 function onSeriesCreated(created) {
   const zone = organizer?.time_zone ?? created.series.time_zone ?? 'UTC';
   const first = created.occurrences[0];
-  el.createdHeading.textContent = 'Group scheduled';
-  el.createdSummary.replaceChildren(
-    make('strong', { text: created.series.title }),
-    document.createTextNode(`: ${ruleText(created).toLowerCase()}${first ? `, the first on ${whenText(first, zone)}` : ''}. `
-      + 'The links below open whichever meeting is on: send them once.'),
-  );
-  renderLinks(el.createdLinks, seriesLinkSource(created.series.id), created.links, loginEnded);
-  el.createdMeetings.replaceChildren(
-    make('h3', { className: 'meetings-heading', text: 'Meetings' }),
-    meetingList(created, zone),
-  );
+  drawCreated = () => {
+    el.createdHeading.textContent = t('organize.created.group');
+    // After the title and a colon, the rule goes on the sentence: "every two weeks, 4 meetings".
+    const full = ruleText(created);
+    const rule = full.charAt(0).toLocaleLowerCase() + full.slice(1);
+    const ruleLine = first ? t('organize.created.group_first', { rule, when: whenText(first, zone) }) : t('organize.created.group_plain', { rule });
+    el.createdSummary.replaceChildren(
+      make('strong', { text: created.series.title }),
+      document.createTextNode(`: ${ruleLine} ${t('organize.created.group_links')}`),
+    );
+    renderLinks(el.createdLinks, seriesLinkSource(created.series.id), created.links, loginEnded);
+    el.createdMeetings.replaceChildren(
+      make('h3', { className: 'meetings-heading', text: t('organize.meetings') }),
+      meetingList(created, zone),
+    );
+  };
+  drawCreated();
   showCreated();
 }
 
@@ -165,7 +193,7 @@ el.logout.addEventListener('click', async () => {
     await api.logout();
     organizer = null;
     showView('login');
-    say(el.message, 'You are logged out.', 'ok');
+    say(el.message, t('organize.logged_out'), 'ok');
   } catch (error) {
     say(el.message, errorMessage(error), 'error');
   } finally {
@@ -184,7 +212,7 @@ async function begin() {
     showView('setup');
     return;
   }
-  if (setupPath) say(el.message, 'This setup link is missing its code (after the #). Open the whole link the server printed.', 'error');
+  if (setupPath) say(el.message, t('organize.setup.missing_token'), 'error');
   try {
     enter(await api.me());
   } catch (error) {
@@ -192,5 +220,16 @@ async function begin() {
     if (!(error instanceof api.ApiError && error.status === 401)) say(el.message, errorMessage(error), 'error');
   }
 }
+
+// Another language: the page's marked words change by themselves (i18n.js);
+// what the scripts wrote is written again. Messages already shown stay as they were said.
+document.addEventListener(LANGUAGE_CHANGED, () => {
+  drawTitle();
+  form.repeat.update();
+  if (!organizer || currentView !== 'schedule') return;
+  zoneNote(organizer);
+  if (!el.created.hidden) drawCreated?.();
+  void tabs.select(tabs.current);
+});
 
 void begin();

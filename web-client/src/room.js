@@ -1,14 +1,18 @@
-// The room once someone is in it: who is here, the chat, the hand queue,
-// reactions, and for hosts the waiting room, the room's settings, mute and
-// stop-video, and talk time. (The video tiles are `stage.js`'s.)
+// The room once someone is in it: the chat, the hand queue, reactions and
+// notices. The people list is `people.js`'s; the hosts' waiting room,
+// settings and talk time are `host-console.js`'s; the video tiles `stage.js`'s.
 //
 // It keeps a copy of the room built from `room_state` and the events after
 // it, and redraws the part an event touched. The server is the authority:
 // a control only sends a request; the screen changes when the event comes back.
 
-import { byId, clockTime, make, show } from './dom.js';
+import { byId, make, show } from './dom.js';
+import { HostConsole } from './host-console.js';
+import { LANGUAGE_CHANGED, t } from './i18n.js';
+import { PeopleList } from './people.js';
 import { ProtocolError } from './protocol.js';
-import { REACTION_LABELS, ROLE_LABELS, errorText } from './wording.js';
+import { actionButton, ordinal, timeOfDay } from './room-helpers.js';
+import { errorText } from './wording.js';
 
 /** @typedef {import('./protocol.js').RoomConnection} RoomConnection */
 /** @typedef {import('./messages.js').Participant} Participant */
@@ -21,6 +25,14 @@ import { REACTION_LABELS, ROLE_LABELS, errorText } from './wording.js';
 const REACTION_SHOWN_MS = 8_000;
 const NOTICE_SHOWN_MS = 12_000;
 
+/** The reactions' feed lines; the keys are in strings-room.js. */
+const REACTION_KEYS = {
+  nod: 'room.reaction.nod',
+  thanks: 'room.reaction.thanks',
+  heart: 'room.reaction.heart',
+  me_too: 'room.reaction.me_too',
+};
+
 export class RoomView {
   /** @param {RoomConnection} connection */
   constructor(connection) {
@@ -28,27 +40,28 @@ export class RoomView {
     this.me = 0;
     /** @type {Role} */
     this.role = 'participant';
+    /** Set once the first room_state arrived: role changes after it are news. */
+    this.loaded = false;
     /** @type {Map<number, Participant>} */
     this.people = new Map();
     /** @type {number[]} */
     this.hands = [];
     /** @type {Waiting[]} */
     this.waiting = [];
-    /** How long each person has spoken, in ms: hosts only. @type {Map<number, number>} */
-    this.talk = new Map();
+    /** @type {ChatLine[]} */
+    this.chat = [];
     this.locked = false;
     this.waitingRoom = true;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.noticeTimer = undefined;
 
     this.el = {
-      participants: byId('participants', HTMLUListElement),
-      count: byId('people-count', HTMLSpanElement),
       chatLog: byId('chat-log', HTMLOListElement),
       chatEmpty: byId('chat-empty', HTMLParagraphElement),
       chatForm: byId('chat-form', HTMLFormElement),
       chatInput: byId('chat-input', HTMLInputElement),
       handButton: byId('hand-button', HTMLButtonElement),
+      handPosition: byId('hand-position', HTMLParagraphElement),
       handQueue: byId('hand-queue', HTMLOListElement),
       handEmpty: byId('hand-empty', HTMLParagraphElement),
       callNext: byId('call-next', HTMLButtonElement),
@@ -56,29 +69,40 @@ export class RoomView {
       rulesPanel: byId('room-rules-panel', HTMLDetailsElement),
       rules: byId('room-rules', HTMLOListElement),
       notice: byId('notice', HTMLParagraphElement),
-      hostPanel: byId('host-panel', HTMLElement),
-      waitingList: byId('waiting-list', HTMLUListElement),
-      waitingEmpty: byId('waiting-empty', HTMLParagraphElement),
-      admitAll: byId('admit-all', HTMLButtonElement),
-      lockButton: byId('lock-button', HTMLButtonElement),
-      waitingToggle: byId('waiting-room-toggle', HTMLInputElement),
-      endSession: byId('end-session', HTMLButtonElement),
     };
+    this.peopleList = new PeopleList(this);
+    this.console = new HostConsole(this);
     this.listen();
     this.wireControls();
+    document.addEventListener(LANGUAGE_CHANGED, () => this.redraw());
   }
 
   get isHost() {
     return this.role === 'facilitator' || this.role === 'co_facilitator';
   }
 
-  /** @param {Role} role */
-  setRole(role) {
+  /**
+   * @param {Role} role
+   * @param {boolean} [announce] say so: a facilitator changed it during the session
+   */
+  setRole(role, announce = false) {
+    const wasHost = this.isHost;
+    const changed = role !== this.role;
     this.role = role;
-    show(this.el.hostPanel, this.isHost);
     show(this.el.callNext, this.isHost);
-    // Only the facilitator may end the session; co-facilitators help run it.
-    show(this.el.endSession, role === 'facilitator');
+    if (!this.isHost) {
+      // What only hosts are sent goes stale the moment one stops being a host.
+      this.waiting = [];
+    }
+    this.console.showFor(role);
+    this.peopleList.draw();
+    this.drawHands();
+    if (announce && changed) {
+      this.notice(t(role === 'co_facilitator' ? 'room.notice.now_co' : 'room.notice.now_participant'));
+    }
+    // A new host needs what only hosts get (talk time so far, among others):
+    // the server sends the waiting list, and a fresh room_state the rest.
+    if (this.loaded && this.isHost && !wasHost) this.run(this.connection.getState());
   }
 
   listen() {
@@ -86,64 +110,51 @@ export class RoomView {
     c.on('room_state', (state) => this.load(state));
     c.on('participant_joined', ({ participant }) => {
       this.people.set(participant.id, participant);
-      this.drawPeople();
+      this.peopleList.draw();
+      this.console.drawTalk();
     });
     c.on('participant_updated', ({ participant }) => {
       this.people.set(participant.id, participant);
-      if (participant.id === this.me) this.setRole(participant.role);
-      this.drawPeople();
+      if (participant.id === this.me) this.setRole(participant.role, true);
+      this.peopleList.draw();
       this.drawHands();
+      this.console.drawTalk();
     });
     c.on('participant_left', ({ participant }) => {
       this.people.delete(participant);
       this.hands = this.hands.filter((id) => id !== participant);
-      this.drawPeople();
+      this.peopleList.draw();
       this.drawHands();
+      this.console.drawTalk();
     });
     c.on('waiting_room', ({ waiting }) => {
       this.waiting = waiting;
-      this.drawWaiting();
+      this.console.drawWaiting();
     });
     c.on('settings', ({ locked, waiting_room }) => {
       this.locked = locked;
       this.waitingRoom = waiting_room;
-      this.drawSettings();
+      this.console.drawSettings();
     });
     c.on('chat', (line) => this.addChat(line));
-    c.on('talk_time', ({ totals }) => {
-      this.talk = new Map(totals.map((t) => [t.participant, t.ms]));
-      // In place: a redraw of the list would take the focus off its buttons.
-      for (const [id, ms] of this.talk) {
-        const span = this.el.participants.querySelector(`li[data-participant="${id}"] .talk-time`);
-        if (span) span.textContent = talkTime(ms);
-      }
-    });
     c.on('hands', ({ queue }) => {
       this.hands = queue;
       this.drawHands();
-      this.drawPeople();
+      this.peopleList.draw();
     });
     c.on('hand_called', ({ participant }) => {
-      this.notice(participant === this.me ? 'You have the floor. Go ahead when you are ready.'
-        : `${this.nameOf(participant)} has the floor.`);
+      this.notice(participant === this.me ? t('room.notice.floor_mine')
+        : t('room.notice.floor_other', { name: this.nameOf(participant) }));
     });
-    c.on('reaction', ({ from, reaction }) => this.showReaction(`${this.nameOf(from)} ${REACTION_LABELS[reaction]}`));
-    c.on('mute_requested', () => this.notice('A facilitator asked you to mute your microphone.'));
+    c.on('reaction', ({ from, reaction }) => this.showReaction(t(REACTION_KEYS[reaction], { name: this.nameOf(from) })));
+    c.on('mute_requested', () => this.notice(t('room.notice.mute_requested')));
     c.on('ground_rules', ({ rules }) => this.drawRules(rules));
     c.on('rules_shown', ({ rules }) => {
       this.drawRules(rules);
       this.el.rulesPanel.open = true;
-      this.notice('The facilitator is showing the ground rules to everyone.');
+      this.notice(t('room.notice.rules_shown'));
     });
-    c.on('time_warning', (warning) => {
-      if (warning.kind === 'session_ending' && warning.minutes !== undefined) {
-        this.notice(warning.minutes === 1 ? 'One minute left in this session.' : `${warning.minutes} minutes left in this session.`);
-      } else if (warning.kind === 'segment_over') {
-        this.notice('The time for this part of the session is up.');
-      }
-    });
-    // Hosts only: the server tracks how long the group has gone without a break.
-    c.on('break_nudge', ({ minutes }) => this.notice(`The group has gone ${minutes} minutes without a break. Consider a short one.`));
+    // Time warnings and the break nudge: agenda.js shows them beside the clock.
   }
 
   wireControls() {
@@ -161,37 +172,17 @@ export class RoomView {
       this.run(this.hands.includes(this.me) ? this.connection.lowerHand() : this.connection.raiseHand());
     });
     el.callNext.addEventListener('click', () => this.run(this.connection.callNextHand()));
+    // Hosts lower someone's hand from the queue too; its buttons come and go with each redraw.
+    el.handQueue.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('button[data-lower-hand]') : null;
+      if (button) this.run(this.connection.lowerHand(Number(button.getAttribute('data-lower-hand'))));
+    });
     for (const button of document.querySelectorAll('button[data-reaction]')) {
       button.addEventListener('click', () => {
         const reaction = /** @type {import('./messages.js').Reaction} */ (button.getAttribute('data-reaction'));
         this.run(this.connection.react(reaction));
       });
     }
-    // One listener for the whole list: its buttons come and go with each redraw.
-    el.waitingList.addEventListener('click', (event) => {
-      const button = event.target instanceof Element ? event.target.closest('button') : null;
-      const admit = button?.getAttribute('data-admit');
-      const decline = button?.getAttribute('data-decline');
-      if (admit) this.run(this.connection.admit(Number(admit)));
-      if (decline) this.run(this.connection.decline(Number(decline)));
-    });
-    el.participants.addEventListener('click', (event) => {
-      const button = event.target instanceof Element ? event.target.closest('button') : null;
-      const mute = button?.getAttribute('data-mute');
-      const stopVideo = button?.getAttribute('data-stop-video');
-      if (mute) this.run(this.connection.mute(Number(mute)));
-      if (stopVideo) this.run(this.connection.stopVideo(Number(stopVideo)));
-    });
-    el.admitAll.addEventListener('click', () => this.run(this.connection.admitAll()));
-    el.lockButton.addEventListener('click', () => this.run(this.connection.setLocked(!this.locked)));
-    el.waitingToggle.addEventListener('change', () => {
-      this.run(this.connection.setWaitingRoom(el.waitingToggle.checked), undefined, () => this.drawSettings());
-    });
-    el.endSession.addEventListener('click', () => {
-      if (window.confirm('End the session for everyone? The chat will be gone.')) {
-        this.run(this.connection.endSession());
-      }
-    });
   }
 
   /**
@@ -214,101 +205,58 @@ export class RoomView {
     this.people = new Map(state.participants.map((p) => [p.id, p]));
     this.hands = state.hands;
     this.waiting = state.waiting ?? [];
-    this.talk = new Map((state.talk_time ?? []).map((t) => [t.participant, t.ms]));
+    this.console.setTalk(state.talk_time ?? []);
     this.locked = state.locked;
     this.waitingRoom = state.waiting_room;
+    this.chat = [...state.chat];
     const mine = this.people.get(this.me);
     if (mine) this.setRole(mine.role);
+    this.loaded = true;
     this.drawRules(state.ground_rules);
-    this.el.chatLog.replaceChildren(...state.chat.map((line) => this.chatItem(line)));
+    this.redraw();
     this.el.chatLog.scrollTop = this.el.chatLog.scrollHeight;
-    show(this.el.chatEmpty, state.chat.length === 0);
-    this.drawPeople();
+  }
+
+  /** Everything this view drew, again: after a new state or a language change. */
+  redraw() {
+    this.el.chatLog.replaceChildren(...this.chat.map((line) => this.chatItem(line)));
+    show(this.el.chatEmpty, this.chat.length === 0);
+    this.peopleList.draw();
     this.drawHands();
-    this.drawWaiting();
-    this.drawSettings();
+    this.console.drawAll();
   }
 
   /** @param {number} id */
   nameOf(id) {
-    return this.people.get(id)?.name ?? 'Someone';
-  }
-
-  drawPeople() {
-    // Hosts first, then everyone in the order they came in.
-    const rank = { facilitator: 0, co_facilitator: 1, participant: 2 };
-    const people = [...this.people.values()].sort((a, b) => rank[a.role] - rank[b.role] || a.id - b.id);
-    this.el.participants.replaceChildren(...people.map((person) => {
-      const badges = [];
-      if (person.role !== 'participant') badges.push(make('span', { text: ROLE_LABELS[person.role], className: 'badge' }));
-      if (person.id === this.me) badges.push(make('span', { text: 'you', className: 'badge badge-you' }));
-      if (this.hands.includes(person.id)) badges.push(make('span', { text: 'hand raised', className: 'badge badge-hand' }));
-      if (!person.connected) badges.push(make('span', { text: 'reconnecting', className: 'badge badge-away' }));
-      if (!person.audio) badges.push(make('span', { text: 'mic off', className: 'badge badge-away' }));
-      return make('li', { attrs: { 'data-participant': String(person.id) } },
-        [make('span', { text: person.name, className: 'name' }), ...badges, ...this.hostTools(person)]);
-    }));
-    this.el.count.textContent = `(${people.length})`;
-  }
-
-  /**
-   * For hosts: how long someone has spoken, and mute and stop-video for
-   * those of a lower role (the server refuses the rest).
-   * @param {Participant} person
-   * @returns {HTMLElement[]}
-   */
-  hostTools(person) {
-    if (!this.isHost) return [];
-    const tools = [make('span', { text: talkTime(this.talk.get(person.id) ?? 0), className: 'talk-time muted small' })];
-    const rank = { facilitator: 0, co_facilitator: 1, participant: 2 };
-    if (rank[person.role] > rank[this.role]) {
-      tools.push(make('span', { className: 'actions' }, [
-        make('button', { text: person.audio ? 'Mute' : 'Muted', className: 'quiet small-button',
-          attrs: { type: 'button', 'data-mute': String(person.id), 'aria-label': `Mute ${person.name}` } }),
-        make('button', { text: person.video ? 'Stop video' : 'Video off', className: 'quiet small-button',
-          attrs: { type: 'button', 'data-stop-video': String(person.id), 'aria-label': `Stop ${person.name}’s video` } }),
-      ]));
-      const [mute, stop] = /** @type {HTMLButtonElement[]} */ ([...tools[1].children]);
-      // A host can mute but never unmute: only the person turns it back on.
-      mute.disabled = !person.audio;
-      stop.disabled = !person.video;
-    }
-    return tools;
+    return this.people.get(id)?.name ?? t('room.someone');
   }
 
   drawHands() {
-    const raised = this.hands.includes(this.me);
-    this.el.handButton.textContent = raised ? 'Lower my hand' : 'Raise hand';
-    this.el.handButton.setAttribute('aria-pressed', String(raised));
-    this.el.handQueue.replaceChildren(...this.hands.map((id) =>
-      make('li', { text: id === this.me ? `${this.nameOf(id)} (you)` : this.nameOf(id) })));
-    show(this.el.handEmpty, this.hands.length === 0);
-    this.el.callNext.disabled = this.hands.length === 0;
-  }
-
-  drawWaiting() {
-    const { waitingList, waitingEmpty, admitAll } = this.el;
-    waitingList.replaceChildren(...this.waiting.map((person) => {
-      const state = person.rules_accepted
-        ? (person.admitted ? 'admitted' : 'accepted the ground rules')
-        : (person.admitted ? 'admitted, still reading the ground rules' : 'reading the ground rules');
-      const buttons = [];
-      if (!person.admitted) {
-        buttons.push(make('button', { text: 'Admit', className: 'primary small-button',
-          attrs: { type: 'button', 'data-admit': String(person.id), 'aria-label': `Admit ${person.name}` } }));
+    const { handButton, handQueue, handEmpty, handPosition, callNext } = this.el;
+    const place = this.hands.indexOf(this.me) + 1;
+    handButton.textContent = place ? t('room.hands.lower_mine') : t('room.hands.raise');
+    handButton.setAttribute('aria-pressed', String(place > 0));
+    // Where one stands, in words: the list's numbers alone are easy to miss.
+    handPosition.textContent = place === 0 ? ''
+      : t(place === 1 ? 'room.hands.position_next' : 'room.hands.position', { place: ordinal(place) });
+    show(handPosition, place > 0);
+    const focused = document.activeElement instanceof HTMLElement && handQueue.contains(document.activeElement);
+    handQueue.replaceChildren(...this.hands.map((id) => {
+      const name = this.nameOf(id);
+      const item = make('li', { attrs: { 'data-hand': String(id) } },
+        [make('span', { text: id === this.me ? t('room.you_suffix', { name }) : name, className: 'name' })]);
+      if (this.isHost && id !== this.me) {
+        item.append(actionButton(t('room.person.lower_hand'), t('room.person.lower_hand_for', { name }),
+          { 'data-lower-hand': String(id) }));
       }
-      buttons.push(make('button', { text: 'Decline', className: 'quiet small-button',
-        attrs: { type: 'button', 'data-decline': String(person.id), 'aria-label': `Decline ${person.name}` } }));
-      return make('li', { attrs: { 'data-waiting': String(person.id) } }, [
-        make('span', { className: 'who' }, [
-          make('span', { text: person.name, className: 'name' }),
-          make('span', { text: state, className: 'muted small' }),
-        ]),
-        make('span', { className: 'actions' }, buttons),
-      ]);
+      return item;
     }));
-    show(waitingEmpty, this.waiting.length === 0);
-    admitAll.disabled = !this.waiting.some((person) => !person.admitted);
+    // The button clicked may be gone with its hand: keep the focus in the panel.
+    if (focused && !handQueue.contains(document.activeElement)) {
+      (handQueue.querySelector('button') ?? (this.isHost ? callNext : handButton)).focus();
+    }
+    show(handEmpty, this.hands.length === 0);
+    callNext.disabled = this.hands.length === 0;
   }
 
   /** @param {string[]} rules */
@@ -316,15 +264,10 @@ export class RoomView {
     this.el.rules.replaceChildren(...rules.map((rule) => make('li', { text: rule })));
   }
 
-  drawSettings() {
-    this.el.lockButton.textContent = this.locked ? 'Unlock room' : 'Lock room';
-    this.el.lockButton.setAttribute('aria-pressed', String(this.locked));
-    this.el.waitingToggle.checked = this.waitingRoom;
-  }
-
   /** @param {ChatLine} line */
   addChat(line) {
     const log = this.el.chatLog;
+    this.chat.push(line);
     // Stay at the bottom only if the reader was there: do not yank someone
     // who scrolled up to reread.
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
@@ -338,8 +281,8 @@ export class RoomView {
     const mine = line.from === this.me;
     return make('li', { className: mine ? 'mine' : '', attrs: { 'data-seq': String(line.seq) } }, [
       make('span', { className: 'meta' }, [
-        make('span', { text: mine ? `${line.name} (you)` : line.name, className: 'name' }),
-        make('time', { text: clockTime(line.at), attrs: { datetime: new Date(line.at).toISOString() } }),
+        make('span', { text: mine ? t('room.you_suffix', { name: line.name }) : line.name, className: 'name' }),
+        make('time', { text: timeOfDay(line.at), attrs: { datetime: new Date(line.at).toISOString() } }),
       ]),
       make('span', { text: line.text, className: 'text' }),
     ]);
@@ -359,15 +302,4 @@ export class RoomView {
     clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => show(this.el.notice, false), NOTICE_SHOWN_MS);
   }
-}
-
-/**
- * Talk time, rounded for a glance: "spoke 4 min".
- * @param {number} ms
- */
-function talkTime(ms) {
-  const seconds = Math.round(ms / 1000);
-  // Nothing until someone has spoken: a column of "0 s" is only noise.
-  if (seconds < 1) return '';
-  return seconds < 60 ? `spoke ${seconds} s` : `spoke ${Math.round(seconds / 60)} min`;
 }

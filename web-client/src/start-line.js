@@ -1,0 +1,56 @@
+// The waiting room's line about the start: "The session starts at 14:00 (in
+// 12 minutes)", or that it has started, in this person's own time and
+// language. Redrawn while it shows; not a live region, so it is read by
+// whoever looks rather than announced every minute.
+
+import { clockTime, show } from './dom.js';
+import { locale, t, tn } from './i18n.js';
+
+const MINUTE_MS = 60_000;
+/** Past this, the day and time read better than a count of minutes. */
+const COUNT_UP_TO_MINUTES = 120;
+
+export class StartLine {
+  /** @param {HTMLElement} element */
+  constructor(element) {
+    this.element = element;
+    /** @type {number | null} when the session starts, ms since the epoch */
+    this.startsAt = null;
+    /** The server's clock minus this browser's (from `welcome`): the start time is the server's. */
+    this.offset = 0;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.timer = undefined;
+  }
+
+  /** @param {number} startsAt */
+  start(startsAt) {
+    this.startsAt = startsAt;
+    clearInterval(this.timer);
+    // A few times a minute, so the count is never a minute late.
+    this.timer = setInterval(() => this.draw(), MINUTE_MS / 4);
+    this.draw();
+    show(this.element, true);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    show(this.element, false);
+  }
+
+  /** Draws the line again (each tick, and after a change of language) while it shows. */
+  draw() {
+    if (this.startsAt === null || this.timer === undefined) return;
+    const time = clockTime(this.startsAt);
+    const minutes = Math.ceil((this.startsAt - (Date.now() + this.offset)) / MINUTE_MS);
+    let text;
+    if (minutes <= 0) text = t('join.gate.started', { time });
+    else if (minutes <= 1) text = t('join.gate.starts_soon', { time });
+    else if (minutes <= COUNT_UP_TO_MINUTES) text = tn('join.gate.starts_in', minutes, { time });
+    else {
+      const day = new Date(this.startsAt).toLocaleDateString(locale(), { weekday: 'long', month: 'long', day: 'numeric' });
+      text = t('join.gate.starts_later', { day, time });
+    }
+    if (this.element.textContent !== text) this.element.textContent = text;
+  }
+}
