@@ -310,6 +310,30 @@ async fn organizers_read_the_finalized_summaries_of_their_sessions_only() {
 }
 
 #[tokio::test]
+async fn a_session_its_facilitator_ended_early_is_listed_as_past_at_once() {
+    let server = TestServer::start().await;
+    let mut lee = organizer(&server, "lee@example.org").await;
+    let (_, created) = lee.call("POST", "/api/sessions", Some(soon())).await;
+    let id = created["session"]["id"].clone();
+    let facilitator = token_of(created["links"]["facilitator"].as_str().unwrap());
+    let ids = |list: Value| -> Vec<Value> { list.as_array().unwrap().iter().map(|s| s["id"].clone()).collect() };
+    assert_eq!(
+        ids(lee.call("GET", "/api/sessions?when=upcoming", None).await.1),
+        vec![id.clone()]
+    );
+
+    let mut host = TestClient::joined(&server.ws_url(), &facilitator, "Host").await;
+    host.expect("room_state").await;
+    assert_eq!(host.request(json!({"type": "end_session"})).await["type"], "ack");
+
+    let (_, upcoming) = lee.call("GET", "/api/sessions?when=upcoming", None).await;
+    assert_eq!(upcoming, json!([]), "an ended session is no longer upcoming");
+    let (_, past) = lee.call("GET", "/api/sessions?when=past", None).await;
+    assert_eq!(ids(past.clone()), [id]);
+    assert_eq!(past[0]["ended"], true);
+}
+
+#[tokio::test]
 async fn a_link_tells_an_early_participant_when_the_room_opens() {
     let server = TestServer::start().await;
     let now = peer_room::clock::now_millis();

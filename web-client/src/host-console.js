@@ -4,7 +4,7 @@
 // Participants never see these panels; the server refuses their requests anyway.
 
 import { byId, make, show } from './dom.js';
-import { locale, t } from './i18n.js';
+import { locale, t, tn } from './i18n.js';
 import { RANK, actionButton, timeOfDay } from './room-helpers.js';
 
 /** @typedef {import('./room.js').RoomView} RoomView */
@@ -22,6 +22,9 @@ export class HostConsole {
       hostPanel: byId('host-panel', HTMLElement),
       waitingList: byId('waiting-list', HTMLUListElement),
       waitingEmpty: byId('waiting-empty', HTMLParagraphElement),
+      waitingAlert: byId('waiting-alert', HTMLDivElement),
+      waitingAlertText: byId('waiting-alert-text', HTMLParagraphElement),
+      waitingAlertGo: byId('waiting-alert-go', HTMLButtonElement),
       admitAll: byId('admit-all', HTMLButtonElement),
       lockButton: byId('lock-button', HTMLButtonElement),
       lockedNote: byId('locked-note', HTMLParagraphElement),
@@ -102,6 +105,14 @@ export class HostConsole {
   wire() {
     const { el, view } = this;
     const c = view.connection;
+    el.waitingAlertGo.addEventListener('click', () => {
+      // To the first person to let in, or the list's heading.
+      const first = el.waitingList.querySelector('button[data-admit]');
+      const target = first instanceof HTMLElement ? first : byId('waiting-heading', HTMLHeadingElement);
+      if (!(first instanceof HTMLElement)) target.tabIndex = -1;
+      target.scrollIntoView({ block: 'center' });
+      target.focus();
+    });
     // One listener for the whole list: its buttons come and go with each redraw.
     el.waitingList.addEventListener('click', (event) => {
       const button = event.target instanceof Element ? event.target.closest('button') : null;
@@ -175,11 +186,24 @@ export class HostConsole {
     }));
     show(waitingEmpty, waiting.length === 0);
     admitAll.disabled = !waiting.some((person) => !person.admitted);
+    this.drawWaitingAlert();
     // The row whose button was pressed is gone: do not drop the focus on the page's body.
     if (focused && !waitingList.contains(document.activeElement)) {
       const next = waitingList.querySelector('button');
       (next instanceof HTMLElement ? next : this.el.lockButton).focus();
     }
+  }
+
+  /**
+   * For hosts, at the top of the room: how many wait to be let in, with a
+   * way down to the list. Only a change of the count is announced.
+   */
+  drawWaitingAlert() {
+    const { waitingAlert, waitingAlertText } = this.el;
+    const count = this.view.isHost ? this.view.waiting.filter((person) => !person.admitted).length : 0;
+    show(waitingAlert, count > 0);
+    const text = count > 0 ? tn('room.waiting.alert', count) : '';
+    if (waitingAlertText.textContent !== text) waitingAlertText.textContent = text;
   }
 
   drawSettings() {

@@ -95,6 +95,9 @@ export default {
     'room.waiting.admitted': 'admitted',
     'room.waiting.admitted_reading': 'admitted, still reading the ground rules',
     'room.waiting.since': 'waiting since {time}',
+    'room.waiting.alert.one': '{count} person is waiting to be let in.',
+    'room.waiting.alert.other': '{count} people are waiting to be let in.',
+    'room.waiting.go': 'Go to the waiting room',
 
     'room.settings.heading': 'Room settings',
     'room.settings.lock': 'Lock room',
@@ -205,6 +208,9 @@ export default {
     'room.waiting.admitted': 'accès accordé',
     'room.waiting.admitted_reading': 'accès accordé, lit encore les règles du groupe',
     'room.waiting.since': 'attend depuis {time}',
+    'room.waiting.alert.one': '{count} personne attend d’être admise.',
+    'room.waiting.alert.other': '{count} personnes attendent d’être admises.',
+    'room.waiting.go': 'Aller à la salle d’attente',
 
     'room.settings.heading': 'Réglages de la salle',
     'room.settings.lock': 'Verrouiller la salle',

@@ -20,10 +20,14 @@ use crate::store::{Store, StoreError};
 /// How many events may wait for one slow connection before it is dropped.
 pub const OUTBOX_CAPACITY: usize = 256;
 
-/// What the room sends to one connection's own loop.
+/// What the room sends to one connection's own loop. The event is boxed so
+/// that the queue's slots stay a pointer wide: tokio allocates a queue's
+/// slots in blocks of 32 up front, and an unboxed `Event` (the size of its
+/// largest variant) made that block several KiB for every connected person,
+/// idle or not (docs/benchmarks.md, memory per participant).
 #[derive(Debug)]
 pub enum Outbound {
-    Event(Event),
+    Event(Box<Event>),
     Close(CloseReason),
 }
 
@@ -154,7 +158,7 @@ impl Actor {
         }
         for effect in rest {
             match effect {
-                Effect::Send { conn, event } => self.deliver(conn, Outbound::Event(event)),
+                Effect::Send { conn, event } => self.deliver(conn, Outbound::Event(Box::new(event))),
                 Effect::Close { conn, reason } => {
                     self.deliver(conn, Outbound::Close(reason));
                     self.outboxes.remove(&conn);

@@ -20,11 +20,15 @@ impl Store {
         upcoming: bool,
         now: Millis,
     ) -> Result<Vec<SessionRecord>, StoreError> {
+        // A session its facilitator ended early is past at once, so its
+        // summary is where the organizer looks for it.
         let sql = if upcoming {
-            "SELECT * FROM sessions WHERE organizer_id = ? AND starts_at + duration_minutes * 60000 >= ?
+            "SELECT * FROM sessions WHERE organizer_id = ? AND ended_at IS NULL
+               AND starts_at + duration_minutes * 60000 >= ?
              ORDER BY starts_at ASC LIMIT 500"
         } else {
-            "SELECT * FROM sessions WHERE organizer_id = ? AND starts_at + duration_minutes * 60000 < ?
+            "SELECT * FROM sessions WHERE organizer_id = ?
+               AND (ended_at IS NOT NULL OR starts_at + duration_minutes * 60000 < ?)
              ORDER BY starts_at DESC LIMIT 500"
         };
         let rows = sqlx::query(sql)

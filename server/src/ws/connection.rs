@@ -99,7 +99,7 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
             }
             outbound = next_outbound(&mut me.outbox) => match outbound {
                 Some(Outbound::Event(event)) => {
-                    me.reply(protocol::event_message(event, clock::now_millis()));
+                    me.reply(protocol::event_message(*event, clock::now_millis()));
                     Flow::Continue
                 }
                 Some(Outbound::Close(reason)) => {

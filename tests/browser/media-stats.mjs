@@ -1,0 +1,90 @@
+// What a page's own WebRTC statistics say it receives: shared by the media
+// test and the whole-story test. The proof that media flows is the browser's
+// getStats(), read through `window.peerRoomMedia` (see join.js).
+
+import assert from 'node:assert/strict';
+
+/** Long enough for ICE, DTLS and a first keyframe on a slow machine. */
+export const MEDIA_TIMEOUT_MS = 15_000;
+const POLL_MS = 250;
+
+/**
+ * One inbound RTP stream as the page's getStats() reports it, with the
+ * participant it comes from (the `p<id>` stream its track belongs to).
+ * @typedef {{kind: string, owner: number | null, framesDecoded: number, packetsReceived: number}} Inbound
+ */
+
+/**
+ * The inbound streams of the page's peer connection, and its state.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{state: string, inbound: Inbound[]} | null>}
+ */
+function inboundStats(page) {
+  return page.evaluate(async () => {
+    const media = /** @type {any} */ (window).peerRoomMedia;
+    /** @type {RTCPeerConnection | null} */
+    const pc = media?.pc ?? null;
+    if (!pc) return null;
+    /** @type {Inbound[]} */
+    const inbound = [];
+    (await pc.getStats()).forEach((report) => {
+      if (report.type !== 'inbound-rtp') return;
+      inbound.push({
+        kind: report.kind,
+        // The track id names the receiver's track; the page knows whose stream it came in.
+        owner: media.owners.get(report.trackIdentifier) ?? null,
+        framesDecoded: report.framesDecoded ?? 0,
+        packetsReceived: report.packetsReceived ?? 0,
+      });
+    });
+    return { state: pc.connectionState, inbound };
+  });
+}
+
+/**
+ * Polls the page's stats until `done` holds; fails with the last stats seen.
+ * @param {import('playwright-core').Page} page
+ * @param {string} what
+ * @param {(inbound: Inbound[]) => boolean} done
+ */
+export async function waitForStats(page, what, done) {
+  const deadline = Date.now() + MEDIA_TIMEOUT_MS;
+  let last = null;
+  for (;;) {
+    last = await inboundStats(page);
+    if (last && done(last.inbound)) return last.inbound;
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${MEDIA_TIMEOUT_MS} ms; last stats ${JSON.stringify(last)}`);
+    await page.waitForTimeout(POLL_MS);
+  }
+}
+
+/**
+ * This page's own participant id, from its own tile.
+ * @param {import('playwright-core').Page} page
+ */
+export async function ownId(page) {
+  return Number(await page.locator('#tiles li.tile-mine').getAttribute('data-participant'));
+}
+
+/**
+ * Waits until the page receives the other person's audio and video, decoded,
+ * and nobody else's.
+ * @param {import('playwright-core').Page} page
+ * @param {number} other
+ * @param {string} who
+ */
+export async function receivesFrom(page, other, who) {
+  const inbound = await waitForStats(page, `${who} receives the other's audio and video`, (streams) =>
+    streams.some((s) => s.kind === 'video' && s.owner === other && s.framesDecoded > 0)
+    // Audio by packets: headless Chromium plays no sound, so samples stay at 0.
+    && streams.some((s) => s.kind === 'audio' && s.owner === other && s.packetsReceived > 0));
+  const owners = new Set(inbound.filter((s) => s.packetsReceived > 0).map((s) => s.owner));
+  assert.deepEqual([...owners], [other], `${who} receives media from the other person only`);
+  // And the tile shows it: the <video> has a picture.
+  await page.locator(`#tiles li[data-participant="${other}"] video`).evaluate((video) =>
+    new Promise((done) => {
+      const check = () => (video instanceof HTMLVideoElement && video.videoWidth > 0 ? done(true) : setTimeout(check, 100));
+      check();
+    }));
+}
+
