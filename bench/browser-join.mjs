@@ -72,8 +72,8 @@ const median = (values) => quantile(values, 0.5);
 async function run(joins) {
   const harness = new Harness();
   await harness.start();
-  /** @type {{room: number[], frame: number[], failed: number}} */
-  const times = { room: [], frame: [], failed: 0 };
+  /** @type {{room: number[], frame: number[], failed: number, order: string[]}} */
+  const times = { room: [], frame: [], failed: 0, order: [] };
   try {
     const host = await harness.openPage({ viewport: { width: 1280, height: 800 } });
     await host.page.goto(harness.links.facilitator);
@@ -92,6 +92,7 @@ async function run(joins) {
       const frame = await firstFrameDecoded(page, hostId);
       if (frame === null) times.failed += 1;
       else times.frame.push(frame);
+      times.order.push(frame === null ? 'none' : frame.toFixed(0));
       await page.locator('#leave-button').click();
       await page.locator('#final').waitFor({ state: 'visible' });
       await page.context().close();
@@ -118,7 +119,7 @@ for (let r = 1; r <= runs; r += 1) {
     record(`${step} max (ms)`, Math.max(...values));
   }
   record('joins without video', times.failed);
-  console.log(`  ${joins} joins, ${times.failed} without video; first frame (ms): ${times.frame.map((t) => t.toFixed(0)).join(', ')}`);
+  console.log(`  ${joins} joins, ${times.failed} without video; first frame (ms), in order: ${times.order.join(', ')}`);
 }
 console.log('\n| figure | median | min | max | runs |\n| --- | ---: | ---: | ---: | --- |');
 for (const [name, values] of Object.entries(figures)) {

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Harness, joinAs } from './support.mjs';
-import { ownId, receivesFrom, waitForStats } from './media-stats.mjs';
+import { MEDIA_TIMEOUT_MS, ownId, receivesFrom, waitForStats } from './media-stats.mjs';
 
 const PREFIX = 'media-';
 
@@ -155,6 +155,57 @@ test('someone without a camera joins with their microphone and is told so kindly
     await a.page.locator(`#tiles li[data-participant="${idB}"].tile-no-video .tile-initial`, { hasText: 'S' }).waitFor();
     await harness.screenshot(b.page, 'participant-without-camera', PREFIX);
     await leaveBoth(a, b, idB);
+  }));
+
+test('a facilitator who stays while eight people come and go starts afresh and is seen by the ninth', { timeout: 240_000 }, (t) =>
+  withDiagnosis(t, async (pages) => {
+    // Eight departures retire sixteen tracks on the facilitator's connection,
+    // so the server asks it to start afresh (media_restart; see media.md).
+    // The fresh connection must carry the facilitator's media to whoever
+    // comes next: a page once left its new offer queued behind a step of the
+    // closed connection, and newcomers never saw the facilitator again.
+    const host = await harness.openPage({ viewport: { width: 1024, height: 700 } });
+    pages.push(host);
+    await host.page.goto(harness.links.facilitator);
+    await joinAs(host.page, 'Dr. Rivera');
+    await host.page.locator('#room').waitFor({ state: 'visible' });
+    await host.page.locator('#waiting-room-toggle').uncheck();
+    const hostId = await ownId(host.page);
+    /** @param {number} n */
+    const guestArrives = async (n) => {
+      const guest = await harness.openPage({ viewport: { width: 640, height: 480 } });
+      pages.push(guest);
+      await guest.page.goto(harness.links.participant);
+      await joinAs(guest.page, `Guest ${n}`);
+      await guest.page.locator('#accept-rules').click();
+      await guest.page.locator('#room').waitFor({ state: 'visible' });
+      return { guest, id: await ownId(guest.page) };
+    };
+    for (let n = 1; n <= 8; n += 1) {
+      const { guest, id } = await guestArrives(n);
+      // The facilitator gets the guest's video, so the guest's tracks are on its connection.
+      await waitForStats(host.page, `the facilitator receives guest ${n}`, (streams) => videoFrames(streams, id) > 0);
+      await guest.page.locator('#leave-button').click();
+      await guest.page.locator('#final').waitFor({ state: 'visible' });
+      assert.deepEqual(guest.problems, [], `no errors on guest ${n}'s page`);
+      await guest.page.context().close();
+      pages.pop();
+    }
+    // The fresh connection has only the facilitator's own two transceivers.
+    await host.page.waitForFunction(() => {
+      const pc = /** @type {any} */ (window).peerRoomMedia.pc;
+      return pc?.connectionState === 'connected' && pc.getTransceivers().length <= 4;
+    }, undefined, { timeout: MEDIA_TIMEOUT_MS * 2 });
+    const { guest: ninth } = await guestArrives(9);
+    await receivesFrom(ninth.page, hostId, 'the ninth participant');
+    assert.deepEqual(host.problems, [], 'no errors on the facilitator page');
+    assert.deepEqual(ninth.problems, [], 'no errors on the ninth page');
+    // The next test meets in the same room and expects its waiting room.
+    await host.page.locator('#waiting-room-toggle').check();
+    await ninth.page.locator('#leave-button').click();
+    await ninth.page.locator('#final').waitFor({ state: 'visible' });
+    await ninth.page.context().close();
+    await host.page.context().close();
   }));
 
 test('after a dropped connection, the same peer connection carries on (ICE restart)', { timeout: 120_000 }, (t) =>

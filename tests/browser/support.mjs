@@ -116,12 +116,13 @@ export class Harness {
    * Starts the server on a free port with a fresh database and reads the demo
    * session's links from what it prints on first start.
    * @param {Record<string, string>} env
+   * @param {{listen?: string, fresh?: boolean}} [options] where to listen; `fresh: false` keeps the database (a restart)
    * @returns {Promise<{url: string, facilitator: string, participant: string}>}
    */
-  async startServer(env) {
+  async startServer(env, { listen = '127.0.0.1:0', fresh = true } = {}) {
     const binary = serverBinary();
-    this.dataDir = await mkdtemp(join(tmpdir(), 'peer-room-browser-'));
-    const child = spawn(binary, ['--listen', '127.0.0.1:0', '--database-url', `sqlite://${this.dataDir}/t.db`], {
+    if (fresh || !this.dataDir) this.dataDir = await mkdtemp(join(tmpdir(), 'peer-room-browser-'));
+    const child = spawn(binary, ['--listen', listen, '--database-url', `sqlite://${this.dataDir}/t.db`], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env },
     });
@@ -148,15 +149,31 @@ export class Harness {
         if (listening) found.url = listening[1];
         const link = /^\s*(facilitator|participant) link: (\S+)$/.exec(line);
         if (link) found[link[1]] = link[2];
-        if (found.url && found.facilitator && found.participant) {
+        // A restart prints no links: only a first start makes the demo session.
+        if (found.url && ((found.facilitator && found.participant) || !fresh)) {
           clearTimeout(timer);
-          resolvePromise({ url: found.url, facilitator: found.facilitator, participant: found.participant });
+          resolvePromise({ url: found.url, facilitator: found.facilitator ?? '', participant: found.participant ?? '' });
         }
       });
     });
   }
 
+  /**
+   * Stops the server as a service manager would (SIGTERM) and starts it
+   * again on the same address with the same database, as an upgrade does.
+   * @param {Record<string, string>} [env]
+   */
+  async restartServer(env = {}) {
+    await this.stopProcess();
+    await this.startServer(env, { listen: new URL(this.links.url).host, fresh: false });
+  }
+
   async stopServer() {
+    await this.stopProcess();
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  async stopProcess() {
     const child = this.server;
     this.server = undefined;
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -167,7 +184,6 @@ export class Harness {
       await exited;
       clearTimeout(killer);
     }
-    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 
   /**

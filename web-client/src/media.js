@@ -97,7 +97,7 @@ export class MediaSession {
     c.on('room_state', () => { if (!this.pc) this.start(); });
     c.on('media_answer', ({ sdp }) => this.step(async (pc) => {
       await pc.setRemoteDescription({ type: 'answer', sdp });
-      this.published = true;
+      if (pc === this.pc) this.published = true;
     }));
     c.on('media_offer', ({ sdp }) => this.step((pc) => this.answer(pc, sdp)));
     c.on('ice_candidate', ({ candidate }) => this.step((pc) => this.addCandidate(pc, candidate)));
@@ -204,6 +204,8 @@ export class MediaSession {
     }
     await pc.setRemoteDescription({ type: 'offer', sdp });
     await pc.setLocalDescription(await pc.createAnswer());
+    // Replaced meanwhile: this answer is for a connection the server has let go.
+    if (pc !== this.pc) return;
     await this.send({ type: 'media_answer', sdp: pc.localDescription?.sdp ?? '' });
     // An offer ends a track by making its transceiver inactive.
     for (const transceiver of pc.getTransceivers()) {
@@ -361,6 +363,10 @@ export class MediaSession {
   close() {
     const pc = this.pc;
     this.pc = null;
+    // A step under way on this connection may never settle once it is
+    // closed (Chromium leaves a pending setRemoteDescription hanging): the
+    // next connection's steps must not queue behind it.
+    this.queue = Promise.resolve();
     this.earlyCandidates = [];
     this.senders = {};
     for (const [id, participant] of this.owners) {

@@ -18,10 +18,12 @@ use crate::protocol::MAX_MESSAGE_BYTES;
 /// Sized for this protocol's small messages rather than axum's defaults
 /// (128 KiB each), which would dominate a connection's memory. The read
 /// buffer is allocated and zeroed whole for every connection, so it is the
-/// one that counts: 4 KiB holds any client message but `media_offer` and
-/// `media_answer` (a few KiB), which simply take two reads. The write buffer
-/// only grows as far as the largest frame sent, and each send flushes it.
-const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// one that counts: 2 KiB holds any everyday client message in one read;
+/// the rare large one (`media_offer`, a few KiB of SDP) takes a few reads.
+/// From 8 to 2 KiB took an idle person from 25 to 16 KiB of server memory
+/// with the boxed events of `room::Outbound` (docs/benchmarks.md). The write
+/// buffer only grows as far as the largest frame sent, and each send flushes.
+const READ_BUFFER_BYTES: usize = 2 * 1024;
 const WRITE_BUFFER_BYTES: usize = 8 * 1024;
 
 pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
