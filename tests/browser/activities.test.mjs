@@ -242,6 +242,9 @@ async function supportSignal(host, sam, alex, jo) {
   await h.reload({ waitUntil: 'commit' });
   await h.locator('#room').waitFor({ state: 'visible' });
   await alert.locator('li', { hasText: 'Sam' }).waitFor();
+  // So does the fact that the pulse results were shared: no "Share" again.
+  await h.locator('.pulse-panel', { hasText: 'The group can now see the results.' }).waitFor();
+  assert.equal(await h.getByRole('button', { name: 'Share the results with the group' }).count(), 0);
 
   await alert.locator('li', { hasText: 'Sam' }).getByRole('button', { name: 'Acknowledge' }).click();
   await sam.page.locator('#support-slot .support-status', { hasText: 'A facilitator saw your signal and will reach out to you soon.' }).waitFor();

@@ -207,6 +207,10 @@ async function energizer(a, b) {
   await dialog.locator('#energizer-thanks').waitFor({ state: 'visible' });
   await a.page.locator('#energizer-progress', { hasText: '1 of 1 back' }).waitFor();
   await harness.screenshot(a.page, 'facilitator-one-back', PREFIX);
+  // A facilitator whose page reloads gets the count back with the room.
+  await a.page.reload({ waitUntil: 'commit' });
+  await a.page.locator('#room').waitFor({ state: 'visible' });
+  await a.page.locator('#energizer-progress', { hasText: '1 of 1 back' }).waitFor();
 
   await a.page.locator('#energizer-end').click();
   await dialog.waitFor({ state: 'hidden' });

@@ -73,8 +73,14 @@ export class EnergizerOverlay {
     const c = this.connection;
     c.on('room_state', (state) => {
       this.drawPicker();
-      if (state.energizer) this.open(state.energizer);
-      else if (this.active) this.close();
+      if (state.energizer) {
+        this.open(state.energizer);
+        // Hosts: the count of who is back comes with the room after a reload.
+        if (state.energizer_progress) {
+          this.progress = state.energizer_progress;
+          this.drawOverlay();
+        }
+      } else if (this.active) this.close();
     });
     c.on('participant_updated', ({ participant }) => {
       if (participant.id !== this.room.me) return;

@@ -104,6 +104,7 @@
  * @property {boolean} open
  * @property {number} answered
  * @property {boolean} you_answered
+ * @property {boolean} shared whether a host has shared the results with everyone
  * @property {[number, number, number, number, number]} [scale]
  * @property {{word: string, count: number}[]} [words]
  */
@@ -143,7 +144,7 @@
  *   participants: Participant[], hands: number[], chat: ChatLine[],
  *   locked: boolean, waiting_room: boolean, waiting?: Waiting[],
  *   ground_rules: string[], run_of_show: RunOfShow, round: Round,
- *   energizer?: ActiveEnergizer, pulse?: Pulse, summary: Summary,
+ *   energizer?: ActiveEnergizer, energizer_progress?: {back: number, total: number}, pulse?: Pulse, summary: Summary,
  *   previous_outcomes: SummaryItem[], talk_time?: TalkTime[],
  *   support_requests?: SupportRequest[]}} RoomStateMessage
  */

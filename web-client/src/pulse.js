@@ -45,8 +45,6 @@ export class PulsePanel {
     this.pulse = null;
     /** Checks this person skipped or put away, by id: this page only. @type {Set<number>} */
     this.dismissed = new Set();
-    /** Checks this host shared (the server does not say so in `pulse`). @type {Set<number>} */
-    this.shared = new Set();
     // The elements, built once; events redraw only their contents.
     // The panel, in the room's column: the hosts' controls and the results.
     this.heading = tx('h2', 'pulse.heading', { attrs: { id: 'pulse-heading' } });
@@ -104,11 +102,7 @@ export class PulsePanel {
 
     this.closeButton.addEventListener('click', () => this.run({ type: 'close_pulse' }));
     this.shareButton.addEventListener('click', () => {
-      const id = this.pulse?.id;
-      this.run({ type: 'share_pulse' }, () => {
-        if (id !== undefined) this.shared.add(id);
-        this.draw();
-      });
+      this.run({ type: 'share_pulse' });
     });
     this.answerAnyway.addEventListener('click', () => {
       if (this.pulse) this.dismissed.delete(this.pulse.id);
@@ -195,7 +189,7 @@ export class PulsePanel {
     show(this.intro, host && !pulse?.open);
     show(this.launcher, host && !pulse?.open);
     show(this.closeButton, host && !!pulse?.open);
-    show(this.shareButton, host && !!pulse && !pulse.open && hasResults(pulse) && !this.shared.has(pulse.id));
+    show(this.shareButton, host && !!pulse && !pulse.open && hasResults(pulse) && !pulse.shared);
     show(this.answerAnyway, !host && !!pulse?.open && !pulse.you_answered && this.dismissed.has(pulse.id));
     if (!host && !pulse?.open) show(this.error, false);
 
@@ -225,7 +219,7 @@ export class PulsePanel {
       const count = tn('pulse.answered', pulse.answered, { count: pulse.answered });
       if (pulse.open) return count;
       if (!hasResults(pulse)) return `${t('pulse.closed')} ${t('pulse.too_few')}`;
-      return this.shared.has(pulse.id) ? `${t('pulse.closed')} ${t('pulse.shared')}` : t('pulse.closed');
+      return pulse.shared ? `${t('pulse.closed')} ${t('pulse.shared')}` : t('pulse.closed');
     }
     if (pulse.open) return pulse.you_answered ? t('pulse.thanks') : t('pulse.skipped');
     return hasResults(pulse) ? '' : t('pulse.closed');

@@ -89,6 +89,9 @@ pub fn state_message(id: Option<RequestId>, snapshot: Snapshot, server_time: i64
         run_of_show: run_of_show(&snapshot.run_of_show, server_time),
         round: round(snapshot.round),
         energizer: snapshot.energizer.map(|e| active_energizer(e, server_time)),
+        energizer_progress: snapshot
+            .energizer_progress
+            .map(|(back, total)| WireEnergizerProgress { back, total }),
         pulse: snapshot.pulse.map(pulse),
         summary: summary(snapshot.summary),
         previous_outcomes: snapshot.previous_outcomes.into_iter().map(summary_item).collect(),
@@ -202,6 +205,7 @@ fn pulse(view: PulseView) -> WirePulse {
         open: results.open,
         answered: results.answered,
         you_answered: view.you_answered,
+        shared: results.shared,
         scale: results.scale,
         words: results.words.map(|words| {
             words

@@ -65,6 +65,9 @@ pub enum ServerMessage {
         round: WireRound,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         energizer: Option<WireActiveEnergizer>,
+        /// Hosts only, while an energizer runs.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        energizer_progress: Option<WireEnergizerProgress>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pulse: Option<WirePulse>,
         summary: WireSummary,

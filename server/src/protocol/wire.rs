@@ -197,6 +197,9 @@ pub struct WirePulse {
     pub open: bool,
     pub answered: u32,
     pub you_answered: bool,
+    /// Whether a host has shared the results with everyone: a host's page
+    /// reloaded after sharing knows not to offer it again.
+    pub shared: bool,
     /// How many chose 1, 2, 3, 4 and 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<[u32; 5]>,
@@ -253,6 +256,13 @@ pub struct WireIceServer {
     pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<String>,
+}
+
+/// How many are back from an energizer, of how many (hosts aside).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireEnergizerProgress {
+    pub back: u32,
+    pub total: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

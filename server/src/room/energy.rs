@@ -64,11 +64,10 @@ impl Room {
         })
     }
 
-    /// Hosts see how many of the people in the room (hosts aside) are back.
-    fn tell_hosts_progress(&self, out: &mut Outbox) {
-        let Some(active) = &self.energizer else {
-            return;
-        };
+    /// While an energizer runs: how many of the people in the room (hosts
+    /// aside) are back, and of how many.
+    pub(super) fn energizer_progress(&self) -> Option<(u32, u32)> {
+        let active = self.energizer.as_ref()?;
         let expected: Vec<ParticipantId> = self
             .people
             .values()
@@ -76,11 +75,17 @@ impl Room {
             .map(|p| p.id)
             .collect();
         let back = expected.iter().filter(|id| active.back.contains(id)).count();
-        let event = Event::EnergizerProgress {
-            back: u32::try_from(back).unwrap_or(u32::MAX),
-            total: u32::try_from(expected.len()).unwrap_or(u32::MAX),
-        };
-        out.send_all(self.host_conns(), event);
+        Some((
+            u32::try_from(back).unwrap_or(u32::MAX),
+            u32::try_from(expected.len()).unwrap_or(u32::MAX),
+        ))
+    }
+
+    /// Hosts see how many are back.
+    fn tell_hosts_progress(&self, out: &mut Outbox) {
+        if let Some((back, total)) = self.energizer_progress() {
+            out.send_all(self.host_conns(), Event::EnergizerProgress { back, total });
+        }
     }
 
     /// Someone left or arrived: the count of who is back changes.

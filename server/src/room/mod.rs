@@ -319,6 +319,7 @@ impl Room {
             run_of_show: self.show.clone(),
             round: self.round_view(),
             energizer: self.energizer_view(),
+            energizer_progress: if is_host { self.energizer_progress() } else { None },
             pulse: self.pulse_view_for(me),
             summary: self.summary_view(is_host),
             previous_outcomes: self.previous_outcomes.clone(),

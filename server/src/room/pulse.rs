@@ -39,6 +39,8 @@ pub struct PulseResults {
     pub kind: PulseKind,
     pub answered: u32,
     pub open: bool,
+    /// Whether a host has shared the results with everyone.
+    pub shared: bool,
     /// `None` while open, or when too few answered to show anything safely.
     pub scale: Option<[u32; 5]>,
     pub words: Option<Vec<(String, u32)>>,
@@ -116,6 +118,7 @@ impl Pulse {
             kind: self.kind,
             answered: self.answered(),
             open: self.open,
+            shared: self.shared,
             scale: (showable && self.kind == PulseKind::Scale).then_some(self.scale),
             words: (showable && self.kind == PulseKind::Word)
                 .then(|| self.words.iter().map(|(w, n)| (w.clone(), *n)).collect()),

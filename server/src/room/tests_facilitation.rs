@@ -372,6 +372,8 @@ fn a_pulse_check_never_shows_one_persons_answer() {
         [Event::Pulse(view)] => assert_eq!(view.results.scale, Some([1, 0, 0, 0, 2])),
         other => panic!("{other:?}"),
     }
+    // A host who comes back later is told it was shared, not offered to share again.
+    assert!(state(&mut room, 1).pulse.unwrap().results.shared);
 }
 
 #[test]
@@ -406,6 +408,9 @@ fn an_energizer_counts_who_is_back_and_resets_the_break_nudge() {
         events_to(&effects, 1),
         vec![Event::EnergizerProgress { back: 1, total: 3 }]
     );
+    // A host whose page reloads gets the count with the room, no one else does.
+    assert_eq!(state(&mut room, 1).energizer_progress, Some((1, 3)));
+    assert_eq!(state(&mut room, 2).energizer_progress, None);
     act_at(&mut room, 1, Action::EndEnergizer, T0 + 35 * MINUTE).0.unwrap();
     assert_eq!(
         room.break_due(),

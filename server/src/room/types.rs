@@ -136,6 +136,8 @@ pub struct Snapshot {
     pub run_of_show: RunOfShow,
     pub round: Option<RoundView>,
     pub energizer: Option<EnergizerView>,
+    /// Hosts only, while an energizer runs: how many are back, of how many.
+    pub energizer_progress: Option<(u32, u32)>,
     pub pulse: Option<PulseView>,
     pub summary: SummaryView,
     /// The outcomes and follow-ups of the series' previous session.
