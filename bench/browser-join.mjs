@@ -16,6 +16,7 @@
 // and `npm ci` in web-client/):
 //   node bench/browser-join.mjs [--runs 3] [--joins 10] [--server-bin target/release/peer-room]
 
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const { values: options } = parseArgs({
@@ -110,7 +111,7 @@ const figures = {};
 /** @param {string} name @param {number} value */
 const record = (name, value) => { (figures[name] ??= []).push(value); };
 for (let r = 1; r <= runs; r += 1) {
-  const load = (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`run ${r}/${runs}: load average ${load}`);
   const times = await run(joins);
   for (const [step, values] of /** @type {const} */ ([['page open to room', times.room], ['page open to first video frame decoded', times.frame]])) {

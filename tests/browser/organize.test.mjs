@@ -17,18 +17,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { Harness, joinAs } from './support.mjs';
+import { Harness, LOCALE, TIME_ZONE, joinAs, wallClock } from './support.mjs';
 
 const PREFIX = 'organize-';
-/**
- * Not the machine's zone (UTC in CI), so a time shown in the wrong zone
- * shows. A zone whose rules the server's chrono-tz, Node and Chromium agree
- * on: for America/Vancouver, Chromium 156 already has British Columbia on
- * permanent UTC-7 from November 2026, and chrono-tz 0.10.4 does not.
- */
-const TIME_ZONE = 'America/Toronto';
-/** en-GB writes times as 18:05 in every ICU version, in Node as in Chromium. */
-const LOCALE = 'en-GB';
 const EMAIL = 'lee@example.org';
 const PASSWORD = 'calm harbour lantern';
 const TITLE = 'Tuesday evening group';
@@ -38,19 +29,6 @@ const harness = new Harness();
 
 before(() => harness.start());
 after(() => harness.stop());
-
-/**
- * The wall-clock time at `millis` in `timeZone`, as a datetime-local input
- * takes it.
- * @param {number} millis
- * @param {string} timeZone
- */
-function wallClock(millis, timeZone) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(millis)).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
 
 /**
  * Drops the failures the scenario causes on purpose, so any other shows.

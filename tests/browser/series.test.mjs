@@ -16,12 +16,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { Harness, joinAs } from './support.mjs';
+import { Harness, LOCALE, TIME_ZONE, joinAs, wallClock } from './support.mjs';
 
 const PREFIX = 'series-';
-/** Not the machine's zone, so a time shown in the wrong zone shows (see organize.test.mjs). */
-const TIME_ZONE = 'America/Toronto';
-const LOCALE = 'en-GB';
 const EMAIL = 'rivera@example.org';
 const PASSWORD = 'quiet meadow compass';
 const TITLE = 'Night shift group';
@@ -32,18 +29,6 @@ const harness = new Harness();
 
 before(() => harness.start());
 after(() => harness.stop());
-
-/**
- * The wall-clock time at `millis` in `timeZone`, as a datetime-local input takes it.
- * @param {number} millis
- * @param {string} timeZone
- */
-function wallClock(millis, timeZone) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(millis)).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
 
 /**
  * "18:05", as the page writes a time in en-GB.

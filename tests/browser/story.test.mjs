@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { Harness, checkAccessibility, joinAs } from './support.mjs';
+import { Harness, LOCALE, TIME_ZONE, checkAccessibility, joinAs, wallClock } from './support.mjs';
 import { ownId, waitForStats } from './media-stats.mjs';
 
 /** @typedef {import('./support.mjs').TestPage} TestPage */
@@ -22,7 +22,7 @@ import { ownId, waitForStats } from './media-stats.mjs';
 
 const PREFIX = 'story-';
 const TITLE = 'Thursday evening group';
-const ORGANIZER = { email: 'okafor@example.org', name: 'Dr. Okafor', timeZone: 'America/Toronto', password: 'quiet meadow lantern' };
+const ORGANIZER = { email: 'okafor@example.org', name: 'Dr. Okafor', timeZone: TIME_ZONE, password: 'quiet meadow lantern' };
 /** Four browsers share two cores with a debug server: allow for a slow step. */
 const STEP_TIMEOUT_MS = 30_000;
 
@@ -34,7 +34,7 @@ after(() => harness.stop());
 const shot = (page, name) => harness.screenshot(page, name, PREFIX);
 
 test('an organizer schedules a session, a facilitator and two participants meet in it, and its summary comes back to the organizer', async (t) => {
-  const laptop = { viewport: { width: 1280, height: 860 }, timezoneId: ORGANIZER.timeZone, locale: 'en-GB', acceptDownloads: true };
+  const laptop = { viewport: { width: 1280, height: 860 }, timezoneId: TIME_ZONE, locale: LOCALE, acceptDownloads: true };
   harness.addOrganizer(ORGANIZER);
   const organizer = await harness.openPage(laptop);
   const host = await harness.openPage(laptop);
@@ -82,12 +82,7 @@ async function schedule(page) {
   await page.locator('#s-title').fill(TITLE);
   // Two minutes from now, on the minute, as the organizer's wall clock reads it.
   const startsAt = Math.ceil((Date.now() + 2 * 60_000) / 60_000) * 60_000;
-  const wall = await page.evaluate((millis) => {
-    const d = new Date(millis);
-    const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  }, startsAt);
-  await page.locator('#s-starts-at').fill(wall);
+  await page.locator('#s-starts-at').fill(wallClock(startsAt, TIME_ZONE));
   await page.locator('#s-duration').fill('60');
   await page.locator('#s-facilitators').fill('Dr. Rivera');
   for (const [n, title, kind, minutes] of [[1, 'Check-in round', 'check_in', '10'], [2, 'Sharing', 'sharing', '25']]) {

@@ -31,6 +31,30 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-gpu',
 ];
 
+/**
+ * The organizers' zone in the tests: not the machine's (UTC in CI), so a time
+ * shown in the wrong zone shows. A zone whose rules the server's chrono-tz,
+ * Node and Chromium agree on: for America/Vancouver, Chromium 156 already has
+ * British Columbia on permanent UTC-7 from November 2026, and chrono-tz
+ * 0.10.4 does not.
+ */
+export const TIME_ZONE = 'America/Toronto';
+/** en-GB writes times as 18:05 in every ICU version, in Node as in Chromium. */
+export const LOCALE = 'en-GB';
+
+/**
+ * The wall-clock time at `millis` in `timeZone`, as a datetime-local input
+ * takes it.
+ * @param {number} millis
+ * @param {string} timeZone
+ */
+export function wallClock(millis, timeZone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(millis)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
 /** @typedef {{page: import('playwright-core').Page, problems: string[]}} TestPage */
 
 /**

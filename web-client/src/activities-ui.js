@@ -1,6 +1,6 @@
 // What the pulse check, the summary, the support signal and Help share:
 // their words (registered once here, since all four import this module),
-// elements whose text follows the language, error sentences, and the
+// elements whose text follows the language, live announcements, and the
 // idempotency keys of summary changes.
 
 import { make } from './dom.js';
@@ -35,24 +35,6 @@ export function button(key, className = '') {
 
 /** Errors a retry of the very same action may fix. */
 const TRANSIENT = new Set(['disconnected', 'timeout', 'rate_limited', 'unavailable', 'internal']);
-
-/**
- * A calm sentence for a refused or unanswered request.
- * @param {unknown} error
- */
-export function failureText(error) {
-  const code = error instanceof ProtocolError ? error.code : 'internal';
-  switch (code) {
-    case 'disconnected': return t('activities.error.disconnected');
-    case 'timeout': return t('activities.error.timeout');
-    case 'rate_limited': return t('activities.error.rate_limited');
-    case 'unavailable': return t('activities.error.unavailable');
-    case 'forbidden': return t('activities.error.forbidden');
-    case 'not_in_room': return t('activities.error.not_in_room');
-    case 'invalid_input': return t('activities.error.invalid_input', { detail: error instanceof Error ? error.message : '' });
-    default: return t('activities.error.other');
-  }
-}
 
 /**
  * Idempotency keys for summary changes: one per user action, kept while the

@@ -10,9 +10,8 @@
 
 import { byId, clockTime, make, show } from './dom.js';
 import { LANGUAGE_CHANGED, define, t, tn } from './i18n.js';
-import { ProtocolError } from './protocol.js';
 import strings from './strings-agenda.js';
-import { errorText } from './wording.js';
+import { requestFailureText } from './wording.js';
 
 define(strings);
 
@@ -76,8 +75,7 @@ export function runRequest(request, errorBox, { button, done } = {}) {
   show(errorBox, false);
   if (button) button.disabled = true;
   request.catch((error) => {
-    const code = error instanceof ProtocolError ? error.code : 'internal';
-    errorBox.textContent = errorText(code, error instanceof Error ? error.message : String(error));
+    errorBox.textContent = requestFailureText(error);
     show(errorBox, true);
   }).finally(() => {
     if (button) button.disabled = false;

@@ -3,9 +3,9 @@
 // time, and the calm confirmation asked before anything that cannot be undone.
 // Participants never see these panels; the server refuses their requests anyway.
 
-import { byId, make, show } from './dom.js';
+import { byId, clockTime, make, show } from './dom.js';
 import { locale, t, tn } from './i18n.js';
-import { RANK, actionButton, timeOfDay } from './room-helpers.js';
+import { RANK, actionButton } from './room-helpers.js';
 
 /** @typedef {import('./room.js').RoomView} RoomView */
 /** @typedef {import('./messages.js').Role} Role */
@@ -179,7 +179,7 @@ export class HostConsole {
         make('span', { className: 'who' }, [
           make('span', { text: name, className: 'name' }),
           make('span', { text: state, className: 'muted small' }),
-          make('span', { text: t('room.waiting.since', { time: timeOfDay(person.since) }), className: 'muted small' }),
+          make('span', { text: t('room.waiting.since', { time: clockTime(person.since) }), className: 'muted small' }),
         ]),
         make('span', { className: 'actions' }, buttons),
       ]);

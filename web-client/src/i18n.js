@@ -10,6 +10,8 @@
 // Chosen in this order: `?lang=fr` in the address, the person's earlier choice
 // (localStorage), the browser's languages, then English.
 
+import commonStrings from './strings-common.js';
+
 /** @typedef {'en' | 'fr'} Language */
 /** @typedef {{en: Record<string, string>, fr: Record<string, string>}} Strings */
 
@@ -39,6 +41,9 @@ export function define(strings) {
     }
   }
 }
+
+// The words every page shares (header, language picker), for every page.
+define(commonStrings);
 
 /** @param {unknown} value @returns {value is Language} */
 function isLanguage(value) {

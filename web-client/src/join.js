@@ -14,7 +14,7 @@ import { byId, make, show, timeSpan } from './dom.js';
 import { DeviceCheck } from './device-check.js';
 import { loadChoice } from './devices.js';
 import { Shortcuts } from './shortcuts.js';
-import { LANGUAGE_CHANGED, t } from './i18n.js';
+import { LANGUAGE_CHANGED, languagePicker, startLanguage, t } from './i18n.js';
 import { StartLine } from './start-line.js';
 import { MediaSession } from './media.js';
 import { ProtocolError, RoomConnection, deviceKey } from './protocol.js';
@@ -27,9 +27,8 @@ import { SummaryPanel } from './summary.js';
 import { SupportSignal } from './support.js';
 import { HelpDialog } from './help.js';
 import { Stage } from './stage.js';
-import { ENDINGS, comeBackLater, errorText } from './wording.js';
+import { ENDINGS, comeBackLater, errorText, requestFailureText } from './wording.js';
 import { linkInfo } from './link-info.js';
-import { languagePicker, startLanguage } from './i18n.js';
 
 /** @typedef {import('./messages.js').Gate} Gate */
 /** @typedef {import('./messages.js').JoinedMessage} JoinedMessage */
@@ -409,8 +408,7 @@ el.acceptRules.addEventListener('click', () => {
   el.acceptRules.disabled = true;
   show(el.gateError, false);
   connection.acceptRules().catch((error) => {
-    const code = error instanceof ProtocolError ? error.code : 'internal';
-    el.gateError.textContent = errorText(code, error instanceof Error ? error.message : String(error));
+    el.gateError.textContent = requestFailureText(error);
     // The button stays: trying again is the way on.
     show(el.gateError, true);
   }).finally(() => {

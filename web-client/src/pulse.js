@@ -7,7 +7,8 @@
 
 import { byId, make, show } from './dom.js';
 import { LANGUAGE_CHANGED, t, tn } from './i18n.js';
-import { announce, button, failureText, liveRegion, tx } from './activities-ui.js';
+import { announce, button, liveRegion, tx } from './activities-ui.js';
+import { requestFailureText } from './wording.js';
 import { ProtocolError } from './protocol.js';
 
 /** @typedef {import('./protocol.js').RoomConnection} RoomConnection */
@@ -263,7 +264,7 @@ export class PulsePanel {
       this.thanks.focus();
     }, (error) => {
       const invalidWord = error instanceof ProtocolError && error.code === 'invalid_input' && pulse.kind === 'word';
-      this.promptFailed(invalidWord ? t('pulse.word_invalid') : failureText(error));
+      this.promptFailed(invalidWord ? t('pulse.word_invalid') : requestFailureText(error));
     });
   }
 
@@ -281,7 +282,7 @@ export class PulsePanel {
   run(message, then) {
     show(this.error, false);
     this.connection.request(message).then(() => then?.(), (error) => {
-      this.error.textContent = failureText(error);
+      this.error.textContent = requestFailureText(error);
       show(this.error, true);
     });
   }

@@ -25,14 +25,6 @@ const ORDINAL_KEYS = {
   other: 'room.ordinal.other',
 };
 
-/**
- * A time of day in the page's language, e.g. 14:05 or 2:05 PM.
- * @param {number} millis
- */
-export function timeOfDay(millis) {
-  return new Date(millis).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
-}
-
 /** @param {number} place 1 for the first */
 export function ordinal(place) {
   const category = /** @type {keyof typeof ORDINAL_KEYS} */ (new Intl.PluralRules(locale(), { type: 'ordinal' }).select(place));

@@ -6,13 +6,12 @@
 // it, and redraws the part an event touched. The server is the authority:
 // a control only sends a request; the screen changes when the event comes back.
 
-import { byId, make, show } from './dom.js';
+import { byId, clockTime, make, show } from './dom.js';
 import { HostConsole } from './host-console.js';
 import { LANGUAGE_CHANGED, t } from './i18n.js';
 import { PeopleList } from './people.js';
-import { ProtocolError } from './protocol.js';
-import { actionButton, ordinal, timeOfDay } from './room-helpers.js';
-import { errorText } from './wording.js';
+import { actionButton, ordinal } from './room-helpers.js';
+import { requestFailureText } from './wording.js';
 
 /** @typedef {import('./protocol.js').RoomConnection} RoomConnection */
 /** @typedef {import('./messages.js').Participant} Participant */
@@ -194,8 +193,7 @@ export class RoomView {
   run(request, then, onError) {
     request.then(then, (error) => {
       onError?.();
-      const code = error instanceof ProtocolError ? error.code : 'internal';
-      this.notice(errorText(code, error instanceof Error ? error.message : String(error)));
+      this.notice(requestFailureText(error));
     });
   }
 
@@ -282,7 +280,7 @@ export class RoomView {
     return make('li', { className: mine ? 'mine' : '', attrs: { 'data-seq': String(line.seq) } }, [
       make('span', { className: 'meta' }, [
         make('span', { text: mine ? t('room.you_suffix', { name: line.name }) : line.name, className: 'name' }),
-        make('time', { text: timeOfDay(line.at), attrs: { datetime: new Date(line.at).toISOString() } }),
+        make('time', { text: clockTime(line.at), attrs: { datetime: new Date(line.at).toISOString() } }),
       ]),
       make('span', { text: line.text, className: 'text' }),
     ]);

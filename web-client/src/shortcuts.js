@@ -5,8 +5,7 @@
 
 import { byId } from './dom.js';
 import { t } from './i18n.js';
-import { ProtocolError } from './protocol.js';
-import { errorText } from './wording.js';
+import { requestFailureText } from './wording.js';
 
 /** @typedef {import('./protocol.js').RoomConnection} RoomConnection */
 /** @typedef {import('./stage.js').Stage} Stage */
@@ -68,8 +67,7 @@ export class Shortcuts {
     (raised ? this.connection.lowerHand() : this.connection.raiseHand())
       .then(() => this.say(raised ? t('media.key.hand_lowered') : t('media.key.hand_raised')))
       .catch((error) => {
-        const code = error instanceof ProtocolError ? error.code : 'internal';
-        this.say(errorText(code, error instanceof Error ? error.message : String(error)));
+        this.say(requestFailureText(error));
       });
   }
 

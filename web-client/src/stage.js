@@ -6,8 +6,7 @@
 
 import { byId, make, show } from './dom.js';
 import { LANGUAGE_CHANGED, t } from './i18n.js';
-import { ProtocolError } from './protocol.js';
-import { deviceProblemText, errorText, hostActionText } from './wording.js';
+import { deviceProblemText, hostActionText, requestFailureText } from './wording.js';
 
 /** @typedef {import('./protocol.js').RoomConnection} RoomConnection */
 /** @typedef {import('./media.js').MediaSession} MediaSession */
@@ -336,9 +335,7 @@ export class Stage {
     const on = !this.media.state()[kind];
     if (on && this.hostKind === kind) show(this.el.host, false);
     this.media.setEnabled(kind, on).catch((error) => {
-      const code = error instanceof ProtocolError ? error.code : 'internal';
-      const detail = error instanceof Error ? error.message : String(error);
-      this.hostNotice(() => errorText(code, detail), null);
+      this.hostNotice(() => requestFailureText(error), null);
     });
     return on;
   }

@@ -6,14 +6,6 @@ const NB = '\u00a0'; // French puts a non-breaking space before ? : ;
 
 export default {
   en: {
-    'activities.error.disconnected': 'The connection to the server was lost. Try again once it is back.',
-    'activities.error.timeout': 'The server did not answer in time. Check your connection and try again.',
-    'activities.error.rate_limited': 'That was a lot at once. Wait a moment, then try again.',
-    'activities.error.unavailable': 'The room is restarting. Try again in a moment.',
-    'activities.error.forbidden': 'Only a facilitator can do that.',
-    'activities.error.not_in_room': 'You can do that once you are in the room.',
-    'activities.error.invalid_input': 'Please check what you wrote: {detail}.',
-    'activities.error.other': 'That did not work. Try again in a moment.',
 
     'pulse.heading': 'Pulse check',
     'pulse.intro_host': 'Ask the group a quick, anonymous question. While it is open you see only how many have answered.',
@@ -130,14 +122,6 @@ export default {
     'help.default_911_contact': 'Call 911',
   },
   fr: {
-    'activities.error.disconnected': 'La connexion au serveur a été perdue. Réessayez une fois qu’elle sera rétablie.',
-    'activities.error.timeout': `Le serveur n’a pas répondu à temps. Vérifiez votre connexion et réessayez.`,
-    'activities.error.rate_limited': 'Cela fait beaucoup d’un coup. Attendez un moment, puis réessayez.',
-    'activities.error.unavailable': 'La salle redémarre. Réessayez dans un moment.',
-    'activities.error.forbidden': 'Seule l’équipe d’animation peut faire cela.',
-    'activities.error.not_in_room': 'Vous pourrez le faire une fois dans la salle.',
-    'activities.error.invalid_input': `Vérifiez ce que vous avez écrit${NB}: {detail}.`,
-    'activities.error.other': 'Cela n’a pas fonctionné. Réessayez dans un moment.',
 
     'pulse.heading': 'Prise de pouls',
     'pulse.intro_host': 'Posez au groupe une question rapide et anonyme. Tant qu’elle est ouverte, vous voyez seulement combien de personnes ont répondu.',

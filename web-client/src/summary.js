@@ -9,7 +9,8 @@
 
 import { byId, make, show } from './dom.js';
 import { LANGUAGE_CHANGED, t } from './i18n.js';
-import { ActionKeys, announce, button, failureText, liveRegion, tx } from './activities-ui.js';
+import { ActionKeys, announce, button, liveRegion, tx } from './activities-ui.js';
+import { requestFailureText } from './wording.js';
 
 /** @typedef {import('./protocol.js').RoomConnection} RoomConnection */
 /** @typedef {import('./room.js').RoomView} RoomView */
@@ -116,7 +117,7 @@ export class SummaryPanel {
         proposeText.value = '';
         show(this.proposed, true);
         announce(this.live, t('summary.proposed'));
-      }, (error) => this.failed(failureText(error)));
+      }, (error) => this.failed(requestFailureText(error)));
     });
 
     // Hosts: finalize, in two calm steps.
@@ -385,7 +386,7 @@ export class SummaryPanel {
     sent.then(() => {
       announce(this.live, said);
       then?.();
-    }, (error) => this.failed(failureText(error)));
+    }, (error) => this.failed(requestFailureText(error)));
   }
 
   /**

@@ -8,19 +8,16 @@
 // reconnect. No one else in the room sees anything: the server tells only the
 // hosts, and this page shows the signal only to its sender.
 
-import { byId, make, show } from './dom.js';
-import { LANGUAGE_CHANGED, locale, t } from './i18n.js';
-import { announce, button, failureText, liveRegion, tx } from './activities-ui.js';
+import { byId, clockTime, make, show } from './dom.js';
+import { LANGUAGE_CHANGED, t } from './i18n.js';
+import { announce, button, liveRegion, tx } from './activities-ui.js';
+import { requestFailureText } from './wording.js';
 
 /** @typedef {import('./protocol.js').RoomConnection} RoomConnection */
 /** @typedef {import('./room.js').RoomView} RoomView */
 /** @typedef {import('./messages.js').SupportRequest} SupportRequest */
 /** @typedef {'none' | 'sent' | 'acknowledged'} SignalState */
 
-/** @param {number} millis */
-function timeOfDay(millis) {
-  return new Date(millis).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
-}
 
 export class SupportSignal {
   /**
@@ -129,7 +126,7 @@ export class SupportSignal {
       this.draw();
       this.dialog.close();
     }, (error) => {
-      this.dialogError.textContent = `${failureText(error)} ${t('support.failed')}`;
+      this.dialogError.textContent = `${requestFailureText(error)} ${t('support.failed')}`;
       show(this.dialogError, true);
     }).finally(() => {
       this.sendButton.disabled = false;
@@ -153,7 +150,7 @@ export class SupportSignal {
       // The `support_requests` that follows takes this person off the list.
       announce(this.live, t('support.acknowledge_done', { name }));
     }, (error) => {
-      this.alertError.textContent = failureText(error);
+      this.alertError.textContent = requestFailureText(error);
       show(this.alertError, true);
     });
   }
@@ -179,7 +176,7 @@ export class SupportSignal {
       return make('li', {}, [
         make('span', { className: 'support-who' }, [
           make('strong', { text: request.name, attrs: { id: nameId } }),
-          make('span', { className: 'muted small', text: t('support.since', { time: timeOfDay(request.since) }) }),
+          make('span', { className: 'muted small', text: t('support.since', { time: clockTime(request.since) }) }),
         ]),
         make('button', {
           text: t('support.acknowledge'), className: 'primary',

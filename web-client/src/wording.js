@@ -7,15 +7,14 @@
 // module registers the join page's words (strings-join.js, strings-media.js):
 // every module of the page imports it.
 
+import { clockTime } from './dom.js';
 import { define, locale, t } from './i18n.js';
-import commonStrings from './strings-common.js';
+import { ProtocolError } from './protocol.js';
 import joinStrings from './strings-join.js';
 import mediaStrings from './strings-media.js';
 
 define(joinStrings);
 define(mediaStrings);
-// The header's shared words, unless another module of the page registered them already.
-if (t('common.language') === 'common.language') define(commonStrings);
 
 /** @typedef {import('./messages.js').ErrorCode} ErrorCode */
 /** @typedef {import('./messages.js').Role} Role */
@@ -55,6 +54,16 @@ export function errorText(code, serverMessage) {
   if (known) return known();
   if (code === 'invalid_input') return t('join.error.invalid_input', { detail: serverMessage });
   return t('join.error.other', { detail: serverMessage });
+}
+
+/**
+ * The sentence for a request that was refused or not answered, whatever
+ * threw it (a ProtocolError carries the server's code and message).
+ * @param {unknown} error
+ */
+export function requestFailureText(error) {
+  const code = error instanceof ProtocolError ? error.code : 'internal';
+  return errorText(code, error instanceof Error ? error.message : String(error));
 }
 
 /**
@@ -129,6 +138,6 @@ export function hostActionText(kind) {
  */
 export function comeBackLater(title, startsAt, opensAt) {
   const day = new Date(startsAt).toLocaleDateString(locale(), { weekday: 'long', month: 'long', day: 'numeric' });
-  const time = (/** @type {string} */ iso) => new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+  const time = (/** @type {string} */ iso) => clockTime(Date.parse(iso));
   return t('join.come_back_later', { title, day, start: time(startsAt), opens: time(opensAt) });
 }

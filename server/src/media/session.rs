@@ -81,10 +81,6 @@ pub struct RoomMedia {
     publications: Mutex<HashMap<(ParticipantId, Kind), Arc<Publication>>>,
     /// What a host allows to be forwarded, kept for tracks not published yet.
     allowed: Mutex<HashMap<ParticipantId, (bool, bool)>>,
-    /// Who has made their one offer. Another offer from them means a new
-    /// connection on their side (a reloaded page, a restart after a failure):
-    /// their server side starts afresh too.
-    offered: Mutex<HashSet<ParticipantId>>,
     /// Who is in the room and may offer. Their peer connection is made on
     /// their first offer, not on entry: a client that never sends media
     /// (a phone that only listens still offers; a script that only chats
@@ -157,22 +153,22 @@ impl RoomMedia {
         self.close_peer(participant).await;
     }
 
-    /// A client's offer. The first makes their connection; a later one
-    /// replaces it with a fresh one, since the client has started over with
-    /// a new one of its own.
+    /// A client's offer. The first makes their connection. A peer is only
+    /// ever made by an offer, so one that exists already means a new
+    /// connection on the client's side (a reloaded page, a fresh start): the
+    /// server side starts afresh too.
     async fn offer(self: &Arc<Self>, participant: ParticipantId, sdp: String) {
         if !lock(&self.present).contains(&participant) {
             let reason = "media is not set up for you: rejoin the room".to_owned();
             self.tell(MediaEvent::Failed { participant, reason }).await;
             return;
         }
-        if lock(&self.offered).contains(&participant) {
+        if lock(&self.peers).contains_key(&participant) {
             self.close_peer(participant).await;
         }
-        if !lock(&self.peers).contains_key(&participant) && !self.start_peer(participant).await {
+        if !self.start_peer(participant).await {
             return;
         }
-        lock(&self.offered).insert(participant);
         if !self.send_to_peer(participant, PeerCommand::Offer(sdp)) {
             let reason = "media is not set up for you: rejoin the room".to_owned();
             self.tell(MediaEvent::Failed { participant, reason }).await;
@@ -182,7 +178,6 @@ impl RoomMedia {
     /// Closes someone's connection and takes their tracks off everyone
     /// else's, keeping what a host decided about their media.
     async fn close_peer(&self, participant: ParticipantId) {
-        lock(&self.offered).remove(&participant);
         let gone: Vec<Arc<Publication>> = {
             let mut publications = lock(&self.publications);
             let keys: Vec<_> = publications
@@ -245,7 +240,6 @@ pub async fn run(media: Media, room: RoomHandle, mut commands: mpsc::UnboundedRe
         peers: Mutex::new(HashMap::new()),
         publications: Mutex::new(HashMap::new()),
         allowed: Mutex::new(HashMap::new()),
-        offered: Mutex::new(HashSet::new()),
         present: Mutex::new(HashSet::new()),
     });
     while let Some(command) = commands.recv().await {
