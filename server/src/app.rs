@@ -16,8 +16,9 @@ use tracing::{info, warn};
 use crate::api::LoginLimiter;
 use crate::config::{self, Config, SocketConfig};
 use crate::crisis::CrisisResource;
+use crate::live::RoomRegistry;
 use crate::media::Media;
-use crate::room::{ConnId, RoomRegistry};
+use crate::room::ConnId;
 use crate::store::Store;
 
 /// What every request handler and connection shares.

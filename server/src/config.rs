@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::crisis::CrisisResource;
+use crate::live::RoomsConfig;
 use crate::media::MediaConfig;
-use crate::room::RoomsConfig;
 use crate::ws::rate_limit::RateConfig;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

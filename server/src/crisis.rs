@@ -4,16 +4,8 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CrisisResource {
-    /// What it is, e.g. "9-8-8 Suicide Crisis Helpline".
-    pub label: String,
-    /// How to reach it, e.g. "Call or text 988".
-    pub contact: String,
-}
+/// Where to turn in a crisis: the wire's shape is also the file's.
+pub use crate::protocol::connection::CrisisResource;
 
 pub fn defaults() -> Vec<CrisisResource> {
     vec![

@@ -4,21 +4,8 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
-
-/// One activity, as a facilitator picks it and everyone sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Energizer {
-    /// A short stable name, such as `box-breathing`.
-    pub id: String,
-    pub title: String,
-    /// How long it runs; everyone sees the countdown.
-    pub seconds: u32,
-    pub steps: Vec<String>,
-    /// The version for someone seated, with limited mobility, or in a shared space.
-    pub seated: Vec<String>,
-}
+/// One activity: the wire's shape is also the file's.
+pub use crate::protocol::energy::Energizer;
 
 /// (id, title, seconds, steps, seated variant)
 type Builtin = (

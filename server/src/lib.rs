@@ -10,11 +10,13 @@
 //!   into room commands and room events into frames (`ws/connection.rs`);
 //!   `ws/entry.rs` gets a connection into a room; `ws/rate_limit.rs` keeps
 //!   floods out.
-//! - `protocol`: the only module that knows JSON: client and server messages,
-//!   error codes, parsing, and the conversions from room types.
-//! - `room`: a live room. `Room` is a pure state machine (`handle(command,
-//!   now) -> Outcome`); `room/actor.rs` runs one per live session and does its
-//!   I/O; `room/registry.rs` finds or starts a session's actor.
+//! - `protocol`: the wire vocabulary, one file per feature, and the only
+//!   module that knows JSON; the browser's types are generated from it.
+//! - `room`: a live room as a pure state machine (`Room::handle(command,
+//!   now) -> Outcome`) that speaks the wire's requests and events; no tokio,
+//!   store or media types.
+//! - `live`: the plumbing around rooms: one actor task per live session does
+//!   its I/O (store, media, outboxes); the registry finds or starts them.
 //! - `media`: the selective forwarding unit (the `webrtc` crate): one peer
 //!   connection per participant, forwarding, host mutes, who is speaking.
 //! - `store`: SQLite through sqlx; sessions, invitations, the run-of-show,
@@ -33,6 +35,7 @@ pub mod demo;
 pub mod energizers;
 pub mod ground_rules;
 pub mod http;
+pub mod live;
 pub mod media;
 pub mod protocol;
 pub mod room;

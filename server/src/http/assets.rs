@@ -9,7 +9,7 @@ use rust_embed::RustEmbed;
 #[derive(RustEmbed)]
 #[folder = "../web-client/"]
 #[include = "*.html"]
-#[include = "src/*.js"]
+#[include = "src/**/*.js"]
 #[include = "*.css"]
 #[include = "*.svg"]
 #[exclude = "node_modules/*"]

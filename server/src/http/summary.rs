@@ -68,7 +68,7 @@ pub fn markdown(export: &SummaryExport) -> String {
     if export.items.is_empty() {
         out.push_str("No summary items were recorded.\n");
     }
-    for kind in SummaryKind::ALL {
+    for &kind in SummaryKind::ALL {
         let items: Vec<&str> = export
             .items
             .iter()

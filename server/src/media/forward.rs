@@ -13,7 +13,7 @@ use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::TrackRemoteEvent;
 
 use super::session::{Kind, Publication, RoomMedia, read};
-use crate::room::media::MediaEvent;
+use crate::room::media::MediaReport;
 
 /// RFC 6464 levels are -dBov: 0 is the loudest, 127 silence. Speech into a
 /// laptop microphone sits around 20 to 45.
@@ -35,7 +35,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             Ok(None) => break,
             Err(_) => {
                 if speech.silent(Instant::now()) {
-                    report(&room, &publication, false).await;
+                    report(&room, &publication, false);
                 }
                 continue;
             }
@@ -51,7 +51,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
         if let Some(level) = level
             && let Some(speaking) = speech.hear(level & 0x7f, Instant::now())
         {
-            report(&room, &publication, speaking).await;
+            report(&room, &publication, speaking);
         }
         if !publication.forwarding.load(Ordering::Acquire) {
             publication.skipped.fetch_add(1, Ordering::Relaxed);
@@ -83,14 +83,14 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
         }
     }
     if speech.speaking {
-        report(&room, &publication, false).await;
+        report(&room, &publication, false);
     }
 }
 
-async fn report(room: &Weak<RoomMedia>, publication: &Publication, speaking: bool) {
+fn report(room: &Weak<RoomMedia>, publication: &Publication, speaking: bool) {
     if let Some(room) = room.upgrade() {
         let participant = publication.publisher;
-        room.tell(MediaEvent::Speaking { participant, speaking }).await;
+        room.tell(MediaReport::Speaking { participant, speaking });
     }
 }
 

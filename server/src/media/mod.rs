@@ -12,7 +12,8 @@
 //!   subscriber, drops what a host muted, and tells who is speaking.
 //!
 //! The room never sees a WebRTC type: it sends `MediaCommand`s and hears back
-//! `MediaEvent`s (see `room::media`). Nothing here writes media anywhere but
+//! `MediaReport`s (see `room::media`), through a channel its actor reads; no
+//! task here ever waits on the room. Nothing here writes media anywhere but
 //! to another participant: no recording, ever.
 
 pub mod engine;
@@ -27,16 +28,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use tokio::sync::mpsc;
 
-use crate::room::RoomHandle;
-use crate::room::media::MediaCommand;
+use crate::room::media::{MediaCommand, MediaReport};
 
-/// A STUN or TURN server handed to clients.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IceServer {
-    pub urls: Vec<String>,
-    pub username: Option<String>,
-    pub credential: Option<String>,
-}
+/// A STUN or TURN server handed to clients, in the shape the browser takes.
+pub use crate::protocol::connection::IceServer;
 
 /// How the server's media travels: where its UDP sockets live and how
 /// clients reach them.
@@ -91,10 +86,10 @@ impl Media {
         &self.shared.config
     }
 
-    /// Starts the media of one room; events go back to `room`.
-    pub fn start_session(&self, room: RoomHandle) -> MediaSession {
+    /// Starts the media of one room; what happens goes back as `reports`.
+    pub fn start_session(&self, reports: mpsc::UnboundedSender<MediaReport>) -> MediaSession {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(session::run(self.clone(), room, rx));
+        tokio::spawn(session::run(self.clone(), reports, rx));
         MediaSession { tx }
     }
 

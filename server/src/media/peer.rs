@@ -27,8 +27,9 @@ use webrtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit}
 
 use super::engine::{self, AUDIO_LEVEL_URI, EngineError};
 use super::session::{Kind, Publication, RoomMedia, Target, write};
+use crate::protocol::media::IceCandidate;
 use crate::room::ParticipantId;
-use crate::room::media::{IceCandidate, MediaEvent};
+use crate::room::media::MediaReport;
 
 /// After this many tracks have left a connection (eight people, with audio
 /// and video), the client is asked to start afresh. An answer then stays
@@ -156,13 +157,12 @@ impl Peer {
                         candidate: candidate.candidate,
                         sdp_mid: candidate.sdp_mid,
                         sdp_mline_index: candidate.sdp_mline_index,
+                        username_fragment: None,
                     };
-                    self.room
-                        .tell(MediaEvent::Candidate {
-                            participant: self.me,
-                            candidate,
-                        })
-                        .await;
+                    self.room.tell(MediaReport::Candidate {
+                        participant: self.me,
+                        candidate,
+                    });
                     Ok(())
                 }
                 PeerCommand::RemoteTrack(track) => self.on_remote_track(track).await,
@@ -176,12 +176,10 @@ impl Peer {
                 // the client, and carry on with what still works.
                 debug!(participant = %self.me, %error, "signalling failed");
                 let reason = error.to_string();
-                self.room
-                    .tell(MediaEvent::Failed {
-                        participant: self.me,
-                        reason,
-                    })
-                    .await;
+                self.room.tell(MediaReport::Failed {
+                    participant: self.me,
+                    reason,
+                });
             }
         }
         for task in &self.tasks {
@@ -202,11 +200,11 @@ impl Peer {
             .await?;
         let answer = self.pc.create_answer(None).await?;
         self.pc.set_local_description(answer.clone()).await?;
-        let event = MediaEvent::Answer {
+        let event = MediaReport::Answer {
             participant: self.me,
             sdp: answer.sdp,
         };
-        self.room.tell(event).await;
+        self.room.tell(event);
         self.add_remote_candidates().await?;
         if first {
             for publication in self.room.publications_for(self.me) {
@@ -274,11 +272,11 @@ impl Peer {
         self.pc.set_local_description(offer.clone()).await?;
         self.offer_in_flight = true;
         self.in_flight = std::mem::take(&mut self.pending);
-        let event = MediaEvent::Offer {
+        let event = MediaReport::Offer {
             participant: self.me,
             sdp: offer.sdp,
         };
-        self.room.tell(event).await;
+        self.room.tell(event);
         Ok(())
     }
 
@@ -290,11 +288,11 @@ impl Peer {
         if self.offer_in_flight {
             self.needs_offer = true;
             if let Some(pending) = self.pc.local_description().await {
-                let event = MediaEvent::Offer {
+                let event = MediaReport::Offer {
                     participant: self.me,
                     sdp: pending.sdp,
                 };
-                self.room.tell(event).await;
+                self.room.tell(event);
             }
             return Ok(());
         }
@@ -413,7 +411,7 @@ impl Peer {
             // grow until its answers no longer fit a message. Ask the client
             // to start afresh; its new offer replaces this connection.
             self.retired = 0;
-            self.room.tell(MediaEvent::StartAfresh { participant: self.me }).await;
+            self.room.tell(MediaReport::StartAfresh { participant: self.me });
             return Ok(());
         }
         self.request_offer().await

@@ -14,8 +14,8 @@ use webrtc::rtp_transceiver::RtpSender;
 
 use super::Media;
 use super::peer::{PeerCommand, PeerHandle};
-use crate::room::media::{MediaCommand, MediaEvent};
-use crate::room::{Command, ParticipantId, RoomHandle};
+use crate::room::ParticipantId;
+use crate::room::media::{MediaCommand, MediaReport};
 
 /// Audio or video: a publisher has at most one track of each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,7 +76,8 @@ impl Publication {
 /// `std` mutexes held for a lookup or an insert, never across an `.await`.
 pub struct RoomMedia {
     pub media: Media,
-    pub room: RoomHandle,
+    /// Where reports for the room go: its actor reads them.
+    reports: mpsc::UnboundedSender<MediaReport>,
     peers: Mutex<HashMap<ParticipantId, PeerHandle>>,
     publications: Mutex<HashMap<(ParticipantId, Kind), Arc<Publication>>>,
     /// What a host allows to be forwarded, kept for tracks not published yet.
@@ -89,10 +90,10 @@ pub struct RoomMedia {
 }
 
 impl RoomMedia {
-    /// Reports something to the room. The room's queue is bounded, so this
-    /// may wait; it is never called from a connection's driver callbacks.
-    pub async fn tell(&self, event: MediaEvent) {
-        self.room.tell(Command::Media(event)).await;
+    /// Reports something to the room. Never waits: if the room has
+    /// stopped, there is no one left to tell.
+    pub fn tell(&self, report: MediaReport) {
+        let _ = self.reports.send(report);
     }
 
     pub fn allowed(&self, participant: ParticipantId, kind: Kind) -> bool {
@@ -139,7 +140,7 @@ impl RoomMedia {
             Err(error) => {
                 warn!(participant = %participant, %error, "could not create a peer connection");
                 let reason = "the server could not set up media for you".to_owned();
-                self.tell(MediaEvent::Failed { participant, reason }).await;
+                self.tell(MediaReport::Failed { participant, reason });
                 false
             }
         }
@@ -160,7 +161,7 @@ impl RoomMedia {
     async fn offer(self: &Arc<Self>, participant: ParticipantId, sdp: String) {
         if !lock(&self.present).contains(&participant) {
             let reason = "media is not set up for you: rejoin the room".to_owned();
-            self.tell(MediaEvent::Failed { participant, reason }).await;
+            self.tell(MediaReport::Failed { participant, reason });
             return;
         }
         if lock(&self.peers).contains_key(&participant) {
@@ -171,7 +172,7 @@ impl RoomMedia {
         }
         if !self.send_to_peer(participant, PeerCommand::Offer(sdp)) {
             let reason = "media is not set up for you: rejoin the room".to_owned();
-            self.tell(MediaEvent::Failed { participant, reason }).await;
+            self.tell(MediaReport::Failed { participant, reason });
         }
     }
 
@@ -233,10 +234,14 @@ impl RoomMedia {
 
 /// The room's media task: carries out the room's commands in order, and
 /// closes every connection when the room lets go of it.
-pub async fn run(media: Media, room: RoomHandle, mut commands: mpsc::UnboundedReceiver<MediaCommand>) {
+pub async fn run(
+    media: Media,
+    reports: mpsc::UnboundedSender<MediaReport>,
+    mut commands: mpsc::UnboundedReceiver<MediaCommand>,
+) {
     let shared = Arc::new(RoomMedia {
         media,
-        room,
+        reports,
         peers: Mutex::new(HashMap::new()),
         publications: Mutex::new(HashMap::new()),
         allowed: Mutex::new(HashMap::new()),

@@ -2,11 +2,13 @@
 //! is a protocol change.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use crate::room::CloseReason;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS, strum::IntoStaticStr, strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     /// The frame is not a JSON object.
     BadJson,
@@ -57,42 +59,9 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: &'static [ErrorCode] = &[
-        ErrorCode::BadJson,
-        ErrorCode::UnknownType,
-        ErrorCode::UnknownField,
-        ErrorCode::InvalidMessage,
-        ErrorCode::InvalidInput,
-        ErrorCode::TooLarge,
-        ErrorCode::BinaryNotSupported,
-        ErrorCode::RateLimited,
-        ErrorCode::HandshakeRequired,
-        ErrorCode::UnsupportedVersion,
-        ErrorCode::AlreadyJoined,
-        ErrorCode::NotJoined,
-        ErrorCode::InvalidToken,
-        ErrorCode::TokenExpired,
-        ErrorCode::TokenRevoked,
-        ErrorCode::SessionEnded,
-        ErrorCode::SessionCancelled,
-        ErrorCode::NotOpenYet,
-        ErrorCode::RoomLocked,
-        ErrorCode::RoomFull,
-        ErrorCode::Removed,
-        ErrorCode::ResumeFailed,
-        ErrorCode::Forbidden,
-        ErrorCode::NotFound,
-        ErrorCode::NotInRoom,
-        ErrorCode::Unavailable,
-        ErrorCode::Internal,
-    ];
-
     /// The code as it appears on the wire.
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -121,16 +90,4 @@ pub mod close_code {
         SESSION_ENDED,
         TIMED_OUT,
     ];
-}
-
-/// The close code and reason text for a room's decision to close a socket.
-pub fn close_for(reason: CloseReason) -> (u16, &'static str) {
-    match reason {
-        CloseReason::Left => (close_code::NORMAL, "left"),
-        CloseReason::Removed => (close_code::REMOVED, "removed"),
-        CloseReason::Declined => (close_code::DECLINED, "declined"),
-        CloseReason::SessionEnded => (close_code::SESSION_ENDED, "session ended"),
-        CloseReason::Replaced => (close_code::REPLACED, "resumed on another connection"),
-        CloseReason::RoomRestarting => (close_code::RESTARTING, "room restarting"),
-    }
 }

@@ -10,6 +10,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::{Map, Value};
+use strum::VariantNames;
 
 use super::{ClientMessage, ErrorCode, RequestId};
 
@@ -61,7 +62,7 @@ pub fn parse_client_message(text: &str) -> Result<(Option<RequestId>, ClientMess
         Some(_) => return fail(id, ErrorCode::UnknownType, "type must be a string".into()),
         None => return fail(id, ErrorCode::UnknownType, "the message has no type".into()),
     };
-    if !ClientMessage::TYPES.contains(&kind.as_str()) {
+    if !ClientMessage::VARIANTS.contains(&kind.as_str()) {
         return fail(
             id,
             ErrorCode::UnknownType,
@@ -142,7 +143,8 @@ mod tests {
     fn parses_a_request_and_its_id() {
         let (id, message) = parse_client_message(r#"{"type":"chat","id":7,"text":"hello"}"#).unwrap();
         assert_eq!(id, Some(7));
-        assert_eq!(message, ClientMessage::Chat { text: "hello".into() });
+        let chat = crate::protocol::floor::FloorRequest::Chat { text: "hello".into() };
+        assert_eq!(message, ClientMessage::Room(chat.into()));
     }
 
     #[test]
@@ -185,7 +187,8 @@ mod tests {
 
     #[test]
     fn every_listed_type_is_known_to_the_parser() {
-        for kind in ClientMessage::TYPES {
+        assert!(ClientMessage::VARIANTS.len() > 50, "{:?}", ClientMessage::VARIANTS);
+        for kind in ClientMessage::VARIANTS {
             let error = parse_client_message(&format!(r#"{{"type":"{kind}","zzz":1}}"#)).unwrap_err();
             assert_eq!(error.code, ErrorCode::UnknownField, "{kind}: {}", error.message);
         }

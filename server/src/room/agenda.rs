@@ -8,67 +8,14 @@
 use std::collections::BTreeSet;
 
 use super::types::Millis;
+use crate::protocol::facilitation as wire;
+pub use crate::protocol::facilitation::{Clock, Segment, SegmentDraft, SegmentKind};
 
 pub const MAX_SEGMENTS: usize = 30;
 pub const MAX_SEGMENT_MINUTES: u32 = 240;
 /// A warning overdue by more than this (the server was down when it was due)
 /// is marked as fired without being sent: it would only confuse people.
 const STALE_WARNING_MS: Millis = 60_000;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SegmentKind {
-    CheckIn,
-    Sharing,
-    Discussion,
-    Energizer,
-    WrapUp,
-    Custom,
-}
-
-impl SegmentKind {
-    pub const ALL: [SegmentKind; 6] = [
-        SegmentKind::CheckIn,
-        SegmentKind::Sharing,
-        SegmentKind::Discussion,
-        SegmentKind::Energizer,
-        SegmentKind::WrapUp,
-        SegmentKind::Custom,
-    ];
-
-    /// The kind's name where it is stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SegmentKind::CheckIn => "check_in",
-            SegmentKind::Sharing => "sharing",
-            SegmentKind::Discussion => "discussion",
-            SegmentKind::Energizer => "energizer",
-            SegmentKind::WrapUp => "wrap_up",
-            SegmentKind::Custom => "custom",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<SegmentKind> {
-        SegmentKind::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Segment {
-    pub id: u32,
-    pub title: String,
-    pub kind: SegmentKind,
-    pub minutes: u32,
-    pub objective: Option<String>,
-}
-
-/// A segment as a facilitator describes it, before it has an id.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SegmentDraft {
-    pub title: String,
-    pub kind: SegmentKind,
-    pub minutes: u32,
-    pub objective: Option<String>,
-}
 
 impl SegmentDraft {
     pub fn validate(&self) -> Result<(), &'static str> {
@@ -84,20 +31,6 @@ impl SegmentDraft {
         }
         Ok(())
     }
-}
-
-/// Where the session is in its run-of-show.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Clock {
-    pub started_at: Option<Millis>,
-    /// When the session is planned to end; extending it moves this.
-    pub planned_end: Millis,
-    pub current: Option<u32>,
-    pub segment_started_at: Option<Millis>,
-    pub segment_deadline: Option<Millis>,
-    /// While paused, the segment countdown stands still. The session's planned
-    /// end does not move: a pause is not an extension.
-    pub paused_at: Option<Millis>,
 }
 
 /// Which deadline a warning belongs to, so that each fires once.
@@ -138,6 +71,15 @@ impl RunOfShow {
         }
     }
 
+    /// The run-of-show as everyone sees it, with the server's time now.
+    pub fn to_wire(&self, now: Millis) -> wire::RunOfShow {
+        wire::RunOfShow {
+            segments: self.segments.clone(),
+            clock: self.clock.clone(),
+            server_time: now,
+        }
+    }
+
     pub fn started(&self) -> bool {
         self.clock.started_at.is_some()
     }
@@ -169,7 +111,7 @@ impl RunOfShow {
             Some(id) => self.enter_segment(id, now),
             // Past the last segment: the agenda is done, the session goes on.
             None => {
-                self.clock.current = None;
+                self.clock.current_segment = None;
                 self.clock.segment_deadline = None;
                 self.clock.paused_at = None;
             }
@@ -251,7 +193,7 @@ impl RunOfShow {
         segment.kind = draft.kind;
         segment.minutes = draft.minutes;
         segment.objective = draft.objective.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
-        if self.clock.current == Some(id)
+        if self.clock.current_segment == Some(id)
             && let Some(started) = self.clock.segment_started_at
         {
             self.clock.segment_deadline = Some(started + i64::from(draft.minutes) * 60_000);
@@ -260,7 +202,7 @@ impl RunOfShow {
     }
 
     pub fn remove(&mut self, id: u32) -> Result<(), &'static str> {
-        if self.clock.current == Some(id) {
+        if self.clock.current_segment == Some(id) {
             return Err("this segment is running: move on before removing it");
         }
         let before = self.segments.len();
@@ -312,7 +254,7 @@ impl RunOfShow {
         let running = self.clock.paused_at.is_none();
         let segment = self
             .clock
-            .current
+            .current_segment
             .zip(self.clock.segment_deadline)
             .filter(move |_| running)
             .map(|(segment, deadline)| {
@@ -324,7 +266,7 @@ impl RunOfShow {
 
     fn enter_segment(&mut self, id: u32, now: Millis) {
         let minutes = self.segments.iter().find(|s| s.id == id).map_or(0, |s| s.minutes);
-        self.clock.current = Some(id);
+        self.clock.current_segment = Some(id);
         self.clock.segment_started_at = Some(now);
         self.clock.segment_deadline = Some(now + i64::from(minutes) * 60_000);
         // Moving on is a decision to carry on: the clock runs again.
@@ -332,7 +274,7 @@ impl RunOfShow {
     }
 
     fn position_of_current(&self) -> Option<usize> {
-        let current = self.clock.current?;
+        let current = self.clock.current_segment?;
         self.segments.iter().position(|s| s.id == current)
     }
 

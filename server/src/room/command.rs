@@ -1,12 +1,31 @@
-//! What can be asked of a room, and how it can refuse.
+//! What can be asked of a room, what it answers, and how it can refuse.
 
-use super::agenda::SegmentDraft;
-use super::media::IceCandidate;
-use super::pulse::{PulseAnswer, PulseKind};
-use super::round::RoundOrder;
-use super::summary::{SummaryChange, SummaryKind};
-use super::types::{ConnId, ParticipantId, Reaction, Role};
-use crate::energizers::Energizer;
+use super::media::MediaReport;
+use super::types::ConnId;
+use crate::protocol::{ParticipantId, Role, RoomEvent, RoomRequest, presence};
+
+/// What the room is asked to do.
+#[derive(Clone, Debug)]
+pub enum Command {
+    Join(JoinRequest),
+    Resume {
+        conn: ConnId,
+        resume_hash: [u8; 32],
+    },
+    /// A joined person's request.
+    Act {
+        conn: ConnId,
+        request: RoomRequest,
+    },
+    /// The connection closed without saying goodbye.
+    Disconnected {
+        conn: ConnId,
+    },
+    /// Time has passed; deadlines may have expired.
+    Tick,
+    /// The media layer reports something.
+    Media(MediaReport),
+}
 
 /// A request to take a place in the room, after the invitation was checked.
 #[derive(Clone, Debug)]
@@ -22,201 +41,31 @@ pub struct JoinRequest {
     pub resume_hash: [u8; 32],
 }
 
-/// Everything a joined person can ask of the room.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
-    GetState,
-    AcceptRules,
-    Chat {
-        text: String,
-    },
-    RaiseHand,
-    /// `None` lowers one's own hand; lowering someone else's is a host control.
-    LowerHand {
-        of: Option<ParticipantId>,
-    },
-    CallNextHand,
-    React(Reaction),
-    Admit(ParticipantId),
-    Decline(ParticipantId),
-    AdmitAll,
-    SetWaitingRoom(bool),
-    SetLocked(bool),
-    Remove(ParticipantId),
-    AskToMute(ParticipantId),
-    SetRole {
-        of: ParticipantId,
-        role: Role,
-    },
-    EndSession,
-    Leave,
-    // The run-of-show.
-    StartSession,
-    NextSegment,
-    PreviousSegment,
-    PauseClock,
-    ResumeClock,
-    Extend {
-        minutes: u32,
-        whole_session: bool,
-    },
-    AddSegment {
-        segment: SegmentDraft,
-        position: Option<usize>,
-    },
-    UpdateSegment {
-        id: u32,
-        segment: SegmentDraft,
-    },
-    RemoveSegment {
-        id: u32,
-    },
-    MoveSegment {
-        id: u32,
-        position: usize,
-    },
-    // The check-in round. The caller draws `seed`, so the room stays pure.
-    StartRound {
-        order: RoundOrder,
-        seed: u64,
-    },
-    NextSpeaker,
-    Pass,
-    EndRound,
-    // Ground rules.
-    ShowRules,
-    SetGroundRules(Vec<String>),
-    // Energizers.
-    ListEnergizers,
-    LaunchEnergizer {
-        id: String,
-        seated: bool,
-    },
-    ImBack,
-    EndEnergizer,
-    // Energy and pulse checks.
-    StartPulse {
-        question: Option<String>,
-        kind: PulseKind,
-    },
-    AnswerPulse {
-        pulse: u32,
-        answer: PulseAnswer,
-    },
-    ClosePulse,
-    SharePulse,
-    // The summary.
-    ChangeSummary {
-        key: String,
-        change: SummaryChange,
-    },
-    ProposeSummaryItem {
-        kind: SummaryKind,
-        text: String,
-    },
-    DeclineProposal(u32),
-    // Media.
-    SetMediaState {
-        audio: bool,
-        video: bool,
-    },
-    Mute(ParticipantId),
-    StopVideo(ParticipantId),
-    MediaOffer {
-        sdp: String,
-    },
-    MediaAnswer {
-        sdp: String,
-    },
-    IceCandidate(IceCandidate),
-    // Care.
-    /// "I need support": only the hosts are told, discreetly.
-    NeedSupport,
-    /// A host saw someone's signal and will reach out.
-    AcknowledgeSupport(ParticipantId),
-}
-
-impl Action {
-    /// The permission the action needs, checked before anything changes.
-    pub(super) fn needs(&self) -> Permission {
-        match self {
-            // Someone in distress may signal before they are even let in.
-            Action::AcceptRules | Action::Leave | Action::NeedSupport => Permission::Joined,
-            // Only people in the room see it: the waiting see nothing of it.
-            Action::GetState
-            | Action::Chat { .. }
-            | Action::RaiseHand
-            | Action::React(_)
-            | Action::LowerHand { of: None }
-            | Action::Pass
-            | Action::ImBack
-            | Action::AnswerPulse { .. }
-            | Action::ProposeSummaryItem { .. }
-            | Action::SetMediaState { .. }
-            | Action::MediaOffer { .. }
-            | Action::MediaAnswer { .. }
-            | Action::IceCandidate(_) => Permission::InRoom,
-            Action::LowerHand { of: Some(_) }
-            | Action::CallNextHand
-            | Action::Admit(_)
-            | Action::Decline(_)
-            | Action::AdmitAll
-            | Action::SetWaitingRoom(_)
-            | Action::SetLocked(_)
-            | Action::Remove(_)
-            | Action::AskToMute(_)
-            | Action::StartSession
-            | Action::NextSegment
-            | Action::PreviousSegment
-            | Action::PauseClock
-            | Action::ResumeClock
-            | Action::Extend { .. }
-            | Action::AddSegment { .. }
-            | Action::UpdateSegment { .. }
-            | Action::RemoveSegment { .. }
-            | Action::MoveSegment { .. }
-            | Action::StartRound { .. }
-            | Action::NextSpeaker
-            | Action::EndRound
-            | Action::ShowRules
-            | Action::ListEnergizers
-            | Action::LaunchEnergizer { .. }
-            | Action::EndEnergizer
-            | Action::StartPulse { .. }
-            | Action::ClosePulse
-            | Action::SharePulse
-            | Action::ChangeSummary { .. }
-            | Action::DeclineProposal(_)
-            | Action::Mute(_)
-            | Action::StopVideo(_)
-            | Action::AcknowledgeSupport(_) => Permission::Host,
-            Action::SetRole { .. } | Action::EndSession | Action::SetGroundRules(_) => Permission::Facilitator,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Permission {
-    Joined,
-    InRoom,
-    Host,
-    Facilitator,
+/// The answer to a command: a reply for the asker (none for `Disconnected`,
+/// `Tick` and `Media`) and the effects to carry out, in order.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub reply: Option<Result<Reply, RoomError>>,
+    pub effects: Vec<super::types::Effect>,
 }
 
 /// A successful answer to the person who asked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     Ack,
-    Joined {
-        you: ParticipantId,
-        role: Role,
-        gate: super::types::Gate,
-        /// What the newcomer needs to know about the session: its title,
-        /// times and ground rules.
-        session: super::types::SessionInfo,
-    },
-    State(Box<super::types::Snapshot>),
-    Energizers(Vec<Energizer>),
+    /// To `Join` and `Resume`: the connection has a place.
+    Entered(Entered),
+    /// A typed answer (`room_state`, `energizers`), sent with the request's id.
+    Message(Box<RoomEvent>),
+}
+
+/// What the connection needs to tell a newcomer they have a place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entered {
+    pub you: ParticipantId,
+    pub role: Role,
+    pub gate: presence::Gate,
+    pub session: presence::Session,
 }
 
 /// Why the room refused. Every refusal leaves the room exactly as it was.
@@ -247,4 +96,11 @@ pub enum RoomError {
     /// The store failed; the room restarts from what is stored.
     #[error("the room could not save this and is restarting; join again")]
     Unavailable,
+}
+
+impl Reply {
+    /// A typed answer.
+    pub(super) fn message(event: impl Into<RoomEvent>) -> Reply {
+        Reply::Message(Box::new(event.into()))
+    }
 }

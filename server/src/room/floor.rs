@@ -1,21 +1,66 @@
 //! Who has the floor: chat, the hand queue and reactions.
 
+use std::collections::VecDeque;
+
 use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
 use super::types::*;
+use crate::protocol::floor::{ChatLine, FloorEvent, FloorRequest, Reaction};
 
 /// Long enough for a paragraph, short enough that a flood stays small.
 pub const MAX_CHAT_CHARS: usize = 2_000;
 
+/// The hand queue and the chat, which lives in memory only.
+#[derive(Default)]
+pub(super) struct Floor {
+    hands: VecDeque<ParticipantId>,
+    chat: VecDeque<ChatLine>,
+    /// The last chat line's number; the first line is 1.
+    chat_seq: u64,
+}
+
+impl Floor {
+    pub fn hands(&self) -> Vec<ParticipantId> {
+        self.hands.iter().copied().collect()
+    }
+
+    pub fn chat(&self) -> Vec<ChatLine> {
+        self.chat.iter().cloned().collect()
+    }
+
+    /// Someone left: their hand goes. True if they had one up.
+    pub fn forget(&mut self, id: ParticipantId) -> bool {
+        let before = self.hands.len();
+        self.hands.retain(|h| *h != id);
+        self.hands.len() != before
+    }
+
+    /// The session ended: the chat is forgotten with it.
+    pub fn clear(&mut self) {
+        self.hands.clear();
+        self.chat.clear();
+    }
+}
+
 impl Room {
-    pub(super) fn chat(
+    pub(super) fn handle_floor(
         &mut self,
         me: ParticipantId,
-        text: &str,
+        request: FloorRequest,
         now: Millis,
         out: &mut Outbox,
     ) -> Result<Reply, RoomError> {
+        match request {
+            FloorRequest::Chat { text } => self.chat(me, &text, now, out),
+            FloorRequest::RaiseHand {} => self.raise_hand(me, out),
+            FloorRequest::LowerHand { participant } => self.lower_hand(participant.unwrap_or(me), out),
+            FloorRequest::CallNextHand {} => self.call_next_hand(out),
+            FloorRequest::React { reaction } => self.react(me, reaction, out),
+        }
+    }
+
+    fn chat(&mut self, me: ParticipantId, text: &str, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(RoomError::Invalid("a chat message cannot be empty"));
@@ -23,63 +68,62 @@ impl Room {
         if text.chars().count() > MAX_CHAT_CHARS {
             return Err(RoomError::Invalid("a chat message is at most 2000 characters"));
         }
-        let name = self.people.get(&me).map(|p| p.name.clone()).unwrap_or_default();
+        let name = self.people.get(me).map(|p| p.name.clone()).unwrap_or_default();
+        self.floor.chat_seq += 1;
         let line = ChatLine {
-            seq: self.next_chat_seq,
+            seq: self.floor.chat_seq,
             from: me,
             name,
             text: text.to_owned(),
             at: now,
         };
-        self.next_chat_seq += 1;
-        self.chat.push_back(line.clone());
-        while self.chat.len() > self.config.chat_history {
-            self.chat.pop_front();
+        self.floor.chat.push_back(line.clone());
+        while self.floor.chat.len() > self.config.chat_history {
+            self.floor.chat.pop_front();
         }
-        self.broadcast(Event::Chat(line), out);
+        self.broadcast(FloorEvent::Chat(line), out);
         Ok(Reply::Ack)
     }
 
-    pub(super) fn raise_hand(&mut self, me: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
+    fn raise_hand(&mut self, me: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
         // Raising an already raised hand keeps its place: first come, first served.
-        if !self.hands.contains(&me) {
-            self.hands.push_back(me);
+        if !self.floor.hands.contains(&me) {
+            self.floor.hands.push_back(me);
             self.hands_changed(out);
         }
         Ok(Reply::Ack)
     }
 
-    pub(super) fn lower_hand(&mut self, id: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
-        if !self.people.contains_key(&id) {
+    fn lower_hand(&mut self, id: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
+        if self.people.get(id).is_none() {
             return Err(RoomError::NotFound);
         }
-        if self.hands.contains(&id) {
-            self.hands.retain(|h| *h != id);
+        if self.floor.forget(id) {
             self.hands_changed(out);
         }
         Ok(Reply::Ack)
     }
 
-    pub(super) fn call_next_hand(&mut self, out: &mut Outbox) -> Result<Reply, RoomError> {
-        if let Some(next) = self.hands.pop_front() {
-            self.broadcast(Event::HandCalled(next), out);
+    fn call_next_hand(&mut self, out: &mut Outbox) -> Result<Reply, RoomError> {
+        if let Some(next) = self.floor.hands.pop_front() {
+            self.broadcast(FloorEvent::HandCalled { participant: next }, out);
             self.hands_changed(out);
         }
         Ok(Reply::Ack)
     }
 
-    pub(super) fn react(
-        &mut self,
-        me: ParticipantId,
-        reaction: Reaction,
-        out: &mut Outbox,
-    ) -> Result<Reply, RoomError> {
+    fn react(&mut self, me: ParticipantId, reaction: Reaction, out: &mut Outbox) -> Result<Reply, RoomError> {
         // Reactions are not kept: clients show them briefly and let them fade.
-        self.broadcast(Event::Reaction { from: me, reaction }, out);
+        self.broadcast(FloorEvent::Reaction { from: me, reaction }, out);
         Ok(Reply::Ack)
     }
 
-    fn hands_changed(&self, out: &mut Outbox) {
-        self.broadcast(Event::Hands(self.hands.iter().copied().collect()), out);
+    pub(super) fn hands_changed(&self, out: &mut Outbox) {
+        self.broadcast(
+            FloorEvent::Hands {
+                queue: self.floor.hands(),
+            },
+            out,
+        );
     }
 }

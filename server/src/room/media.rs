@@ -3,7 +3,7 @@
 //!
 //! The room never holds a WebRTC type. It tells the media layer what to do
 //! with `Effect::Media(MediaCommand)` and hears back through
-//! `Command::Media(MediaEvent)`, both plain data. Each participant has one
+//! `Command::Media(MediaReport)`, both plain data. Each participant has one
 //! peer connection. The client offers once, to publish its microphone and
 //! camera; from then on only the server offers (when tracks come and go, or to
 //! restart ICE), so two offers never cross.
@@ -12,19 +12,14 @@ use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
 use super::types::*;
+use crate::protocol::media::{IceCandidate, MediaEvent, MediaRequest, TalkTime};
+use crate::protocol::presence::PresenceEvent;
 
 /// The largest SDP the room passes on. A browser's offer for two tracks is
 /// a few KiB; a frame is capped at 64 KiB anyway.
 pub const MAX_SDP_BYTES: usize = 48 * 1024;
 /// How often hosts are told the talk-time totals while people talk.
 const TALK_TIME_EVERY_MS: Millis = 5_000;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IceCandidate {
-    pub candidate: String,
-    pub sdp_mid: Option<String>,
-    pub sdp_mline_index: Option<u16>,
-}
 
 /// What the room asks of the media layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +49,7 @@ pub enum MediaCommand {
 
 /// What the media layer tells the room.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MediaEvent {
+pub enum MediaReport {
     /// The server's answer to the client's offer.
     Answer { participant: ParticipantId, sdp: String },
     /// The server's offer: tracks came or went, or ICE restarts.
@@ -72,8 +67,41 @@ pub enum MediaEvent {
     StartAfresh { participant: ParticipantId },
 }
 
+/// When the hosts are next due the talk-time totals, and when they last had them.
+#[derive(Default)]
+pub(super) struct TalkClock {
+    due: Option<Millis>,
+    sent_at: Option<Millis>,
+}
+
+impl TalkClock {
+    pub fn due(&self) -> Option<Millis> {
+        self.due
+    }
+}
+
 impl Room {
-    pub(super) fn set_media_state(
+    pub(super) fn handle_media(
+        &mut self,
+        me: ParticipantId,
+        request: MediaRequest,
+        now: Millis,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
+        let participant = me;
+        match request {
+            MediaRequest::SetMediaState { audio, video } => self.set_media_state(me, audio, video, now, out),
+            MediaRequest::Mute { participant } => self.host_mute(me, participant, false, now, out),
+            MediaRequest::StopVideo { participant } => self.host_mute(me, participant, true, now, out),
+            MediaRequest::MediaOffer { sdp } => self.signal(MediaCommand::Offer { participant, sdp }, out),
+            MediaRequest::MediaAnswer { sdp } => self.signal(MediaCommand::Answer { participant, sdp }, out),
+            MediaRequest::IceCandidate { candidate } => {
+                self.signal(MediaCommand::Candidate { participant, candidate }, out)
+            }
+        }
+    }
+
+    fn set_media_state(
         &mut self,
         me: ParticipantId,
         audio: bool,
@@ -81,7 +109,7 @@ impl Room {
         now: Millis,
         out: &mut Outbox,
     ) -> Result<Reply, RoomError> {
-        let person = self.people.get_mut(&me).ok_or(RoomError::NotJoined)?;
+        let person = self.people.get_mut(me).ok_or(RoomError::NotJoined)?;
         person.audio = audio;
         person.video = video;
         // A host can mute; only the person can unmute, by turning it back on.
@@ -98,7 +126,7 @@ impl Room {
         Ok(Reply::Ack)
     }
 
-    pub(super) fn host_mute(
+    fn host_mute(
         &mut self,
         me: ParticipantId,
         id: ParticipantId,
@@ -106,38 +134,26 @@ impl Room {
         now: Millis,
         out: &mut Outbox,
     ) -> Result<Reply, RoomError> {
-        let target = self.outranked_target(me, id)?;
-        if !target.present() {
+        if !self.people.outranked_by(me, id)?.present() {
             return Err(RoomError::NotFound);
         }
-        let conn = target.conn;
-        let person = self.people.get_mut(&id).ok_or(RoomError::NotFound)?;
+        let person = self.people.get_mut(id).ok_or(RoomError::NotFound)?;
         if video {
             person.video = false;
             person.host_stopped_video = true;
+            self.tell(id, MediaEvent::VideoStoppedByHost {}, out);
         } else {
             person.audio = false;
             person.host_muted = true;
-        }
-        if !video {
             self.stopped_speaking(id, now, out);
-        }
-        if let Some(conn) = conn {
-            out.send(
-                conn,
-                if video {
-                    Event::VideoStoppedByHost
-                } else {
-                    Event::MutedByHost
-                },
-            );
+            self.tell(id, MediaEvent::MutedByHost {}, out);
         }
         self.media_changed(id, out);
         Ok(Reply::Ack)
     }
 
     /// Passes a client's signalling on to the media layer.
-    pub(super) fn signal(&mut self, command: MediaCommand, out: &mut Outbox) -> Result<Reply, RoomError> {
+    fn signal(&mut self, command: MediaCommand, out: &mut Outbox) -> Result<Reply, RoomError> {
         let sdp_len = match &command {
             MediaCommand::Offer { sdp, .. } | MediaCommand::Answer { sdp, .. } => sdp.len(),
             MediaCommand::Candidate { candidate, .. } => candidate.candidate.len(),
@@ -151,30 +167,27 @@ impl Room {
     }
 
     /// Something the media layer reports.
-    pub(super) fn media_event(&mut self, event: MediaEvent, now: Millis, out: &mut Outbox) {
-        let (participant, event) = match event {
-            MediaEvent::Answer { participant, sdp } => (participant, Event::MediaAnswer { sdp }),
-            MediaEvent::Offer { participant, sdp } => (participant, Event::MediaOffer { sdp }),
-            MediaEvent::Candidate { participant, candidate } => (participant, Event::IceCandidate(candidate)),
-            MediaEvent::Failed { participant, reason } => (participant, Event::MediaFailed { reason }),
-            MediaEvent::StartAfresh { participant } => (participant, Event::MediaRestart),
-            MediaEvent::Speaking { participant, speaking } => {
+    pub(super) fn media_event(&mut self, report: MediaReport, now: Millis, out: &mut Outbox) {
+        let (participant, event) = match report {
+            MediaReport::Answer { participant, sdp } => (participant, MediaEvent::MediaAnswer { sdp }),
+            MediaReport::Offer { participant, sdp } => (participant, MediaEvent::MediaOffer { sdp }),
+            MediaReport::Candidate { participant, candidate } => (participant, MediaEvent::IceCandidate { candidate }),
+            MediaReport::Failed { participant, reason } => (participant, MediaEvent::MediaFailed { reason }),
+            MediaReport::StartAfresh { participant } => (participant, MediaEvent::MediaRestart {}),
+            MediaReport::Speaking { participant, speaking } => {
                 self.speaking(participant, speaking, now, out);
                 return;
             }
         };
-        if let Some(conn) = self
-            .people
-            .get(&participant)
-            .filter(|p| p.present())
-            .and_then(|p| p.conn)
-        {
-            out.send(conn, event);
+        // Signalling is for people in the room only: a report that crossed
+        // their leaving goes nowhere.
+        if self.people.get(participant).is_some_and(|p| p.present()) {
+            self.tell(participant, event, out);
         }
     }
 
     fn speaking(&mut self, id: ParticipantId, speaking: bool, now: Millis, out: &mut Outbox) {
-        let Some(person) = self.people.get_mut(&id).filter(|p| p.present()) else {
+        let Some(person) = self.people.get_mut(id).filter(|p| p.present()) else {
             return;
         };
         // A muted person's levels do not count: with their microphone off or a
@@ -185,55 +198,69 @@ impl Room {
             (false, Some(_)) => self.stop_speaking(id, now),
             _ => return,
         }
-        self.broadcast(Event::Speaking { id, speaking }, out);
+        self.broadcast(
+            MediaEvent::Speaking {
+                participant: id,
+                speaking,
+            },
+            out,
+        );
     }
 
     /// Their microphone went off: a stretch in progress ends, for everyone.
     fn stopped_speaking(&mut self, id: ParticipantId, now: Millis, out: &mut Outbox) {
-        if self.people.get(&id).is_some_and(|p| p.speaking_since.is_some()) {
+        if self.people.get(id).is_some_and(|p| p.speaking_since.is_some()) {
             self.stop_speaking(id, now);
-            self.broadcast(Event::Speaking { id, speaking: false }, out);
+            self.broadcast(
+                MediaEvent::Speaking {
+                    participant: id,
+                    speaking: false,
+                },
+                out,
+            );
         }
     }
 
     /// Ends someone's speaking stretch and adds it to their talk time.
     pub(super) fn stop_speaking(&mut self, id: ParticipantId, now: Millis) {
-        if let Some(person) = self.people.get_mut(&id)
+        if let Some(person) = self.people.get_mut(id)
             && let Some(since) = person.speaking_since.take()
         {
             person.talk_ms += (now - since).max(0);
             // At once if the hosts have not had totals for a while, else at
             // most every few seconds: a lively group must not flood them.
-            let earliest = self.talk_time_sent_at.map_or(now, |at| at + TALK_TIME_EVERY_MS);
-            self.talk_time_due.get_or_insert(earliest.max(now));
+            let earliest = self.talk.sent_at.map_or(now, |at| at + TALK_TIME_EVERY_MS);
+            self.talk.due.get_or_insert(earliest.max(now));
         }
     }
 
     /// Talk time per person in the room, counting a stretch still going on.
-    pub(super) fn talk_time(&self, now: Millis) -> Vec<(ParticipantId, Millis)> {
+    pub(super) fn talk_time(&self, now: Millis) -> Vec<TalkTime> {
         self.people
-            .values()
-            .filter(|p| p.present())
-            .map(|p| {
-                (
-                    p.id,
-                    p.talk_ms + p.speaking_since.map_or(0, |since| (now - since).max(0)),
-                )
+            .present()
+            .map(|p| TalkTime {
+                participant: p.id,
+                ms: p.talk_ms + p.speaking_since.map_or(0, |since| (now - since).max(0)),
             })
             .collect()
     }
 
     /// Hosts only: talk-time balance is for the facilitator, never the group.
     pub(super) fn send_talk_time(&mut self, now: Millis, out: &mut Outbox) {
-        if self.talk_time_due.is_some_and(|due| due <= now) {
-            self.talk_time_due = None;
-            self.talk_time_sent_at = Some(now);
-            out.send_all(self.host_conns(), Event::TalkTime(self.talk_time(now)));
+        if self.talk.due.is_some_and(|due| due <= now) {
+            self.talk.due = None;
+            self.talk.sent_at = Some(now);
+            self.tell_hosts(
+                MediaEvent::TalkTime {
+                    totals: self.talk_time(now),
+                },
+                out,
+            );
         }
     }
 
     fn media_changed(&mut self, id: ParticipantId, out: &mut Outbox) {
-        let Some(person) = self.people.get(&id) else {
+        let Some(person) = self.people.get(id) else {
             return;
         };
         out.media(MediaCommand::Forward {
@@ -241,7 +268,7 @@ impl Room {
             audio: !person.host_muted,
             video: !person.host_stopped_video,
         });
-        let info = person.info();
-        self.broadcast(Event::ParticipantUpdated(info), out);
+        let participant = person.info();
+        self.broadcast(PresenceEvent::ParticipantUpdated { participant }, out);
     }
 }

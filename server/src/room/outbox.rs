@@ -1,6 +1,8 @@
 //! Collects a command's effects in the order they must happen.
 
-use super::types::{CloseReason, ConnId, Effect, Event, Persist};
+use super::media::MediaCommand;
+use super::types::{CloseReason, ConnId, Effect, Persist};
+use crate::protocol::RoomEvent;
 
 #[derive(Default)]
 pub(super) struct Outbox {
@@ -8,11 +10,14 @@ pub(super) struct Outbox {
 }
 
 impl Outbox {
-    pub fn send(&mut self, conn: ConnId, event: Event) {
-        self.effects.push(Effect::Send { conn, event });
+    pub fn send(&mut self, conn: ConnId, event: impl Into<RoomEvent>) {
+        self.effects.push(Effect::Send {
+            conn,
+            event: event.into(),
+        });
     }
 
-    pub fn send_all(&mut self, conns: impl Iterator<Item = ConnId>, event: Event) {
+    pub fn send_all(&mut self, conns: impl Iterator<Item = ConnId>, event: RoomEvent) {
         for conn in conns {
             self.send(conn, event.clone());
         }
@@ -22,7 +27,7 @@ impl Outbox {
         self.effects.push(Effect::Close { conn, reason });
     }
 
-    pub fn media(&mut self, command: super::media::MediaCommand) {
+    pub fn media(&mut self, command: MediaCommand) {
         self.effects.push(Effect::Media(command));
     }
 

@@ -1,47 +1,56 @@
-//! Taking, keeping and giving up a place in the room.
+//! Taking, keeping and giving up a place in the room, and the whole room as
+//! one person sees it.
 //!
 //! A place outlives its connection: when a socket drops, the person keeps
 //! their role, hand position, accepted rules and admission for the grace
 //! period, and a `Resume` with their token puts them back where they were.
 
-use super::command::{JoinRequest, Reply, RoomError};
+use super::Room;
+use super::command::{Entered, JoinRequest, Reply, RoomError};
 use super::media::MediaCommand;
 use super::outbox::Outbox;
+use super::people::Person;
 use super::types::*;
-use super::{Person, Room};
+use crate::protocol::hosting::HostingEvent;
+use crate::protocol::presence::{Gate, LeaveReason, PresenceEvent, PresenceRequest, RoomState};
 
 impl Room {
+    pub(super) fn handle_presence(
+        &mut self,
+        me: ParticipantId,
+        request: PresenceRequest,
+        now: Millis,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
+        match request {
+            PresenceRequest::GetState {} => Ok(Reply::message(PresenceEvent::RoomState(Box::new(self.state_for(me))))),
+            PresenceRequest::AcceptRules {} => self.accept_rules(me, out),
+            PresenceRequest::Leave {} => self.leave(me, now, out),
+        }
+    }
+
     pub(super) fn join(&mut self, request: JoinRequest, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
         if self.ended {
             return Err(RoomError::Ended);
         }
-        if self.by_conn.contains_key(&request.conn) {
+        if self.people.on(request.conn).is_some() {
             return Err(RoomError::AlreadyJoined);
         }
-        if self.banned_devices.contains(&request.device_hash) {
-            return Err(RoomError::Removed);
-        }
         let is_host = request.role.is_host();
-        if !is_host {
-            if self.locked {
-                return Err(RoomError::Locked);
-            }
-            let seats_taken = self.people.values().filter(|p| !p.role.is_host()).count();
-            if seats_taken >= self.session.capacity as usize {
-                return Err(RoomError::Full);
-            }
-        }
+        self.door.check(
+            &request.device_hash,
+            is_host,
+            self.people.seats_taken(),
+            self.session.capacity,
+        )?;
 
-        // Ids are never reused in a room; a room that has used them all
-        // (four billion joins) takes no one new rather than wrap around.
-        let id = ParticipantId(self.next_id);
-        self.next_id = self.next_id.checked_add(1).ok_or(RoomError::Full)?;
+        let id = self.people.next_id()?;
         // Hosts set the rules and open the room: their gate is open at once.
         let gate = Gate {
             rules_accepted: is_host,
-            admitted: is_host || !self.waiting_room,
+            admitted: is_host || !self.door.waiting_room(),
         };
-        let person = Person {
+        self.people.add(Person {
             id,
             name: request.name,
             role: request.role,
@@ -57,97 +66,79 @@ impl Room {
             host_stopped_video: false,
             talk_ms: 0,
             speaking_since: None,
-        };
-        self.people.insert(id, person);
-        self.by_conn.insert(request.conn, id);
+        });
 
         if gate.open() {
             self.enter(id, out);
         } else {
             self.tell_hosts_waiting(out);
         }
-        Ok(Reply::Joined {
-            you: id,
-            role: request.role,
-            gate,
-            session: self.session.clone(),
-        })
+        self.entered(id)
     }
 
     pub(super) fn resume(&mut self, conn: ConnId, resume_hash: [u8; 32], out: &mut Outbox) -> Result<Reply, RoomError> {
         if self.ended {
             return Err(RoomError::Ended);
         }
-        if self.by_conn.contains_key(&conn) {
+        if self.people.on(conn).is_some() {
             return Err(RoomError::AlreadyJoined);
         }
-        let Some(id) = self
+        let id = self
             .people
-            .values()
-            .find(|p| p.resume_hash == resume_hash)
-            .map(|p| p.id)
-        else {
-            return Err(RoomError::ResumeFailed);
-        };
-        let person = self.people.get_mut(&id).ok_or(RoomError::ResumeFailed)?;
+            .by_resume_hash(&resume_hash)
+            .ok_or(RoomError::ResumeFailed)?;
+        let was_connected = self.people.get(id).is_some_and(|p| p.conn.is_some());
         // The old socket may still look open (a laptop changing networks):
         // the newest connection wins and the old one is told why it closes.
-        let was_connected = person.conn.is_some();
-        if let Some(old) = person.conn.replace(conn) {
-            self.by_conn.remove(&old);
+        if let Some(old) = self.people.reconnect(id, conn) {
             out.close(old, CloseReason::Replaced);
         }
-        person.dropped_at = None;
-        let (gate, role, info) = (person.gate, person.role, person.info());
-        self.by_conn.insert(conn, id);
-
-        if gate.open() {
-            out.send(conn, Event::RoomState(Box::new(self.snapshot_for(id))));
+        let person = self.people.get(id).ok_or(RoomError::ResumeFailed)?;
+        if person.present() {
+            let info = person.info();
+            out.send(conn, PresenceEvent::RoomState(Box::new(self.state_for(id))));
             out.media(MediaCommand::Restart { participant: id });
             if !was_connected {
-                let others = self.present_conns().filter(|c| *c != conn).collect::<Vec<_>>();
-                out.send_all(others.into_iter(), Event::ParticipantUpdated(info));
+                let others: Vec<ConnId> = self.people.present_conns().filter(|c| *c != conn).collect();
+                out.send_all(
+                    others.into_iter(),
+                    PresenceEvent::ParticipantUpdated { participant: info }.into(),
+                );
             }
         }
-        Ok(Reply::Joined {
+        self.entered(id)
+    }
+
+    /// The answer to a join or a resume: where the person stands.
+    fn entered(&self, id: ParticipantId) -> Result<Reply, RoomError> {
+        let person = self.people.get(id).ok_or(RoomError::NotJoined)?;
+        Ok(Reply::Entered(Entered {
             you: id,
-            role,
-            gate,
-            session: self.session.clone(),
-        })
+            role: person.role,
+            gate: person.gate,
+            session: self.session.to_wire(),
+        }))
     }
 
     pub(super) fn disconnected(&mut self, conn: ConnId, now: Millis, out: &mut Outbox) {
         // A connection replaced by a resume is no longer mapped: nothing to do.
-        let Some(id) = self.by_conn.remove(&conn) else {
+        let Some(person) = self.people.disconnect(conn, now) else {
             return;
         };
-        let Some(person) = self.people.get_mut(&id) else {
-            return;
-        };
-        person.conn = None;
-        person.dropped_at = Some(now);
         if person.present() {
-            let info = person.info();
-            self.broadcast(Event::ParticipantUpdated(info), out);
+            let participant = person.info();
+            self.broadcast(PresenceEvent::ParticipantUpdated { participant }, out);
         }
     }
 
     pub(super) fn expire_graces(&mut self, now: Millis, out: &mut Outbox) {
-        let grace = self.config.grace_ms;
-        let expired: Vec<ParticipantId> = self
-            .people
-            .values()
-            .filter(|p| p.dropped_at.is_some_and(|at| at + grace <= now))
-            .map(|p| p.id)
-            .collect();
-        for id in expired {
+        for id in self.people.graces_over(self.config.grace_ms, now) {
             self.depart(id, LeaveReason::TimedOut, now, out);
         }
     }
 
-    pub(super) fn leave(&mut self, me: ParticipantId, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
-        if let Some(conn) = self.people.get(&me).and_then(|p| p.conn) {
+    fn leave(&mut self, me: ParticipantId, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
+        if let Some(conn) = self.people.get(me).and_then(|p| p.conn) {
             out.close(conn, CloseReason::Left);
         }
         self.depart(me, LeaveReason::Left, now, out);
@@ -156,16 +147,19 @@ impl Room {
 
     /// Someone's gate just opened: show them the room, and them to the room.
     pub(super) fn enter(&mut self, id: ParticipantId, out: &mut Outbox) {
-        let Some(person) = self.people.get(&id) else {
+        let Some(person) = self.people.get(id) else {
             return;
         };
-        let (info, conn, is_host) = (person.info(), person.conn, person.role.is_host());
+        let (info, conn, is_host) = (person.info(), person.conn, person.is_host());
         if let Some(conn) = conn {
-            out.send(conn, Event::RoomState(Box::new(self.snapshot_for(id))));
+            out.send(conn, PresenceEvent::RoomState(Box::new(self.state_for(id))));
         }
         out.media(MediaCommand::Attach { participant: id });
-        let others: Vec<ConnId> = self.present_conns().filter(|c| Some(*c) != conn).collect();
-        out.send_all(others.into_iter(), Event::ParticipantJoined(info));
+        let others: Vec<ConnId> = self.people.present_conns().filter(|c| Some(*c) != conn).collect();
+        out.send_all(
+            others.into_iter(),
+            PresenceEvent::ParticipantJoined { participant: info }.into(),
+        );
         if !is_host {
             // They left the waiting list the hosts are looking at.
             self.tell_hosts_waiting(out);
@@ -174,9 +168,7 @@ impl Room {
                 round.append(id);
                 self.round_changed(out);
             }
-            if self.energizer.is_some() {
-                self.energizer_headcount_changed(None, out);
-            }
+            self.energizer_headcount_changed(None, out);
         }
     }
 
@@ -184,32 +176,64 @@ impl Room {
     /// The caller closes their connection if it should be closed.
     pub(super) fn depart(&mut self, id: ParticipantId, reason: LeaveReason, now: Millis, out: &mut Outbox) {
         self.stop_speaking(id, now);
-        let Some(person) = self.people.remove(&id) else {
+        let Some(person) = self.people.remove(id) else {
             return;
         };
         self.forget_support(id, out);
-        if person.present() {
-            out.media(MediaCommand::Detach { participant: id });
-        }
-        if let Some(conn) = person.conn {
-            self.by_conn.remove(&conn);
-        }
-        let had_hand = self.hands.contains(&id);
-        self.hands.retain(|h| *h != id);
-        if person.present() {
-            self.broadcast(Event::ParticipantLeft { id, reason }, out);
-            if had_hand {
-                self.broadcast(Event::Hands(self.hands.iter().copied().collect()), out);
-            }
-            if let Some(round) = self.round.as_mut().filter(|r| r.order.contains(&id)) {
-                round.remove(id);
-                self.round_changed(out);
-            }
-            if self.energizer.is_some() {
-                self.energizer_headcount_changed(Some(id), out);
-            }
-        } else {
+        if !person.present() {
             self.tell_hosts_waiting(out);
+            return;
+        }
+        out.media(MediaCommand::Detach { participant: id });
+        self.broadcast(
+            PresenceEvent::ParticipantLeft {
+                participant: id,
+                reason,
+            },
+            out,
+        );
+        if self.floor.forget(id) {
+            self.hands_changed(out);
+        }
+        if let Some(round) = self.round.as_mut().filter(|r| r.order.contains(&id)) {
+            round.remove(id);
+            self.round_changed(out);
+        }
+        self.energizer_headcount_changed(Some(id), out);
+    }
+
+    /// The hosts see the waiting room as it is now.
+    pub(super) fn tell_hosts_waiting(&self, out: &mut Outbox) {
+        self.tell_hosts(
+            HostingEvent::WaitingRoom {
+                waiting: self.people.waiting(),
+            },
+            out,
+        );
+    }
+
+    /// Everything `me` needs to draw the room: hosts see more than others.
+    pub(super) fn state_for(&self, me: ParticipantId) -> RoomState {
+        let is_host = self.is_host(me);
+        RoomState {
+            you: me,
+            server_time: self.now,
+            participants: self.people.present().map(Person::info).collect(),
+            hands: self.floor.hands(),
+            chat: self.floor.chat(),
+            locked: self.door.locked(),
+            waiting_room: self.door.waiting_room(),
+            waiting: is_host.then(|| self.people.waiting()),
+            ground_rules: self.session.ground_rules.clone(),
+            run_of_show: self.show.to_wire(self.now),
+            round: self.round_view(),
+            energizer: self.energy.active_view(self.now),
+            energizer_progress: if is_host { self.energizer_progress() } else { None },
+            pulse: self.pulse_view_for(me),
+            summary: self.capture.view(is_host),
+            previous_outcomes: self.capture.previous_outcomes(),
+            talk_time: is_host.then(|| self.talk_time(self.now)),
+            support_requests: is_host.then(|| self.support_signals()),
         }
     }
 }

@@ -10,20 +10,13 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::types::ParticipantId;
+pub use crate::protocol::energy::PulseKind;
 
 /// Fewer answers than this and the distribution is not shown at all.
 pub const MIN_ANSWERS_TO_SHOW: u32 = 3;
 pub const MAX_WORD_CHARS: usize = 30;
 pub const DEFAULT_SCALE_QUESTION: &str = "How is your energy?";
 pub const DEFAULT_WORD_QUESTION: &str = "One word to check out with?";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PulseKind {
-    /// 1 (drained) to 5 (energized).
-    Scale,
-    /// One word.
-    Word,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PulseAnswer {

@@ -3,13 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::types::ParticipantId;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RoundOrder {
-    /// Whoever raised a hand first speaks first; then everyone else.
-    HandsFirst,
-    Shuffled,
-}
+pub use crate::protocol::facilitation::RoundOrder;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Round {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::agenda::RunOfShow;
 use super::summary::{StoredSummary, SummaryItem};
 use super::types::*;
-use crate::energizers::Energizer;
+use crate::protocol::energy::Energizer;
 
 /// Limits and timings of one room, fixed when the room starts.
 #[derive(Clone, Debug)]
@@ -37,6 +37,9 @@ pub struct RoomSeed {
     pub energizers: Arc<[Energizer]>,
     /// Nudge the hosts after this long without a break, if set.
     pub break_nudge_minutes: Option<u32>,
+    /// Where the room's random numbers start (the order of a shuffled
+    /// round). The caller draws it, so the room itself stays pure.
+    pub random: u64,
 }
 
 impl RoomSeed {
@@ -50,15 +53,7 @@ impl RoomSeed {
             previous_outcomes: Vec::new(),
             energizers,
             break_nudge_minutes: None,
+            random: 0,
         }
     }
-}
-
-/// An energizer running now, and who is back from it.
-#[derive(Clone, Debug)]
-pub(super) struct ActiveEnergizer {
-    pub energizer: Energizer,
-    pub seated: bool,
-    pub ends_at: Millis,
-    pub back: HashSet<ParticipantId>,
 }

@@ -8,40 +8,18 @@
 
 use std::collections::HashSet;
 
+pub use crate::protocol::summary::{SummaryItem, SummaryKind};
+
 pub const MAX_ITEMS: usize = 100;
 pub const MAX_ITEM_CHARS: usize = 1_000;
 pub const MAX_PROPOSALS: usize = 50;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SummaryKind {
-    Takeaway,
-    Consensus,
-    Outcome,
-    FollowUp,
-}
+/// A participant's suggestion, waiting for a host. Kept in memory only: until
+/// a host accepts it, it is not part of the record. It has the shape of an
+/// item, and like an item no author.
+pub type Proposal = SummaryItem;
 
 impl SummaryKind {
-    pub const ALL: [SummaryKind; 4] = [
-        SummaryKind::Takeaway,
-        SummaryKind::Consensus,
-        SummaryKind::Outcome,
-        SummaryKind::FollowUp,
-    ];
-
-    /// The kind's name where it is stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SummaryKind::Takeaway => "takeaway",
-            SummaryKind::Consensus => "consensus",
-            SummaryKind::Outcome => "outcome",
-            SummaryKind::FollowUp => "follow_up",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<SummaryKind> {
-        SummaryKind::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-
     /// The heading of this kind in an exported summary.
     pub fn heading(self) -> &'static str {
         match self {
@@ -51,22 +29,6 @@ impl SummaryKind {
             SummaryKind::FollowUp => "Follow-ups",
         }
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SummaryItem {
-    pub id: u32,
-    pub kind: SummaryKind,
-    pub text: String,
-}
-
-/// A participant's suggestion, waiting for a host. Kept in memory only: until
-/// a host accepts it, it is not part of the record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Proposal {
-    pub id: u32,
-    pub kind: SummaryKind,
-    pub text: String,
 }
 
 /// A change a host makes to the summary.

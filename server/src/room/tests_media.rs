@@ -1,9 +1,12 @@
 //! The room's side of the media, with time passed in: what it asks of the
 //! media layer, host mutes, and talk time.
 
-use super::media::{IceCandidate, MediaCommand, MediaEvent};
+use serde_json::json;
+
+use super::media::{MediaCommand, MediaReport};
 use super::tests::*;
 use super::*;
+use crate::protocol::media::IceCandidate;
 
 fn media(effects: &[Effect]) -> Vec<MediaCommand> {
     effects
@@ -43,7 +46,7 @@ fn media_follows_presence_attach_on_entering_restart_on_resume_detach_on_leaving
         }]
     );
 
-    let (_, effects) = act_at(&mut room, 9, Action::Leave, T0 + 2);
+    let (_, effects) = act_at(&mut room, 9, json!({"type": "leave"}), T0 + 2);
     assert_eq!(
         media(&effects),
         vec![MediaCommand::Detach {
@@ -58,13 +61,10 @@ fn a_host_mute_stops_forwarding_until_the_person_turns_it_back_on() {
     act(
         &mut room,
         2,
-        Action::SetMediaState {
-            audio: true,
-            video: true,
-        },
+        json!({"type": "set_media_state", "audio": true, "video": true}),
     )
     .unwrap();
-    let (reply, effects) = act_at(&mut room, 1, Action::Mute(guest), T0);
+    let (reply, effects) = act_at(&mut room, 1, json!({"type": "mute", "participant": guest}), T0);
     reply.unwrap();
     assert_eq!(
         media(&effects),
@@ -74,7 +74,7 @@ fn a_host_mute_stops_forwarding_until_the_person_turns_it_back_on() {
             video: true
         }]
     );
-    assert!(events_to(&effects, 2).contains(&Event::MutedByHost));
+    assert!(events_to(&effects, 2).contains(&json!({"type": "muted_by_host"})));
     let seen = state(&mut room, 1)
         .participants
         .into_iter()
@@ -86,10 +86,7 @@ fn a_host_mute_stops_forwarding_until_the_person_turns_it_back_on() {
     let (_, effects) = act_at(
         &mut room,
         2,
-        Action::SetMediaState {
-            audio: false,
-            video: true,
-        },
+        json!({"type": "set_media_state", "audio": false, "video": true}),
         T0,
     );
     assert_eq!(
@@ -103,10 +100,7 @@ fn a_host_mute_stops_forwarding_until_the_person_turns_it_back_on() {
     let (_, effects) = act_at(
         &mut room,
         2,
-        Action::SetMediaState {
-            audio: true,
-            video: true,
-        },
+        json!({"type": "set_media_state", "audio": true, "video": true}),
         T0,
     );
     assert_eq!(
@@ -118,7 +112,7 @@ fn a_host_mute_stops_forwarding_until_the_person_turns_it_back_on() {
         }]
     );
 
-    let (_, effects) = act_at(&mut room, 1, Action::StopVideo(guest), T0);
+    let (_, effects) = act_at(&mut room, 1, json!({"type": "stop_video", "participant": guest}), T0);
     assert_eq!(
         media(&effects),
         vec![MediaCommand::Forward {
@@ -128,7 +122,7 @@ fn a_host_mute_stops_forwarding_until_the_person_turns_it_back_on() {
         }]
     );
     assert_eq!(
-        act(&mut room, 2, Action::Mute(ParticipantId(1))),
+        act(&mut room, 2, json!({"type": "mute", "participant": ParticipantId(1)})),
         Err(RoomError::Forbidden)
     );
 }
@@ -136,7 +130,7 @@ fn a_host_mute_stops_forwarding_until_the_person_turns_it_back_on() {
 #[test]
 fn signalling_is_passed_on_and_answered_to_the_right_person_only() {
     let (mut room, _, guest) = room_with_two();
-    let (_, effects) = act_at(&mut room, 2, Action::MediaOffer { sdp: "v=0".into() }, T0);
+    let (_, effects) = act_at(&mut room, 2, json!({"type": "media_offer", "sdp": "v=0"}), T0);
     assert_eq!(
         media(&effects),
         vec![MediaCommand::Offer {
@@ -144,14 +138,12 @@ fn signalling_is_passed_on_and_answered_to_the_right_person_only() {
             sdp: "v=0".into()
         }]
     );
-    assert!(act(&mut room, 2, Action::MediaOffer { sdp: String::new() }).is_err());
+    assert!(act(&mut room, 2, json!({"type": "media_offer", "sdp": String::new()})).is_err());
     assert!(
         act(
             &mut room,
             2,
-            Action::MediaAnswer {
-                sdp: "x".repeat(49 * 1024)
-            }
+            json!({"type": "media_answer", "sdp": "x".repeat(49 * 1024)})
         )
         .is_err()
     );
@@ -159,8 +151,10 @@ fn signalling_is_passed_on_and_answered_to_the_right_person_only() {
         candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host".into(),
         sdp_mid: None,
         sdp_mline_index: Some(0),
+        username_fragment: None,
     };
-    let (_, effects) = act_at(&mut room, 2, Action::IceCandidate(candidate.clone()), T0);
+    let message = json!({"type": "ice_candidate", "candidate": candidate});
+    let (_, effects) = act_at(&mut room, 2, message, T0);
     assert_eq!(
         media(&effects),
         vec![MediaCommand::Candidate {
@@ -170,7 +164,7 @@ fn signalling_is_passed_on_and_answered_to_the_right_person_only() {
     );
 
     let answer = room.handle(
-        Command::Media(MediaEvent::Answer {
+        Command::Media(MediaReport::Answer {
             participant: guest,
             sdp: "v=0 answer".into(),
         }),
@@ -178,9 +172,7 @@ fn signalling_is_passed_on_and_answered_to_the_right_person_only() {
     );
     assert_eq!(
         events_to(&answer.effects, 2),
-        vec![Event::MediaAnswer {
-            sdp: "v=0 answer".into()
-        }]
+        vec![json!({"type": "media_answer", "sdp": "v=0 answer"})]
     );
     assert!(events_to(&answer.effects, 1).is_empty());
 }
@@ -191,14 +183,11 @@ fn speaking_is_shared_and_talk_time_goes_to_hosts_only() {
     act(
         &mut room,
         2,
-        Action::SetMediaState {
-            audio: true,
-            video: true,
-        },
+        json!({"type": "set_media_state", "audio": true, "video": true}),
     )
     .unwrap();
     let speak = |speaking| {
-        Command::Media(MediaEvent::Speaking {
+        Command::Media(MediaReport::Speaking {
             participant: guest,
             speaking,
         })
@@ -206,10 +195,7 @@ fn speaking_is_shared_and_talk_time_goes_to_hosts_only() {
     let start = room.handle(speak(true), T0);
     assert_eq!(
         events_to(&start.effects, 1),
-        vec![Event::Speaking {
-            id: guest,
-            speaking: true
-        }]
+        vec![json!({"type": "speaking", "participant": guest, "speaking": true})]
     );
     room.handle(speak(false), T0 + 4_000);
     assert_eq!(
@@ -219,7 +205,11 @@ fn speaking_is_shared_and_talk_time_goes_to_hosts_only() {
     );
     let tick = room.handle(Command::Tick, T0 + 4_000);
     match &events_to(&tick.effects, 1)[..] {
-        [Event::TalkTime(totals)] => assert!(totals.contains(&(guest, 4_000)) && totals.contains(&(host, 0))),
+        [talk] => {
+            let totals = talk["totals"].as_array().cloned().unwrap_or_default();
+            assert!(totals.contains(&json!({"participant": guest, "ms": 4_000})), "{talk}");
+            assert!(totals.contains(&json!({"participant": host, "ms": 0})), "{talk}");
+        }
         other => panic!("{other:?}"),
     }
     assert!(
@@ -234,11 +224,8 @@ fn speaking_is_shared_and_talk_time_goes_to_hosts_only() {
     // Muted mid-sentence: the room is told they stopped, and their levels
     // no longer count.
     room.handle(speak(true), T0 + 7_000);
-    let (_, effects) = act_at(&mut room, 1, Action::Mute(guest), T0 + 8_000);
-    assert!(events_to(&effects, 1).contains(&Event::Speaking {
-        id: guest,
-        speaking: false
-    }));
+    let (_, effects) = act_at(&mut room, 1, json!({"type": "mute", "participant": guest}), T0 + 8_000);
+    assert!(events_to(&effects, 1).contains(&json!({"type": "speaking", "participant": guest, "speaking": false})));
     assert!(room.handle(speak(true), T0 + 9_000).effects.is_empty());
 }
 
@@ -246,10 +233,14 @@ fn speaking_is_shared_and_talk_time_goes_to_hosts_only() {
 fn a_support_signal_reaches_the_hosts_only_until_acknowledged() {
     let (mut room, _, guest) = room_with_two();
     let waiting = you(join(&mut room, 3, Role::Participant).0);
-    let (reply, effects) = act_at(&mut room, 2, Action::NeedSupport, T0 + 5);
+    let (reply, effects) = act_at(&mut room, 2, json!({"type": "need_support"}), T0 + 5);
     reply.unwrap();
     match &events_to(&effects, 1)[..] {
-        [Event::SupportRequests(list)] => assert_eq!((list[0].id, list[0].since), (guest, T0 + 5)),
+        [signals] => {
+            assert_eq!(signals["type"], "support_requests");
+            assert_eq!(signals["requests"][0]["participant"], json!(guest));
+            assert_eq!(signals["requests"][0]["since"], json!(T0 + 5));
+        }
         other => panic!("{other:?}"),
     }
     assert!(
@@ -257,26 +248,39 @@ fn a_support_signal_reaches_the_hosts_only_until_acknowledged() {
         "no one else is told"
     );
     // From the waiting room too; a second press keeps the first time.
-    act_at(&mut room, 3, Action::NeedSupport, T0 + 6).0.unwrap();
-    act_at(&mut room, 2, Action::NeedSupport, T0 + 9).0.unwrap();
+    act_at(&mut room, 3, json!({"type": "need_support"}), T0 + 6).0.unwrap();
+    act_at(&mut room, 2, json!({"type": "need_support"}), T0 + 9).0.unwrap();
     let requests = state(&mut room, 1).support_requests.unwrap();
     assert_eq!(
-        requests.iter().map(|r| (r.id, r.since)).collect::<Vec<_>>(),
+        requests.iter().map(|r| (r.participant, r.since)).collect::<Vec<_>>(),
         vec![(guest, T0 + 5), (waiting, T0 + 6)]
     );
     assert!(state(&mut room, 2).support_requests.is_none());
 
     assert_eq!(
-        act(&mut room, 2, Action::AcknowledgeSupport(waiting)),
+        act(
+            &mut room,
+            2,
+            json!({"type": "acknowledge_support", "participant": waiting})
+        ),
         Err(RoomError::Forbidden)
     );
-    let (_, effects) = act_at(&mut room, 1, Action::AcknowledgeSupport(guest), T0 + 20);
-    assert_eq!(events_to(&effects, 2), vec![Event::SupportAcknowledged]);
+    let (_, effects) = act_at(
+        &mut room,
+        1,
+        json!({"type": "acknowledge_support", "participant": guest}),
+        T0 + 20,
+    );
+    assert_eq!(events_to(&effects, 2), vec![json!({"type": "support_acknowledged"})]);
     assert_eq!(
-        act(&mut room, 1, Action::AcknowledgeSupport(guest)),
+        act(
+            &mut room,
+            1,
+            json!({"type": "acknowledge_support", "participant": guest})
+        ),
         Err(RoomError::NotFound)
     );
     // Leaving takes the request away.
-    act(&mut room, 3, Action::Leave).unwrap();
+    act(&mut room, 3, json!({"type": "leave"})).unwrap();
     assert!(state(&mut room, 1).support_requests.unwrap().is_empty());
 }

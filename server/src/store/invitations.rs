@@ -2,7 +2,8 @@
 //! so a copy of the database cannot be used to join anything.
 
 use super::{Store, StoreError};
-use crate::room::{Millis, Role};
+use crate::protocol::Role;
+use crate::room::Millis;
 use crate::tokens;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -109,7 +109,7 @@ impl Store {
                 clock: Clock {
                     started_at: started,
                     planned_end: end,
-                    current: current.and_then(|c| u32::try_from(c).ok()),
+                    current_segment: current.and_then(|c| u32::try_from(c).ok()),
                     segment_started_at: seg_started,
                     segment_deadline: deadline,
                     paused_at: paused,
@@ -181,7 +181,7 @@ impl Store {
         .bind(i64::from(show.next_segment_id))
         .bind(show.clock.started_at)
         .bind(show.clock.planned_end)
-        .bind(show.clock.current.map(i64::from))
+        .bind(show.clock.current_segment.map(i64::from))
         .bind(show.clock.segment_started_at)
         .bind(show.clock.segment_deadline)
         .bind(show.clock.paused_at)

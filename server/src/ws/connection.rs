@@ -9,10 +9,12 @@ use tracing::{Instrument, debug, info_span};
 
 use super::entry::{self, Phase};
 use super::rate_limit::{RateLimiter, Verdict};
+use super::refusals;
 use crate::app::AppState;
-use crate::clock;
-use crate::protocol::{self, ErrorCode, ServerMessage, close_code};
-use crate::room::{Command, ConnId, Outbound, Reply};
+use crate::live::Outbound;
+use crate::protocol::connection::ConnectionEvent;
+use crate::protocol::{self, ErrorCode, RequestId, RoomRequest, ServerMessage, close_code};
+use crate::room::{Command, ConnId, Reply};
 
 /// Whether the loop goes on after handling something.
 pub(super) enum Flow {
@@ -26,17 +28,19 @@ pub(super) struct Connection {
     pub phase: Phase,
     /// Events from the room, once joined.
     pub outbox: Option<mpsc::Receiver<Outbound>>,
-    /// Frames waiting to be written, in order.
-    pub pending: Vec<ServerMessage>,
+    /// Frames waiting to be written, in order, each with the id of the
+    /// request it answers.
+    pub pending: Vec<(Option<RequestId>, ServerMessage)>,
 }
 
 impl Connection {
-    pub fn reply(&mut self, message: ServerMessage) {
-        self.pending.push(message);
+    /// Queues a message; `id` if it answers a request.
+    pub fn reply(&mut self, id: Option<RequestId>, message: impl Into<ServerMessage>) {
+        self.pending.push((id, message.into()));
     }
 
-    pub fn error(&mut self, id: Option<u64>, code: ErrorCode, message: impl Into<String>) {
-        self.pending.push(ServerMessage::error(id, code, message));
+    pub fn error(&mut self, id: Option<RequestId>, code: ErrorCode, message: impl Into<String>) {
+        self.pending.push((id, ServerMessage::error(code, message)));
     }
 }
 
@@ -72,7 +76,7 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
             // Shutdown first: it also stops the rooms, whose outboxes then close.
             biased;
             _ = shutdown.cancelled() => {
-                me.reply(ServerMessage::ServerRestarting {});
+                me.reply(None, ConnectionEvent::ServerRestarting {});
                 Flow::Close(close_code::RESTARTING, "server restarting")
             }
             frame = socket.recv() => {
@@ -99,12 +103,12 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
             }
             outbound = next_outbound(&mut me.outbox) => match outbound {
                 Some(Outbound::Event(event)) => {
-                    me.reply(protocol::event_message(*event, clock::now_millis()));
+                    me.reply(None, *event);
                     Flow::Continue
                 }
                 Some(Outbound::Close(reason)) => {
                     me.phase = Phase::Closed;
-                    let (code, why) = protocol::close_for(reason);
+                    let (code, why) = refusals::close_for(reason);
                     Flow::Close(code, why)
                 }
                 None if shutdown.is_cancelled() => continue,
@@ -197,8 +201,8 @@ async fn next_outbound(outbox: &mut Option<mpsc::Receiver<Outbound>>) -> Option<
 }
 
 async fn write_pending(socket: &mut WebSocket, me: &mut Connection) -> Result<(), axum::Error> {
-    for message in me.pending.drain(..) {
-        socket.send(Message::Text(message.to_json().into())).await?;
+    for (id, message) in me.pending.drain(..) {
+        socket.send(Message::Text(message.to_json(id).into())).await?;
     }
     Ok(())
 }
@@ -243,51 +247,37 @@ impl Connection {
                 return Flow::Continue;
             }
         };
-        match entry::route(self, id, message).await {
-            Some(Ok(action)) => self.act(id, action).await,
-            Some(Err(problem)) => {
-                self.error(id, ErrorCode::InvalidInput, problem);
-                Flow::Continue
-            }
-            None => Flow::Continue,
+        if let Some(request) = entry::route(self, id, message).await {
+            self.act(id, request).await;
         }
+        Flow::Continue
     }
 
-    /// Passes a room action to the room this connection joined.
-    async fn act(&mut self, id: Option<u64>, action: crate::room::Action) -> Flow {
+    /// Passes a request to the room this connection joined.
+    async fn act(&mut self, id: Option<RequestId>, request: RoomRequest) {
         let Phase::Joined { room, .. } = &self.phase else {
-            self.error(id, ErrorCode::NotJoined, "join a session first");
-            return Flow::Continue;
+            return self.error(id, ErrorCode::NotJoined, "join a session first");
         };
-        let room = room.clone();
-        match room
-            .ask(
-                Command::Act {
-                    conn: self.conn,
-                    action,
-                },
-                None,
-            )
-            .await
-        {
+        let command = Command::Act {
+            conn: self.conn,
+            request,
+        };
+        match room.clone().ask(command, None).await {
             Some(Ok(Reply::Ack)) => {
-                if let Some(id) = id {
-                    self.reply(ServerMessage::Ack { id });
+                // Without an id, success is silent.
+                if id.is_some() {
+                    self.reply(id, ConnectionEvent::Ack {});
                 }
             }
-            Some(Ok(Reply::State(snapshot))) => {
-                self.reply(protocol::state_message(id, *snapshot, clock::now_millis()));
-            }
-            Some(Ok(Reply::Energizers(list))) => self.reply(protocol::energizers_message(id, list)),
-            Some(Ok(Reply::Joined { .. })) => {
+            Some(Ok(Reply::Message(message))) => self.reply(id, *message),
+            Some(Ok(Reply::Entered(_))) => {
                 self.error(id, ErrorCode::Internal, "unexpected answer from the room");
             }
             Some(Err(error)) => {
-                let (code, message) = protocol::error_from_room(error);
+                let (code, message) = refusals::from_room(error);
                 self.error(id, code, message);
             }
             None => self.error(id, ErrorCode::Unavailable, "the room is not available; join again"),
         }
-        Flow::Continue
     }
 }

@@ -5,9 +5,12 @@ use tokio::sync::mpsc;
 use tracing::{debug, warn};
 
 use super::connection::Connection;
+use super::refusals;
 use crate::clock;
-use crate::protocol::{self, ClientMessage, ErrorCode, PROTOCOL_VERSION, RequestId, ServerMessage, WireCrisisResource};
-use crate::room::{Action, Command, JoinRequest, OUTBOX_CAPACITY, Outbound, Reply, RoomHandle};
+use crate::live::{OUTBOX_CAPACITY, Outbound, RoomHandle};
+use crate::protocol::connection::{ConnectionEvent, ConnectionRequest};
+use crate::protocol::{ClientMessage, ErrorCode, PROTOCOL_VERSION, RequestId, RoomRequest};
+use crate::room::{Command, Entered, JoinRequest, Reply};
 use crate::tokens;
 
 /// Where a connection stands.
@@ -25,44 +28,37 @@ pub(super) enum Phase {
 
 pub const MAX_NAME_CHARS: usize = 40;
 
-/// Handles the connection-level messages and returns the room action of any
-/// other message, for the caller to pass on.
-pub(super) async fn route(
-    me: &mut Connection,
-    id: Option<RequestId>,
-    message: ClientMessage,
-) -> Option<Result<Action, &'static str>> {
-    match (&me.phase, message) {
-        (Phase::Greeting, ClientMessage::Hello { version }) => {
-            greet(me, id, version);
-            None
-        }
-        (Phase::Greeting, _) => {
+/// Handles the connection-level messages and returns any other message,
+/// for the caller to pass on to the room.
+pub(super) async fn route(me: &mut Connection, id: Option<RequestId>, message: ClientMessage) -> Option<RoomRequest> {
+    use ConnectionRequest as C;
+    let message = match message {
+        ClientMessage::Connection(message) => message,
+        ClientMessage::Room(_) if matches!(me.phase, Phase::Greeting) => {
             me.error(
                 id,
                 ErrorCode::HandshakeRequired,
                 "send hello with the protocol version first",
             );
-            None
+            return None;
         }
-        (_, ClientMessage::Hello { .. }) => {
-            me.error(id, ErrorCode::InvalidInput, "hello was already received");
-            None
-        }
-        (Phase::Ready, ClientMessage::Join { token, name, device }) => {
-            join(me, id, &token, &name, &device).await;
-            None
-        }
-        (Phase::Ready, ClientMessage::Resume { resume_token }) => {
-            resume(me, id, &resume_token).await;
-            None
-        }
-        (_, ClientMessage::Join { .. } | ClientMessage::Resume { .. }) => {
+        ClientMessage::Room(request) => return Some(request),
+    };
+    match (&me.phase, message) {
+        (Phase::Greeting, C::Hello { version }) => greet(me, id, version),
+        (Phase::Greeting, _) => me.error(
+            id,
+            ErrorCode::HandshakeRequired,
+            "send hello with the protocol version first",
+        ),
+        (_, C::Hello { .. }) => me.error(id, ErrorCode::InvalidInput, "hello was already received"),
+        (Phase::Ready, C::Join { token, name, device }) => join(me, id, &token, &name, &device).await,
+        (Phase::Ready, C::Resume { resume_token }) => resume(me, id, &resume_token).await,
+        (_, C::Join { .. } | C::Resume { .. }) => {
             me.error(id, ErrorCode::AlreadyJoined, "this connection has already joined");
-            None
         }
-        (_, other) => other.into_action().transpose(),
     }
+    None
 }
 
 fn greet(me: &mut Connection, id: Option<RequestId>, version: u32) {
@@ -75,21 +71,12 @@ fn greet(me: &mut Connection, id: Option<RequestId>, version: u32) {
         return;
     }
     me.phase = Phase::Ready;
-    let crisis_resources = me
-        .state
-        .crisis_resources
-        .iter()
-        .map(|r| WireCrisisResource {
-            label: r.label.clone(),
-            contact: r.contact.clone(),
-        })
-        .collect();
-    me.reply(ServerMessage::Welcome {
-        id,
+    let welcome = ConnectionEvent::Welcome {
         version: PROTOCOL_VERSION,
         server_time: clock::now_millis(),
-        crisis_resources,
-    });
+        crisis_resources: me.state.crisis_resources.to_vec(),
+    };
+    me.reply(id, welcome);
 }
 
 async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &str, device: &str) {
@@ -107,7 +94,7 @@ async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &st
     let invitation = match me.state.store.redeem(token, clock::now_millis()).await {
         Ok(invitation) => invitation,
         Err(error) => {
-            let (code, message) = protocol::error_from_invite(&error);
+            let (code, message) = refusals::from_invite(&error);
             if code == ErrorCode::Internal {
                 warn!(?error, "could not check an invitation");
             }
@@ -180,21 +167,21 @@ async fn enter(
 ) -> Option<bool> {
     let (tx, rx) = mpsc::channel::<Outbound>(OUTBOX_CAPACITY);
     match room.ask(command, Some((me.conn, tx))).await? {
-        Ok(Reply::Joined {
+        Ok(Reply::Entered(Entered {
             you,
             role,
             gate,
             session,
-        }) => {
-            me.reply(protocol::joined_message(
-                id,
+        })) => {
+            let joined = ConnectionEvent::Joined {
                 you,
                 role,
+                resume_token: resume_token.to_owned(),
+                session,
                 gate,
-                resume_token.to_owned(),
-                &session,
-                &me.state.media.config().ice_servers,
-            ));
+                ice_servers: me.state.media.config().ice_servers.clone(),
+            };
+            me.reply(id, joined);
             me.outbox = Some(rx);
             me.phase = Phase::Joined { room };
             Some(true)
@@ -204,7 +191,7 @@ async fn enter(
             Some(false)
         }
         Err(error) => {
-            let (code, message) = protocol::error_from_room(error);
+            let (code, message) = refusals::from_room(error);
             me.error(id, code, message);
             Some(false)
         }

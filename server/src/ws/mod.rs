@@ -5,6 +5,7 @@
 mod connection;
 mod entry;
 pub mod rate_limit;
+mod refusals;
 
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;

@@ -13,8 +13,11 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
-use super::{CloseReason, Command, ConnId, Effect, Event, Outcome, Persist, Reply, Room, RoomError};
 use crate::clock;
+use crate::media::MediaSession;
+use crate::protocol::RoomEvent;
+use crate::room::media::{MediaCommand, MediaReport};
+use crate::room::{CloseReason, Command, ConnId, Effect, Outcome, Persist, Reply, Room, RoomError};
 use crate::store::{Store, StoreError};
 
 /// How many events may wait for one slow connection before it is dropped.
@@ -22,12 +25,12 @@ pub const OUTBOX_CAPACITY: usize = 256;
 
 /// What the room sends to one connection's own loop. The event is boxed so
 /// that the queue's slots stay a pointer wide: tokio allocates a queue's
-/// slots in blocks of 32 up front, and an unboxed `Event` (the size of its
+/// slots in blocks of 32 up front, and an unboxed event (the size of its
 /// largest variant) made that block several KiB for every connected person,
 /// idle or not (docs/benchmarks.md, memory per participant).
 #[derive(Debug)]
 pub enum Outbound {
-    Event(Box<Event>),
+    Event(Box<RoomEvent>),
     Close(CloseReason),
 }
 
@@ -81,6 +84,12 @@ impl RoomHandle {
 pub(super) struct Actor {
     pub room: Room,
     pub rx: mpsc::Receiver<Envelope>,
+    /// What the room's media layer reports. Its own channel, read beside
+    /// the commands: the media tasks never wait on the room's queue, and
+    /// the room never waits on them. Unbounded, yet bounded in practice by
+    /// what causes reports: each is the answer to a client's rate-limited
+    /// signalling, or a change of who is speaking (a few a second).
+    pub reports: mpsc::UnboundedReceiver<MediaReport>,
     pub store: Store,
     pub outboxes: HashMap<ConnId, mpsc::Sender<Outbound>>,
     /// How long an empty room lingers before its actor stops.
@@ -89,7 +98,7 @@ pub(super) struct Actor {
     /// A write failed: the actor stops, and the room restarts from the store.
     pub failed: bool,
     /// The room's media session; `None` where the server runs without media.
-    pub media: Option<crate::media::MediaSession>,
+    pub media: Option<MediaSession>,
 }
 
 impl Actor {
@@ -106,6 +115,10 @@ impl Actor {
                     Some(envelope) => self.handle(envelope).await,
                     None => break,
                 },
+                Some(report) = self.reports.recv() => {
+                    let outcome = self.room.handle(Command::Media(report), clock::now_millis());
+                    self.carry_out(outcome, None).await;
+                }
                 _ = sleep_until(deadline), if deadline.is_some() => {
                     let outcome = self.room.handle(Command::Tick, clock::now_millis());
                     self.carry_out(outcome, None).await;
@@ -184,7 +197,7 @@ impl Actor {
     }
 
     /// Hands a command to the room's media session, if media is on.
-    fn send_to_media(&mut self, command: super::media::MediaCommand) {
+    fn send_to_media(&mut self, command: MediaCommand) {
         if let Some(media) = &self.media {
             media.send(command);
         }

@@ -11,9 +11,10 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::actor::{Actor, RoomHandle};
-use super::{Room, RoomConfig, RoomSeed};
-use crate::energizers::{self, Energizer};
+use crate::energizers;
 use crate::media::Media;
+use crate::protocol::energy::Energizer;
+use crate::room::{Room, RoomConfig, RoomSeed};
 use crate::store::{Store, StoreError};
 
 /// How many commands may queue for one room before senders wait.
@@ -113,23 +114,27 @@ impl RoomRegistry {
             energizers: Arc::clone(&self.config.energizers),
             break_nudge_minutes: record.break_nudge_minutes,
             session: record.room_info(),
+            // Drawn here, outside the room, so the room itself stays pure.
+            random: rand::random(),
         })
     }
 
     fn spawn(&self, room: Room) -> RoomHandle {
         let (tx, rx) = mpsc::channel(ROOM_QUEUE);
+        let (report, reports) = mpsc::unbounded_channel();
         let generation = self.generations.fetch_add(1, Ordering::Relaxed);
         let handle = RoomHandle { tx, generation };
         let session_id = room.session().id.clone();
         let actor = Actor {
             room,
             rx,
+            reports,
             store: self.store.clone(),
             outboxes: HashMap::new(),
             idle: self.config.idle,
             shutdown: self.shutdown.clone(),
             failed: false,
-            media: self.media.as_ref().map(|m| m.start_session(handle.clone())),
+            media: self.media.as_ref().map(|m| m.start_session(report)),
         };
         let rooms = Arc::clone(&self.rooms);
         self.tasks.spawn(async move {

@@ -1,0 +1,16 @@
+//! The live plumbing around the pure rooms: one actor task per live session
+//! that owns its `Room`, carries out its effects (the store, the media layer,
+//! the connections' outboxes), and the registry that finds or starts them.
+//!
+//! - `actor.rs`: the task that runs one room; `RoomHandle` reaches it.
+//! - `registry.rs`: finds a session's actor, starting it from the store.
+//!
+//! The arrows point one way: `live` uses `room`, `store` and `media`; none
+//! of them knows `live`. The media layer reports to its room's actor through
+//! a channel of `MediaReport`s that the actor reads beside its commands.
+
+mod actor;
+mod registry;
+
+pub use actor::{OUTBOX_CAPACITY, Outbound, RoomHandle};
+pub use registry::{RoomRegistry, RoomsConfig};
