@@ -20,6 +20,26 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Runs `node --test` on a folder, with the environment given before it, and
+# sets <name>_passed and <name>_failed. A failing suite does not stop the
+# others; a runner that fails without counting a failure still fails.
+node_suite() {
+    local name="$1" folder="$2"
+    shift 2
+    local log="$artifacts/$name-tests.log" status passed failed
+    set +e
+    env "$@" node --test --test-reporter=spec "$folder" 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    set -e
+    passed=$(grep -Eo '^ℹ pass [0-9]+' "$log" | grep -Eo '[0-9]+' || true)
+    failed=$(grep -Eo '^ℹ fail [0-9]+' "$log" | grep -Eo '[0-9]+' || true)
+    passed=${passed:-0}
+    failed=${failed:-0}
+    if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+    printf -v "${name}_passed" '%s' "$passed"
+    printf -v "${name}_failed" '%s' "$failed"
+}
+
 if [ -z "${SKIP_BROWSER:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     step "installing Chromium from Debian's packages"
     as_root apt-get update -qq
@@ -31,6 +51,9 @@ step "installing the web client's npm packages"
 
 step "type-checking the web client (tsc --noEmit)"
 (cd web-client && npx --no-install tsc --noEmit -p .)
+
+step "running the web client's unit tests (node --test, no browser)"
+node_suite web tests/web/
 
 step "checking Rust formatting and lints"
 cargo fmt --all --check
@@ -63,24 +86,14 @@ if [ "$rust_status" -ne 0 ] && [ "$rust_failed" -eq 0 ]; then rust_failed=1; fi
 browser_passed=0
 browser_failed=0
 if [ -z "${SKIP_BROWSER:-}" ]; then
-    browser_log="$artifacts/browser-tests.log"
     step "running the browser suites (headless Chromium)"
-    set +e
-    PEER_ROOM_BIN="$root/target/debug/peer-room" PEER_ROOM_SCREENSHOTS="$screenshots" \
-        node --test --test-reporter=spec tests/browser/ 2>&1 | tee "$browser_log"
-    browser_status=${PIPESTATUS[0]}
-    browser_passed=$(grep -Eo '^ℹ pass [0-9]+' "$browser_log" | grep -Eo '[0-9]+')
-    browser_failed=$(grep -Eo '^ℹ fail [0-9]+' "$browser_log" | grep -Eo '[0-9]+')
-    set -e
-    browser_passed=${browser_passed:-0}
-    browser_failed=${browser_failed:-0}
-    if [ "$browser_status" -ne 0 ] && [ "$browser_failed" -eq 0 ]; then browser_failed=1; fi
+    node_suite browser tests/browser/ PEER_ROOM_BIN="$root/target/debug/peer-room" PEER_ROOM_SCREENSHOTS="$screenshots"
     echo "Screenshots of every step: $screenshots"
 fi
 
-passed=$((rust_passed + browser_passed))
-failed=$((rust_failed + browser_failed))
+passed=$((rust_passed + web_passed + browser_passed))
+failed=$((rust_failed + web_failed + browser_failed))
 echo
-echo "Rust: $rust_passed passed, $rust_failed failed. Browser: $browser_passed passed, $browser_failed failed."
+echo "Rust: $rust_passed passed, $rust_failed failed. Web: $web_passed passed, $web_failed failed. Browser: $browser_passed passed, $browser_failed failed."
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$rust_passed" -gt 0 ]

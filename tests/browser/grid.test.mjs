@@ -1,5 +1,5 @@
 // The video grid's layout from 2 to 16 people, by the stage's own rule
-// (`gridColumns` in web-client/src/stage.js, which touches no DOM): on a
+// (`gridColumns` in web-client/src/room/tile-grid.js, which touches no DOM): on a
 // laptop every tile is wide enough for a face to be read, and people sit
 // side by side rather than in one tall column; on a phone, two
 // across. (device-check.test.mjs checks the rule is applied in Chromium.)
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { root } from './support.mjs';
 
-const { gridColumns } = await import(pathToFileURL(join(root, 'web-client', 'src', 'stage.js')).href);
+const { gridColumns } = await import(pathToFileURL(join(root, 'web-client', 'src', 'room', 'tile-grid.js')).href);
 const GAP = 12;
 
 /** The columns, rows and tile width the rule gives for `count` tiles. */

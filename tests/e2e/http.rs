@@ -25,7 +25,7 @@ async fn the_join_page_and_its_scripts_are_served_from_the_binary_with_a_strict_
     assert!(lower.contains("referrer-policy: no-referrer"), "{page}");
     assert!(page.contains("<script type=\"module\""), "{page}");
 
-    let script = get(&server, "/assets/src/protocol.js").await;
+    let script = get(&server, "/assets/src/shared/protocol.js").await;
     assert!(script.starts_with("HTTP/1.1 200"), "{script}");
     assert!(script.to_ascii_lowercase().contains("content-type: text/javascript"));
     assert!(script.contains("hello"), "the protocol module greets the server");

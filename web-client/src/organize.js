@@ -3,21 +3,22 @@
 //
 // Which one: /organize/setup#<token> shows the setup; otherwise the server's
 // answer to "who am I" (from the HttpOnly login cookie) picks the login or
-// the schedule. The API calls live in api.js; each view in its own module.
+// the schedule. The API calls live in organize/api.js and each view in its
+// own module under organize/; this page only picks the view and wires them.
 
-import * as api from './api.js';
-import { byId, make, show } from './dom.js';
-import { LANGUAGE_CHANGED, languagePicker, startLanguage, t } from './i18n.js';
-import { startLogin, startSetup } from './organize-auth.js';
-import { SessionForm } from './organize-form.js';
-import { renderLinks, seriesLinkSource, sessionLinkSource } from './organize-links.js';
-import { meetingList, ruleText, SeriesList } from './organize-series.js';
-import { SessionList } from './organize-sessions.js';
-import { Tabs } from './organize-tabs.js';
-import { whenText } from './organize-time.js';
-import { errorMessage, say } from './organize-ui.js';
+import * as api from './organize/api.js';
+import { byId, make, show } from './shared/dom.js';
+import { LANGUAGE_CHANGED, languagePicker, startLanguage, t } from './shared/i18n.js';
+import { startLogin, startSetup } from './organize/auth.js';
+import { SessionForm } from './organize/schedule-form.js';
+import { renderLinks, seriesLinkSource, sessionLinkSource } from './organize/links.js';
+import { meetingList, ruleText, SeriesList } from './organize/series-list.js';
+import { SessionList } from './organize/session-list.js';
+import { Tabs } from './organize/schedule-tabs.js';
+import { whenText } from './organize/times.js';
+import { errorMessage, say } from './organize/page-parts.js';
 
-/** @typedef {import('./api.js').Organizer} Organizer */
+/** @typedef {import('./organize/api.js').Organizer} Organizer */
 /** @typedef {'setup' | 'login' | 'schedule'} View */
 
 const el = {
@@ -114,7 +115,7 @@ function enter(who) {
   void tabs.select('upcoming');
 }
 
-/** @param {{session: import('./api.js').SessionView, links: import('./api.js').Links}} created */
+/** @param {{session: import('./organize/api.js').SessionView, links: import('./organize/api.js').Links}} created */
 function onCreated({ session, links }) {
   drawCreated = () => {
     el.createdHeading.textContent = t('organize.created.session');
@@ -132,7 +133,7 @@ function onCreated({ session, links }) {
 /**
  * A group: its rule, its links (one pair for every meeting), its calendar
  * feed, and the list of its meetings.
- * @param {import('./api.js').SeriesDetail} created
+ * @param {import('./organize/api.js').SeriesDetail} created
  */
 function onSeriesCreated(created) {
   const zone = organizer?.time_zone ?? created.series.time_zone ?? 'UTC';

@@ -82,10 +82,11 @@ pub enum MediaEvent {
     VideoStoppedByHost {},
 }
 
-/// An ICE candidate exactly as a browser's `RTCIceCandidate.toJSON()` gives it.
+/// An ICE candidate exactly as a browser's `RTCIceCandidate.toJSON()` gives it
+/// (whose fields may be null).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-#[ts(optional_fields)]
+#[ts(optional_fields = nullable)]
 pub struct IceCandidate {
     pub candidate: String,
     #[serde(rename = "sdpMid", default, skip_serializing_if = "Option::is_none")]

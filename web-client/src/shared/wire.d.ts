@@ -207,13 +207,14 @@ export type HostingRequest =
   | { "type": "end_session", };
 
 /**
- * An ICE candidate exactly as a browser's `RTCIceCandidate.toJSON()` gives it.
+ * An ICE candidate exactly as a browser's `RTCIceCandidate.toJSON()` gives it
+ * (whose fields may be null).
  */
-export type IceCandidate = { candidate: string, sdpMid?: string, sdpMLineIndex?: number, 
+export type IceCandidate = { candidate: string, sdpMid?: string | null, sdpMLineIndex?: number | null, 
 /**
  * Accepted and ignored: the server matches candidates by m-line.
  */
-usernameFragment?: string, };
+usernameFragment?: string | null, };
 
 /**
  * A STUN or TURN server for the client's peer connection, in the shape of

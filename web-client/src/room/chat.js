@@ -1,0 +1,83 @@
+// The chat: the log, drawn from the room model, and the line to write in.
+// A line is cleared only once the server took it; it shows when the
+// server's `chat` event brings it back, like everyone else's. It keeps no
+// copy of the chat and knows no one's name but what each line carries.
+
+import { byId, make, show } from '../shared/dom.js';
+import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
+import { clockTime } from '../shared/time-text.js';
+import './words.js';
+
+/** @typedef {import('./model.js').RoomModel} RoomModel */
+/** @typedef {import('./model.js').Change} Change */
+/** @typedef {import('./notice.js').Notice} Notice */
+/** @typedef {import('../shared/messages.js').ChatLine} ChatLine */
+
+export class ChatPanel {
+  /**
+   * @param {RoomModel} room
+   * @param {Notice} notice
+   */
+  constructor(room, notice) {
+    this.room = room;
+    this.el = {
+      log: byId('chat-log', HTMLOListElement),
+      empty: byId('chat-empty', HTMLParagraphElement),
+      form: byId('chat-form', HTMLFormElement),
+      input: byId('chat-input', HTMLInputElement),
+    };
+    this.el.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = this.el.input.value.trim();
+      if (!text) return;
+      // Cleared only once the server took it, so a refused line is not lost.
+      notice.run(room.connection.chat(text), () => {
+        this.el.input.value = '';
+      });
+    });
+    room.subscribe((change) => this.follow(change));
+    document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
+  }
+
+  /** @param {Change} change */
+  follow({ state, before, message }) {
+    const chat = state.floor.chat;
+    if (chat === before.floor.chat && state.me.id === before.me.id) return;
+    const added = chat.length === before.floor.chat.length + 1 && message.type === 'chat';
+    if (added) this.add(chat[chat.length - 1]);
+    else {
+      this.draw();
+      this.el.log.scrollTop = this.el.log.scrollHeight;
+    }
+  }
+
+  /** The whole log again: a new room, or a change of language. */
+  draw() {
+    const { chat } = this.room.state.floor;
+    this.el.log.replaceChildren(...chat.map((line) => this.item(line)));
+    show(this.el.empty, chat.length === 0);
+  }
+
+  /** @param {ChatLine} line */
+  add(line) {
+    const { log } = this.el;
+    // Stay at the bottom only if the reader was there: do not yank someone
+    // who scrolled up to reread.
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    log.append(this.item(line));
+    show(this.el.empty, false);
+    if (atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  /** @param {ChatLine} line */
+  item(line) {
+    const mine = line.from === this.room.state.me.id;
+    return make('li', { className: mine ? 'mine' : '', attrs: { 'data-seq': String(line.seq) } }, [
+      make('span', { className: 'meta' }, [
+        make('span', { text: mine ? t('room.you_suffix', { name: line.name }) : line.name, className: 'name' }),
+        make('time', { text: clockTime(line.at), attrs: { datetime: new Date(line.at).toISOString() } }),
+      ]),
+      make('span', { text: line.text, className: 'text' }),
+    ]);
+  }
+}

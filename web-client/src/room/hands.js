@@ -1,0 +1,95 @@
+// The hand queue: this person's raise or lower, where they stand, the queue
+// in order, and for hosts "give the floor to the next hand" and a lower
+// button beside each hand. Drawn from the room model; the queue changes
+// when the server's `hands` event comes, never on a click alone.
+
+import { actionButton, byId, make, show } from '../shared/dom.js';
+import { LANGUAGE_CHANGED, locale, t } from '../shared/i18n.js';
+import { isHost, nameOf } from './selectors.js';
+import './words.js';
+
+/** @typedef {import('./model.js').RoomModel} RoomModel */
+/** @typedef {import('./model.js').Change} Change */
+/** @typedef {import('./notice.js').Notice} Notice */
+
+/** English says 1st, 2nd, 3rd, 4th; French 1re, 2e: Intl's ordinal categories. */
+const ORDINAL_KEYS = {
+  one: 'room.ordinal.one',
+  two: 'room.ordinal.two',
+  few: 'room.ordinal.few',
+  other: 'room.ordinal.other',
+};
+
+/** @param {number} place 1 for the first */
+function ordinal(place) {
+  const category = /** @type {keyof typeof ORDINAL_KEYS} */ (new Intl.PluralRules(locale(), { type: 'ordinal' }).select(place));
+  return t(ORDINAL_KEYS[category] ?? ORDINAL_KEYS.other, { count: place });
+}
+
+export class HandsPanel {
+  /**
+   * @param {RoomModel} room
+   * @param {Notice} notice
+   */
+  constructor(room, notice) {
+    this.room = room;
+    this.el = {
+      button: byId('hand-button', HTMLButtonElement),
+      position: byId('hand-position', HTMLParagraphElement),
+      queue: byId('hand-queue', HTMLOListElement),
+      empty: byId('hand-empty', HTMLParagraphElement),
+      callNext: byId('call-next', HTMLButtonElement),
+    };
+    const c = room.connection;
+    this.el.button.addEventListener('click', () => {
+      const { floor, me } = this.room.state;
+      notice.run(me.id !== null && floor.hands.includes(me.id) ? c.lowerHand() : c.raiseHand());
+    });
+    this.el.callNext.addEventListener('click', () => notice.run(c.callNextHand()));
+    // Hosts lower someone's hand from the queue too; its buttons come and go with each redraw.
+    this.el.queue.addEventListener('click', (event) => {
+      const button = event.target instanceof Element ? event.target.closest('button[data-lower-hand]') : null;
+      if (button) notice.run(c.lowerHand(Number(button.getAttribute('data-lower-hand'))));
+    });
+    room.subscribe((change) => this.follow(change));
+    document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
+    this.draw();
+  }
+
+  /** @param {Change} change */
+  follow({ state, before }) {
+    if (state.floor.hands !== before.floor.hands || state.people !== before.people || state.me !== before.me) this.draw();
+  }
+
+  draw() {
+    const state = this.room.state;
+    const { button, queue, empty, position, callNext } = this.el;
+    const host = isHost(state);
+    const me = state.me.id;
+    const hands = state.floor.hands;
+    show(callNext, host);
+    const place = me === null ? 0 : hands.indexOf(me) + 1;
+    button.textContent = place ? t('room.hands.lower_mine') : t('room.hands.raise');
+    button.setAttribute('aria-pressed', String(place > 0));
+    // Where one stands, in words: the list's numbers alone are easy to miss.
+    position.textContent = place === 0 ? ''
+      : t(place === 1 ? 'room.hands.position_next' : 'room.hands.position', { place: ordinal(place) });
+    show(position, place > 0);
+    const focused = document.activeElement instanceof HTMLElement && queue.contains(document.activeElement);
+    queue.replaceChildren(...hands.map((id) => {
+      const name = nameOf(state, id) ?? t('room.someone');
+      const item = make('li', { attrs: { 'data-hand': String(id) } },
+        [make('span', { text: id === me ? t('room.you_suffix', { name }) : name, className: 'name' })]);
+      if (host && id !== me) {
+        item.append(actionButton(t('room.hands.lower'), t('room.hands.lower_for', { name }), { 'data-lower-hand': String(id) }));
+      }
+      return item;
+    }));
+    // The button clicked may be gone with its hand: keep the focus in the panel.
+    if (focused && !queue.contains(document.activeElement)) {
+      (queue.querySelector('button') ?? (host ? callNext : button)).focus();
+    }
+    show(empty, hands.length === 0);
+    callNext.disabled = hands.length === 0;
+  }
+}

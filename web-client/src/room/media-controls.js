@@ -1,0 +1,122 @@
+// The microphone and camera switches under the stage, and what they say:
+// how the media connection stands, a device that is refused or missing, a
+// host's mute. It drives the media session (`media.js`) and listens to it;
+// it keeps nothing of the room, and draws no tiles (`stage.js` does).
+
+import { byId, show } from '../shared/dom.js';
+import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
+import { requestFailureText } from '../shared/wording.js';
+import { deviceProblemText } from './words.js';
+
+/** @typedef {import('./media.js').MediaSession} MediaSession */
+/** @typedef {import('./devices.js').Kind} Kind */
+/** @typedef {import('./devices.js').DeviceProblems} DeviceProblems */
+
+/** @type {Record<'connecting' | 'connected' | 'interrupted' | 'failed' | 'unsupported', () => string>} */
+const STATUS = {
+  connecting: () => t('media.stage.connecting'),
+  connected: () => '',
+  interrupted: () => t('media.stage.interrupted'),
+  failed: () => t('media.stage.failed'),
+  unsupported: () => t('media.stage.unsupported'),
+};
+
+export class MediaControls {
+  /** @param {MediaSession} media */
+  constructor(media) {
+    this.media = media;
+    /** @type {Kind | null} what the host notice is about */
+    this.hostKind = null;
+    /** The host notice's text, kept as a function so a language change redraws it. @type {() => string} */
+    this.hostText = () => '';
+    /** @type {DeviceProblems} */
+    this.problems = {};
+    /** @type {keyof typeof STATUS} */
+    this.mediaStatus = 'connected';
+    this.el = {
+      status: byId('media-status', HTMLParagraphElement),
+      mic: byId('mic-button', HTMLButtonElement),
+      camera: byId('camera-button', HTMLButtonElement),
+      devices: byId('device-notice', HTMLParagraphElement),
+      host: byId('host-action-notice', HTMLParagraphElement),
+    };
+    media.on('localstream', ({ problems }) => {
+      this.drawButtons();
+      this.problems = problems;
+      this.drawProblems();
+    });
+    media.on('localstate', ({ byHost }) => {
+      this.drawButtons();
+      if (byHost) this.hostNotice(() => t(byHost === 'audio' ? 'media.host.audio' : 'media.host.video'), byHost);
+    });
+    media.on('status', ({ state }) => {
+      this.mediaStatus = state;
+      this.drawStatus();
+    });
+    this.el.mic.addEventListener('click', () => this.toggle('audio'));
+    this.el.camera.addEventListener('click', () => this.toggle('video'));
+    document.addEventListener(LANGUAGE_CHANGED, () => this.redraw());
+    this.drawButtons();
+  }
+
+  /** Everything this file wrote, again, in the language now in use. */
+  redraw() {
+    this.drawButtons();
+    this.drawStatus();
+    this.drawProblems();
+    if (!this.el.host.hidden) this.el.host.textContent = this.hostText();
+  }
+
+  drawStatus() {
+    const text = STATUS[this.mediaStatus]();
+    this.el.status.textContent = text;
+    show(this.el.status, text !== '');
+  }
+
+  drawProblems() {
+    const text = deviceProblemText(this.problems);
+    this.el.devices.textContent = text;
+    show(this.el.devices, text !== '');
+  }
+
+  /**
+   * Switches the microphone or camera; the keyboard shortcuts use it too.
+   * @param {Kind} kind
+   * @returns {boolean | null} whether it is now on, or null if there is no such device
+   */
+  toggle(kind) {
+    if (!this.media.has(kind)) return null;
+    const on = !this.media.state()[kind];
+    if (on && this.hostKind === kind) show(this.el.host, false);
+    this.media.setEnabled(kind, on).catch((error) => {
+      this.hostNotice(() => requestFailureText(error), null);
+    });
+    return on;
+  }
+
+  drawButtons() {
+    const state = this.media.state();
+    for (const [kind, button] of /** @type {const} */ ([['audio', this.el.mic], ['video', this.el.camera]])) {
+      const present = this.media.has(kind);
+      button.disabled = !present;
+      button.setAttribute('aria-pressed', String(present && state[kind]));
+      const label = button.querySelector('.media-state');
+      if (!label) continue;
+      if (!present) label.textContent = t('media.stage.unavailable');
+      else if (kind === 'audio') label.textContent = state.audio ? t('media.stage.audio_on') : t('media.stage.audio_off');
+      else label.textContent = state.video ? t('media.stage.video_on') : t('media.stage.video_off');
+    }
+  }
+
+  /**
+   * A note about the switches that stays until it no longer holds.
+   * @param {() => string} text
+   * @param {Kind | null} kind the switch it is about, which clears it
+   */
+  hostNotice(text, kind) {
+    this.hostKind = kind;
+    this.hostText = text;
+    this.el.host.textContent = text();
+    show(this.el.host, true);
+  }
+}

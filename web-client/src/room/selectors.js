@@ -1,0 +1,79 @@
+// What views ask of the room's state (`state.js`): who is a host, someone's
+// name, the people in order, the server's clock now, talk time, the part of
+// the agenda that runs. Pure reads: no DOM, and nothing here changes the state.
+
+/** @typedef {import('../shared/messages.js').Role} Role */
+/** @typedef {import('../shared/messages.js').Segment} Segment */
+/** @typedef {import('../shared/messages.js').ActiveEnergizer} ActiveEnergizer */
+/** @typedef {import('./state.js').RoomState} RoomState */
+
+/** Hosts first, then everyone in the order they came in; a host acts only on a lower rank. */
+export const RANK = { facilitator: 0, co_facilitator: 1, participant: 2 };
+
+/** @param {Role} role */
+export function isHostRole(role) {
+  return role === 'facilitator' || role === 'co_facilitator';
+}
+
+/** @param {RoomState} state */
+export function isHost(state) {
+  return isHostRole(state.me.role);
+}
+
+/**
+ * Someone's name, or null if they are not (or no longer) in the room.
+ * @param {RoomState} state
+ * @param {number} id
+ */
+export function nameOf(state, id) {
+  return state.people.get(id)?.name ?? null;
+}
+
+/**
+ * Everyone in the room, hosts first, then in the order they came in.
+ * @param {RoomState} state
+ */
+export function peopleInOrder(state) {
+  return [...state.people.values()].sort((a, b) => RANK[a.role] - RANK[b.role] || a.id - b.id);
+}
+
+/**
+ * The server's clock now, from this browser's.
+ * @param {RoomState} state
+ * @param {number} [now] this browser's clock
+ */
+export function serverNow(state, now = Date.now()) {
+  return now + state.clock.offset;
+}
+
+/**
+ * How long someone has spoken, counting a stretch in progress (hosts only: 0 otherwise).
+ * @param {RoomState} state
+ * @param {number} id
+ * @param {number} [now] this browser's clock
+ */
+export function talkOf(state, id, now = Date.now()) {
+  const talk = state.media.talk;
+  if (!talk) return 0;
+  const since = state.media.speaking.get(id);
+  return (talk.totals.get(id) ?? 0) + (talk.extra.get(id) ?? 0) + (since === undefined ? 0 : now - Math.max(since, talk.at));
+}
+
+/**
+ * The part of the agenda that runs now, if any.
+ * @param {RoomState} state
+ * @returns {Segment | null}
+ */
+export function currentSegment(state) {
+  const show = state.clock.runOfShow;
+  return show?.segments.find((s) => s.id === show.clock.current_segment) ?? null;
+}
+
+/**
+ * Whether two running energizers are the same run.
+ * @param {ActiveEnergizer | null} a
+ * @param {ActiveEnergizer | null} b
+ */
+export function sameEnergizer(a, b) {
+  return Boolean(a && b && a.energizer.id === b.energizer.id && a.ends_at === b.ends_at);
+}

@@ -1,0 +1,51 @@
+// What people read when a request fails or a link does not work, one text
+// per error code of docs/protocol.md (`error.<code>`), plus `error.other`
+// for a code with no words of its own. Registered by wording.js. No DOM
+// here: the strings test imports it.
+
+export default {
+  en: {
+    'error.invalid_token': 'This link does not work. Check that you opened the whole link you were sent, or ask the person who invited you for a new one.',
+    'error.token_expired': 'This link has expired. Ask the person who invited you for a new one.',
+    'error.token_revoked': 'This link was withdrawn by the organizer. Ask them for a new one if you still need it.',
+    'error.session_ended': 'This session has ended. Thank you for being part of it.',
+    'error.session_cancelled': 'This session was cancelled. The organizer will tell you about the next one.',
+    'error.not_open_yet': 'The waiting room is not open yet. Come back a little before the session starts.',
+    'error.room_locked': 'The facilitator has locked the room, so no one new can come in right now. Try again in a few minutes, or contact the facilitator.',
+    'error.room_full': 'This group is full. Contact the organizer to find another session.',
+    'error.removed': 'A facilitator removed you from this session, so this browser cannot rejoin it. Contact the organizer if you think this is a mistake.',
+    'error.rate_limited': 'That was a lot of messages at once. Wait a moment, then try again.',
+    'error.resume_failed': 'Your place in the room was not kept. Join again with your link.',
+    'error.forbidden': 'Only a facilitator can do that.',
+    'error.not_in_room': 'You can do that once you are in the room.',
+    'error.unavailable': 'The room is restarting. Try again in a moment.',
+    'error.internal': 'Something went wrong on the server. Try again in a moment.',
+    'error.disconnected': 'The connection to the server was lost.',
+    'error.timeout': 'The server did not answer in time. Check your connection and try again.',
+    'error.unsupported_version': 'This page is out of date. Reload it to get the current version.',
+    'error.invalid_input': 'Please check: {detail}.',
+    'error.other': 'Something went wrong: {detail}.',
+  },
+  fr: {
+    'error.invalid_token': 'Ce lien ne fonctionne pas. Vérifiez que vous avez ouvert le lien en entier, ou demandez-en un nouveau à la personne qui vous a envoyé l’invitation.',
+    'error.token_expired': 'Ce lien a expiré. Demandez-en un nouveau à la personne qui vous a envoyé l’invitation.',
+    'error.token_revoked': 'Ce lien a été retiré par l’organisation. Demandez-en un nouveau si vous en avez encore besoin.',
+    'error.session_ended': 'Cette séance est terminée. Merci d’en avoir fait partie.',
+    'error.session_cancelled': 'Cette séance a été annulée. L’organisation vous informera de la prochaine.',
+    'error.not_open_yet': 'La salle d’attente n’est pas encore ouverte. Revenez un peu avant le début de la séance.',
+    'error.room_locked': 'L’animation a verrouillé la salle\u00a0: personne d’autre ne peut entrer pour le moment. Réessayez dans quelques minutes, ou communiquez avec l’animation.',
+    'error.room_full': 'Ce groupe est complet. Communiquez avec l’organisation pour trouver une autre séance.',
+    'error.removed': 'L’animation a mis fin à votre participation à cette séance, ce navigateur ne peut donc plus la rejoindre. Communiquez avec l’organisation si vous pensez qu’il s’agit d’une erreur.',
+    'error.rate_limited': 'Beaucoup de messages ont été envoyés d’un coup. Patientez un instant, puis réessayez.',
+    'error.resume_failed': 'Votre place dans la salle n’a pas été gardée. Rejoignez la séance de nouveau avec votre lien.',
+    'error.forbidden': 'Seule l’animation peut faire cela.',
+    'error.not_in_room': 'Vous pourrez le faire une fois dans la salle.',
+    'error.unavailable': 'La salle redémarre. Réessayez dans un instant.',
+    'error.internal': 'Un problème est survenu sur le serveur. Réessayez dans un instant.',
+    'error.disconnected': 'La connexion au serveur a été perdue.',
+    'error.timeout': 'Le serveur n’a pas répondu à temps. Vérifiez votre connexion et réessayez.',
+    'error.unsupported_version': 'Cette page n’est plus à jour. Rechargez-la pour obtenir la version actuelle.',
+    'error.invalid_input': 'Veuillez vérifier\u00a0: {detail}.',
+    'error.other': 'Un problème est survenu\u00a0: {detail}.',
+  },
+};
