@@ -1,5 +1,6 @@
 //! End-to-end suites: the real server on 127.0.0.1:0, real WebSocket clients.
 
+mod architecture_doc;
 mod authorization;
 mod bad_input;
 mod cli;

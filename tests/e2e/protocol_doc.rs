@@ -10,65 +10,17 @@ use peer_room::protocol::{
     ClientMessage, Envelope, ErrorCode, Kind, ParticipantId, Permission, Request, ServerMessage, close_code,
     parse_client_message,
 };
+use peer_room_testkit::protocol_doc::{self, Example};
 use serde_json::Value;
 use strum::{VariantArray, VariantNames};
 
-/// One ```json block: its section, the message its heading names, the prose
-/// under the heading, and the example.
-struct Example {
-    section: String,
-    heading: String,
-    prose: String,
-    text: String,
-}
-
-fn examples(doc: &str) -> Vec<Example> {
-    let mut found = Vec::new();
-    let (mut section, mut heading, mut prose) = (String::new(), String::new(), String::new());
-    let mut block: Option<String> = None;
-    for line in doc.lines() {
-        if let Some(text) = block.as_mut() {
-            if line.trim() == "```" {
-                found.push(Example {
-                    section: section.clone(),
-                    heading: heading.clone(),
-                    prose: prose.clone(),
-                    text: std::mem::take(text),
-                });
-                block = None;
-            } else {
-                text.push_str(line);
-                text.push('\n');
-            }
-        } else if line.trim() == "```json" {
-            block = Some(String::new());
-        } else if let Some(title) = line.strip_prefix("## ") {
-            section = title.trim().to_owned();
-        } else if let Some(title) = line.strip_prefix("### ") {
-            heading = title.trim().trim_matches('`').to_owned();
-            prose.clear();
-        } else {
-            prose.push_str(line);
-            prose.push(' ');
-        }
-    }
-    found
-}
-
-fn doc() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md");
-    std::fs::read_to_string(path).expect("docs/protocol.md exists")
-}
-
 fn json(example: &Example) -> Value {
-    serde_json::from_str(&example.text)
-        .unwrap_or_else(|e| panic!("{}: not JSON: {e}\n{}", example.heading, example.text))
+    example.json()
 }
 
 #[test]
 fn every_example_parses_as_its_message_and_serializes_back_to_itself() {
-    let doc = doc();
-    let examples = examples(&doc);
+    let examples = protocol_doc::examples();
     assert!(examples.len() > 100, "found only {} examples", examples.len());
     for example in &examples {
         let (heading, value) = (&example.heading, json(example));
@@ -110,8 +62,7 @@ fn every_example_parses_as_its_message_and_serializes_back_to_itself() {
 
 #[test]
 fn every_message_type_has_an_example() {
-    let doc = doc();
-    let examples = examples(&doc);
+    let examples = protocol_doc::examples();
     let documented = |section: &str| -> BTreeSet<String> {
         examples
             .iter()
@@ -143,12 +94,14 @@ fn opening(needs: Permission) -> Option<&'static str> {
 
 #[test]
 fn who_may_send_a_message_is_what_the_doc_says() {
-    let doc = doc();
     // The least each documented message needs, over its examples: a message
     // one may send about oneself and a host about anyone (`lower_hand`) is
     // not documented as host only.
     let mut least: std::collections::BTreeMap<String, (Permission, String)> = Default::default();
-    for example in examples(&doc).iter().filter(|e| e.section == "Client messages") {
+    for example in protocol_doc::examples()
+        .iter()
+        .filter(|e| e.section == "Client messages")
+    {
         let Ok((_, ClientMessage::Room(request))) = parse_client_message(example.text.trim()) else {
             continue;
         };
@@ -176,7 +129,7 @@ fn who_may_send_a_message_is_what_the_doc_says() {
 
 #[test]
 fn every_error_code_and_close_code_is_in_the_tables() {
-    let doc = doc();
+    let doc = protocol_doc::text();
     for code in ErrorCode::VARIANTS {
         let row = format!("| `{}` |", code.as_str());
         assert!(doc.contains(&row), "error code {} is not documented", code.as_str());

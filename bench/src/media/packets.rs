@@ -1,26 +1,17 @@
-//! The synthetic media: Opus at 50 packets a second and VP8 at about 100
-//! (three packets a frame at 30 frames a second, as a browser's camera at a
-//! modest resolution), each packet stamped with who sent it and when, so a
-//! receiver can count losses and time the trip through the server.
+//! What the synthetic media carries (`peer_room_testkit::synthetic` sends
+//! it): each packet stamped with who sent it and when, so a receiver can
+//! count losses and time the trip through the server.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
-use rtc::rtp;
-use rtc::rtp::extension::HeaderExtension;
-use rtc::rtp::extension::audio_level_extension::AudioLevelExtension;
-use webrtc::media_stream::Track;
-use webrtc::media_stream::track_local::TrackLocal;
-use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 
 use super::client::Publishing;
 use crate::stats::{Samples, micros_since};
 
 const MAGIC: [u8; 2] = [0xbe, 0x7c];
-pub const AUDIO_BYTES: usize = 60;
-pub const VIDEO_BYTES: usize = 900;
+pub use peer_room_testkit::synthetic::{AUDIO_BYTES, VIDEO_BYTES};
 
 /// What every packet carries after its first byte (the Opus TOC byte or the
 /// VP8 payload descriptor, which the server forwards without reading).
@@ -133,65 +124,6 @@ pub fn payload(first: u8, len: usize, stamp: &Stamp) -> Bytes {
     bytes[0] = first;
     stamp.write(&mut bytes);
     Bytes::from(bytes)
-}
-
-/// Sends Opus every 20 ms and a VP8 packet every 10 ms, as the e2e client
-/// does, until the task is aborted.
-pub async fn send(
-    audio: Arc<TrackLocalStaticRTP>,
-    video: Arc<TrackLocalStaticRTP>,
-    publishing: Publishing,
-    counters: Arc<MediaCounters>,
-) {
-    let (audio_ssrc, video_ssrc) = (audio.ssrcs().await[0], video.ssrcs().await[0]);
-    let (mut audio_seq, mut video_seq) = (rand::random::<u16>(), rand::random::<u16>());
-    let (mut audio_ts, mut video_ts) = (rand::random::<u32>(), rand::random::<u32>());
-    let mut tick = tokio::time::interval(Duration::from_millis(10));
-    // A late tick is sent late, never twice: a stalled sender must not burst.
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    for n in 0u64.. {
-        tick.tick().await;
-        let index = n % 3;
-        if index == 0 && n > 0 {
-            video_ts = video_ts.wrapping_add(3_000);
-        }
-        let stamp = counters.sending(&publishing, true);
-        let packet = rtp::Packet {
-            header: rtp::header::Header {
-                version: 2,
-                marker: index == 2,
-                payload_type: 96,
-                sequence_number: video_seq,
-                timestamp: video_ts,
-                ssrc: video_ssrc,
-                ..Default::default()
-            },
-            payload: payload(if index == 0 { 0x10 } else { 0x00 }, VIDEO_BYTES, &stamp),
-        };
-        video_seq = video_seq.wrapping_add(1);
-        let _ = video.write_rtp(packet).await;
-        if n % 2 == 0 {
-            let stamp = counters.sending(&publishing, false);
-            let packet = rtp::Packet {
-                header: rtp::header::Header {
-                    version: 2,
-                    payload_type: 111,
-                    sequence_number: audio_seq,
-                    timestamp: audio_ts,
-                    ssrc: audio_ssrc,
-                    ..Default::default()
-                },
-                payload: payload(0xfc, AUDIO_BYTES, &stamp),
-            };
-            audio_seq = audio_seq.wrapping_add(1);
-            audio_ts = audio_ts.wrapping_add(960);
-            let level = HeaderExtension::AudioLevel(AudioLevelExtension {
-                level: publishing.level,
-                voice: publishing.level < 127,
-            });
-            let _ = audio.write_rtp_with_extensions(packet, &[level]).await;
-        }
-    }
 }
 
 #[cfg(test)]

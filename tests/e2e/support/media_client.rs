@@ -1,31 +1,19 @@
-//! A media participant as a browser would be: a real `webrtc` peer connection
+//! A media participant as a browser would be, for the end-to-end tests: the
+//! shared media peer (a real `webrtc` peer connection, `peer_room_testkit`)
 //! that publishes synthetic Opus and VP8 and counts what it receives, with its
-//! signalling over a real WebSocket to the real server.
+//! signalling over the scripted WebSocket client. Messages that are not
+//! media signalling go to the test.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::Bytes;
-use peer_room::media::engine::{media_engine_and_interceptors, opus, vp8};
-use rtc::media_stream::MediaStreamTrack;
-use rtc::rtp;
-use rtc::rtp::extension::HeaderExtension;
-use rtc::rtp::extension::audio_level_extension::AudioLevelExtension;
-use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind};
+use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling};
+use peer_room_testkit::synthetic;
+use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use serde_json::{Value, json};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use webrtc::media_stream::Track;
-use webrtc::media_stream::track_local::TrackLocal;
-use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
-use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
-use webrtc::peer_connection::{
-    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateInit,
-    RTCPeerConnectionIceEvent, RTCPeerConnectionState, RTCSessionDescription, SettingEngineBuilder,
-};
-use webrtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit};
 
 use super::{TestClient, WAIT};
 
@@ -41,66 +29,12 @@ pub struct MediaClient {
     /// The ICE username fragment of every server offer applied, in order:
     /// a new one means the server restarted ICE.
     pub offer_ufrags: Arc<Mutex<Vec<String>>>,
-    pub connected: watch::Receiver<bool>,
+    peer: MediaPeer,
     outgoing: mpsc::UnboundedSender<Value>,
     events: mpsc::UnboundedReceiver<Value>,
     unread: VecDeque<Value>,
     next_id: u64,
-    pc: Arc<dyn PeerConnection>,
     tasks: Vec<JoinHandle<()>>,
-}
-
-struct Events {
-    outgoing: mpsc::UnboundedSender<Value>,
-    connected: watch::Sender<bool>,
-    received: Received,
-}
-
-#[async_trait::async_trait]
-impl PeerConnectionEventHandler for Events {
-    async fn on_ice_candidate(&self, event: RTCPeerConnectionIceEvent) {
-        if let Ok(c) = event.candidate.to_json() {
-            let candidate = json!({"candidate": c.candidate, "sdpMid": c.sdp_mid, "sdpMLineIndex": c.sdp_mline_index});
-            let _ = self
-                .outgoing
-                .send(json!({"type": "ice_candidate", "candidate": candidate}));
-        }
-    }
-
-    async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
-        let _ = self.connected.send(state == RTCPeerConnectionState::Connected);
-    }
-
-    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
-        let received = Arc::clone(&self.received);
-        tokio::spawn(async move {
-            let key = (track.stream_id().await, track.kind().await);
-            while let Some(event) = track.poll().await {
-                if let TrackRemoteEvent::OnRtpPacket(_) = event {
-                    *received.lock().unwrap().entry(key.clone()).or_insert(0) += 1;
-                }
-            }
-        });
-    }
-}
-
-fn local_track(kind: RtpCodecKind) -> Arc<TrackLocalStaticRTP> {
-    let codec = if kind == RtpCodecKind::Audio { opus() } else { vp8() };
-    let name = if kind == RtpCodecKind::Audio { "mic" } else { "camera" };
-    Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
-        "me".to_owned(),
-        name.to_owned(),
-        name.to_owned(),
-        kind,
-        vec![RTCRtpEncodingParameters {
-            rtp_coding_parameters: RTCRtpCodingParameters {
-                ssrc: Some(rand::random::<u32>() | 1),
-                ..Default::default()
-            },
-            codec,
-            ..Default::default()
-        }],
-    )))
 }
 
 impl MediaClient {
@@ -112,93 +46,47 @@ impl MediaClient {
         let resume_token = ws.resume_token.clone().expect("joined");
         let (outgoing, to_send) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::unbounded_channel();
-        let (connected_tx, connected) = watch::channel(false);
         let received: Received = Arc::default();
-        let ended: Arc<Mutex<Vec<String>>> = Arc::default();
-        let handler = Arc::new(Events {
-            outgoing: outgoing.clone(),
-            connected: connected_tx,
-            received: Arc::clone(&received),
+        let counts = Arc::clone(&received);
+        let on_packet: OnPacket = Arc::new(move |stream, kind, _| {
+            *counts.lock().unwrap().entry((stream.to_owned(), kind)).or_insert(0) += 1;
         });
-        let (engine, registry) = media_engine_and_interceptors().expect("media engine");
-        let pc: Arc<dyn PeerConnection> = Arc::new(
-            PeerConnectionBuilder::new()
-                .with_configuration(RTCConfigurationBuilder::new().build())
-                .with_media_engine(engine)
-                .with_setting_engine(SettingEngineBuilder::new().build())
-                .with_interceptor_registry(registry)
-                .with_handler(handler)
-                .with_udp_addrs(vec!["127.0.0.1:0".to_owned()])
-                .build()
-                .await
-                .expect("client peer connection"),
-        );
-        let (audio, video) = (local_track(RtpCodecKind::Audio), local_track(RtpCodecKind::Video));
-        for track in [&audio, &video] {
-            let init = RTCRtpTransceiverInit {
-                direction: RTCRtpTransceiverDirection::Sendonly,
-                streams: vec![],
-                send_encodings: vec![],
-            };
-            pc.add_transceiver_from_track(Arc::clone(track) as _, Some(init))
-                .await
-                .expect("transceiver");
-        }
-        let offer = pc.create_offer(None).await.expect("offer");
-        pc.set_local_description(offer.clone()).await.expect("local offer");
-        outgoing
-            .send(json!({"type": "media_offer", "sdp": offer.sdp}))
-            .expect("queue");
-        // As a browser does: say the microphone and camera are on.
-        outgoing
-            .send(json!({"type": "set_media_state", "audio": true, "video": true}))
-            .expect("queue");
-
-        let offer_ufrags: Arc<Mutex<Vec<String>>> = Arc::default();
-        let link = Signalling {
-            pc: Arc::clone(&pc),
+        let (peer, signalling) = MediaPeer::offer(outgoing.clone(), on_packet, true)
+            .await
+            .expect("the client's peer connection and offer");
+        let log = signalling.log();
+        let link = Link {
+            signalling,
             events: events_tx,
-            outgoing: outgoing.clone(),
-            ended: Arc::clone(&ended),
-            offer_ufrags: Arc::clone(&offer_ufrags),
-            early_candidates: Vec::new(),
-            published: false,
         };
-        let signalling = tokio::spawn(link.run(ws, to_send));
-        let mut ready = connected.clone();
+        let task = tokio::spawn(link.run(ws, to_send));
+        let mut ready = peer.connected.clone();
+        let (audio, video) = (Arc::clone(&peer.audio), Arc::clone(&peer.video));
         let sending = tokio::spawn(async move {
             while !*ready.borrow() {
                 if ready.changed().await.is_err() {
                     return;
                 }
             }
-            send_media(audio, video, level).await;
+            synthetic::send(audio, video, level, |_, _| {}).await;
         });
         MediaClient {
             you,
             resume_token,
             received,
-            ended,
-            offer_ufrags,
-            connected,
+            ended: log.ended,
+            offer_ufrags: log.offer_ufrags,
             outgoing,
             events,
             unread: VecDeque::new(),
             next_id: 1_000_000,
-            pc,
-            tasks: vec![signalling, sending],
+            peer,
+            tasks: vec![task, sending],
         }
     }
 
     pub async fn wait_connected(&mut self) {
-        let wait = async {
-            while !*self.connected.borrow() {
-                self.connected.changed().await.expect("connection state");
-            }
-        };
-        tokio::time::timeout(WAIT, wait)
-            .await
-            .expect("the peer connection connects");
+        assert!(self.peer.wait_connected(WAIT).await, "the peer connection connects");
     }
 
     /// Packets received so far from participant `from`.
@@ -271,30 +159,22 @@ impl MediaClient {
             task.abort();
             let _ = task.await;
         }
-        let _ = self.pc.close().await;
+        let _ = self.peer.pc.close().await;
     }
 }
 
-/// Carries signalling between the WebSocket and the peer connection, and
-/// passes every other message to the test.
-struct Signalling {
-    pc: Arc<dyn PeerConnection>,
+/// Carries messages between the WebSocket and the peer connection's
+/// signalling, and passes every other message to the test.
+struct Link {
+    signalling: Signalling,
     events: mpsc::UnboundedSender<Value>,
-    outgoing: mpsc::UnboundedSender<Value>,
-    ended: Arc<Mutex<Vec<String>>>,
-    offer_ufrags: Arc<Mutex<Vec<String>>>,
-    early_candidates: Vec<RTCIceCandidateInit>,
-    /// Whether the server has answered our offer. Server offers before that
-    /// are for a connection we replaced (a reload): answering one would roll
-    /// back our own offer.
-    published: bool,
 }
 
 /// A message the test sends to its own signalling task: drop the WebSocket
 /// without a goodbye and resume on a new one at `url`.
 pub const RESUME_ON: &str = "test_resume_on";
 
-impl Signalling {
+impl Link {
     async fn run(mut self, mut ws: TestClient, mut to_send: mpsc::UnboundedReceiver<Value>) {
         loop {
             let message = tokio::select! {
@@ -320,143 +200,14 @@ impl Signalling {
                     None => return,
                 },
             };
-            self.handle(message).await;
-        }
-    }
-
-    async fn handle(&mut self, message: Value) {
-        let sdp = message["sdp"].as_str().unwrap_or("").to_owned();
-        match message["type"].as_str() {
-            Some("media_answer") => {
-                let answer = RTCSessionDescription::answer(sdp).expect("answer");
-                self.pc
-                    .set_remote_description(answer)
-                    .await
-                    .expect("the server's answer applies");
-                for candidate in self.early_candidates.drain(..) {
-                    self.pc.add_ice_candidate(candidate).await.expect("candidate");
+            let handled = self.signalling.handle(&message).await;
+            match handled {
+                Ok(true) => {}
+                Ok(false) => {
+                    let _ = self.events.send(message);
                 }
-                self.published = true;
-            }
-            Some("media_offer") if !self.published => {}
-            Some("media_offer") => {
-                if let Some(ufrag) = sdp.lines().find_map(|l| l.strip_prefix("a=ice-ufrag:")) {
-                    self.offer_ufrags.lock().unwrap().push(ufrag.trim().to_owned());
-                }
-                let offer = RTCSessionDescription::offer(sdp).expect("offer");
-                self.pc
-                    .set_remote_description(offer)
-                    .await
-                    .expect("the server's offer applies");
-                note_ended_tracks(&*self.pc, &self.ended).await;
-                let answer = self.pc.create_answer(None).await.expect("answer");
-                self.pc
-                    .set_local_description(answer.clone())
-                    .await
-                    .expect("local answer");
-                let _ = self.outgoing.send(json!({"type": "media_answer", "sdp": answer.sdp}));
-            }
-            Some("ice_candidate") => {
-                let c = &message["candidate"];
-                let candidate = RTCIceCandidateInit {
-                    candidate: c["candidate"].as_str().unwrap_or("").to_owned(),
-                    sdp_mid: c["sdpMid"].as_str().map(str::to_owned),
-                    sdp_mline_index: c["sdpMLineIndex"].as_u64().and_then(|i| u16::try_from(i).ok()),
-                    ..Default::default()
-                };
-                if self.pc.remote_description().await.is_some() {
-                    let _ = self.pc.add_ice_candidate(candidate).await;
-                } else {
-                    self.early_candidates.push(candidate);
-                }
-            }
-            _ => {
-                let _ = self.events.send(message);
+                Err(error) => panic!("the server's {} did not apply: {error:#}", message["type"]),
             }
         }
     }
-}
-
-/// A track the server stopped sending shows as a receiving transceiver the
-/// offer made inactive: no "ended" event comes for it, so look.
-async fn note_ended_tracks(pc: &dyn PeerConnection, ended: &Mutex<Vec<String>>) {
-    for transceiver in pc.get_transceivers().await {
-        let Ok(Some(receiver)) = transceiver.receiver().await else {
-            continue;
-        };
-        let direction = transceiver
-            .direction()
-            .await
-            .unwrap_or(RTCRtpTransceiverDirection::Unspecified);
-        if matches!(
-            direction,
-            RTCRtpTransceiverDirection::Inactive | RTCRtpTransceiverDirection::Sendonly
-        ) {
-            let stream = receiver.track().stream_id().await;
-            let mut ended = ended.lock().unwrap();
-            if !ended.contains(&stream) {
-                ended.push(stream);
-            }
-        }
-    }
-}
-
-/// About 50 Opus packets a second and 100 VP8 packets (three a frame).
-async fn send_media(audio: Arc<TrackLocalStaticRTP>, video: Arc<TrackLocalStaticRTP>, level: u8) {
-    let (audio_ssrc, video_ssrc) = (audio.ssrcs().await[0], video.ssrcs().await[0]);
-    let (mut audio_seq, mut video_seq) = (rand::random::<u16>(), rand::random::<u16>());
-    let (mut audio_ts, mut video_ts) = (rand::random::<u32>(), rand::random::<u32>());
-    let sent = AtomicU64::new(0);
-    let mut tick = tokio::time::interval(Duration::from_millis(10));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    for n in 0u64.. {
-        tick.tick().await;
-        let index = n % 3;
-        if index == 0 && n > 0 {
-            video_ts = video_ts.wrapping_add(3_000);
-        }
-        let packet = rtp::Packet {
-            header: rtp::header::Header {
-                version: 2,
-                marker: index == 2,
-                payload_type: 96,
-                sequence_number: video_seq,
-                timestamp: video_ts,
-                ssrc: video_ssrc,
-                ..Default::default()
-            },
-            payload: vp8_payload(index == 0),
-        };
-        video_seq = video_seq.wrapping_add(1);
-        let _ = video.write_rtp(packet).await;
-        if n % 2 == 0 {
-            let packet = rtp::Packet {
-                header: rtp::header::Header {
-                    version: 2,
-                    payload_type: 111,
-                    sequence_number: audio_seq,
-                    timestamp: audio_ts,
-                    ssrc: audio_ssrc,
-                    ..Default::default()
-                },
-                payload: Bytes::from(vec![0xfc_u8; 60]),
-            };
-            audio_seq = audio_seq.wrapping_add(1);
-            audio_ts = audio_ts.wrapping_add(960);
-            let level = HeaderExtension::AudioLevel(AudioLevelExtension {
-                level,
-                voice: level < 127,
-            });
-            let _ = audio.write_rtp_with_extensions(packet, &[level]).await;
-        }
-        sent.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-/// A VP8 payload descriptor (start of a frame or not) and filler: the server
-/// forwards payloads without looking into them.
-fn vp8_payload(first_of_frame: bool) -> Bytes {
-    let mut payload = vec![if first_of_frame { 0x10 } else { 0x00 }];
-    payload.resize(900, 0xaa);
-    Bytes::from(payload)
 }

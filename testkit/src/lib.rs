@@ -1,0 +1,15 @@
+//! What PeerRoom's end-to-end tests (`tests/e2e`) and its benchmarks
+//! (`bench/`) share, so that neither keeps a copy of the other's client.
+//!
+//! - `media_peer.rs`: a media participant as a browser is: one real `webrtc`
+//!   peer connection with the server, offered once with a microphone and a
+//!   camera, then answering the server's offers. The callers bring the
+//!   signalling socket and decide what to do with what arrives.
+//! - `synthetic.rs`: what a microphone and a camera send, as RTP.
+//! - `protocol_doc.rs`: the examples of docs/protocol.md, by section and
+//!   heading, for the tests that check the doc and the ones that derive
+//!   their cases from it.
+
+pub mod media_peer;
+pub mod protocol_doc;
+pub mod synthetic;

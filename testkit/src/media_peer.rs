@@ -1,0 +1,272 @@
+//! A media participant as a browser is: one real `webrtc` peer connection
+//! with the server, built with the server's own media engine, that offers a
+//! microphone and a camera once and from then on answers the server's
+//! offers. It speaks the protocol's media signalling as JSON; the caller
+//! owns the WebSocket, passes every server message to `Signalling::handle`
+//! and sends what arrives on the `outgoing` channel.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use peer_room::media::engine::{media_engine_and_interceptors, opus, vp8};
+use rtc::media_stream::MediaStreamTrack;
+use rtc::rtp;
+use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind};
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, watch};
+use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
+use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
+use webrtc::peer_connection::{
+    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateInit,
+    RTCPeerConnectionIceEvent, RTCPeerConnectionState, RTCSessionDescription, SettingEngineBuilder,
+};
+use webrtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit};
+
+/// Called for every packet that arrives: the sending stream's id (`p3` is
+/// participant 3), audio or video, and the packet.
+pub type OnPacket = Arc<dyn Fn(&str, RtpCodecKind, &rtp::Packet) + Send + Sync>;
+
+/// One peer connection with the server, and what a test wants to know of it.
+pub struct MediaPeer {
+    pub pc: Arc<dyn PeerConnection>,
+    /// The microphone and the camera: write RTP to them to publish.
+    pub audio: Arc<TrackLocalStaticRTP>,
+    pub video: Arc<TrackLocalStaticRTP>,
+    pub connected: watch::Receiver<bool>,
+}
+
+/// What the signalling has seen, for tests that look at renegotiation.
+#[derive(Clone, Default)]
+pub struct SignallingLog {
+    /// Stream ids whose tracks a server offer ended (made inactive).
+    pub ended: Arc<Mutex<Vec<String>>>,
+    /// The ICE username fragment of every server offer applied, in order:
+    /// a new one means the server restarted ICE.
+    pub offer_ufrags: Arc<Mutex<Vec<String>>>,
+}
+
+impl MediaPeer {
+    /// Makes the connection and queues its offer on `outgoing`, followed by
+    /// `set_media_state` (microphone and camera on if `sending`). Loopback
+    /// only: these clients never send anywhere else.
+    pub async fn offer(
+        outgoing: mpsc::UnboundedSender<Value>,
+        on_packet: OnPacket,
+        sending: bool,
+    ) -> anyhow::Result<(MediaPeer, Signalling)> {
+        let (connected_tx, connected) = watch::channel(false);
+        let handler = Arc::new(Events {
+            outgoing: outgoing.clone(),
+            connected: connected_tx,
+            on_packet,
+        });
+        let (engine, registry) = media_engine_and_interceptors()?;
+        let pc: Arc<dyn PeerConnection> = Arc::new(
+            PeerConnectionBuilder::new()
+                .with_configuration(RTCConfigurationBuilder::new().build())
+                .with_media_engine(engine)
+                .with_setting_engine(SettingEngineBuilder::new().build())
+                .with_interceptor_registry(registry)
+                .with_handler(handler)
+                .with_udp_addrs(vec!["127.0.0.1:0".to_owned()])
+                .build()
+                .await?,
+        );
+        let (audio, video) = (local_track(RtpCodecKind::Audio), local_track(RtpCodecKind::Video));
+        for track in [&audio, &video] {
+            let init = RTCRtpTransceiverInit {
+                direction: RTCRtpTransceiverDirection::Sendonly,
+                streams: vec![],
+                send_encodings: vec![],
+            };
+            pc.add_transceiver_from_track(Arc::clone(track) as _, Some(init))
+                .await?;
+        }
+        let offer = pc.create_offer(None).await?;
+        pc.set_local_description(offer.clone()).await?;
+        outgoing.send(json!({"type": "media_offer", "sdp": offer.sdp}))?;
+        // As a browser does: say whether the microphone and camera are on.
+        outgoing.send(json!({"type": "set_media_state", "audio": sending, "video": sending}))?;
+        let signalling = Signalling {
+            pc: Arc::clone(&pc),
+            outgoing,
+            early_candidates: Vec::new(),
+            published: false,
+            log: SignallingLog::default(),
+        };
+        Ok((
+            MediaPeer {
+                pc,
+                audio,
+                video,
+                connected,
+            },
+            signalling,
+        ))
+    }
+
+    /// Waits until the peer connection is connected, or `within` passes.
+    pub async fn wait_connected(&mut self, within: Duration) -> bool {
+        let wait = async {
+            while !*self.connected.borrow() {
+                if self.connected.changed().await.is_err() {
+                    return false;
+                }
+            }
+            true
+        };
+        tokio::time::timeout(within, wait).await.unwrap_or(false)
+    }
+}
+
+struct Events {
+    outgoing: mpsc::UnboundedSender<Value>,
+    connected: watch::Sender<bool>,
+    on_packet: OnPacket,
+}
+
+#[async_trait::async_trait]
+impl PeerConnectionEventHandler for Events {
+    async fn on_ice_candidate(&self, event: RTCPeerConnectionIceEvent) {
+        if let Ok(c) = event.candidate.to_json() {
+            let candidate = json!({"candidate": c.candidate, "sdpMid": c.sdp_mid, "sdpMLineIndex": c.sdp_mline_index});
+            let _ = self
+                .outgoing
+                .send(json!({"type": "ice_candidate", "candidate": candidate}));
+        }
+    }
+
+    async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
+        let _ = self.connected.send(state == RTCPeerConnectionState::Connected);
+    }
+
+    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
+        let on_packet = Arc::clone(&self.on_packet);
+        tokio::spawn(async move {
+            let (stream, kind) = (track.stream_id().await, track.kind().await);
+            while let Some(event) = track.poll().await {
+                if let TrackRemoteEvent::OnRtpPacket(packet) = event {
+                    on_packet(&stream, kind, &packet);
+                }
+            }
+        });
+    }
+}
+
+/// A microphone or a camera with a random SSRC.
+fn local_track(kind: RtpCodecKind) -> Arc<TrackLocalStaticRTP> {
+    let codec = if kind == RtpCodecKind::Audio { opus() } else { vp8() };
+    let name = if kind == RtpCodecKind::Audio { "mic" } else { "camera" };
+    Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
+        "me".to_owned(),
+        name.to_owned(),
+        name.to_owned(),
+        kind,
+        vec![RTCRtpEncodingParameters {
+            rtp_coding_parameters: RTCRtpCodingParameters {
+                ssrc: Some(rand::random::<u32>() | 1),
+                ..Default::default()
+            },
+            codec,
+            ..Default::default()
+        }],
+    )))
+}
+
+/// The client's side of the media signalling.
+pub struct Signalling {
+    pc: Arc<dyn PeerConnection>,
+    outgoing: mpsc::UnboundedSender<Value>,
+    /// The server's candidates that came before its answer.
+    early_candidates: Vec<RTCIceCandidateInit>,
+    /// Whether the server has answered our offer. Server offers before that
+    /// are for a connection we replaced (a reload): answering one would roll
+    /// back our own offer.
+    published: bool,
+    log: SignallingLog,
+}
+
+impl Signalling {
+    /// What it has seen so far; the log fills as messages are handled.
+    pub fn log(&self) -> SignallingLog {
+        self.log.clone()
+    }
+
+    /// Applies a server message if it is media signalling (an answer, an
+    /// offer, a candidate): `Ok(true)`. Anything else is the caller's:
+    /// `Ok(false)`. An error is a signalling step the peer refused.
+    pub async fn handle(&mut self, message: &Value) -> anyhow::Result<bool> {
+        let sdp = message["sdp"].as_str().unwrap_or("").to_owned();
+        match message["type"].as_str() {
+            Some("media_answer") => {
+                self.pc
+                    .set_remote_description(RTCSessionDescription::answer(sdp)?)
+                    .await?;
+                for candidate in self.early_candidates.drain(..) {
+                    self.pc.add_ice_candidate(candidate).await?;
+                }
+                self.published = true;
+            }
+            Some("media_offer") if !self.published => {}
+            Some("media_offer") => {
+                if let Some(ufrag) = sdp.lines().find_map(|l| l.strip_prefix("a=ice-ufrag:")) {
+                    lock(&self.log.offer_ufrags).push(ufrag.trim().to_owned());
+                }
+                self.pc
+                    .set_remote_description(RTCSessionDescription::offer(sdp)?)
+                    .await?;
+                note_ended_tracks(&*self.pc, &self.log.ended).await;
+                let answer = self.pc.create_answer(None).await?;
+                self.pc.set_local_description(answer.clone()).await?;
+                let _ = self.outgoing.send(json!({"type": "media_answer", "sdp": answer.sdp}));
+            }
+            Some("ice_candidate") => {
+                let c = &message["candidate"];
+                let candidate = RTCIceCandidateInit {
+                    candidate: c["candidate"].as_str().unwrap_or("").to_owned(),
+                    sdp_mid: c["sdpMid"].as_str().map(str::to_owned),
+                    sdp_mline_index: c["sdpMLineIndex"].as_u64().and_then(|i| u16::try_from(i).ok()),
+                    ..Default::default()
+                };
+                if self.pc.remote_description().await.is_some() {
+                    // A candidate the peer cannot use is not a failure: a
+                    // browser ignores it too.
+                    let _ = self.pc.add_ice_candidate(candidate).await;
+                } else {
+                    self.early_candidates.push(candidate);
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// A track the server stopped sending shows as a receiving transceiver the
+/// offer made inactive: no "ended" event comes for it, so look.
+async fn note_ended_tracks(pc: &dyn PeerConnection, ended: &Mutex<Vec<String>>) {
+    for transceiver in pc.get_transceivers().await {
+        let Ok(Some(receiver)) = transceiver.receiver().await else {
+            continue;
+        };
+        let direction = transceiver
+            .direction()
+            .await
+            .unwrap_or(RTCRtpTransceiverDirection::Unspecified);
+        if matches!(
+            direction,
+            RTCRtpTransceiverDirection::Inactive | RTCRtpTransceiverDirection::Sendonly
+        ) {
+            let stream = receiver.track().stream_id().await;
+            let mut ended = lock(ended);
+            if !ended.contains(&stream) {
+                ended.push(stream);
+            }
+        }
+    }
+}
+
+/// A poisoned lock means a test thread panicked; its data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
