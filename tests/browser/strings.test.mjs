@@ -167,7 +167,12 @@ async function usage(defined) {
     else missing.push(`${where}: ${key}`);
   };
 
-  for (const page of (await readdir(CLIENT)).filter((name) => name.endsWith('.html'))) {
+  // The pages, and the header and footer the server puts into each.
+  const pages = [
+    ...(await readdir(CLIENT)).filter((name) => name.endsWith('.html')),
+    ...(await readdir(join(CLIENT, 'partials'))).map((name) => join('partials', name)),
+  ];
+  for (const page of pages) {
     const html = await readFile(join(CLIENT, page), 'utf8');
     for (const [, key] of html.matchAll(/data-i18n="([^"]+)"/g)) use(page, key);
     for (const [, pairs] of html.matchAll(/data-i18n-attr="([^"]+)"/g)) {

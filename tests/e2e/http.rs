@@ -24,6 +24,11 @@ async fn the_join_page_and_its_scripts_are_served_from_the_binary_with_a_strict_
     assert!(lower.contains("content-security-policy: default-src 'self'"), "{page}");
     assert!(lower.contains("referrer-policy: no-referrer"), "{page}");
     assert!(page.contains("<script type=\"module\""), "{page}");
+    // The shared header and footer are in the page, with its own part.
+    assert!(page.contains("<select id=\"language\">"), "{page}");
+    assert!(page.contains("id=\"status\""), "{page}");
+    assert!(page.contains("<footer class=\"footer\">"), "{page}");
+    assert!(!page.contains("<!-- include:"), "{page}");
 
     let script = get(&server, "/assets/src/shared/protocol.js").await;
     assert!(script.starts_with("HTTP/1.1 200"), "{script}");

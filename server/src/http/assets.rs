@@ -9,6 +9,7 @@ use rust_embed::RustEmbed;
 #[derive(RustEmbed)]
 #[folder = "../web-client/"]
 #[include = "*.html"]
+#[include = "partials/*.html"]
 #[include = "src/**/*.js"]
 #[include = "*.css"]
 #[include = "*.svg"]
@@ -37,6 +38,15 @@ fn serve(path: &str) -> Response {
     let Some(file) = WebClient::get(path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
+    // A page gets its shared header and footer (`pages.rs`); every other
+    // file goes out as it is.
+    let body = match std::str::from_utf8(&file.data) {
+        Ok(page) if path.ends_with(".html") => match super::pages::fill(page, partial) {
+            std::borrow::Cow::Owned(filled) => filled.into_bytes().into(),
+            std::borrow::Cow::Borrowed(_) => file.data,
+        },
+        _ => file.data,
+    };
     let content_type = match path.rsplit_once('.').map(|(_, ext)| ext) {
         Some("html") => "text/html; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
@@ -56,7 +66,16 @@ fn serve(path: &str) -> Response {
             (header::REFERRER_POLICY, "no-referrer"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
-        file.data,
+        body,
     )
         .into_response()
+}
+
+/// A partial of `web-client/partials/`, by name.
+fn partial(name: &str) -> Option<std::borrow::Cow<'static, str>> {
+    let file = WebClient::get(&format!("partials/{name}.html"))?;
+    match file.data {
+        std::borrow::Cow::Borrowed(bytes) => std::str::from_utf8(bytes).ok().map(std::borrow::Cow::Borrowed),
+        std::borrow::Cow::Owned(bytes) => String::from_utf8(bytes).ok().map(std::borrow::Cow::Owned),
+    }
 }

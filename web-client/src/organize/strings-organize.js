@@ -10,8 +10,6 @@ export default {
     'organize.skip': 'Skip to the content',
     'organize.brand_part': 'Organizers',
     'organize.logout': 'Log out',
-    'organize.crisis_call': 'If you are in crisis: call or text',
-    'organize.crisis_emergency': '(Suicide Crisis Helpline). In an emergency, call',
     'organize.optional': '(optional)',
     'organize.close': 'Close',
 
@@ -232,8 +230,6 @@ export default {
     'organize.skip': 'Aller au contenu',
     'organize.brand_part': 'Organisation',
     'organize.logout': 'Se déconnecter',
-    'organize.crisis_call': 'En cas de crise : appelez ou textez le',
-    'organize.crisis_emergency': '(Ligne d’aide en cas de crise de suicide). En cas d’urgence, composez le',
     'organize.optional': '(facultatif)',
     'organize.close': 'Fermer',
 
