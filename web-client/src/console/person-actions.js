@@ -44,12 +44,12 @@ export class PersonActions {
     const c = this.room.connection;
     const name = nameOf(this.room.state, id) ?? t('room.someone');
     switch (action) {
-      case 'mute': return notice.run(c.mute(id));
-      case 'ask-mute': return notice.run(c.askToMute(id), () => notice.say(t('console.notice.asked_to_mute', { name })));
-      case 'stop-video': return notice.run(c.stopVideo(id));
-      case 'lower-hand': return notice.run(c.lowerHand(id));
-      case 'make-co': return notice.run(c.setRole(id, 'co_facilitator'));
-      case 'make-participant': return notice.run(c.setRole(id, 'participant'));
+      case 'mute': return notice.run(c.request({ type: 'mute', participant: id }));
+      case 'ask-mute': return notice.run(c.request({ type: 'ask_to_mute', participant: id }), () => notice.say(t('console.notice.asked_to_mute', { name })));
+      case 'stop-video': return notice.run(c.request({ type: 'stop_video', participant: id }));
+      case 'lower-hand': return notice.run(c.request({ type: 'lower_hand', participant: id }));
+      case 'make-co': return notice.run(c.request({ type: 'set_role', participant: id, role: 'co_facilitator' }));
+      case 'make-participant': return notice.run(c.request({ type: 'set_role', participant: id, role: 'participant' }));
       case 'remove': {
         const sure = await this.confirm.ask({
           title: t('console.confirm.remove_title', { name }),
@@ -57,7 +57,7 @@ export class PersonActions {
           ok: t('console.confirm.remove_ok'),
           cancel: t('console.confirm.cancel'),
         });
-        if (sure) notice.run(c.remove(id), () => notice.say(t('console.notice.removed', { name })));
+        if (sure) notice.run(c.request({ type: 'remove', participant: id }), () => notice.say(t('console.notice.removed', { name })));
         return undefined;
       }
       default: return undefined;

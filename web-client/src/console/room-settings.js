@@ -28,10 +28,10 @@ export class RoomSettings {
     };
     const c = room.connection;
     const { el } = this;
-    el.lock.addEventListener('click', () => notice.run(c.setLocked(!this.room.state.settings.locked)));
+    el.lock.addEventListener('click', () => notice.run(c.request({ type: 'set_locked', locked: !this.room.state.settings.locked })));
     el.waitingToggle.addEventListener('change', () => {
       // Refused: the box goes back to what the room has.
-      notice.run(c.setWaitingRoom(el.waitingToggle.checked), undefined, () => this.draw());
+      notice.run(c.request({ type: 'set_waiting_room', enabled: el.waitingToggle.checked }), undefined, () => this.draw());
     });
     el.end.addEventListener('click', async () => {
       const sure = await confirm.ask({
@@ -40,7 +40,7 @@ export class RoomSettings {
         ok: t('console.confirm.end_ok'),
         cancel: t('console.confirm.end_cancel'),
       });
-      if (sure) notice.run(c.endSession());
+      if (sure) notice.run(c.request({ type: 'end_session' }));
     });
     room.subscribe((change) => this.follow(change));
     this.draw();

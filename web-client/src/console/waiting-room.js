@@ -43,10 +43,10 @@ export class WaitingRoom {
       const button = event.target instanceof Element ? event.target.closest('button') : null;
       const admit = button?.getAttribute('data-admit');
       const decline = button?.getAttribute('data-decline');
-      if (admit) notice.run(c.admit(Number(admit)));
-      if (decline) notice.run(c.decline(Number(decline)));
+      if (admit) notice.run(c.request({ type: 'admit', participant: Number(admit) }));
+      if (decline) notice.run(c.request({ type: 'decline', participant: Number(decline) }));
     });
-    el.admitAll.addEventListener('click', () => notice.run(c.admitAll()));
+    el.admitAll.addEventListener('click', () => notice.run(c.request({ type: 'admit_all' })));
     room.subscribe((change) => this.follow(change));
     document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
     this.draw();

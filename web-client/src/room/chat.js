@@ -31,7 +31,7 @@ export class ChatPanel {
       const text = this.el.input.value.trim();
       if (!text) return;
       // Cleared only once the server took it, so a refused line is not lost.
-      notice.run(room.connection.chat(text), () => {
+      notice.run(room.connection.request({ type: 'chat', text }), () => {
         this.el.input.value = '';
       });
     });

@@ -45,7 +45,7 @@ export class GateStep {
       const { accept, error } = this.el;
       accept.disabled = true;
       show(error, false);
-      room.connection.acceptRules().catch((failure) => {
+      room.connection.request({ type: 'accept_rules' }).catch((failure) => {
         error.textContent = requestFailureText(failure);
         // The button stays: trying again is the way on.
         show(error, true);

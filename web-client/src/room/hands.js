@@ -43,13 +43,13 @@ export class HandsPanel {
     const c = room.connection;
     this.el.button.addEventListener('click', () => {
       const { floor, me } = this.room.state;
-      notice.run(me.id !== null && floor.hands.includes(me.id) ? c.lowerHand() : c.raiseHand());
+      notice.run(me.id !== null && floor.hands.includes(me.id) ? c.request({ type: 'lower_hand' }) : c.request({ type: 'raise_hand' }));
     });
-    this.el.callNext.addEventListener('click', () => notice.run(c.callNextHand()));
+    this.el.callNext.addEventListener('click', () => notice.run(c.request({ type: 'call_next_hand' })));
     // Hosts lower someone's hand from the queue too; its buttons come and go with each redraw.
     this.el.queue.addEventListener('click', (event) => {
       const button = event.target instanceof Element ? event.target.closest('button[data-lower-hand]') : null;
-      if (button) notice.run(c.lowerHand(Number(button.getAttribute('data-lower-hand'))));
+      if (button) notice.run(c.request({ type: 'lower_hand', participant: Number(button.getAttribute('data-lower-hand')) }));
     });
     room.subscribe((change) => this.follow(change));
     document.addEventListener(LANGUAGE_CHANGED, () => this.draw());

@@ -311,7 +311,7 @@ export class MediaSession extends Emitter {
     track.enabled = on;
     this.remember();
     this.emit({ type: 'localstate', ...this.state() });
-    return this.connection.setMediaState(this.state().audio, this.state().video);
+    return this.connection.request({ type: 'set_media_state', audio: this.state().audio, video: this.state().video });
   }
 
   /**
@@ -340,7 +340,7 @@ export class MediaSession extends Emitter {
   sendState() {
     const { audio, video } = this.state();
     // Not in the room or not connected: it is sent again after a resume.
-    this.connection.setMediaState(audio, video).catch(() => {});
+    this.connection.request({ type: 'set_media_state', audio, video }).catch(() => {});
   }
 
   /**

@@ -34,7 +34,7 @@ export class Reactions {
     for (const button of document.querySelectorAll('button[data-reaction]')) {
       button.addEventListener('click', () => {
         const reaction = /** @type {Reaction} */ (button.getAttribute('data-reaction'));
-        notice.run(room.connection.react(reaction));
+        notice.run(room.connection.request({ type: 'react', reaction }));
       });
     }
     room.subscribe((change) => this.follow(change));

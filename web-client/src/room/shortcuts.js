@@ -66,7 +66,7 @@ export class Shortcuts {
     const { floor, me } = this.room.state;
     const raised = me.id !== null && floor.hands.includes(me.id);
     const c = this.room.connection;
-    (raised ? c.lowerHand() : c.raiseHand())
+    c.request({ type: raised ? 'lower_hand' : 'raise_hand' })
       .then(() => this.say(raised ? t('media.key.hand_lowered') : t('media.key.hand_raised')))
       .catch((error) => {
         this.say(requestFailureText(error));

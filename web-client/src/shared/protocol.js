@@ -1,7 +1,9 @@
 // The connection to a PeerRoom server and its messages. It knows nothing of
 // the page and keeps no room state: the room model (`room/model.js`) is the
 // one listener to the room's events, and the media session to its own
-// signalling; views send their requests through its methods.
+// signalling; views send their requests through `request(message)`, typed by
+// the wire's generated `ClientMessage` (no method per message: a message
+// added on the server needs nothing here).
 //
 // What it takes care of so the rest does not have to:
 // - the handshake (`hello`) and getting in (`join`, or `resume` after a drop);
@@ -18,8 +20,6 @@ import { Emitter } from './events.js';
 /** @typedef {import('./messages.js').RoomEvent} RoomEvent */
 /** @typedef {import('./messages.js').ErrorCode} ErrorCode */
 /** @typedef {import('./messages.js').JoinedMessage} JoinedMessage */
-/** @typedef {import('./messages.js').Reaction} Reaction */
-/** @typedef {import('./messages.js').Role} Role */
 /** @typedef {Exclude<ServerMessage, import('./messages.js').ErrorMessage>} Reply */
 
 export const PROTOCOL_VERSION = 1;
@@ -309,47 +309,6 @@ export class RoomConnection extends Emitter {
   async getState() {
     return expect(await this.request({ type: 'get_state' }), 'room_state');
   }
-
-  acceptRules() { return this.request({ type: 'accept_rules' }); }
-  /** @param {string} text */
-  chat(text) { return this.request({ type: 'chat', text }); }
-  raiseHand() { return this.request({ type: 'raise_hand' }); }
-  /** @param {number} [participant] someone else's hand: a host control */
-  lowerHand(participant) {
-    return this.request(participant === undefined ? { type: 'lower_hand' } : { type: 'lower_hand', participant });
-  }
-  callNextHand() { return this.request({ type: 'call_next_hand' }); }
-  /** @param {Reaction} reaction */
-  react(reaction) { return this.request({ type: 'react', reaction }); }
-  /** @param {number} participant */
-  admit(participant) { return this.request({ type: 'admit', participant }); }
-  /** @param {number} participant */
-  decline(participant) { return this.request({ type: 'decline', participant }); }
-  admitAll() { return this.request({ type: 'admit_all' }); }
-  /** @param {boolean} enabled */
-  setWaitingRoom(enabled) { return this.request({ type: 'set_waiting_room', enabled }); }
-  /** @param {boolean} locked */
-  setLocked(locked) { return this.request({ type: 'set_locked', locked }); }
-  /** @param {number} participant */
-  remove(participant) { return this.request({ type: 'remove', participant }); }
-  /** @param {number} participant */
-  askToMute(participant) { return this.request({ type: 'ask_to_mute', participant }); }
-  /**
-   * @param {number} participant
-   * @param {Role} role
-   */
-  setRole(participant, role) { return this.request({ type: 'set_role', participant, role }); }
-  endSession() { return this.request({ type: 'end_session' }); }
-  /**
-   * Tells the room whether this person's microphone and camera are on.
-   * @param {boolean} audio
-   * @param {boolean} video
-   */
-  setMediaState(audio, video) { return this.request({ type: 'set_media_state', audio, video }); }
-  /** @param {number} participant a host mutes someone; only they can unmute */
-  mute(participant) { return this.request({ type: 'mute', participant }); }
-  /** @param {number} participant */
-  stopVideo(participant) { return this.request({ type: 'stop_video', participant }); }
 
   /** Leaves for good: the server closes the socket and no retry follows. */
   async leave() {
