@@ -99,5 +99,8 @@ fn the_codemap_names_every_source_file_and_only_files_that_exist() {
         "docs/architecture.md does not name these files in its codemap: {unnamed:#?}"
     );
     let gone: Vec<&String> = named.difference(&files).collect();
-    assert!(gone.is_empty(), "docs/architecture.md names files that do not exist: {gone:#?}");
+    assert!(
+        gone.is_empty(),
+        "docs/architecture.md names files that do not exist: {gone:#?}"
+    );
 }
