@@ -171,6 +171,10 @@ async function runTheRoom(host, sam, alex, jo) {
   await alex.page.locator('#hand-button').click();
   await alex.page.locator('#hand-position', { hasText: 'Vous êtes en 1re position' }).waitFor();
   await harness.screenshot(alex.page, 'participant-in-french', PREFIX);
+  // The facilitator lowers every hand at once: Alex's goes down on their page too.
+  await F.getByRole('button', { name: 'Lower all hands' }).click();
+  await alex.page.locator('#hand-button[aria-pressed="false"]').waitFor();
+  await F.locator('#hand-empty').waitFor({ state: 'visible' });
 
   for (const [who, { problems }] of Object.entries({ host, sam, alex, jo })) {
     assert.deepEqual(problems, [], `no errors on ${who}'s page`);

@@ -24,6 +24,8 @@ pub enum FloorRequest {
     },
     /// Give the floor to the first hand in the queue.
     CallNextHand {},
+    /// Lower every raised hand at once.
+    LowerAllHands {},
     React {
         reaction: Reaction,
     },
@@ -33,7 +35,7 @@ impl Request for FloorRequest {
     fn needs(&self, me: ParticipantId) -> Permission {
         match self {
             FloorRequest::LowerHand { participant: Some(id) } if *id != me => Permission::Host,
-            FloorRequest::CallNextHand {} => Permission::Host,
+            FloorRequest::CallNextHand {} | FloorRequest::LowerAllHands {} => Permission::Host,
             FloorRequest::Chat { .. }
             | FloorRequest::RaiseHand {}
             | FloorRequest::LowerHand { .. }

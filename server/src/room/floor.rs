@@ -56,6 +56,13 @@ impl Room {
             FloorRequest::RaiseHand {} => self.raise_hand(me, out),
             FloorRequest::LowerHand { participant } => self.lower_hand(participant.unwrap_or(me), out),
             FloorRequest::CallNextHand {} => self.call_next_hand(out),
+            FloorRequest::LowerAllHands {} => {
+                if !self.floor.hands.is_empty() {
+                    self.floor.hands.clear();
+                    self.hands_changed(out);
+                }
+                Ok(Reply::Ack)
+            }
             FloorRequest::React { reaction } => self.react(me, reaction, out),
         }
     }

@@ -262,6 +262,22 @@ fn the_hand_queue_is_first_come_first_served() {
 }
 
 #[test]
+fn a_host_lowers_every_hand_at_once_and_everyone_sees_the_empty_queue() {
+    let (mut room, _, _) = room_with_two();
+    act(&mut room, 1, json!({"type": "raise_hand"})).unwrap();
+    act(&mut room, 2, json!({"type": "raise_hand"})).unwrap();
+    let (reply, effects) = act_at(&mut room, 1, json!({"type": "lower_all_hands"}), T0);
+    reply.unwrap();
+    for conn in [1, 2] {
+        assert_eq!(events_to(&effects, conn), vec![json!({"type": "hands", "queue": []})]);
+    }
+    assert!(state(&mut room, 2).hands.is_empty());
+    // With no hand up there is nothing to tell anyone.
+    let (_, effects) = act_at(&mut room, 1, json!({"type": "lower_all_hands"}), T0);
+    assert!(effects.is_empty());
+}
+
+#[test]
 fn every_host_control_is_refused_to_a_participant_and_changes_nothing() {
     let (mut room, host, _) = room_with_two();
     let waiting = you(join(&mut room, 3, Role::Participant).0);

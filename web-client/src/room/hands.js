@@ -1,6 +1,6 @@
 // The hand queue: this person's raise or lower, where they stand, the queue
-// in order, and for hosts "give the floor to the next hand" and a lower
-// button beside each hand. Drawn from the room model; the queue changes
+// in order, and for hosts "give the floor to the next hand", "lower all
+// hands" and a lower button beside each hand. Drawn from the room model; the queue changes
 // when the server's `hands` event comes, never on a click alone.
 
 import { actionButton, byId, make, show } from '../shared/dom.js';
@@ -39,13 +39,16 @@ export class HandsPanel {
       queue: byId('hand-queue', HTMLOListElement),
       empty: byId('hand-empty', HTMLParagraphElement),
       callNext: byId('call-next', HTMLButtonElement),
+      lowerAll: make('button', { attrs: { type: 'button', hidden: '' } }),
     };
+    this.el.callNext.after(this.el.lowerAll);
     const c = room.connection;
     this.el.button.addEventListener('click', () => {
       const { floor, me } = this.room.state;
       notice.run(me.id !== null && floor.hands.includes(me.id) ? c.request({ type: 'lower_hand' }) : c.request({ type: 'raise_hand' }));
     });
     this.el.callNext.addEventListener('click', () => notice.run(c.request({ type: 'call_next_hand' })));
+    this.el.lowerAll.addEventListener('click', () => notice.run(c.request({ type: 'lower_all_hands' })));
     // Hosts lower someone's hand from the queue too; its buttons come and go with each redraw.
     this.el.queue.addEventListener('click', (event) => {
       const button = event.target instanceof Element ? event.target.closest('button[data-lower-hand]') : null;
@@ -63,11 +66,13 @@ export class HandsPanel {
 
   draw() {
     const state = this.room.state;
-    const { button, queue, empty, position, callNext } = this.el;
+    const { button, queue, empty, position, callNext, lowerAll } = this.el;
     const host = isHost(state);
     const me = state.me.id;
     const hands = state.floor.hands;
     show(callNext, host);
+    show(lowerAll, host);
+    lowerAll.textContent = t('room.hands.lower_all');
     const place = me === null ? 0 : hands.indexOf(me) + 1;
     button.textContent = place ? t('room.hands.lower_mine') : t('room.hands.raise');
     button.setAttribute('aria-pressed', String(place > 0));
@@ -91,5 +96,6 @@ export class HandsPanel {
     }
     show(empty, hands.length === 0);
     callNext.disabled = hands.length === 0;
+    lowerAll.disabled = hands.length === 0;
   }
 }

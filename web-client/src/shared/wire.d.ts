@@ -179,6 +179,7 @@ export type FloorRequest =
   | { "type": "raise_hand", }
   | { "type": "lower_hand", participant?: ParticipantId, }
   | { "type": "call_next_hand", }
+  | { "type": "lower_all_hands", }
   | { "type": "react", reaction: Reaction, };
 
 /**
