@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::auth::CurrentOrganizer;
 use super::{ApiError, ApiJson};
 use crate::app::AppState;
+use crate::protocol::Named as _;
 use crate::room::Millis;
 use crate::room::agenda::{SegmentDraft, SegmentKind};
 use crate::store::{DEFAULT_WARNING_MARKS, InviteRole, NewSession, SessionRecord};

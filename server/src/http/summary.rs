@@ -12,6 +12,7 @@ use chrono::TimeZone;
 use tracing::warn;
 
 use crate::app::AppState;
+use crate::protocol::Named as _;
 use crate::room::summary::SummaryKind;
 use crate::store::{StoreError, SummaryExport};
 

@@ -109,20 +109,6 @@ pub enum SegmentKind {
     Custom,
 }
 
-impl SegmentKind {
-    /// Every kind, in the order they are shown.
-    pub const ALL: &'static [SegmentKind] = <SegmentKind as strum::VariantArray>::VARIANTS;
-
-    /// The kind's name, as on the wire and where it is stored.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(name: &str) -> Option<SegmentKind> {
-        name.parse().ok()
-    }
-}
-
 /// A segment as a facilitator describes it, before it has an id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -112,6 +112,31 @@ pub enum Permission {
     Facilitator,
 }
 
+/// A wire enum whose values are names (`check_in`, `follow_up`): how the
+/// store and the organizers' API write them too, derived from the same
+/// `strum` attributes as the wire's.
+pub trait Named: Copy + Sized + 'static {
+    /// Every value, in the order they are declared.
+    const ALL: &'static [Self];
+    fn as_str(self) -> &'static str;
+    fn parse(name: &str) -> Option<Self>;
+}
+
+impl<T> Named for T
+where
+    T: Copy + strum::VariantArray + Into<&'static str> + std::str::FromStr + 'static,
+{
+    const ALL: &'static [T] = T::VARIANTS;
+
+    fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    fn parse(name: &str) -> Option<T> {
+        name.parse().ok()
+    }
+}
+
 /// A request a joined person makes of their room.
 pub trait Request {
     /// Who may send it. `me` is the sender: some requests are open to anyone

@@ -81,20 +81,6 @@ pub enum SummaryKind {
     FollowUp,
 }
 
-impl SummaryKind {
-    /// Every kind, in the order they are shown.
-    pub const ALL: &'static [SummaryKind] = <SummaryKind as strum::VariantArray>::VARIANTS;
-
-    /// The kind's name, as on the wire and where it is stored.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(name: &str) -> Option<SummaryKind> {
-        name.parse().ok()
-    }
-}
-
 /// A summary item or a proposal. Neither carries an author.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SummaryItem {

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
+use crate::protocol::Named as _;
 use crate::room::Millis;
 use crate::room::agenda::{Clock, RunOfShow, Segment, SegmentDraft, SegmentKind, WarningKey};
 

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::{Store, StoreError};
+use crate::protocol::Named as _;
 use crate::room::Millis;
 use crate::room::summary::{StoredSummary, SummaryItem, SummaryKind};
 
