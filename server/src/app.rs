@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -16,10 +15,12 @@ use tracing::{info, warn};
 use crate::api::LoginLimiter;
 use crate::config::{self, Config, SocketConfig};
 use crate::crisis::CrisisResource;
+use crate::http::listen::{self, Admissions};
 use crate::live::RoomRegistry;
 use crate::media::Media;
 use crate::room::ConnId;
 use crate::store::Store;
+use crate::tally::Tally;
 
 /// What every request handler and connection shares.
 #[derive(Clone)]
@@ -33,6 +34,8 @@ pub struct AppState {
     /// Failed organizer logins, to slow down password guessing.
     pub logins: Arc<LoginLimiter>,
     pub crisis_resources: Arc<[CrisisResource]>,
+    /// WebSockets that have not joined a room yet, per address.
+    pub unjoined: Tally,
     pub shutdown: CancellationToken,
     /// Connections and room actors, so shutdown can wait for them: axum's
     /// graceful shutdown does not wait for upgraded WebSockets.
@@ -94,6 +97,7 @@ impl Server {
             media: media.clone(),
             logins: Arc::new(LoginLimiter::default()),
             crisis_resources: config.crisis_resources.clone().into(),
+            unjoined: Tally::new(usize::MAX, config.socket.max_joining_per_address),
             store: store.clone(),
             public_url: public_url.clone().into(),
             allowed_origins: origins.into(),
@@ -103,18 +107,19 @@ impl Server {
             next_conn: Arc::new(AtomicU64::new(1)),
         };
         let app: Router = crate::http::router(state);
-        let stop = shutdown.clone();
-        let serving = tokio::spawn(async move {
-            // Small messages often follow each other to the same client (an
-            // ack, then the room's state): with Nagle's algorithm on, the
-            // second waits for the first's delayed ACK, about 40 ms.
-            let listener = listener.tap_io(|tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move { stop.cancelled().await })
-                .await
-        });
+        let limits = listen::fit_to_descriptors(config.http.clone(), listen::raise_open_files_limit());
+        info!(
+            connections = limits.max_connections,
+            per_address = limits.max_per_address,
+            "connection limits"
+        );
+        let serving = tokio::spawn(listen::serve(
+            listener,
+            app,
+            Admissions::new(limits),
+            shutdown.clone(),
+            tasks.clone(),
+        ));
         info!(%addr, "listening");
         Ok(Server {
             addr,

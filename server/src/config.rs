@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::crisis::CrisisResource;
+use crate::http::listen::HttpLimits;
 use crate::live::RoomsConfig;
 use crate::media::MediaConfig;
 use crate::ws::rate_limit::RateConfig;
@@ -25,6 +26,9 @@ pub struct Config {
     /// spellings of the public URL, for local use.
     pub allowed_origins: Option<Vec<String>>,
     pub rooms: RoomsConfig,
+    /// Connections: caps in total and per address, and how long a client
+    /// may take to send its request headers.
+    pub http: HttpLimits,
     pub socket: SocketConfig,
     pub media: MediaConfig,
     pub crisis_resources: Vec<CrisisResource>,
@@ -38,6 +42,7 @@ impl Default for Config {
             public_url: None,
             allowed_origins: None,
             rooms: RoomsConfig::default(),
+            http: HttpLimits::default(),
             socket: SocketConfig::default(),
             media: MediaConfig::default(),
             crisis_resources: crate::crisis::defaults(),
@@ -55,7 +60,11 @@ pub struct SocketConfig {
     /// A connection must say `hello` this soon after opening...
     pub hello_within: Duration,
     /// ...and join or resume this soon, so idle sockets cannot pile up.
+    /// The web client opens its socket only to join, at once.
     pub join_within: Duration,
+    /// Sockets one address may have open that have not joined a room yet:
+    /// a group arriving together from one hospital network fits well.
+    pub max_joining_per_address: usize,
     pub rate: RateConfig,
 }
 
@@ -65,7 +74,8 @@ impl Default for SocketConfig {
             ping_interval: Duration::from_secs(15),
             dead_after: Duration::from_secs(45),
             hello_within: Duration::from_secs(10),
-            join_within: Duration::from_secs(10 * 60),
+            join_within: Duration::from_secs(30),
+            max_joining_per_address: 32,
             rate: RateConfig::default(),
         }
     }

@@ -22,6 +22,7 @@
 //! - `store`: SQLite through sqlx; sessions, invitations, the run-of-show,
 //!   summaries, removals.
 //! - `tokens`: invitation and resume tokens, and their hashes.
+//! - `tally`: what strangers hold open, counted under caps.
 //! - `config`, `cli`: settings and the command line; `demo`: the first-start
 //!   demo session; `clock`: the one place that reads the wall clock.
 
@@ -40,6 +41,7 @@ pub mod media;
 pub mod protocol;
 pub mod room;
 pub mod store;
+pub mod tally;
 pub mod tokens;
 pub mod ws;
 

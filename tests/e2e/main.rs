@@ -12,6 +12,7 @@ mod join_flow;
 mod media;
 mod media_lazy;
 mod media_leaks;
+mod open_internet;
 mod organizers;
 mod privacy;
 mod protocol_doc;

@@ -1,57 +1,25 @@
 //! Logging in and out, the one-time setup, and who is asking.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use axum::Extension;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 use tracing::info;
 
 use super::{ApiError, ApiJson};
 use crate::app::AppState;
 use crate::clock;
+use crate::http::listen::ClientAddr;
 use crate::store::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
 use crate::tokens;
 
 const COOKIE: &str = "peer_room_login";
 /// The settings key under which the setup token's hash waits.
 pub const SETUP_KEY: &str = "setup_token_hash";
-/// Failed logins allowed per account in `WINDOW` before it is refused a while.
-const MAX_FAILURES: u32 = 5;
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-
-/// Failed login attempts per email, in memory: enough to stop guessing at a
-/// password, with nothing to clean up after a restart.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: DashMap<String, (u32, Instant)>,
-}
-
-impl LoginLimiter {
-    /// Seconds to wait, if this account has failed too often lately.
-    fn blocked(&self, email: &str, now: Instant) -> Option<u64> {
-        let entry = self.failures.get(email)?;
-        let (count, since) = *entry;
-        let elapsed = now.saturating_duration_since(since);
-        (count >= MAX_FAILURES && elapsed < WINDOW).then(|| (WINDOW - elapsed).as_secs().max(1))
-    }
-
-    fn failed(&self, email: &str, now: Instant) {
-        let mut entry = self.failures.entry(email.to_owned()).or_insert((0, now));
-        if now.saturating_duration_since(entry.1) >= WINDOW {
-            *entry = (0, now);
-        }
-        entry.0 += 1;
-    }
-
-    fn succeeded(&self, email: &str) {
-        self.failures.remove(email);
-    }
-}
-
 /// The organizer behind a request's login cookie; 401 without one.
 pub struct CurrentOrganizer(pub Organizer);
 
@@ -114,14 +82,19 @@ pub struct Login {
     password: String,
 }
 
-pub async fn login(State(state): State<AppState>, ApiJson(body): ApiJson<Login>) -> Result<Response, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
+    ApiJson(body): ApiJson<Login>,
+) -> Result<Response, ApiError> {
     let email = body.email.trim().to_lowercase();
+    let from = client.map(|Extension(ClientAddr(ip))| ip);
     let now = Instant::now();
-    if let Some(retry_after_secs) = state.logins.blocked(&email, now) {
+    if let Some(retry_after_secs) = state.logins.blocked(&email, from, now) {
         return Err(ApiError::TooManyRequests { retry_after_secs });
     }
     let Some(organizer) = state.store.authenticate(&email, &body.password).await? else {
-        state.logins.failed(&email, now);
+        state.logins.failed(&email, from, now);
         return Err(ApiError::BadRequest {
             field: None,
             message: "the email or the password is not right".to_owned(),
@@ -162,12 +135,10 @@ pub struct Setup {
 
 /// Creates the first organizer with the one-time link printed at first start.
 pub async fn setup(State(state): State<AppState>, ApiJson(body): ApiJson<Setup>) -> Result<Response, ApiError> {
-    let expected = state.store.setting(SETUP_KEY).await?;
+    const NOT_VALID: &str = "this setup link is not valid (it works once, before any organizer exists)";
     let given = hex(&tokens::hash(&body.token));
-    if expected.as_deref() != Some(given.as_str()) || state.store.organizer_count().await? > 0 {
-        return Err(ApiError::Forbidden(
-            "this setup link is not valid (it works once, before any organizer exists)",
-        ));
+    if state.store.setting(SETUP_KEY).await?.as_deref() != Some(given.as_str()) {
+        return Err(ApiError::Forbidden(NOT_VALID));
     }
     let new = NewOrganizer {
         email: body.email.trim().to_lowercase(),
@@ -176,12 +147,13 @@ pub async fn setup(State(state): State<AppState>, ApiJson(body): ApiJson<Setup>)
         time_zone: body.time_zone,
     };
     new.validate()?;
+    // Checked again, atomically, as the account is made: of two uses at
+    // once, one wins.
     let organizer = state
         .store
-        .create_organizer(&new, clock::now_millis())
+        .create_first_organizer(SETUP_KEY, &given, &new, clock::now_millis())
         .await?
-        .ok_or(ApiError::Conflict("an organizer with this email exists"))?;
-    state.store.delete_setting(SETUP_KEY).await?;
+        .ok_or(ApiError::Forbidden(NOT_VALID))?;
     let token = state.store.start_login(&organizer.id, clock::now_millis()).await?;
     let cookie = set_cookie(&state, &token, LOGIN_LIFETIME_MS / 1000);
     Ok((
@@ -199,21 +171,6 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_account_is_refused_after_five_failures_for_fifteen_minutes() {
-        let limiter = LoginLimiter::default();
-        let start = Instant::now();
-        for _ in 0..5 {
-            assert_eq!(limiter.blocked("a@b.org", start), None);
-            limiter.failed("a@b.org", start);
-        }
-        assert!(limiter.blocked("a@b.org", start).is_some());
-        assert_eq!(limiter.blocked("other@b.org", start), None);
-        assert_eq!(limiter.blocked("a@b.org", start + WINDOW), None);
-        limiter.succeeded("a@b.org");
-        assert_eq!(limiter.blocked("a@b.org", start), None);
-    }
 
     #[test]
     fn the_login_cookie_is_found_among_others() {

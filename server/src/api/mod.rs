@@ -13,6 +13,7 @@
 
 mod auth;
 mod calendar;
+mod login_limit;
 mod series;
 mod sessions;
 
@@ -26,7 +27,8 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use auth::{LoginLimiter, SETUP_KEY, hex};
+pub use auth::{SETUP_KEY, hex};
+pub use login_limit::LoginLimiter;
 
 use crate::app::AppState;
 use crate::store::{InviteRole, StoreError, ValidationError};
@@ -96,6 +98,10 @@ pub enum ApiError {
     TooManyRequests {
         retry_after_secs: u64,
     },
+    /// The server is at capacity for this kind of work: try again shortly.
+    Busy {
+        retry_after_secs: u64,
+    },
     Internal,
 }
 
@@ -146,6 +152,22 @@ impl IntoResponse for ApiError {
                 )
                     .into_response();
             }
+            ApiError::Busy { retry_after_secs } => {
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: "busy",
+                        message: "the server is busy: try again in a moment".to_owned(),
+                        field: None,
+                    },
+                };
+                let retry = retry_after_secs.to_string();
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::RETRY_AFTER, retry)],
+                    axum::Json(body),
+                )
+                    .into_response();
+            }
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -167,6 +189,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => ApiError::NotFound,
+            StoreError::Busy => ApiError::Busy { retry_after_secs: 1 },
             other => {
                 tracing::warn!(error = ?other, "an API request failed in the store");
                 ApiError::Internal

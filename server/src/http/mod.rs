@@ -1,6 +1,7 @@
 //! HTTP routes: health, the WebSocket endpoint and the embedded web client.
 
 mod assets;
+pub mod listen;
 mod pages;
 pub mod summary;
 

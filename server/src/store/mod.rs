@@ -41,6 +41,9 @@ pub enum StoreError {
     NotFound,
     #[error("stored data is not valid: {0}")]
     Corrupt(&'static str),
+    /// Too much of a costly kind of work (checking passwords) at once.
+    #[error("too busy: try again in a moment")]
+    Busy,
 }
 
 /// A handle to the database; cloning shares the pool.
@@ -106,14 +109,6 @@ impl Store {
         .bind(value)
         .execute(&self.pool)
         .await?;
-        Ok(())
-    }
-
-    pub async fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM settings WHERE key = ?")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
         Ok(())
     }
 

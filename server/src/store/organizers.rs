@@ -2,11 +2,14 @@
 //!
 //! Passwords are hashed with argon2id (PHC strings); a login is a random
 //! token in a cookie, of which only the hash is kept. Hashing is slow on
-//! purpose, so it runs on the blocking pool, never on a runtime thread.
+//! purpose, so it runs on the blocking pool, never on a runtime thread, and
+//! only so much of it at once (`PasswordWork`).
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
 
 use super::{Store, StoreError};
 use crate::room::Millis;
@@ -55,26 +58,52 @@ impl NewOrganizer {
     }
 }
 
+/// Hashing a password costs argon2's 19 MiB and tens of milliseconds of a
+/// core: unbounded, a few hundred strangers logging in at once would take
+/// gigabytes. At most one hash runs per core, a few more wait their turn,
+/// and past that a login is refused at once (`StoreError::Busy`, 503 with
+/// `Retry-After`) rather than queued without end.
+struct PasswordWork {
+    running: Semaphore,
+    waiting: Semaphore,
+}
+
+static PASSWORD_WORK: LazyLock<PasswordWork> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    PasswordWork {
+        running: Semaphore::new(cores),
+        waiting: Semaphore::new(cores * 4),
+    }
+});
+
+/// Runs `work` (a hash) on the blocking pool within the bound above.
+async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, StoreError> {
+    let gate = &*PASSWORD_WORK;
+    let _turn = gate.waiting.try_acquire().map_err(|_| StoreError::Busy)?;
+    let _core = gate.running.acquire().await.map_err(|_| StoreError::Busy)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| StoreError::Corrupt("password hashing stopped"))
+}
+
 async fn hash_password(password: String) -> Result<String, StoreError> {
-    tokio::task::spawn_blocking(move || {
+    password_work(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|_| StoreError::Corrupt("password hashing failed"))
     })
-    .await
-    .map_err(|_| StoreError::Corrupt("password hashing stopped"))?
+    .await?
 }
 
-async fn password_matches(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+async fn password_matches(password: String, stored: String) -> Result<bool, StoreError> {
+    password_work(move || {
         PasswordHash::new(&stored)
             .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
 }
 
 /// A real hash of nothing, made once, to check against when there is no account.
@@ -125,6 +154,54 @@ impl Store {
         }))
     }
 
+    /// Creates the first organizer with the one-time setup link: the link's
+    /// hash is taken from `setting` and the account made in one transaction,
+    /// so of two uses at once exactly one succeeds, and a link is good only
+    /// while no organizer exists. `Ok(None)`: the link was not (or no longer) good.
+    pub async fn create_first_organizer(
+        &self,
+        setting: &str,
+        link_hash: &str,
+        new: &NewOrganizer,
+        now: Millis,
+    ) -> Result<Option<Organizer>, StoreError> {
+        let hash = hash_password(new.password.clone()).await?;
+        let mut tx = self.pool.begin().await?;
+        // The write comes first: SQLite lets one writer at a time past it, so
+        // a second use waits here and then finds the link gone.
+        let taken = sqlx::query("DELETE FROM settings WHERE key = ? AND value = ?")
+            .bind(setting)
+            .bind(link_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizers")
+            .fetch_one(&mut *tx)
+            .await?;
+        if taken != 1 || existing > 0 {
+            return Ok(None);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO organizers (id, email, name, password_hash, time_zone, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(new.email.trim())
+        .bind(new.name.trim())
+        .bind(hash)
+        .bind(&new.time_zone)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(Organizer {
+            id,
+            email: new.email.trim().to_owned(),
+            name: new.name.trim().to_owned(),
+            time_zone: new.time_zone.clone(),
+        }))
+    }
+
     pub async fn organizer_count(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organizers")
             .fetch_one(&self.pool)
@@ -141,10 +218,10 @@ impl Store {
         // With no such account, still spend the time of a check, so the
         // answer's timing does not tell which emails have accounts.
         let Some((id, email, name, time_zone, hash)) = row else {
-            password_matches(password.to_owned(), dummy_hash().await?).await;
+            password_matches(password.to_owned(), dummy_hash().await?).await?;
             return Ok(None);
         };
-        if !password_matches(password.to_owned(), hash).await {
+        if !password_matches(password.to_owned(), hash).await? {
             return Ok(None);
         }
         Ok(Some(organizer((id, email, name, time_zone))))

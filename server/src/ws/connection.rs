@@ -1,6 +1,7 @@
 //! One WebSocket connection's loop: frames in, room commands out; room events
 //! in, frames out. Nothing else writes to this socket.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -22,8 +23,19 @@ pub(super) enum Flow {
     Close(u16, &'static str),
 }
 
+/// The places a socket holds under the server's caps.
+pub struct Held {
+    /// Its TCP connection's admission, for as long as the socket lives:
+    /// held, never read; dropping it frees the place.
+    #[allow(dead_code)]
+    pub admitted: Option<Arc<crate::tally::Held>>,
+    /// Its place among the sockets still joining, given back once it joins.
+    pub joining: Option<crate::tally::Held>,
+}
+
 pub(super) struct Connection {
     pub state: AppState,
+    pub held: Held,
     pub conn: ConnId,
     pub phase: Phase,
     /// Events from the room, once joined.
@@ -44,12 +56,12 @@ impl Connection {
     }
 }
 
-pub async fn run(socket: WebSocket, state: AppState, conn: ConnId) {
+pub async fn run(socket: WebSocket, state: AppState, conn: ConnId, held: Held) {
     let span = info_span!("conn", conn = conn.0);
-    drive(socket, state, conn).instrument(span).await;
+    drive(socket, state, conn, held).instrument(span).await;
 }
 
-async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
+async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId, held: Held) {
     let shutdown = state.shutdown.clone();
     let settings = state.socket.clone();
     let mut limiter = RateLimiter::new(settings.rate, Instant::now());
@@ -59,6 +71,7 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId) {
     ping.reset();
     let mut me = Connection {
         state,
+        held,
         conn,
         phase: Phase::Greeting,
         outbox: None,

@@ -184,6 +184,8 @@ async fn enter(
             me.reply(id, joined);
             me.outbox = Some(rx);
             me.phase = Phase::Joined { room };
+            // In a room now: no longer one of this address's joining sockets.
+            me.held.joining = None;
             Some(true)
         }
         Ok(_) => {
