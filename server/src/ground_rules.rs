@@ -20,8 +20,16 @@ pub fn validate(rules: &[String]) -> Result<(), &'static str> {
     if rules.is_empty() || rules.len() > 20 {
         return Err("ground rules must have between 1 and 20 items");
     }
-    if rules.iter().any(|r| r.trim().is_empty() || r.chars().count() > 300) {
-        return Err("each ground rule must have between 1 and 300 characters");
+    if rules
+        .iter()
+        .any(|rule| crate::text::check(&crate::text::normalize(rule), 300, crate::text::Lines::One).is_err())
+    {
+        return Err("each ground rule has between 1 and 300 characters, with no control or invisible characters");
     }
     Ok(())
+}
+
+/// Rules as people typed them, normalized for storing (see `text`).
+pub fn normalized(rules: &[String]) -> Vec<String> {
+    rules.iter().map(|rule| crate::text::normalize(rule)).collect()
 }

@@ -23,6 +23,8 @@
 //!   summaries, removals.
 //! - `tokens`: invitation and resume tokens, and their hashes.
 //! - `tally`: what strangers hold open, counted under caps.
+//! - `text`: what people type for others to read, normalized and checked.
+//! - `logging`: the log, with caps on what libraries may write at any level.
 //! - `config`, `cli`: settings and the command line; `demo`: the first-start
 //!   demo session; `clock`: the one place that reads the wall clock.
 
@@ -37,11 +39,13 @@ pub mod energizers;
 pub mod ground_rules;
 pub mod http;
 pub mod live;
+pub mod logging;
 pub mod media;
 pub mod protocol;
 pub mod room;
 pub mod store;
 pub mod tally;
+pub mod text;
 pub mod tokens;
 pub mod ws;
 

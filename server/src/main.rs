@@ -6,12 +6,11 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, OrganizerCommand, SeriesCommand, SessionCommand};
-use peer_room::config::{Config, LogFormat};
+use peer_room::config::Config;
 use peer_room::live::RoomsConfig;
 use peer_room::media::{IceServer, MediaConfig};
 use peer_room::store::{DEFAULT_WARNING_MARKS, NewOrganizer, NewSession, Store, StoreError};
 use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, energizers, ground_rules};
-use tracing_subscriber::EnvFilter;
 
 /// How long shutdown waits for connections and rooms to say goodbye.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -19,7 +18,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_logging(cli.global.log_format);
+    peer_room::logging::init(cli.global.log_format);
     match cli.command.unwrap_or(CliCommand::Serve) {
         CliCommand::Serve => serve(&cli.global).await,
         CliCommand::Session(SessionCommand::Create(args)) => create_session(&cli.global, args).await,
@@ -29,32 +28,6 @@ async fn main() -> anyhow::Result<()> {
         CliCommand::Organizer(OrganizerCommand::Add { email, name, time_zone }) => {
             add_organizer(&cli.global, email, name, time_zone).await
         }
-    }
-}
-
-/// Libraries that log message payloads at their debug and trace levels, and so
-/// would write names and chat into the log. They are capped whatever RUST_LOG
-/// says: the privacy rule holds at every log level.
-const PAYLOAD_LOGGERS: &[&str] = &[
-    "tungstenite",
-    "tokio_tungstenite",
-    "hyper",
-    "hyper_util",
-    "axum::extract::ws",
-];
-
-fn init_logging(format: LogFormat) {
-    let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".to_owned());
-    let caps: Vec<String> = PAYLOAD_LOGGERS.iter().map(|target| format!("{target}=info")).collect();
-    // Later directives for the same target replace earlier ones.
-    let filter = EnvFilter::try_new(format!("{requested},{}", caps.join(",")))
-        .unwrap_or_else(|_| EnvFilter::new(format!("info,sqlx=warn,{}", caps.join(","))));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Pretty => builder.init(),
-        LogFormat::Json => builder.json().init(),
     }
 }
 
@@ -189,7 +162,7 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         Some(path) => read_rules(path, "--ground-rules")?,
         None => series_rules.unwrap_or_else(ground_rules::default_rules),
     };
-    let session = NewSession {
+    let mut session = NewSession {
         title: create.title,
         starts_at,
         duration_minutes: create.minutes,
@@ -202,6 +175,7 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         warning_marks: create.warning_marks.unwrap_or_else(|| DEFAULT_WARNING_MARKS.to_vec()),
         ..NewSession::default()
     };
+    session.normalize();
     // The flag for the duration is --minutes; the other fields match their flags.
     session.validate().map_err(|e| {
         let flag = e.to_string().replace("duration_minutes", "minutes").replace('_', "-");

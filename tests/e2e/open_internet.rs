@@ -180,3 +180,100 @@ async fn an_address_guessing_at_many_accounts_is_refused_a_while() {
     assert_eq!(status, 429, "{response}");
     assert!(http::header(&response, "retry-after").is_some());
 }
+
+/// A session an organizer schedules, as the API takes it, with `title`
+/// and `starts_at` as given.
+fn session_input(title: &str, starts_at: &str) -> serde_json::Value {
+    json!({"title": title, "starts_at": starts_at, "time_zone": "America/Toronto", "duration_minutes": 60, "capacity": 12})
+}
+
+#[tokio::test]
+async fn text_that_hides_itself_or_breaks_lines_and_years_out_of_range_are_refused_where_they_come_in() {
+    let server = TestServer::start().await;
+    let mut lee = organizer(&server, "lee@example.org").await;
+    for (title, starts_at, field) in [
+        ("Tuesday \u{202E}puorg", "2027-03-02T18:00", "title"),
+        ("Tuesday\r\nATTENDEE:mailto:x@example.org", "2027-03-02T18:00", "title"),
+        ("Tuesday\u{200B}group", "2027-03-02T18:00", "title"),
+        ("Tuesday group", "9999-01-01T10:00", "starts_at"),
+        ("Tuesday group", "-0001-01-01T10:00", "starts_at"),
+    ] {
+        let (status, answer) = lee
+            .call("POST", "/api/sessions", Some(session_input(title, starts_at)))
+            .await;
+        assert_eq!(status, 400, "{title:?} {starts_at}: {answer}");
+        assert_eq!(answer["error"]["field"], field, "{answer}");
+    }
+    let (_, listed) = lee.call("GET", "/api/sessions?when=upcoming", None).await;
+    assert_eq!(listed, json!([]), "nothing was written");
+    // The same words typed two ways are stored one way (NFC).
+    let (status, created) = lee
+        .call(
+            "POST",
+            "/api/sessions",
+            Some(session_input("  Rene\u{301}e's group ", "2027-03-02T18:00")),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["session"]["title"], "Ren\u{e9}e's group");
+
+    // In the room: a name that reorders itself, a chat line that hides text.
+    let session = server.session().await;
+    let mut sam = TestClient::greeted(&server.ws_url()).await;
+    let refused = sam.join(&session.participant_token, "Sam\u{202E}gnp.exe").await;
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+    let (mut host, _) = crate::support::room_of(&server, &session, 0).await;
+    let refused = host
+        .request(json!({"type": "chat", "text": "hello\u{2066} there"}))
+        .await;
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+    let line = host
+        .request(json!({"type": "chat", "text": "two\nlines are fine"}))
+        .await;
+    assert_eq!(line["type"], "ack", "{line}");
+}
+
+#[tokio::test]
+async fn the_api_answers_are_never_cached() {
+    let server = TestServer::start().await;
+    let (_, anonymous) = http::get(server.addr, "/api/me", &[]).await;
+    assert_eq!(
+        http::header(&anonymous, "cache-control"),
+        Some("no-store"),
+        "{anonymous}"
+    );
+    let mut lee = organizer(&server, "lee@example.org").await;
+    let (status, created) = lee
+        .call(
+            "POST",
+            "/api/sessions",
+            Some(session_input("Tuesday group", "2027-03-02T18:00")),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["session"]["id"].as_str().unwrap();
+    let cookie = format!("peer_room_login={}", lee.cookie.clone().unwrap());
+    let (_, links) = http::get(
+        server.addr,
+        &format!("/api/sessions/{id}/links"),
+        &[("Cookie", &cookie)],
+    )
+    .await;
+    assert!(links.contains("/join#"), "{links}");
+    assert_eq!(http::header(&links, "cache-control"), Some("no-store"), "{links}");
+}
+
+#[tokio::test]
+async fn the_database_its_journal_and_its_folder_are_readable_by_the_server_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data");
+    let db = folder.join("peer-room.db");
+    let server = TestServer::start_with(|config| config.database_url = format!("sqlite://{}", db.display())).await;
+    server.session().await; // something written, so the journal exists
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    for file in ["peer-room.db", "peer-room.db-wal", "peer-room.key"] {
+        assert_eq!(mode(&folder.join(file)), 0o600, "{file}");
+    }
+}

@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use serde_json::json;
 
-use crate::support::{ServerProcess, TestClient, token_of};
+use crate::support::{MediaClient, ServerProcess, TestClient, token_of};
 
 #[tokio::test]
 async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
@@ -14,9 +14,11 @@ async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
     let db = dir.path().join("peer-room.db");
     let log_path = dir.path().join("server.log");
     let log = File::create(&log_path).unwrap();
-    // The most verbose level there is, even for the WebSocket library: if the
-    // log is clean at this level, it is clean at every level.
-    let filter = "trace,tungstenite=trace,tokio_tungstenite=trace";
+    // The most verbose level there is, down to the most specific targets of
+    // the libraries that see payloads: if the log is clean at this level,
+    // it is clean at every level.
+    let filter = "trace,tungstenite::protocol=trace,tokio_tungstenite=trace,hyper::proto=trace,\
+                  webrtc=trace,rtc=trace,rtc_ice::agent=trace,rtc_sdp=trace,sqlx::query=trace";
     let server = ServerProcess::start_logging(&db, filter, Stdio::from(log));
     let host_link = server.banner_value("facilitator link:").unwrap();
     let guest_link = server.banner_value("participant link:").unwrap();
@@ -34,11 +36,33 @@ async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
         .request(json!({"type": "chat", "text": "my night shift was unbearable"}))
         .await;
     host.expect("chat").await;
-    let resume_token = guest.resume_token.clone().unwrap();
+    let item =
+        json!({"type": "add_summary_item", "key": "privacy-0001", "kind": "outcome", "text": "Quokka rotation plan"});
+    assert_eq!(host.request(item).await["type"], "ack");
+    host.request(json!({"type": "start_pulse", "kind": "word"})).await;
+    guest.expect("pulse").await;
+    guest
+        .request(json!({"type": "answer_pulse", "pulse": 1, "word": "xylography"}))
+        .await;
+    // Media, and candidates that name addresses: a well-formed one and two
+    // the server cannot parse. None of the addresses may reach the log.
     let device = guest.device.clone();
-    guest.drop_connection();
-    let mut back = TestClient::greeted(&url).await;
-    assert_eq!(back.resume(&resume_token).await["type"], "joined");
+    let mut media = MediaClient::start(guest, 127).await;
+    media.wait_connected().await;
+    for candidate in [
+        "candidate:1 1 udp 2122260223 203.0.113.77 54321 typ host",
+        "candidate:garbage 198.51.100.23 nonsense",
+        "candidate:2 1 udp 1 192.0.2.199",
+        "",
+    ] {
+        media
+            .request(json!({"type": "ice_candidate", "candidate": {"candidate": candidate, "sdpMLineIndex": 0}}))
+            .await;
+    }
+    let mut guest = media;
+    let resume_token = guest.resume_token.clone();
+    let back = guest.resume_on_new_socket(&url).await;
+    assert_eq!(back["type"], "joined", "{back}");
     host.request(json!({"type": "end_session"})).await;
     host.expect("session_ended").await;
     assert_eq!(server.terminate().code(), Some(0));
@@ -52,6 +76,11 @@ async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
         "Zanzibar",
         "Wolfgang",
         "unbearable",
+        "Quokka",
+        "xylography",
+        "203.0.113.77",
+        "198.51.100.23",
+        "192.0.2.199",
         host_token.as_str(),
         guest_token.as_str(),
         resume_token.as_str(),

@@ -175,12 +175,25 @@ impl Calendar {
     }
 }
 
+/// Text as an RFC 5545 TEXT value: backslash, semicolon and comma escaped,
+/// a line break as `\n`, and any other control character (text stored
+/// before they were refused at entry) left out, so nothing can end a line
+/// and start a property of its own.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn utc_stamp(ms: Millis) -> String {
@@ -303,6 +316,18 @@ mod tests {
             "{unfolded}"
         );
         assert!(unfolded.contains("TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500"));
+    }
+
+    #[test]
+    fn a_title_cannot_end_its_line_and_start_a_property_of_its_own() {
+        let mut sneaky = record();
+        sneaky.title = "Group\r\nATTENDEE:mailto:x@example.org\u{7}".into();
+        let ics = session_ics(&sneaky, None, 0);
+        assert!(!ics.contains("\r\nATTENDEE"), "{ics}");
+        assert!(
+            ics.contains("SUMMARY:Group\\nATTENDEE:mailto:x@example.org\r\n"),
+            "{ics}"
+        );
     }
 
     #[test]

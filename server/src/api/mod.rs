@@ -53,6 +53,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/series/{id}/links/{role}/{action}", post(series::change_link))
         .route("/api/series/{id}/calendar.ics", get(series::feed))
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
+        .layer(middleware::map_response(no_store))
+}
+
+/// Nothing the API answers may be kept by a browser's or a proxy's cache:
+/// its answers carry invitation links, names and summaries.
+async fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
 }
 
 /// `/links/{role}/{action}`: which link, and whether to revoke it (`revoke`)

@@ -203,6 +203,7 @@ pub(super) fn apply(mut session: NewSession, input: SessionInput) -> Result<NewS
     if let Some(marks) = input.warning_marks {
         session.warning_marks = marks;
     }
+    session.normalize();
     session.validate()?;
     Ok(session)
 }

@@ -35,6 +35,9 @@ use crate::room::media::MediaReport;
 /// and video), the client is asked to start afresh. An answer then stays
 /// far below the 48 KiB limit on a description.
 pub const RETIRED_BEFORE_FRESH_START: usize = 16;
+/// Candidates kept while the client's description has not come yet: a
+/// browser sends a handful; more is a client that will never offer.
+const MAX_EARLY_CANDIDATES: usize = 64;
 
 pub enum PeerCommand {
     /// The client's offer.
@@ -81,6 +84,7 @@ impl PeerHandle {
             subscriptions: HashMap::new(),
             tasks: Vec::new(),
             retired: 0,
+            candidate_complaint: None,
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle { commands, task })
@@ -135,6 +139,9 @@ struct Peer {
     /// Tracks taken off this connection since it started: each left an
     /// inactive m-line behind.
     retired: usize,
+    /// When a bad candidate from this client was last logged: one a client
+    /// sends in a loop must not fill the log.
+    candidate_complaint: Option<std::time::Instant>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,7 +150,14 @@ enum SignalError {
     Webrtc(#[from] webrtc::error::Error),
     #[error("{0}")]
     Refused(&'static str),
+    /// The library's words for a bad candidate may quote it, addresses and
+    /// all: neither the log nor the reply repeats them.
+    #[error("an ICE candidate could not be used")]
+    Candidate,
 }
+
+/// How often a client's bad candidates are mentioned in the log at most.
+const CANDIDATE_COMPLAINT_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Peer {
     async fn run(mut self, mut queue: mpsc::UnboundedReceiver<PeerCommand>) {
@@ -174,7 +188,18 @@ impl Peer {
             if let Err(error) = result {
                 // What went wrong is the client's or the network's doing: tell
                 // the client, and carry on with what still works.
-                debug!(participant = %self.me, %error, "signalling failed");
+                if matches!(error, SignalError::Candidate) {
+                    let now = std::time::Instant::now();
+                    if self
+                        .candidate_complaint
+                        .is_none_or(|at| now - at >= CANDIDATE_COMPLAINT_EVERY)
+                    {
+                        self.candidate_complaint = Some(now);
+                        debug!(participant = %self.me, "a candidate from the client could not be used");
+                    }
+                } else {
+                    debug!(participant = %self.me, %error, "signalling failed");
+                }
                 let reason = error.to_string();
                 self.room.tell(MediaReport::Failed {
                     participant: self.me,
@@ -239,18 +264,23 @@ impl Peer {
             ..Default::default()
         };
         if self.pc.remote_description().await.is_some() {
-            self.pc.add_ice_candidate(candidate).await?;
-        } else {
+            self.pc
+                .add_ice_candidate(candidate)
+                .await
+                .map_err(|_| SignalError::Candidate)?;
+        } else if self.remote_candidates.len() < MAX_EARLY_CANDIDATES {
             self.remote_candidates.push(candidate);
         }
         Ok(())
     }
 
     async fn add_remote_candidates(&mut self) -> Result<(), SignalError> {
+        let mut failed = false;
         for candidate in std::mem::take(&mut self.remote_candidates) {
-            self.pc.add_ice_candidate(candidate).await?;
+            // One bad candidate must not cost the good ones after it.
+            failed |= self.pc.add_ice_candidate(candidate).await.is_err();
         }
-        Ok(())
+        if failed { Err(SignalError::Candidate) } else { Ok(()) }
     }
 
     /// Offers as soon as the connection allows: after the client's first

@@ -19,15 +19,20 @@ const STALE_WARNING_MS: Millis = 60_000;
 
 impl SegmentDraft {
     pub fn validate(&self) -> Result<(), &'static str> {
-        let title = self.title.trim();
-        if title.is_empty() || title.chars().count() > 100 {
-            return Err("a segment title has between 1 and 100 characters");
+        let title = crate::text::normalize(&self.title);
+        if crate::text::check(&title, 100, crate::text::Lines::One).is_err() {
+            return Err("a segment title has between 1 and 100 characters, with no control or invisible characters");
         }
         if self.minutes == 0 || self.minutes > MAX_SEGMENT_MINUTES {
             return Err("a segment lasts between 1 and 240 minutes");
         }
-        if self.objective.as_ref().is_some_and(|o| o.chars().count() > 300) {
-            return Err("a segment objective has at most 300 characters");
+        let objective = self
+            .objective
+            .as_deref()
+            .map(crate::text::normalize)
+            .unwrap_or_default();
+        if !objective.is_empty() && crate::text::check(&objective, 300, crate::text::Lines::One).is_err() {
+            return Err("a segment objective has at most 300 characters, with no control or invisible characters");
         }
         Ok(())
     }
@@ -175,10 +180,13 @@ impl RunOfShow {
         self.next_segment_id += 1;
         let segment = Segment {
             id,
-            title: draft.title.trim().to_owned(),
+            title: crate::text::normalize(&draft.title),
             kind: draft.kind,
             minutes: draft.minutes,
-            objective: draft.objective.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()),
+            objective: draft
+                .objective
+                .map(|o| crate::text::normalize(&o))
+                .filter(|o| !o.is_empty()),
         };
         let at = position.unwrap_or(self.segments.len()).min(self.segments.len());
         self.segments.insert(at, segment);
@@ -189,10 +197,13 @@ impl RunOfShow {
     pub fn update(&mut self, id: u32, draft: SegmentDraft) -> Result<(), &'static str> {
         draft.validate()?;
         let segment = self.segments.iter_mut().find(|s| s.id == id).ok_or("no such segment")?;
-        segment.title = draft.title.trim().to_owned();
+        segment.title = crate::text::normalize(&draft.title);
         segment.kind = draft.kind;
         segment.minutes = draft.minutes;
-        segment.objective = draft.objective.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
+        segment.objective = draft
+            .objective
+            .map(|o| crate::text::normalize(&o))
+            .filter(|o| !o.is_empty());
         if self.clock.current_segment == Some(id)
             && let Some(started) = self.clock.segment_started_at
         {

@@ -154,7 +154,7 @@ impl Room {
     /// New rules for this session: stored, and shown to whoever joins next.
     /// Those already in accepted the rules as they were; they see the change.
     fn set_ground_rules(&mut self, rules: Vec<String>, out: &mut Outbox) -> Result<Reply, RoomError> {
-        let rules: Vec<String> = rules.iter().map(|r| r.trim().to_owned()).collect();
+        let rules = ground_rules::normalized(&rules);
         ground_rules::validate(&rules).map_err(RoomError::Invalid)?;
         self.session.ground_rules = rules.clone();
         out.persist(Persist::GroundRules(rules.clone()));

@@ -68,20 +68,18 @@ impl Room {
     }
 
     fn chat(&mut self, me: ParticipantId, text: &str, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(RoomError::Invalid("a chat message cannot be empty"));
-        }
-        if text.chars().count() > MAX_CHAT_CHARS {
-            return Err(RoomError::Invalid("a chat message is at most 2000 characters"));
-        }
+        let text = crate::text::clean(text, MAX_CHAT_CHARS, crate::text::Lines::Many).map_err(|error| match error {
+            crate::text::TextError::Empty => RoomError::Invalid("a chat message cannot be empty"),
+            crate::text::TextError::TooLong => RoomError::Invalid("a chat message is at most 2000 characters"),
+            _ => RoomError::Invalid("a chat message cannot contain control or invisible characters"),
+        })?;
         let name = self.people.get(me).map(|p| p.name.clone()).unwrap_or_default();
         self.floor.chat_seq += 1;
         let line = ChatLine {
             seq: self.floor.chat_seq,
             from: me,
             name,
-            text: text.to_owned(),
+            text,
             at: now,
         };
         self.floor.chat.push_back(line.clone());

@@ -18,6 +18,8 @@ use crate::protocol::presence::PresenceEvent;
 /// The largest SDP the room passes on. A browser's offer for two tracks is
 /// a few KiB; a frame is capped at 64 KiB anyway.
 pub const MAX_SDP_BYTES: usize = 48 * 1024;
+/// The largest ICE candidate line: a real one is under 200 bytes.
+pub const MAX_CANDIDATE_BYTES: usize = 1024;
 /// How often hosts are told the talk-time totals while people talk.
 const TALK_TIME_EVERY_MS: Millis = 5_000;
 
@@ -154,13 +156,19 @@ impl Room {
 
     /// Passes a client's signalling on to the media layer.
     fn signal(&mut self, command: MediaCommand, out: &mut Outbox) -> Result<Reply, RoomError> {
-        let sdp_len = match &command {
-            MediaCommand::Offer { sdp, .. } | MediaCommand::Answer { sdp, .. } => sdp.len(),
-            MediaCommand::Candidate { candidate, .. } => candidate.candidate.len(),
-            _ => 0,
-        };
-        if sdp_len == 0 || sdp_len > MAX_SDP_BYTES {
-            return Err(RoomError::Invalid("the session description is empty or too large"));
+        match &command {
+            MediaCommand::Offer { sdp, .. } | MediaCommand::Answer { sdp, .. }
+                if sdp.is_empty() || sdp.len() > MAX_SDP_BYTES =>
+            {
+                return Err(RoomError::Invalid("the session description is empty or too large"));
+            }
+            // An empty candidate is the end of the client's candidates, as
+            // browsers send it: accepted, and nothing to pass on.
+            MediaCommand::Candidate { candidate, .. } if candidate.candidate.is_empty() => return Ok(Reply::Ack),
+            MediaCommand::Candidate { candidate, .. } if candidate.candidate.len() > MAX_CANDIDATE_BYTES => {
+                return Err(RoomError::Invalid("an ICE candidate is at most 1024 bytes"));
+            }
+            _ => {}
         }
         out.media(command);
         Ok(Reply::Ack)

@@ -53,8 +53,10 @@ pub struct Pulse {
 
 impl Pulse {
     pub fn new(id: u32, question: Option<String>, kind: PulseKind) -> Result<Pulse, &'static str> {
-        let question = match question.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()) {
-            Some(q) if q.chars().count() > 200 => return Err("a question has at most 200 characters"),
+        let question = match question.map(|q| crate::text::normalize(&q)).filter(|q| !q.is_empty()) {
+            Some(q) if crate::text::check(&q, 200, crate::text::Lines::One).is_err() => {
+                return Err("a question has at most 200 characters, with no control or invisible characters");
+            }
             Some(q) => q,
             None if kind == PulseKind::Scale => DEFAULT_SCALE_QUESTION.to_owned(),
             None => DEFAULT_WORD_QUESTION.to_owned(),

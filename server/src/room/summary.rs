@@ -178,11 +178,12 @@ pub fn key_ok(key: &str) -> bool {
 }
 
 fn clean(text: &str) -> Result<String, &'static str> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_ITEM_CHARS {
-        return Err("a summary item has between 1 and 1000 characters");
-    }
-    Ok(text.to_owned())
+    crate::text::clean(text, MAX_ITEM_CHARS, crate::text::Lines::Many).map_err(|error| match error {
+        crate::text::TextError::Control | crate::text::TextError::Hidden => {
+            "a summary item cannot contain control or invisible characters"
+        }
+        _ => "a summary item has between 1 and 1000 characters",
+    })
 }
 
 #[cfg(test)]

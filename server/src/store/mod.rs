@@ -55,6 +55,32 @@ pub struct Store {
     key: TokenKey,
 }
 
+/// Creates what is missing of the database's folder (0700) and the database
+/// file itself (0600) before SQLite opens it: only the server's user may read
+/// them. SQLite gives its WAL and shared-memory files the database file's
+/// permissions, so they are private too. What exists already is left as the
+/// deployment made it.
+fn create_private(file: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let name = file.to_string_lossy();
+    if name.is_empty() || name.contains(":memory:") {
+        return Ok(());
+    }
+    if let Some(folder) = file.parent().filter(|f| !f.as_os_str().is_empty() && !f.exists()) {
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(folder)?;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+    {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `url`, e.g.
     /// `sqlite://data/peer-room.db`, and brings its schema up to date.
@@ -66,14 +92,10 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let file = options.get_filename().to_path_buf();
-        if let Some(folder) = file.parent()
-            && !folder.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
-                path: folder.display().to_string(),
-                source,
-            })?;
-        }
+        create_private(&file).map_err(|source| StoreError::Folder {
+            path: file.display().to_string(),
+            source,
+        })?;
         let key = match std::env::var_os("PEER_ROOM_TOKEN_KEY_FILE") {
             Some(path) => TokenKey::load_or_create(Path::new(&path)),
             None if file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:") => {

@@ -45,8 +45,11 @@ impl NewOrganizer {
         {
             return fail("email", "must be an email address");
         }
-        if self.name.trim().is_empty() || self.name.chars().count() > 100 {
-            return fail("name", "must have between 1 and 100 characters");
+        if crate::text::check(&crate::text::normalize(&self.name), 100, crate::text::Lines::One).is_err() {
+            return fail(
+                "name",
+                "must have between 1 and 100 characters, with no control or invisible characters",
+            );
         }
         if self.password.chars().count() < MIN_PASSWORD_CHARS || self.password.len() > 1024 {
             return fail("password", "must have at least 10 characters");
@@ -137,7 +140,7 @@ impl Store {
         )
         .bind(&id)
         .bind(new.email.trim())
-        .bind(new.name.trim())
+        .bind(crate::text::normalize(&new.name))
         .bind(hash)
         .bind(&new.time_zone)
         .bind(now)
@@ -187,7 +190,7 @@ impl Store {
         )
         .bind(&id)
         .bind(new.email.trim())
-        .bind(new.name.trim())
+        .bind(crate::text::normalize(&new.name))
         .bind(hash)
         .bind(&new.time_zone)
         .bind(now)

@@ -7,12 +7,17 @@ use super::{Store, StoreError};
 use crate::ground_rules;
 use crate::room::agenda::{MAX_SEGMENTS, SegmentDraft};
 use crate::room::{Millis, SessionInfo};
+use crate::text::{self, Lines};
 
 /// The largest group the room is built for, with room for co-facilitators.
 pub const MAX_CAPACITY: u32 = 50;
 /// Twelve hours: longer than any support group meets.
 pub const MAX_MINUTES: u32 = 12 * 60;
 pub const MAX_TITLE_CHARS: usize = 200;
+/// Sessions start between 2020-01-01 and 2100-12-31 (UTC): a year such as
+/// -0001 or 9999 is a mistake, and no calendar should have to show it.
+pub const EARLIEST_START: Millis = 1_577_836_800_000;
+pub const LATEST_START: Millis = 4_133_980_799_000;
 
 /// A session to schedule, checked by `validate` before it is written.
 #[derive(Clone, Debug)]
@@ -74,11 +79,33 @@ pub struct ValidationError {
 }
 
 impl NewSession {
+    /// The text people typed, in the form it is checked and stored in (NFC,
+    /// trimmed: see `text`). Every way in calls this before `validate`.
+    pub fn normalize(&mut self) {
+        self.title = text::normalize(&self.title);
+        self.ground_rules = ground_rules::normalized(&self.ground_rules);
+        self.facilitators = self.facilitators.iter().map(|name| text::normalize(name)).collect();
+        for segment in &mut self.agenda {
+            segment.title = text::normalize(&segment.title);
+            segment.objective = segment
+                .objective
+                .as_deref()
+                .map(text::normalize)
+                .filter(|o| !o.is_empty());
+        }
+    }
+
     pub fn validate(&self) -> Result<(), ValidationError> {
         let fail = |field, message| Err(ValidationError { field, message });
-        let title = self.title.trim();
-        if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
-            return fail("title", "must have between 1 and 200 characters");
+        let title = text::normalize(&self.title);
+        if text::check(&title, MAX_TITLE_CHARS, Lines::One).is_err() {
+            return fail(
+                "title",
+                "must have between 1 and 200 characters, with no control or invisible characters",
+            );
+        }
+        if !(EARLIEST_START..=LATEST_START).contains(&self.starts_at) {
+            return fail("starts_at", "must be between the years 2020 and 2100");
         }
         if self.duration_minutes == 0 || self.duration_minutes > MAX_MINUTES {
             return fail("duration_minutes", "must be between 1 and 720");
@@ -111,9 +138,12 @@ impl NewSession {
             || self
                 .facilitators
                 .iter()
-                .any(|f| f.trim().is_empty() || f.chars().count() > 100)
+                .any(|f| text::check(&text::normalize(f), 100, Lines::One).is_err())
         {
-            return fail("facilitators", "up to 5 names of 1 to 100 characters");
+            return fail(
+                "facilitators",
+                "up to 5 names of 1 to 100 characters, with no control or invisible characters",
+            );
         }
         Ok(())
     }

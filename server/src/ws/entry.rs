@@ -11,6 +11,7 @@ use crate::live::{OUTBOX_CAPACITY, Outbound, RoomHandle};
 use crate::protocol::connection::{ConnectionEvent, ConnectionRequest};
 use crate::protocol::{ClientMessage, ErrorCode, PROTOCOL_VERSION, RequestId, RoomRequest};
 use crate::room::{Command, Entered, JoinRequest, Reply};
+use crate::text::{self, Lines, TextError};
 use crate::tokens;
 
 /// Where a connection stands.
@@ -200,19 +201,14 @@ async fn enter(
     }
 }
 
-/// A display name: trimmed, 1 to 40 characters, no control characters.
+/// A display name: 1 to 40 characters, nothing hidden (see `text`).
 fn clean_name(name: &str) -> Result<String, &'static str> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err("cannot be empty");
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err("at most 40 characters");
-    }
-    if name.chars().any(char::is_control) {
-        return Err("cannot contain control characters");
-    }
-    Ok(name.to_owned())
+    text::clean(name, MAX_NAME_CHARS, Lines::One).map_err(|error| match error {
+        TextError::Empty => "cannot be empty",
+        TextError::TooLong => "at most 40 characters",
+        TextError::Control => "cannot contain control characters",
+        TextError::Hidden => "cannot contain invisible or direction-changing characters",
+    })
 }
 
 fn device_key_ok(device: &str) -> bool {
