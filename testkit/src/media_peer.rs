@@ -43,6 +43,8 @@ pub struct SignallingLog {
     /// The ICE username fragment of every server offer applied, in order:
     /// a new one means the server restarted ICE.
     pub offer_ufrags: Arc<Mutex<Vec<String>>>,
+    /// Every candidate the server sent, as it sent it.
+    pub server_candidates: Arc<Mutex<Vec<Value>>>,
 }
 
 impl MediaPeer {
@@ -222,6 +224,7 @@ impl Signalling {
             }
             Some("ice_candidate") => {
                 let c = &message["candidate"];
+                lock(&self.log.server_candidates).push(c.clone());
                 let candidate = RTCIceCandidateInit {
                     candidate: c["candidate"].as_str().unwrap_or("").to_owned(),
                     sdp_mid: c["sdpMid"].as_str().map(str::to_owned),

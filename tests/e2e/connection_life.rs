@@ -66,3 +66,16 @@ async fn a_connection_that_never_greets_or_never_joins_is_closed() {
     let ack = joined.request(json!({"type": "chat", "text": "still here"})).await;
     assert_eq!(ack["type"], "ack");
 }
+
+#[tokio::test]
+async fn a_client_that_closes_gets_the_close_frame_answered() {
+    let server = TestServer::start().await;
+    let session = server.session().await;
+    let (host, _) = room_of(&server, &session, 0).await;
+    let answer = host.close_with(1000).await.expect("the server answers the close frame");
+    assert_eq!(
+        u16::from(answer.code),
+        1000,
+        "RFC 6455: the endpoint echoes the status code"
+    );
+}

@@ -28,6 +28,16 @@ async fn three_peers(server: &TestServer) -> Vec<MediaClient> {
 async fn each_peer_receives_the_others_audio_and_video_through_the_server() {
     let server = TestServer::start().await;
     let peers = three_peers(&server).await;
+    // The server's candidates name an m-line a browser can match: an index,
+    // never an empty mid.
+    for peer in &peers {
+        let candidates = peer.server_candidates.lock().unwrap().clone();
+        assert!(!candidates.is_empty(), "the server sent its candidates");
+        for candidate in candidates {
+            assert_ne!(candidate["sdpMid"], "", "{candidate}");
+            assert!(candidate["sdpMLineIndex"].is_u64(), "{candidate}");
+        }
+    }
     let ids: Vec<u64> = peers.iter().map(|p| p.you).collect();
     for peer in &peers {
         for from in ids.iter().filter(|id| **id != peer.you) {

@@ -167,10 +167,14 @@ impl Peer {
                 PeerCommand::Answer(sdp) => self.on_answer(sdp).await,
                 PeerCommand::Candidate(candidate) => self.on_candidate(candidate).await,
                 PeerCommand::LocalCandidate(candidate) => {
+                    // The library gives no m-line for its candidates (an empty
+                    // mid): with everything bundled on one transport, the
+                    // first m-line is the one, and a browser rejects an empty
+                    // mid that matches none.
                     let candidate = IceCandidate {
                         candidate: candidate.candidate,
-                        sdp_mid: candidate.sdp_mid,
-                        sdp_mline_index: candidate.sdp_mline_index,
+                        sdp_mid: candidate.sdp_mid.filter(|mid| !mid.is_empty()),
+                        sdp_mline_index: candidate.sdp_mline_index.or(Some(0)),
                         username_fragment: None,
                     };
                     self.room.tell(MediaReport::Candidate {

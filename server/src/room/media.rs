@@ -121,7 +121,10 @@ impl Room {
         if video {
             person.host_stopped_video = false;
         }
-        if !audio {
+        if audio {
+            // Unmuted mid-sentence: they are heard from now on.
+            self.speaking_changed(me, now, out);
+        } else {
             self.stopped_speaking(me, now, out);
         }
         self.media_changed(me, out);
@@ -195,12 +198,21 @@ impl Room {
     }
 
     fn speaking(&mut self, id: ParticipantId, speaking: bool, now: Millis, out: &mut Outbox) {
+        if let Some(person) = self.people.get_mut(id) {
+            person.voice = speaking;
+        }
+        self.speaking_changed(id, now, out);
+    }
+
+    /// Whether someone is heard speaking now, from their voice and their
+    /// microphone: a stretch starts or ends, and everyone is told.
+    fn speaking_changed(&mut self, id: ParticipantId, now: Millis, out: &mut Outbox) {
         let Some(person) = self.people.get_mut(id).filter(|p| p.present()) else {
             return;
         };
         // A muted person's levels do not count: with their microphone off or a
         // host's mute on, no one hears them.
-        let speaking = speaking && person.audio && !person.host_muted;
+        let speaking = person.voice && person.audio && !person.host_muted;
         match (speaking, person.speaking_since) {
             (true, None) => person.speaking_since = Some(now),
             (false, Some(_)) => self.stop_speaking(id, now),

@@ -35,6 +35,9 @@ pub(super) struct Person {
     /// Time spent speaking, for the hosts' talk-time balance.
     pub talk_ms: Millis,
     pub speaking_since: Option<Millis>,
+    /// Whether their audio levels say they are talking, muted or not: someone
+    /// who unmutes mid-sentence is speaking at once, with no new report.
+    pub voice: bool,
 }
 
 impl Person {

@@ -66,6 +66,7 @@ impl Room {
             host_stopped_video: false,
             talk_ms: 0,
             speaking_since: None,
+            voice: false,
         });
 
         if gate.open() {

@@ -284,3 +284,41 @@ fn a_support_signal_reaches_the_hosts_only_until_acknowledged() {
     act(&mut room, 3, json!({"type": "leave"})).unwrap();
     assert!(state(&mut room, 1).support_requests.unwrap().is_empty());
 }
+
+#[test]
+fn someone_who_unmutes_mid_sentence_is_heard_speaking_at_once_and_counted_from_then() {
+    let (mut room, _, guest) = room_with_two();
+    // Talking with the microphone off: no one hears it, nothing is counted.
+    act(
+        &mut room,
+        2,
+        json!({"type": "set_media_state", "audio": false, "video": true}),
+    )
+    .unwrap();
+    let talking = room.handle(
+        Command::Media(MediaReport::Speaking {
+            participant: guest,
+            speaking: true,
+        }),
+        T0,
+    );
+    assert!(events_to(&talking.effects, 1).is_empty());
+    // They unmute while still talking: the levels say nothing new, yet the
+    // room hears them from this moment.
+    let (_, effects) = act_at(
+        &mut room,
+        2,
+        json!({"type": "set_media_state", "audio": true, "video": true}),
+        T0 + 2_000,
+    );
+    assert!(events_to(&effects, 1).contains(&json!({"type": "speaking", "participant": guest, "speaking": true})));
+    room.handle(
+        Command::Media(MediaReport::Speaking {
+            participant: guest,
+            speaking: false,
+        }),
+        T0 + 5_000,
+    );
+    let talk = state(&mut room, 1).talk_time.unwrap();
+    assert!(talk.iter().any(|t| t.participant == guest && t.ms == 3_000), "{talk:?}");
+}

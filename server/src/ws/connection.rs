@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::SinkExt;
 use tokio::sync::mpsc;
 use tracing::{Instrument, debug, info_span};
 
@@ -111,7 +112,13 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId, held: Held)
                     },
                     // tungstenite answers pings itself; hearing anything is enough.
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => Flow::Continue,
-                    Some(Ok(Message::Close(_))) => break Flow::Continue,
+                    Some(Ok(Message::Close(_))) => {
+                        // The library has queued the answering close frame
+                        // (RFC 6455, 5.5.1); flush it, or the client sees its
+                        // connection end abnormally (1006).
+                        let _ = socket.flush().await;
+                        break Flow::Continue;
+                    }
                 }
             }
             outbound = next_outbound(&mut me.outbox) => match outbound {

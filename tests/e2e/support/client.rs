@@ -209,6 +209,24 @@ impl TestClient {
         }
     }
 
+    /// Closes the connection with a close frame, as a browser's `close()`
+    /// does, and returns the close frame the server answers with, if any.
+    pub async fn close_with(mut self, code: u16) -> Option<CloseFrame> {
+        let frame = CloseFrame {
+            code: code.into(),
+            reason: "bye".into(),
+        };
+        self.socket.close(Some(frame)).await.ok()?;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Ok(Some(Ok(Message::Close(answer)))) => return answer,
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_)) | None) | Err(_) => return None,
+            }
+        }
+    }
+
     /// Drops the TCP connection without a close frame, as a lost network does.
     pub fn drop_connection(self) {
         drop(self.socket);

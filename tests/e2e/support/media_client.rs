@@ -29,6 +29,8 @@ pub struct MediaClient {
     /// The ICE username fragment of every server offer applied, in order:
     /// a new one means the server restarted ICE.
     pub offer_ufrags: Arc<Mutex<Vec<String>>>,
+    /// Every candidate the server sent, as it sent it.
+    pub server_candidates: Arc<Mutex<Vec<Value>>>,
     peer: MediaPeer,
     outgoing: mpsc::UnboundedSender<Value>,
     events: mpsc::UnboundedReceiver<Value>,
@@ -76,6 +78,7 @@ impl MediaClient {
             received,
             ended: log.ended,
             offer_ufrags: log.offer_ufrags,
+            server_candidates: log.server_candidates,
             outgoing,
             events,
             unread: VecDeque::new(),
