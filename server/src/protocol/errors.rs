@@ -43,6 +43,12 @@ pub enum ErrorCode {
     NotOpenYet,
     RoomLocked,
     RoomFull,
+    /// The waiting room is full, or people arrive faster than hosts can let
+    /// them in: try again in a minute.
+    WaitingRoomFull,
+    /// A facilitator turned this device away from the waiting room: it may
+    /// not wait again this session.
+    Declined,
     /// This device was removed from the session by a facilitator.
     Removed,
     /// The resume token is unknown or its grace period is over: join again.

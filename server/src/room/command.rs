@@ -85,6 +85,10 @@ pub enum RoomError {
     Locked,
     #[error("the room is full")]
     Full,
+    #[error("the waiting room is full or people are arriving too fast: try again in a minute")]
+    WaitingRoomFull,
+    #[error("a facilitator declined you for this session")]
+    Declined,
     #[error("you were removed from this session")]
     Removed,
     #[error("the session has ended")]

@@ -25,8 +25,14 @@ impl Floor {
         self.hands.iter().copied().collect()
     }
 
-    pub fn chat(&self) -> Vec<ChatLine> {
-        self.chat.iter().cloned().collect()
+    /// The chat said after line `seq`, as far back as the room keeps it.
+    pub fn chat_since(&self, seq: u64) -> Vec<ChatLine> {
+        self.chat.iter().filter(|line| line.seq > seq).cloned().collect()
+    }
+
+    /// The number of the last line said; 0 before the first.
+    pub fn last_seq(&self) -> u64 {
+        self.chat_seq
     }
 
     /// Someone left: their hand goes. True if they had one up.

@@ -1,22 +1,39 @@
 //! The host controls. `Room::act` has already checked that the asker may use
 //! them; the checks here are about the target.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
+use super::seed::RoomConfig;
 use super::types::*;
 use crate::protocol::Role;
 use crate::protocol::hosting::{HostingEvent, HostingRequest};
 use crate::protocol::presence::{LeaveReason, PresenceEvent};
 
-/// Who may come in: the waiting room, the lock, and the devices removed.
+/// Who may come in: the waiting room and its limits, the lock, and the
+/// devices removed or declined.
 pub(super) struct Door {
     locked: bool,
     waiting_room: bool,
     banned_devices: HashSet<[u8; 32]>,
+    /// Turned away from the waiting room: not let wait again this session.
+    /// In memory only (a removal is stored); a restart forgets them.
+    declined_devices: HashSet<[u8; 32]>,
+    /// When people last arrived in the waiting room, within the last minute.
+    arrivals: VecDeque<Millis>,
 }
+
+/// How many people are where, for the door's decision.
+pub(super) struct Headcount {
+    /// People in the room or let in, hosts aside: what the capacity counts.
+    pub admitted: usize,
+    /// People waiting to be let in.
+    pub waiting: usize,
+}
+
+const ARRIVALS_WINDOW_MS: Millis = 60_000;
 
 impl Door {
     pub fn new(banned_devices: HashSet<[u8; 32]>) -> Door {
@@ -24,6 +41,8 @@ impl Door {
             locked: false,
             waiting_room: true,
             banned_devices,
+            declined_devices: HashSet::new(),
+            arrivals: VecDeque::new(),
         }
     }
 
@@ -35,25 +54,43 @@ impl Door {
         self.waiting_room
     }
 
-    /// Whether someone may take a place: removed devices never, and while
-    /// the room is locked or full, hosts only.
+    /// Whether someone may take a place: removed or declined devices never;
+    /// hosts always; everyone else while the room is unlocked and has a seat,
+    /// and, when they would wait, while the waiting room has room and people
+    /// are not arriving faster than hosts can look at them. One holder of the
+    /// shared link cannot fill the room with people who never come in.
     pub fn check(
-        &self,
+        &mut self,
         device_hash: &[u8; 32],
         is_host: bool,
-        seats_taken: usize,
+        count: Headcount,
         capacity: u32,
+        config: &RoomConfig,
+        now: Millis,
     ) -> Result<(), RoomError> {
         if self.banned_devices.contains(device_hash) {
             return Err(RoomError::Removed);
         }
-        if !is_host {
-            if self.locked {
-                return Err(RoomError::Locked);
+        if self.declined_devices.contains(device_hash) {
+            return Err(RoomError::Declined);
+        }
+        if is_host {
+            return Ok(());
+        }
+        if self.locked {
+            return Err(RoomError::Locked);
+        }
+        if count.admitted >= capacity as usize {
+            return Err(RoomError::Full);
+        }
+        if self.waiting_room {
+            while self.arrivals.front().is_some_and(|at| now - at >= ARRIVALS_WINDOW_MS) {
+                self.arrivals.pop_front();
             }
-            if seats_taken >= capacity as usize {
-                return Err(RoomError::Full);
+            if count.waiting >= config.waiting_capacity || self.arrivals.len() >= config.arrivals_per_minute {
+                return Err(RoomError::WaitingRoomFull);
             }
+            self.arrivals.push_back(now);
         }
         Ok(())
     }
@@ -90,18 +127,25 @@ impl Room {
     }
 
     fn admit(&mut self, id: ParticipantId, out: &mut Outbox) -> Result<Reply, RoomError> {
+        let full = self.people.headcount().admitted >= self.session.capacity as usize;
         let person = self.people.get_mut(id).ok_or(RoomError::NotFound)?;
         if !person.gate.admitted {
+            if full && !person.is_host() {
+                return Err(RoomError::Full);
+            }
             person.gate.admitted = true;
             self.gate_changed(id, out);
         }
         Ok(Reply::Ack)
     }
 
+    /// Admits everyone waiting, in order of arrival, while there are seats;
+    /// whoever does not fit keeps waiting (the hosts see them still there).
     fn admit_all(&mut self, out: &mut Outbox) -> Result<Reply, RoomError> {
-        let waiting: Vec<ParticipantId> = self.people.all().filter(|p| !p.gate.admitted).map(|p| p.id).collect();
-        for id in waiting {
-            self.admit(id, out)?;
+        for waiting in self.people.waiting() {
+            if !waiting.admitted && self.admit(waiting.id, out).is_err() {
+                break;
+            }
         }
         Ok(Reply::Ack)
     }
@@ -111,7 +155,11 @@ impl Room {
         if person.present() {
             return Err(RoomError::Invalid("they are already in the room: remove them instead"));
         }
-        if let Some(conn) = person.conn {
+        let (device_hash, conn) = (person.device_hash, person.conn);
+        // Kept out for the rest of the session: a declined person who
+        // reloads does not land back in the waiting room.
+        self.door.declined_devices.insert(device_hash);
+        if let Some(conn) = conn {
             out.send(conn, HostingEvent::Declined {});
             out.close(conn, CloseReason::Declined);
         }

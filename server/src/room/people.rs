@@ -38,6 +38,9 @@ pub(super) struct Person {
     /// Whether their audio levels say they are talking, muted or not: someone
     /// who unmutes mid-sentence is speaking at once, with no new report.
     pub voice: bool,
+    /// The last chat line said before they entered the room: they read only
+    /// what was said after, as if they had walked into a room.
+    pub chat_from: u64,
 }
 
 impl Person {
@@ -132,9 +135,17 @@ impl People {
         waiting
     }
 
-    /// Places taken by people who are not hosts: what the capacity counts.
-    pub fn seats_taken(&self) -> usize {
-        self.all().filter(|p| !p.is_host()).count()
+    /// Who is let in and who waits, hosts aside.
+    pub fn headcount(&self) -> super::hosting::Headcount {
+        let guests = self.all().filter(|p| !p.is_host());
+        let (admitted, waiting) = guests.fold((0, 0), |(admitted, waiting), p| {
+            if p.gate.admitted {
+                (admitted + 1, waiting)
+            } else {
+                (admitted, waiting + 1)
+            }
+        });
+        super::hosting::Headcount { admitted, waiting }
     }
 
     pub fn is_empty(&self) -> bool {

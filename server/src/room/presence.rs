@@ -37,11 +37,14 @@ impl Room {
             return Err(RoomError::AlreadyJoined);
         }
         let is_host = request.role.is_host();
+        let count = self.people.headcount();
         self.door.check(
             &request.device_hash,
             is_host,
-            self.people.seats_taken(),
+            count,
             self.session.capacity,
+            &self.config,
+            now,
         )?;
 
         let id = self.people.next_id()?;
@@ -67,6 +70,7 @@ impl Room {
             talk_ms: 0,
             speaking_since: None,
             voice: false,
+            chat_from: 0,
         });
 
         if gate.open() {
@@ -148,9 +152,12 @@ impl Room {
 
     /// Someone's gate just opened: show them the room, and them to the room.
     pub(super) fn enter(&mut self, id: ParticipantId, out: &mut Outbox) {
-        let Some(person) = self.people.get(id) else {
+        let said_before = self.floor.last_seq();
+        let Some(person) = self.people.get_mut(id) else {
             return;
         };
+        person.chat_from = said_before;
+        let person = &*person;
         let (info, conn, is_host) = (person.info(), person.conn, person.is_host());
         if let Some(conn) = conn {
             out.send(conn, PresenceEvent::RoomState(Box::new(self.state_for(id))));
@@ -221,7 +228,9 @@ impl Room {
             server_time: self.now,
             participants: self.people.present().map(Person::info).collect(),
             hands: self.floor.hands(),
-            chat: self.floor.chat(),
+            chat: self
+                .floor
+                .chat_since(self.people.get(me).map_or(u64::MAX, |p| p.chat_from)),
             locked: self.door.locked(),
             waiting_room: self.door.waiting_room(),
             waiting: is_host.then(|| self.people.waiting()),

@@ -15,6 +15,10 @@ pub struct RoomConfig {
     pub grace_ms: Millis,
     /// How many chat lines a newcomer is shown.
     pub chat_history: usize,
+    /// How many may wait to be let in at once, whatever the room's size.
+    pub waiting_capacity: usize,
+    /// How many may arrive in the waiting room in a minute.
+    pub arrivals_per_minute: usize,
 }
 
 impl Default for RoomConfig {
@@ -22,6 +26,8 @@ impl Default for RoomConfig {
         RoomConfig {
             grace_ms: 30_000,
             chat_history: 200,
+            waiting_capacity: 30,
+            arrivals_per_minute: 30,
         }
     }
 }

@@ -342,13 +342,109 @@ fn a_locked_room_refuses_participants_but_not_facilitators() {
 }
 
 #[test]
-fn capacity_counts_participants_only() {
+fn capacity_counts_those_let_in_and_the_waiting_room_has_limits_of_its_own() {
+    // Capacity 3: three may be let in; waiting does not take a seat.
     let mut room = room();
-    for conn in 1..=3 {
-        join(&mut room, conn, Role::Participant).0.unwrap();
+    join(&mut room, 1, Role::Facilitator).0.unwrap();
+    let waiting: Vec<ParticipantId> = (2..=5)
+        .map(|conn| you(join(&mut room, conn, Role::Participant).0))
+        .collect();
+    for id in &waiting[..3] {
+        act(&mut room, 1, json!({"type": "admit", "participant": id})).unwrap();
     }
-    assert_eq!(join(&mut room, 4, Role::Participant).0, Err(RoomError::Full));
-    assert!(join(&mut room, 5, Role::Facilitator).0.is_ok());
+    assert_eq!(
+        act(&mut room, 1, json!({"type": "admit", "participant": waiting[3]})),
+        Err(RoomError::Full),
+        "a fourth may not be let in"
+    );
+    assert_eq!(
+        join(&mut room, 9, Role::Participant).0,
+        Err(RoomError::Full),
+        "nor come to wait"
+    );
+    assert!(
+        join(&mut room, 10, Role::Facilitator).0.is_ok(),
+        "hosts are not counted"
+    );
+
+    // The waiting room holds at most `waiting_capacity`, and arrivals are
+    // paced: one holder of the shared link cannot crowd it.
+    let config = RoomConfig {
+        waiting_capacity: 2,
+        arrivals_per_minute: 3,
+        ..RoomConfig::default()
+    };
+    let mut room = Room::new(seed(), config);
+    join(&mut room, 1, Role::Facilitator).0.unwrap();
+    let first = you(join(&mut room, 2, Role::Participant).0);
+    join(&mut room, 3, Role::Participant).0.unwrap();
+    assert_eq!(join(&mut room, 4, Role::Participant).0, Err(RoomError::WaitingRoomFull));
+    act(&mut room, 1, json!({"type": "decline", "participant": first})).unwrap();
+    join(&mut room, 5, Role::Participant).0.unwrap();
+    // A place is free again, but three arrived within the minute: not yet.
+    act(
+        &mut room,
+        1,
+        json!({"type": "decline", "participant": ParticipantId(3)}),
+    )
+    .unwrap();
+    assert_eq!(join(&mut room, 6, Role::Participant).0, Err(RoomError::WaitingRoomFull));
+    let later = JoinRequest {
+        conn: ConnId(7),
+        role: Role::Participant,
+        name: "later".into(),
+        device_hash: key(7),
+        resume_hash: key(1007),
+    };
+    let outcome = room.handle(Command::Join(later), T0 + 61_000);
+    assert!(
+        matches!(outcome.reply, Some(Ok(Reply::Entered(_)))),
+        "a minute later, the pace allows one more"
+    );
+}
+
+#[test]
+fn a_declined_device_cannot_come_back_to_wait() {
+    let mut room = room();
+    join(&mut room, 1, Role::Facilitator).0.unwrap();
+    let guest = you(join(&mut room, 2, Role::Participant).0);
+    act(&mut room, 1, json!({"type": "decline", "participant": guest})).unwrap();
+    // Same device (key 2), new connection.
+    let again = JoinRequest {
+        conn: ConnId(3),
+        role: Role::Participant,
+        name: "again".into(),
+        device_hash: key(2),
+        resume_hash: key(1003),
+    };
+    assert_eq!(
+        room.handle(Command::Join(again), T0).reply,
+        Some(Err(RoomError::Declined))
+    );
+}
+
+#[test]
+fn someone_who_comes_in_late_reads_only_what_was_said_after_they_entered() {
+    let (mut room, _, guest) = room_with_two();
+    act(&mut room, 2, json!({"type": "chat", "text": "said before Alex came"})).unwrap();
+    let alex = you(join(&mut room, 3, Role::Participant).0);
+    act(&mut room, 3, json!({"type": "accept_rules"})).unwrap();
+    let (_, effects) = act_at(&mut room, 1, json!({"type": "admit", "participant": alex}), T0);
+    let entered = events_to(&effects, 3);
+    assert_eq!(entered[0]["type"], "room_state");
+    assert_eq!(
+        entered[0]["chat"],
+        json!([]),
+        "Alex reads nothing said before they came"
+    );
+    act(&mut room, 2, json!({"type": "chat", "text": "welcome, Alex"})).unwrap();
+    let chat = state(&mut room, 3).chat;
+    assert_eq!(
+        chat.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(),
+        ["welcome, Alex"]
+    );
+    assert_eq!(state(&mut room, 2).chat.len(), 2, "the others keep what they saw");
+    let _ = guest;
 }
 
 #[test]
@@ -461,7 +557,7 @@ fn ending_the_session_tells_everyone_forgets_the_chat_and_refuses_joins() {
         }));
     }
     assert!(room.is_ended() && room.is_empty());
-    assert!(room.floor.chat().is_empty());
+    assert!(room.floor.chat_since(0).is_empty());
     assert_eq!(join(&mut room, 3, Role::Facilitator).0, Err(RoomError::Ended));
 }
 

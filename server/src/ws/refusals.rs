@@ -15,6 +15,8 @@ pub fn from_room(error: RoomError) -> (ErrorCode, String) {
         RoomError::AlreadyJoined => ErrorCode::AlreadyJoined,
         RoomError::Locked => ErrorCode::RoomLocked,
         RoomError::Full => ErrorCode::RoomFull,
+        RoomError::WaitingRoomFull => ErrorCode::WaitingRoomFull,
+        RoomError::Declined => ErrorCode::Declined,
         RoomError::Removed => ErrorCode::Removed,
         RoomError::Ended => ErrorCode::SessionEnded,
         RoomError::ResumeFailed => ErrorCode::ResumeFailed,

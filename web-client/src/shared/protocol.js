@@ -41,7 +41,7 @@ const FINAL_CLOSE_CODES = new Set([1000, 4001, 4002, 4003, 4004]);
 /** Errors that no retry can fix. */
 const FINAL_ERRORS = new Set([
   'invalid_token', 'token_expired', 'token_revoked', 'session_ended', 'session_cancelled', 'not_open_yet', 'room_locked',
-  'room_full', 'removed', 'unsupported_version', 'invalid_input',
+  'room_full', 'waiting_room_full', 'removed', 'declined', 'unsupported_version', 'invalid_input',
 ]);
 
 /** A refusal from the server, or a request that got no answer. */

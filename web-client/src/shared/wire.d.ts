@@ -127,7 +127,7 @@ seated?: boolean, }
   | { "type": "close_pulse", }
   | { "type": "share_pulse", };
 
-export type ErrorCode = "bad_json" | "unknown_type" | "unknown_field" | "invalid_message" | "invalid_input" | "too_large" | "binary_not_supported" | "rate_limited" | "handshake_required" | "unsupported_version" | "already_joined" | "not_joined" | "invalid_token" | "token_expired" | "token_revoked" | "session_ended" | "session_cancelled" | "not_open_yet" | "room_locked" | "room_full" | "removed" | "resume_failed" | "forbidden" | "not_found" | "not_in_room" | "unavailable" | "internal";
+export type ErrorCode = "bad_json" | "unknown_type" | "unknown_field" | "invalid_message" | "invalid_input" | "too_large" | "binary_not_supported" | "rate_limited" | "handshake_required" | "unsupported_version" | "already_joined" | "not_joined" | "invalid_token" | "token_expired" | "token_revoked" | "session_ended" | "session_cancelled" | "not_open_yet" | "room_locked" | "room_full" | "waiting_room_full" | "declined" | "removed" | "resume_failed" | "forbidden" | "not_found" | "not_in_room" | "unavailable" | "internal";
 
 export type ExtendScope = "segment" | "session";
 
