@@ -194,3 +194,122 @@ mod tests {
         }
     }
 }
+
+/// The parser driven by random frames: it never panics, and whatever it
+/// accepts it writes back and reads again as the same message.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+    use strum::VariantNames;
+
+    use super::*;
+    use crate::protocol::{ClientMessage, Envelope};
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u32>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| json!(f)),
+            ".{0,12}".prop_map(Value::from),
+            prop::sample::select(vec![
+                "scale",
+                "word",
+                "me_too",
+                "session",
+                "shuffled",
+                "outcome",
+                "co_facilitator"
+            ])
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A message of a type the server knows, with fields it may or may not
+    /// have, of any type.
+    fn frame() -> impl Strategy<Value = String> {
+        let names = [
+            "id",
+            "text",
+            "participant",
+            "reaction",
+            "enabled",
+            "locked",
+            "role",
+            "minutes",
+            "scope",
+            "segment",
+            "position",
+            "segment_id",
+            "order",
+            "rules",
+            "energizer",
+            "seated",
+            "kind",
+            "question",
+            "pulse",
+            "scale",
+            "word",
+            "key",
+            "item",
+            "proposal",
+            "audio",
+            "video",
+            "sdp",
+            "candidate",
+            "version",
+            "token",
+            "name",
+            "device",
+            "resume_token",
+            "nonsense",
+        ];
+        (
+            prop::sample::select(ClientMessage::VARIANTS.to_vec()),
+            prop::collection::vec((prop::sample::select(names.to_vec()), value()), 0..5),
+        )
+            .prop_map(|(kind, fields)| {
+                let mut object = Map::new();
+                object.insert("type".into(), Value::from(kind));
+                for (name, value) in fields {
+                    object.insert(name.into(), value);
+                }
+                Value::Object(object).to_string()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_text_is_a_message_or_a_precise_error(text in "\\PC{0,200}") {
+            if let Err(error) = parse_client_message(&text) {
+                prop_assert!(!error.message.is_empty());
+            }
+        }
+
+        #[test]
+        fn what_is_accepted_reads_back_as_itself(frame in frame()) {
+            if let Ok((id, message)) = parse_client_message(&frame) {
+                let again = Envelope { id, message: message.clone() }.to_json();
+                let (id_again, message_again) = parse_client_message(&again)
+                    .map_err(|e| TestCaseError::fail(format!("{frame} -> {again}: {e:?}")))?;
+                prop_assert_eq!(id_again, id);
+                prop_assert_eq!(message_again, message);
+            }
+        }
+    }
+}

@@ -48,6 +48,8 @@ mod tests;
 mod tests_facilitation;
 #[cfg(test)]
 mod tests_media;
+#[cfg(test)]
+mod tests_properties;
 
 pub use command::{Command, Entered, JoinRequest, Outcome, Reply, RoomError};
 pub use seed::{RoomConfig, RoomSeed};
