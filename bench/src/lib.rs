@@ -9,6 +9,7 @@
 //! - `ws`: getting a synthetic person into a room over the WebSocket.
 //! - `signalling`: rooms of people sending chat, hands and reactions.
 //! - `join_time`: WebSocket open to first remote media packet.
+//! - `logins`: waves of concurrent logins from many addresses: memory.
 //! - `media`: synthetic `webrtc` publishers and subscribers through the SFU.
 //! - `relay`: the trivial UDP relay the SFU is compared with.
 //! - `procfs`: memory and CPU time from /proc; pinning to a CPU.
@@ -16,6 +17,7 @@
 //! - `smoke`: a few seconds at a tiny load, to prove the tool works.
 
 pub mod join_time;
+pub mod logins;
 pub mod media;
 pub mod procfs;
 pub mod relay;

@@ -37,6 +37,9 @@ enum Mode {
     /// Join time: WebSocket open to the first remote media packet, for
     /// people joining one at a time a room where someone is on camera.
     Join(JoinArgs),
+    /// Waves of concurrent organizer logins, each from its own loopback
+    /// address: the server's memory at the peak, and how many were refused.
+    Logins(LoginArgs),
     /// A few seconds at a tiny load against an in-process server: checks
     /// only that events and packets flowed.
     Smoke,
@@ -124,6 +127,18 @@ struct JoinArgs {
     joins: usize,
 }
 
+#[derive(Debug, Args)]
+struct LoginArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Logins sent at once in a wave.
+    #[arg(long, default_value_t = 500)]
+    concurrent: usize,
+    /// Waves in each run, one after another.
+    #[arg(long, default_value_t = 3)]
+    waves: usize,
+}
+
 fn parse_mix(text: &str) -> Result<[u32; 3], String> {
     let parts: Vec<u32> = text
         .split(',')
@@ -138,6 +153,7 @@ fn main() -> anyhow::Result<()> {
         Mode::Signalling(args) => Some(&args.common),
         Mode::Media(args) => Some(&args.common),
         Mode::Join(args) => Some(&args.common),
+        Mode::Logins(args) => Some(&args.common),
         Mode::Smoke | Mode::Relay => None,
     };
     // Pin before the runtime starts, so that it sizes its workers to match.
@@ -153,6 +169,7 @@ fn main() -> anyhow::Result<()> {
             Mode::Signalling(args) => run_signalling(args, open_files).await,
             Mode::Media(args) => run_media(args).await,
             Mode::Join(args) => run_join(args).await,
+            Mode::Logins(args) => run_logins(args).await,
             Mode::Smoke => {
                 smoke::signalling().await?;
                 smoke::media().await?;
@@ -283,6 +300,27 @@ async fn run_media(args: MediaArgs) -> anyhow::Result<()> {
                 relay::baseline(&options, &relay_cpus, &mut figures).await?;
             }
             Ok((target, figures))
+        }
+    })
+    .await?;
+    Ok(())
+}
+
+async fn run_logins(args: LoginArgs) -> anyhow::Result<()> {
+    header("logins", &args.common);
+    println!(
+        "{} waves of {} logins at once, each from its own loopback address, with the right password",
+        args.waves, args.concurrent
+    );
+    let options = peer_room_bench::logins::Options {
+        concurrent: args.concurrent,
+        waves: args.waves,
+    };
+    repeat(&args.common, 1, 2, |target| {
+        let options = options.clone();
+        async move {
+            let figures = peer_room_bench::logins::run_once(&target, &options).await;
+            Ok((target, figures?))
         }
     })
     .await?;

@@ -12,8 +12,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use peer_room::store::{NewSession, Store};
+use peer_room::store::{NewOrganizer, NewSession, Store};
 use peer_room::{Config, Server, clock};
+
+/// The organizer every bench database has, for the login benchmark.
+pub const BENCH_ORGANIZER: &str = "bench@example.org";
+pub const BENCH_PASSWORD: &str = "bench password, not secret";
 
 /// The two links of one room's session.
 #[derive(Clone, Debug)]
@@ -186,6 +190,13 @@ fn database_url(dir: &Path) -> String {
 /// enough for any run, with links valid throughout.
 async fn seed(store: &Store, rooms: usize, capacity: u32) -> anyhow::Result<Vec<RoomLinks>> {
     let now = clock::now_millis();
+    let organizer = NewOrganizer {
+        email: BENCH_ORGANIZER.to_owned(),
+        name: "Bench".to_owned(),
+        password: BENCH_PASSWORD.to_owned(),
+        time_zone: "America/Toronto".to_owned(),
+    };
+    store.create_organizer(&organizer, now).await?;
     let mut links = Vec::with_capacity(rooms);
     for room in 0..rooms {
         let new = NewSession {

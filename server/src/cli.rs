@@ -90,6 +90,20 @@ pub struct GlobalArgs {
     /// Seconds a dropped participant keeps their place before they have left.
     #[arg(long, env = "PEER_ROOM_RECONNECT_GRACE", default_value_t = 30, global = true)]
     pub reconnect_grace: u32,
+
+    /// Connections open at once, in total (lowered to fit the open-files limit).
+    #[arg(long, env = "PEER_ROOM_MAX_CONNECTIONS", default_value_t = 8192, global = true)]
+    pub max_connections: usize,
+
+    /// Connections open at once from one address.
+    #[arg(long, env = "PEER_ROOM_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256, global = true)]
+    pub max_connections_per_address: usize,
+
+    /// Behind a reverse proxy on this host: take a request's address from the
+    /// last entry of its X-Forwarded-For when it comes from loopback (for the
+    /// limits on logins and on sockets still joining).
+    #[arg(long, env = "PEER_ROOM_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Parser;
 use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, OrganizerCommand, SeriesCommand, SessionCommand};
 use peer_room::config::Config;
+use peer_room::http::listen::HttpLimits;
 use peer_room::live::RoomsConfig;
 use peer_room::media::{IceServer, MediaConfig};
 use peer_room::store::{DEFAULT_WARNING_MARKS, NewOrganizer, NewSession, Store, StoreError};
@@ -17,6 +18,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    keep_large_allocations_apart();
     let cli = Cli::parse();
     peer_room::logging::init(cli.global.log_format);
     match cli.command.unwrap_or(CliCommand::Serve) {
@@ -28,6 +30,21 @@ async fn main() -> anyhow::Result<()> {
         CliCommand::Organizer(OrganizerCommand::Add { email, name, time_zone }) => {
             add_organizer(&cli.global, email, name, time_zone).await
         }
+    }
+}
+
+/// A password hash takes 19 MiB at once. glibc's malloc raises its mmap
+/// threshold after such a block is freed, so the next ones come from the
+/// heap of whichever thread runs the hash and stay there: with the blocking
+/// pool's threads taking turns, a burst of logins left ~10 of them held (180
+/// MiB, docs/benchmarks.md "Logins"). A fixed threshold of 1 MiB keeps large
+/// blocks mapped on their own and given back when freed.
+fn keep_large_allocations_apart() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's settings, process-wide;
+    // called first thing in main.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
 
@@ -52,6 +69,12 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
         public_url: args.public_url.clone(),
         allowed_origins: args.allowed_origins.clone(),
         rooms,
+        http: HttpLimits {
+            max_connections: args.max_connections,
+            max_per_address: args.max_connections_per_address,
+            trust_forwarded_for: args.trust_forwarded_for,
+            ..HttpLimits::default()
+        },
         ..Config::default()
     })
 }
