@@ -87,25 +87,37 @@ pub async fn run_once(target: &Target, options: &Options) -> anyhow::Result<RunF
     figures.add("server memory at rest (MiB)", mib(idle_kib));
     figures.add("server memory at the peak (MiB)", mib(peak));
     figures.add("peak over rest (MiB)", mib(peak.saturating_sub(idle_kib)));
-    for (name, count) in ["logged in", "refused busy (503)", "refused limit (429)", "other answer", "connection closed"]
-        .iter()
-        .zip(counts)
+    for (name, count) in [
+        "logged in",
+        "refused busy (503)",
+        "refused limit (429)",
+        "other answer",
+        "connection closed",
+    ]
+    .iter()
+    .zip(counts)
     {
         figures.add(name, count as f64);
     }
     ok_latency.quantiles().add_to(&mut figures, "logged in: time to answer");
-    busy_latency.quantiles().add_to(&mut figures, "refused busy: time to answer");
+    busy_latency
+        .quantiles()
+        .add_to(&mut figures, "refused busy: time to answer");
     Ok(figures)
 }
 
 /// One login over its own connection from loopback address number `i`.
 async fn login(server: SocketAddr, i: usize) -> Answer {
     let from: SocketAddr = SocketAddr::from(([127, 0, 0, 1 + (i % 250) as u8], 0));
-    let Ok(socket) = TcpSocket::new_v4() else { return Answer::Closed };
+    let Ok(socket) = TcpSocket::new_v4() else {
+        return Answer::Closed;
+    };
     if socket.bind(from).is_err() {
         return Answer::Closed;
     }
-    let Ok(mut stream) = socket.connect(server).await else { return Answer::Closed };
+    let Ok(mut stream) = socket.connect(server).await else {
+        return Answer::Closed;
+    };
     let body = format!(r#"{{"email":"{BENCH_ORGANIZER}","password":"{BENCH_PASSWORD}"}}"#);
     let request = format!(
         "POST /api/login HTTP/1.1\r\nHost: {server}\r\nOrigin: http://{server}\r\nConnection: close\r\n\

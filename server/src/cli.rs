@@ -96,7 +96,12 @@ pub struct GlobalArgs {
     pub max_connections: usize,
 
     /// Connections open at once from one address.
-    #[arg(long, env = "PEER_ROOM_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256, global = true)]
+    #[arg(
+        long,
+        env = "PEER_ROOM_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 256,
+        global = true
+    )]
     pub max_connections_per_address: usize,
 
     /// Behind a reverse proxy on this host: take a request's address from the

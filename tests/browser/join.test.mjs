@@ -43,8 +43,11 @@ async function meetAndChat(a, b) {
   await a.page.locator('#waiting-list').waitFor({ state: 'attached' });
   await harness.screenshot(a.page, 'facilitator-in-room');
 
-  // B, a participant, reads the ground rules and accepts them.
+  // B, a participant, reads the ground rules and accepts them. The
+  // invitation leaves the address bar as soon as the page has read it: it
+  // must not sit in the history or a screenshot.
   await b.page.goto(harness.links.participant);
+  assert.ok(!b.page.url().includes('#'), `the token left the address bar: ${b.page.url()}`);
   await joinAs(b.page, 'Sam');
   await b.page.locator('#accept-rules').waitFor({ state: 'visible' });
   assert.ok(await b.page.locator('#rules li').count() > 0, 'the ground rules are shown');
@@ -86,6 +89,12 @@ async function meetAndChat(a, b) {
   await a.page.locator('#hand-queue li', { hasText: 'Sam' }).waitFor();
   await harness.screenshot(b.page, 'participant-hand-raised');
   await harness.screenshot(a.page, 'facilitator-sees-hand');
+
+  // A reload keeps the place, though the link is no longer in the address bar.
+  await b.page.reload();
+  await b.page.locator('#room').waitFor({ state: 'visible' });
+  await b.page.locator('#participants li', { hasText: 'Dr. Rivera' }).waitFor();
+  assert.ok(!b.page.url().includes('#'));
 
   assert.match(await a.page.locator('#status').innerText(), /In the room/);
   assert.deepEqual(a.problems, [], 'no errors on the facilitator page');

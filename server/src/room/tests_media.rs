@@ -322,3 +322,14 @@ fn someone_who_unmutes_mid_sentence_is_heard_speaking_at_once_and_counted_from_t
     let talk = state(&mut room, 1).talk_time.unwrap();
     assert!(talk.iter().any(|t| t.participant == guest && t.ms == 3_000), "{talk:?}");
 }
+
+#[test]
+fn the_end_of_candidates_is_accepted_and_needs_nothing_more() {
+    let (mut room, _, _) = room_with_two();
+    let end = json!({"type": "ice_candidate", "candidate": {"candidate": "", "sdpMLineIndex": 0}});
+    let (reply, effects) = act_at(&mut room, 2, end, T0);
+    assert_eq!(reply, Ok(Reply::Ack));
+    assert!(media(&effects).is_empty(), "nothing for the media layer to do");
+    let huge = json!({"type": "ice_candidate", "candidate": {"candidate": "x".repeat(1025)}});
+    assert!(act(&mut room, 2, huge).is_err());
+}
