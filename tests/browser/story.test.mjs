@@ -192,6 +192,8 @@ async function handQueue(host, sam, alex) {
   await host.locator('#call-next').click();
   await sam.locator('#notice', { hasText: 'You have the floor' }).waitFor();
   await alex.locator('#hand-position', { hasText: 'You are 1st in the queue' }).waitFor();
+  // The facilitator's page hears of it on its own connection: wait for it.
+  await host.locator('#hand-queue li', { hasText: 'Sam' }).waitFor({ state: 'detached' });
   assert.deepEqual(await host.locator('#hand-queue li .name').allInnerTexts(), ['Alex'], 'Sam left the queue with the floor');
   await shot(sam, 'participant-has-the-floor');
   await alex.locator('body').press('h');

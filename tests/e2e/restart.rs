@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use serde_json::json;
+
 use crate::support::{ServerProcess, TestClient, binary, token_of};
 
 #[tokio::test]
@@ -134,4 +136,41 @@ async fn the_first_start_prints_a_setup_link_that_creates_the_first_organizer() 
         again.banner_value("setup link:").is_none(),
         "not once an organizer exists"
     );
+}
+
+/// People come back after an upgrade in whatever order their pages
+/// reconnect: a participant back before the facilitator must find the door
+/// as the facilitator left it, not a waiting room nobody is watching.
+#[tokio::test]
+async fn the_door_a_facilitator_set_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("peer-room.db");
+    let first = ServerProcess::start(&db);
+    let host_token = token_of(&first.banner_value("facilitator link:").unwrap());
+    let guest_token = token_of(&first.banner_value("participant link:").unwrap());
+    let mut host = TestClient::joined(&first.ws_url(), &host_token, "Host").await;
+    host.expect("room_state").await;
+    let ack = host
+        .request(json!({"type": "set_waiting_room", "enabled": false}))
+        .await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    let status = first.terminate();
+    assert_eq!(status.code(), Some(0), "{status}");
+
+    // The participant is back first: straight past the (switched off) waiting room.
+    let second = ServerProcess::start(&db);
+    let mut guest = TestClient::greeted(&second.ws_url()).await;
+    let joined = guest.join(&guest_token, "Sam").await;
+    assert_eq!(joined["gate"]["admitted"], true, "{joined}");
+
+    // Locked now, and still locked after the next restart.
+    let mut host = TestClient::joined(&second.ws_url(), &host_token, "Host").await;
+    host.expect("room_state").await;
+    let ack = host.request(json!({"type": "set_locked", "locked": true})).await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    second.terminate();
+    let third = ServerProcess::start(&db);
+    let mut latecomer = TestClient::greeted(&third.ws_url()).await;
+    let refused = latecomer.join(&guest_token, "Alex").await;
+    assert_eq!(refused["code"], "room_locked", "{refused}");
 }

@@ -193,6 +193,7 @@ impl Actor {
                 self.store.save_summary(session, key, items, *finalized, now).await
             }
             Persist::GroundRules(rules) => self.store.set_ground_rules(session, rules).await,
+            Persist::Door(door) => self.store.save_door(session, door).await,
         }
     }
 

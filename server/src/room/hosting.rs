@@ -6,7 +6,7 @@ use std::collections::{HashSet, VecDeque};
 use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
-use super::seed::RoomConfig;
+use super::seed::{DoorSettings, RoomConfig};
 use super::types::*;
 use crate::protocol::Role;
 use crate::protocol::hosting::{HostingEvent, HostingRequest};
@@ -36,10 +36,10 @@ pub(super) struct Headcount {
 const ARRIVALS_WINDOW_MS: Millis = 60_000;
 
 impl Door {
-    pub fn new(banned_devices: HashSet<[u8; 32]>) -> Door {
+    pub fn new(banned_devices: HashSet<[u8; 32]>, settings: DoorSettings) -> Door {
         Door {
-            locked: false,
-            waiting_room: true,
+            locked: settings.locked,
+            waiting_room: settings.waiting_room,
             banned_devices,
             declined_devices: HashSet::new(),
             arrivals: VecDeque::new(),
@@ -170,7 +170,7 @@ impl Room {
     fn set_waiting_room(&mut self, enabled: bool, out: &mut Outbox) -> Result<Reply, RoomError> {
         if self.door.waiting_room != enabled {
             self.door.waiting_room = enabled;
-            self.settings_changed(out);
+            self.door_changed(out);
             // Turning the waiting room off lets in whoever is already waiting.
             if !enabled {
                 self.admit_all(out)?;
@@ -182,9 +182,18 @@ impl Room {
     fn set_locked(&mut self, locked: bool, out: &mut Outbox) -> Result<Reply, RoomError> {
         if self.door.locked != locked {
             self.door.locked = locked;
-            self.settings_changed(out);
+            self.door_changed(out);
         }
         Ok(Reply::Ack)
+    }
+
+    /// Everyone sees the new door, and it is stored for after a restart.
+    fn door_changed(&mut self, out: &mut Outbox) {
+        self.settings_changed(out);
+        out.persist(Persist::Door(DoorSettings {
+            locked: self.door.locked,
+            waiting_room: self.door.waiting_room,
+        }));
     }
 
     fn remove(

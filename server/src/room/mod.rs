@@ -52,7 +52,7 @@ mod tests_media;
 mod tests_properties;
 
 pub use command::{Command, Entered, JoinRequest, Outcome, Reply, RoomError};
-pub use seed::{RoomConfig, RoomSeed};
+pub use seed::{DoorSettings, RoomConfig, RoomSeed};
 pub use types::*;
 
 use crate::protocol::{Permission, Request as _, Role, RoomEvent, RoomRequest};
@@ -93,7 +93,7 @@ impl Room {
     pub fn new(seed: RoomSeed, config: RoomConfig) -> Room {
         Room {
             people: People::default(),
-            door: Door::new(seed.banned_devices),
+            door: Door::new(seed.banned_devices, seed.door),
             ended: false,
             floor: Floor::default(),
             round: None,

@@ -32,11 +32,30 @@ impl Default for RoomConfig {
     }
 }
 
+/// How a facilitator left the door: stored, so that a restart keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DoorSettings {
+    pub locked: bool,
+    pub waiting_room: bool,
+}
+
+impl Default for DoorSettings {
+    /// Unlocked, with a waiting room: a facilitator sees who comes in.
+    fn default() -> Self {
+        DoorSettings {
+            locked: false,
+            waiting_room: true,
+        }
+    }
+}
+
 /// What a room starts from: its session and what was saved of it.
 #[derive(Clone, Debug)]
 pub struct RoomSeed {
     pub session: SessionInfo,
     pub banned_devices: HashSet<[u8; 32]>,
+    /// The door as a facilitator last set it.
+    pub door: DoorSettings,
     pub run_of_show: RunOfShow,
     pub summary: StoredSummary,
     pub previous_outcomes: Vec<SummaryItem>,
@@ -55,6 +74,7 @@ impl RoomSeed {
             run_of_show: RunOfShow::new(session.ends_at, vec![5, 1]),
             session,
             banned_devices: HashSet::new(),
+            door: DoorSettings::default(),
             summary: StoredSummary::default(),
             previous_outcomes: Vec::new(),
             energizers,

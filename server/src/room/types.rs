@@ -100,6 +100,8 @@ pub enum Persist {
         finalized: bool,
     },
     GroundRules(Vec<String>),
+    /// The door as a facilitator just set it.
+    Door(super::seed::DoorSettings),
 }
 
 /// What the actor must do, in order.

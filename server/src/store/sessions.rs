@@ -6,7 +6,7 @@ use super::run_of_show::agenda_json;
 use super::{Store, StoreError};
 use crate::ground_rules;
 use crate::room::agenda::{MAX_SEGMENTS, SegmentDraft};
-use crate::room::{Millis, SessionInfo};
+use crate::room::{DoorSettings, Millis, SessionInfo};
 use crate::text::{self, Lines};
 
 /// The largest group the room is built for, with room for co-facilitators.
@@ -245,6 +245,27 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Stores the door as a facilitator set it, for a room rebuilt later.
+    pub async fn save_door(&self, session_id: &str, door: &DoorSettings) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET door_locked = ?, door_waiting_room = ? WHERE id = ?")
+            .bind(door.locked)
+            .bind(door.waiting_room)
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn door(&self, session_id: &str) -> Result<DoorSettings, StoreError> {
+        let (locked, waiting_room): (bool, bool) =
+            sqlx::query_as("SELECT door_locked, door_waiting_room FROM sessions WHERE id = ?")
+                .bind(session_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        Ok(DoorSettings { locked, waiting_room })
     }
 
     pub async fn banned_devices(&self, session_id: &str) -> Result<HashSet<[u8; 32]>, StoreError> {
