@@ -5,11 +5,14 @@
 //!   peer connection with the server, offered once with a microphone and a
 //!   camera, then answering the server's offers. The callers bring the
 //!   signalling socket and decide what to do with what arrives.
+//! - `offered_streams.rs`: whose media each of the server's m-lines carries,
+//!   from its offers (the server reuses them as people come and go).
 //! - `synthetic.rs`: what a microphone and a camera send, as RTP.
 //! - `protocol_doc.rs`: the examples of docs/protocol.md, by section and
 //!   heading, for the tests that check the doc and the ones that derive
 //!   their cases from it.
 
 pub mod media_peer;
+pub mod offered_streams;
 pub mod protocol_doc;
 pub mod synthetic;

@@ -22,6 +22,8 @@ use webrtc::peer_connection::{
 };
 use webrtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit};
 
+use crate::offered_streams::OfferedStreams;
+
 /// Called for every packet that arrives: the sending stream's id (`p3` is
 /// participant 3), audio or video, and the packet.
 pub type OnPacket = Arc<dyn Fn(&str, RtpCodecKind, &rtp::Packet) + Send + Sync>;
@@ -40,11 +42,15 @@ pub struct MediaPeer {
 pub struct SignallingLog {
     /// Stream ids whose tracks a server offer ended (made inactive).
     pub ended: Arc<Mutex<Vec<String>>>,
+    /// Whose media each SSRC the server sends carries, per its last offer.
+    pub streams: Arc<Mutex<OfferedStreams>>,
     /// The ICE username fragment of every server offer applied, in order:
     /// a new one means the server restarted ICE.
     pub offer_ufrags: Arc<Mutex<Vec<String>>>,
     /// Every candidate the server sent, as it sent it.
     pub server_candidates: Arc<Mutex<Vec<Value>>>,
+    /// How many m-lines each server offer had, in order.
+    pub offer_mlines: Arc<Mutex<Vec<usize>>>,
 }
 
 impl MediaPeer {
@@ -57,10 +63,12 @@ impl MediaPeer {
         sending: bool,
     ) -> anyhow::Result<(MediaPeer, Signalling)> {
         let (connected_tx, connected) = watch::channel(false);
+        let log = SignallingLog::default();
         let handler = Arc::new(Events {
             outgoing: outgoing.clone(),
             connected: connected_tx,
             on_packet,
+            streams: Arc::clone(&log.streams),
         });
         let (engine, registry) = media_engine_and_interceptors()?;
         let pc: Arc<dyn PeerConnection> = Arc::new(
@@ -94,7 +102,7 @@ impl MediaPeer {
             outgoing,
             early_candidates: Vec::new(),
             published: false,
-            log: SignallingLog::default(),
+            log,
         };
         Ok((
             MediaPeer {
@@ -125,6 +133,7 @@ struct Events {
     outgoing: mpsc::UnboundedSender<Value>,
     connected: watch::Sender<bool>,
     on_packet: OnPacket,
+    streams: Arc<Mutex<OfferedStreams>>,
 }
 
 #[async_trait::async_trait]
@@ -144,11 +153,14 @@ impl PeerConnectionEventHandler for Events {
 
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
         let on_packet = Arc::clone(&self.on_packet);
+        let streams = Arc::clone(&self.streams);
         tokio::spawn(async move {
-            let (stream, kind) = (track.stream_id().await, track.kind().await);
+            let (first_stream, kind) = (track.stream_id().await, track.kind().await);
             while let Some(event) = track.poll().await {
                 if let TrackRemoteEvent::OnRtpPacket(packet) = event {
-                    on_packet(&stream, kind, &packet);
+                    // The m-line may carry someone else by now: the offers say whom.
+                    let owner = lock(&streams).stream_of(packet.header.ssrc).map(str::to_owned);
+                    on_packet(owner.as_deref().unwrap_or(&first_stream), kind, &packet);
                 }
             }
         });
@@ -214,10 +226,12 @@ impl Signalling {
                 if let Some(ufrag) = sdp.lines().find_map(|l| l.strip_prefix("a=ice-ufrag:")) {
                     lock(&self.log.offer_ufrags).push(ufrag.trim().to_owned());
                 }
+                lock(&self.log.offer_mlines).push(sdp.lines().filter(|l| l.starts_with("m=")).count());
+                let ended = lock(&self.log.streams).apply(&sdp);
+                lock(&self.log.ended).extend(ended);
                 self.pc
                     .set_remote_description(RTCSessionDescription::offer(sdp)?)
                     .await?;
-                note_ended_tracks(&*self.pc, &self.log.ended).await;
                 let answer = self.pc.create_answer(None).await?;
                 self.pc.set_local_description(answer.clone()).await?;
                 let _ = self.outgoing.send(json!({"type": "media_answer", "sdp": answer.sdp}));
@@ -242,30 +256,6 @@ impl Signalling {
             _ => return Ok(false),
         }
         Ok(true)
-    }
-}
-
-/// A track the server stopped sending shows as a receiving transceiver the
-/// offer made inactive: no "ended" event comes for it, so look.
-async fn note_ended_tracks(pc: &dyn PeerConnection, ended: &Mutex<Vec<String>>) {
-    for transceiver in pc.get_transceivers().await {
-        let Ok(Some(receiver)) = transceiver.receiver().await else {
-            continue;
-        };
-        let direction = transceiver
-            .direction()
-            .await
-            .unwrap_or(RTCRtpTransceiverDirection::Unspecified);
-        if matches!(
-            direction,
-            RTCRtpTransceiverDirection::Inactive | RTCRtpTransceiverDirection::Sendonly
-        ) {
-            let stream = receiver.track().stream_id().await;
-            let mut ended = lock(ended);
-            if !ended.contains(&stream) {
-                ended.push(stream);
-            }
-        }
     }
 }
 

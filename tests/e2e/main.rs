@@ -12,6 +12,7 @@ mod join_flow;
 mod media;
 mod media_lazy;
 mod media_leaks;
+mod media_start;
 mod open_internet;
 mod organizers;
 mod privacy;

@@ -1,18 +1,21 @@
 //! Forwarding one published track: every packet the publisher sends goes to
 //! every subscriber's copy, rewritten for that subscriber. Muted audio and
 //! stopped video are dropped here, which is what makes a host's mute real.
-//! Audio levels on the way through tell who is speaking.
+//! Audio levels on the way through tell who is speaking. A subscriber's
+//! video starts at a keyframe, and each slot's numbering runs on unbroken
+//! whoever feeds it (`timeline.rs`).
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::TrackRemoteEvent;
 
-use super::session::{Kind, Publication, RoomMedia, read};
+use super::keyframe_pacing::request_keyframe;
+use super::session::{Kind, Publication, RoomMedia, lock, read};
+use super::vp8;
 use crate::room::media::MediaReport;
 
 /// RFC 6464 levels are -dBov: 0 is the loudest, 127 silence. Speech into a
@@ -27,9 +30,16 @@ const SILENCE_AFTER: Duration = Duration::from_millis(700);
 const NO_PACKETS_AFTER: Duration = Duration::from_secs(1);
 
 pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
+    let Some(source) = publication.source.get() else {
+        return;
+    };
+    let clock_rate = match publication.kind {
+        Kind::Audio => 48_000,
+        Kind::Video => 90_000,
+    };
     let mut speech = Speech::default();
     loop {
-        let event = match tokio::time::timeout(NO_PACKETS_AFTER, publication.remote.poll()).await {
+        let event = match tokio::time::timeout(NO_PACKETS_AFTER, source.remote.poll()).await {
             Ok(Some(event)) => event,
             // The track ended: the publisher left or stopped sending it.
             Ok(None) => break,
@@ -44,8 +54,8 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             continue;
         };
         publication.received.fetch_add(1, Ordering::Relaxed);
-        let level = (publication.kind == Kind::Audio && publication.audio_level_id != 0)
-            .then(|| packet.header.get_extension(publication.audio_level_id))
+        let level = (publication.kind == Kind::Audio && source.audio_level_id != 0)
+            .then(|| packet.header.get_extension(source.audio_level_id))
             .flatten()
             .and_then(|bytes| bytes.first().copied());
         if let Some(level) = level
@@ -57,19 +67,38 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             publication.skipped.fetch_add(1, Ordering::Relaxed);
             continue;
         }
+        let keyframe = publication.kind == Kind::Video && vp8::starts_keyframe(&packet.payload);
         let skipped = publication.skipped.load(Ordering::Relaxed);
+        let now = Instant::now();
         let targets = read(&publication.targets).clone();
         for target in targets {
             if !target.ready.load(Ordering::Acquire) {
                 continue;
             }
-            // The subscriber's copy has its own SSRC and may have agreed to
-            // another payload type and extension id: `write_rtp` checks these
-            // and rewrites nothing itself.
+            if target.awaiting_keyframe.load(Ordering::Acquire) {
+                if !keyframe {
+                    // Paced: a wait costs the publisher a keyframe per gap at most.
+                    request_keyframe(&publication);
+                    continue;
+                }
+                target.awaiting_keyframe.store(false, Ordering::Release);
+            }
+            // The subscriber's slot has its own SSRC and timeline, and may
+            // have agreed to another payload type and extension id:
+            // `write_rtp` checks these and rewrites nothing itself.
+            let (seq, timestamp) = lock(&target.timeline).map(
+                target.id,
+                packet.header.sequence_number,
+                packet.header.timestamp,
+                skipped,
+                clock_rate,
+                now,
+            );
             let mut copy = packet.clone();
             copy.header.ssrc = target.ssrc;
             copy.header.payload_type = target.payload_type.load(Ordering::Relaxed);
-            copy.header.sequence_number = packet.header.sequence_number.wrapping_sub(skipped);
+            copy.header.sequence_number = seq;
+            copy.header.timestamp = timestamp;
             copy.header.extension = false;
             copy.header.extension_profile = 0;
             copy.header.extensions.clear();
@@ -92,18 +121,6 @@ fn report(room: &Weak<RoomMedia>, publication: &Publication, speaking: bool) {
         let participant = publication.publisher;
         room.tell(MediaReport::Speaking { participant, speaking });
     }
-}
-
-/// Asks a publisher for a keyframe, so a subscriber that just started (or
-/// lost packets) can decode at once rather than wait for the next one.
-pub fn request_keyframe(publication: Arc<Publication>) {
-    tokio::spawn(async move {
-        let pli = PictureLossIndication {
-            sender_ssrc: 0,
-            media_ssrc: publication.media_ssrc,
-        };
-        let _ = publication.remote.write_rtcp(vec![Box::new(pli)]).await;
-    });
 }
 
 /// Whether someone is speaking, from the levels of their audio packets.

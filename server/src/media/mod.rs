@@ -16,11 +16,16 @@
 //! task here ever waits on the room. Nothing here writes media anywhere but
 //! to another participant: no recording, ever.
 
+mod announced;
 pub mod engine;
 mod forward;
+mod keyframe_pacing;
 mod keyframes;
 mod peer;
 mod session;
+mod slots;
+mod timeline;
+mod vp8;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;

@@ -4,37 +4,38 @@
 //! task's queue, so an offer is never created while another is in flight.
 //! The client offers once, to publish; after that only the server offers: to
 //! add or remove the tracks it sends, and to restart ICE after a resume.
+//! Offers are gathered: everything that changed while one was in flight, or
+//! while people just let in have yet to offer, goes in the next one, so a
+//! whole group arriving at once costs each page one or two offers.
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
-use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::configuration::RTCOfferOptions;
-use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
-use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind};
+use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
-use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
-use webrtc::media_stream::track_local::{TrackLocal, TrackLocalEvent};
 use webrtc::media_stream::track_remote::TrackRemote;
 use webrtc::peer_connection::{
     PeerConnection, PeerConnectionEventHandler, RTCIceCandidateInit, RTCPeerConnectionIceEvent, RTCPeerConnectionState,
     RTCSessionDescription,
 };
-use webrtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit};
 
+use super::announced;
 use super::engine::{self, AUDIO_LEVEL_URI, EngineError};
-use super::session::{Kind, Publication, RoomMedia, Target, write};
+use super::keyframe_pacing::request_keyframe;
+use super::session::{Kind, Publication, RoomMedia, Source, Target, write};
+use super::slots::{Slot, Slots};
 use crate::protocol::media::IceCandidate;
 use crate::room::ParticipantId;
 use crate::room::media::MediaReport;
 
-/// After this many tracks have left a connection (eight people, with audio
-/// and video), the client is asked to start afresh. An answer then stays
-/// far below the 48 KiB limit on a description.
-pub const RETIRED_BEFORE_FRESH_START: usize = 16;
+/// How long an offer waits at most for people just let in to offer
+/// themselves, so that their tracks come in the same offer.
+const GATHER_AT_MOST: Duration = Duration::from_millis(300);
 /// Candidates kept while the client's description has not come yet: a
 /// browser sends a handful; more is a client that will never offer.
 const MAX_EARLY_CANDIDATES: usize = 64;
@@ -79,11 +80,13 @@ impl PeerHandle {
             offer_in_flight: false,
             needs_offer: false,
             restart_ice: false,
+            wanted_since: None,
             pending: Vec::new(),
             in_flight: Vec::new(),
             subscriptions: HashMap::new(),
+            early_subscriptions: Vec::new(),
+            slots: Slots::default(),
             tasks: Vec::new(),
-            retired: 0,
             candidate_complaint: None,
         };
         let task = tokio::spawn(peer.run(queue));
@@ -131,18 +134,29 @@ struct Peer {
     offer_in_flight: bool,
     needs_offer: bool,
     restart_ice: bool,
+    /// Since when an offer has been wanted: how long it may still gather.
+    wanted_since: Option<Instant>,
     /// Tracks added since our last offer, and those in the offer in flight.
     pending: Vec<Arc<Target>>,
     in_flight: Vec<Arc<Target>>,
-    subscriptions: HashMap<(ParticipantId, Kind), Arc<Target>>,
+    subscriptions: HashMap<(ParticipantId, Kind), Subscription>,
+    /// Tracks planned before the client's own offer: taken once it comes.
+    early_subscriptions: Vec<Arc<Publication>>,
+    slots: Slots,
     tasks: Vec<JoinHandle<()>>,
-    /// Tracks taken off this connection since it started: each left an
-    /// inactive m-line behind.
-    retired: usize,
     /// When a bad candidate from this client was last logged: one a client
     /// sends in a loop must not fill the log.
     candidate_complaint: Option<std::time::Instant>,
 }
+
+/// A track this connection sends, in the slot that carries it.
+struct Subscription {
+    target: Arc<Target>,
+    slot: Slot,
+}
+
+/// Tells subscriptions apart across every room, for the slots' timelines.
+static NEXT_TARGET: AtomicU64 = AtomicU64::new(1);
 
 #[derive(Debug, thiserror::Error)]
 enum SignalError {
@@ -154,6 +168,9 @@ enum SignalError {
     /// all: neither the log nor the reply repeats them.
     #[error("an ICE candidate could not be used")]
     Candidate,
+    /// The client's answer to our offer could not be applied.
+    #[error("{0}")]
+    AnswerRefused(webrtc::error::Error),
 }
 
 /// How often a client's bad candidates are mentioned in the log at most.
@@ -161,54 +178,36 @@ const CANDIDATE_COMPLAINT_EVERY: std::time::Duration = std::time::Duration::from
 
 impl Peer {
     async fn run(mut self, mut queue: mpsc::UnboundedReceiver<PeerCommand>) {
-        while let Some(command) = queue.recv().await {
-            let result = match command {
-                PeerCommand::Offer(sdp) => self.on_offer(sdp).await,
-                PeerCommand::Answer(sdp) => self.on_answer(sdp).await,
-                PeerCommand::Candidate(candidate) => self.on_candidate(candidate).await,
-                PeerCommand::LocalCandidate(candidate) => {
-                    // The library gives no m-line for its candidates (an empty
-                    // mid): with everything bundled on one transport, the
-                    // first m-line is the one, and a browser rejects an empty
-                    // mid that matches none.
-                    let candidate = IceCandidate {
-                        candidate: candidate.candidate,
-                        sdp_mid: candidate.sdp_mid.filter(|mid| !mid.is_empty()),
-                        sdp_mline_index: candidate.sdp_mline_index.or(Some(0)),
-                        username_fragment: None,
-                    };
-                    self.room.tell(MediaReport::Candidate {
-                        participant: self.me,
-                        candidate,
-                    });
-                    Ok(())
-                }
-                PeerCommand::RemoteTrack(track) => self.on_remote_track(track).await,
-                PeerCommand::Subscribe(publication) => self.subscribe(publication).await,
-                PeerCommand::Unsubscribe(key) => self.unsubscribe(key).await,
-                PeerCommand::RestartIce => self.restart_ice().await,
-                PeerCommand::Close => break,
-            };
-            if let Err(error) = result {
-                // What went wrong is the client's or the network's doing: tell
-                // the client, and carry on with what still works.
-                if matches!(error, SignalError::Candidate) {
-                    let now = std::time::Instant::now();
-                    if self
-                        .candidate_complaint
-                        .is_none_or(|at| now - at >= CANDIDATE_COMPLAINT_EVERY)
-                    {
-                        self.candidate_complaint = Some(now);
-                        debug!(participant = %self.me, "a candidate from the client could not be used");
+        let mut arrivals = self.room.watch_arrivals();
+        loop {
+            let deadline = self.gather_deadline();
+            tokio::select! {
+                // Commands first: an arrival's tracks are queued before the
+                // news that it arrived.
+                biased;
+                command = queue.recv() => {
+                    let Some(command) = command else { break };
+                    if matches!(command, PeerCommand::Close) {
+                        break;
                     }
-                } else {
-                    debug!(participant = %self.me, %error, "signalling failed");
+                    let offer = matches!(command, PeerCommand::Offer(_));
+                    let result = self.handle(command).await;
+                    if offer {
+                        // Planned or failed: either way no one waits for it.
+                        self.room.arrived(self.me);
+                    }
+                    if let Err(error) = result {
+                        self.complain(error);
+                    }
                 }
-                let reason = error.to_string();
-                self.room.tell(MediaReport::Failed {
-                    participant: self.me,
-                    reason,
-                });
+                _ = arrivals.changed() => {}
+                () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now).into()), if deadline.is_some() => {}
+            }
+            // Everything queued goes in the same offer.
+            if queue.is_empty()
+                && let Err(error) = self.offer_if_due().await
+            {
+                self.complain(error);
             }
         }
         for task in &self.tasks {
@@ -219,14 +218,78 @@ impl Peer {
         }
     }
 
+    async fn handle(&mut self, command: PeerCommand) -> Result<(), SignalError> {
+        match command {
+            PeerCommand::Offer(sdp) => self.on_offer(sdp).await,
+            PeerCommand::Answer(sdp) => self.on_answer(sdp).await,
+            PeerCommand::Candidate(candidate) => self.on_candidate(candidate).await,
+            PeerCommand::LocalCandidate(candidate) => {
+                // The library gives no m-line for its candidates (an empty
+                // mid): with everything bundled on one transport, the first
+                // m-line is the one, and a browser rejects an empty mid
+                // that matches none.
+                let candidate = IceCandidate {
+                    candidate: candidate.candidate,
+                    sdp_mid: candidate.sdp_mid.filter(|mid| !mid.is_empty()),
+                    sdp_mline_index: candidate.sdp_mline_index.or(Some(0)),
+                    username_fragment: None,
+                };
+                self.room.tell(MediaReport::Candidate {
+                    participant: self.me,
+                    candidate,
+                });
+                Ok(())
+            }
+            PeerCommand::RemoteTrack(track) => self.on_remote_track(track).await,
+            PeerCommand::Subscribe(publication) => self.subscribe(publication).await,
+            PeerCommand::Unsubscribe(key) => self.unsubscribe(key).await,
+            PeerCommand::RestartIce => self.restart_ice().await,
+            PeerCommand::Close => Ok(()),
+        }
+    }
+
+    /// What went wrong is the client's or the network's doing: tell the
+    /// client, and carry on with what still works.
+    fn complain(&mut self, error: SignalError) {
+        if matches!(error, SignalError::Candidate) {
+            let now = std::time::Instant::now();
+            if self
+                .candidate_complaint
+                .is_none_or(|at| now - at >= CANDIDATE_COMPLAINT_EVERY)
+            {
+                self.candidate_complaint = Some(now);
+                debug!(participant = %self.me, "a candidate from the client could not be used");
+            }
+        } else {
+            debug!(participant = %self.me, %error, "signalling failed");
+        }
+        let report = match error {
+            // Our offer stands unanswered for good: only a new connection
+            // gets this one going again.
+            SignalError::AnswerRefused(_) => MediaReport::StartAfresh { participant: self.me },
+            error => MediaReport::Failed {
+                participant: self.me,
+                reason: error.to_string(),
+            },
+        };
+        self.room.tell(report);
+    }
+
     async fn on_offer(&mut self, sdp: String) -> Result<(), SignalError> {
         if self.offer_in_flight {
             return Err(SignalError::Refused("the server's offer is waiting for your answer"));
         }
         let first = self.pc.remote_description().await.is_none();
-        self.pc
-            .set_remote_description(RTCSessionDescription::offer(sdp)?)
-            .await?;
+        let description = RTCSessionDescription::offer(sdp)?;
+        let announced = announced::kinds_sent(&description.sdp);
+        self.pc.set_remote_description(description).await?;
+        if first {
+            // Everyone else is offered these tracks now, in the same round
+            // as this answer, not once their first packet has come.
+            for kind in announced {
+                self.room.plan(self.me, kind);
+            }
+        }
         let answer = self.pc.create_answer(None).await?;
         self.pc.set_local_description(answer.clone()).await?;
         let event = MediaReport::Answer {
@@ -236,7 +299,9 @@ impl Peer {
         self.room.tell(event);
         self.add_remote_candidates().await?;
         if first {
-            for publication in self.room.publications_for(self.me) {
+            let mut planned = self.room.publications_for(self.me);
+            planned.append(&mut self.early_subscriptions);
+            for publication in planned {
                 self.subscribe(publication).await?;
             }
         }
@@ -247,15 +312,15 @@ impl Peer {
         if !self.offer_in_flight {
             return Err(SignalError::Refused("there is no offer to answer"));
         }
+        let answer = RTCSessionDescription::answer(sdp).map_err(SignalError::AnswerRefused)?;
         self.pc
-            .set_remote_description(RTCSessionDescription::answer(sdp)?)
-            .await?;
+            .set_remote_description(answer)
+            .await
+            .map_err(SignalError::AnswerRefused)?;
         self.offer_in_flight = false;
+        self.slots.answered();
         for target in std::mem::take(&mut self.in_flight) {
             self.activate(target).await;
-        }
-        if self.needs_offer {
-            self.send_offer().await?;
         }
         Ok(())
     }
@@ -287,18 +352,39 @@ impl Peer {
         if failed { Err(SignalError::Candidate) } else { Ok(()) }
     }
 
-    /// Offers as soon as the connection allows: after the client's first
-    /// offer, and one offer at a time.
-    async fn request_offer(&mut self) -> Result<(), SignalError> {
+    /// Something changed that the client must be offered: it goes in the
+    /// next offer, when `offer_if_due` says so.
+    fn want_offer(&mut self) {
         self.needs_offer = true;
-        if !self.offer_in_flight && self.pc.remote_description().await.is_some() {
-            self.send_offer().await?;
+        self.wanted_since.get_or_insert_with(Instant::now);
+    }
+
+    /// When a wanted offer stops waiting for arrivals; None if none waits.
+    fn gather_deadline(&self) -> Option<Instant> {
+        let since = self
+            .wanted_since
+            .filter(|_| self.needs_offer && !self.offer_in_flight)?;
+        Some(since + GATHER_AT_MOST)
+    }
+
+    /// Offers if one is wanted and the connection allows it: after the
+    /// client's first offer, one at a time, and not while people just let
+    /// in are about to offer (for a moment at most).
+    async fn offer_if_due(&mut self) -> Result<(), SignalError> {
+        if !self.needs_offer || self.offer_in_flight || self.pc.remote_description().await.is_none() {
+            return Ok(());
         }
-        Ok(())
+        let now = Instant::now();
+        let gathered = self.gather_deadline().is_some_and(|deadline| now >= deadline);
+        if !self.restart_ice && !gathered && self.room.arrivals_expected(now) {
+            return Ok(());
+        }
+        self.send_offer().await
     }
 
     async fn send_offer(&mut self) -> Result<(), SignalError> {
         self.needs_offer = false;
+        self.wanted_since = None;
         let options = RTCOfferOptions {
             ice_restart: std::mem::take(&mut self.restart_ice),
         };
@@ -306,6 +392,7 @@ impl Peer {
         self.pc.set_local_description(offer.clone()).await?;
         self.offer_in_flight = true;
         self.in_flight = std::mem::take(&mut self.pending);
+        self.slots.offered();
         let event = MediaReport::Offer {
             participant: self.me,
             sdp: offer.sdp,
@@ -319,18 +406,17 @@ impl Peer {
     /// answered; otherwise restart ICE now.
     async fn restart_ice(&mut self) -> Result<(), SignalError> {
         self.restart_ice = true;
-        if self.offer_in_flight {
-            self.needs_offer = true;
-            if let Some(pending) = self.pc.local_description().await {
-                let event = MediaReport::Offer {
-                    participant: self.me,
-                    sdp: pending.sdp,
-                };
-                self.room.tell(event);
-            }
-            return Ok(());
+        self.want_offer();
+        if self.offer_in_flight
+            && let Some(pending) = self.pc.local_description().await
+        {
+            let event = MediaReport::Offer {
+                participant: self.me,
+                sdp: pending.sdp,
+            };
+            self.room.tell(event);
         }
-        self.request_offer().await
+        Ok(())
     }
 
     async fn on_remote_track(&mut self, track: Arc<dyn TrackRemote>) -> Result<(), SignalError> {
@@ -356,99 +442,72 @@ impl Peer {
             }
         }
         debug!(participant = %self.me, kind = kind.name(), "publishes a track");
-        let publication = Arc::new(Publication {
-            publisher: self.me,
-            kind,
+        let source = Source {
             remote: track,
             media_ssrc,
             audio_level_id,
-            targets: Default::default(),
-            forwarding: AtomicBool::new(self.room.allowed(self.me, kind)),
-            skipped: AtomicU16::new(0),
-            received: AtomicU64::new(0),
-        });
-        self.tasks.push(self.room.publish(publication));
+        };
+        if let Some(forwarding) = self.room.start_forwarding(self.me, kind, source) {
+            self.tasks.push(forwarding);
+        }
         Ok(())
     }
 
     async fn subscribe(&mut self, publication: Arc<Publication>) -> Result<(), SignalError> {
+        if self.pc.remote_description().await.is_none() {
+            // Planned before this client's offer was taken: after it.
+            self.early_subscriptions.push(publication);
+            return Ok(());
+        }
         let key = publication.key();
         if self.subscriptions.contains_key(&key) {
             return Ok(());
         }
-        let ssrc = rand::random::<u32>() | 1;
-        let (codec, kind) = match publication.kind {
-            Kind::Audio => (engine::opus(), RtpCodecKind::Audio),
-            Kind::Video => (engine::vp8(), RtpCodecKind::Video),
-        };
-        // The stream id names the publisher: it is how a client knows whose
-        // tile a track belongs to.
-        let stream = format!("p{}", publication.publisher.0);
-        let track_id = format!("{stream}-{}", publication.kind.name());
-        let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
-            stream,
-            track_id.clone(),
-            track_id,
-            kind,
-            vec![RTCRtpEncodingParameters {
-                rtp_coding_parameters: RTCRtpCodingParameters {
-                    ssrc: Some(ssrc),
-                    ..Default::default()
-                },
-                codec,
-                ..Default::default()
-            }],
-        )));
-        // A transceiver of its own: `add_track` would reuse the client's
-        // publishing transceiver and turn it two-way.
-        let init = RTCRtpTransceiverInit {
-            direction: RTCRtpTransceiverDirection::Sendonly,
-            streams: vec![],
-            send_encodings: vec![],
-        };
-        let transceiver = self.pc.add_transceiver_from_track(track.clone(), Some(init)).await?;
-        let sender = transceiver
-            .sender()
-            .await?
-            .ok_or(SignalError::Refused("no sender for a new track"))?;
+        let slot = self.slots.take(&*self.pc, &publication).await?;
         let target = Arc::new(Target {
+            id: NEXT_TARGET.fetch_add(1, Ordering::Relaxed),
             subscriber: self.me,
-            track: Arc::clone(&track),
-            sender,
-            ssrc,
+            track: Arc::clone(&slot.track),
+            sender: Arc::clone(&slot.sender),
+            ssrc: slot.ssrc,
+            timeline: Arc::clone(&slot.timeline),
+            publication: Arc::downgrade(&publication),
             ready: AtomicBool::new(false),
+            awaiting_keyframe: AtomicBool::new(publication.kind == Kind::Video),
             payload_type: AtomicU8::new(0),
             audio_level_id: AtomicU8::new(0),
         });
         write(&publication.targets).push(Arc::clone(&target));
-        self.subscriptions.insert(key, Arc::clone(&target));
+        self.subscriptions.insert(
+            key,
+            Subscription {
+                target: Arc::clone(&target),
+                slot,
+            },
+        );
         self.pending.push(target);
         if publication.kind == Kind::Video {
-            self.tasks
-                .push(tokio::spawn(relay_keyframe_requests(track, Arc::clone(&publication))));
+            // Asked for as soon as the subscription is planned: the
+            // publisher's encoder is at it while the offer goes round.
+            request_keyframe(&publication);
         }
-        self.request_offer().await
+        self.want_offer();
+        Ok(())
     }
 
     async fn unsubscribe(&mut self, key: (ParticipantId, Kind)) -> Result<(), SignalError> {
-        let Some(target) = self.subscriptions.remove(&key) else {
+        self.early_subscriptions.retain(|p| p.key() != key);
+        let Some(Subscription { target, slot }) = self.subscriptions.remove(&key) else {
             return Ok(());
         };
         target.ready.store(false, Ordering::Release);
         self.pending.retain(|t| !Arc::ptr_eq(t, &target));
-        // The transceiver goes inactive; the offer tells the client the track ended.
-        self.pc.remove_track(&target.sender).await?;
-        self.retired += 1;
-        if self.retired >= RETIRED_BEFORE_FRESH_START {
-            // The crate never reuses an inactive transceiver: every departure
-            // leaves two m-lines behind, and a long-lived connection's offers
-            // grow until its answers no longer fit a message. Ask the client
-            // to start afresh; its new offer replaces this connection.
-            self.retired = 0;
-            self.room.tell(MediaReport::StartAfresh { participant: self.me });
-            return Ok(());
-        }
-        self.request_offer().await
+        self.in_flight.retain(|t| !Arc::ptr_eq(t, &target));
+        // The slot goes inactive (the offer tells the client the track
+        // ended) and carries the next arrival of its kind.
+        self.slots.retire(slot).await?;
+        self.want_offer();
+        Ok(())
     }
 
     /// The client answered an offer with this track: learn what it agreed to,
@@ -469,11 +528,6 @@ impl Peer {
                     .store(u8::try_from(ext.id).unwrap_or(0), Ordering::Relaxed);
             }
         }
-        let publication = self
-            .room
-            .publications_for(self.me)
-            .into_iter()
-            .find(|p| super::session::read(&p.targets).iter().any(|t| Arc::ptr_eq(t, &target)));
         let mut connected = self.connected.clone();
         self.tasks.push(tokio::spawn(async move {
             while !*connected.borrow() {
@@ -482,22 +536,11 @@ impl Peer {
                 }
             }
             target.ready.store(true, Ordering::Release);
-            // A newcomer sees video within a second only if the publisher
-            // sends a keyframe now rather than at its next scheduled one.
-            if let Some(publication) = publication.filter(|p| p.kind == Kind::Video) {
-                super::forward::request_keyframe(publication);
+            // Its video starts at the next keyframe: ask for one now (paced
+            // per publisher, so a group starting together costs a few).
+            if let Some(publication) = target.publication.upgrade().filter(|p| p.kind == Kind::Video) {
+                request_keyframe(&publication);
             }
         }));
-    }
-}
-
-/// Relays a subscriber's keyframe requests for this copy to the publisher.
-async fn relay_keyframe_requests(track: Arc<TrackLocalStaticRTP>, publication: Arc<Publication>) {
-    while let Some(event) = track.poll().await {
-        if let TrackLocalEvent::OnRtcpPacket(packets) = event
-            && packets.iter().any(|p| p.as_any().is::<PictureLossIndication>())
-        {
-            super::forward::request_keyframe(Arc::clone(&publication));
-        }
     }
 }

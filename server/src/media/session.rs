@@ -3,9 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
+use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
@@ -13,7 +14,9 @@ use webrtc::media_stream::track_remote::TrackRemote;
 use webrtc::rtp_transceiver::RtpSender;
 
 use super::Media;
+use super::keyframe_pacing::{KeyframePacer, request_keyframe};
 use super::peer::{PeerCommand, PeerHandle};
+use super::timeline::Timeline;
 use crate::room::ParticipantId;
 use crate::room::media::{MediaCommand, MediaReport};
 
@@ -33,30 +36,48 @@ impl Kind {
     }
 }
 
-/// One subscriber's copy of one published track.
+/// One subscriber's copy of one published track, sent in one of the
+/// subscriber's slots.
 pub struct Target {
+    /// Which subscription this is: a slot's timeline tells feeders apart by it.
+    pub id: u64,
     pub subscriber: ParticipantId,
+    /// The slot's track and sender.
     pub track: Arc<TrackLocalStaticRTP>,
     pub sender: Arc<dyn RtpSender>,
-    /// The SSRC of this copy: every subscriber's copy has its own.
+    /// The slot's SSRC: every subscriber's copy has its own.
     pub ssrc: u32,
+    pub timeline: Arc<Mutex<Timeline>>,
+    /// What it copies: weak, the publication holds its targets.
+    pub publication: Weak<Publication>,
     /// Set once the subscriber has answered the offer with this track and its
     /// connection is up: writing earlier only produces errors.
     pub ready: AtomicBool,
+    /// Video goes out from a keyframe on: the frames before it could only be
+    /// decoded into garbage. Cleared at the first keyframe sent.
+    pub awaiting_keyframe: AtomicBool,
     /// The payload type and audio-level extension id negotiated with this
     /// subscriber, which may differ from the publisher's.
     pub payload_type: AtomicU8,
     pub audio_level_id: AtomicU8,
 }
 
-/// One published track and who receives it.
-pub struct Publication {
-    pub publisher: ParticipantId,
-    pub kind: Kind,
+/// The publisher's side of a published track, known once its first packet
+/// has come.
+pub struct Source {
     pub remote: Arc<dyn TrackRemote>,
     pub media_ssrc: u32,
     /// The audio-level extension id negotiated with the publisher; 0: none.
     pub audio_level_id: u8,
+}
+
+/// One published track and who receives it. It exists from the publisher's
+/// offer on, before any of its packets: everyone's subscription is planned
+/// and offered while the publisher's connection is still being set up.
+pub struct Publication {
+    pub publisher: ParticipantId,
+    pub kind: Kind,
+    pub source: OnceLock<Source>,
     pub targets: RwLock<Vec<Arc<Target>>>,
     /// False while a host has muted the audio or stopped the video.
     pub forwarding: AtomicBool,
@@ -64,6 +85,7 @@ pub struct Publication {
     /// subscribers see no gap (and ask for no retransmission).
     pub skipped: AtomicU16,
     pub received: AtomicU64,
+    pub keyframes: KeyframePacer,
 }
 
 impl Publication {
@@ -87,7 +109,16 @@ pub struct RoomMedia {
     /// (a phone that only listens still offers; a script that only chats
     /// does not) costs no connection, no socket and no DTLS state.
     present: Mutex<HashSet<ParticipantId>>,
+    /// People let in whose offer has not come yet, and since when: the
+    /// others' offers wait a moment for them (see `arrivals_expected`).
+    arriving: Mutex<HashMap<ParticipantId, Instant>>,
+    /// Bumped whenever `arriving` changes, to wake the peers waiting on it.
+    arrivals: watch::Sender<u64>,
 }
+
+/// How long someone let in is waited for: a browser offers within a few
+/// hundred milliseconds of entering, even before its camera opens.
+const ARRIVAL_EXPECTED_FOR: Duration = Duration::from_secs(2);
 
 impl RoomMedia {
     /// Reports something to the room. Never waits: if the room has
@@ -102,17 +133,72 @@ impl RoomMedia {
         if kind == Kind::Audio { audio } else { video }
     }
 
-    /// A new track: remember it, start forwarding it, offer it to everyone else.
-    pub fn publish(self: &Arc<Self>, publication: Arc<Publication>) -> JoinHandle<()> {
-        if let Some(old) = lock(&self.publications).insert(publication.key(), Arc::clone(&publication)) {
-            write(&old.targets).clear();
-        }
+    /// A track the publisher's offer announces: plan it, and offer it to
+    /// everyone else now, before its first packet.
+    pub fn plan(&self, publisher: ParticipantId, kind: Kind) -> Arc<Publication> {
+        let publication = {
+            let mut publications = lock(&self.publications);
+            if let Some(planned) = publications.get(&(publisher, kind)) {
+                return Arc::clone(planned);
+            }
+            let publication = Arc::new(Publication {
+                publisher,
+                kind,
+                source: OnceLock::new(),
+                targets: RwLock::default(),
+                forwarding: AtomicBool::new(self.allowed(publisher, kind)),
+                skipped: AtomicU16::new(0),
+                received: AtomicU64::new(0),
+                keyframes: KeyframePacer::default(),
+            });
+            publications.insert((publisher, kind), Arc::clone(&publication));
+            publication
+        };
         for (id, peer) in lock(&self.peers).iter() {
-            if *id != publication.publisher {
+            if *id != publisher {
                 let _ = peer.commands.send(PeerCommand::Subscribe(Arc::clone(&publication)));
             }
         }
-        tokio::spawn(super::forward::run(Arc::clone(&publication), Arc::downgrade(self)))
+        publication
+    }
+
+    /// The publisher's first packet of a planned track came: forward it.
+    /// None if the track was not planned or is already flowing.
+    pub fn start_forwarding(
+        self: &Arc<Self>,
+        publisher: ParticipantId,
+        kind: Kind,
+        source: Source,
+    ) -> Option<JoinHandle<()>> {
+        let publication = self.plan(publisher, kind);
+        publication.source.set(source).ok()?;
+        if kind == Kind::Video && !read(&publication.targets).is_empty() {
+            // Subscribers are waiting for its first picture.
+            request_keyframe(&publication);
+        }
+        Some(tokio::spawn(super::forward::run(publication, Arc::downgrade(self))))
+    }
+
+    /// Someone's offer has been taken and their tracks planned: nobody
+    /// waits for them any more.
+    pub fn arrived(&self, participant: ParticipantId) {
+        if lock(&self.arriving).remove(&participant).is_some() {
+            self.arrivals.send_modify(|n| *n += 1);
+        }
+    }
+
+    /// Whether people let in a moment ago have yet to offer. A connection
+    /// about to offer new tracks waits for them (briefly), so that when a
+    /// facilitator admits a whole group at once each page gets one offer
+    /// with everyone rather than one per arrival.
+    pub fn arrivals_expected(&self, now: Instant) -> bool {
+        lock(&self.arriving)
+            .values()
+            .any(|since| now.saturating_duration_since(*since) < ARRIVAL_EXPECTED_FOR)
+    }
+
+    pub fn watch_arrivals(&self) -> watch::Receiver<u64> {
+        self.arrivals.subscribe()
     }
 
     /// Everything published by others, for a newcomer to subscribe to.
@@ -127,6 +213,8 @@ impl RoomMedia {
     /// Someone entered the room: they may now offer.
     fn attach(&self, participant: ParticipantId) {
         lock(&self.present).insert(participant);
+        lock(&self.arriving).insert(participant, Instant::now());
+        self.arrivals.send_modify(|n| *n += 1);
     }
 
     /// Makes a participant's peer connection; false (and the room told) if
@@ -151,6 +239,7 @@ impl RoomMedia {
     async fn detach(&self, participant: ParticipantId) {
         lock(&self.present).remove(&participant);
         lock(&self.allowed).remove(&participant);
+        self.arrived(participant);
         self.close_peer(participant).await;
     }
 
@@ -168,9 +257,11 @@ impl RoomMedia {
             self.close_peer(participant).await;
         }
         if !self.start_peer(participant).await {
+            self.arrived(participant);
             return;
         }
         if !self.send_to_peer(participant, PeerCommand::Offer(sdp)) {
+            self.arrived(participant);
             let reason = "media is not set up for you: rejoin the room".to_owned();
             self.tell(MediaReport::Failed { participant, reason });
         }
@@ -209,8 +300,12 @@ impl RoomMedia {
             let allow = if publication.kind == Kind::Audio { audio } else { video };
             let was = publication.forwarding.swap(allow, Ordering::AcqRel);
             if allow && !was && publication.kind == Kind::Video {
-                // Video coming back: ask for a keyframe so it shows at once.
-                super::forward::request_keyframe(Arc::clone(publication));
+                // Video coming back: its subscribers start again from a
+                // keyframe, asked for now so it shows at once.
+                for target in read(&publication.targets).iter() {
+                    target.awaiting_keyframe.store(true, Ordering::Release);
+                }
+                request_keyframe(publication);
             }
         }
     }
@@ -246,6 +341,8 @@ pub async fn run(
         publications: Mutex::new(HashMap::new()),
         allowed: Mutex::new(HashMap::new()),
         present: Mutex::new(HashSet::new()),
+        arriving: Mutex::new(HashMap::new()),
+        arrivals: watch::Sender::new(0),
     });
     while let Some(command) = commands.recv().await {
         match command {

@@ -64,8 +64,8 @@ pub enum MediaReport {
     Speaking { participant: ParticipantId, speaking: bool },
     /// A signalling step failed; the client is told and may start over.
     Failed { participant: ParticipantId, reason: String },
-    /// The connection has gathered too many inactive m-lines: the client
-    /// should make a new one and offer again.
+    /// The client's answer to the server's offer could not be applied: the
+    /// client should make a new connection and offer again.
     StartAfresh { participant: ParticipantId },
 }
 

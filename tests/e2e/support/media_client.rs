@@ -5,6 +5,7 @@
 //! media signalling go to the test.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,12 +32,16 @@ pub struct MediaClient {
     pub offer_ufrags: Arc<Mutex<Vec<String>>>,
     /// Every candidate the server sent, as it sent it.
     pub server_candidates: Arc<Mutex<Vec<Value>>>,
+    /// How many m-lines each server offer had, in order.
+    pub offer_mlines: Arc<Mutex<Vec<usize>>>,
     peer: MediaPeer,
     outgoing: mpsc::UnboundedSender<Value>,
     events: mpsc::UnboundedReceiver<Value>,
     unread: VecDeque<Value>,
     next_id: u64,
     tasks: Vec<JoinHandle<()>>,
+    /// Set: the next answer to a server offer goes out spoiled.
+    spoil_answer: Arc<AtomicBool>,
 }
 
 impl MediaClient {
@@ -57,9 +62,11 @@ impl MediaClient {
             .await
             .expect("the client's peer connection and offer");
         let log = signalling.log();
+        let spoil_answer = Arc::new(AtomicBool::new(false));
         let link = Link {
             signalling,
             events: events_tx,
+            spoil_answer: Arc::clone(&spoil_answer),
         };
         let task = tokio::spawn(link.run(ws, to_send));
         let mut ready = peer.connected.clone();
@@ -79,12 +86,14 @@ impl MediaClient {
             ended: log.ended,
             offer_ufrags: log.offer_ufrags,
             server_candidates: log.server_candidates,
+            offer_mlines: log.offer_mlines,
             outgoing,
             events,
             unread: VecDeque::new(),
             next_id: 1_000_000,
             peer,
             tasks: vec![task, sending],
+            spoil_answer,
         }
     }
 
@@ -148,6 +157,25 @@ impl MediaClient {
             .await
     }
 
+    /// The number of offers the server has sent this connection so far.
+    pub fn offers_received(&self) -> usize {
+        self.offer_ufrags.lock().unwrap().len()
+    }
+
+    /// Messages of `kind` that came and were not waited for.
+    pub fn unread_of(&mut self, kind: &str) -> Vec<Value> {
+        while let Ok(message) = self.events.try_recv() {
+            self.unread.push_back(message);
+        }
+        self.unread.iter().filter(|m| m["type"] == kind).cloned().collect()
+    }
+
+    /// The next answer to a server offer goes out as SDP no one can apply,
+    /// as from a client whose signalling went wrong.
+    pub fn spoil_next_answer(&self) {
+        self.spoil_answer.store(true, Ordering::Release);
+    }
+
     /// Leaves the room and closes the peer connection.
     pub async fn leave(mut self) {
         let _ = self.request(json!({"type": "leave"})).await;
@@ -171,6 +199,7 @@ impl MediaClient {
 struct Link {
     signalling: Signalling,
     events: mpsc::UnboundedSender<Value>,
+    spoil_answer: Arc<AtomicBool>,
 }
 
 /// A message the test sends to its own signalling task: drop the WebSocket
@@ -190,7 +219,10 @@ impl Link {
                         let _ = self.events.send(joined);
                         continue;
                     }
-                    Some(message) => {
+                    Some(mut message) => {
+                        if message["type"] == "media_answer" && self.spoil_answer.swap(false, Ordering::AcqRel) {
+                            message["sdp"] = json!("v=0\r\nnot an answer\r\n");
+                        }
                         if ws.try_send_text(message.to_string()).await.is_err() {
                             return;
                         }

@@ -1,0 +1,133 @@
+//! One sending slot's RTP timeline. A slot keeps its SSRC for its whole life
+//! while the publisher feeding it changes (someone leaves, someone else
+//! arrives): the library binds its retransmission cache and sender reports
+//! to that SSRC once. So each feeder's sequence numbers and timestamps are
+//! shifted to carry on where the last feeder stopped, and the subscriber's
+//! jitter buffer sees one continuous stream; what it decodes first from a
+//! new feeder is a keyframe (see `forward.rs`).
+
+use std::time::Instant;
+
+/// Where the slot's stream stands, and how the current feeder maps onto it.
+#[derive(Debug, Default)]
+pub struct Timeline {
+    last: Option<Sent>,
+    mapping: Option<Mapping>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Sent {
+    seq: u16,
+    timestamp: u32,
+    at: Instant,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Mapping {
+    /// The subscription this mapping is for.
+    feeder: u64,
+    seq_delta: u16,
+    timestamp_delta: u32,
+    /// The publisher's count of packets held back (muted) when the mapping
+    /// began: later ones are taken out of the sequence so there is no gap.
+    skipped_at_start: u16,
+}
+
+impl Timeline {
+    /// The sequence number and timestamp under which `feeder`'s packet goes
+    /// out. `skipped` is the publisher's running count of packets held back;
+    /// `clock_rate` the codec's (48 kHz Opus, 90 kHz VP8).
+    pub fn map(
+        &mut self,
+        feeder: u64,
+        seq: u16,
+        timestamp: u32,
+        skipped: u16,
+        clock_rate: u32,
+        now: Instant,
+    ) -> (u16, u32) {
+        let mapping = match self.mapping {
+            Some(mapping) if mapping.feeder == feeder => mapping,
+            _ => {
+                let mapping = self.begin(feeder, seq, timestamp, skipped, clock_rate, now);
+                self.mapping = Some(mapping);
+                mapping
+            }
+        };
+        let out_seq = seq
+            .wrapping_add(mapping.seq_delta)
+            .wrapping_sub(skipped.wrapping_sub(mapping.skipped_at_start));
+        let out_timestamp = timestamp.wrapping_add(mapping.timestamp_delta);
+        self.last = Some(Sent {
+            seq: out_seq,
+            timestamp: out_timestamp,
+            at: now,
+        });
+        (out_seq, out_timestamp)
+    }
+
+    /// A new feeder's first packet: the next sequence number, and a
+    /// timestamp as far on as the time that passed since the last packet.
+    fn begin(&self, feeder: u64, seq: u16, timestamp: u32, skipped: u16, clock_rate: u32, now: Instant) -> Mapping {
+        let Some(last) = self.last else {
+            // The slot's first feeder goes out as it comes.
+            return Mapping {
+                feeder,
+                seq_delta: 0,
+                timestamp_delta: 0,
+                skipped_at_start: skipped,
+            };
+        };
+        let elapsed = now.saturating_duration_since(last.at).as_micros();
+        let ticks = elapsed * u128::from(clock_rate) / 1_000_000;
+        // Truncation is the point: RTP timestamps wrap.
+        let next_timestamp = last.timestamp.wrapping_add((ticks as u32).max(1));
+        Mapping {
+            feeder,
+            seq_delta: last.seq.wrapping_add(1).wrapping_sub(seq),
+            timestamp_delta: next_timestamp.wrapping_sub(timestamp),
+            skipped_at_start: skipped,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn the_first_feeder_goes_out_unchanged_and_mutes_leave_no_gap() {
+        let mut timeline = Timeline::default();
+        let now = Instant::now();
+        assert_eq!(timeline.map(1, 100, 5_000, 0, 90_000, now), (100, 5_000));
+        assert_eq!(timeline.map(1, 101, 8_000, 0, 90_000, now), (101, 8_000));
+        // Three packets held back while a host muted them.
+        assert_eq!(timeline.map(1, 105, 14_000, 3, 90_000, now), (102, 14_000));
+    }
+
+    #[test]
+    fn the_next_feeder_carries_on_the_same_stream() {
+        let mut timeline = Timeline::default();
+        let start = Instant::now();
+        timeline.map(1, 65_535, 4_294_967_000, 7, 90_000, start);
+        // Someone else, with their own numbers (and their own mutes), 2 s later.
+        let later = start + Duration::from_secs(2);
+        let (seq, ts) = timeline.map(2, 30_000, 1_000, 4, 90_000, later);
+        assert_eq!(seq, 0, "the sequence continues across the wrap");
+        assert_eq!(ts, 4_294_967_000u32.wrapping_add(180_000), "two seconds on at 90 kHz");
+        let (seq, ts) = timeline.map(2, 30_001, 4_000, 4, 90_000, later);
+        assert_eq!((seq, ts), (1, 4_294_967_000u32.wrapping_add(183_000)));
+    }
+
+    #[test]
+    fn a_feeder_coming_back_gets_a_fresh_mapping_not_its_old_one() {
+        let mut timeline = Timeline::default();
+        let now = Instant::now();
+        timeline.map(1, 10, 0, 0, 48_000, now);
+        timeline.map(2, 500, 0, 0, 48_000, now);
+        let (seq, _) = timeline.map(1, 11, 960, 0, 48_000, now);
+        assert_eq!(seq, 12, "follows feeder 2's last packet, not feeder 1's numbers");
+    }
+}
