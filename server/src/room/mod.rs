@@ -47,6 +47,8 @@ mod tests;
 #[cfg(test)]
 mod tests_facilitation;
 #[cfg(test)]
+mod tests_leaving;
+#[cfg(test)]
 mod tests_media;
 
 pub use command::{Command, Entered, JoinRequest, Outcome, Reply, RoomError};
