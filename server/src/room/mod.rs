@@ -168,6 +168,16 @@ impl Room {
         self.ended
     }
 
+    /// Who may come in now: what `Door::check` decides for a participant
+    /// (hosts always get in), for the plumbing to publish.
+    pub fn door_state(&self) -> DoorState {
+        DoorState {
+            locked: self.door.locked(),
+            seats_taken: self.people.seats_taken(),
+            capacity: self.session.capacity,
+        }
+    }
+
     /// Every request goes through here: the asker is found, their permission
     /// checked before anything changes, then the feature handles it.
     fn act(&mut self, conn: ConnId, request: RoomRequest, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
