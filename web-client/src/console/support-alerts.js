@@ -1,7 +1,10 @@
 // For hosts: who asked for support and since when, with "Acknowledge"
-// (`room/support.js` is the participant's side). The list comes from the
-// room model, and back with the room after a reconnection; a new request is
-// announced at once, assertively. No one but hosts ever sees it.
+// (`room/support.js` is the participant's side), as a banner over the stage
+// that stays until every request is acknowledged, whatever the host is
+// doing in the console. The list comes from the room model, and back with
+// the room after a reconnection; a new request is announced at once,
+// assertively, with the chime if the host wants it. No one but hosts ever
+// sees it.
 
 import { announce, byId, liveRegion, make, show, tx } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
@@ -14,11 +17,15 @@ import './words.js';
 /** @typedef {import('../room/model.js').Change} Change */
 
 export class SupportAlerts {
-  /** @param {RoomModel} room */
-  constructor(room) {
+  /**
+   * @param {RoomModel} room
+   * @param {() => void} chime
+   */
+  constructor(room, chime) {
     this.room = room;
+    this.chime = chime;
     this.list = make('ul', { className: 'support-list' });
-    this.alert = make('section', { className: 'panel support-alert', attrs: { 'aria-labelledby': 'support-alert-heading' } }, [
+    this.alert = make('section', { className: 'panel support-alert', attrs: { id: 'support-alert', 'aria-labelledby': 'support-alert-heading' } }, [
       tx('h2', 'support.alert_heading', { attrs: { id: 'support-alert-heading' } }),
       tx('p', 'support.alert_intro', { className: 'small' }),
       this.list,
@@ -45,7 +52,10 @@ export class SupportAlerts {
     if (requests === was && isHost(state) === isHost(before)) return;
     const known = new Set((was ?? []).map((r) => r.participant));
     const fresh = (requests ?? []).filter((r) => !known.has(r.participant));
-    if (fresh.length && isHost(state)) announce(this.urgent, fresh.map((r) => t('support.asked', { name: r.name })).join(' '));
+    if (fresh.length && isHost(state)) {
+      announce(this.urgent, fresh.map((r) => t('support.asked', { name: r.name })).join(' '));
+      this.chime();
+    }
     this.draw();
   }
 

@@ -3,9 +3,16 @@
 
 import { locale } from './i18n.js';
 
+/**
+ * How every time of day is written, one way per language: the hour as the
+ * locale writes it ("9:38", "09 h 38"... whatever the locale's own habit,
+ * but the same everywhere on the page), with minutes.
+ */
+const TIME_OF_DAY = /** @type {const} */ ({ hour: 'numeric', minute: '2-digit' });
+
 /** @param {number} millis a time since the Unix epoch */
 export function clockTime(millis) {
-  return new Date(millis).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+  return new Date(millis).toLocaleTimeString(locale(), TIME_OF_DAY);
 }
 
 /**
@@ -16,8 +23,16 @@ export function clockTime(millis) {
  * @param {number} endsAt
  */
 export function timeSpan(startsAt, endsAt) {
-  const format = new Intl.DateTimeFormat(locale(), { weekday: 'long', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const format = new Intl.DateTimeFormat(locale(), { weekday: 'long', month: 'long', day: 'numeric', ...TIME_OF_DAY });
   return format.formatRange(startsAt, endsAt);
+}
+
+/**
+ * "Tuesday 12 March" in the page's language and the viewer's zone.
+ * @param {number} millis
+ */
+export function dayText(millis) {
+  return new Date(millis).toLocaleDateString(locale(), { weekday: 'long', month: 'long', day: 'numeric' });
 }
 
 /**
