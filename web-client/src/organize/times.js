@@ -5,6 +5,7 @@
 // of it) writes them. No DOM but the time-zone <select> it fills; no API.
 
 import { locale, t, tn } from '../shared/i18n.js';
+import { timeOfDay } from '../shared/time-text.js';
 
 /** The browser's time zone, the natural default for a new account. */
 export function browserTimeZone() {
@@ -88,7 +89,8 @@ export function dayText(date, timeZone) {
  * @param {string} timeZone
  */
 export function clockText(date, timeZone) {
-  return date.toLocaleTimeString(locale(), { timeZone, hour: 'numeric', minute: '2-digit' });
+  // The same way as every other time of day on every page (shared/time-text.js).
+  return date.toLocaleTimeString(locale(), { timeZone, ...timeOfDay() });
 }
 
 /**
