@@ -89,15 +89,18 @@ export class Harness {
     this.step = 0;
   }
 
-  /** @param {Record<string, string>} [env] extra environment for the server */
-  async start(env = {}) {
+  /**
+   * @param {Record<string, string>} [env] extra environment for the server
+   * @param {string[]} [browserArgs] extra Chromium switches (a lighter fake camera, say)
+   */
+  async start(env = {}, browserArgs = []) {
     await mkdir(SCREENSHOTS, { recursive: true });
     this.links = await this.startServer(env);
     for (const link of [this.links.facilitator, this.links.participant]) {
       assert.ok(link.startsWith(`${this.links.url}/join#`), `a join link on the server's own address: ${link}`);
     }
     assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set PEER_ROOM_CHROMIUM`);
-    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...browserArgs] });
   }
 
   /**
@@ -381,4 +384,22 @@ export async function assertNoPageScroll(page, where) {
   }));
   assert.ok(size.scrollWidth <= size.width && size.scrollHeight <= size.height && size.scrollY === 0,
     `${where}: the page scrolls (${size.scrollWidth}x${size.scrollHeight} in a ${size.width}x${size.height} viewport, at ${size.scrollY})`);
+}
+
+/**
+ * Fails unless the element is inside the viewport and nothing covers it:
+ * what is drawn at its centre is the element itself (or inside it).
+ * @param {import('playwright-core').Locator} locator
+ * @param {string} what
+ */
+export async function assertSeen(locator, what) {
+  await locator.waitFor({ state: 'visible' });
+  const seen = await locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const inside = box.left >= -0.5 && box.top >= -0.5 && box.right <= window.innerWidth + 0.5 && box.bottom <= window.innerHeight + 0.5;
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 20));
+    return { inside, onTop: Boolean(top && (element === top || element.contains(top))), box: [box.left, box.top, box.right, box.bottom].map(Math.round) };
+  });
+  assert.ok(seen.inside, `${what}: not wholly inside the viewport (${seen.box})`);
+  assert.ok(seen.onTop, `${what}: covered by something else (${seen.box})`);
 }

@@ -95,7 +95,7 @@ new EnergizerOverlay(room);
 new PulsePanel(room);
 new SummaryEditor(room, new SummaryPanel(room, token));
 new SupportSignal(room);
-new SupportAlerts(room, () => chime.play());
+new SupportAlerts(room, notice);
 new HelpDialog(room);
 new Shortcuts(room, switches, () => flow.step === 'room');
 

@@ -50,10 +50,12 @@ export class ControlBar {
     const { el } = this;
     this.menu(el.react, el.reactMenu);
     this.menu(el.more, el.moreMenu);
-    // A reaction sent, or a panel chosen: the menu has done its work.
-    el.reactMenu.addEventListener('click', (event) => {
-      if (event.target instanceof Element && event.target.closest('button')) this.closeMenus(el.react);
-    });
+    // A reaction sent, or a panel or a view chosen: the menu has done its work.
+    for (const [button, menu] of [[el.react, el.reactMenu], [el.more, el.moreMenu]]) {
+      menu.addEventListener('click', (event) => {
+        if (event.target instanceof Element && event.target.closest('button')) this.closeMenus(/** @type {HTMLButtonElement} */ (button));
+      });
+    }
     /** @param {string} id @param {() => void} act */
     const item = (id, act) => byId(id, HTMLButtonElement).addEventListener('click', () => {
       this.closeMenus();

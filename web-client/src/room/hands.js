@@ -85,6 +85,7 @@ export class HandsPanel {
         key: `hand-${id}`,
         text: () => t('room.hands.raised', { name, place: ordinal(now.indexOf(id) + 1) }),
         chime: true,
+        sticky: false,
         actions: this.dock.showing('people') ? [] : [{ label: () => t('room.hands.see_queue'), run: () => this.dock.show('people') }],
       });
     }

@@ -35,8 +35,8 @@ import './words.js';
  * @property {HTMLSpanElement} reaction
  */
 
-/** A reaction as a tile shows it, with the words a screen reader says. */
-const REACTION_MARKS = { nod: '🙂', thanks: '🙏', heart: '💚', me_too: '🙋' };
+/** A reaction as a tile shows it (an icon: no emoji font is needed), with the words a screen reader says. */
+const REACTION_MARKS = /** @type {const} */ ({ nod: 'react', thanks: 'star', heart: 'heart', me_too: 'hand' });
 const REACTION_WORDS = {
   nod: 'layout.tile.nod', thanks: 'layout.tile.thanks', heart: 'layout.tile.heart', me_too: 'layout.tile.me_too',
 };
@@ -181,7 +181,7 @@ export class Stage {
     tile.hand.replaceChildren(...(place > 0 ? [icon('hand'), make('span', { text: String(place), attrs: { 'aria-hidden': 'true' } }),
       make('span', { text: t('layout.tile.hand', { place }), className: 'visually-hidden' })] : []));
     const reaction = this.recentReaction(person.id);
-    tile.reaction.replaceChildren(...(reaction ? [make('span', { text: REACTION_MARKS[reaction], attrs: { 'aria-hidden': 'true' } }),
+    tile.reaction.replaceChildren(...(reaction ? [icon(REACTION_MARKS[reaction]),
       make('span', { text: t(REACTION_WORDS[reaction]), className: 'visually-hidden' })] : []));
     // No picture to show: the camera is off, missing, or not here yet.
     const hasVideo = person.video && (this.tracks.get(person.id) ?? []).some((track) => track.kind === 'video');
