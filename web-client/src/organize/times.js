@@ -151,3 +151,23 @@ export function durationText(minutes) {
   const m = rest ? tn('organize.time.minutes', rest) : '';
   return [h, m].filter(Boolean).join(' ') || tn('organize.time.minutes', 0);
 }
+
+/**
+ * "Every two weeks", from a series' rule.
+ * @param {{every_weeks: number | null}} series
+ */
+export function everyText(series) {
+  if (series.every_weeks === 1) return t('organize.group.every_week');
+  if (series.every_weeks === 2) return t('organize.group.every_two_weeks');
+  return t('organize.group.recurring');
+}
+
+/**
+ * "every two weeks", inside a sentence ("a group that meets every two weeks").
+ * @param {{every_weeks: number | null}} series
+ */
+export function meetsText(series) {
+  if (series.every_weeks === 1) return t('organize.group.meets_every_week');
+  if (series.every_weeks === 2) return t('organize.group.meets_every_two_weeks');
+  return t('organize.group.meets_recurring');
+}
