@@ -296,6 +296,14 @@ async function inFrench(c) {
   await c.page.locator('#agenda-countdown', { hasText: 'Il reste' }).waitFor();
   await c.page.locator('#round-heading', { hasText: 'Tour de table' }).waitFor();
   await harness.screenshot(c.page, 'french', PREFIX);
+  // The server's built-in energizers, in French too: titles and steps.
+  await openTab(c.page, 'activities');
+  await c.page.locator('#energizer-choice option[value="box-breathing"]', { hasText: 'Respiration carrée' }).waitFor({ state: 'attached' });
+  await c.page.locator('#energizer-choice').selectOption('box-breathing');
+  await c.page.locator('#energizer-preview li', { hasText: 'Inspirez par le nez' }).waitFor();
+  const titles = await c.page.locator('#energizer-choice option').allInnerTexts();
+  assert.ok(!titles.some((title) => /Box breathing|Shoulder reset|Two-minute walk/.test(title)), `no energizer left in English: ${titles}`);
+  await harness.screenshot(c.page, 'french-energizers', PREFIX);
   await noSideScroll(c.page, 'the French host controls on a phone');
 }
 

@@ -1,5 +1,5 @@
-// The server's built-in ground rules and crisis resources in the page's
-// language. The server keeps one copy of them, in English, and sends them as
+// The server's built-in ground rules, crisis resources and energizers in the
+// page's language. The server keeps one copy of them, in English, and sends them as
 // any session's rules or any deployment's resources; this file recognises
 // them by their exact English words (strings-defaults.js) and gives the
 // words of the language in use. Whatever an organizer or a deployment wrote
@@ -14,6 +14,7 @@ import defaults from './strings-defaults.js';
 import './words.js';
 
 /** @typedef {import('../shared/messages.js').CrisisResource} CrisisResource */
+/** @typedef {import('../shared/messages.js').Energizer} Energizer */
 
 /** The built-in English sentences, to their keys (all of strings-defaults.js's). */
 const KEYS = new Map(Object.entries(defaults.en)
@@ -27,6 +28,20 @@ const KEYS = new Map(Object.entries(defaults.en)
 export function builtIn(text) {
   const key = KEYS.get(text.trim());
   return key ? t(key) : text;
+}
+
+/**
+ * An energizer in the page's language, as far as its words are built-in ones.
+ * @param {Energizer} energizer
+ * @returns {Energizer}
+ */
+export function energizerWords(energizer) {
+  return {
+    ...energizer,
+    title: builtIn(energizer.title),
+    steps: energizer.steps.map(builtIn),
+    seated: energizer.seated.map(builtIn),
+  };
 }
 
 /**
