@@ -88,6 +88,20 @@ test('a meeting that fits the screen, notices that reach a busy facilitator, and
   for (const { page } of Object.values(pages)) page.setDefaultTimeout(30_000);
   try {
     const H = host.page;
+    // Counts the chime's notes, to know it plays when it should.
+    await H.addInitScript(() => {
+      const w = /** @type {any} */ (window);
+      w.chimes = 0;
+      const Original = w.AudioContext;
+      if (Original) {
+        w.AudioContext = class extends Original {
+          createOscillator() {
+            w.chimes += 1;
+            return super.createOscillator();
+          }
+        };
+      }
+    });
     await H.goto(harness.links.facilitator);
     await joinAs(H, 'Dr. Rivera');
     await H.locator('#room').waitFor({ state: 'visible' });
@@ -123,6 +137,13 @@ test('a meeting that fits the screen, notices that reach a busy facilitator, and
     await shot(co.page, 'co-facilitator-console-sheet');
     await checkAccessibility(co.page, "a co-facilitator's console on a phone");
 
+    // The facilitator wants the chime (under More): it plays for what needs them.
+    await H.locator('#more-button').click();
+    await H.locator('#sound-toggle').check();
+    assert.equal(await H.evaluate(() => localStorage.getItem('peer-room.sound')), 'on', 'the choice is kept');
+    await H.keyboard.press('Escape');
+    const chimesBefore = await H.evaluate(() => /** @type {any} */ (window).chimes);
+
     // Both hosts are busy far down their run of show.
     await openTab(H, 'agenda');
     await scrollPanel(H, 'agenda');
@@ -132,6 +153,7 @@ test('a meeting that fits the screen, notices that reach a busy facilitator, and
     // Arrivals: a toast with Admit inside, in sight of each host.
     await arrive(sam.page, 'Sam');
     for (const { page } of [host, co]) await assertSeen(page.locator('.toast', { hasText: 'Sam is in the waiting room' }), 'an arrival');
+    assert.ok(await H.evaluate(() => /** @type {any} */ (window).chimes) > chimesBefore, 'the arrival chimed');
     await shot(H, 'arrival-toast');
     await shot(co.page, 'arrival-toast');
     await H.locator('.toast', { hasText: 'Sam is in the waiting room' }).getByRole('button', { name: 'Admit' }).click();
