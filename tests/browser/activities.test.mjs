@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { Harness, checkAccessibility, joinAs } from './support.mjs';
+import { Harness, checkAccessibility, joinAs, openTab } from './support.mjs';
 
 const harness = new Harness();
 const PREFIX = 'activities-';
@@ -84,6 +84,7 @@ async function enter(host, sam, alex, jo) {
   }
   // Video is not what this test is about: cameras off keep four browsers light.
   for (const person of [host, sam, alex, jo]) await cameraOff(person.page);
+  await openTab(host.page, 'people');
   await host.page.locator('#participants li', { hasText: 'Jo' }).waitFor();
   // Jo reads French: the support button and Help are in French.
   await jo.page.locator('#support-button', { hasText: 'J’ai besoin de soutien' }).waitFor({ state: 'visible' });
@@ -95,6 +96,7 @@ async function enter(host, sam, alex, jo) {
  */
 async function pulseCheck(host, sam, alex, jo) {
   const h = host.page;
+  await openTab(h, 'activities');
   await h.getByRole('button', { name: 'Start the pulse check' }).click();
   await h.locator('.pulse-status', { hasText: '0 people have answered.' }).waitFor();
 
@@ -119,6 +121,7 @@ async function pulseCheck(host, sam, alex, jo) {
   await joPrompt.getByText('Comment va votre énergie').waitFor();
   await joPrompt.getByRole('button', { name: 'Passer' }).click();
   await joPrompt.waitFor({ state: 'hidden' });
+  await openTab(jo.page, 'activities');
   await jo.page.getByRole('button', { name: 'Répondre quand même' }).click();
   await joPrompt.getByRole('button', { name: '2', exact: true }).click();
   await h.locator('.pulse-status', { hasText: '3 people have answered.' }).waitFor();
@@ -132,6 +135,7 @@ async function pulseCheck(host, sam, alex, jo) {
   assert.match(await hostBars.nth(3).innerText(), /2 people/, 'two people chose 4');
   assert.match(await hostBars.nth(1).innerText(), /1 person/, 'one chose 2');
   assert.match(await hostBars.nth(0).innerText(), /0 people/, 'no one chose 1');
+  await openTab(sam.page, 'activities');
   await sam.page.locator('.pulse-panel', { hasText: 'The pulse check is closed.' }).waitFor();
   assert.equal(await sam.page.locator('.pulse-bars').count(), 0, 'participants see no results before they are shared');
   assert.equal(await sam.page.locator('.pulse-prompt').isVisible(), false, 'the prompt goes once the check is closed');
@@ -141,6 +145,7 @@ async function pulseCheck(host, sam, alex, jo) {
   await h.getByText('The group can now see the results.').waitFor();
   const samBars = sam.page.locator('.pulse-panel .pulse-bars li');
   await samBars.nth(3).filter({ hasText: '2 people' }).waitFor();
+  await openTab(alex.page, 'activities');
   await alex.page.locator('.pulse-panel .pulse-bars li').nth(1).filter({ hasText: '1 person' }).waitFor();
   await jo.page.locator('.pulse-panel .pulse-bars li').nth(3).filter({ hasText: '2 personnes' }).waitFor();
   await sam.page.locator('.pulse-panel').scrollIntoViewIfNeeded();
@@ -153,6 +158,8 @@ async function pulseCheck(host, sam, alex, jo) {
 async function summary(host, sam, alex, jo) {
   const h = host.page;
   // Sam proposes a follow-up; only the hosts see proposals.
+  await openTab(sam.page, 'summary');
+  await openTab(h, 'summary');
   await sam.page.locator('#summary-propose-kind').selectOption('follow_up');
   await sam.page.locator('#summary-propose-text').fill('Meet again in two weeks.');
   await sam.page.getByRole('button', { name: 'Propose', exact: true }).click();
@@ -162,6 +169,7 @@ async function summary(host, sam, alex, jo) {
   assert.equal(await alex.page.getByText('Meet again in two weeks.').count(), 0, 'other participants do not see proposals');
   await shot(h, 'host-summary-proposal');
   await proposal.getByRole('button', { name: 'Accept' }).click();
+  await openTab(alex.page, 'summary');
   await alex.page.locator('.summary-items li', { hasText: 'Meet again in two weeks.' }).waitFor();
   await h.locator('.summary-proposals', { hasText: 'No proposals are waiting.' }).waitFor();
 
@@ -181,6 +189,7 @@ async function summary(host, sam, alex, jo) {
   const samItems = sam.page.locator('.summary-items li');
   await samItems.first().filter({ hasText: 'Asking for help early' }).waitFor();
   assert.deepEqual(await sam.page.locator('.summary-items h3').allInnerTexts(), ['Key takeaways', 'Follow-ups'], 'items grouped by kind');
+  await openTab(jo.page, 'summary');
   await jo.page.locator('.summary-items h3', { hasText: 'Points à retenir' }).waitFor();
   await shot(h, 'host-summary-editor');
   await checkAccessibility(h, 'the facilitator\'s room with the pulse results and the summary editor');
@@ -243,6 +252,7 @@ async function supportSignal(host, sam, alex, jo) {
   await h.locator('#room').waitFor({ state: 'visible' });
   await alert.locator('li', { hasText: 'Sam' }).waitFor();
   // So does the fact that the pulse results were shared: no "Share" again.
+  await openTab(h, 'activities');
   await h.locator('.pulse-panel', { hasText: 'The group can now see the results.' }).waitFor();
   assert.equal(await h.getByRole('button', { name: 'Share the results with the group' }).count(), 0);
 

@@ -1,5 +1,6 @@
 // Browser test of the run of show, the check-in round and energizers: a
-// facilitator runs the demo session's agenda and a participant on a phone
+// facilitator runs the demo session's agenda (and changes a part's
+// objective and the ground rules from the room) and a participant on a phone
 // follows it, through the real server binary, in headless Chromium.
 //
 // Run from the repository root: `node --test tests/browser/agenda.test.mjs`
@@ -7,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, checkAccessibility, joinAs } from './support.mjs';
+import { Harness, assertInView, checkAccessibility, joinAs, openTab } from './support.mjs';
 
 const harness = new Harness();
 const PREFIX = 'agenda-';
@@ -26,6 +27,7 @@ test('a facilitator runs the agenda, a round and an energizer; a participant fol
     await enter(a, b);
     await runTheClock(a, b);
     await editTheAgenda(a, b);
+    await changeTheRules(a, b);
     await checkInRound(a, b);
     await energizer(a, b);
     await showRules(a, b);
@@ -58,19 +60,23 @@ async function enter(a, b) {
   await joinAs(a.page, 'Dr. Rivera');
   await a.page.locator('#room').waitFor({ state: 'visible' });
   // The demo agenda, with its minutes, before the session starts.
+  await openTab(a.page, 'agenda');
   await a.page.locator('#agenda-list li', { hasText: 'Check-in round' }).filter({ hasText: '10 min' }).waitFor();
   assert.equal(await a.page.locator('#agenda-list li').count(), 6, 'the demo agenda has six parts');
   await a.page.locator('#agenda-session', { hasText: 'has not started yet' }).waitFor();
   await a.page.locator('#agenda-start').waitFor({ state: 'visible' });
-  await a.page.locator('#energizer-picker').waitFor({ state: 'visible' });
   await a.page.locator('#round-panel').waitFor({ state: 'visible' });
   await harness.screenshot(a.page, 'facilitator-before-start', PREFIX);
+  await openTab(a.page, 'activities');
+  await a.page.locator('#energizer-picker').waitFor({ state: 'visible' });
 
   await b.page.goto(harness.links.participant);
   await joinAs(b.page, 'Sam');
   await b.page.locator('#accept-rules').click();
+  await openTab(a.page, 'waiting');
   await a.page.locator('#waiting-list li', { hasText: 'Sam' }).locator('[data-admit]').click();
   await b.page.locator('#room').waitFor({ state: 'visible' });
+  await openTab(b.page, 'agenda');
   await b.page.locator('#agenda-list li', { hasText: 'Wrap-up' }).waitFor();
   // The participant sees the agenda but none of the hosts' controls.
   assert.equal(await b.page.locator('#agenda-host').isVisible(), false, 'no run-of-show controls for a participant');
@@ -84,6 +90,7 @@ async function enter(a, b) {
  * @param {TestPage} b
  */
 async function runTheClock(a, b) {
+  await openTab(a.page, 'agenda');
   await a.page.locator('#agenda-start').click();
   for (const { page } of [a, b]) {
     await page.locator('#agenda-segment', { hasText: 'Now: Welcome and ground rules' }).waitFor();
@@ -144,7 +151,32 @@ async function editTheAgenda(a, b) {
   await b.page.locator('#agenda-list li', { hasText: 'Quiet minute' }).waitFor({ state: 'detached' });
   // The running part cannot be removed: its button says so by being disabled.
   assert.ok(await a.page.getByRole('button', { name: 'Remove “Check-in round”' }).isDisabled());
+
+  // The running part's objective, changed from the room: the participant reads the new one.
+  await a.page.getByRole('button', { name: 'Change “Check-in round”' }).click();
+  assert.match(await a.page.locator('#agenda-form-objective').inputValue(), /how are you arriving/, 'the form shows the objective it had');
+  await a.page.locator('#agenda-form-objective').fill('One word for how you arrive tonight.');
+  await a.page.locator('#agenda-form-submit').click();
+  await b.page.locator('#agenda-objective', { hasText: 'One word for how you arrive tonight.' }).waitFor();
+  await harness.screenshot(b.page, 'participant-new-objective', PREFIX);
   await a.page.locator('#agenda-edit-toggle').click();
+}
+
+/**
+ * The facilitator replaces the ground rules from the room; the participant reads them.
+ * @param {TestPage} a
+ * @param {TestPage} b
+ */
+async function changeTheRules(a, b) {
+  await a.page.locator('#rules-edit-toggle').click();
+  const rules = a.page.locator('#rules-text');
+  assert.match(await rules.inputValue(), /What is said here stays here\./, 'the form starts from the rules in force');
+  await rules.fill('What is said here stays here.\nWe start and end on time.\nYou may always pass.');
+  await harness.screenshot(a.page, 'facilitator-edits-rules', PREFIX);
+  await a.page.locator('#rules-save').click();
+  await b.page.locator('#room-rules li', { hasText: 'We start and end on time.' }).waitFor();
+  assert.equal(await b.page.locator('#room-rules li').count(), 3, 'the new rules replace the old ones');
+  await a.page.locator('#rules-form').waitFor({ state: 'hidden' });
 }
 
 /**
@@ -152,18 +184,26 @@ async function editTheAgenda(a, b) {
  * @param {TestPage} b
  */
 async function checkInRound(a, b) {
+  // The participant watches the group, with the dock closed.
+  await b.page.locator('#dock-close').click();
   await a.page.locator('#round-order-choice').selectOption('hands_first');
   await a.page.locator('#round-start').click();
-  // Sam is the only one in the round (hosts are not): it is Sam's turn.
-  await b.page.locator('#round-panel').waitFor({ state: 'visible' });
-  await b.page.locator('#round-speaker', { hasText: 'It is your turn' }).waitFor();
+  // Sam is the only one in the round (hosts are not): it is Sam's turn, in a banner in sight.
+  await b.page.locator('#turn-banner', { hasText: 'It is your turn' }).waitFor();
+  await assertInView(b.page, '#turn-banner', "the turn's banner on a phone");
   await a.page.locator('#round-speaker', { hasText: 'Speaking now: Sam' }).waitFor();
   await harness.screenshot(b.page, 'participant-your-turn', PREFIX);
   await noSideScroll(b.page, "the participant's phone during a round");
   await checkAccessibility(b.page, "the participant's room during a round");
   await checkAccessibility(a.page, "the facilitator's room during a round");
 
-  await b.page.locator('#round-pass', { hasText: 'Pass my turn' }).click();
+  // Speak turns the microphone on; Pass passes, from the banner.
+  await b.page.locator('#turn-speak').click();
+  await b.page.locator('#turn-banner', { hasText: 'the group is listening' }).waitFor();
+  await b.page.locator('#mic-button[aria-pressed="true"]').waitFor();
+  await b.page.locator('#turn-pass').click();
+  await b.page.locator('#turn-banner').waitFor({ state: 'hidden' });
+  await openTab(b.page, 'agenda');
   await b.page.locator('#round-mine', { hasText: 'You passed' }).waitFor();
   await a.page.locator('#round-order li', { hasText: 'Sam' }).filter({ hasText: 'passed' }).waitFor();
   await a.page.locator('#round-speaker', { hasText: 'Everyone has had a turn' }).waitFor();
@@ -179,6 +219,7 @@ async function checkInRound(a, b) {
  * @param {TestPage} b
  */
 async function energizer(a, b) {
+  await openTab(a.page, 'activities');
   await a.page.locator('#energizer-choice option[value="box-breathing"]').waitFor({ state: 'attached' });
   await a.page.locator('#energizer-choice').selectOption('box-breathing');
   await a.page.locator('#energizer-seated').check();
@@ -228,11 +269,21 @@ async function energizer(a, b) {
  * @param {TestPage} b
  */
 async function showRules(a, b) {
-  assert.equal(await b.page.locator('#room-rules-panel').getAttribute('open'), null, 'the rules start folded');
+  assert.equal(await b.page.locator('#rules-shown').isVisible(), false, 'no rules over the room until a host shows them');
+  // Sam is typing when the rules come: they show over the room, and Sam keeps the focus.
+  await openTab(b.page, 'chat');
+  await b.page.locator('#chat-input').focus();
+  await openTab(a.page, 'agenda');
   await a.page.locator('#agenda-show-rules').click();
-  await b.page.locator('#room-rules-panel[open]').waitFor();
-  await b.page.locator('#room-rules li').first().waitFor({ state: 'visible' });
+  const shown = b.page.getByRole('dialog', { name: 'Our ground rules' });
+  await shown.waitFor();
+  await shown.locator('li', { hasText: 'We start and end on time.' }).waitFor();
+  await assertInView(b.page, '#rules-shown', 'the ground rules shown to everyone, on a phone');
+  assert.equal(await b.page.evaluate(() => document.activeElement?.id), 'chat-input', 'showing the rules does not take the focus');
   await harness.screenshot(b.page, 'participant-rules-shown', PREFIX);
+  await checkAccessibility(b.page, 'the ground rules shown over the room');
+  await shown.getByRole('button', { name: 'Close' }).click();
+  await shown.waitFor({ state: 'hidden' });
 }
 
 /** @param {TestPage} c a second facilitator, whose page is in French */
@@ -240,10 +291,19 @@ async function inFrench(c) {
   await c.page.goto(harness.links.facilitator.replace('/join#', '/join?lang=fr#'));
   await joinAs(c.page, 'Dr. Roy');
   await c.page.locator('#room').waitFor({ state: 'visible' });
+  await openTab(c.page, 'agenda');
   await c.page.locator('#agenda-heading', { hasText: 'Déroulement de la séance' }).waitFor();
   await c.page.locator('#agenda-countdown', { hasText: 'Il reste' }).waitFor();
   await c.page.locator('#round-heading', { hasText: 'Tour de table' }).waitFor();
   await harness.screenshot(c.page, 'french', PREFIX);
+  // The server's built-in energizers, in French too: titles and steps.
+  await openTab(c.page, 'activities');
+  await c.page.locator('#energizer-choice option[value="box-breathing"]', { hasText: 'Respiration carrée' }).waitFor({ state: 'attached' });
+  await c.page.locator('#energizer-choice').selectOption('box-breathing');
+  await c.page.locator('#energizer-preview li', { hasText: 'Inspirez par le nez' }).waitFor();
+  const titles = await c.page.locator('#energizer-choice option').allInnerTexts();
+  assert.ok(!titles.some((title) => /Box breathing|Shoulder reset|Two-minute walk/.test(title)), `no energizer left in English: ${titles}`);
+  await harness.screenshot(c.page, 'french-energizers', PREFIX);
   await noSideScroll(c.page, 'the French host controls on a phone');
 }
 

@@ -1,5 +1,5 @@
-// Browser test of the facilitator console: the waiting room (decline, admit
-// all), per-person host actions (ask to mute, lower a hand, make someone
+// Browser test of the facilitator console: the waiting room (decline with
+// its undo, admit all), per-person host actions (ask to mute, lower a hand, make someone
 // co-facilitator and participant again, remove with a confirmation), hand
 // queue positions, talk time for hosts only, and the room in French.
 //
@@ -12,7 +12,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, checkAccessibility, joinAs } from './support.mjs';
+import { Harness, checkAccessibility, joinAs, openTab } from './support.mjs';
 
 const harness = new Harness();
 const PREFIX = 'console-';
@@ -55,6 +55,7 @@ async function waitAtTheGate(page, name) {
  * @param {string} name
  */
 async function actionsFor(page, name) {
+  await openTab(page, 'people');
   const row = page.locator('#participants li', { hasText: name });
   const menu = row.locator('details.person-menu');
   if (!(await menu.evaluate((details) => /** @type {HTMLDetailsElement} */ (details).open))) {
@@ -73,8 +74,11 @@ async function runTheRoom(host, sam, alex, jo) {
   const F = host.page;
   await F.goto(harness.links.facilitator);
   await joinAs(F, 'Dr. Rivera');
+  // On a laptop the console opens beside the group, at the waiting room.
   await F.locator('#host-panel').waitFor({ state: 'visible' });
+  await openTab(F, 'people');
   await F.locator('#talk-panel').waitFor({ state: 'visible' });
+  await openTab(F, 'waiting');
 
   // Three people wait; the facilitator declines one and admits the others at once.
   await waitAtTheGate(jo.page, 'Jo');
@@ -84,8 +88,18 @@ async function runTheRoom(host, sam, alex, jo) {
     await F.locator('#waiting-list li', { hasText: name }).filter({ hasText: 'accepted the ground rules' }).waitFor();
   }
   await harness.screenshot(F, 'facilitator-waiting-room', PREFIX);
-  await F.locator('#waiting-list li', { hasText: 'Jo' }).locator('[data-decline]').click();
+  // Decline can be undone for a few seconds: nothing reaches Jo meanwhile.
+  const joRow = F.locator('#waiting-list li', { hasText: 'Jo' });
+  await joRow.locator('[data-decline]').click();
+  await joRow.locator('[data-undo]').waitFor();
+  await harness.screenshot(F, 'facilitator-decline-undo', PREFIX);
+  await joRow.locator('[data-undo]').click();
+  await joRow.locator('[data-admit]').waitFor();
+  assert.equal(await jo.page.locator('#waiting').isVisible(), true, 'an undone decline never reaches the person');
+  await joRow.locator('[data-decline]').click();
   await jo.page.locator('#final-heading', { hasText: 'not admitted' }).waitFor();
+  // Said kindly: not a judgment, and where to turn.
+  await jo.page.locator('#final-message', { hasText: 'not a judgment' }).waitFor();
   assert.equal(await jo.page.locator('#rejoin').isVisible(), false, 'a declined person is not offered to join again');
   await harness.screenshot(jo.page, 'declined', PREFIX);
   await F.locator('#waiting-list li', { hasText: 'Jo' }).waitFor({ state: 'detached' });
@@ -93,6 +107,7 @@ async function runTheRoom(host, sam, alex, jo) {
   await sam.page.locator('#room').waitFor({ state: 'visible' });
   await alex.page.locator('#room').waitFor({ state: 'visible' });
   await F.locator('#waiting-empty').waitFor({ state: 'visible' });
+  await openTab(F, 'people');
   await F.locator('#people-heading', { hasText: '3 people in the room' }).waitFor();
 
   // Hands: each participant sees their place; the facilitator sees the order.
@@ -125,12 +140,15 @@ async function runTheRoom(host, sam, alex, jo) {
 
   // Ask to mute: the request reaches Alex.
   await (await actionsFor(F, 'Alex')).locator('[data-action="ask-mute"]').click();
-  await alex.page.locator('#notice', { hasText: 'mute your microphone' }).waitFor();
+  await alex.page.locator('#toasts', { hasText: 'mute your microphone' }).waitFor();
   await harness.screenshot(alex.page, 'asked-to-mute', PREFIX);
 
   // Alex becomes a co-facilitator and gets the console, on a phone; then a participant again, and loses it.
   await (await actionsFor(F, 'Alex')).locator('[data-action="make-co"]').click();
+  await alex.page.locator('#console-button').waitFor({ state: 'visible' });
+  await openTab(alex.page, 'waiting');
   await alex.page.locator('#host-panel').waitFor({ state: 'visible' });
+  await openTab(alex.page, 'people');
   await alex.page.locator('#talk-panel').waitFor({ state: 'visible' });
   await F.locator('#participants li', { hasText: 'Alex' }).filter({ hasText: 'Co-facilitator' }).waitFor();
   // A co-facilitator may act on participants, but not on the facilitator, nor end the session.
@@ -166,12 +184,15 @@ async function runTheRoom(host, sam, alex, jo) {
   // The room in French: Alex opens the link with ?lang=fr, takes the same place back, and raises a hand.
   await alex.page.goto(harness.links.participant.replace('/join#', '/join?lang=fr#'));
   await alex.page.locator('#room').waitFor({ state: 'visible' });
+  await openTab(alex.page, 'chat');
   await alex.page.locator('#chat-heading', { hasText: 'Clavardage' }).waitFor();
+  await openTab(alex.page, 'people');
   await alex.page.locator('#people-heading', { hasText: '2 personnes dans la salle' }).waitFor();
   await alex.page.locator('#hand-button').click();
   await alex.page.locator('#hand-position', { hasText: 'Vous êtes en 1re position' }).waitFor();
   await harness.screenshot(alex.page, 'participant-in-french', PREFIX);
   // The facilitator lowers every hand at once: Alex's goes down on their page too.
+  await openTab(F, 'people');
   await F.getByRole('button', { name: 'Lower all hands' }).click();
   await alex.page.locator('#hand-button[aria-pressed="false"]').waitFor();
   await F.locator('#hand-empty').waitFor({ state: 'visible' });

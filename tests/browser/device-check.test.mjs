@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, checkAccessibility, joinAs } from './support.mjs';
+import { Harness, assertInView, assertNoPageScroll, checkAccessibility, joinAs, openTab } from './support.mjs';
 
 const PREFIX = 'device-';
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -153,10 +153,14 @@ test('a participant on a phone checks their devices, enters muted, uses the keys
     const id = Number(await page.locator('#tiles li.tile-mine').getAttribute('data-participant'));
     const samTile = f.page.locator(`#tiles li[data-participant="${id}"]`);
     await samTile.locator('.tile-flag', { hasText: 'Mic off' }).waitFor();
+    await openTab(f.page, 'people');
     await f.page.locator(`#participants li[data-participant="${id}"]`, { hasText: 'mic off' }).waitFor();
     await checkAccessibility(page, 'the room on a phone');
     await fitsThePhone(page, 'the room');
+    await assertNoPageScroll(page, 'the room on a phone');
+    await assertInView(page, '.control-bar', 'the control bar on a phone');
     await tapTargetsFit(page, '#stage', 'the stage');
+    await tapTargetsFit(page, '.control-bar', 'the control bar');
     await harness.screenshot(page, 'room-phone-mic-off', PREFIX);
     await harness.screenshot(f.page, 'facilitator-sees-sam-muted', PREFIX);
 
@@ -182,6 +186,8 @@ test('a participant on a phone checks their devices, enters muted, uses the keys
     await harness.screenshot(f.page, 'facilitator-sees-hand-from-key', PREFIX);
 
     // An "m" typed into the chat is a letter, not a switch: sent, and the microphone stays on.
+    await openTab(page, 'chat');
+    await openTab(f.page, 'chat');
     await page.locator('#chat-input').fill('');
     await page.locator('#chat-input').pressSequentially('m');
     assert.equal(await mic.getAttribute('aria-pressed'), 'true', 'typing m in the chat leaves the microphone alone');
@@ -204,6 +210,7 @@ test('a participant on a phone checks their devices, enters muted, uses the keys
     assert.ok(await page.locator('#room').isVisible(), 'still in the room');
     assert.match(await page.locator('#status').innerText(), /In the room/);
     await page.locator('#hand-button[aria-pressed="true"]').waitFor(); // the same place: the hand is still up
+    await openTab(f.page, 'people');
     await f.page.locator(`#participants li[data-participant="${id}"]`, { hasText: 'Sam' }).waitFor();
 
     // A third person: the facilitator's laptop lays the tiles out in more than one column.
@@ -212,6 +219,7 @@ test('a participant on a phone checks their devices, enters muted, uses the keys
     await q.page.goto(harness.links.participant);
     await joinAs(q.page, 'Alex');
     await q.page.locator('#accept-rules').click();
+    await openTab(f.page, 'waiting');
     await f.page.locator('#waiting-list li', { hasText: 'Alex' }).locator('[data-admit]').click();
     await q.page.locator('#room').waitFor({ state: 'visible' });
     await f.page.locator('#tiles li.tile').nth(2).waitFor();

@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, checkAccessibility, joinAs } from './support.mjs';
+import { Harness, checkAccessibility, joinAs, openTab } from './support.mjs';
 
 const harness = new Harness();
 
@@ -39,8 +39,12 @@ async function meetAndChat(a, b) {
   await a.page.goto(harness.links.facilitator);
   await joinAs(a.page, 'Dr. Rivera');
   await a.page.locator('#room').waitFor({ state: 'visible' });
-  await a.page.locator('#participants li', { hasText: 'Dr. Rivera' }).waitFor();
+  // A facilitator on a laptop has the console beside the group, at the waiting room.
   await a.page.locator('#waiting-list').waitFor({ state: 'attached' });
+  await a.page.locator('#dock-waiting').waitFor({ state: 'visible' });
+  await openTab(a.page, 'people');
+  await a.page.locator('#participants li', { hasText: 'Dr. Rivera' }).waitFor();
+  await openTab(a.page, 'waiting');
   await harness.screenshot(a.page, 'facilitator-in-room');
 
   // B, a participant, reads the ground rules and accepts them. The
@@ -67,15 +71,19 @@ async function meetAndChat(a, b) {
 
   // B is in, and sees both people.
   await b.page.locator('#room').waitFor({ state: 'visible' });
+  await openTab(b.page, 'people');
   await b.page.locator('#participants li', { hasText: 'Dr. Rivera' }).waitFor();
   await b.page.locator('#participants li', { hasText: 'Sam' }).waitFor();
-  await a.page.locator('#participants li', { hasText: 'Sam' }).waitFor();
   assert.equal(await a.page.locator('#waiting-list li').count(), 0, 'no one is left waiting');
+  await openTab(a.page, 'people');
+  await a.page.locator('#participants li', { hasText: 'Sam' }).waitFor();
   await harness.screenshot(b.page, 'participant-in-room');
   await checkAccessibility(b.page, 'the room on a phone');
   await checkAccessibility(a.page, 'the facilitator\'s room');
 
   // B writes to the group; A reads it.
+  await openTab(a.page, 'chat');
+  await openTab(b.page, 'chat');
   await b.page.locator('#chat-input').fill('Thank you for having me. It has been a hard week.');
   await b.page.locator('#chat-send').click();
   await a.page.locator('#chat-log li', { hasText: 'It has been a hard week.' }).waitFor();
@@ -86,6 +94,7 @@ async function meetAndChat(a, b) {
   // B raises a hand; A sees it in the queue.
   await b.page.locator('#hand-button').click();
   await b.page.locator('#hand-button[aria-pressed="true"]').waitFor();
+  await openTab(a.page, 'people');
   await a.page.locator('#hand-queue li', { hasText: 'Sam' }).waitFor();
   await harness.screenshot(b.page, 'participant-hand-raised');
   await harness.screenshot(a.page, 'facilitator-sees-hand');

@@ -46,14 +46,15 @@ function inboundStats(page) {
  * @param {import('playwright-core').Page} page
  * @param {string} what
  * @param {(inbound: Inbound[]) => boolean} done
+ * @param {number} [timeout] ms, for a crowded room on a small machine
  */
-export async function waitForStats(page, what, done) {
-  const deadline = Date.now() + MEDIA_TIMEOUT_MS;
+export async function waitForStats(page, what, done, timeout = MEDIA_TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
   let last = null;
   for (;;) {
     last = await inboundStats(page);
     if (last && done(last.inbound)) return last.inbound;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${MEDIA_TIMEOUT_MS} ms; last stats ${JSON.stringify(last)}`);
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeout} ms; last stats ${JSON.stringify(last)}`);
     await page.waitForTimeout(POLL_MS);
   }
 }

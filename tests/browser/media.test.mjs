@@ -14,7 +14,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, joinAs } from './support.mjs';
+import { Harness, joinAs, leaveRoom, openTab } from './support.mjs';
 import { MEDIA_TIMEOUT_MS, ownId, receivesFrom, waitForStats } from './media-stats.mjs';
 
 const PREFIX = 'media-';
@@ -63,14 +63,12 @@ async function meet(options = {}) {
  * @param {number} idB
  */
 async function leaveBoth(a, b, idB) {
-  await b.page.locator('#leave-button').click();
-  await b.page.locator('#final').waitFor({ state: 'visible' });
+  await leaveRoom(b.page);
   // The one who left takes their tile with them.
   await a.page.locator(`#tiles li[data-participant="${idB}"]`).waitFor({ state: 'detached' });
   assert.equal(await b.page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.local.getTracks().length), 0,
     'leaving lets go of the camera and microphone');
-  await a.page.locator('#leave-button').click();
-  await a.page.locator('#final').waitFor({ state: 'visible' });
+  await leaveRoom(a.page);
   assert.deepEqual(a.problems, [], 'no errors on the facilitator page');
   assert.deepEqual(b.problems, [], 'no errors on the participant page');
   await a.page.context().close();
@@ -104,6 +102,7 @@ test('two people see and hear each other through the server, and a host mute rea
     await harness.screenshot(b.page, 'participant-sees-and-hears-facilitator', PREFIX);
 
     // The facilitator mutes Sam from the list of people in the room.
+    await openTab(a.page, 'people');
     await a.page.locator(`#participants li[data-participant="${idB}"] [data-action="mute"]`).click();
     await b.page.locator('#mic-button[aria-pressed="false"]').waitFor();
     await b.page.locator('#host-action-notice', { hasText: 'muted your microphone' }).waitFor();
@@ -169,6 +168,7 @@ test('a facilitator who stays while eight people come and go starts afresh and i
     await host.page.goto(harness.links.facilitator);
     await joinAs(host.page, 'Dr. Rivera');
     await host.page.locator('#room').waitFor({ state: 'visible' });
+    await openTab(host.page, 'waiting');
     await host.page.locator('#waiting-room-toggle').uncheck();
     const hostId = await ownId(host.page);
     /** @param {number} n */
@@ -185,8 +185,7 @@ test('a facilitator who stays while eight people come and go starts afresh and i
       const { guest, id } = await guestArrives(n);
       // The facilitator gets the guest's video, so the guest's tracks are on its connection.
       await waitForStats(host.page, `the facilitator receives guest ${n}`, (streams) => videoFrames(streams, id) > 0);
-      await guest.page.locator('#leave-button').click();
-      await guest.page.locator('#final').waitFor({ state: 'visible' });
+      await leaveRoom(guest.page);
       assert.deepEqual(guest.problems, [], `no errors on guest ${n}'s page`);
       await guest.page.context().close();
       pages.pop();
@@ -202,8 +201,7 @@ test('a facilitator who stays while eight people come and go starts afresh and i
     assert.deepEqual(ninth.problems, [], 'no errors on the ninth page');
     // The next test meets in the same room and expects its waiting room.
     await host.page.locator('#waiting-room-toggle').check();
-    await ninth.page.locator('#leave-button').click();
-    await ninth.page.locator('#final').waitFor({ state: 'visible' });
+    await leaveRoom(ninth.page);
     await ninth.page.context().close();
     await host.page.context().close();
   }));

@@ -136,6 +136,16 @@ async function organize(o, p) {
   await page.locator('#new-session').click();
   await page.locator('#form-panel').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#s-time-zone').inputValue(), TIME_ZONE, 'the organizer\'s zone is the default');
+  // Every missing field is flagged at once, not the first alone; the focus goes to the first.
+  await page.locator('#s-starts-at').fill('');
+  await page.locator('#s-duration').fill('');
+  await page.locator('#session-submit').click();
+  for (const field of ['title', 'starts-at', 'duration']) {
+    await page.locator(`#s-${field}-error`).waitFor({ state: 'visible' });
+    assert.equal(await page.locator(`#s-${field}`).getAttribute('aria-invalid'), 'true', `${field} is flagged`);
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 's-title');
+  await harness.screenshot(page, 'form-missing-fields', PREFIX);
   await page.locator('#s-title').fill(TITLE);
   await page.locator('#s-starts-at').fill(wallClock(startsAt, TIME_ZONE));
   await page.locator('#s-duration').fill('60');
@@ -159,11 +169,20 @@ async function organize(o, p) {
   const shownLink = await created.locator('[data-role="participant"] input').inputValue();
   assert.match(shownLink, LINK);
   assert.match(await created.locator('[data-role="facilitator"] input').inputValue(), LINK);
+  // The host link is marked and drawn apart, after the one to share.
+  const hostRow = created.locator('[data-role="facilitator"]');
+  await hostRow.locator('.link-label', { hasText: 'Host link, do not share' }).waitFor();
+  assert.ok(await hostRow.evaluate((row) => row.classList.contains('link-row-host')), 'the host link has its own look');
+  assert.ok(await created.locator('[data-role="participant"]').evaluate((row) =>
+    Boolean(row.compareDocumentPosition(/** @type {Node} */ (document.querySelector('#created-links [data-role="facilitator"]'))) & Node.DOCUMENT_POSITION_FOLLOWING)),
+  'the participant link comes first');
+  await hostRow.scrollIntoViewIfNeeded();
+  await harness.screenshot(page, 'host-link-apart', PREFIX);
 
   // In the upcoming list, at the right time in the organizer's zone.
   const item = page.locator('#upcoming-list .session', { hasText: TITLE });
   await item.waitFor();
-  const clock = new Date(startsAt).toLocaleTimeString(LOCALE, { timeZone: TIME_ZONE, hour: 'numeric', minute: '2-digit' });
+  const clock = new Date(startsAt).toLocaleTimeString(LOCALE, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
   const shownTime = await item.locator('.session-time').innerText();
   assert.ok(shownTime.startsWith(`${clock} to `), `the start ${clock} in ${TIME_ZONE}: shown "${shownTime}"`);
   assert.equal(await item.locator('time').getAttribute('datetime'), new Date(startsAt).toISOString().replace('.000Z', 'Z'));
@@ -171,9 +190,18 @@ async function organize(o, p) {
   assert.match(await item.innerText(), /Facilitators: Dr\. Rivera, Dr\. Chen/);
   await harness.screenshot(page, 'session-scheduled', PREFIX);
 
+  // Copy the invitation: the title, the time in the session's zone, the link.
+  await created.locator('[data-copy="invitation"]').click();
+  const invitation = await page.evaluate(() => navigator.clipboard.readText());
+  assert.ok(invitation.includes(TITLE) && invitation.includes(shownLink) && invitation.includes(clock), `the invitation: ${invitation}`);
+  // Its confirmation is right beside its button.
+  const invitationSaid = created.locator('[data-copy="invitation"] + .copied');
+  await invitationSaid.filter({ hasText: 'Invitation copied.' }).waitFor();
+  await harness.screenshot(page, 'invitation-copied', PREFIX);
+
   // Copy the participant link, and read back what was copied.
   await created.locator('[data-copy="participant"]').click();
-  await created.locator('[role="status"]', { hasText: 'copied' }).waitFor();
+  await created.locator('[data-copy="participant"] + .copied', { hasText: 'copied' }).waitFor();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(copied, LINK, 'the clipboard holds a join link');
   assert.equal(copied, shownLink);
@@ -184,6 +212,7 @@ async function organize(o, p) {
     page.waitForEvent('download'),
     created.locator('a', { hasText: 'Download calendar file' }).click(),
   ]);
+  assert.equal(download.suggestedFilename(), `${TITLE.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.ics`, 'named after the group');
   const ics = (await readFile(await download.path(), 'utf8')).replaceAll('\r\n ', '');
   assert.match(ics, /BEGIN:VEVENT/);
   assert.ok(ics.includes(copied), 'the calendar file carries the participant link');

@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, joinAs } from './support.mjs';
+import { Harness, joinAs, openTab } from './support.mjs';
 
 const PREFIX = 'restart-';
 const harness = new Harness();
@@ -28,6 +28,8 @@ test('a server restart is announced, and both people come back to the room by th
     await joinAs(sam.page, 'Sam');
     await sam.page.locator('#accept-rules').click();
     await sam.page.locator('#room').waitFor({ state: 'visible' });
+    await openTab(host.page, 'people');
+    await openTab(sam.page, 'people');
     await host.page.locator('#participants li', { hasText: 'Sam' }).waitFor();
 
     // SIGTERM: the server tells every page it is restarting before it goes.

@@ -31,11 +31,12 @@ before(() => harness.start());
 after(() => harness.stop());
 
 /**
- * "18:05", as the page writes a time in en-GB.
+ * "18:05" or "01:50", as the page writes a time in en-GB: two-digit hours,
+ * alone as in a range (shared/time-text.js).
  * @param {number} millis
  */
 function clock(millis) {
-  return new Date(millis).toLocaleTimeString(LOCALE, { timeZone: TIME_ZONE, hour: 'numeric', minute: '2-digit' });
+  return new Date(millis).toLocaleTimeString(LOCALE, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' });
 }
 
 /** @param {string} wall `2026-12-01T18:00` @returns {number} days since the epoch, of its date */
@@ -115,7 +116,12 @@ async function scenario(o, p) {
   await page.locator('#created-heading', { hasText: 'Group scheduled' }).waitFor();
   assert.match(await created.locator('[data-role="participant"] input').inputValue(), LINK);
   assert.match(await created.locator('[data-role="facilitator"] input').inputValue(), LINK);
-  await created.locator('a', { hasText: 'Download calendar feed' }).waitFor();
+  // The feed is named after the group, and the invitation says how often it meets and its link.
+  const [feed] = await Promise.all([page.waitForEvent('download'), created.locator('a', { hasText: 'Download calendar feed' }).click()]);
+  assert.equal(feed.suggestedFilename(), 'night-shift-group.ics');
+  const invitation = await created.locator('[data-role="invitation"] textarea').inputValue();
+  assert.match(invitation, /Night shift group.*meets every two weeks/s);
+  assert.ok(invitation.includes(await created.locator('[data-role="participant"] input').inputValue()), 'the invitation carries the group link');
   assert.equal(await created.locator('#created-meetings .meeting').count(), 4);
   assert.match(await page.locator('#created-summary').innerText(), /every two weeks, 4 meetings/);
 

@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { Harness, LOCALE, TIME_ZONE, checkAccessibility, joinAs, wallClock } from './support.mjs';
+import { Harness, LOCALE, TIME_ZONE, checkAccessibility, joinAs, openTab, wallClock } from './support.mjs';
 import { ownId, waitForStats } from './media-stats.mjs';
 
 /** @typedef {import('./support.mjs').TestPage} TestPage */
@@ -115,6 +115,7 @@ async function gather(host, sam, alex, links) {
   await host.locator('#room').waitFor({ state: 'visible' });
   await host.locator('#room-title', { hasText: TITLE }).waitFor();
   // The organizer's agenda is the room's.
+  await openTab(host, 'agenda');
   await host.locator('#agenda-list li', { hasText: 'Check-in round' }).filter({ hasText: '10 min' }).waitFor();
   await host.locator('#agenda-list li', { hasText: 'Sharing' }).filter({ hasText: '25 min' }).waitFor();
 
@@ -131,6 +132,7 @@ async function gather(host, sam, alex, links) {
   await shot(sam, 'participant-waits');
   await checkAccessibility(sam, 'the waiting room on a phone');
 
+  await openTab(host, 'waiting');
   const waiting = host.locator('#waiting-list li');
   await waiting.filter({ hasText: 'Sam' }).filter({ hasText: 'accepted the ground rules' }).waitFor();
   await waiting.filter({ hasText: 'Alex' }).waitFor();
@@ -148,6 +150,7 @@ async function gather(host, sam, alex, links) {
   await alex.locator('#room').waitFor({ state: 'visible' });
   await host.locator('#waiting-alert').waitFor({ state: 'hidden' });
   for (const page of [host, sam, alex]) {
+    await openTab(page, 'people');
     for (const name of ['Dr. Rivera', 'Sam', 'Alex']) await page.locator('#participants li', { hasText: name }).first().waitFor();
   }
 }
@@ -185,12 +188,13 @@ async function handQueue(host, sam, alex) {
   await sam.locator('#hand-position', { hasText: 'You are 1st in the queue' }).waitFor();
   await alex.locator('body').press('h');
   await alex.locator('#hand-position', { hasText: 'You are 2nd in the queue' }).waitFor();
+  await openTab(host, 'people');
   await host.locator('#hand-queue li').nth(1).filter({ hasText: 'Alex' }).waitFor();
   assert.deepEqual(await host.locator('#hand-queue li .name').allInnerTexts(), ['Sam', 'Alex'], 'the queue in order');
   await shot(host, 'facilitator-sees-the-hand-queue');
 
   await host.locator('#call-next').click();
-  await sam.locator('#notice', { hasText: 'You have the floor' }).waitFor();
+  await sam.locator('#toasts', { hasText: 'You have the floor' }).waitFor();
   await alex.locator('#hand-position', { hasText: 'You are 1st in the queue' }).waitFor();
   // The facilitator's page hears of it on its own connection: wait for it.
   await host.locator('#hand-queue li', { hasText: 'Sam' }).waitFor({ state: 'detached' });
@@ -206,6 +210,8 @@ async function handQueue(host, sam, alex) {
  * @param {Page} host @param {Page} sam
  */
 async function timedSegment(host, sam) {
+  await openTab(host, 'agenda');
+  await openTab(sam, 'agenda');
   await host.locator('#agenda-start').click();
   await sam.locator('#agenda-segment', { hasText: 'Now: Check-in round' }).waitFor();
   const countdown = sam.locator('#agenda-countdown');
@@ -227,6 +233,7 @@ async function timedSegment(host, sam) {
  * @param {Page} host @param {Page} sam @param {Page} alex
  */
 async function energizer(host, sam, alex) {
+  await openTab(host, 'activities');
   await host.locator('#energizer-choice option[value="box-breathing"]').waitFor({ state: 'attached' });
   await host.locator('#energizer-choice').selectOption('box-breathing');
   await host.locator('#energizer-launch').click();
@@ -261,6 +268,7 @@ async function pulseCheck(host, sam, alex) {
   await host.getByRole('button', { name: 'Close the check' }).click();
   await host.locator('.pulse-panel', { hasText: 'Fewer than three people answered, so the results stay hidden' }).waitFor();
   assert.equal(await host.locator('.pulse-panel .pulse-bars li').count(), 0, 'no distribution of two answers');
+  await openTab(sam, 'activities');
   await sam.locator('.pulse-panel', { hasText: 'The pulse check is closed.' }).waitFor();
   await shot(host, 'facilitator-pulse-closed');
 }
@@ -271,6 +279,7 @@ async function pulseCheck(host, sam, alex) {
  * @param {Page} host @param {Page} sam @param {Page} alex
  */
 async function summary(host, sam, alex) {
+  for (const page of [host, sam, alex]) await openTab(page, 'summary');
   await alex.locator('#summary-propose-kind').selectOption('follow_up');
   await alex.locator('#summary-propose-text').fill('Meet again in two weeks.');
   await alex.getByRole('button', { name: 'Propose', exact: true }).click();
@@ -316,6 +325,7 @@ async function supportAlert(host, sam, alex) {
  * @param {Page} host @param {Page} sam @param {Page} alex
  */
 async function end(host, sam, alex) {
+  await openTab(host, 'agenda');
   await host.locator('#end-session').click();
   await host.locator('#confirm-dialog').waitFor({ state: 'visible' });
   await shot(host, 'facilitator-confirms-the-end');

@@ -89,15 +89,18 @@ export class Harness {
     this.step = 0;
   }
 
-  /** @param {Record<string, string>} [env] extra environment for the server */
-  async start(env = {}) {
+  /**
+   * @param {Record<string, string>} [env] extra environment for the server
+   * @param {string[]} [browserArgs] extra Chromium switches (a lighter fake camera, say)
+   */
+  async start(env = {}, browserArgs = []) {
     await mkdir(SCREENSHOTS, { recursive: true });
     this.links = await this.startServer(env);
     for (const link of [this.links.facilitator, this.links.participant]) {
       assert.ok(link.startsWith(`${this.links.url}/join#`), `a join link on the server's own address: ${link}`);
     }
     assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set PEER_ROOM_CHROMIUM`);
-    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...browserArgs] });
   }
 
   /**
@@ -277,13 +280,12 @@ export async function joinAs(page, name) {
 }
 
 const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
-/** axe's impacts that fail a test; "moderate" and "minor" are reported only. */
-const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
 
 /**
- * Runs axe-core on what the page shows now and fails on any serious or
- * critical violation, naming the rule and the elements. The script goes in
- * through the debugging protocol, not a <script>, so the page's CSP stays on.
+ * Runs axe-core on what the page shows now and fails on any violation, at
+ * every impact level (minor and moderate too), naming the rule and the
+ * elements. The script goes in through the debugging protocol, not a
+ * <script>, so the page's CSP stays on.
  * @param {import('playwright-core').Page} page
  * @param {string} where what the page is showing, for the failure message
  */
@@ -298,7 +300,106 @@ export async function checkAccessibility(page, where) {
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((/** @type {any} */ n) => ({ target: n.target })),
     }));
   });
-  const blocking = violations.filter((violation) => BLOCKING_IMPACTS.has(violation.impact ?? ''));
-  const described = blocking.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const described = violations.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   assert.deepEqual(described, [], `accessibility problems on ${where}`);
+}
+
+/** @typedef {'waiting' | 'people' | 'agenda' | 'activities' | 'summary' | 'chat'} DockTab */
+
+/**
+ * Brings one of the dock's panels into view, as a person would: its tab if
+ * the dock is open, else the control bar's button that opens the dock (the
+ * chat's, the host's console, or the people) and then the tab.
+ * @param {import('playwright-core').Page} page
+ * @param {DockTab} tab
+ */
+export async function openTab(page, tab) {
+  const panel = page.locator(`#dock-${tab}`);
+  if (await panel.isVisible()) return;
+  const tabButton = page.locator(`#tab-${tab}`);
+  if (!(await tabButton.isVisible())) {
+    if (tab === 'chat') await page.locator('#chat-button').click();
+    else if (await page.locator('#console-button').isVisible()) await page.locator('#console-button').click();
+    else await page.locator('#people-button').click();
+  }
+  if (!(await panel.isVisible())) await tabButton.click();
+  await panel.waitFor({ state: 'visible' });
+}
+
+/**
+ * Leaves the room through the control bar and its question.
+ * @param {import('playwright-core').Page} page
+ */
+export async function leaveRoom(page) {
+  await page.locator('#leave-button').click();
+  await page.locator('#leave-confirm').click();
+  await page.locator('#final').waitFor({ state: 'visible' });
+}
+
+/**
+ * Where an element is, against the viewport, and how much of it shows.
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
+ */
+export function placeOf(page, selector) {
+  return page.evaluate((sel) => {
+    const element = document.querySelector(sel);
+    if (!element) return null;
+    const box = element.getBoundingClientRect();
+    const width = window.innerWidth;
+    const height = window.innerHeight;
+    const visibleWidth = Math.max(0, Math.min(box.right, width) - Math.max(box.left, 0));
+    const visibleHeight = Math.max(0, Math.min(box.bottom, height) - Math.max(box.top, 0));
+    return {
+      box: { left: box.left, top: box.top, right: box.right, bottom: box.bottom, width: box.width, height: box.height },
+      viewport: { width, height },
+      inside: box.width > 0 && box.height > 0 && box.left >= -0.5 && box.top >= -0.5 && box.right <= width + 0.5 && box.bottom <= height + 0.5,
+      shown: box.width * box.height > 0 ? (visibleWidth * visibleHeight) / (box.width * box.height) : 0,
+    };
+  }, selector);
+}
+
+/**
+ * Fails unless the element is wholly inside the viewport, as it stands (no
+ * scrolling).
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
+ * @param {string} what
+ */
+export async function assertInView(page, selector, what) {
+  const place = await placeOf(page, selector);
+  assert.ok(place, `${what}: no ${selector} on the page`);
+  assert.ok(place.inside, `${what}: ${selector} is not wholly inside the ${place.viewport.width}x${place.viewport.height} viewport: ${JSON.stringify(place.box)}`);
+}
+
+/**
+ * The page does not scroll: nothing is taller or wider than the viewport.
+ * @param {import('playwright-core').Page} page
+ * @param {string} where
+ */
+export async function assertNoPageScroll(page, where) {
+  const size = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight,
+    width: window.innerWidth, height: window.innerHeight, scrollY: window.scrollY,
+  }));
+  assert.ok(size.scrollWidth <= size.width && size.scrollHeight <= size.height && size.scrollY === 0,
+    `${where}: the page scrolls (${size.scrollWidth}x${size.scrollHeight} in a ${size.width}x${size.height} viewport, at ${size.scrollY})`);
+}
+
+/**
+ * Fails unless the element is inside the viewport and nothing covers it:
+ * what is drawn at its centre is the element itself (or inside it).
+ * @param {import('playwright-core').Locator} locator
+ * @param {string} what
+ */
+export async function assertSeen(locator, what) {
+  await locator.waitFor({ state: 'visible' });
+  const seen = await locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const inside = box.left >= -0.5 && box.top >= -0.5 && box.right <= window.innerWidth + 0.5 && box.bottom <= window.innerHeight + 0.5;
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 20));
+    return { inside, onTop: Boolean(top && (element === top || element.contains(top))), box: [box.left, box.top, box.right, box.bottom].map(Math.round) };
+  });
+  assert.ok(seen.inside, `${what}: not wholly inside the viewport (${seen.box})`);
+  assert.ok(seen.onTop, `${what}: covered by something else (${seen.box})`);
 }

@@ -9,6 +9,7 @@ mod durability;
 mod facilitation;
 mod http;
 mod join_flow;
+mod link_info;
 mod media;
 mod media_lazy;
 mod media_leaks;

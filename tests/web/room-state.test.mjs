@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Emitter } from '../../web-client/src/shared/events.js';
 import { ROOM_EVENT_TYPES, RoomModel } from '../../web-client/src/room/model.js';
-import { currentSegment, isHost, nameOf, peopleInOrder, serverNow, talkOf } from '../../web-client/src/room/selectors.js';
+import {
+  currentSegment, isHost, myTurn, nameOf, peopleInOrder, serverNow, talkOf, unreadChat, waitingForMe, waitingToAdmit,
+} from '../../web-client/src/room/selectors.js';
 import { apply, initialState, REACTION_SHOWN_MS } from '../../web-client/src/room/state.js';
 
 const T0 = 1796223600000;
@@ -286,6 +288,31 @@ test('the end: the reason comes before the close, and the room empties', () => {
   assert.equal(play([[{ type: 'leaving' }, T0]], inRoom).me.ending, 'left');
   // A new join clears an ending that belonged to the place before.
   assert.equal(play([[joined(9, 'participant', { rules_accepted: false, admitted: false }), T0 + 5_000]], ended).me.ending, null);
+});
+
+test('what waits for this person: unread chat, their turn, and for hosts arrivals and support requests', () => {
+  const entered = play([
+    [welcome, T0 - SKEW],
+    [joined(3, 'participant', { rules_accepted: true, admitted: true }), T0],
+    [participantRoom, T0 + 100],
+  ]);
+  assert.equal(unreadChat(entered), 0, 'what was said before entering is not unread');
+  const line = (seq, from, name) => ({ type: 'chat', seq, from, name, text: 'Hello.', at: T0 + seq });
+  const talked = play([[line(2, 1, 'Dr. Lee'), T0 + 200], [line(3, 3, 'Sam'), T0 + 300], [line(4, 1, 'Dr. Lee'), T0 + 400]], entered);
+  assert.equal(unreadChat(talked), 2, "others' lines count, one's own do not");
+  const read = play([[{ type: 'chat_seen', seq: 4 }, T0 + 500]], talked);
+  assert.equal(unreadChat(read), 0);
+  assert.equal(play([[{ type: 'chat_seen', seq: 2 }, T0 + 600]], read), read, 'seeing an older line changes nothing');
+  const turn = play([[{ type: 'round', active: true, order: [3], speaker: 3, passed: [] }, T0 + 700]], talked);
+  assert.equal(myTurn(turn), true);
+  assert.equal(waitingForMe(turn), 3, 'two unread lines and the turn');
+
+  const host = play([[welcome, T0 - SKEW], [joined(1, 'facilitator', { rules_accepted: true, admitted: true }), T0], [hostRoom, T0 + 100]]);
+  assert.equal(waitingToAdmit(host), 1);
+  assert.equal(waitingForMe(host), 2, 'Alex waits to come in, and asked for support');
+  const admitted = play([[{ type: 'waiting_room', waiting: [{ id: 4, name: 'Alex', rules_accepted: true, admitted: true, since: T0 + 50_000 }] }, T0 + 200]], host);
+  assert.equal(waitingToAdmit(admitted), 0, 'admitted, still reading: nothing for the host to do');
+  assert.equal(waitingForMe(initialState()), 0, 'nothing waits outside the room');
 });
 
 test('the model is the one listener to room events, and every view sees the state complete', () => {

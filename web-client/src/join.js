@@ -12,16 +12,21 @@ import { RoomConnection } from './shared/protocol.js';
 import { AgendaPanel } from './room/agenda.js';
 import { ChatPanel } from './room/chat.js';
 import { ConnectionBanner } from './room/connection-banner.js';
+import { ControlBar } from './room/control-bar.js';
 import { DeviceCheck } from './room/device-check.js';
+import { Dock } from './room/dock.js';
 import { EnergizerOverlay } from './room/energizer.js';
 import { GateStep } from './room/gate.js';
 import { HandsPanel } from './room/hands.js';
 import { HelpDialog } from './room/help.js';
 import { JoinFlow } from './room/join-flow.js';
+import { LeaveDialog } from './room/leave-dialog.js';
+import { LinkCheck } from './room/link-check.js';
 import { MediaControls } from './room/media-controls.js';
 import { MediaSession } from './room/media.js';
 import { RoomModel } from './room/model.js';
 import { Notice } from './room/notice.js';
+import { PageTitle } from './room/page-title.js';
 import { PeopleList } from './room/people.js';
 import { readToken, socketUrl } from './room/place.js';
 import { PulsePanel } from './room/pulse.js';
@@ -29,6 +34,7 @@ import { Reactions } from './room/reactions.js';
 import { RoomRules } from './room/room-rules.js';
 import { RoundPanel } from './room/round.js';
 import { Shortcuts } from './room/shortcuts.js';
+import { Chime } from './room/sound.js';
 import { Stage } from './room/stage.js';
 import { SummaryPanel } from './room/summary.js';
 import { SupportSignal } from './room/support.js';
@@ -38,6 +44,7 @@ import { EnergizerPicker } from './console/energizer-picker.js';
 import { HostConsole } from './console/host-console.js';
 import { PersonActions } from './console/person-actions.js';
 import { RoomSettings } from './console/room-settings.js';
+import { RulesEditor } from './console/rules-editor.js';
 import { SummaryEditor } from './console/summary-editor.js';
 import { SupportAlerts } from './console/support-alerts.js';
 import { TalkTime } from './console/talk-time.js';
@@ -51,36 +58,44 @@ languagePicker(byId('language', HTMLSelectElement));
 const token = readToken();
 const room = new RoomModel(new RoomConnection(socketUrl()));
 const media = new MediaSession(room);
-const notice = new Notice(room);
+const chime = new Chime();
+const notice = new Notice(room, chime);
+const dock = new Dock(room);
 const confirm = new ConfirmDialog(room);
 
 // The way in.
 const banner = new ConnectionBanner(room);
 new GateStep(room);
-const flow = new JoinFlow(room, { token, media, deviceCheck: new DeviceCheck(), banner });
+const flow = new JoinFlow(room, { token, media, deviceCheck: new DeviceCheck(), banner, linkCheck: new LinkCheck() });
+const leave = new LeaveDialog(room, () => flow.leave());
+new PageTitle(room);
 
-// The room, and the console's parts beside the views they belong to.
+// The room's frame: the stage, the controls, the ground rules over everyone's screen.
 new Stage(room, media);
 const switches = new MediaControls(media);
+const rules = new RoomRules(room);
+new ControlBar(room, dock, { chime, showRules: () => rules.show(), leave: () => leave.ask() });
+
+// The dock's panels, and the console's parts beside the views they belong to.
 new HostConsole(room, notice);
-new WaitingRoom(room, notice);
-new RoomSettings(room, notice, confirm);
+new WaitingRoom(room, notice, dock);
+new RoomSettings(room, notice, confirm, leave);
 new PeopleList(room, new PersonActions(room, notice, confirm));
-new HandsPanel(room, notice);
+new HandsPanel(room, notice, dock);
 new TalkTime(room);
 new Reactions(room, notice);
-new ChatPanel(room, notice);
-new RoomRules(room);
-new AgendaEditor(room, new AgendaPanel(room));
-new RoundPanel(room);
+new ChatPanel(room, notice, dock);
+new AgendaEditor(room, new AgendaPanel(room, notice));
+new RulesEditor(room);
+new RoundPanel(room, { speak: () => switches.turnOn('audio'), chime: () => chime.play() });
 new EnergizerPicker(room);
 new EnergizerOverlay(room);
-// The activities append their own panels: the pulse check, then the summary
-// (the facilitator's token opens its export); support, then Help, in the overlays.
+// The activities put their own panels in the dock: the pulse check, then the
+// summary (the facilitator's token opens its export); support, then Help, in the overlays.
 new PulsePanel(room);
 new SummaryEditor(room, new SummaryPanel(room, token));
 new SupportSignal(room);
-new SupportAlerts(room);
+new SupportAlerts(room, notice);
 new HelpDialog(room);
 new Shortcuts(room, switches, () => flow.step === 'room');
 

@@ -123,7 +123,7 @@ function onCreated({ session, links }) {
       make('strong', { text: session.title }),
       document.createTextNode(`, ${whenText(session, organizer?.time_zone ?? session.time_zone)}.`),
     );
-    renderLinks(el.createdLinks, sessionLinkSource(session.id), links, loginEnded);
+    renderLinks(el.createdLinks, sessionLinkSource(session), links, loginEnded);
     el.createdMeetings.replaceChildren();
   };
   drawCreated();
@@ -148,7 +148,7 @@ function onSeriesCreated(created) {
       make('strong', { text: created.series.title }),
       document.createTextNode(`: ${ruleLine} ${t('organize.created.group_links')}`),
     );
-    renderLinks(el.createdLinks, seriesLinkSource(created.series.id), created.links, loginEnded);
+    renderLinks(el.createdLinks, seriesLinkSource(created), created.links, loginEnded);
     el.createdMeetings.replaceChildren(
       make('h3', { className: 'meetings-heading', text: t('organize.meetings') }),
       meetingList(created, zone),

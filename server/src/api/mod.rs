@@ -3,6 +3,7 @@
 //! - `auth.rs`: logging in and out, the one-time setup, and the extractor that
 //!   finds the organizer behind a request's cookie;
 //! - `sessions.rs`: scheduling, changing and cancelling sessions, and links;
+//! - `link_info.rs`: what a link leads to, for its page before anyone joins;
 //! - `series.rs`: recurring series, their links and their calendar feed;
 //! - `calendar.rs`: `.ics` files.
 //!
@@ -13,6 +14,7 @@
 
 mod auth;
 mod calendar;
+mod link_info;
 mod login_limit;
 mod series;
 mod sessions;
@@ -39,7 +41,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/login", post(auth::login))
         .route("/api/logout", post(auth::logout))
         .route("/api/me", get(auth::me))
-        .route("/api/link-info", post(sessions::link_info))
+        .route("/api/link-info", post(link_info::link_info))
         .route("/api/sessions", get(sessions::list).post(sessions::create))
         .route("/api/sessions/{id}", get(sessions::read).patch(sessions::update))
         .route("/api/sessions/{id}/cancel", post(sessions::cancel))

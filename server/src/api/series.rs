@@ -4,7 +4,6 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
@@ -197,13 +196,5 @@ pub async fn feed(
         .await?
         .map(|t| state.join_link(&t));
     let body = super::calendar::series_ics(&record, &occurrences, link.as_deref(), clock::now_millis());
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"series.ics\""),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(super::calendar::calendar_response(&record.title, "series", body))
 }

@@ -79,7 +79,7 @@ pub struct Created {
     links: Links,
 }
 
-fn utc(ms: Millis) -> String {
+pub(super) fn utc(ms: Millis) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map_or_else(String::new, |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
@@ -470,53 +470,4 @@ pub async fn summary_markdown(
         crate::http::summary::markdown(&export),
     )
         .into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinkInfoRequest {
-    token: String,
-}
-
-#[derive(Serialize)]
-pub struct LinkInfo {
-    title: String,
-    starts_at: String,
-    opens_at: String,
-    ends_at: String,
-    time_zone: String,
-    /// `open`, `not_open_yet`, `ended` or `cancelled`.
-    state: &'static str,
-}
-
-/// What a link leads to, for its join page to say "come back at 17:45"
-/// rather than a bare refusal. Anyone with the link may ask; it tells no
-/// more than the link itself opens.
-pub async fn link_info(
-    State(state): State<AppState>,
-    ApiJson(request): ApiJson<LinkInfoRequest>,
-) -> Result<axum::Json<LinkInfo>, ApiError> {
-    let now = clock::now_millis();
-    let record = state
-        .store
-        .session_for_token(&request.token, now)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let state_name = if record.cancelled_at.is_some() {
-        "cancelled"
-    } else if record.ended_at.is_some() || record.ends_at() < now {
-        "ended"
-    } else if now < record.opens_at() {
-        "not_open_yet"
-    } else {
-        "open"
-    };
-    Ok(axum::Json(LinkInfo {
-        title: record.title.clone(),
-        starts_at: utc(record.starts_at),
-        opens_at: utc(record.opens_at()),
-        ends_at: utc(record.ends_at()),
-        time_zone: record.time_zone,
-        state: state_name,
-    }))
 }

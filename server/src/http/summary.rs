@@ -3,7 +3,9 @@
 //! `GET /sessions/{id}/summary.md` with `Authorization: Bearer <facilitator
 //! token>`. The token goes in a header, never in the URL, so it stays out of
 //! access logs and browser history. A facilitator link keeps this access after
-//! its session ends (unless revoked): the summary is read afterwards.
+//! its session ends (unless revoked): the summary is read afterwards. A
+//! series' facilitator link opens the summary of each of its meetings, which
+//! have no links of their own.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -14,7 +16,7 @@ use tracing::warn;
 use crate::app::AppState;
 use crate::protocol::Named as _;
 use crate::room::summary::SummaryKind;
-use crate::store::{StoreError, SummaryExport};
+use crate::store::{StoreError, SummaryAccess, SummaryExport};
 
 pub async fn export(State(state): State<AppState>, Path(session_id): Path<String>, headers: HeaderMap) -> Response {
     let token = headers
@@ -25,11 +27,11 @@ pub async fn export(State(state): State<AppState>, Path(session_id): Path<String
     let Some(token) = token else {
         return unauthorized();
     };
-    match state.store.facilitated_session(token).await {
-        Ok(Some(id)) if id == session_id => {}
+    match state.store.summary_access(token, &session_id).await {
+        Ok(SummaryAccess::Allowed) => {}
         // Another session's facilitator learns nothing about this one.
-        Ok(Some(_)) => return (StatusCode::NOT_FOUND, "no such session").into_response(),
-        Ok(None) => return unauthorized(),
+        Ok(SummaryAccess::OtherSession) => return (StatusCode::NOT_FOUND, "no such session").into_response(),
+        Ok(SummaryAccess::Denied) => return unauthorized(),
         Err(error) => return failed(error),
     }
     match state.store.summary_export(&session_id).await {

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
@@ -17,7 +17,7 @@ use crate::clock;
 use crate::media::MediaSession;
 use crate::protocol::RoomEvent;
 use crate::room::media::{MediaCommand, MediaReport};
-use crate::room::{CloseReason, Command, ConnId, Effect, Outcome, Persist, Reply, Room, RoomError};
+use crate::room::{CloseReason, Command, ConnId, DoorState, Effect, Outcome, Persist, Reply, Room, RoomError};
 use crate::store::{Store, StoreError};
 
 /// How many events may wait for one slow connection before it is dropped.
@@ -49,9 +49,18 @@ pub(super) struct Envelope {
 pub struct RoomHandle {
     pub(super) tx: mpsc::Sender<Envelope>,
     pub(super) generation: u64,
+    /// The room's door as its actor last published it.
+    pub(super) door: watch::Receiver<DoorState>,
 }
 
 impl RoomHandle {
+    /// Who may come in, as of the last command the room handled: read
+    /// without a round trip, so a page asking about its link never queues
+    /// behind the room's work.
+    pub fn door(&self) -> DoorState {
+        *self.door.borrow()
+    }
+
     /// Sends a command and waits for the room's answer. `None` means the room
     /// stopped before answering (it went idle or the server is stopping).
     pub async fn ask(
@@ -99,6 +108,8 @@ pub(super) struct Actor {
     pub failed: bool,
     /// The room's media session; `None` where the server runs without media.
     pub media: Option<MediaSession>,
+    /// Where the room's door state is published for `RoomHandle::door`.
+    pub door: watch::Sender<DoorState>,
 }
 
 impl Actor {
@@ -126,6 +137,12 @@ impl Actor {
                 _ = sleep_until(idle_deadline), if idle_deadline.is_some() => break,
                 _ = self.shutdown.cancelled() => break,
             }
+            let door = self.room.door_state();
+            self.door.send_if_modified(|published| {
+                let changed = *published != door;
+                *published = door;
+                changed
+            });
             if self.room.is_ended() || self.failed {
                 break;
             }

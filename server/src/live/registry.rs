@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use dashmap::DashMap;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -14,7 +14,7 @@ use super::actor::{Actor, RoomHandle};
 use crate::energizers;
 use crate::media::Media;
 use crate::protocol::energy::Energizer;
-use crate::room::{Room, RoomConfig, RoomSeed};
+use crate::room::{DoorState, Room, RoomConfig, RoomSeed};
 use crate::store::{Store, StoreError};
 
 /// How many commands may queue for one room before senders wait.
@@ -76,6 +76,12 @@ impl RoomRegistry {
         self.rooms.get(session_id).map(|h| h.clone())
     }
 
+    /// Who may come into a session's live room now; None if it is not live
+    /// (then it is empty, behind the door stored for it).
+    pub fn door(&self, session_id: &str) -> Option<DoorState> {
+        self.get(session_id).filter(|h| !h.tx.is_closed()).map(|h| h.door())
+    }
+
     /// The live room of a session, started from the store if needed.
     pub async fn get_or_start(&self, session_id: &str) -> Result<RoomHandle, StoreError> {
         if let Some(handle) = self.get(session_id)
@@ -123,8 +129,9 @@ impl RoomRegistry {
     fn spawn(&self, room: Room) -> RoomHandle {
         let (tx, rx) = mpsc::channel(ROOM_QUEUE);
         let (report, reports) = mpsc::unbounded_channel();
+        let (door_tx, door) = watch::channel(room.door_state());
         let generation = self.generations.fetch_add(1, Ordering::Relaxed);
-        let handle = RoomHandle { tx, generation };
+        let handle = RoomHandle { tx, generation, door };
         let session_id = room.session().id.clone();
         let actor = Actor {
             room,
@@ -136,6 +143,7 @@ impl RoomRegistry {
             shutdown: self.shutdown.clone(),
             failed: false,
             media: self.media.as_ref().map(|m| m.start_session(report)),
+            door: door_tx,
         };
         let rooms = Arc::clone(&self.rooms);
         self.tasks.spawn(async move {

@@ -22,7 +22,8 @@ pub enum PresenceRequest {
     GetState {},
     /// Accept the session's ground rules.
     AcceptRules {},
-    /// Leave for good (not a dropped connection: no grace).
+    /// Leave the room: everyone is told at once, and the place is kept out
+    /// of sight for the reconnect grace, so that `resume` can bring one back.
     Leave {},
 }
 

@@ -42,6 +42,19 @@ impl Floor {
         self.hands.len() != before
     }
 
+    /// Where someone's hand stands in the queue (0 is next), if it is up.
+    pub fn place_of(&self, id: ParticipantId) -> Option<usize> {
+        self.hands.iter().position(|h| *h == id)
+    }
+
+    /// Someone who left comes back: their hand goes back where it stood, or
+    /// at the end if the queue has grown shorter since.
+    pub fn restore(&mut self, id: ParticipantId, place: usize) {
+        if !self.hands.contains(&id) {
+            self.hands.insert(place.min(self.hands.len()), id);
+        }
+    }
+
     /// The session ended: the chat is forgotten with it.
     pub fn clear(&mut self) {
         self.hands.clear();

@@ -47,6 +47,8 @@ mod tests;
 #[cfg(test)]
 mod tests_facilitation;
 #[cfg(test)]
+mod tests_leaving;
+#[cfg(test)]
 mod tests_media;
 #[cfg(test)]
 mod tests_properties;
@@ -166,6 +168,16 @@ impl Room {
 
     pub fn is_ended(&self) -> bool {
         self.ended
+    }
+
+    /// Who may come in now: what `Door::check` decides for a participant
+    /// (hosts always get in), for the plumbing to publish.
+    pub fn door_state(&self) -> DoorState {
+        DoorState {
+            locked: self.door.locked(),
+            admitted: self.people.headcount().admitted,
+            capacity: self.session.capacity,
+        }
     }
 
     /// Every request goes through here: the asker is found, their permission

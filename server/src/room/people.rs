@@ -11,6 +11,14 @@ use crate::protocol::Role;
 use crate::protocol::hosting::Waiting;
 use crate::protocol::presence::{Gate, Participant};
 
+/// Someone who left, as the room keeps them for the grace: when, and where
+/// their hand stood in the queue, if it was up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Away {
+    pub since: Millis,
+    pub hand: Option<usize>,
+}
+
 /// One person's place in the room. It outlives their connection for the grace.
 #[derive(Clone, Debug)]
 pub(super) struct Person {
@@ -25,6 +33,9 @@ pub(super) struct Person {
     pub since: Millis,
     /// When their connection dropped, while they are within the grace.
     pub dropped_at: Option<Millis>,
+    /// They left on purpose: no longer in the room for anyone, but their
+    /// place is kept for the grace so that one tap brings them back.
+    pub away: Option<Away>,
     /// What they say they send: microphone on, camera on.
     pub audio: bool,
     pub video: bool,
@@ -44,13 +55,18 @@ pub(super) struct Person {
 }
 
 impl Person {
-    /// In the room: the gate is open.
+    /// In the room: the gate is open and they have not left.
     pub fn present(&self) -> bool {
-        self.gate.open()
+        self.gate.open() && self.away.is_none()
     }
 
     pub fn is_host(&self) -> bool {
         self.role.is_host()
+    }
+
+    /// Since when their place has been kept without a connection, if it is.
+    fn grace_since(&self) -> Option<Millis> {
+        self.away.map(|a| a.since).or(self.dropped_at)
     }
 
     /// As everyone in the room sees them.
@@ -78,6 +94,10 @@ impl Person {
 }
 
 /// Everyone with a place, in participant order.
+///
+/// Someone who left is kept for the grace out of sight: `get`, `get_mut`
+/// and `all` do not see them, so no host control, event or count reaches
+/// them; only a resume (`away`, `reconnect`), the capacity and the grace do.
 #[derive(Default)]
 pub(super) struct People {
     by_id: BTreeMap<ParticipantId, Person>,
@@ -87,11 +107,23 @@ pub(super) struct People {
 
 impl People {
     pub fn get(&self, id: ParticipantId) -> Option<&Person> {
-        self.by_id.get(&id)
+        self.by_id.get(&id).filter(|p| p.away.is_none())
     }
 
     pub fn get_mut(&mut self, id: ParticipantId) -> Option<&mut Person> {
-        self.by_id.get_mut(&id)
+        self.by_id.get_mut(&id).filter(|p| p.away.is_none())
+    }
+
+    /// A place in sight or kept out of sight for someone who left: what a
+    /// resume would bring back.
+    #[cfg(test)]
+    pub fn including_away(&self, id: ParticipantId) -> Option<&Person> {
+        self.by_id.get(&id)
+    }
+
+    /// Whether this place is kept for someone who left, and how.
+    pub fn away(&self, id: ParticipantId) -> Option<Away> {
+        self.by_id.get(&id).and_then(|p| p.away)
     }
 
     /// Who this connection belongs to.
@@ -99,8 +131,9 @@ impl People {
         self.by_conn.get(&conn).copied()
     }
 
+    /// Everyone with a place in sight (in the room or at the gate).
     pub fn all(&self) -> impl Iterator<Item = &Person> {
-        self.by_id.values()
+        self.by_id.values().filter(|p| p.away.is_none())
     }
 
     /// Everyone in the room (the gate open), in participant order.
@@ -135,7 +168,10 @@ impl People {
         waiting
     }
 
-    /// Who is let in and who waits, hosts aside.
+    /// Who is let in and who waits, hosts aside. A place kept for someone
+    /// who left does not count: newcomers are not held back for the grace,
+    /// and whoever comes back within it gets in even if the room filled
+    /// meanwhile (as they do when it was locked).
     pub fn headcount(&self) -> super::hosting::Headcount {
         let guests = self.all().filter(|p| !p.is_host());
         let (admitted, waiting) = guests.fold((0, 0), |(admitted, waiting), p| {
@@ -169,12 +205,13 @@ impl People {
         self.by_id.insert(person.id, person);
     }
 
-    /// Someone's place is theirs again through `conn`; returns the
-    /// connection it replaces, if it still looked open.
+    /// Someone's place is theirs again through `conn` (after a drop or after
+    /// leaving); returns the connection it replaces, if it still looked open.
     pub fn reconnect(&mut self, id: ParticipantId, conn: ConnId) -> Option<ConnId> {
         let person = self.by_id.get_mut(&id)?;
         let old = person.conn.replace(conn);
         person.dropped_at = None;
+        person.away = None;
         if let Some(old) = old {
             self.by_conn.remove(&old);
         }
@@ -191,8 +228,21 @@ impl People {
         Some(person)
     }
 
+    /// Someone left on purpose: their connection is let go and their place
+    /// kept out of sight for the grace. Returns whether they were in the room.
+    pub fn step_away(&mut self, id: ParticipantId, now: Millis, hand: Option<usize>) -> Option<bool> {
+        let person = self.by_id.get_mut(&id)?;
+        let was_present = person.present();
+        if let Some(conn) = person.conn.take() {
+            self.by_conn.remove(&conn);
+        }
+        person.dropped_at = None;
+        person.away = Some(Away { since: now, hand });
+        Some(was_present)
+    }
+
     pub fn by_resume_hash(&self, hash: &[u8; 32]) -> Option<ParticipantId> {
-        self.all().find(|p| p.resume_hash == *hash).map(|p| p.id)
+        self.by_id.values().find(|p| p.resume_hash == *hash).map(|p| p.id)
     }
 
     /// Takes someone's place away for good.
@@ -220,16 +270,21 @@ impl People {
         Ok(target)
     }
 
-    /// When the next dropped place runs out of grace.
+    /// When the next kept place (dropped or left) runs out of grace.
     pub fn next_grace_end(&self, grace_ms: Millis) -> Option<Millis> {
-        self.all().filter_map(|p| p.dropped_at.map(|at| at + grace_ms)).min()
+        self.by_id
+            .values()
+            .filter_map(|p| p.grace_since().map(|at| at + grace_ms))
+            .min()
     }
 
-    /// Whose grace has run out by `now`.
-    pub fn graces_over(&self, grace_ms: Millis, now: Millis) -> Vec<ParticipantId> {
-        self.all()
-            .filter(|p| p.dropped_at.is_some_and(|at| at + grace_ms <= now))
-            .map(|p| p.id)
+    /// Whose grace has run out by `now`, and whether each had left (rather
+    /// than dropped).
+    pub fn graces_over(&self, grace_ms: Millis, now: Millis) -> Vec<(ParticipantId, bool)> {
+        self.by_id
+            .values()
+            .filter(|p| p.grace_since().is_some_and(|at| at + grace_ms <= now))
+            .map(|p| (p.id, p.away.is_some()))
             .collect()
     }
 }

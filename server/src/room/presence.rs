@@ -4,12 +4,17 @@
 //! A place outlives its connection: when a socket drops, the person keeps
 //! their role, hand position, accepted rules and admission for the grace
 //! period, and a `Resume` with their token puts them back where they were.
+//!
+//! Leaving on purpose is told to everyone at once (`participant_left`, their
+//! media and hand gone), but the room keeps the place out of sight for the
+//! same grace: a `Resume` within it brings them back with their role, gate
+//! and hand's place, even into a locked room. After the grace it is gone.
 
 use super::Room;
 use super::command::{Entered, JoinRequest, Reply, RoomError};
 use super::media::MediaCommand;
 use super::outbox::Outbox;
-use super::people::Person;
+use super::people::{Away, Person};
 use super::types::*;
 use crate::protocol::hosting::HostingEvent;
 use crate::protocol::presence::{Gate, LeaveReason, PresenceEvent, PresenceRequest, RoomState};
@@ -63,6 +68,7 @@ impl Room {
             conn: Some(request.conn),
             since: now,
             dropped_at: None,
+            away: None,
             audio: false,
             video: false,
             host_muted: false,
@@ -92,11 +98,16 @@ impl Room {
             .people
             .by_resume_hash(&resume_hash)
             .ok_or(RoomError::ResumeFailed)?;
+        let away = self.people.away(id);
         let was_connected = self.people.get(id).is_some_and(|p| p.conn.is_some());
         // The old socket may still look open (a laptop changing networks):
         // the newest connection wins and the old one is told why it closes.
         if let Some(old) = self.people.reconnect(id, conn) {
             out.close(old, CloseReason::Replaced);
+        }
+        if let Some(away) = away {
+            self.come_back(id, away, out);
+            return self.entered(id);
         }
         let person = self.people.get(id).ok_or(RoomError::ResumeFailed)?;
         if person.present() {
@@ -137,17 +148,43 @@ impl Room {
     }
 
     pub(super) fn expire_graces(&mut self, now: Millis, out: &mut Outbox) {
-        for id in self.people.graces_over(self.config.grace_ms, now) {
-            self.depart(id, LeaveReason::TimedOut, now, out);
+        for (id, left) in self.people.graces_over(self.config.grace_ms, now) {
+            if left {
+                // Everyone was told when they left: the kept place just goes.
+                self.people.remove(id);
+            } else {
+                self.depart(id, LeaveReason::TimedOut, now, out);
+            }
         }
     }
 
+    /// Leaving on purpose: gone for everyone now, the place kept for the grace.
     fn leave(&mut self, me: ParticipantId, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
         if let Some(conn) = self.people.get(me).and_then(|p| p.conn) {
             out.close(conn, CloseReason::Left);
         }
-        self.depart(me, LeaveReason::Left, now, out);
+        self.stop_speaking(me, now);
+        let hand = self.floor.place_of(me);
+        let was_present = self.people.step_away(me, now, hand).ok_or(RoomError::NotJoined)?;
+        self.gone_for_everyone(me, was_present, LeaveReason::Left, out);
         Ok(Reply::Ack)
+    }
+
+    /// Someone who left resumes within the grace: back where they were, with
+    /// their role, their gate and their hand's place in the queue.
+    fn come_back(&mut self, id: ParticipantId, away: Away, out: &mut Outbox) {
+        if !self.people.get(id).is_some_and(|p| p.present()) {
+            // They left from the waiting room: back in its list, at the gate.
+            self.tell_hosts_waiting(out);
+            return;
+        }
+        if let Some(place) = away.hand {
+            self.floor.restore(id, place);
+        }
+        self.enter(id, out);
+        if away.hand.is_some() {
+            self.hands_changed(out);
+        }
     }
 
     /// Someone's gate just opened: show them the room, and them to the room.
@@ -187,8 +224,15 @@ impl Room {
         let Some(person) = self.people.remove(id) else {
             return;
         };
+        self.gone_for_everyone(id, person.present(), reason, out);
+    }
+
+    /// Someone is no longer in sight: the hosts' lists lose them, and if they
+    /// were in the room, everyone is told, their media and hand go, and the
+    /// round and the energizer count them no more.
+    fn gone_for_everyone(&mut self, id: ParticipantId, was_present: bool, reason: LeaveReason, out: &mut Outbox) {
         self.forget_support(id, out);
-        if !person.present() {
+        if !was_present {
             self.tell_hosts_waiting(out);
             return;
         }

@@ -577,21 +577,6 @@ fn declining_sends_the_person_away_but_not_someone_in_the_room() {
 }
 
 #[test]
-fn leaving_frees_the_place_and_tells_the_room() {
-    let (mut room, _, guest) = room_with_two();
-    let (reply, effects) = act_at(&mut room, 2, json!({"type": "leave"}), T0);
-    reply.unwrap();
-    assert!(effects.contains(&Effect::Close {
-        conn: ConnId(2),
-        reason: CloseReason::Left
-    }));
-    assert!(
-        events_to(&effects, 1).contains(&json!({"type": "participant_left", "participant": guest, "reason": "left"}))
-    );
-    assert_eq!(state(&mut room, 1).participants.len(), 1);
-}
-
-#[test]
 fn reactions_reach_the_room_and_mute_requests_only_their_target() {
     let (mut room, _, guest) = room_with_two();
     let (_, effects) = act_at(&mut room, 2, json!({"type": "react", "reaction": "me_too"}), T0);

@@ -186,7 +186,7 @@ impl Run {
                     return Ok(());
                 };
                 let (resume, id) = (arrival.resume, arrival.id);
-                let role_before = id.and_then(|id| self.room.people.get(id)).map(|p| p.role);
+                let role_before = id.and_then(|id| self.room.people.including_away(id)).map(|p| p.role);
                 let conn = self.conn();
                 let outcome = self.room.handle(
                     Command::Resume {

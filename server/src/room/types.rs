@@ -68,6 +68,24 @@ impl SessionInfo {
     }
 }
 
+/// Who may come in now, as the plumbing around the room publishes it for
+/// readers that must not wait on the room (a link's page, before anyone
+/// joins). Plain data, read from `Room::door_state`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DoorState {
+    pub locked: bool,
+    /// People let in who are not hosts, as the capacity counts them.
+    pub admitted: usize,
+    pub capacity: u32,
+}
+
+impl DoorState {
+    /// No place left for a participant.
+    pub fn full(&self) -> bool {
+        self.admitted >= self.capacity as usize
+    }
+}
+
 /// Why a connection is being closed by the room.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloseReason {

@@ -175,23 +175,6 @@ impl Store {
         Ok(Invitation { id, session_id, role })
     }
 
-    /// The session a facilitator token belongs to, if it is one and was not
-    /// revoked. Expiry and the session's end do not matter here: this is for
-    /// reading what the session left behind, such as its summary.
-    pub async fn facilitated_session(&self, token: &str) -> Result<Option<String>, StoreError> {
-        if !tokens::well_formed(token) {
-            return Ok(None);
-        }
-        let session = sqlx::query_scalar::<_, String>(
-            "SELECT session_id FROM invitations
-             WHERE token_hash = ? AND role = 'facilitator' AND revoked_at IS NULL",
-        )
-        .bind(&tokens::hash(token)[..])
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(session)
-    }
-
     /// The token of a live invitation, derived again from the server's key:
     /// what lets an organizer copy a link long after creating it.
     pub async fn invitation_token(&self, id: &str) -> Result<String, StoreError> {

@@ -5,6 +5,7 @@
 //! Nothing here logs names, text or tokens.
 
 mod invitations;
+mod link_lookup;
 mod organizers;
 mod recurrence;
 mod run_of_show;
@@ -22,6 +23,7 @@ use crate::tokens::TokenKey;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
+pub use link_lookup::{LinkLookup, SummaryAccess};
 pub use organizers::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
 pub use recurrence::{MAX_OCCURRENCES, Recurrence, SeriesRecord, occurrence_starts};
 pub use run_of_show::agenda_json;

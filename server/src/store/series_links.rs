@@ -99,17 +99,7 @@ impl Store {
             "participant" => InviteRole::Participant,
             _ => return Err(StoreError::Corrupt("invitation role").into()),
         };
-        let next: Option<(String, i64, i64)> = sqlx::query_as(
-            "SELECT id, starts_at, opens_minutes_before FROM sessions
-             WHERE series_id = ? AND cancelled_at IS NULL AND ended_at IS NULL
-               AND starts_at + duration_minutes * 60000 + ? > ?
-             ORDER BY starts_at LIMIT 1",
-        )
-        .bind(&series_id)
-        .bind(LINKS_OUTLIVE_SESSION_MS)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+        let next = next_occurrence(&self.pool, &series_id, now).await?;
         let (session_id, starts_at, opens_before) = next.ok_or(InviteError::Expired)?;
         let opens_at = starts_at - opens_before * 60_000;
         if role == InviteRole::Participant && now < opens_at {
@@ -119,41 +109,25 @@ impl Store {
     }
 }
 
-impl Store {
-    /// The session a link opens now or next, and the link's role, whatever
-    /// the time: for telling someone who came early when to come back.
-    pub async fn session_for_token(
-        &self,
-        token: &str,
-        now: Millis,
-    ) -> Result<Option<super::SessionRecord>, StoreError> {
-        if !tokens::well_formed(token) {
-            return Ok(None);
-        }
-        let hash = tokens::hash(token);
-        let direct: Option<String> =
-            sqlx::query_scalar("SELECT session_id FROM invitations WHERE token_hash = ? AND revoked_at IS NULL")
-                .bind(&hash[..])
-                .fetch_optional(&self.pool)
-                .await?;
-        let session = match direct {
-            Some(id) => Some(id),
-            None => {
-                sqlx::query_scalar(
-                    "SELECT s.id FROM series_invitations i JOIN sessions s ON s.series_id = i.series_id
-                     WHERE i.token_hash = ? AND i.revoked_at IS NULL AND s.cancelled_at IS NULL
-                       AND s.starts_at + s.duration_minutes * 60000 > ?
-                     ORDER BY s.starts_at LIMIT 1",
-                )
-                .bind(&hash[..])
-                .bind(now)
-                .fetch_optional(&self.pool)
-                .await?
-            }
-        };
-        match session {
-            Some(id) => Ok(Some(self.session(&id).await?)),
-            None => Ok(None),
-        }
-    }
+/// The meeting a series link opens at `now`: the first one not cancelled,
+/// not ended (a facilitator may end one early) and not long over. Its id,
+/// start and how many minutes before it opens. One query for every reader,
+/// so that what the join page says and what the link opens never differ.
+pub(super) async fn next_occurrence(
+    pool: &sqlx::SqlitePool,
+    series_id: &str,
+    now: Millis,
+) -> Result<Option<(String, i64, i64)>, StoreError> {
+    let next = sqlx::query_as(
+        "SELECT id, starts_at, opens_minutes_before FROM sessions
+         WHERE series_id = ? AND cancelled_at IS NULL AND ended_at IS NULL
+           AND starts_at + duration_minutes * 60000 + ? > ?
+         ORDER BY starts_at LIMIT 1",
+    )
+    .bind(series_id)
+    .bind(LINKS_OUTLIVE_SESSION_MS)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(next)
 }

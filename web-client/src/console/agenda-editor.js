@@ -1,6 +1,7 @@
 // The hosts' side of the run of show: start the session, move to the next
 // or previous part, pause, extend, show the ground rules to everyone, and
-// edit the agenda live (add, change, move, remove a part). It draws the
+// edit the agenda live (add, change, move, remove a part, with its
+// objective). It draws the
 // hosts' controls under the agenda and the tools in each of its lines (the
 // agenda itself is `room/agenda.js`'s); what changed shows when the
 // server's `run_of_show` comes back.
@@ -58,6 +59,7 @@ export class AgendaEditor {
       title: byId('agenda-form-title', HTMLInputElement),
       minutes: byId('agenda-form-minutes', HTMLInputElement),
       kind: byId('agenda-form-kind', HTMLSelectElement),
+      objective: byId('agenda-form-objective', HTMLTextAreaElement),
       submit: byId('agenda-form-submit', HTMLButtonElement),
       cancel: byId('agenda-form-cancel', HTMLButtonElement),
       formError: byId('agenda-form-error', HTMLParagraphElement),
@@ -143,6 +145,7 @@ export class AgendaEditor {
     el.title.value = segment.title;
     el.minutes.value = String(segment.minutes);
     el.kind.value = segment.kind;
+    el.objective.value = segment.objective ?? '';
     show(el.formError, false);
     this.drawForm();
     el.title.focus();
@@ -154,6 +157,7 @@ export class AgendaEditor {
     el.title.value = '';
     el.minutes.value = '10';
     el.kind.value = 'custom';
+    el.objective.value = '';
     show(el.formError, false);
     this.drawForm();
   }
@@ -172,8 +176,8 @@ export class AgendaEditor {
     const editing = this.room.state.clock.runOfShow?.segments.find((s) => s.id === this.editingId);
     /** @type {SegmentDraft} */
     const segment = { title, kind, minutes };
-    // The form does not show objectives: keep the one the segment had.
-    if (editing?.objective) segment.objective = editing.objective;
+    const objective = el.objective.value.trim();
+    if (objective) segment.objective = objective;
     const c = this.room.connection;
     const request = editing
       ? c.request({ type: 'update_segment', segment_id: editing.id, segment })

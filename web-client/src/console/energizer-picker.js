@@ -6,6 +6,7 @@
 import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { formatClock } from '../shared/time-text.js';
+import { energizerWords } from '../room/defaults.js';
 import { runRequest } from '../room/run-request.js';
 import { isHost } from '../room/selectors.js';
 import './words.js';
@@ -64,7 +65,7 @@ export class EnergizerPicker {
     }
     const chosen = el.choice.value;
     el.choice.replaceChildren(...library.map((energizer) => make('option', {
-      text: t('energizer.option', { title: energizer.title, time: formatClock(energizer.seconds * 1000, 'up') }),
+      text: t('energizer.option', { title: energizerWords(energizer).title, time: formatClock(energizer.seconds * 1000, 'up') }),
       attrs: { value: energizer.id },
     })));
     if (chosen && library.some((e) => e.id === chosen)) el.choice.value = chosen;
@@ -75,7 +76,8 @@ export class EnergizerPicker {
   /** The chosen energizer's steps, so a host knows what everyone will see. */
   drawPreview() {
     const library = this.room.state.activities.energizer.library;
-    const energizer = library?.find((e) => e.id === this.el.choice.value);
+    const found = library?.find((e) => e.id === this.el.choice.value);
+    const energizer = found ? energizerWords(found) : undefined;
     const steps = energizer ? (this.el.seated.checked ? energizer.seated : energizer.steps) : [];
     this.el.preview.replaceChildren(...steps.map((step) => make('li', { text: step })));
   }

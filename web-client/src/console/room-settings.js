@@ -1,9 +1,10 @@
 // The room's settings, for hosts: lock the room, newcomers wait or not, and
 // for the facilitator alone, end the session for everyone (after a calm
-// question). Drawn from the room model; a switch shows its new position
-// when the server's `settings` event comes, not on the click.
+// question), from the run of show and from the question Leave asks. Drawn
+// from the room model; a switch shows its new position when the server's
+// `settings` event comes, not on the click.
 
-import { byId, show } from '../shared/dom.js';
+import { byId, make, show } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import './words.js';
 
@@ -11,14 +12,16 @@ import './words.js';
 /** @typedef {import('../room/model.js').Change} Change */
 /** @typedef {import('../room/notice.js').Notice} Notice */
 /** @typedef {import('./confirm-dialog.js').ConfirmDialog} ConfirmDialog */
+/** @typedef {import('../room/leave-dialog.js').LeaveDialog} LeaveDialog */
 
 export class RoomSettings {
   /**
    * @param {RoomModel} room
    * @param {Notice} notice
    * @param {ConfirmDialog} confirm
+   * @param {LeaveDialog} leave
    */
-  constructor(room, notice, confirm) {
+  constructor(room, notice, confirm, leave) {
     this.room = room;
     this.el = {
       lock: byId('lock-button', HTMLButtonElement),
@@ -33,7 +36,7 @@ export class RoomSettings {
       // Refused: the box goes back to what the room has.
       notice.run(c.request({ type: 'set_waiting_room', enabled: el.waitingToggle.checked }), undefined, () => this.draw());
     });
-    el.end.addEventListener('click', async () => {
+    const end = async () => {
       const sure = await confirm.ask({
         title: t('console.confirm.end_title'),
         text: t('console.confirm.end_text'),
@@ -41,7 +44,13 @@ export class RoomSettings {
         cancel: t('console.confirm.end_cancel'),
       });
       if (sure) notice.run(c.request({ type: 'end_session' }));
-    });
+    };
+    el.end.addEventListener('click', end);
+    // Leaving, the facilitator is asked whether to end the session for everyone instead.
+    this.endFromLeave = make('button', { className: 'danger', attrs: { type: 'button', id: 'leave-end-session', 'data-i18n': 'console.settings.end' } });
+    this.endFromLeave.textContent = t('console.settings.end');
+    this.endFromLeave.addEventListener('click', () => void end());
+    leave.addChoice(this.endFromLeave, () => this.room.state.me.role === 'facilitator');
     room.subscribe((change) => this.follow(change));
     this.draw();
   }

@@ -1,7 +1,10 @@
 // For hosts: who asked for support and since when, with "Acknowledge"
-// (`room/support.js` is the participant's side). The list comes from the
-// room model, and back with the room after a reconnection; a new request is
-// announced at once, assertively. No one but hosts ever sees it.
+// (`room/support.js` is the participant's side), as a banner over the stage
+// that stays until every request is acknowledged, whatever the host is
+// doing in the console. The list comes from the room model, and back with
+// the room after a reconnection; a new request is also a toast (above a
+// phone's open panel too), said at once, assertively, with the chime if the
+// host wants it. No one but hosts ever sees it.
 
 import { announce, byId, liveRegion, make, show, tx } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
@@ -12,13 +15,18 @@ import './words.js';
 
 /** @typedef {import('../room/model.js').RoomModel} RoomModel */
 /** @typedef {import('../room/model.js').Change} Change */
+/** @typedef {import('../room/notice.js').Notice} Notice */
 
 export class SupportAlerts {
-  /** @param {RoomModel} room */
-  constructor(room) {
+  /**
+   * @param {RoomModel} room
+   * @param {Notice} notice
+   */
+  constructor(room, notice) {
     this.room = room;
+    this.notice = notice;
     this.list = make('ul', { className: 'support-list' });
-    this.alert = make('section', { className: 'panel support-alert', attrs: { 'aria-labelledby': 'support-alert-heading' } }, [
+    this.alert = make('section', { className: 'panel support-alert', attrs: { id: 'support-alert', 'aria-labelledby': 'support-alert-heading' } }, [
       tx('h2', 'support.alert_heading', { attrs: { id: 'support-alert-heading' } }),
       tx('p', 'support.alert_intro', { className: 'small' }),
       this.list,
@@ -26,9 +34,8 @@ export class SupportAlerts {
     this.error = make('p', { className: 'notice notice-error', attrs: { role: 'alert' } });
     show(this.error, false);
     this.alert.append(this.error);
-    this.urgent = liveRegion('assertive');
     this.live = liveRegion();
-    byId('support-slot', HTMLElement).append(this.alert, this.urgent, this.live);
+    byId('support-slot', HTMLElement).append(this.alert, this.live);
     this.list.addEventListener('click', (event) => {
       const target = event.target instanceof Element ? event.target.closest('button[data-acknowledge]') : null;
       if (target instanceof HTMLButtonElement) this.acknowledge(Number(target.dataset.acknowledge));
@@ -45,7 +52,15 @@ export class SupportAlerts {
     if (requests === was && isHost(state) === isHost(before)) return;
     const known = new Set((was ?? []).map((r) => r.participant));
     const fresh = (requests ?? []).filter((r) => !known.has(r.participant));
-    if (fresh.length && isHost(state)) announce(this.urgent, fresh.map((r) => t('support.asked', { name: r.name })).join(' '));
+    if (isHost(state)) {
+      for (const request of fresh) {
+        this.notice.toast({ key: `support-${request.participant}`, text: t('support.asked', { name: request.name }), tone: 'warm', urgent: true, chime: true, sticky: false });
+      }
+    }
+    // Acknowledged (by this host or another): its toast goes too.
+    for (const request of was ?? []) {
+      if (!(requests ?? []).some((r) => r.participant === request.participant)) this.notice.dismiss(`support-${request.participant}`);
+    }
     this.draw();
   }
 

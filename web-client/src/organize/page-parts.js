@@ -66,24 +66,53 @@ export function clearErrors(form, general) {
  * @param {unknown} error
  */
 export function showError(form, general, error) {
+  showErrors(form, general, [error]);
+}
+
+/**
+ * Shows every failure at once, each next to its field (or under the form),
+ * so someone who left three fields empty hears of all three; the focus goes
+ * to the first.
+ * @param {HTMLFormElement} form
+ * @param {HTMLElement} general
+ * @param {unknown[]} errors
+ */
+export function showErrors(form, general, errors) {
+  /** @type {HTMLElement | null} */
+  let first = null;
+  for (const error of errors) {
+    const target = flag(form, error);
+    if (target) {
+      first ??= target;
+    } else {
+      general.textContent = errorMessage(error);
+      show(general, true);
+    }
+  }
+  first?.focus();
+}
+
+/**
+ * Writes one failure next to its field; returns what to focus, or null if
+ * the form has no place for it.
+ * @param {HTMLFormElement} form
+ * @param {unknown} error
+ * @returns {HTMLElement | null}
+ */
+function flag(form, error) {
   const field = error instanceof ApiError ? error.field : null;
   const slot = field ? form.querySelector(`[data-error-for="${CSS.escape(field)}"]`) : null;
-  if (slot instanceof HTMLElement && error instanceof ApiError) {
-    // The server says "title: must have..."; next to the title, "Must have..." is enough.
-    const text = error.message.replace(/^[a-z_]+: /, '');
-    slot.textContent = `${capitalized(text)}.`;
-    show(slot, true);
-    const control = form.elements.namedItem(field ?? '');
-    if (control instanceof HTMLElement) {
-      control.setAttribute('aria-invalid', 'true');
-      control.focus();
-    } else {
-      slot.focus();
-    }
-    return;
+  if (!(slot instanceof HTMLElement) || !(error instanceof ApiError)) return null;
+  // The server says "title: must have..."; next to the title, "Must have..." is enough.
+  const text = error.message.replace(/^[a-z_]+: /, '');
+  slot.textContent = `${capitalized(text)}.`;
+  show(slot, true);
+  const control = form.elements.namedItem(field ?? '');
+  if (control instanceof HTMLElement) {
+    control.setAttribute('aria-invalid', 'true');
+    return control;
   }
-  general.textContent = errorMessage(error);
-  show(general, true);
+  return slot;
 }
 
 /** The answer to give each container's open question. @type {WeakMap<HTMLElement, (answer: boolean) => void>} */
@@ -130,7 +159,7 @@ export function confirmInline(container, question, yes) {
  * Copies text to the clipboard. Where the browser refuses, the text is
  * selected in its field so the person can copy it themselves.
  * @param {string} text
- * @param {HTMLInputElement} field the field that shows the text
+ * @param {HTMLInputElement | HTMLTextAreaElement} field the field that shows the text
  * @returns {Promise<boolean>} whether it was copied
  */
 export async function copyText(text, field) {

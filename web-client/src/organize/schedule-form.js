@@ -9,7 +9,7 @@ import { byId, make } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { RepeatChoice } from './repeat-choice.js';
 import { fillTimeZones, suggestedStart } from './times.js';
-import { clearErrors, showError } from './page-parts.js';
+import { clearErrors, showError, showErrors } from './page-parts.js';
 
 /** @typedef {import('./api.js').SessionInput} SessionInput */
 /** @typedef {import('./api.js').SessionView} SessionView */
@@ -157,25 +157,32 @@ export class SessionForm {
     return input;
   }
 
-  /** @returns {api.ApiError | null} what the server would refuse, found before asking it */
-  check() {
+  /**
+   * What the server would refuse, found before asking it: every field at
+   * once (the server names only the first it meets).
+   * @returns {api.ApiError[]}
+   */
+  problems() {
     /** @param {string} field @param {string} message */
     const refuse = (field, message) => new api.ApiError(400, 'invalid', `${field}: ${message}`, field);
-    if (!this.input('title').value.trim()) return refuse('title', t('organize.check.title'));
-    if (!this.input('starts_at').value) return refuse('starts_at', t('organize.check.starts_at'));
+    const found = [];
+    if (!this.input('title').value.trim()) found.push(refuse('title', t('organize.check.title')));
+    if (!this.input('starts_at').value) found.push(refuse('starts_at', t('organize.check.starts_at')));
     for (const name of ['duration_minutes', 'capacity', 'opens_minutes_before']) {
       const text = this.input(name).value.trim();
-      if (text !== '' && !/^\d+$/.test(text)) return refuse(name, t('organize.check.whole_number'));
+      if (text !== '' && !/^\d+$/.test(text)) found.push(refuse(name, t('organize.check.whole_number')));
     }
-    if (!this.input('duration_minutes').value.trim()) return refuse('duration_minutes', t('organize.check.length'));
-    return this.repeat.check();
+    if (!this.input('duration_minutes').value.trim()) found.push(refuse('duration_minutes', t('organize.check.length')));
+    const repeat = this.repeat.check();
+    if (repeat) found.push(repeat);
+    return found;
   }
 
   async send() {
     clearErrors(this.form, this.general);
-    const problem = this.check();
-    if (problem) {
-      showError(this.form, this.general, problem);
+    const problems = this.problems();
+    if (problems.length > 0) {
+      showErrors(this.form, this.general, problems);
       return;
     }
     this.submit.disabled = true;

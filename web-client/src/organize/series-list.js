@@ -8,32 +8,12 @@ import { byId, make, show } from '../shared/dom.js';
 import { t, tn } from '../shared/i18n.js';
 import { openEditor } from './session-editor.js';
 import { loadSeriesLinks } from './links.js';
-import { dayText, durationText, sessionWhen, whenText } from './times.js';
+import { dayText, durationText, everyText, sessionWhen, whenText } from './times.js';
 import { confirmInline, disclosure, errorMessage, say } from './page-parts.js';
 
 /** @typedef {import('./api.js').SessionView} SessionView */
 /** @typedef {import('./api.js').SeriesView} SeriesView */
 /** @typedef {import('./api.js').SeriesDetail} SeriesDetail */
-
-/**
- * "Every two weeks", from a series' rule.
- * @param {SeriesView} series
- */
-export function everyText(series) {
-  if (series.every_weeks === 1) return t('organize.group.every_week');
-  if (series.every_weeks === 2) return t('organize.group.every_two_weeks');
-  return t('organize.group.recurring');
-}
-
-/**
- * "every two weeks", inside a sentence ("a group that meets every two weeks").
- * @param {SeriesView} series
- */
-export function meetsText(series) {
-  if (series.every_weeks === 1) return t('organize.group.meets_every_week');
-  if (series.every_weeks === 2) return t('organize.group.meets_every_two_weeks');
-  return t('organize.group.meets_recurring');
-}
 
 /**
  * "Every two weeks, 4 meetings", or "Every week until Tuesday, 29 June 2027, 12 meetings".

@@ -9,9 +9,8 @@ import { byId, make, show } from '../shared/dom.js';
 import { t, tn } from '../shared/i18n.js';
 import { openEditor } from './session-editor.js';
 import { loadLinks, loadSeriesLinks, meetingLinksNote } from './links.js';
-import { meetsText } from './series-list.js';
 import { loadSummary } from './past-summary.js';
-import { durationText, elsewhere, sessionWhen, whenText } from './times.js';
+import { durationText, elsewhere, meetsText, sessionWhen, whenText } from './times.js';
 import { confirmInline, disclosure, errorMessage, say } from './page-parts.js';
 
 /** @typedef {import('./api.js').SessionView} SessionView */
@@ -105,7 +104,7 @@ export class SessionList {
     if (!session.cancelled) {
       // A meeting of a group has no links of its own: the group's open it.
       const links = session.series_id === null
-        ? disclosure(t('organize.session.links'), `links-${session.id}`, titleId, (box) => loadLinks(box, session.id, this.onUnauthorized))
+        ? disclosure(t('organize.session.links'), `links-${session.id}`, titleId, (box) => loadLinks(box, session, this.onUnauthorized))
         : disclosure(t('organize.session.group_links'), `links-${session.id}`, titleId,
           (box) => loadSeriesLinks(box, /** @type {string} */ (session.series_id), this.onUnauthorized, meetingLinksNote()));
       actions.append(links.button);

@@ -5,6 +5,7 @@
 // of it) writes them. No DOM but the time-zone <select> it fills; no API.
 
 import { locale, t, tn } from '../shared/i18n.js';
+import { timeOfDay } from '../shared/time-text.js';
 
 /** The browser's time zone, the natural default for a new account. */
 export function browserTimeZone() {
@@ -88,7 +89,8 @@ export function dayText(date, timeZone) {
  * @param {string} timeZone
  */
 export function clockText(date, timeZone) {
-  return date.toLocaleTimeString(locale(), { timeZone, hour: 'numeric', minute: '2-digit' });
+  // The same way as every other time of day on every page (shared/time-text.js).
+  return date.toLocaleTimeString(locale(), { timeZone, ...timeOfDay() });
 }
 
 /**
@@ -148,4 +150,24 @@ export function durationText(minutes) {
   const h = hours ? tn('organize.time.hours', hours) : '';
   const m = rest ? tn('organize.time.minutes', rest) : '';
   return [h, m].filter(Boolean).join(' ') || tn('organize.time.minutes', 0);
+}
+
+/**
+ * "Every two weeks", from a series' rule.
+ * @param {{every_weeks: number | null}} series
+ */
+export function everyText(series) {
+  if (series.every_weeks === 1) return t('organize.group.every_week');
+  if (series.every_weeks === 2) return t('organize.group.every_two_weeks');
+  return t('organize.group.recurring');
+}
+
+/**
+ * "every two weeks", inside a sentence ("a group that meets every two weeks").
+ * @param {{every_weeks: number | null}} series
+ */
+export function meetsText(series) {
+  if (series.every_weeks === 1) return t('organize.group.meets_every_week');
+  if (series.every_weeks === 2) return t('organize.group.meets_every_two_weeks');
+  return t('organize.group.meets_recurring');
 }

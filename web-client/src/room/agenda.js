@@ -1,6 +1,7 @@
 // The run of show in the room: the session clock, the current part of the
-// agenda with its countdown, the agenda itself, and time warnings, for
-// everyone. The hosts' controls and the live editing of the agenda are the
+// agenda with its countdown (also at a glance in the room's top bar), the
+// agenda itself, and time warnings (as toasts too, so they are seen with
+// the dock closed), for everyone. The hosts' controls and the live editing of the agenda are the
 // console's (`console/agenda-editor.js`), which this panel gives room to in
 // each line of the agenda.
 //
@@ -17,6 +18,7 @@ import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 /** @typedef {import('./model.js').Change} Change */
+/** @typedef {import('./notice.js').Notice} Notice */
 /** @typedef {import('./state.js').RoomState} RoomState */
 /** @typedef {import('../shared/messages.js').Segment} Segment */
 /** @typedef {NonNullable<RoomState['clock']['runOfShow']>} RunOfShow */
@@ -31,9 +33,13 @@ import './words.js';
 const NOTICE_SHOWN_MS = 90_000;
 
 export class AgendaPanel {
-  /** @param {RoomModel} room */
-  constructor(room) {
+  /**
+   * @param {RoomModel} room
+   * @param {Notice} toasts
+   */
+  constructor(room, toasts) {
     this.room = room;
+    this.toasts = toasts;
     /** Set by the console for hosts. @type {AgendaTools | null} */
     this.tools = null;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -48,6 +54,7 @@ export class AgendaPanel {
       live: byId('agenda-live', HTMLParagraphElement),
       list: byId('agenda-list', HTMLOListElement),
       empty: byId('agenda-empty', HTMLParagraphElement),
+      chip: byId('room-clock', HTMLParagraphElement),
     };
     room.subscribe((change) => this.follow(change));
     document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
@@ -95,11 +102,11 @@ export class AgendaPanel {
     if (parts.length) this.el.live.textContent = parts.join(' ');
   }
 
-  /** @param {string} text a warning, shown and announced politely */
+  /** @param {string} text a warning, shown here and as a toast (which announces it) */
   notice(text) {
     this.el.notice.textContent = text;
     show(this.el.notice, true);
-    this.el.live.textContent = text;
+    this.toasts.toast({ key: 'time-warning', text, tone: 'warm' });
     clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => show(this.el.notice, false), NOTICE_SHOWN_MS);
   }
@@ -162,15 +169,19 @@ export class AgendaPanel {
     if (!showing) return;
     const { clock } = showing;
     const now = serverNow(state);
+    let glance = '';
     if (clock.segment_deadline !== null) {
       const paused = clock.paused_at !== null;
       const left = clock.segment_deadline - (clock.paused_at ?? now);
       const time = formatClock(Math.abs(left), left >= 0 ? 'up' : 'down');
       const key = paused ? (left >= 0 ? 'agenda.paused_left' : 'agenda.paused_over') : (left >= 0 ? 'agenda.left' : 'agenda.over');
       setText(this.el.countdown, t(key, { time }));
+      const title = currentSegment(state)?.title;
+      if (title) glance = t('layout.clock.segment', { title, time: t(key, { time }) });
     }
     if (clock.started_at === null) {
       setText(this.el.session, t('agenda.not_started_end', { time: clockTime(clock.planned_end) }));
+      this.glance('');
       return;
     }
     const elapsed = formatClock(now - clock.started_at, 'down');
@@ -178,5 +189,13 @@ export class AgendaPanel {
     setText(this.el.session, left >= 0
       ? t('agenda.session', { elapsed, left: formatClock(left, 'up') })
       : t('agenda.session_over', { elapsed, over: formatClock(-left, 'down') }));
+    this.glance(glance || (left >= 0 ? t('layout.clock.session', { time: formatClock(left, 'up') })
+      : t('layout.clock.session_over', { time: formatClock(-left, 'down') })));
+  }
+
+  /** @param {string} text the top bar's clock, empty before the start */
+  glance(text) {
+    setText(this.el.chip, text);
+    show(this.el.chip, text !== '');
   }
 }

@@ -1,7 +1,10 @@
 // The chat: the log, drawn from the room model, and the line to write in.
 // A line is cleared only once the server took it; it shows when the
-// server's `chat` event brings it back, like everyone else's. It keeps no
-// copy of the chat and knows no one's name but what each line carries.
+// server's `chat` event brings it back, like everyone else's. While the chat
+// is not in view, a new line from someone else shows as a toast and counts
+// as unread (the control bar and the tab's title say how many); once the
+// chat is in view, the model is told it was seen. It keeps no copy of the
+// chat and knows no one's name but what each line carries.
 
 import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
@@ -11,15 +14,19 @@ import './words.js';
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 /** @typedef {import('./model.js').Change} Change */
 /** @typedef {import('./notice.js').Notice} Notice */
+/** @typedef {import('./dock.js').Dock} Dock */
 /** @typedef {import('../shared/messages.js').ChatLine} ChatLine */
 
 export class ChatPanel {
   /**
    * @param {RoomModel} room
    * @param {Notice} notice
+   * @param {Dock} dock
    */
-  constructor(room, notice) {
+  constructor(room, notice, dock) {
     this.room = room;
+    this.notice = notice;
+    this.dock = dock;
     this.el = {
       log: byId('chat-log', HTMLOListElement),
       empty: byId('chat-empty', HTMLParagraphElement),
@@ -36,7 +43,33 @@ export class ChatPanel {
       });
     });
     room.subscribe((change) => this.follow(change));
+    dock.on('dock', () => this.seen());
     document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
+  }
+
+  /** The chat is in view: what it shows has been seen. */
+  seen() {
+    if (!this.dock.showing('chat')) return;
+    this.notice.dismiss('chat');
+    const last = this.room.state.floor.chat.at(-1)?.seq ?? 0;
+    // After every view has had the change that brought the line: a change
+    // recorded in the middle of another would reach some views first.
+    if (last > this.room.state.floor.chatSeen) queueMicrotask(() => this.room.note({ type: 'chat_seen', seq: last }));
+    this.el.log.scrollTop = this.el.log.scrollHeight;
+  }
+
+  /**
+   * Someone else's line, for a person whose chat is not in view.
+   * @param {ChatLine} line
+   */
+  tell(line) {
+    const excerpt = line.text.length > 140 ? `${line.text.slice(0, 139)}…` : line.text;
+    this.notice.toast({
+      key: 'chat',
+      text: t('room.chat.toast', { name: line.name, text: excerpt }),
+      sticky: false,
+      actions: [{ label: () => t('room.chat.open'), run: () => this.dock.show('chat') }],
+    });
   }
 
   /** @param {Change} change */
@@ -44,8 +77,12 @@ export class ChatPanel {
     const chat = state.floor.chat;
     if (chat === before.floor.chat && state.me.id === before.me.id) return;
     const added = chat.length === before.floor.chat.length + 1 && message.type === 'chat';
-    if (added) this.add(chat[chat.length - 1]);
-    else {
+    if (added) {
+      const line = chat[chat.length - 1];
+      this.add(line);
+      if (this.dock.showing('chat')) this.seen();
+      else if (line.from !== state.me.id) this.tell(line);
+    } else {
       this.draw();
       this.el.log.scrollTop = this.el.log.scrollHeight;
     }

@@ -13,6 +13,7 @@
 import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { formatClock } from '../shared/time-text.js';
+import { energizerWords } from './defaults.js';
 import { runRequest } from './run-request.js';
 import { isHost, sameEnergizer, serverNow } from './selectors.js';
 import './words.js';
@@ -138,7 +139,9 @@ export class EnergizerOverlay {
     show(el.strip, Boolean(active) && this.minimized);
     if (!active) return;
     const host = isHost(state);
-    const { energizer, seated } = active;
+    // The server's built-in energizers are shown in the page's language.
+    const { seated } = active;
+    const energizer = energizerWords(active.energizer);
     el.title.textContent = energizer.title;
     el.stripText.textContent = t('energizer.strip', { title: energizer.title });
     show(el.variant, seated);

@@ -8,6 +8,7 @@ import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { timeSpan } from '../shared/time-text.js';
 import { requestFailureText } from '../shared/wording.js';
+import { builtIn } from './defaults.js';
 import { StartLine } from './start-line.js';
 import './words.js';
 
@@ -56,6 +57,7 @@ export class GateStep {
     room.subscribe((change) => this.follow(change));
     document.addEventListener(LANGUAGE_CHANGED, () => {
       this.drawSession();
+      this.drawRules();
       this.startLine.draw();
     });
   }
@@ -63,15 +65,19 @@ export class GateStep {
   /** @param {Change} change */
   follow({ state, before }) {
     if (state.me.session !== before.me.session) this.drawSession();
-    if (state.rules !== before.rules) this.el.rules.replaceChildren(...state.rules.map((rule) => make('li', { text: rule })));
+    if (state.rules !== before.rules) this.drawRules();
     if (state.me !== before.me || state.connection.status !== before.connection.status) this.drawGate();
+  }
+
+  /** The rules to accept, the server's built-in ones in the page's language. */
+  drawRules() {
+    this.el.rules.replaceChildren(...this.room.state.rules.map((rule) => make('li', { text: builtIn(rule) })));
   }
 
   /** The session's title and its day and times, in this person's own time and language. */
   drawSession() {
     const { session } = this.room.state.me;
     if (!session) return;
-    document.title = `${session.title} · PeerRoom`;
     this.el.title.textContent = session.title;
     this.el.roomTitle.textContent = session.title;
     this.el.times.textContent = timeSpan(session.starts_at, session.ends_at);

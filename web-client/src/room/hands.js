@@ -1,7 +1,9 @@
-// The hand queue: this person's raise or lower, where they stand, the queue
-// in order, and for hosts "give the floor to the next hand", "lower all
-// hands" and a lower button beside each hand. Drawn from the room model; the queue changes
-// when the server's `hands` event comes, never on a click alone.
+// The hand queue: this person's raise or lower (in the control bar), where
+// they stand (over the stage while the hand is up), the queue in order (in
+// the dock's people panel), and for hosts "give the floor to the next hand",
+// "lower all hands", a lower button beside each hand, and a toast when a
+// hand goes up. Drawn from the room model; the queue changes when the
+// server's `hands` event comes, never on a click alone.
 
 import { actionButton, byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, locale, t } from '../shared/i18n.js';
@@ -11,6 +13,7 @@ import './words.js';
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 /** @typedef {import('./model.js').Change} Change */
 /** @typedef {import('./notice.js').Notice} Notice */
+/** @typedef {import('./dock.js').Dock} Dock */
 
 /** English says 1st, 2nd, 3rd, 4th; French 1re, 2e: Intl's ordinal categories. */
 const ORDINAL_KEYS = {
@@ -30,11 +33,15 @@ export class HandsPanel {
   /**
    * @param {RoomModel} room
    * @param {Notice} notice
+   * @param {Dock} dock
    */
-  constructor(room, notice) {
+  constructor(room, notice, dock) {
     this.room = room;
+    this.notice = notice;
+    this.dock = dock;
     this.el = {
       button: byId('hand-button', HTMLButtonElement),
+      label: /** @type {HTMLElement} */ (byId('hand-button', HTMLButtonElement).querySelector('.bar-label')),
       position: byId('hand-position', HTMLParagraphElement),
       queue: byId('hand-queue', HTMLOListElement),
       empty: byId('hand-empty', HTMLParagraphElement),
@@ -60,8 +67,29 @@ export class HandsPanel {
   }
 
   /** @param {Change} change */
-  follow({ state, before }) {
+  follow({ state, before, message }) {
+    if (message.type === 'hands' && isHost(state)) this.tellHosts(before.floor.hands, state.floor.hands);
     if (state.floor.hands !== before.floor.hands || state.people !== before.people || state.me !== before.me) this.draw();
+  }
+
+  /**
+   * Hosts: a hand that went up, wherever they are looking.
+   * @param {number[]} was
+   * @param {number[]} now
+   */
+  tellHosts(was, now) {
+    const state = this.room.state;
+    for (const id of now.filter((hand) => !was.includes(hand) && hand !== state.me.id)) {
+      const name = nameOf(state, id) ?? t('room.someone');
+      this.notice.toast({
+        key: `hand-${id}`,
+        text: () => t('room.hands.raised', { name, place: ordinal(now.indexOf(id) + 1) }),
+        chime: true,
+        sticky: false,
+        actions: this.dock.showing('people') ? [] : [{ label: () => t('room.hands.see_queue'), run: () => this.dock.show('people') }],
+      });
+    }
+    for (const id of was.filter((hand) => !now.includes(hand))) this.notice.dismiss(`hand-${id}`);
   }
 
   draw() {
@@ -74,7 +102,8 @@ export class HandsPanel {
     show(lowerAll, host);
     lowerAll.textContent = t('room.hands.lower_all');
     const place = me === null ? 0 : hands.indexOf(me) + 1;
-    button.textContent = place ? t('room.hands.lower_mine') : t('room.hands.raise');
+    this.el.label.textContent = place ? t('layout.bar.hand_lower') : t('layout.bar.hand_raise');
+    button.setAttribute('aria-label', place ? t('room.hands.lower_mine') : t('room.hands.raise'));
     button.setAttribute('aria-pressed', String(place > 0));
     // Where one stands, in words: the list's numbers alone are easy to miss.
     position.textContent = place === 0 ? ''

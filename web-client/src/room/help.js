@@ -7,8 +7,9 @@
 // button that opened it.
 
 import { button, byId, make, tx } from '../shared/dom.js';
-import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
-import './words.js';
+import { LANGUAGE_CHANGED } from '../shared/i18n.js';
+import { crisisResource } from './defaults.js';
+import { DEFAULT_CRISIS } from './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 
@@ -67,10 +68,7 @@ export class HelpDialog {
   drawResources() {
     // The built-in defaults until the server has said the deployment's own.
     const { crisis } = this.room.state;
-    const resources = crisis.length ? crisis : [
-      { label: t('help.default_988_label'), contact: t('help.default_988_contact') },
-      { label: t('help.default_911_label'), contact: t('help.default_911_contact') },
-    ];
+    const resources = (crisis.length ? crisis : DEFAULT_CRISIS).map(crisisResource);
     this.list.replaceChildren(...resources.map((resource) => make('li', {}, [
       make('strong', { text: resource.label }), document.createTextNode(`: ${resource.contact}`),
     ])));

@@ -1,22 +1,28 @@
 // The join page's steps, from the invitation link to the room and out again.
 //
-// Steps, each a <section> of join.html: a name (#join-step), the device check
-// (#device-step, before any connection: nothing of it reaches the server),
-// the ground rules and the waiting room (#gate, drawn by gate.js), the room
-// itself (#room), and the end (#final). From the gate on, the server decides
-// which step someone is at: this file follows the room model's news
-// (`joined`, `gate`, `room_state`, the connection's close) and keeps only
-// which step shows and the header's short status.
+// Steps, each a <section> of join.html: the link checked and a name
+// (#join-step; link-check.js says what the link leads to before any name is
+// asked), the device check (#device-step, before any connection: nothing of
+// it reaches the server), the ground rules and the waiting room (#gate,
+// drawn by gate.js), the room itself (#room, laid out as a meeting while the
+// page has `in-room`), and the end (#final), where someone who left gets a
+// one-tap Rejoin: their resume token, within the server's grace, brings them
+// back to their place with no name, device check, rules or waiting room
+// again. From the gate on, the server decides which step someone is at: this
+// file follows the room model's news (`joined`, `gate`, `room_state`, the
+// connection's close) and keeps only which step shows, the header's short
+// status, and the place to take back after leaving.
 //
 // Every text this file writes is kept as a function, so a change of language
 // redraws it in the new one.
 
 import { byId, make, show } from '../shared/dom.js';
-import { LANGUAGE_CHANGED, locale, t } from '../shared/i18n.js';
+import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { ProtocolError, deviceKey } from '../shared/protocol.js';
-import { clockTime } from '../shared/time-text.js';
+import { clockTime, dayText } from '../shared/time-text.js';
 import { errorText } from '../shared/wording.js';
 import { linkInfo } from '../shared/link-info.js';
+import { crisisResource } from './defaults.js';
 import { loadChoice } from './devices.js';
 import { gateStatus } from './gate.js';
 import { savePlace, savedPlace } from './place.js';
@@ -27,6 +33,8 @@ import './words.js';
 /** @typedef {import('./media.js').MediaSession} MediaSession */
 /** @typedef {import('./device-check.js').DeviceCheck} DeviceCheck */
 /** @typedef {import('./connection-banner.js').ConnectionBanner} ConnectionBanner */
+/** @typedef {import('./link-check.js').LinkCheck} LinkCheck */
+/** @typedef {import('./place.js').Place} Place */
 /** @typedef {'join' | 'devices' | 'gate' | 'room' | 'final'} Step */
 
 /**
@@ -54,22 +62,24 @@ const ENDING_BY_CODE = { 1000: 'left', 4001: 'removed', 4002: 'declined', 4003: 
  * @param {string} opensAt RFC 3339
  */
 function comeBackLater(title, startsAt, opensAt) {
-  const day = new Date(startsAt).toLocaleDateString(locale(), { weekday: 'long', month: 'long', day: 'numeric' });
   const time = (/** @type {string} */ iso) => clockTime(Date.parse(iso));
-  return t('join.come_back_later', { title, day, start: time(startsAt), opens: time(opensAt) });
+  return t('join.come_back_later', { title, day: dayText(Date.parse(startsAt)), start: time(startsAt), opens: time(opensAt) });
 }
 
 export class JoinFlow {
   /**
    * @param {RoomModel} room
-   * @param {{token: string, media: MediaSession, deviceCheck: DeviceCheck, banner: ConnectionBanner}} parts
+   * @param {{token: string, media: MediaSession, deviceCheck: DeviceCheck, banner: ConnectionBanner, linkCheck: LinkCheck}} parts
    */
-  constructor(room, { token, media, deviceCheck, banner }) {
+  constructor(room, { token, media, deviceCheck, banner, linkCheck }) {
     this.room = room;
     this.token = token;
     this.media = media;
     this.deviceCheck = deviceCheck;
     this.banner = banner;
+    this.linkCheck = linkCheck;
+    /** The place someone who left can take back with one tap, in this page only. @type {Place | null} */
+    this.rejoinPlace = null;
     /** @type {Step | null} */
     this.step = null;
     /** The header's status, as the function that makes it. */
@@ -84,17 +94,18 @@ export class JoinFlow {
       deviceBack: byId('device-back', HTMLButtonElement),
       crisis: byId('crisis', HTMLParagraphElement),
       joinStep: byId('join-step', HTMLElement),
+      nameIntro: byId('name-intro', HTMLParagraphElement),
       joinForm: byId('join-form', HTMLFormElement),
       name: byId('name', HTMLInputElement),
       joinButton: byId('join-button', HTMLButtonElement),
       joinError: byId('join-error', HTMLParagraphElement),
       gate: byId('gate', HTMLElement),
       room: byId('room', HTMLElement),
-      leave: byId('leave-button', HTMLButtonElement),
       final: byId('final', HTMLElement),
       finalHeading: byId('final-heading', HTMLHeadingElement),
       finalMessage: byId('final-message', HTMLParagraphElement),
       rejoin: byId('rejoin', HTMLButtonElement),
+      joinAgain: byId('join-again', HTMLButtonElement),
     };
     this.wire();
     room.subscribe((change) => this.follow(change));
@@ -176,23 +187,60 @@ export class JoinFlow {
       this.showStep('join');
       el.name.focus();
     });
-    el.leave.addEventListener('click', () => {
-      this.room.note({ type: 'leaving' });
-      // The close that follows shows the goodbye, whether or not the ack arrives.
-      this.room.connection.leave().catch(() => this.finish('left'));
-    });
-    el.rejoin.addEventListener('click', () => {
-      this.joinError(null);
-      this.showStep('join');
-      el.name.focus();
-    });
+    el.rejoin.addEventListener('click', () => this.rejoin());
+    el.joinAgain.addEventListener('click', () => this.nameStep());
+    this.linkCheck.onRetry(() => void this.checkLink());
+  }
+
+  /** Leaving, once the person said so (`leave-dialog.js`): the place is kept, in this page, for Rejoin. */
+  leave() {
+    this.rejoinPlace = savedPlace(this.token);
+    this.room.note({ type: 'leaving' });
+    // The close that follows shows the goodbye, whether or not the ack arrives.
+    this.room.connection.leave().catch(() => this.finish('left'));
+  }
+
+  /** One tap back to the place just left: no name, device check, rules or waiting room. */
+  rejoin() {
+    const place = this.rejoinPlace;
+    if (!place) {
+      this.nameStep();
+      return;
+    }
+    this.el.name.value = place.name;
+    this.media.prepare(null, loadChoice());
+    void this.join(place.name, place.resume, { onlyResume: true });
+  }
+
+  /** The name step again, with the name given before. */
+  nameStep() {
+    this.joinError(null);
+    this.showForm(true);
+    this.showStep('join');
+    this.el.name.focus();
+  }
+
+  /** @param {boolean} visible */
+  showForm(visible) {
+    show(this.el.nameIntro, visible);
+    show(this.el.joinForm, visible);
+  }
+
+  /** What the link leads to, before the name: a link that cannot work asks for none. */
+  async checkLink() {
+    this.status(() => t('join.status.checking'));
+    const goesOn = await this.linkCheck.check(this.token);
+    this.showForm(goesOn);
+    this.status(() => (goesOn ? t('join.status.not_connected') : t('join.status.link_problem')));
+    if (goesOn) this.el.name.focus();
   }
 
   /**
    * @param {string} name
    * @param {string | null} resume
+   * @param {{onlyResume?: boolean}} [options]
    */
-  async join(name, resume) {
+  async join(name, resume, options = {}) {
     const { el } = this;
     el.joinButton.disabled = true;
     el.deviceContinue.disabled = true;
@@ -200,7 +248,8 @@ export class JoinFlow {
     this.status(() => t('join.status.connecting'));
     this.banner.say(() => t('join.banner.connecting'));
     try {
-      await this.room.connection.join({ token: this.token, name, device: deviceKey(localStorage) }, resume);
+      await this.room.connection.join({ token: this.token, name, device: deviceKey(localStorage) }, resume, options);
+      this.rejoinPlace = null;
       this.banner.say(null);
     } catch (error) {
       this.banner.say(null);
@@ -209,10 +258,14 @@ export class JoinFlow {
       const code = error instanceof ProtocolError ? error.code : 'internal';
       const detail = error instanceof Error ? error.message : String(error);
       this.joinError(() => errorText(code, detail));
+      if (code === 'resume_failed') this.joinError(() => t('join.rejoin_too_late'));
+      this.rejoinPlace = null;
+      this.showForm(true);
       if (code === 'not_open_yet') {
         // Say when, in the person's own time, rather than only "not yet".
         const info = await linkInfo(this.token);
-        if (info) this.joinError(() => comeBackLater(info.title, info.starts_at, info.opens_at));
+        const { title, starts_at: startsAt, opens_at: opensAt } = info && info !== 'invalid' ? info : {};
+        if (title && startsAt && opensAt) this.joinError(() => comeBackLater(title, startsAt, opensAt));
       }
       this.status(() => t('join.status.not_connected'));
       savePlace(null);
@@ -224,9 +277,8 @@ export class JoinFlow {
     }
   }
 
-  /** The first step: a link to use, a place to take back after a reload, or a name to ask for. */
+  /** The first step: a link to use, a place to take back after a reload, or the link checked and a name asked. */
   start() {
-    document.title = t('join.page_title');
     if (!this.token) {
       this.finalText = () => ({ heading: t('join.final.no_link_heading'), text: t('join.final.no_link') });
       this.drawFinal();
@@ -243,8 +295,8 @@ export class JoinFlow {
       this.media.prepare(null, loadChoice());
       void this.join(place.name, place.resume);
     } else {
-      this.status(() => t('join.status.not_connected'));
-      this.el.name.focus();
+      this.showForm(false);
+      void this.checkLink();
     }
   }
 
@@ -259,6 +311,8 @@ export class JoinFlow {
     const { el } = this;
     const sections = { join: el.joinStep, devices: el.deviceStep, gate: el.gate, room: el.room, final: el.final };
     for (const [name, section] of Object.entries(sections)) show(section, name === next);
+    // The room is a meeting that fills the screen: the page's header and footer step aside.
+    document.body.classList.toggle('in-room', next === 'room');
     const heading = sections[next].querySelector('h1');
     if (heading && next !== 'join') {
       heading.tabIndex = -1;
@@ -291,8 +345,11 @@ export class JoinFlow {
     this.banner.say(null);
     this.finalText = () => ({ heading: ENDINGS[kind]().heading, text: text ? text() : ENDINGS[kind]().text });
     this.drawFinal();
-    // Coming back makes sense after a drop or a leave, not after a facilitator's decision.
-    show(this.el.rejoin, kind === 'lost' || kind === 'left' || kind === 'replaced');
+    // Coming back makes sense after a drop or a leave, not after a facilitator's
+    // decision; after a leave, with one tap to the same place.
+    if (kind !== 'left') this.rejoinPlace = null;
+    show(this.el.rejoin, kind === 'left' && this.rejoinPlace !== null);
+    show(this.el.joinAgain, kind === 'lost' || kind === 'replaced' || (kind === 'left' && this.rejoinPlace === null));
     this.status(() => t('join.status.not_connected'));
     this.showStep('final');
   }
@@ -309,7 +366,7 @@ export class JoinFlow {
     if (!resources.length) return;
     const { crisis } = this.el;
     crisis.replaceChildren(`${t('join.crisis_lead')} `);
-    resources.forEach((resource, index) => {
+    resources.map(crisisResource).forEach((resource, index) => {
       if (index > 0) crisis.append('; ');
       crisis.append(`${resource.label}: `, make('strong', { text: resource.contact }));
     });
@@ -320,7 +377,6 @@ export class JoinFlow {
   redraw() {
     this.el.status.textContent = this.statusText();
     if (this.joinErrorText) this.el.joinError.textContent = this.joinErrorText();
-    if (!this.room.state.me.session) document.title = t('join.page_title');
     if (this.step === 'final') this.drawFinal();
     this.drawCrisis();
   }

@@ -1,11 +1,15 @@
-// The microphone and camera switches under the stage, and what they say:
+// The microphone and camera switches in the control bar, and what they say:
 // how the media connection stands, a device that is refused or missing, a
-// host's mute. It drives the media session (`media.js`) and listens to it;
-// it keeps nothing of the room, and draws no tiles (`stage.js` does).
+// host's mute (a banner over the stage that stays until the switch is turned
+// back on). A switch that is off is red with a crossed-out icon, and says so
+// in words to screen readers. It drives the media session (`media.js`) and
+// listens to it; it keeps nothing of the room, and draws no tiles
+// (`stage.js` does).
 
 import { byId, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { requestFailureText } from '../shared/wording.js';
+import { setIcon } from './icons.js';
 import { deviceProblemText } from './words.js';
 
 /** @typedef {import('./media.js').MediaSession} MediaSession */
@@ -94,12 +98,23 @@ export class MediaControls {
     return on;
   }
 
+  /**
+   * Turns the microphone or camera on if it is off (the round's Speak).
+   * @param {Kind} kind
+   */
+  turnOn(kind) {
+    if (this.media.has(kind) && !this.media.state()[kind]) this.toggle(kind);
+  }
+
   drawButtons() {
     const state = this.media.state();
     for (const [kind, button] of /** @type {const} */ ([['audio', this.el.mic], ['video', this.el.camera]])) {
       const present = this.media.has(kind);
       button.disabled = !present;
       button.setAttribute('aria-pressed', String(present && state[kind]));
+      const holder = button.querySelector('.bar-icon');
+      const on = present && state[kind];
+      if (holder) setIcon(holder, kind === 'audio' ? (on ? 'mic' : 'micOff') : (on ? 'camera' : 'cameraOff'));
       const label = button.querySelector('.media-state');
       if (!label) continue;
       if (!present) label.textContent = t('media.stage.unavailable');

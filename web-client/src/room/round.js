@@ -4,13 +4,15 @@
 // they are not in the round themselves (the server leaves them out).
 //
 // Participants see the panel only while a round runs; hosts always, to start
-// one. The round and the names come from the room model; this panel keeps
-// neither.
+// one. Whoever has the turn also gets a banner over the stage that stays
+// while it is their turn, with Speak (which turns their microphone on) and
+// Pass, and the chime if they want it. The round and the names come from
+// the room model; this panel keeps neither.
 
 import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { runRequest } from './run-request.js';
-import { isHost, nameOf } from './selectors.js';
+import { isHost, myTurn, nameOf } from './selectors.js';
 import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
@@ -19,9 +21,17 @@ import './words.js';
 /** @typedef {import('../shared/messages.js').RoundOrder} RoundOrder */
 
 export class RoundPanel {
-  /** @param {RoomModel} room */
-  constructor(room) {
+  /**
+   * @param {RoomModel} room
+   * @param {{speak: () => void, chime: () => void}} actions turning the microphone on, and the optional sound
+   */
+  constructor(room, { speak, chime }) {
     this.room = room;
+    this.chime = chime;
+    /** This person pressed Speak during the current turn. */
+    this.speaking = false;
+    this.turn = this.buildTurn(speak);
+    byId('turn-slot', HTMLElement).append(this.turn.box);
     this.el = {
       panel: byId('round-panel', HTMLElement),
       speaker: byId('round-speaker', HTMLParagraphElement),
@@ -42,13 +52,60 @@ export class RoundPanel {
     };
     this.wire();
     room.subscribe((change) => this.follow(change));
-    document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
+    document.addEventListener(LANGUAGE_CHANGED, () => {
+      this.draw();
+      this.drawTurn();
+    });
+  }
+
+  /**
+   * The banner for whoever has the turn: Speak and Pass, in sight.
+   * @param {() => void} speak
+   */
+  buildTurn(speak) {
+    const text = make('p', { attrs: { id: 'turn-text' } });
+    const speakButton = make('button', { className: 'primary', attrs: { type: 'button', id: 'turn-speak' } });
+    const passButton = make('button', { attrs: { type: 'button', id: 'turn-pass' } });
+    const error = make('p', { className: 'notice notice-error', attrs: { role: 'alert' } });
+    show(error, false);
+    const box = make('div', { className: 'banner-box turn-banner', attrs: { id: 'turn-banner', role: 'region', 'aria-labelledby': 'turn-text' } },
+      [text, make('div', { className: 'row' }, [speakButton, passButton]), error]);
+    show(box, false);
+    speakButton.addEventListener('click', () => {
+      speak();
+      this.speaking = true;
+      this.drawTurn();
+      passButton.focus();
+    });
+    passButton.addEventListener('click', () => runRequest(this.room.connection.request({ type: 'pass' }), error, { button: passButton }));
+    return { box, text, speakButton, passButton };
+  }
+
+  drawTurn() {
+    const mine = myTurn(this.room.state);
+    const { box, text, speakButton, passButton } = this.turn;
+    const hadFocus = box.contains(document.activeElement);
+    show(box, mine);
+    if (!mine) {
+      this.speaking = false;
+      if (hadFocus) byId('hand-button', HTMLButtonElement).focus();
+      return;
+    }
+    text.textContent = this.speaking ? t('round.turn_speaking') : t('round.turn_banner');
+    speakButton.textContent = t('round.turn_speak');
+    passButton.textContent = t('round.turn_pass');
+    show(speakButton, !this.speaking);
   }
 
   /** @param {Change} change */
   follow({ state, before, message }) {
     const round = state.activities.round;
     if (message.type === 'round') this.announceChange(before.activities.round, round);
+    if (myTurn(state) !== myTurn(before)) {
+      this.speaking = false;
+      if (myTurn(state)) this.chime();
+    }
+    this.drawTurn();
     // Names and roles come from the room: redraw when they change too.
     if (round !== before.activities.round || state.people !== before.people || state.me !== before.me) this.draw();
   }

@@ -1,6 +1,8 @@
 // What views ask of the room's state (`state.js`): who is a host, someone's
 // name, the people in order, the server's clock now, talk time, the part of
-// the agenda that runs. Pure reads: no DOM, and nothing here changes the state.
+// the agenda that runs, and what waits for this person (unread chat, people
+// to let in, support requests, their turn). Pure reads: no DOM, and nothing
+// here changes the state.
 
 /** @typedef {import('../shared/messages.js').Role} Role */
 /** @typedef {import('../shared/messages.js').Segment} Segment */
@@ -76,4 +78,42 @@ export function currentSegment(state) {
  */
 export function sameEnergizer(a, b) {
   return Boolean(a && b && a.energizer.id === b.energizer.id && a.ends_at === b.ends_at);
+}
+
+/**
+ * Chat lines from others that came after the last one this person had in view.
+ * @param {RoomState} state
+ */
+export function unreadChat(state) {
+  const { chat, chatSeen } = state.floor;
+  return chat.filter((line) => line.seq > chatSeen && line.from !== state.me.id).length;
+}
+
+/**
+ * Hosts: people in the waiting room a host has not let in yet.
+ * @param {RoomState} state
+ */
+export function waitingToAdmit(state) {
+  return (state.waiting ?? []).filter((person) => !person.admitted).length;
+}
+
+/**
+ * Whether the check-in round gives this person the floor now.
+ * @param {RoomState} state
+ */
+export function myTurn(state) {
+  const { round } = state.activities;
+  return round.active && state.me.id !== null && round.speaker === state.me.id;
+}
+
+/**
+ * How many things wait for this person: unread chat, their turn, and for
+ * hosts people to let in and support requests not yet seen to. The tab's
+ * title shows it.
+ * @param {RoomState} state
+ */
+export function waitingForMe(state) {
+  if (!state.me.inRoom) return 0;
+  return unreadChat(state) + (myTurn(state) ? 1 : 0) + waitingToAdmit(state)
+    + (state.activities.support.requests?.length ?? 0);
 }

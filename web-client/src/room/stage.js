@@ -1,18 +1,27 @@
 // The stage: a video tile for everyone in the room (this person's own camera
-// first, as a preview), with who is speaking and whose microphone or camera
-// is off. Who is in the room and who speaks come from the room model; the
-// tracks come from the media session (`media.js`), which this file never
-// drives. The switches and what they say are `media-controls.js`'s.
+// first, as a preview), filling the space the room gives it, as a grid or in
+// speaker view (the one speaking large, everyone else in a strip). Each tile
+// says, in icons with words for screen readers, whose it is (the name, cut
+// short if it must be), who speaks, whose microphone or camera is off, who is
+// reconnecting, whose hand is up and where, and a reaction just sent. Who is
+// in the room, who speaks and the hands come from the room model; the tracks
+// from the media session (`media.js`), which this file never drives. The
+// switches are `media-controls.js`'s.
 
 import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
-import { gridColumns } from './tile-grid.js';
+import { icon } from './icons.js';
+import { REACTION_SHOWN_MS } from './state.js';
+import { GAP, gridLayout, speakerLayout } from './tile-grid.js';
 import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 /** @typedef {import('./model.js').Change} Change */
+/** @typedef {import('./state.js').RoomState} RoomState */
 /** @typedef {import('./media.js').MediaSession} MediaSession */
+/** @typedef {import('./icons.js').IconName} IconName */
 /** @typedef {import('../shared/messages.js').Participant} Participant */
+/** @typedef {import('../shared/messages.js').Reaction} Reaction */
 
 /**
  * @typedef {object} Tile
@@ -22,28 +31,23 @@ import './words.js';
  * @property {HTMLSpanElement} initial
  * @property {HTMLSpanElement} flags
  * @property {HTMLSpanElement} speaking
+ * @property {HTMLSpanElement} hand
+ * @property {HTMLSpanElement} reaction
  */
 
-/** A small line icon (decorative: the text beside it says the same). */
-const ICONS = {
-  micOff: 'M12 3a3 3 0 0 0-3 3v5a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3M4 4l16 16',
-  cameraOff: 'M3 7h12v10H3zM15 10l6-3v10l-6-3M3 3l18 18',
-  speaking: 'M4 10v4M8 7v10M12 4v16M16 7v10M20 10v4',
+/** A reaction as a tile shows it (an icon: no emoji font is needed), with the words a screen reader says. */
+const REACTION_MARKS = /** @type {const} */ ({ nod: 'react', thanks: 'star', heart: 'heart', me_too: 'hand' });
+const REACTION_WORDS = {
+  nod: 'layout.tile.nod', thanks: 'layout.tile.thanks', heart: 'layout.tile.heart', me_too: 'layout.tile.me_too',
 };
 
-/** @param {string} words */
-const text = (words) => document.createTextNode(words);
-
-/** @param {keyof typeof ICONS} name */
-function icon(name) {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('class', 'icon');
-  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-  path.setAttribute('d', ICONS[name]);
-  svg.append(path);
-  return svg;
+/**
+ * An icon with its words, which only screen readers hear.
+ * @param {IconName} name
+ * @param {string} words
+ */
+function marked(name, words) {
+  return make('span', { className: 'tile-flag-item' }, [icon(name), make('span', { text: words, className: 'visually-hidden' })]);
 }
 
 export class Stage {
@@ -58,10 +62,15 @@ export class Stage {
     this.tiles = new Map();
     /** The media each person sends; a track may come before its owner's tile. @type {Map<number, MediaStreamTrack[]>} */
     this.tracks = new Map();
+    /** Grid, or the speaker in focus with a strip: this person's choice for this page. */
+    this.mode = /** @type {'grid' | 'speaker'} */ ('grid');
+    /** Who is in focus in speaker view: the last to speak stays there until someone else does. @type {number | null} */
+    this.focus = null;
     this.el = {
       stage: byId('stage', HTMLElement),
       tiles: byId('tiles', HTMLUListElement),
       play: byId('play-button', HTMLButtonElement),
+      layout: byId('layout-button', HTMLButtonElement),
     };
     room.subscribe((change) => this.follow(change));
     media.on('localstream', ({ stream }) => {
@@ -79,7 +88,11 @@ export class Stage {
       show(this.el.play, false);
       for (const tile of this.tiles.values()) this.play(tile.video);
     });
-    // The stage's own width, not the tiles': their width follows the columns chosen.
+    this.el.layout.addEventListener('click', () => {
+      this.mode = this.mode === 'grid' ? 'speaker' : 'grid';
+      this.layout();
+    });
+    // The stage's own size: the dock opening or a phone turning changes it.
     if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.layout()).observe(this.el.stage);
     window.addEventListener('resize', () => this.layout());
     document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
@@ -91,12 +104,34 @@ export class Stage {
       // Someone who left takes their media along.
       for (const id of before.people.keys()) if (!state.people.has(id)) this.tracks.delete(id);
       this.draw();
-    } else if (state.media.speaking !== before.media.speaking) {
+      return;
+    }
+    /** @type {Set<number>} */
+    const changed = new Set();
+    if (state.media.speaking !== before.media.speaking) {
       // Only the tiles of who started or stopped: speaking changes often.
       for (const id of new Set([...state.media.speaking.keys(), ...before.media.speaking.keys()])) {
-        const person = state.people.get(id);
-        if (person && state.media.speaking.has(id) !== before.media.speaking.has(id)) this.drawTile(person);
+        if (state.media.speaking.has(id) !== before.media.speaking.has(id)) changed.add(id);
       }
+      if (this.mode === 'speaker' && this.pickFocus() !== this.focus) this.layout();
+    }
+    if (state.floor.hands !== before.floor.hands) {
+      for (const id of new Set([...state.floor.hands, ...before.floor.hands])) changed.add(id);
+    }
+    if (state.floor.reactions !== before.floor.reactions) {
+      const fresh = state.floor.reactions.filter((r) => r.seq > before.floor.reactionsSeen);
+      for (const reaction of fresh) {
+        changed.add(reaction.from);
+        // Shown for a while, then gone: redrawn once it is over.
+        setTimeout(() => {
+          const person = this.room.state.people.get(reaction.from);
+          if (person) this.drawTile(person);
+        }, REACTION_SHOWN_MS + 50);
+      }
+    }
+    for (const id of changed) {
+      const person = state.people.get(id);
+      if (person) this.drawTile(person);
     }
   }
 
@@ -105,6 +140,7 @@ export class Stage {
     const { people } = this.room.state;
     for (const id of [...this.tiles.keys()]) if (!people.has(id)) this.removeTile(id);
     for (const person of people.values()) this.drawTile(person);
+    this.layout();
   }
 
   /**
@@ -112,7 +148,7 @@ export class Stage {
    * @param {Participant} person
    */
   drawTile(person) {
-    const { me, media } = this.room.state;
+    const { me, media, floor } = this.room.state;
     let tile = this.tiles.get(person.id);
     if (!tile) {
       tile = this.makeTile(person.id, person.id === me.id);
@@ -126,24 +162,41 @@ export class Stage {
       this.attach(tile, this.tracks.get(person.id) ?? []);
       this.layout();
     }
-    tile.name.textContent = person.id === me.id ? t('media.stage.you', { name: person.name }) : person.name;
+    const name = person.id === me.id ? t('media.stage.you', { name: person.name }) : person.name;
+    tile.name.textContent = name;
+    tile.name.title = name;
     tile.initial.textContent = [...person.name.trim()][0]?.toUpperCase() ?? '';
     const speaking = media.speaking.has(person.id);
     tile.item.classList.toggle('tile-speaking', speaking);
-    tile.speaking.replaceChildren(icon('speaking'), t('media.stage.speaking'));
+    tile.speaking.replaceChildren(icon('speaking'), make('span', { text: t('media.stage.speaking'), className: 'tile-speaking-words' }));
     show(tile.speaking, speaking);
     // Each state as an icon and words, never colour alone.
-    /** @type {Node[]} */
     const flags = [];
-    const flag = (/** @type {Node[]} */ ...parts) => flags.push(make('span', { className: 'tile-flag-item' }, parts));
-    if (!person.audio) flag(icon('micOff'), text(t('media.stage.mic_off')));
-    if (!person.video) flag(icon('cameraOff'), text(t('media.stage.camera_off')));
-    if (!person.connected) flag(text(t('media.stage.reconnecting')));
+    if (!person.audio) flags.push(marked('micOff', t('media.stage.mic_off')));
+    if (!person.video) flags.push(marked('cameraOff', t('media.stage.camera_off')));
+    if (!person.connected) flags.push(marked('reconnecting', t('media.stage.reconnecting')));
     tile.flags.replaceChildren(...flags);
     show(tile.flags, flags.length > 0);
+    const place = floor.hands.indexOf(person.id) + 1;
+    tile.hand.replaceChildren(...(place > 0 ? [icon('hand'), make('span', { text: String(place), attrs: { 'aria-hidden': 'true' } }),
+      make('span', { text: t('layout.tile.hand', { place }), className: 'visually-hidden' })] : []));
+    const reaction = this.recentReaction(person.id);
+    tile.reaction.replaceChildren(...(reaction ? [icon(REACTION_MARKS[reaction]),
+      make('span', { text: t(REACTION_WORDS[reaction]), className: 'visually-hidden' })] : []));
     // No picture to show: the camera is off, missing, or not here yet.
     const hasVideo = person.video && (this.tracks.get(person.id) ?? []).some((track) => track.kind === 'video');
     tile.item.classList.toggle('tile-no-video', !hasVideo);
+  }
+
+  /**
+   * The reaction someone sent in the last few seconds, if any.
+   * @param {number} id
+   * @returns {Reaction | null}
+   */
+  recentReaction(id) {
+    const now = Date.now();
+    const recent = this.room.state.floor.reactions.filter((r) => r.from === id && now - r.at < REACTION_SHOWN_MS);
+    return recent.at(-1)?.reaction ?? null;
   }
 
   /**
@@ -170,12 +223,15 @@ export class Stage {
     const initial = make('span', { className: 'tile-initial' });
     const flags = make('span', { className: 'tile-flag' });
     const speaking = make('span', { className: 'tile-speaking-label' });
+    const hand = make('span', { className: 'tile-hand' });
+    const reaction = make('span', { className: 'tile-reaction' });
     const item = make('li', { className: mine ? 'tile tile-mine' : 'tile', attrs: { 'data-participant': String(id) } }, [
       video,
       make('span', { className: 'tile-placeholder', attrs: { 'aria-hidden': 'true' } }, [initial]),
+      make('span', { className: 'tile-badges' }, [hand, reaction]),
       make('span', { className: 'tile-caption' }, [name, speaking, flags]),
     ]);
-    return { item, video, name, initial, flags, speaking };
+    return { item, video, name, initial, flags, speaking, hand, reaction };
   }
 
   /** @param {number} id */
@@ -188,12 +244,35 @@ export class Stage {
     this.layout();
   }
 
-  /** Picks the columns for the number of tiles and the room the stage has. */
+  /** Who the speaker view shows large: whoever started speaking last, else whoever was there. */
+  pickFocus() {
+    const { people, media, me } = this.room.state;
+    const speakers = [...media.speaking].filter(([id]) => id !== me.id && people.has(id)).sort((a, b) => b[1] - a[1]);
+    if (speakers.length) return speakers[0][0];
+    if (this.focus !== null && people.has(this.focus) && this.focus !== me.id) return this.focus;
+    return [...people.keys()].find((id) => id !== me.id) ?? me.id;
+  }
+
+  /** Sizes the tiles to the room the stage has now, in the chosen view. */
   layout() {
-    const width = this.el.stage.clientWidth || window.innerWidth;
-    const columns = gridColumns(this.tiles.size, width, Math.max(240, window.innerHeight * 0.62));
-    this.el.tiles.style.setProperty('--columns', String(columns));
-    this.el.tiles.dataset.columns = String(columns);
+    const count = this.tiles.size;
+    const speaker = this.mode === 'speaker' && count >= 3;
+    show(this.el.layout, count >= 3);
+    this.el.layout.textContent = t(this.mode === 'speaker' ? 'layout.stage.grid' : 'layout.stage.speaker');
+    this.el.layout.setAttribute('aria-pressed', String(this.mode === 'speaker'));
+    const width = Math.max(0, this.el.stage.clientWidth - 2 * GAP);
+    const height = Math.max(0, this.el.stage.clientHeight - 2 * GAP);
+    if (width === 0 || height === 0) return;
+    const layout = speaker ? speakerLayout(count, width, height) : gridLayout(count, width, height);
+    this.focus = speaker ? this.pickFocus() : null;
+    for (const [id, tile] of this.tiles) tile.item.classList.toggle('tile-focus', id === this.focus);
+    const { tiles } = this.el;
+    tiles.dataset.layout = speaker ? 'speaker' : 'grid';
+    tiles.dataset.columns = String(layout.columns);
+    tiles.style.setProperty('--columns', String(layout.columns));
+    tiles.style.setProperty('--tile-w', `${layout.tileWidth}px`);
+    tiles.style.setProperty('--tile-h', `${layout.tileHeight}px`);
+    tiles.style.setProperty('--focus-h', `${layout.focusHeight ?? 0}px`);
   }
 
   /**

@@ -6,8 +6,8 @@
 // knows it.
 
 import { show } from '../shared/dom.js';
-import { locale, t, tn } from '../shared/i18n.js';
-import { clockTime } from '../shared/time-text.js';
+import { t, tn } from '../shared/i18n.js';
+import { clockTime, dayText } from '../shared/time-text.js';
 import { serverNow } from './selectors.js';
 import './words.js';
 
@@ -57,8 +57,7 @@ export class StartLine {
     else if (minutes <= 1) text = t('join.gate.starts_soon', { time });
     else if (minutes <= COUNT_UP_TO_MINUTES) text = tn('join.gate.starts_in', minutes, { time });
     else {
-      const day = new Date(this.startsAt).toLocaleDateString(locale(), { weekday: 'long', month: 'long', day: 'numeric' });
-      text = t('join.gate.starts_later', { day, time });
+      text = t('join.gate.starts_later', { day: dayText(this.startsAt), time });
     }
     if (this.element.textContent !== text) this.element.textContent = text;
   }

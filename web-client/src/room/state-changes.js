@@ -55,7 +55,8 @@ export function roomState(s, m, now) {
     people,
     waiting: m.waiting ?? null,
     settings: { locked: m.locked, waitingRoom: m.waiting_room },
-    floor: { ...s.floor, hands: m.hands, chat: [...m.chat] },
+    // What was said before this view of the room counts as seen, not unread.
+    floor: { ...s.floor, hands: m.hands, chat: [...m.chat], chatSeen: Math.max(s.floor.chatSeen, m.chat.at(-1)?.seq ?? 0) },
     clock: { ...synced(s.clock, m.server_time, now), runOfShow: { segments: m.run_of_show.segments, clock: m.run_of_show.clock } },
     activities: {
       round: m.round,

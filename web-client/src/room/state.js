@@ -47,7 +47,8 @@ import {
  * @typedef {{type: 'pulse_answered', pulse: number}
  *   | {type: 'support_sent'}
  *   | {type: 'energizer_back'}
- *   | {type: 'leaving'}} LocalEvent
+ *   | {type: 'leaving'}
+ *   | {type: 'chat_seen', seq: number}} LocalEvent
  */
 /** @typedef {RoomEvent | LocalEvent} Input */
 
@@ -83,6 +84,8 @@ import {
  * @property {ChatLine[]} chat
  * @property {SeenReaction[]} reactions the recent ones, oldest first (`at` is this browser's clock)
  * @property {number} reactionsSeen how many reactions came so far: the next one's `seq`
+ * @property {number} chatSeen the last chat line this person has had in view (what was
+ *   there when they entered counts as seen): the ones after it are unread
  */
 
 /**
@@ -166,7 +169,7 @@ export function initialState() {
     people: new Map(),
     waiting: null,
     settings: { locked: false, waitingRoom: true },
-    floor: { hands: [], chat: [], reactions: [], reactionsSeen: 0 },
+    floor: { hands: [], chat: [], reactions: [], reactionsSeen: 0, chatSeen: 0 },
     clock: { offset: 0, runOfShow: null },
     activities: {
       round: NO_ROUND,
@@ -260,6 +263,8 @@ function step(s, m, now) {
     case 'support_sent': return s.activities.support.mine === 'none' ? withSupport(s, { mine: 'sent' }) : s;
     case 'energizer_back': return withEnergizer(s, { back: true });
     case 'leaving': return { ...s, me: { ...s.me, ending: 'left' } };
+    case 'chat_seen':
+      return m.seq > s.floor.chatSeen ? { ...s, floor: { ...s.floor, chatSeen: m.seq } } : s;
     // News with nothing to keep (a hand called, a reaction's sound, a warning,
     // a host's mute): the views hear of it from the model's notification.
     default: return s;

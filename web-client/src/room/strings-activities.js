@@ -117,10 +117,6 @@ export default {
     'help.support_tip': '“I need support” sends a private signal to the facilitators only.',
     'help.pass_tip': 'You may always pass, and you can leave at any time with Leave.',
     'help.close': 'Close',
-    'help.default_988_label': '9-8-8 Suicide Crisis Helpline',
-    'help.default_988_contact': 'Call or text 988, any time',
-    'help.default_911_label': 'Emergency services',
-    'help.default_911_contact': 'Call 911',
   },
   fr: {
 
@@ -233,9 +229,5 @@ export default {
     'help.support_tip': '«\u00a0J’ai besoin de soutien\u00a0» envoie un signal privé à l’équipe d’animation seulement.',
     'help.pass_tip': 'Vous pouvez toujours passer votre tour, et quitter à tout moment avec Quitter.',
     'help.close': 'Fermer',
-    'help.default_988_label': 'Ligne d’aide en cas de crise de suicide 9-8-8',
-    'help.default_988_contact': 'Appelez ou textez le 988, en tout temps',
-    'help.default_911_label': 'Services d’urgence',
-    'help.default_911_contact': 'Composez le 911',
   },
 };

@@ -34,6 +34,8 @@ export default {
     'room.hands.empty': 'No hands raised.',
     'room.hands.call_next': 'Give the floor to the next hand',
     'room.hands.lower_all': 'Lower all hands',
+    'room.hands.raised': '{name} raised a hand ({place} in the queue).',
+    'room.hands.see_queue': 'See the hands',
     'room.hands.position': 'You are {place} in the queue.',
     'room.hands.position_next': 'You are {place} in the queue: you are next.',
     'room.ordinal.one': '{count}st',
@@ -52,6 +54,9 @@ export default {
     'room.reaction.me_too': '{name} says me too',
 
     'room.rules.heading': 'Ground rules',
+    'room.rules.shown_heading': 'Our ground rules',
+    'room.rules.shown_intro': 'A facilitator is showing them to everyone now.',
+    'room.rules.shown_close': 'Close',
 
     'room.chat.heading': 'Chat',
     'room.chat.note': 'Chat is kept only while the session runs.',
@@ -59,6 +64,8 @@ export default {
     'room.chat.label': 'Message',
     'room.chat.placeholder': 'Write to the group',
     'room.chat.send': 'Send',
+    'room.chat.toast': '{name}: {text}',
+    'room.chat.open': 'Open the chat',
 
     'room.notice.floor_mine': 'You have the floor. Go ahead when you are ready.',
     'room.notice.floor_other': '{name} has the floor.',
@@ -93,6 +100,8 @@ export default {
     'room.hands.empty': 'Aucune main levée.',
     'room.hands.call_next': 'Donner la parole à la prochaine main levée',
     'room.hands.lower_all': 'Baisser toutes les mains',
+    'room.hands.raised': '{name} a levé la main ({place} dans la file).',
+    'room.hands.see_queue': 'Voir les mains',
     'room.hands.position': 'Vous êtes en {place} position dans la file.',
     'room.hands.position_next': 'Vous êtes en {place} position dans la file : c’est bientôt à vous.',
     'room.ordinal.one': '{count}re',
@@ -111,6 +120,9 @@ export default {
     'room.reaction.me_too': '{name} dit « moi aussi »',
 
     'room.rules.heading': 'Règles du groupe',
+    'room.rules.shown_heading': 'Nos règles du groupe',
+    'room.rules.shown_intro': 'L’animation les montre à tout le monde en ce moment.',
+    'room.rules.shown_close': 'Fermer',
 
     'room.chat.heading': 'Clavardage',
     'room.chat.note': 'Les messages sont gardés seulement pendant la séance.',
@@ -118,6 +130,8 @@ export default {
     'room.chat.label': 'Message',
     'room.chat.placeholder': 'Écrire au groupe',
     'room.chat.send': 'Envoyer',
+    'room.chat.toast': '{name}\u00a0: {text}',
+    'room.chat.open': 'Ouvrir les messages',
 
     'room.notice.floor_mine': 'Vous avez la parole. Allez-y à votre rythme.',
     'room.notice.floor_other': '{name} a la parole.',

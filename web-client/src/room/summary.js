@@ -56,7 +56,7 @@ export class SummaryPanel {
       this.heading, tx('p', 'summary.intro', { className: 'muted small' }), this.error, this.finalNote,
       this.previousBox, this.itemsBox, this.proposeForm, this.downloadButton, this.live,
     ]);
-    byId('activities-slot', HTMLElement).append(this.panel);
+    byId('summary-slot', HTMLElement).append(this.panel);
     room.subscribe((change) => this.follow(change));
     document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
     this.draw();

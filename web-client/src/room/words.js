@@ -5,11 +5,13 @@
 import { define, t } from '../shared/i18n.js';
 import activitiesStrings from './strings-activities.js';
 import agendaStrings from './strings-agenda.js';
+import defaultsStrings from './strings-defaults.js';
 import joinStrings from './strings-join.js';
+import layoutStrings from './strings-layout.js';
 import mediaStrings from './strings-media.js';
 import roomStrings from './strings-room.js';
 
-for (const strings of [joinStrings, mediaStrings, roomStrings, agendaStrings, activitiesStrings]) define(strings);
+for (const strings of [joinStrings, mediaStrings, roomStrings, agendaStrings, activitiesStrings, layoutStrings, defaultsStrings]) define(strings);
 
 /** @typedef {import('./devices.js').Kind} Kind */
 /** @typedef {import('./devices.js').DeviceProblem} DeviceProblem */
@@ -35,3 +37,13 @@ export function deviceProblemText({ audio, video }) {
   if (audio && audio === video) return problemText('both', audio);
   return [audio && problemText('audio', audio), video && problemText('video', video)].filter((line) => !!line).join(' ');
 }
+
+/**
+ * The server's built-in crisis resources (server/src/crisis.rs), for a page
+ * that has not heard the deployment's own yet; `defaults.js` words them in
+ * the page's language.
+ */
+export const DEFAULT_CRISIS = [
+  { label: '9-8-8 Suicide Crisis Helpline', contact: 'Call or text 988, any time' },
+  { label: 'Emergency services', contact: 'Call 911' },
+];

@@ -101,7 +101,13 @@ export function hasText(key) {
  */
 export function t(key, params = {}) {
   const text = dictionaries[current].get(key) ?? dictionaries.en.get(key) ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  // A value that ends a sentence with its own full stop ("10:38 p.m.") takes
+  // the place of the sentence's, rather than doubling it ("p.m..").
+  return text.replace(/\{(\w+)\}(\.?)/g, (whole, name, stop) => {
+    if (!(name in params)) return whole;
+    const value = String(params[name]);
+    return stop && value.endsWith('.') ? value : value + stop;
+  });
 }
 
 const plurals = { en: new Intl.PluralRules('en'), fr: new Intl.PluralRules('fr') };
@@ -181,5 +187,9 @@ export function languagePicker(select) {
   select.value = current;
   select.addEventListener('change', () => {
     if (isLanguage(select.value)) setLanguage(select.value);
+  });
+  // A page may have more than one (the header's, the room's): they agree.
+  document.addEventListener(LANGUAGE_CHANGED, () => {
+    select.value = current;
   });
 }

@@ -118,18 +118,21 @@ export class RoomConnection extends Emitter {
 
   /**
    * Connects and takes a place in the room. With a resume token from an
-   * earlier page load, tries to get that place back first. Resolves with the
-   * `joined` message, which listeners also receive; rejects with a
-   * ProtocolError (e.g. `invalid_token`, `room_locked`).
+   * earlier page load, tries to get that place back first, and joins afresh
+   * if it is gone (unless `onlyResume`: one tap on Rejoin means that place
+   * or nothing). Resolves with the `joined` message, which listeners also
+   * receive; rejects with a ProtocolError (e.g. `invalid_token`,
+   * `room_locked`, `resume_failed`).
    * @param {Credentials} credentials
    * @param {string | null} [resumeToken]
+   * @param {{onlyResume?: boolean}} [options]
    * @returns {Promise<JoinedMessage>}
    */
-  async join(credentials, resumeToken = null) {
+  async join(credentials, resumeToken = null, { onlyResume = false } = {}) {
     this.credentials = credentials;
     this.finished = false;
     try {
-      return (await this.enter(resumeToken)).joined;
+      return (await this.enter(resumeToken, onlyResume)).joined;
     } catch (error) {
       this.finished = true;
       this.drop();
@@ -140,9 +143,10 @@ export class RoomConnection extends Emitter {
   /**
    * Opens a socket, greets, then resumes or joins.
    * @param {string | null} resumeToken
+   * @param {boolean} [onlyResume] a place that is gone fails rather than joining afresh
    * @returns {Promise<{joined: JoinedMessage, resumed: boolean}>}
    */
-  async enter(resumeToken) {
+  async enter(resumeToken, onlyResume = false) {
     const credentials = this.credentials;
     if (!credentials) throw new ProtocolError('not_joined', 'join first');
     this.entering = true;
@@ -158,7 +162,7 @@ export class RoomConnection extends Emitter {
           return { joined, resumed: true };
         } catch (error) {
           // The place is gone (grace over, server restarted): join afresh.
-          if (!(error instanceof ProtocolError && error.code === 'resume_failed')) throw error;
+          if (onlyResume || !(error instanceof ProtocolError && error.code === 'resume_failed')) throw error;
         }
       }
       const { token, name, device } = credentials;

@@ -1,0 +1,139 @@
+// Six people in one room, each in their own headless Chromium page with a
+// fake camera and microphone, through the real server: every page decodes
+// every other page's video, and keeps decoding it (framesDecoded rising for
+// each of the five others), by its own getStats(). The facilitator is on a
+// laptop and one participant on a phone, for the screenshots; the others
+// use small windows. To spare a small machine (six encoders and thirty
+// decoders on two cores), the fake camera plays a small clip written here:
+// 320x180 at 15 frames a second.
+//
+// Run from the repository root: `node --test tests/browser/crowd.test.mjs`
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Harness, joinAs, openTab } from './support.mjs';
+import { ownId, waitForStats } from './media-stats.mjs';
+
+const harness = new Harness();
+const PREFIX = 'crowd-';
+const PEOPLE = 6;
+/** A crowded room on two cores: more time for six pages to settle than for two. */
+const CROWD_TIMEOUT_MS = 60_000;
+
+/**
+ * A short clip for the fake camera, as Chromium reads it (Y4M, 4:2:0): a
+ * bright bar moving across a dark frame, so every frame differs.
+ * @param {string} path
+ */
+async function writeClip(path) {
+  const [width, height, frames] = [320, 180, 30];
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F15:1 Ip A1:1 C420jpeg\n`);
+  const parts = [header];
+  for (let f = 0; f < frames; f += 1) {
+    const luma = Buffer.alloc(width * height, 40);
+    const bar = Math.floor((f / frames) * width);
+    for (let y = 0; y < height; y += 1) luma.fill(220, y * width + bar, y * width + Math.min(width, bar + 24));
+    const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
+    parts.push(Buffer.from('FRAME\n'), luma, chroma, chroma);
+  }
+  await writeFile(path, Buffer.concat(parts));
+}
+
+/** @type {string | undefined} */
+let clipDir;
+before(async () => {
+  clipDir = await mkdtemp(join(tmpdir(), 'peer-room-clip-'));
+  const clip = join(clipDir, 'camera.y4m');
+  await writeClip(clip);
+  await harness.start({}, [`--use-file-for-fake-video-capture=${clip}`]);
+});
+after(async () => {
+  await harness.stop();
+  if (clipDir) await rm(clipDir, { recursive: true, force: true });
+});
+
+/** @typedef {import('./support.mjs').TestPage} TestPage */
+/** @typedef {import('./media-stats.mjs').Inbound} Inbound */
+
+/**
+ * Frames decoded from each publisher, by their participant id.
+ * @param {Inbound[]} streams
+ */
+function framesBy(streams) {
+  /** @type {Map<number, number>} */
+  const frames = new Map();
+  for (const s of streams) if (s.kind === 'video' && s.owner !== null) frames.set(s.owner, (frames.get(s.owner) ?? 0) + s.framesDecoded);
+  return frames;
+}
+
+test('six people in one room: everyone decodes everyone', { timeout: 300_000 }, async (t) => {
+  /** @type {TestPage[]} */
+  const people = [];
+  try {
+    const host = await harness.openPage({ viewport: { width: 1366, height: 768 } });
+    people.push(host);
+    host.page.setDefaultTimeout(60_000);
+    await host.page.goto(harness.links.facilitator);
+    await joinAs(host.page, 'Dr. Rivera');
+    await host.page.locator('#room').waitFor({ state: 'visible' });
+    await openTab(host.page, 'waiting');
+    await host.page.locator('#waiting-room-toggle').uncheck();
+    for (let n = 1; n < PEOPLE; n += 1) {
+      const options = n === 1 ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 480, height: 360 } };
+      const person = await harness.openPage(options);
+      person.page.setDefaultTimeout(60_000);
+      people.push(person);
+      await person.page.goto(harness.links.participant);
+      await joinAs(person.page, `Person ${n}`);
+      await person.page.locator('#accept-rules').click();
+      await person.page.locator('#room').waitFor({ state: 'visible' });
+    }
+    const ids = await Promise.all(people.map(({ page }) => ownId(page)));
+    assert.equal(new Set(ids).size, PEOPLE, 'six places in the room');
+
+    // Each page decodes the video of the five others...
+    const first = [];
+    for (const [index, { page }] of people.entries()) {
+      const others = ids.filter((id) => id !== ids[index]);
+      const streams = await waitForStats(page, `page ${index} decodes the five others`, (inbound) => {
+        const frames = framesBy(inbound);
+        return others.every((id) => (frames.get(id) ?? 0) > 0);
+      }, CROWD_TIMEOUT_MS);
+      first.push(framesBy(streams));
+    }
+    await harness.screenshot(people[0].page, 'six-people-laptop', PREFIX);
+    await harness.screenshot(people[1].page, 'six-people-phone', PREFIX);
+    // ...and keeps decoding it: every one of the five is still moving.
+    for (const [index, { page }] of people.entries()) {
+      const others = ids.filter((id) => id !== ids[index]);
+      await waitForStats(page, `page ${index} keeps decoding the five others`, (inbound) => {
+        const frames = framesBy(inbound);
+        return others.every((id) => (frames.get(id) ?? 0) > (first[index].get(id) ?? 0));
+      }, CROWD_TIMEOUT_MS);
+    }
+    // Speaker view, chosen under More: one tile large, the others in a strip below it, on both sizes.
+    for (const { page } of people.slice(0, 2)) {
+      await page.locator('#more-button').click();
+      await page.locator('#layout-button', { hasText: 'Speaker view' }).click();
+      await page.locator('#tiles[data-layout="speaker"]').waitFor();
+      const sizes = await page.locator('#tiles li.tile').evaluateAll((tiles) => tiles.map((tile) => ({
+        focus: tile.classList.contains('tile-focus'), area: tile.clientWidth * tile.clientHeight, bottom: tile.getBoundingClientRect().bottom,
+      })));
+      const focus = sizes.filter((tile) => tile.focus);
+      assert.equal(focus.length, 1, 'one tile in focus');
+      assert.ok(sizes.every((tile) => tile.focus || tile.area < focus[0].area / 2), 'the strip is well smaller than the focus');
+      const stageBottom = await page.locator('#stage').evaluate((stage) => stage.getBoundingClientRect().bottom);
+      assert.ok(sizes.every((tile) => tile.bottom <= stageBottom + 0.5), 'every tile inside the stage');
+    }
+    await harness.screenshot(people[0].page, 'speaker-view-laptop', PREFIX);
+    await harness.screenshot(people[1].page, 'speaker-view-phone', PREFIX);
+    for (const [index, { problems }] of people.entries()) assert.deepEqual(problems, [], `no errors on page ${index}`);
+  } catch (error) {
+    await harness.diagnose(t, Object.fromEntries(people.map((p, i) => [`person-${i}`, p])), PREFIX);
+    throw error;
+  }
+});

@@ -1,0 +1,116 @@
+// The words of the room's frame: the control bar, the dock and its tabs,
+// toasts, the question Leave asks, the tiles' badges, the stage's views and
+// the clock at a glance (control-bar.js, dock.js, notice.js, leave-dialog.js,
+// stage.js, agenda.js, page-title.js). Registered by room/words.js. No DOM
+// here: the strings test loads this file in Node.
+
+export default {
+  en: {
+    'layout.title.session': '{title} · PeerRoom',
+
+    'layout.bar.label': 'Room controls',
+    'layout.bar.mic': 'Mic',
+    'layout.bar.camera': 'Camera',
+    'layout.bar.hand': 'Hand',
+    'layout.bar.hand_raise': 'Raise',
+    'layout.bar.hand_lower': 'Lower',
+    'layout.bar.react': 'React',
+    'layout.bar.chat': 'Chat',
+    'layout.bar.people': 'People',
+    'layout.bar.console': 'Host',
+    'layout.bar.more': 'More',
+    'layout.bar.unread': 'unread',
+    'layout.bar.in_room': 'in the room',
+    'layout.bar.waiting': 'waiting for you',
+
+    'layout.more.label': 'More',
+    'layout.more.agenda': 'Run of show',
+    'layout.more.activities': 'Activities',
+    'layout.more.summary': 'Summary',
+    'layout.more.rules': 'Ground rules',
+    'layout.more.sound': 'Play a sound when something needs me',
+
+    'layout.dock.heading': 'Panels',
+    'layout.dock.close': 'Close the panel',
+    'layout.tab.waiting': 'Waiting',
+    'layout.tab.people': 'People',
+    'layout.tab.agenda': 'Run of show',
+    'layout.tab.activities': 'Activities',
+    'layout.tab.summary': 'Summary',
+    'layout.tab.chat': 'Chat',
+    'layout.tab.new': 'new',
+
+    'layout.toast.close': 'Dismiss',
+
+    'layout.leave.title': 'Leave the session?',
+    'layout.leave.text': 'If you leave by mistake, Rejoin brings you back to your place in the next few moments.',
+    'layout.leave.stay': 'Stay',
+    'layout.leave.confirm': 'Leave',
+
+    'layout.tile.hand': 'hand raised, {place} in the queue',
+    'layout.tile.nod': 'nods',
+    'layout.tile.thanks': 'says thank you',
+    'layout.tile.heart': 'sends a heart',
+    'layout.tile.me_too': 'says me too',
+    'layout.stage.speaker': 'Speaker view',
+    'layout.stage.grid': 'Grid view',
+
+    'layout.clock.segment': '{title}: {time}',
+    'layout.clock.session': '{time} left',
+    'layout.clock.session_over': '{time} past the end',
+  },
+  fr: {
+    'layout.title.session': '{title} · PeerRoom',
+
+    'layout.bar.label': 'Commandes de la salle',
+    'layout.bar.mic': 'Micro',
+    'layout.bar.camera': 'Caméra',
+    'layout.bar.hand': 'Main',
+    'layout.bar.hand_raise': 'Lever',
+    'layout.bar.hand_lower': 'Baisser',
+    'layout.bar.react': 'Réagir',
+    'layout.bar.chat': 'Messages',
+    'layout.bar.people': 'Personnes',
+    'layout.bar.console': 'Animation',
+    'layout.bar.more': 'Plus',
+    'layout.bar.unread': 'non lus',
+    'layout.bar.in_room': 'dans la salle',
+    'layout.bar.waiting': 'en attente de vous',
+
+    'layout.more.label': 'Plus',
+    'layout.more.agenda': 'Déroulement',
+    'layout.more.activities': 'Activités',
+    'layout.more.summary': 'Synthèse',
+    'layout.more.rules': 'Règles du groupe',
+    'layout.more.sound': 'Un son quand on a besoin de moi',
+
+    'layout.dock.heading': 'Panneaux',
+    'layout.dock.close': 'Fermer le panneau',
+    'layout.tab.waiting': 'Attente',
+    'layout.tab.people': 'Personnes',
+    'layout.tab.agenda': 'Déroulement',
+    'layout.tab.activities': 'Activités',
+    'layout.tab.summary': 'Synthèse',
+    'layout.tab.chat': 'Messages',
+    'layout.tab.new': 'nouveaux',
+
+    'layout.toast.close': 'Masquer',
+
+    'layout.leave.title': 'Quitter la séance\u00a0?',
+    'layout.leave.text': 'Si vous quittez par erreur, «\u00a0Revenir\u00a0» vous rend votre place pendant encore quelques instants.',
+    'layout.leave.stay': 'Rester',
+    'layout.leave.confirm': 'Quitter',
+
+    'layout.tile.hand': 'main levée, {place} dans la file',
+    'layout.tile.nod': 'hoche la tête',
+    'layout.tile.thanks': 'dit merci',
+    'layout.tile.heart': 'envoie un cœur',
+    'layout.tile.me_too': 'dit «\u00a0moi aussi\u00a0»',
+    'layout.stage.speaker': 'Vue intervenant',
+    'layout.stage.grid': 'Vue mosaïque',
+
+    'layout.clock.segment': '{title}\u00a0: {time}',
+    'layout.clock.session': 'Il reste {time}',
+    'layout.clock.session_over': '{time} après la fin prévue',
+  },
+};
