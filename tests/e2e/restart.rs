@@ -174,3 +174,42 @@ async fn the_door_a_facilitator_set_survives_a_restart() {
     let refused = latecomer.join(&guest_token, "Alex").await;
     assert_eq!(refused["code"], "room_locked", "{refused}");
 }
+
+/// After an upgrade, every page joins afresh: someone who was in the room
+/// must not have to accept the ground rules and wait to be let in again.
+#[tokio::test]
+async fn someone_who_was_in_the_room_goes_straight_back_in_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("peer-room.db");
+    let first = ServerProcess::start(&db);
+    let host_token = token_of(&first.banner_value("facilitator link:").unwrap());
+    let guest_token = token_of(&first.banner_value("participant link:").unwrap());
+    let mut host = TestClient::joined(&first.ws_url(), &host_token, "Host").await;
+    host.expect("room_state").await;
+    let mut sam = TestClient::joined(&first.ws_url(), &guest_token, "Sam").await;
+    assert_eq!(sam.request(json!({"type": "accept_rules"})).await["type"], "ack");
+    let ack = host.request(json!({"type": "admit", "participant": sam.you})).await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    sam.expect("room_state").await;
+    let device = sam.device.clone();
+    first.terminate();
+
+    let second = ServerProcess::start(&db);
+    let mut back = TestClient::greeted(&second.ws_url()).await;
+    back.device = device;
+    let joined = back.join(&guest_token, "Sam").await;
+    assert_eq!(
+        joined["gate"],
+        json!({"rules_accepted": true, "admitted": true}),
+        "{joined}"
+    );
+    back.expect("room_state").await;
+    // Someone new on the same link still reads the rules and waits.
+    let mut new = TestClient::greeted(&second.ws_url()).await;
+    let joined = new.join(&guest_token, "Alex").await;
+    assert_eq!(
+        joined["gate"],
+        json!({"rules_accepted": false, "admitted": false}),
+        "{joined}"
+    );
+}

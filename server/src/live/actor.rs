@@ -211,6 +211,7 @@ impl Actor {
             }
             Persist::GroundRules(rules) => self.store.set_ground_rules(session, rules).await,
             Persist::Door(door) => self.store.save_door(session, door).await,
+            Persist::EnteredRoom { device_hash } => self.store.remember_entry(session, device_hash).await,
         }
     }
 

@@ -117,6 +117,7 @@ impl RoomRegistry {
             summary: self.store.summary(session_id).await?,
             previous_outcomes: self.store.previous_outcomes(session_id).await?,
             banned_devices: self.store.banned_devices(session_id).await?,
+            entered_devices: self.store.entered_devices(session_id).await?,
             door: self.store.door(session_id).await?,
             energizers: Arc::clone(&self.config.energizers),
             break_nudge_minutes: record.break_nudge_minutes,

@@ -23,7 +23,15 @@ pub(super) struct Door {
     declined_devices: HashSet<[u8; 32]>,
     /// When people last arrived in the waiting room, within the last minute.
     arrivals: VecDeque<Millis>,
+    /// Devices that have been in the room this session (stored, at most
+    /// `REMEMBERED_ENTRIES`): coming back after a restart or a lost place,
+    /// they go straight in, as they were, without the rules or the wait.
+    entered_devices: HashSet<[u8; 32]>,
 }
+
+/// How many devices a session remembers as having been in: far more than a
+/// room holds, and a bound on what a link passed around can make us store.
+pub const REMEMBERED_ENTRIES: usize = 200;
 
 /// How many people are where, for the door's decision.
 pub(super) struct Headcount {
@@ -36,14 +44,26 @@ pub(super) struct Headcount {
 const ARRIVALS_WINDOW_MS: Millis = 60_000;
 
 impl Door {
-    pub fn new(banned_devices: HashSet<[u8; 32]>, settings: DoorSettings) -> Door {
+    pub fn new(banned_devices: HashSet<[u8; 32]>, entered_devices: HashSet<[u8; 32]>, settings: DoorSettings) -> Door {
         Door {
             locked: settings.locked,
             waiting_room: settings.waiting_room,
             banned_devices,
             declined_devices: HashSet::new(),
             arrivals: VecDeque::new(),
+            entered_devices,
         }
+    }
+
+    /// Whether this device has been in the room this session.
+    pub fn entered_before(&self, device_hash: &[u8; 32]) -> bool {
+        self.entered_devices.contains(device_hash)
+    }
+
+    /// Remembers a device that came into the room; true if it is new and
+    /// remembered (to be stored), false if known or past the bound.
+    pub fn remember_entry(&mut self, device_hash: [u8; 32]) -> bool {
+        self.entered_devices.len() < REMEMBERED_ENTRIES && self.entered_devices.insert(device_hash)
     }
 
     pub fn locked(&self) -> bool {
@@ -83,7 +103,7 @@ impl Door {
         if count.admitted >= capacity as usize {
             return Err(RoomError::Full);
         }
-        if self.waiting_room {
+        if self.waiting_room && !self.entered_before(device_hash) {
             while self.arrivals.front().is_some_and(|at| now - at >= ARRIVALS_WINDOW_MS) {
                 self.arrivals.pop_front();
             }

@@ -54,6 +54,7 @@ mod tests_media;
 mod tests_properties;
 
 pub use command::{Command, Entered, JoinRequest, Outcome, Reply, RoomError};
+pub use hosting::REMEMBERED_ENTRIES;
 pub use seed::{DoorSettings, RoomConfig, RoomSeed};
 pub use types::*;
 
@@ -95,7 +96,7 @@ impl Room {
     pub fn new(seed: RoomSeed, config: RoomConfig) -> Room {
         Room {
             people: People::default(),
-            door: Door::new(seed.banned_devices, seed.door),
+            door: Door::new(seed.banned_devices, seed.entered_devices, seed.door),
             ended: false,
             floor: Floor::default(),
             round: None,

@@ -54,9 +54,13 @@ impl Room {
 
         let id = self.people.next_id()?;
         // Hosts set the rules and open the room: their gate is open at once.
+        // So is the gate of someone who has been in this session already
+        // (before a restart, or before their place went): they accepted the
+        // rules and were let in then.
+        let returning = self.door.entered_before(&request.device_hash);
         let gate = Gate {
-            rules_accepted: is_host,
-            admitted: is_host || !self.door.waiting_room(),
+            rules_accepted: is_host || returning,
+            admitted: is_host || returning || !self.door.waiting_room(),
         };
         self.people.add(Person {
             id,
@@ -195,7 +199,10 @@ impl Room {
         };
         person.chat_from = said_before;
         let person = &*person;
-        let (info, conn, is_host) = (person.info(), person.conn, person.is_host());
+        let (info, conn, is_host, device_hash) = (person.info(), person.conn, person.is_host(), person.device_hash);
+        if !is_host && self.door.remember_entry(device_hash) {
+            out.persist(Persist::EnteredRoom { device_hash });
+        }
         if let Some(conn) = conn {
             out.send(conn, PresenceEvent::RoomState(Box::new(self.state_for(id))));
         }

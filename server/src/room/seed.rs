@@ -54,6 +54,8 @@ impl Default for DoorSettings {
 pub struct RoomSeed {
     pub session: SessionInfo,
     pub banned_devices: HashSet<[u8; 32]>,
+    /// Devices that have been in the room this session.
+    pub entered_devices: HashSet<[u8; 32]>,
     /// The door as a facilitator last set it.
     pub door: DoorSettings,
     pub run_of_show: RunOfShow,
@@ -74,6 +76,7 @@ impl RoomSeed {
             run_of_show: RunOfShow::new(session.ends_at, vec![5, 1]),
             session,
             banned_devices: HashSet::new(),
+            entered_devices: HashSet::new(),
             door: DoorSettings::default(),
             summary: StoredSummary::default(),
             previous_outcomes: Vec::new(),

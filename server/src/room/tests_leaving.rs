@@ -1,12 +1,15 @@
 //! Leaving on purpose and coming back within the grace: everyone is told at
 //! once, the place is kept out of sight, and a resume brings the person back
 //! with their role, gate and hand's place, even into a locked room. Time is
-//! passed in, so the grace is checked to the millisecond.
+//! passed in, so the grace is checked to the millisecond. And coming back
+//! later (the place gone, or the server restarted): someone who has been in
+//! goes straight in again.
 
 use serde_json::json;
 
 use super::tests::*;
 use super::*;
+use crate::protocol::presence::Gate;
 
 /// A resume with the resume token of whoever joined on `conn`.
 fn resume(room: &mut Room, conn: u64, new_conn: u64, now: Millis) -> Outcome {
@@ -162,4 +165,95 @@ fn someone_who_left_the_waiting_room_comes_back_to_it() {
     assert_eq!(list[0]["waiting"][0]["id"], json!(waiting));
     act(&mut room, 1, json!({"type": "admit", "participant": waiting})).unwrap();
     assert!(state(&mut room, 7).participants.iter().any(|p| p.id == waiting));
+}
+
+#[test]
+fn someone_who_has_been_in_comes_back_past_the_rules_and_the_wait_even_after_a_restart() {
+    let mut room = room();
+    join(&mut room, 1, Role::Facilitator);
+    // Entering is stored, once, before the room is shown.
+    let id = you(join(&mut room, 2, Role::Participant).0);
+    act(&mut room, 2, json!({"type": "accept_rules"})).unwrap();
+    let (reply, effects) = act_at(&mut room, 1, json!({"type": "admit", "participant": id}), T0);
+    reply.unwrap();
+    let stored = Effect::Persist(Persist::EnteredRoom { device_hash: key(2) });
+    assert_eq!(effects.iter().filter(|e| **e == stored).count(), 1, "{effects:?}");
+
+    // The server restarts: the room is rebuilt with what was stored. The same
+    // device joins afresh (new connection, new place) and is in at once; a
+    // stranger still waits and reads the rules.
+    let mut seed = seed();
+    seed.entered_devices = [key(2)].into();
+    let mut rebuilt = Room::new(seed, RoomConfig::default());
+    join(&mut rebuilt, 1, Role::Facilitator);
+    let request = JoinRequest {
+        conn: ConnId(7),
+        role: Role::Participant,
+        name: "back".into(),
+        device_hash: key(2),
+        resume_hash: key(77),
+    };
+    let outcome = rebuilt.handle(Command::Join(request), T0 + 60_000);
+    let back = outcome.reply.expect("a reply");
+    assert_eq!(
+        gate(&back),
+        Gate {
+            rules_accepted: true,
+            admitted: true
+        }
+    );
+    assert!(kinds(&events_to(&outcome.effects, 7)).contains(&"room_state"));
+    assert!(
+        !outcome.effects.iter().any(|e| matches!(e, Effect::Persist(_))),
+        "known already: nothing more stored"
+    );
+    let stranger = join(&mut rebuilt, 3, Role::Participant).0;
+    assert_eq!(
+        gate(&stranger),
+        Gate {
+            rules_accepted: false,
+            admitted: false
+        }
+    );
+
+    // The door still holds: a locked room refuses them like anyone else.
+    act(&mut rebuilt, 1, json!({"type": "set_locked", "locked": true})).unwrap();
+    let request = JoinRequest {
+        conn: ConnId(8),
+        role: Role::Participant,
+        name: "again".into(),
+        device_hash: key(2),
+        resume_hash: key(78),
+    };
+    let outcome = rebuilt.handle(Command::Join(request), T0 + 61_000);
+    assert!(matches!(outcome.reply, Some(Err(RoomError::Locked))));
+}
+
+#[test]
+fn how_many_devices_a_room_remembers_is_bounded() {
+    let mut room = room();
+    join(&mut room, 1, Role::Facilitator);
+    act(&mut room, 1, json!({"type": "set_waiting_room", "enabled": false})).unwrap();
+    let mut stored = 0;
+    // One after another, each on a new device: in, then gone for good.
+    for n in 0..(REMEMBERED_ENTRIES as u64 + 50) {
+        let (conn, now) = (10 + n, T0 + n as i64 * 100_000);
+        let request = JoinRequest {
+            conn: ConnId(conn),
+            role: Role::Participant,
+            name: format!("person {n}"),
+            device_hash: key(conn),
+            resume_hash: key(100_000 + conn),
+        };
+        room.handle(Command::Join(request), now).reply.unwrap().unwrap();
+        let (reply, effects) = act_at(&mut room, conn, json!({"type": "accept_rules"}), now);
+        reply.unwrap();
+        stored += effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Persist(Persist::EnteredRoom { .. })))
+            .count();
+        room.handle(Command::Disconnected { conn: ConnId(conn) }, now);
+        room.handle(Command::Tick, now + 60_000);
+    }
+    assert_eq!(stored, REMEMBERED_ENTRIES);
 }

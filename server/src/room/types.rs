@@ -120,6 +120,11 @@ pub enum Persist {
     GroundRules(Vec<String>),
     /// The door as a facilitator just set it.
     Door(super::seed::DoorSettings),
+    /// A device came into the room: back after a restart, it need not
+    /// accept the rules or wait again.
+    EnteredRoom {
+        device_hash: [u8; 32],
+    },
 }
 
 /// What the actor must do, in order.

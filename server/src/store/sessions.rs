@@ -268,15 +268,42 @@ impl Store {
         Ok(DoorSettings { locked, waiting_room })
     }
 
+    pub async fn remember_entry(&self, session_id: &str, device_hash: &[u8; 32]) -> Result<(), StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO entered_devices (session_id, device_hash, entered_at) VALUES (?, ?, ?)")
+            .bind(session_id)
+            .bind(&device_hash[..])
+            .bind(crate::clock::now_millis())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The devices that have been in a session's room, oldest first, as
+    /// many as a room remembers.
+    pub async fn entered_devices(&self, session_id: &str) -> Result<HashSet<[u8; 32]>, StoreError> {
+        let rows: Vec<Vec<u8>> = sqlx::query_scalar(
+            "SELECT device_hash FROM entered_devices WHERE session_id = ? ORDER BY entered_at LIMIT ?",
+        )
+        .bind(session_id)
+        .bind(crate::room::REMEMBERED_ENTRIES as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        device_hashes(rows)
+    }
+
     pub async fn banned_devices(&self, session_id: &str) -> Result<HashSet<[u8; 32]>, StoreError> {
         let rows: Vec<Vec<u8>> = sqlx::query_scalar("SELECT device_hash FROM banned_devices WHERE session_id = ?")
             .bind(session_id)
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter()
-            .map(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt("device hash")))
-            .collect()
+        device_hashes(rows)
     }
+}
+
+fn device_hashes(rows: Vec<Vec<u8>>) -> Result<HashSet<[u8; 32]>, StoreError> {
+    rows.into_iter()
+        .map(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt("device hash")))
+        .collect()
 }
 
 /// A `sessions` row as a record. By column name: the table has grown with
