@@ -170,7 +170,7 @@ fn someone_who_left_the_waiting_room_comes_back_to_it() {
 #[test]
 fn someone_who_has_been_in_comes_back_past_the_rules_and_the_wait_even_after_a_restart() {
     let mut room = room();
-    join(&mut room, 1, Role::Facilitator);
+    join(&mut room, 1, Role::Facilitator).0.unwrap();
     // Entering is stored, once, before the room is shown.
     let id = you(join(&mut room, 2, Role::Participant).0);
     act(&mut room, 2, json!({"type": "accept_rules"})).unwrap();
@@ -185,7 +185,7 @@ fn someone_who_has_been_in_comes_back_past_the_rules_and_the_wait_even_after_a_r
     let mut seed = seed();
     seed.entered_devices = [key(2)].into();
     let mut rebuilt = Room::new(seed, RoomConfig::default());
-    join(&mut rebuilt, 1, Role::Facilitator);
+    join(&mut rebuilt, 1, Role::Facilitator).0.unwrap();
     let request = JoinRequest {
         conn: ConnId(7),
         role: Role::Participant,
@@ -232,7 +232,7 @@ fn someone_who_has_been_in_comes_back_past_the_rules_and_the_wait_even_after_a_r
 #[test]
 fn how_many_devices_a_room_remembers_is_bounded() {
     let mut room = room();
-    join(&mut room, 1, Role::Facilitator);
+    join(&mut room, 1, Role::Facilitator).0.unwrap();
     act(&mut room, 1, json!({"type": "set_waiting_room", "enabled": false})).unwrap();
     let mut stored = 0;
     // One after another, each on a new device: in, then gone for good.
