@@ -37,6 +37,10 @@ enum Mode {
     /// Join time: WebSocket open to the first remote media packet, for
     /// people joining one at a time a room where someone is on camera.
     Join(JoinArgs),
+    /// A facilitator lets a whole waiting room in at once: the click to
+    /// every client's first packet from every other, and the server's
+    /// offers per page; optionally over an added round trip.
+    Admit(AdmitArgs),
     /// Waves of concurrent organizer logins, each from its own loopback
     /// address: the server's memory at the peak, and how many were refused.
     Logins(LoginArgs),
@@ -128,6 +132,21 @@ struct JoinArgs {
 }
 
 #[derive(Debug, Args)]
+struct AdmitArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Participants let in at once (the facilitator comes on top).
+    #[arg(long, default_value_t = 11)]
+    size: usize,
+    /// Admits per run, each in a room of its own.
+    #[arg(long, default_value_t = 10)]
+    trials: usize,
+    /// Round trip added to every client's signalling and media (ms).
+    #[arg(long, default_value_t = 0)]
+    rtt_ms: u64,
+}
+
+#[derive(Debug, Args)]
 struct LoginArgs {
     #[command(flatten)]
     common: Common,
@@ -153,6 +172,7 @@ fn main() -> anyhow::Result<()> {
         Mode::Signalling(args) => Some(&args.common),
         Mode::Media(args) => Some(&args.common),
         Mode::Join(args) => Some(&args.common),
+        Mode::Admit(args) => Some(&args.common),
         Mode::Logins(args) => Some(&args.common),
         Mode::Smoke | Mode::Relay => None,
     };
@@ -169,6 +189,7 @@ fn main() -> anyhow::Result<()> {
             Mode::Signalling(args) => run_signalling(args, open_files).await,
             Mode::Media(args) => run_media(args).await,
             Mode::Join(args) => run_join(args).await,
+            Mode::Admit(args) => run_admit(args).await,
             Mode::Logins(args) => run_logins(args).await,
             Mode::Smoke => {
                 smoke::signalling().await?;
@@ -299,6 +320,29 @@ async fn run_media(args: MediaArgs) -> anyhow::Result<()> {
             if baseline {
                 relay::baseline(&options, &relay_cpus, &mut figures).await?;
             }
+            Ok((target, figures))
+        }
+    })
+    .await?;
+    Ok(())
+}
+
+async fn run_admit(args: AdmitArgs) -> anyhow::Result<()> {
+    header("admit", &args.common);
+    let options = peer_room_bench::admit::Options {
+        size: args.size,
+        trials: args.trials,
+        rtt: Duration::from_millis(args.rtt_ms),
+    };
+    println!(
+        "{} admits per run of {} participants at once, with a facilitator on camera; {} ms added round trip",
+        args.trials, args.size, args.rtt_ms
+    );
+    let capacity = u32::try_from(args.size + 1)?;
+    repeat(&args.common, args.trials, capacity, |target| {
+        let options = options.clone();
+        async move {
+            let figures = peer_room_bench::admit::run_once(&target, &options).await?;
             Ok((target, figures))
         }
     })

@@ -32,8 +32,13 @@ pub enum Role {
     /// Enters at once; turns the waiting room off so that participants are
     /// admitted as they arrive.
     Facilitator,
+    /// Enters at once and leaves the waiting room on: participants wait
+    /// until this host lets them in.
+    Host,
     /// Accepts the ground rules, and is in once the waiting room lets them.
     Participant,
+    /// Accepts the ground rules and returns at once, waiting to be let in.
+    Waiting,
     /// Joins and stays at the gate without accepting the rules: connected,
     /// known to the room, but not in it. Separates what a connection costs
     /// the server from what entering the room adds.
@@ -77,9 +82,17 @@ pub async fn enter_on(mut socket: Socket, token: &str, name: &str, role: Role) -
             let off = json!({"type": "set_waiting_room", "id": 3, "enabled": false});
             expect_type(&request(&mut socket, off, &mut state).await?, "ack")?;
         }
-        Role::Participant => {
+        Role::Host => {}
+        Role::Participant | Role::Waiting => {
             let accept = json!({"type": "accept_rules", "id": 3});
             expect_type(&request(&mut socket, accept, &mut state).await?, "ack")?;
+            if role == Role::Waiting {
+                return Ok(Entered {
+                    socket,
+                    you,
+                    state: Value::Null,
+                });
+            }
         }
         Role::AtGate => {
             return Ok(Entered {
@@ -128,6 +141,18 @@ fn expect_type(message: &Value, kind: &str) -> anyhow::Result<()> {
         bail!("expected {kind}, got {message}");
     }
     Ok(())
+}
+
+/// Reads until a message of `kind` comes; an error on the way fails.
+pub async fn wait_for(socket: &mut Socket, kind: &str) -> anyhow::Result<Value> {
+    let mut state = None;
+    loop {
+        let message = next_json(socket).await?;
+        note_state(&message, &mut state)?;
+        if message["type"] == kind {
+            return Ok(message);
+        }
+    }
 }
 
 /// The next JSON text message, within the step timeout.

@@ -101,9 +101,15 @@ test('a link says what it leads to before the name step, on a phone and a laptop
     assert.equal(await phone.page.locator('#link-state').isVisible(), false, 'nothing wrong is said any more');
     await harness.screenshot(phone.page, 'unlocked-phone', PREFIX);
 
-    // Full: two places, both taken by people who arrived first.
+    // Full: two places, both taken by people let in first (the capacity
+    // counts those let in; people waiting do not fill a room).
     const full = await schedule(api, 'Small group', now, { capacity: 2 });
-    for (const who of ['Ana', 'Ben']) await scriptedJoin(scripts, tokenOf(full.links.participant), who);
+    const fullHost = await scriptedJoin(scripts, tokenOf(full.links.facilitator), 'Host');
+    await scriptedRequest(scripts, fullHost, { type: 'set_waiting_room', enabled: false });
+    for (const who of ['Ana', 'Ben']) {
+      const guest = await scriptedJoin(scripts, tokenOf(full.links.participant), who);
+      await scriptedRequest(scripts, guest, { type: 'accept_rules' });
+    }
     await opens(pages, full.links.participant, 'full', { says: /full right now/, nameStep: false, retry: true });
 
     // A group's link, once its first meeting ended early, names the next one.

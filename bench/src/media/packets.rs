@@ -11,10 +11,10 @@ use super::client::Publishing;
 use crate::stats::{Samples, micros_since};
 
 const MAGIC: [u8; 2] = [0xbe, 0x7c];
-pub use peer_room_testkit::synthetic::{AUDIO_BYTES, VIDEO_BYTES};
+pub use peer_room_testkit::synthetic::{AUDIO_BYTES, STAMP_AT, VIDEO_BYTES};
 
-/// What every packet carries after its first byte (the Opus TOC byte or the
-/// VP8 payload descriptor, which the server forwards without reading).
+/// What every packet carries from `STAMP_AT` on (after the Opus TOC byte, or
+/// the VP8 descriptor and header byte the server reads for keyframes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stamp {
     pub video: bool,
@@ -29,7 +29,7 @@ impl Stamp {
     const LEN: usize = 16;
 
     pub fn write(&self, payload: &mut [u8]) {
-        let out = &mut payload[1..1 + Self::LEN];
+        let out = &mut payload[STAMP_AT..STAMP_AT + Self::LEN];
         out[0..2].copy_from_slice(&MAGIC);
         out[2] = u8::from(self.video);
         out[3] = u8::from(self.recorded);
@@ -38,7 +38,7 @@ impl Stamp {
     }
 
     pub fn read(payload: &[u8]) -> Option<Stamp> {
-        let at = payload.get(1..1 + Self::LEN)?;
+        let at = payload.get(STAMP_AT..STAMP_AT + Self::LEN)?;
         if at[0..2] != MAGIC {
             return None;
         }
