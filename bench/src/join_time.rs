@@ -15,10 +15,9 @@ use crate::ws::{self, Role};
 
 /// A joiner with no remote media by then has failed to join.
 const MEDIA_WITHIN: Duration = Duration::from_secs(10);
-/// Joiners per room before moving to a fresh room. The `webrtc` crate keeps
-/// a departed person's transceivers as inactive m-lines on everyone who
-/// stays, and after about 40 departures one room's offers outgrow the
-/// server's SDP limit (docs/media.md, "Known limits"): stay well below.
+/// Joiners per room before moving to a fresh room. Once needed because
+/// departed people's m-lines piled up on whoever stayed; the server reuses
+/// them now, and the figure stays so runs compare with earlier ones.
 pub const JOINS_PER_ROOM: usize = 20;
 
 pub fn rooms_for(joins: usize) -> usize {
