@@ -34,7 +34,9 @@ pub async fn run_once(target: &Target, options: &Options) -> anyhow::Result<RunF
     anyhow::ensure!(target.rooms.len() >= options.trials, "fewer seeded rooms than trials");
     let one_way = options.rtt / 2;
     let counters = Arc::new(MediaCounters::new());
-    let everyone = Samples::default();
+    let everyone = Arc::new(Samples::default());
+    // Where the time goes: each page's own connection up (ICE and DTLS done).
+    let connected = Arc::new(Samples::default());
     let mut offers: Vec<usize> = Vec::new();
     let mut failed = 0;
     let size = options.size;
@@ -62,11 +64,18 @@ pub async fn run_once(target: &Target, options: &Options) -> anyhow::Result<RunF
         host.send(json!({"type": "admit_all", "id": 1_000}));
         let starting = waiting.into_iter().enumerate().map(|(i, mut entered)| {
             let counters = counters.clone();
+            let connected = Arc::clone(&connected);
             tokio::spawn(async move {
                 // Let in: the news takes its one-way trip, then the page starts its media.
                 ws::wait_for(&mut entered.socket, "room_state").await?;
                 tokio::time::sleep(one_way).await;
                 let (peer, _) = MediaPeer::start_delayed(entered, Some(publishing(i + 1)), counters, one_way).await?;
+                let mut up = peer.connected();
+                tokio::spawn(async move {
+                    if up.wait_for(|up| *up).await.is_ok() {
+                        connected.record(click.elapsed().as_micros() as u64);
+                    }
+                });
                 anyhow::Ok(peer)
             })
         });
@@ -110,6 +119,9 @@ pub async fn run_once(target: &Target, options: &Options) -> anyhow::Result<RunF
     everyone
         .quantiles()
         .add_to(&mut figures, "click to everyone's first packet from everyone");
+    connected
+        .quantiles()
+        .add_to(&mut figures, "click to a page's own connection connected");
     offers.sort_unstable();
     let median = offers.get(offers.len() / 2).copied().unwrap_or(0);
     figures.add("server offers per page after the click, median", median as f64);

@@ -10,7 +10,6 @@
 //! - `signalling`: rooms of people sending chat, hands and reactions.
 //! - `join_time`: WebSocket open to first remote media packet.
 //! - `admit`: a group let in at once, to everyone's media from everyone.
-//! - `delay`: an added round trip, for signalling and media, in user space.
 //! - `logins`: waves of concurrent logins from many addresses: memory.
 //! - `media`: synthetic `webrtc` publishers and subscribers through the SFU.
 //! - `relay`: the trivial UDP relay the SFU is compared with.
@@ -19,7 +18,6 @@
 //! - `smoke`: a few seconds at a tiny load, to prove the tool works.
 
 pub mod admit;
-pub mod delay;
 pub mod join_time;
 pub mod logins;
 pub mod media;

@@ -60,6 +60,7 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
             Some(json) => ice_servers(json)?,
             None => Vec::new(),
         },
+        ..MediaConfig::default()
     };
     Ok(Config {
         media,

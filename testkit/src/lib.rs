@@ -5,6 +5,8 @@
 //!   peer connection with the server, offered once with a microphone and a
 //!   camera, then answering the server's offers. The callers bring the
 //!   signalling socket and decide what to do with what arrives.
+//! - `impaired_path.rs`: a client's network made worse in user space: a
+//!   round trip added, datagrams lost at random, the first DTLS flights lost.
 //! - `offered_streams.rs`: whose media each of the server's m-lines carries,
 //!   from its offers (the server reuses them as people come and go).
 //! - `synthetic.rs`: what a microphone and a camera send, as RTP.
@@ -12,6 +14,7 @@
 //!   heading, for the tests that check the doc and the ones that derive
 //!   their cases from it.
 
+pub mod impaired_path;
 pub mod media_peer;
 pub mod offered_streams;
 pub mod protocol_doc;

@@ -8,7 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use peer_room::media::engine::{media_engine_and_interceptors, opus, vp8};
+use peer_room::media::engine::{ICE_CHECK_EVERY, ICE_CHECKS_PER_PAIR, media_engine_and_interceptors, opus, vp8};
 use rtc::media_stream::MediaStreamTrack;
 use rtc::rtp;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind};
@@ -75,7 +75,11 @@ impl MediaPeer {
             PeerConnectionBuilder::new()
                 .with_configuration(RTCConfigurationBuilder::new().build())
                 .with_media_engine(engine)
-                .with_setting_engine(SettingEngineBuilder::new().build())
+                .with_setting_engine(
+                    SettingEngineBuilder::new()
+                        .with_ice_connection_attempts(Some(ICE_CHECK_EVERY), Some(ICE_CHECKS_PER_PAIR))
+                        .build(),
+                )
                 .with_interceptor_registry(registry)
                 .with_handler(handler)
                 .with_udp_addrs(vec!["127.0.0.1:0".to_owned()])

@@ -13,6 +13,7 @@ mod link_info;
 mod media;
 mod media_lazy;
 mod media_leaks;
+mod media_lossy;
 mod media_start;
 mod open_internet;
 mod organizers;

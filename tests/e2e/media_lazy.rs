@@ -4,46 +4,14 @@
 //! state. The server's media ports are given a range here so that its
 //! sockets can be told apart from the test clients' in `/proc/net/udp`.
 
-use std::ops::RangeInclusive;
-
 use serde_json::json;
 
+use crate::support::udp_ports::{LAZY_CONNECTIONS, ports_of_block, udp_sockets_in};
 use crate::support::{MediaClient, TestClient, TestServer, room_of};
-
-/// A range no other test asks for and the kernel never hands out as an
-/// ephemeral port (the test clients' sockets, Chromium's in other suites), so
-/// only this test's server binds in it: just above the machine's ephemeral
-/// range, or just below it when that range reaches the top.
-fn server_ports() -> RangeInclusive<u16> {
-    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap_or_default();
-    let bounds: Vec<u16> = range.split_whitespace().filter_map(|n| n.parse().ok()).collect();
-    let (low, high) = match bounds[..] {
-        [low, high] => (low, high),
-        _ => (32_768, 60_999), // Linux's default
-    };
-    if high < 65_000 {
-        high + 100..=high + 199
-    } else {
-        low - 1_100..=low - 1_001
-    }
-}
-
-/// UDP sockets bound on this machine to a port in `ports`, from
-/// `/proc/net/udp` (the local address is the second column, `IP:PORT` in hex).
-fn server_udp_sockets(ports: &RangeInclusive<u16>) -> usize {
-    let table = std::fs::read_to_string("/proc/net/udp").expect("/proc/net/udp");
-    table
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split_whitespace().nth(1)?.split_once(':'))
-        .filter_map(|(_, port)| u16::from_str_radix(port, 16).ok())
-        .filter(|port| ports.contains(port))
-        .count()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_connection_is_made_on_the_first_offer_and_closed_on_leaving() {
-    let ports = server_ports();
+    let ports = ports_of_block(LAZY_CONNECTIONS);
     let server = TestServer::start_with(|config| {
         config.media.ports = Some((*ports.start(), *ports.end()));
     })
@@ -64,7 +32,7 @@ async fn a_peer_connection_is_made_on_the_first_offer_and_closed_on_leaving() {
     let mut sender = MediaClient::start(late, 127).await;
     sender.wait_connected().await;
     assert_eq!(
-        server_udp_sockets(&ports),
+        udp_sockets_in(&ports),
         1,
         "only the person who offered has a peer connection on the server"
     );
@@ -76,7 +44,7 @@ async fn a_peer_connection_is_made_on_the_first_offer_and_closed_on_leaving() {
     // Leaving (not a dropped socket, which keeps the place for a while).
     sender.leave().await;
     for _ in 0..100 {
-        if server_udp_sockets(&ports) == 0 {
+        if udp_sockets_in(&ports) == 0 {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -18,7 +18,7 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::packets::{MediaCounters, Stamp};
-use crate::delay::{DelayedPath, delay_line};
+use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
 use crate::ws::{Entered, Socket};
 
 /// What one participant sends, if anything.
@@ -84,7 +84,7 @@ impl MediaPeer {
         });
         let (peer, signalling) = Peer::offer(outgoing.clone(), on_packet, publishing.is_some()).await?;
         let log = signalling.log();
-        let path = (!one_way.is_zero()).then(|| DelayedPath::new(one_way));
+        let path = (!one_way.is_zero()).then(|| ImpairedPath::new(Impairment::delay(one_way)));
         let mut tasks = vec![tokio::spawn(run_signalling(signalling, entered.socket, to_send, path))];
         if let Some(publishing) = publishing {
             let mut ready = peer.connected.clone();
@@ -108,6 +108,11 @@ impl MediaPeer {
             tasks,
         };
         Ok((media, first_packet))
+    }
+
+    /// Whether the peer connection is connected, as it changes.
+    pub fn connected(&self) -> watch::Receiver<bool> {
+        self.peer.connected.clone()
     }
 
     /// Waits until the peer connection is connected, or `within` passes.
@@ -149,9 +154,9 @@ async fn run_signalling(
     mut signalling: Signalling,
     ws: Socket,
     to_send: mpsc::UnboundedReceiver<Value>,
-    mut path: Option<DelayedPath>,
+    mut path: Option<ImpairedPath>,
 ) {
-    let one_way = path.as_ref().map_or(Duration::ZERO, |p| p.one_way);
+    let one_way = path.as_ref().map_or(Duration::ZERO, |p| p.impairment.one_way);
     let (mut sink, mut stream) = ws.split();
     let (inbound_tx, inbound) = mpsc::unbounded_channel();
     let reader = tokio::spawn(async move {

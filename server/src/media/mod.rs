@@ -30,6 +30,7 @@ mod vp8;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 
@@ -52,6 +53,10 @@ pub struct MediaConfig {
     pub public_ip: Option<IpAddr>,
     /// STUN and TURN servers for clients behind restrictive networks.
     pub ice_servers: Vec<IceServer>,
+    /// A connection not up this long after the client's offer is given up:
+    /// closed, its port freed, the page asked to start afresh. Pages try
+    /// again sooner themselves; this bounds what one that does not holds.
+    pub setup_within: Duration,
 }
 
 impl Default for MediaConfig {
@@ -61,6 +66,7 @@ impl Default for MediaConfig {
             ports: None,
             public_ip: None,
             ice_servers: Vec::new(),
+            setup_within: Duration::from_secs(30),
         }
     }
 }

@@ -30,6 +30,7 @@ use super::keyframe_pacing::request_keyframe;
 use super::session::{Kind, Publication, RoomMedia, Source, Target, write};
 use super::slots::{Slot, Slots};
 use crate::protocol::media::IceCandidate;
+use crate::protocol::presence::MediaLink;
 use crate::room::ParticipantId;
 use crate::room::media::MediaReport;
 
@@ -39,6 +40,9 @@ const GATHER_AT_MOST: Duration = Duration::from_millis(300);
 /// Candidates kept while the client's description has not come yet: a
 /// browser sends a handful; more is a client that will never offer.
 const MAX_EARLY_CANDIDATES: usize = 64;
+/// A connection not up this long after the offer shows as a problem on the
+/// person's tile (their page tries again at about the same time).
+const TROUBLE_AFTER: Duration = Duration::from_secs(10);
 
 pub enum PeerCommand {
     /// The client's offer.
@@ -54,6 +58,8 @@ pub enum PeerCommand {
     Subscribe(Arc<Publication>),
     Unsubscribe((ParticipantId, Kind)),
     RestartIce,
+    /// The connection's state changed.
+    State(RTCPeerConnectionState),
     Close,
 }
 
@@ -71,6 +77,12 @@ impl PeerHandle {
             connected: connected_tx,
         });
         let pc = engine::peer_connection(&room.media, handler).await?;
+        let room_setup_within = room.media.config().setup_within;
+        // A new connection starts out connecting, whatever the last one did.
+        room.tell(MediaReport::Link {
+            participant: me,
+            link: MediaLink::Connecting,
+        });
         let peer = Peer {
             room,
             me,
@@ -88,6 +100,8 @@ impl PeerHandle {
             slots: Slots::default(),
             tasks: Vec::new(),
             candidate_complaint: None,
+            link: MediaLink::Connecting,
+            setup: SetupWatch::new(Instant::now(), room_setup_within),
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle { commands, task })
@@ -117,6 +131,7 @@ impl PeerConnectionEventHandler for Events {
 
     async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
         let _ = self.connected.send(state == RTCPeerConnectionState::Connected);
+        let _ = self.commands.send(PeerCommand::State(state));
     }
 
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
@@ -147,6 +162,37 @@ struct Peer {
     /// When a bad candidate from this client was last logged: one a client
     /// sends in a loop must not fill the log.
     candidate_complaint: Option<std::time::Instant>,
+    /// How the connection stands, as last told to the room.
+    link: MediaLink,
+    /// Until it first comes up: when it is called trouble, then given up.
+    setup: SetupWatch,
+}
+
+/// The deadlines of a connection that has not come up yet.
+struct SetupWatch {
+    trouble_at: Instant,
+    give_up_at: Instant,
+    /// Up once, or given up: no more deadlines.
+    done: bool,
+}
+
+impl SetupWatch {
+    fn new(now: Instant, within: Duration) -> SetupWatch {
+        SetupWatch {
+            trouble_at: now + TROUBLE_AFTER.min(within),
+            give_up_at: now + within,
+            done: false,
+        }
+    }
+
+    /// The next deadline, if any is left.
+    fn next(&self, link: MediaLink) -> Option<Instant> {
+        match (self.done, link) {
+            (true, _) => None,
+            (false, MediaLink::Trouble) => Some(self.give_up_at),
+            (false, _) => Some(self.trouble_at),
+        }
+    }
 }
 
 /// A track this connection sends, in the slot that carries it.
@@ -181,6 +227,7 @@ impl Peer {
         let mut arrivals = self.room.watch_arrivals();
         loop {
             let deadline = self.gather_deadline();
+            let setup = self.setup.next(self.link);
             tokio::select! {
                 // Commands first: an arrival's tracks are queued before the
                 // news that it arrived.
@@ -202,6 +249,9 @@ impl Peer {
                 }
                 _ = arrivals.changed() => {}
                 () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now).into()), if deadline.is_some() => {}
+                () = tokio::time::sleep_until(setup.unwrap_or_else(Instant::now).into()), if setup.is_some() => {
+                    self.setup_overdue();
+                }
             }
             // Everything queued goes in the same offer.
             if queue.is_empty()
@@ -244,7 +294,46 @@ impl Peer {
             PeerCommand::Subscribe(publication) => self.subscribe(publication).await,
             PeerCommand::Unsubscribe(key) => self.unsubscribe(key).await,
             PeerCommand::RestartIce => self.restart_ice().await,
+            PeerCommand::State(state) => {
+                self.state_changed(state);
+                Ok(())
+            }
             PeerCommand::Close => Ok(()),
+        }
+    }
+
+    /// Up, or lost: the person's tile says so. A connection that has been up
+    /// has no setup deadlines left; a lost one is for the page to retry.
+    fn state_changed(&mut self, state: RTCPeerConnectionState) {
+        let link = match state {
+            RTCPeerConnectionState::Connected => {
+                self.setup.done = true;
+                MediaLink::Connected
+            }
+            RTCPeerConnectionState::Disconnected | RTCPeerConnectionState::Failed => MediaLink::Trouble,
+            _ => return,
+        };
+        self.tell_link(link);
+    }
+
+    /// Not up by a deadline: first a problem on the tile, then given up.
+    fn setup_overdue(&mut self) {
+        if self.link == MediaLink::Trouble {
+            self.setup.done = true;
+            debug!(participant = %self.me, "a connection that never came up is given up");
+            self.room.tell(MediaReport::NeverConnected { participant: self.me });
+        } else {
+            self.tell_link(MediaLink::Trouble);
+        }
+    }
+
+    fn tell_link(&mut self, link: MediaLink) {
+        if self.link != link {
+            self.link = link;
+            self.room.tell(MediaReport::Link {
+                participant: self.me,
+                link,
+            });
         }
     }
 

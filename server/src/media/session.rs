@@ -363,6 +363,7 @@ pub async fn run(
             MediaCommand::Restart { participant } => {
                 shared.send_to_peer(participant, PeerCommand::RestartIce);
             }
+            MediaCommand::Abandon { participant } => shared.close_peer(participant).await,
         }
     }
     debug!("room media stopped");

@@ -89,6 +89,22 @@ pub struct Participant {
     /// stop-video turns them off).
     pub audio: bool,
     pub video: bool,
+    /// How their audio and video connection with the server stands.
+    pub media: MediaLink,
+}
+
+/// How someone's audio and video connection with the server stands, as the
+/// server sees it: the others' tiles show a problem, and the person's own
+/// page keeps trying.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaLink {
+    /// Not up yet: no connection made, or one being set up.
+    #[default]
+    Connecting,
+    Connected,
+    /// Not up after a while, or up and then lost: their page tries again.
+    Trouble,
 }
 
 /// Why someone is no longer in the room.

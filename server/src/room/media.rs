@@ -13,7 +13,7 @@ use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
 use super::types::*;
 use crate::protocol::media::{IceCandidate, MediaEvent, MediaRequest, TalkTime};
-use crate::protocol::presence::PresenceEvent;
+use crate::protocol::presence::{MediaLink, PresenceEvent};
 
 /// The largest SDP the room passes on. A browser's offer for two tracks is
 /// a few KiB; a frame is capped at 64 KiB anyway.
@@ -47,6 +47,9 @@ pub enum MediaCommand {
     },
     /// They came back on a new connection, perhaps a new network: restart ICE.
     Restart { participant: ParticipantId },
+    /// Their connection never came up: close it and free what it holds
+    /// (their page was told to start afresh).
+    Abandon { participant: ParticipantId },
 }
 
 /// What the media layer tells the room.
@@ -67,6 +70,11 @@ pub enum MediaReport {
     /// The client's answer to the server's offer could not be applied: the
     /// client should make a new connection and offer again.
     StartAfresh { participant: ParticipantId },
+    /// How their connection stands now.
+    Link { participant: ParticipantId, link: MediaLink },
+    /// Their connection has not come up for so long that it is given up:
+    /// the page starts afresh, the server lets go of the old one.
+    NeverConnected { participant: ParticipantId },
 }
 
 /// When the hosts are next due the talk-time totals, and when they last had them.
@@ -189,12 +197,37 @@ impl Room {
                 self.speaking(participant, speaking, now, out);
                 return;
             }
+            MediaReport::Link { participant, link } => {
+                self.media_link(participant, link, out);
+                return;
+            }
+            MediaReport::NeverConnected { participant } => {
+                if !self.people.get(participant).is_some_and(|p| p.present()) {
+                    return;
+                }
+                self.media_link(participant, MediaLink::Trouble, out);
+                out.media(MediaCommand::Abandon { participant });
+                (participant, MediaEvent::MediaRestart {})
+            }
         };
         // Signalling is for people in the room only: a report that crossed
         // their leaving goes nowhere.
         if self.people.get(participant).is_some_and(|p| p.present()) {
             self.tell(participant, event, out);
         }
+    }
+
+    /// Their connection came up, or went: everyone's tile for them says so.
+    fn media_link(&mut self, id: ParticipantId, link: MediaLink, out: &mut Outbox) {
+        let Some(person) = self.people.get_mut(id).filter(|p| p.present()) else {
+            return;
+        };
+        if person.media == link {
+            return;
+        }
+        person.media = link;
+        let participant = person.info();
+        self.broadcast(PresenceEvent::ParticipantUpdated { participant }, out);
     }
 
     fn speaking(&mut self, id: ParticipantId, speaking: bool, now: Millis, out: &mut Outbox) {

@@ -9,7 +9,7 @@ use super::command::RoomError;
 use super::types::{ConnId, Millis, ParticipantId};
 use crate::protocol::Role;
 use crate::protocol::hosting::Waiting;
-use crate::protocol::presence::{Gate, Participant};
+use crate::protocol::presence::{Gate, MediaLink, Participant};
 
 /// Someone who left, as the room keeps them for the grace: when, and where
 /// their hand stood in the queue, if it was up.
@@ -52,6 +52,8 @@ pub(super) struct Person {
     /// The last chat line said before they entered the room: they read only
     /// what was said after, as if they had walked into a room.
     pub chat_from: u64,
+    /// Their media connection, as the media layer last reported it.
+    pub media: MediaLink,
 }
 
 impl Person {
@@ -78,6 +80,7 @@ impl Person {
             connected: self.conn.is_some(),
             audio: self.audio,
             video: self.video,
+            media: self.media,
         }
     }
 

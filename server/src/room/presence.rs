@@ -17,7 +17,7 @@ use super::outbox::Outbox;
 use super::people::{Away, Person};
 use super::types::*;
 use crate::protocol::hosting::HostingEvent;
-use crate::protocol::presence::{Gate, LeaveReason, PresenceEvent, PresenceRequest, RoomState};
+use crate::protocol::presence::{Gate, LeaveReason, MediaLink, PresenceEvent, PresenceRequest, RoomState};
 
 impl Room {
     pub(super) fn handle_presence(
@@ -81,6 +81,7 @@ impl Room {
             speaking_since: None,
             voice: false,
             chat_from: 0,
+            media: MediaLink::Connecting,
         });
 
         if gate.open() {
@@ -198,6 +199,8 @@ impl Room {
             return;
         };
         person.chat_from = said_before;
+        // Entering (again) starts a connection of its own.
+        person.media = MediaLink::Connecting;
         let person = &*person;
         let (info, conn, is_host, device_hash) = (person.info(), person.conn, person.is_host(), person.device_hash);
         if !is_host && self.door.remember_entry(device_hash) {

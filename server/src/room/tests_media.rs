@@ -7,6 +7,7 @@ use super::media::{MediaCommand, MediaReport};
 use super::tests::*;
 use super::*;
 use crate::protocol::media::IceCandidate;
+use crate::protocol::presence::MediaLink;
 
 fn media(effects: &[Effect]) -> Vec<MediaCommand> {
     effects
@@ -332,4 +333,54 @@ fn the_end_of_candidates_is_accepted_and_needs_nothing_more() {
     assert!(media(&effects).is_empty(), "nothing for the media layer to do");
     let huge = json!({"type": "ice_candidate", "candidate": {"candidate": "x".repeat(1025)}});
     assert!(act(&mut room, 2, huge).is_err());
+}
+
+#[test]
+fn how_a_connection_stands_reaches_every_tile_once_per_change() {
+    let (mut room, _, guest) = room_with_two();
+    let link = |link| {
+        Command::Media(MediaReport::Link {
+            participant: guest,
+            link,
+        })
+    };
+    let up = room.handle(link(MediaLink::Connected), T0);
+    for conn in [1, 2] {
+        match &events_to(&up.effects, conn)[..] {
+            [update] => {
+                assert_eq!(update["type"], "participant_updated");
+                assert_eq!(update["participant"]["media"], "connected");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        room.handle(link(MediaLink::Connected), T0 + 1).effects.is_empty(),
+        "no news is not told again"
+    );
+    let lost = room.handle(link(MediaLink::Trouble), T0 + 2);
+    assert_eq!(events_to(&lost.effects, 1)[0]["participant"]["media"], "trouble");
+}
+
+#[test]
+fn a_connection_that_never_came_up_is_let_go_and_the_page_asked_to_start_afresh() {
+    let (mut room, _, guest) = room_with_two();
+    let given_up = room.handle(Command::Media(MediaReport::NeverConnected { participant: guest }), T0);
+    assert_eq!(
+        media(&given_up.effects),
+        vec![MediaCommand::Abandon { participant: guest }]
+    );
+    assert!(events_to(&given_up.effects, 2).contains(&json!({"type": "media_restart"})));
+    assert!(
+        events_to(&given_up.effects, 1)
+            .iter()
+            .any(|e| e["type"] == "participant_updated" && e["participant"]["media"] == "trouble"),
+        "the facilitator's tile shows the problem"
+    );
+
+    // A report that crossed their leaving changes nothing.
+    act(&mut room, 2, json!({"type": "leave"})).unwrap();
+    let late = room.handle(Command::Media(MediaReport::NeverConnected { participant: guest }), T0 + 1);
+    assert!(media(&late.effects).is_empty());
+    assert!(events_to(&late.effects, 1).is_empty());
 }

@@ -5,10 +5,11 @@
 //! media signalling go to the test.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
 use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling};
 use peer_room_testkit::synthetic;
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
@@ -42,6 +43,8 @@ pub struct MediaClient {
     tasks: Vec<JoinHandle<()>>,
     /// Set: the next answer to a server offer goes out spoiled.
     spoil_answer: Arc<AtomicBool>,
+    /// Datagrams an impaired path lost (stays 0 on a plain one).
+    lost: Arc<AtomicUsize>,
 }
 
 impl MediaClient {
@@ -49,6 +52,16 @@ impl MediaClient {
     /// and camera, answers the server's offers, and sends synthetic media at
     /// `level` (RFC 6464: 0 loudest, 127 silence) once connected.
     pub async fn start(ws: TestClient, level: u8) -> MediaClient {
+        MediaClient::start_on(ws, level, None).await
+    }
+
+    /// As `start`, on a network that `impairment` makes worse: its
+    /// signalling delayed, its media through a lossy, slow relay.
+    pub async fn start_impaired(ws: TestClient, level: u8, impairment: Impairment) -> MediaClient {
+        MediaClient::start_on(ws, level, Some(ImpairedPath::new(impairment))).await
+    }
+
+    async fn start_on(ws: TestClient, level: u8, path: Option<ImpairedPath>) -> MediaClient {
         let you = ws.you.expect("joined");
         let resume_token = ws.resume_token.clone().expect("joined");
         let (outgoing, to_send) = mpsc::unbounded_channel();
@@ -63,10 +76,12 @@ impl MediaClient {
             .expect("the client's peer connection and offer");
         let log = signalling.log();
         let spoil_answer = Arc::new(AtomicBool::new(false));
+        let lost = path.as_ref().map_or_else(Arc::default, ImpairedPath::lost);
         let link = Link {
             signalling,
             events: events_tx,
             spoil_answer: Arc::clone(&spoil_answer),
+            path,
         };
         let task = tokio::spawn(link.run(ws, to_send));
         let mut ready = peer.connected.clone();
@@ -94,7 +109,13 @@ impl MediaClient {
             peer,
             tasks: vec![task, sending],
             spoil_answer,
+            lost,
         }
+    }
+
+    /// Datagrams the impaired path lost so far, both ways.
+    pub fn lost(&self) -> usize {
+        self.lost.load(Ordering::Relaxed)
     }
 
     pub async fn wait_connected(&mut self) {
@@ -200,6 +221,8 @@ struct Link {
     signalling: Signalling,
     events: mpsc::UnboundedSender<Value>,
     spoil_answer: Arc<AtomicBool>,
+    /// The network between this client and the server, if made worse.
+    path: Option<ImpairedPath>,
 }
 
 /// A message the test sends to its own signalling task: drop the WebSocket
@@ -207,7 +230,13 @@ struct Link {
 pub const RESUME_ON: &str = "test_resume_on";
 
 impl Link {
-    async fn run(mut self, mut ws: TestClient, mut to_send: mpsc::UnboundedReceiver<Value>) {
+    async fn run(mut self, mut ws: TestClient, to_send: mpsc::UnboundedReceiver<Value>) {
+        // Both ways through the path's delay (none on a plain path).
+        let one_way = self.path.as_ref().map_or(Duration::ZERO, |p| p.impairment.one_way);
+        let mut to_send = delay_line(to_send, one_way);
+        let (arrived, arriving) = mpsc::unbounded_channel::<Value>();
+        let mut arrived = Some(arrived);
+        let mut inbound = delay_line(arriving, one_way);
         loop {
             let message = tokio::select! {
                 next = to_send.recv() => match next {
@@ -223,17 +252,37 @@ impl Link {
                         if message["type"] == "media_answer" && self.spoil_answer.swap(false, Ordering::AcqRel) {
                             message["sdp"] = json!("v=0\r\nnot an answer\r\n");
                         }
-                        if ws.try_send_text(message.to_string()).await.is_err() {
-                            return;
+                        let message = match &self.path {
+                            Some(path) => path.outbound(message),
+                            None => Some(message),
+                        };
+                        // A socket the server closed drops what is sent; what
+                        // it said before closing is still read below.
+                        if let Some(message) = message {
+                            let _ = ws.try_send_text(message.to_string()).await;
                         }
                         continue;
                     }
                     None => return,
                 },
-                message = ws.next() => match message {
+                message = ws.next(), if arrived.is_some() => {
+                    match (message, &arrived) {
+                        (Some(message), Some(arrived)) => {
+                            let _ = arrived.send(message);
+                        }
+                        // Closed: what is still on its way arrives first.
+                        _ => arrived = None,
+                    }
+                    continue;
+                }
+                message = inbound.recv() => match message {
                     Some(message) => message,
                     None => return,
                 },
+            };
+            let message = match self.path.as_mut() {
+                Some(path) => path.inbound(message).await.expect("a relay for the server's candidate"),
+                None => message,
             };
             let handled = self.signalling.handle(&message).await;
             match handled {

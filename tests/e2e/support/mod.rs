@@ -4,6 +4,7 @@ mod client;
 pub mod http;
 mod media_client;
 mod server;
+pub mod udp_ports;
 
 pub use client::{TestClient, WAIT};
 pub use http::ApiClient;

@@ -239,6 +239,13 @@ export type MediaEvent =
   | { "type": "muted_by_host", }
   | { "type": "video_stopped_by_host", };
 
+/**
+ * How someone's audio and video connection with the server stands, as the
+ * server sees it: the others' tiles show a problem, and the person's own
+ * page keeps trying.
+ */
+export type MediaLink = "connecting" | "connected" | "trouble";
+
 export type MediaRequest =
   | { "type": "set_media_state", audio: boolean, video: boolean, }
   | { "type": "mute", participant: ParticipantId, }
@@ -255,7 +262,11 @@ export type Participant = { id: ParticipantId, name: string, role: Role, connect
  * Microphone on and camera on, as the person set them (a host's mute or
  * stop-video turns them off).
  */
-audio: boolean, video: boolean, };
+audio: boolean, video: boolean, 
+/**
+ * How their audio and video connection with the server stands.
+ */
+media: MediaLink, };
 
 /**
  * A participant's number within one room. Numbers are never reused in a
