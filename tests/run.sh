@@ -46,6 +46,13 @@ if [ -z "${SKIP_BROWSER:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+if [ -z "${SKIP_BROWSER:-}" ] && ! command -v nft >/dev/null 2>&1; then
+    # The media retry test blocks UDP with nftables, as a firewall would.
+    step "installing nftables from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null
+fi
+
 step "installing the web client's npm packages"
 (cd web-client && npm ci --no-audit --no-fund --loglevel=error)
 

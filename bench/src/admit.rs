@@ -62,23 +62,30 @@ pub async fn run_once(target: &Target, options: &Options) -> anyhow::Result<RunF
 
         let click = Instant::now();
         host.send(json!({"type": "admit_all", "id": 1_000}));
-        let starting = waiting.into_iter().enumerate().map(|(i, mut entered)| {
-            let counters = counters.clone();
-            let connected = Arc::clone(&connected);
-            tokio::spawn(async move {
-                // Let in: the news takes its one-way trip, then the page starts its media.
-                ws::wait_for(&mut entered.socket, "room_state").await?;
-                tokio::time::sleep(one_way).await;
-                let (peer, _) = MediaPeer::start_delayed(entered, Some(publishing(i + 1)), counters, one_way).await?;
-                let mut up = peer.connected();
+        // Collected, so every page starts now: iterated lazily, each would
+        // start only once the one before had (52 ms apart at 100 ms RTT).
+        let starting: Vec<_> = waiting
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut entered)| {
+                let counters = counters.clone();
+                let connected = Arc::clone(&connected);
                 tokio::spawn(async move {
-                    if up.wait_for(|up| *up).await.is_ok() {
-                        connected.record(click.elapsed().as_micros() as u64);
-                    }
-                });
-                anyhow::Ok(peer)
+                    // Let in: the news takes its one-way trip, then the page starts its media.
+                    ws::wait_for(&mut entered.socket, "room_state").await?;
+                    tokio::time::sleep(one_way).await;
+                    let (peer, _) =
+                        MediaPeer::start_delayed(entered, Some(publishing(i + 1)), counters, one_way).await?;
+                    let mut up = peer.connected();
+                    tokio::spawn(async move {
+                        if up.wait_for(|up| *up).await.is_ok() {
+                            connected.record(click.elapsed().as_micros() as u64);
+                        }
+                    });
+                    anyhow::Ok(peer)
+                })
             })
-        });
+            .collect();
         let mut peers = vec![host];
         for start in starting {
             peers.push(start.await??);

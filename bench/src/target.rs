@@ -68,7 +68,12 @@ impl Target {
         };
         let mut child = command
             .args(["--listen", "127.0.0.1:0", "--database-url", &url])
-            .env("RUST_LOG", "warn")
+            // PEER_ROOM_BENCH_SERVER_LOG=peer_room::media=debug, say, to see
+            // where a run's time goes (in the run's server.log).
+            .env(
+                "RUST_LOG",
+                std::env::var("PEER_ROOM_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".to_owned()),
+            )
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()

@@ -267,9 +267,12 @@ mod tests {
     async fn a_datagram_takes_the_round_trip_and_comes_back_from_the_relay() {
         let server = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
         let client = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-        let relay = UdpRelay::start(server.local_addr().unwrap(), Impairment::delay(Duration::from_millis(50)))
-            .await
-            .unwrap();
+        let relay = UdpRelay::start(
+            server.local_addr().unwrap(),
+            Impairment::delay(Duration::from_millis(50)),
+        )
+        .await
+        .unwrap();
         let start = std::time::Instant::now();
         client.send_to(b"ping", relay.addr).await.unwrap();
         let mut buffer = [0u8; 16];
@@ -314,7 +317,10 @@ mod tests {
         assert!(!losses.lets_through(&dtls_hello, &lost));
         assert!(!losses.lets_through(&dtls_hello, &lost));
         let through = (0..10_000).filter(|_| losses.lets_through(&stun, &lost)).count();
-        assert!((9_300..=9_700).contains(&through), "{through} of 10000 through at 5% loss");
+        assert!(
+            (9_300..=9_700).contains(&through),
+            "{through} of 10000 through at 5% loss"
+        );
         assert_eq!(lost.load(Ordering::Relaxed), 2 + 10_000 - through);
         assert!(!is_dtls(&stun) && is_dtls(&dtls_hello) && !is_dtls(&[128u8, 96]));
     }

@@ -57,7 +57,8 @@ async fn ten_joins_in_a_row_on_a_lossy_slow_link_each_get_the_group() {
         "ack"
     );
     for seed in 0..10 {
-        let mut guest = TestClient::joined(&server.ws_url(), &session.participant_token, &format!("Guest {seed}")).await;
+        let mut guest =
+            TestClient::joined(&server.ws_url(), &session.participant_token, &format!("Guest {seed}")).await;
         assert_eq!(guest.request(json!({"type": "accept_rules"})).await["type"], "ack");
         eprintln!("join {seed}");
         let mut guest = MediaClient::start_impaired(guest, 127, lossy_and_slow(seed)).await;
@@ -82,16 +83,22 @@ async fn a_connection_that_never_comes_up_is_given_up_freed_and_started_afresh()
     let session = server.session().await;
     let (mut host, guests) = room_of(&server, &session, 1).await;
     let guest = guests.into_iter().next().expect("one guest");
-    // A network that lets nothing through: UDP blocked.
-    let blocked = Impairment {
-        loss: 1.0,
+    // ICE gets through but no DTLS datagram ever does: the connection is
+    // stuck where issue 21 saw Chromium stuck, its pair chosen and nothing
+    // flowing. (The library never calls such a connection failed.)
+    let stuck = Impairment {
+        lost_dtls: usize::MAX,
         ..Impairment::default()
     };
-    let mut guest = MediaClient::start_impaired(guest, 127, blocked).await;
+    let mut guest = MediaClient::start_impaired(guest, 127, stuck).await;
     let id = guest.you;
     let trouble = host
         .expect_where(
-            |m| m["type"] == "participant_updated" && m["participant"]["id"] == id && m["participant"]["media"] == "trouble",
+            |m| {
+                m["type"] == "participant_updated"
+                    && m["participant"]["id"] == id
+                    && m["participant"]["media"] == "trouble"
+            },
             "the guest's tile showing a connection problem",
         )
         .await;
@@ -119,7 +126,11 @@ async fn a_connection_that_never_comes_up_is_given_up_freed_and_started_afresh()
     let mut back = MediaClient::start(back, 127).await;
     back.wait_connected().await;
     host.expect_where(
-        |m| m["type"] == "participant_updated" && m["participant"]["id"] == id && m["participant"]["media"] == "connected",
+        |m| {
+            m["type"] == "participant_updated"
+                && m["participant"]["id"] == id
+                && m["participant"]["media"] == "connected"
+        },
         "the guest's tile connected again",
     )
     .await;

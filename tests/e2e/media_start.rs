@@ -29,12 +29,16 @@ async fn twelve_admitted_at_once_get_everyone_in_at_most_two_offers_each() {
     assert_eq!(host.request(json!({"type": "admit_all"})).await["type"], "ack");
 
     // Each page starts its media as soon as it is let in, as a browser does.
-    let starts = waiting.into_iter().map(|mut guest| {
-        tokio::spawn(async move {
-            guest.expect("room_state").await;
-            MediaClient::start(guest, 127).await
+    // Collected, so that all start at once, not each after the one before.
+    let starts: Vec<_> = waiting
+        .into_iter()
+        .map(|mut guest| {
+            tokio::spawn(async move {
+                guest.expect("room_state").await;
+                MediaClient::start(guest, 127).await
+            })
         })
-    });
+        .collect();
     let mut peers = vec![host];
     for start in starts {
         peers.push(start.await.expect("a guest starts"));

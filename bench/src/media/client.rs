@@ -18,8 +18,8 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::packets::{MediaCounters, Stamp};
-use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
 use crate::ws::{Entered, Socket};
+use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
 
 /// What one participant sends, if anything.
 #[derive(Clone, Copy, Debug)]

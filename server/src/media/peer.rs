@@ -41,8 +41,8 @@ const GATHER_AT_MOST: Duration = Duration::from_millis(300);
 /// browser sends a handful; more is a client that will never offer.
 const MAX_EARLY_CANDIDATES: usize = 64;
 /// A connection not up this long after the offer shows as a problem on the
-/// person's tile (their page tries again at about the same time).
-const TROUBLE_AFTER: Duration = Duration::from_secs(10);
+/// person's tile, before their page tries again (after 10 s).
+const TROUBLE_AFTER: Duration = Duration::from_secs(6);
 
 pub enum PeerCommand {
     /// The client's offer.
@@ -77,12 +77,9 @@ impl PeerHandle {
             connected: connected_tx,
         });
         let pc = engine::peer_connection(&room.media, handler).await?;
+        // Not told to the room: a page trying again after trouble is still
+        // in trouble for the others until this one comes up.
         let room_setup_within = room.media.config().setup_within;
-        // A new connection starts out connecting, whatever the last one did.
-        room.tell(MediaReport::Link {
-            participant: me,
-            link: MediaLink::Connecting,
-        });
         let peer = Peer {
             room,
             me,

@@ -220,8 +220,10 @@ impl RoomMedia {
     /// Makes a participant's peer connection; false (and the room told) if
     /// the engine could not.
     async fn start_peer(self: &Arc<Self>, participant: ParticipantId) -> bool {
+        let started = Instant::now();
         match PeerHandle::start(Arc::clone(self), participant).await {
             Ok(peer) => {
+                debug!(participant = %participant, micros = started.elapsed().as_micros() as u64, "peer connection made");
                 lock(&self.peers).insert(participant, peer);
                 true
             }

@@ -71,7 +71,10 @@ pub enum MediaReport {
     /// client should make a new connection and offer again.
     StartAfresh { participant: ParticipantId },
     /// How their connection stands now.
-    Link { participant: ParticipantId, link: MediaLink },
+    Link {
+        participant: ParticipantId,
+        link: MediaLink,
+    },
     /// Their connection has not come up for so long that it is given up:
     /// the page starts afresh, the server lets go of the old one.
     NeverConnected { participant: ParticipantId },

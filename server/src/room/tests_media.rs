@@ -380,7 +380,10 @@ fn a_connection_that_never_came_up_is_let_go_and_the_page_asked_to_start_afresh(
 
     // A report that crossed their leaving changes nothing.
     act(&mut room, 2, json!({"type": "leave"})).unwrap();
-    let late = room.handle(Command::Media(MediaReport::NeverConnected { participant: guest }), T0 + 1);
+    let late = room.handle(
+        Command::Media(MediaReport::NeverConnected { participant: guest }),
+        T0 + 1,
+    );
     assert!(media(&late.effects).is_empty());
     assert!(events_to(&late.effects, 1).is_empty());
 }

@@ -16,9 +16,12 @@ import { deviceProblemText } from './words.js';
 /** @typedef {import('./devices.js').Kind} Kind */
 /** @typedef {import('./devices.js').DeviceProblems} DeviceProblems */
 
-/** @type {Record<'connecting' | 'connected' | 'interrupted' | 'failed' | 'unsupported', () => string>} */
+/** @typedef {import('./media.js').MediaStatus} MediaStatus */
+
+/** @type {Record<MediaStatus, (attempt: number) => string>} */
 const STATUS = {
   connecting: () => t('media.stage.connecting'),
+  retrying: (attempt) => t('media.stage.retrying', { attempt }),
   connected: () => '',
   interrupted: () => t('media.stage.interrupted'),
   failed: () => t('media.stage.failed'),
@@ -35,8 +38,10 @@ export class MediaControls {
     this.hostText = () => '';
     /** @type {DeviceProblems} */
     this.problems = {};
-    /** @type {keyof typeof STATUS} */
+    /** @type {MediaStatus} */
     this.mediaStatus = 'connected';
+    /** Which fresh connection this is, while retrying. */
+    this.attempt = 0;
     this.el = {
       status: byId('media-status', HTMLParagraphElement),
       mic: byId('mic-button', HTMLButtonElement),
@@ -53,8 +58,9 @@ export class MediaControls {
       this.drawButtons();
       if (byHost) this.hostNotice(() => t(byHost === 'audio' ? 'media.host.audio' : 'media.host.video'), byHost);
     });
-    media.on('status', ({ state }) => {
+    media.on('status', ({ state, attempt }) => {
       this.mediaStatus = state;
+      this.attempt = attempt ?? 0;
       this.drawStatus();
     });
     this.el.mic.addEventListener('click', () => this.toggle('audio'));
@@ -72,7 +78,7 @@ export class MediaControls {
   }
 
   drawStatus() {
-    const text = STATUS[this.mediaStatus]();
+    const text = STATUS[this.mediaStatus](this.attempt);
     this.el.status.textContent = text;
     show(this.el.status, text !== '');
   }

@@ -12,10 +12,14 @@
 // - the client offers exactly once, to publish; from then on only the server
 //   offers, and each of its offers is answered in the order it came, so two
 //   offers never cross (the browser's `negotiationneeded` is ignored);
-// - candidates go both ways; the server's wait for a remote description.
+// - candidates go both ways; the server's wait for a remote description;
+// - a connection that does not come up in time is replaced by a fresh one
+//   (`setup-watch.js`), as is one that fails; the server asks the same with
+//   `media_restart`.
 
 import { Emitter } from '../shared/events.js';
 import { KINDS, openDevices, saveChoice } from './devices.js';
+import { SetupWatch } from './setup-watch.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 /** @typedef {import('./model.js').Change} Change */
@@ -33,7 +37,12 @@ import { KINDS, openDevices, saveChoice } from './devices.js';
  *   | {type: 'localstate', audio: boolean, video: boolean, byHost?: Kind}
  *   | {type: 'remotetrack', participant: number, track: MediaStreamTrack}
  *   | {type: 'remotetrackended', participant: number, track: MediaStreamTrack}
- *   | {type: 'status', state: 'connecting' | 'connected' | 'interrupted' | 'failed' | 'unsupported'}} MediaEvent
+ *   | {type: 'status', state: MediaStatus, attempt?: number}} MediaEvent
+ */
+/**
+ * `retrying`: a fresh connection after one that did not come up (`attempt`
+ * counts them, from 1).
+ * @typedef {'connecting' | 'retrying' | 'connected' | 'interrupted' | 'failed' | 'unsupported'} MediaStatus
  */
 
 /** Each person downloads everyone else's video: keep each one light. */
@@ -69,6 +78,9 @@ export class MediaSession extends Emitter {
     this.published = false;
     /** One fresh start after `media_failed`; more would only loop. */
     this.restartsLeft = 1;
+    /** Fresh connections made since the last one that came up. */
+    this.attempt = 0;
+    this.setupWatch = new SetupWatch(() => this.tryAgain());
     this.listen();
   }
 
@@ -95,10 +107,14 @@ export class MediaSession extends Emitter {
       }
     });
     c.on('media_restart', () => {
-      // The server asks for a fresh connection (many people have come and
-      // gone): the new offer keeps this place, with only the current tracks.
-      this.close();
-      this.start();
+      // The server asks for a fresh connection (its offer could not be
+      // answered, or this one never came up): the new offer keeps this
+      // place, with only the current tracks.
+      if (this.pc && this.pc.connectionState !== 'connected') this.tryAgain();
+      else {
+        this.close();
+        this.start();
+      }
     });
   }
 
@@ -132,7 +148,8 @@ export class MediaSession extends Emitter {
     const pc = new RTCPeerConnection({ iceServers: this.room.state.me.iceServers });
     this.pc = pc;
     this.published = false;
-    this.emit({ type: 'status', state: 'connecting' });
+    this.setupWatch.arm(this.attempt);
+    this.emitSettingUp();
     pc.addEventListener('icecandidate', ({ candidate }) => {
       // A null or empty candidate only marks the end of gathering, which the protocol does not carry.
       if (candidate?.candidate) this.send({ type: 'ice_candidate', candidate: { ...candidate.toJSON(), candidate: candidate.candidate } });
@@ -141,9 +158,20 @@ export class MediaSession extends Emitter {
     pc.addEventListener('connectionstatechange', () => {
       if (pc !== this.pc) return;
       const state = pc.connectionState;
-      if (state === 'connected') this.restartsLeft = 1;
-      this.emit({ type: 'status', state: state === 'connected' ? 'connected'
-        : state === 'failed' || state === 'disconnected' ? 'interrupted' : 'connecting' });
+      if (state === 'connected') {
+        this.restartsLeft = 1;
+        this.attempt = 0;
+        this.setupWatch.clear();
+        this.emit({ type: 'status', state: 'connected' });
+      } else if (state === 'failed') {
+        // ICE gave up (the network changed or blocks the path): a fresh
+        // connection, rather than waiting for a resume that may not come.
+        this.tryAgain();
+      } else if (state === 'disconnected') {
+        this.emit({ type: 'status', state: 'interrupted' });
+      } else {
+        this.emitSettingUp();
+      }
     });
     for (const kind of KINDS) {
       // A transceiver even without a device, so the offer has both m-lines
@@ -351,8 +379,23 @@ export class MediaSession extends Emitter {
     return this.connection.request(message).catch((error) => console.warn(`${message.type} was not taken`, error));
   }
 
+  /** What the person is told while a connection is being set up. */
+  emitSettingUp() {
+    this.emit(this.attempt > 0 ? { type: 'status', state: 'retrying', attempt: this.attempt } : { type: 'status', state: 'connecting' });
+  }
+
+  /** The connection did not come up, or failed: a fresh one, said so. */
+  tryAgain() {
+    if (!this.pc) return; // left, or never started
+    this.attempt += 1;
+    console.warn(`media did not come up: a fresh connection (attempt ${this.attempt})`);
+    this.close();
+    this.start();
+  }
+
   /** Closes the peer connection; the devices stay on for the next one. */
   close() {
+    this.setupWatch.clear();
     const pc = this.pc;
     this.pc = null;
     // A step under way on this connection may never settle once it is

@@ -50,6 +50,15 @@ function marked(name, words) {
   return make('span', { className: 'tile-flag-item' }, [icon(name), make('span', { text: words, className: 'visually-hidden' })]);
 }
 
+/**
+ * A state worth reading at a glance: its icon and its words, both shown.
+ * @param {IconName} name
+ * @param {string} words
+ */
+function spelled(name, words) {
+  return make('span', { className: 'tile-flag-item tile-flag-spelled' }, [icon(name), make('span', { text: words })]);
+}
+
 export class Stage {
   /**
    * @param {RoomModel} room
@@ -175,6 +184,9 @@ export class Stage {
     if (!person.audio) flags.push(marked('micOff', t('media.stage.mic_off')));
     if (!person.video) flags.push(marked('cameraOff', t('media.stage.camera_off')));
     if (!person.connected) flags.push(marked('reconnecting', t('media.stage.reconnecting')));
+    // Their socket is fine but their audio and video are not through: their
+    // page is trying again; the others know why the tile is still.
+    else if (person.media === 'trouble') flags.push(spelled('reconnecting', t('media.stage.trouble')));
     tile.flags.replaceChildren(...flags);
     show(tile.flags, flags.length > 0);
     const place = floor.hands.indexOf(person.id) + 1;

@@ -27,6 +27,8 @@ export default {
 
     'media.stage.heading': 'Video',
     'media.stage.connecting': 'Connecting audio and video…',
+    'media.stage.retrying': 'Audio and video are still connecting. Trying again (attempt {attempt})…',
+    'media.stage.trouble': 'Connection problem',
     'media.stage.interrupted': 'Audio and video were interrupted. Trying to reconnect…',
     'media.stage.failed': 'Audio and video could not connect. The chat and reactions still work. Leaving and joining again with your link usually brings them back.',
     'media.stage.unsupported': 'This browser cannot send or receive audio and video. The chat and reactions still work.',
@@ -93,6 +95,8 @@ export default {
 
     'media.stage.heading': 'Vidéo',
     'media.stage.connecting': 'Connexion du son et de la vidéo…',
+    'media.stage.retrying': 'Le son et la vidéo ne sont pas encore connectés. Nouvel essai (tentative {attempt})…',
+    'media.stage.trouble': 'Problème de connexion',
     'media.stage.interrupted': 'Le son et la vidéo ont été interrompus. Nouvelle tentative en cours…',
     'media.stage.failed': 'Le son et la vidéo n’ont pas pu se connecter. La discussion écrite et les réactions fonctionnent toujours. Quitter puis rejoindre la séance avec votre lien règle souvent le problème.',
     'media.stage.unsupported': 'Ce navigateur ne peut ni envoyer ni recevoir le son et la vidéo. La discussion écrite et les réactions fonctionnent toujours.',

@@ -1,0 +1,190 @@
+// Media on a bad network, in Chromium, with the server's media ports made
+// worse by nftables on loopback (the kernel here has no netem, so loss but
+// no added delay; tests/e2e/media_lossy.rs adds the delay, with the test
+// clients).
+//
+// A physician whose network lets their audio and video through to no one
+// (a hospital firewall that drops UDP, say): their page says it is still
+// trying and tries again with a fresh connection, the facilitator's tile for
+// them says "Connection problem" while their chat and hand still work, and
+// once the path opens the retried connection comes up and both see each
+// other. The block is real: nftables drops UDP to and from the server's media
+// ports, except the facilitator's connection, which was up before.
+//
+// Needs root (as every machine of this project has) and `nft`, which
+// tests/run.sh installs. Run from the repository root:
+// `node --test tests/browser/media-retry.test.mjs`
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+import { Harness, joinAs, leaveRoom } from './support.mjs';
+import { ownId, receivesFrom, waitForStats } from './media-stats.mjs';
+
+const PREFIX = 'media-retry-';
+/**
+ * The server's media ports: a block no other test asks for and the kernel
+ * never hands out as an ephemeral port (block 2 of tests/e2e/support/udp_ports.rs).
+ */
+const PORTS = (() => {
+  const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const first = high < 64_000 ? high + 300 : low - 1_300;
+  return { first, last: first + 99 };
+})();
+const TABLE = `peer_room_test_${process.pid}`;
+
+/** UDP ports in the block that have a socket now (the server's connections). */
+function serverPorts() {
+  return readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)
+    .map((line) => Number.parseInt(line.trim().split(/\s+/)[1]?.split(':')[1] ?? '', 16))
+    .filter((port) => port >= PORTS.first && port <= PORTS.last);
+}
+
+/**
+ * Loses `percent` of the datagrams to and from the server's media ports, at
+ * random, each way.
+ * @param {number} percent
+ */
+function loseMedia(percent) {
+  nft(`table inet ${TABLE} {
+  chain out {
+    type filter hook output priority 0; policy accept;
+    udp dport ${PORTS.first}-${PORTS.last} numgen random mod 100 < ${percent} drop
+    udp sport ${PORTS.first}-${PORTS.last} numgen random mod 100 < ${percent} drop
+  }
+}`);
+}
+
+/**
+ * Waits until `page` decodes new video frames from `owner`: counted from
+ * when that person's stream shows up, as a reused transceiver carries the
+ * frames of whoever had it before.
+ * @param {import('playwright-core').Page} page
+ * @param {number} owner
+ * @param {string} what
+ */
+async function decodesNewFramesFrom(page, owner, what) {
+  const decoded = (/** @type {import('./media-stats.mjs').Inbound[]} */ streams) => streams
+    .filter((s) => s.kind === 'video' && s.owner === owner).reduce((sum, s) => sum + s.framesDecoded, 0);
+  const first = decoded(await waitForStats(page, `${what}: the stream`, (streams) =>
+    streams.some((s) => s.kind === 'video' && s.owner === owner), 15_000));
+  await waitForStats(page, what, (streams) => decoded(streams) >= first + 10, 15_000);
+}
+
+/** @param {string} script nftables commands */
+function nft(script) {
+  execFileSync('nft', ['-f', '-'], { input: script, stdio: ['pipe', 'inherit', 'inherit'] });
+}
+
+/**
+ * Drops every datagram to or from the server's media ports but `open`.
+ * @param {number} open
+ */
+function blockMediaBut(open) {
+  nft(`table inet ${TABLE} {
+  chain out {
+    type filter hook output priority 0; policy accept;
+    udp dport ${PORTS.first}-${PORTS.last} udp dport != ${open} drop
+    udp sport ${PORTS.first}-${PORTS.last} udp sport != ${open} drop
+  }
+}`);
+}
+
+function unblock() {
+  try {
+    nft(`delete table inet ${TABLE}`);
+  } catch {
+    // Not there: nothing to undo.
+  }
+}
+
+const harness = new Harness();
+before(() => harness.start({ PEER_ROOM_MEDIA_PORTS: `${PORTS.first}-${PORTS.last}` }));
+after(async () => {
+  unblock();
+  await harness.stop();
+});
+
+test('media that cannot get through is tried again, shown to the facilitator, and comes up once the path opens', async (t) => {
+  const host = await harness.openPage({ viewport: { width: 1280, height: 800 } });
+  const sam = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    await host.page.goto(harness.links.facilitator);
+    await joinAs(host.page, 'Dr. Rivera');
+    await host.page.locator('#room').waitFor({ state: 'visible' });
+    await host.page.locator('#waiting-room-toggle').uncheck();
+    await host.page.waitForFunction(() => /** @type {any} */ (window).peerRoomMedia?.pc?.connectionState === 'connected');
+    const open = serverPorts();
+    assert.equal(open.length, 1, `only the facilitator's connection so far: ${open}`);
+    blockMediaBut(open[0]);
+
+    await sam.page.goto(harness.links.participant);
+    await joinAs(sam.page, 'Sam');
+    await sam.page.locator('#accept-rules').click();
+    await sam.page.locator('#room').waitFor({ state: 'visible' });
+    const idSam = await ownId(sam.page);
+
+    // The facilitator sees why Sam's tile is still; Sam's page says it is
+    // trying again, and the rest of the room works for Sam meanwhile.
+    const samTile = host.page.locator(`#tiles li[data-participant="${idSam}"]`);
+    await samTile.getByText('Connection problem').waitFor({ timeout: 20_000 });
+    await sam.page.locator('#media-status', { hasText: 'Trying again (attempt 1)' }).waitFor({ timeout: 20_000 });
+    await harness.screenshot(sam.page, 'participant-trying-again', PREFIX);
+    await harness.screenshot(host.page, 'facilitator-sees-connection-problem', PREFIX);
+    await sam.page.locator('#hand-button').click();
+    await sam.page.locator('#hand-position', { hasText: 'You are 1st in the queue' }).waitFor();
+    await samTile.locator('.tile-hand').getByText('1', { exact: true }).first().waitFor();
+
+    // The firewall opens: the connection being tried comes up (or the next
+    // attempt does), and the problem is gone from the facilitator's tile.
+    unblock();
+    await sam.page.locator('#media-status').waitFor({ state: 'hidden', timeout: 40_000 });
+    await samTile.getByText('Connection problem').waitFor({ state: 'detached' });
+    await receivesFrom(host.page, idSam, 'the facilitator');
+    await receivesFrom(sam.page, await ownId(host.page), 'Sam');
+    assert.equal(serverPorts().length, 2, 'the server holds one connection each: the tried ones were let go');
+    assert.deepEqual(host.problems, [], 'no errors on the facilitator page');
+    assert.deepEqual(sam.problems, [], 'no errors on the participant page');
+  } catch (error) {
+    await harness.diagnose(t, { host, sam }, PREFIX);
+    throw error;
+  } finally {
+    unblock();
+  }
+});
+
+test('ten joins in a row, with 5% of media datagrams lost each way, each decode the facilitator and are decoded', async (t) => {
+  const host = await harness.openPage({ viewport: { width: 1280, height: 800 } });
+  /** @type {Record<string, import('./support.mjs').TestPage>} */
+  const pages = { host };
+  try {
+    await host.page.goto(harness.links.facilitator);
+    await joinAs(host.page, 'Dr. Rivera');
+    await host.page.locator('#room').waitFor({ state: 'visible' });
+    await host.page.locator('#waiting-room-toggle').uncheck();
+    const idHost = await ownId(host.page);
+    loseMedia(5);
+    for (let i = 1; i <= 10; i += 1) {
+      const guest = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      pages.guest = guest;
+      await guest.page.goto(harness.links.participant);
+      await joinAs(guest.page, `Guest ${i}`);
+      await guest.page.locator('#accept-rules').click();
+      await guest.page.locator('#room').waitFor({ state: 'visible' });
+      const id = await ownId(guest.page);
+      await decodesNewFramesFrom(guest.page, idHost, `join ${i}: the guest decodes the facilitator`);
+      await decodesNewFramesFrom(host.page, id, `join ${i}: the facilitator decodes the guest`);
+      await leaveRoom(guest.page);
+      assert.deepEqual(guest.problems, [], `no errors on guest ${i}'s page`);
+      await guest.page.context().close();
+    }
+    assert.deepEqual(host.problems, [], 'no errors on the facilitator page');
+  } catch (error) {
+    await harness.diagnose(t, pages, PREFIX);
+    throw error;
+  } finally {
+    unblock();
+  }
+});
