@@ -73,9 +73,12 @@ async function decodesNewFramesFrom(page, owner, what) {
   await waitForStats(page, what, (streams) => decoded(streams) >= first + 10, 15_000);
 }
 
-/** @param {string} script nftables commands */
-function nft(script) {
-  execFileSync('nft', ['-f', '-'], { input: script, stdio: ['pipe', 'inherit', 'inherit'] });
+/**
+ * @param {string} script nftables commands
+ * @param {boolean} [quiet] whether nft's complaints are expected (and not shown)
+ */
+function nft(script, quiet = false) {
+  execFileSync('nft', ['-f', '-'], { input: script, stdio: ['pipe', 'inherit', quiet ? 'ignore' : 'inherit'] });
 }
 
 /**
@@ -94,7 +97,7 @@ function blockMediaBut(open) {
 
 function unblock() {
   try {
-    nft(`delete table inet ${TABLE}`);
+    nft(`delete table inet ${TABLE}`, true);
   } catch {
     // Not there: nothing to undo.
   }
