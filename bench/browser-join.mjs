@@ -29,7 +29,7 @@ const { values: options } = parseArgs({
 // The test harness reads the binary's path when it is first imported.
 process.env.PEER_ROOM_BIN = options['server-bin'];
 process.env.PEER_ROOM_SCREENSHOTS ??= '/tmp/peer-room-bench-screenshots';
-const { Harness, joinAs } = await import('../tests/browser/support.mjs');
+const { Harness, joinAs, leaveRoom } = await import('../tests/browser/support.mjs');
 
 /** Until this many ms after navigation, a join that shows no video counts as failed. */
 const GIVE_UP_MS = 20_000;
@@ -94,8 +94,7 @@ async function run(joins) {
       if (frame === null) times.failed += 1;
       else times.frame.push(frame);
       times.order.push(frame === null ? 'none' : frame.toFixed(0));
-      await page.locator('#leave-button').click();
-      await page.locator('#final').waitFor({ state: 'visible' });
+      await leaveRoom(page);
       await page.context().close();
     }
   } finally {
