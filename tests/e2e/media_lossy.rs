@@ -44,6 +44,14 @@ async fn the_first_dtls_flights_lost_each_way_the_connection_still_comes_up() {
     assert!(guest.lost() >= 2, "the relay lost {} datagrams", guest.lost());
 }
 
+/// How long the test's page waits for a connection before it makes a fresh
+/// one, as a browser page does (10 s there: `setup-watch.js`).
+const PATIENCE: Duration = Duration::from_secs(8);
+/// Connections one join may take. A fresh one is needed when the `webrtc`
+/// crate's DTLS client loses its last flight (docs/media.md, "When a
+/// connection does not come up"), about one join in thirty here.
+const ATTEMPTS: u64 = 3;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_joins_in_a_row_on_a_lossy_slow_link_each_get_the_group() {
     let server = TestServer::start().await;
@@ -56,20 +64,34 @@ async fn ten_joins_in_a_row_on_a_lossy_slow_link_each_get_the_group() {
             .await["type"],
         "ack"
     );
-    for seed in 0..10 {
-        let mut guest =
-            TestClient::joined(&server.ws_url(), &session.participant_token, &format!("Guest {seed}")).await;
-        assert_eq!(guest.request(json!({"type": "accept_rules"})).await["type"], "ack");
-        eprintln!("join {seed}");
-        let mut guest = MediaClient::start_impaired(guest, 127, lossy_and_slow(seed)).await;
-        guest.wait_connected().await;
+    let mut fresh_starts = 0;
+    for join in 0..10 {
+        let mut page = TestClient::joined(&server.ws_url(), &session.participant_token, &format!("Guest {join}")).await;
+        assert_eq!(page.request(json!({"type": "accept_rules"})).await["type"], "ack");
+        let mut attempt = 0;
+        let guest = loop {
+            let link = lossy_and_slow(join * ATTEMPTS + attempt);
+            let mut guest = MediaClient::start_impaired(page, 127, link).await;
+            if guest.connected_within(PATIENCE).await {
+                break guest;
+            }
+            attempt += 1;
+            assert!(attempt < ATTEMPTS, "join {join}: no connection in {ATTEMPTS} attempts");
+            // What a page does: a fresh connection, in the same place.
+            fresh_starts += 1;
+            let token = guest.resume_token.clone();
+            guest.close().await;
+            page = TestClient::greeted(&server.ws_url()).await;
+            assert_eq!(page.resume(&token).await["type"], "joined");
+        };
         // Each way: the joiner gets the facilitator, and the facilitator the joiner.
         guest.wait_for_packets(host.you, Video, 20).await;
         guest.wait_for_packets(host.you, Audio, 20).await;
         host.wait_for_packets(guest.you, Audio, 20).await;
-        assert!(guest.lost() > 0, "join {seed}: the link lost nothing");
+        assert!(guest.lost() > 0, "join {join}: the link lost nothing");
         guest.leave().await;
     }
+    eprintln!("ten joins at 5% loss and 100 ms: {fresh_starts} fresh starts");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -65,6 +65,8 @@ pub enum PeerCommand {
 
 pub struct PeerHandle {
     pub commands: mpsc::UnboundedSender<PeerCommand>,
+    /// Whether the connection is up now.
+    pub connected: watch::Receiver<bool>,
     task: JoinHandle<()>,
 }
 
@@ -72,6 +74,7 @@ impl PeerHandle {
     pub async fn start(room: Arc<RoomMedia>, me: ParticipantId) -> Result<PeerHandle, EngineError> {
         let (commands, queue) = mpsc::unbounded_channel();
         let (connected_tx, connected) = watch::channel(false);
+        let connected_watch = connected.clone();
         let handler = Arc::new(Events {
             commands: commands.clone(),
             connected: connected_tx,
@@ -101,7 +104,11 @@ impl PeerHandle {
             setup: SetupWatch::new(Instant::now(), room_setup_within),
         };
         let task = tokio::spawn(peer.run(queue));
-        Ok(PeerHandle { commands, task })
+        Ok(PeerHandle {
+            commands,
+            connected: connected_watch,
+            task,
+        })
     }
 
     /// Closes the connection and waits for its task to finish.

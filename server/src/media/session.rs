@@ -17,6 +17,7 @@ use super::Media;
 use super::keyframe_pacing::{KeyframePacer, request_keyframe};
 use super::peer::{PeerCommand, PeerHandle};
 use super::timeline::Timeline;
+use crate::protocol::presence::MediaLink;
 use crate::room::ParticipantId;
 use crate::room::media::{MediaCommand, MediaReport};
 
@@ -255,8 +256,17 @@ impl RoomMedia {
             self.tell(MediaReport::Failed { participant, reason });
             return;
         }
-        if lock(&self.peers).contains_key(&participant) {
+        let replaced = lock(&self.peers).get(&participant).map(|peer| *peer.connected.borrow());
+        if replaced.is_some() {
             self.close_peer(participant).await;
+        }
+        if replaced == Some(false) {
+            // A page that replaces a connection that never came up is trying
+            // again: the others' tiles say so now, not after this one's wait.
+            self.tell(MediaReport::Link {
+                participant,
+                link: MediaLink::Trouble,
+            });
         }
         if !self.start_peer(participant).await {
             self.arrived(participant);

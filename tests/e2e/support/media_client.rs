@@ -118,6 +118,11 @@ impl MediaClient {
         self.lost.load(Ordering::Relaxed)
     }
 
+    /// Whether the peer connection connects within `within`.
+    pub async fn connected_within(&mut self, within: Duration) -> bool {
+        self.peer.wait_connected(within).await
+    }
+
     pub async fn wait_connected(&mut self) {
         assert!(self.peer.wait_connected(WAIT).await, "the peer connection connects");
     }

@@ -155,6 +155,9 @@ export class MediaSession extends Emitter {
       if (candidate?.candidate) this.send({ type: 'ice_candidate', candidate: { ...candidate.toJSON(), candidate: candidate.candidate } });
     });
     pc.addEventListener('track', (event) => this.onTrack(event));
+    pc.addEventListener('iceconnectionstatechange', () => {
+      if (pc === this.pc && pc.iceConnectionState === 'connected' && pc.connectionState !== 'connected') this.setupWatch.pathFound();
+    });
     pc.addEventListener('connectionstatechange', () => {
       if (pc !== this.pc) return;
       const state = pc.connectionState;

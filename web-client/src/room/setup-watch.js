@@ -8,6 +8,13 @@
 
 /** The first connection's time to come up. */
 export const FIRST_WAIT_MS = 10_000;
+/**
+ * Once ICE has found a path, what is left is the DTLS handshake: a second
+ * or two even with a flight lost. The server's DTLS (the `webrtc` crate's)
+ * can stall for good when its last flight is lost (docs/media.md), so a
+ * handshake not done by then is not waited for any longer.
+ */
+export const HANDSHAKE_WAIT_MS = 4_000;
 /** Each attempt after the first waits this much longer… */
 const MORE_EACH_TIME_MS = 5_000;
 /** …up to this. */
@@ -28,15 +35,28 @@ export class SetupWatch {
     this.overdue = overdue;
     /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null;
+    /** When the timer fires (Date.now() terms). */
+    this.dueAt = 0;
   }
 
   /** @param {number} attempt */
   arm(attempt) {
+    this.set(waitFor(attempt));
+  }
+
+  /** ICE is up: the handshake gets `HANDSHAKE_WAIT_MS` at most from now. */
+  pathFound() {
+    if (this.timer !== null && this.dueAt - Date.now() > HANDSHAKE_WAIT_MS) this.set(HANDSHAKE_WAIT_MS);
+  }
+
+  /** @param {number} ms */
+  set(ms) {
     this.clear();
+    this.dueAt = Date.now() + ms;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.overdue();
-    }, waitFor(attempt));
+    }, ms);
   }
 
   clear() {
