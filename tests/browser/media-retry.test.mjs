@@ -26,11 +26,11 @@ import { ownId, receivesFrom, waitForStats } from './media-stats.mjs';
 const PREFIX = 'media-retry-';
 /**
  * The server's media ports: a block no other test asks for and the kernel
- * never hands out as an ephemeral port (block 2 of tests/e2e/support/udp_ports.rs).
+ * never hands out as an ephemeral port (block 3 of tests/e2e/support/udp_ports.rs).
  */
 const PORTS = (() => {
   const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-  const first = high < 64_000 ? high + 300 : low - 1_300;
+  const first = high < 64_000 ? high + 400 : low - 1_400;
   return { first, last: first + 99 };
 })();
 const TABLE = `peer_room_test_${process.pid}`;

@@ -57,6 +57,11 @@ pub struct MediaConfig {
     /// closed, its port freed, the page asked to start afresh. Pages try
     /// again sooner themselves; this bounds what one that does not holds.
     pub setup_within: Duration,
+    /// Once ICE has found a path, the DTLS handshake gets this long before
+    /// the connection is given up the same way: the `webrtc` crate's DTLS
+    /// can stall for good when its last flight is lost (docs/media.md).
+    /// Pages give it 4 s themselves.
+    pub handshake_within: Duration,
 }
 
 impl Default for MediaConfig {
@@ -67,6 +72,7 @@ impl Default for MediaConfig {
             public_ip: None,
             ice_servers: Vec::new(),
             setup_within: Duration::from_secs(30),
+            handshake_within: Duration::from_secs(8),
         }
     }
 }

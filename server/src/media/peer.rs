@@ -20,8 +20,8 @@ use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 use webrtc::media_stream::track_remote::TrackRemote;
 use webrtc::peer_connection::{
-    PeerConnection, PeerConnectionEventHandler, RTCIceCandidateInit, RTCPeerConnectionIceEvent, RTCPeerConnectionState,
-    RTCSessionDescription,
+    PeerConnection, PeerConnectionEventHandler, RTCIceCandidateInit, RTCIceConnectionState, RTCPeerConnectionIceEvent,
+    RTCPeerConnectionState, RTCSessionDescription,
 };
 
 use super::announced;
@@ -60,10 +60,14 @@ pub enum PeerCommand {
     RestartIce,
     /// The connection's state changed.
     State(RTCPeerConnectionState),
+    /// ICE's state changed.
+    IceState(RTCIceConnectionState),
     Close,
 }
 
 pub struct PeerHandle {
+    /// Tells this connection from the person's earlier and later ones.
+    pub id: u64,
     pub commands: mpsc::UnboundedSender<PeerCommand>,
     /// Whether the connection is up now.
     pub connected: watch::Receiver<bool>,
@@ -75,6 +79,7 @@ impl PeerHandle {
         let (commands, queue) = mpsc::unbounded_channel();
         let (connected_tx, connected) = watch::channel(false);
         let connected_watch = connected.clone();
+        let id = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed);
         let handler = Arc::new(Events {
             commands: commands.clone(),
             connected: connected_tx,
@@ -82,8 +87,12 @@ impl PeerHandle {
         let pc = engine::peer_connection(&room.media, handler).await?;
         // Not told to the room: a page trying again after trouble is still
         // in trouble for the others until this one comes up.
-        let room_setup_within = room.media.config().setup_within;
+        let (room_setup_within, handshake_within) = {
+            let config = room.media.config();
+            (config.setup_within, config.handshake_within)
+        };
         let peer = Peer {
+            id,
             room,
             me,
             pc,
@@ -101,10 +110,11 @@ impl PeerHandle {
             tasks: Vec::new(),
             candidate_complaint: None,
             link: MediaLink::Connecting,
-            setup: SetupWatch::new(Instant::now(), room_setup_within),
+            setup: SetupWatch::new(Instant::now(), room_setup_within, handshake_within),
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle {
+            id,
             commands,
             connected: connected_watch,
             task,
@@ -138,12 +148,17 @@ impl PeerConnectionEventHandler for Events {
         let _ = self.commands.send(PeerCommand::State(state));
     }
 
+    async fn on_ice_connection_state_change(&self, state: RTCIceConnectionState) {
+        let _ = self.commands.send(PeerCommand::IceState(state));
+    }
+
     async fn on_track(&self, track: Arc<dyn TrackRemote>) {
         let _ = self.commands.send(PeerCommand::RemoteTrack(track));
     }
 }
 
 struct Peer {
+    id: u64,
     room: Arc<RoomMedia>,
     me: ParticipantId,
     pc: Arc<dyn PeerConnection>,
@@ -176,17 +191,25 @@ struct Peer {
 struct SetupWatch {
     trouble_at: Instant,
     give_up_at: Instant,
+    handshake_within: Duration,
     /// Up once, or given up: no more deadlines.
     done: bool,
 }
 
 impl SetupWatch {
-    fn new(now: Instant, within: Duration) -> SetupWatch {
+    fn new(now: Instant, within: Duration, handshake_within: Duration) -> SetupWatch {
         SetupWatch {
             trouble_at: now + TROUBLE_AFTER.min(within),
             give_up_at: now + within,
+            handshake_within,
             done: false,
         }
+    }
+
+    /// ICE found a path: the handshake has `handshake_within` from now.
+    fn path_found(&mut self, now: Instant) {
+        self.give_up_at = self.give_up_at.min(now + self.handshake_within);
+        self.trouble_at = self.trouble_at.min(self.give_up_at);
     }
 
     /// The next deadline, if any is left.
@@ -207,6 +230,8 @@ struct Subscription {
 
 /// Tells subscriptions apart across every room, for the slots' timelines.
 static NEXT_TARGET: AtomicU64 = AtomicU64::new(1);
+/// Tells a person's connections apart, across every room.
+static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
 #[derive(Debug, thiserror::Error)]
 enum SignalError {
@@ -302,6 +327,12 @@ impl Peer {
                 self.state_changed(state);
                 Ok(())
             }
+            PeerCommand::IceState(state) => {
+                if state == RTCIceConnectionState::Connected {
+                    self.setup.path_found(Instant::now());
+                }
+                Ok(())
+            }
             PeerCommand::Close => Ok(()),
         }
     }
@@ -325,7 +356,10 @@ impl Peer {
         if self.link == MediaLink::Trouble {
             self.setup.done = true;
             debug!(participant = %self.me, "a connection that never came up is given up");
-            self.room.tell(MediaReport::NeverConnected { participant: self.me });
+            self.room.tell(MediaReport::NeverConnected {
+                participant: self.me,
+                connection: self.id,
+            });
         } else {
             self.tell_link(MediaLink::Trouble);
         }

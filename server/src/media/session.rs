@@ -306,6 +306,22 @@ impl RoomMedia {
         }
     }
 
+    /// A connection that never came up is let go, if it is still the
+    /// person's (their page may have replaced it meanwhile): its port and
+    /// tracks freed, the tiles told, the page asked to start afresh.
+    async fn abandon(&self, participant: ParticipantId, connection: u64) {
+        let current = lock(&self.peers).get(&participant).map(|peer| peer.id);
+        if current != Some(connection) {
+            return;
+        }
+        self.close_peer(participant).await;
+        self.tell(MediaReport::Link {
+            participant,
+            link: MediaLink::Trouble,
+        });
+        self.tell(MediaReport::StartAfresh { participant });
+    }
+
     fn set_allowed(&self, participant: ParticipantId, audio: bool, video: bool) {
         lock(&self.allowed).insert(participant, (audio, video));
         for publication in lock(&self.publications).values().filter(|p| p.publisher == participant) {
@@ -375,7 +391,10 @@ pub async fn run(
             MediaCommand::Restart { participant } => {
                 shared.send_to_peer(participant, PeerCommand::RestartIce);
             }
-            MediaCommand::Abandon { participant } => shared.close_peer(participant).await,
+            MediaCommand::Abandon {
+                participant,
+                connection,
+            } => shared.abandon(participant, connection).await,
         }
     }
     debug!("room media stopped");

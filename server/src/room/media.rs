@@ -47,9 +47,12 @@ pub enum MediaCommand {
     },
     /// They came back on a new connection, perhaps a new network: restart ICE.
     Restart { participant: ParticipantId },
-    /// Their connection never came up: close it and free what it holds
-    /// (their page was told to start afresh).
-    Abandon { participant: ParticipantId },
+    /// Their connection `connection` never came up: if it is still theirs,
+    /// close it, free what it holds and ask their page to start afresh.
+    Abandon {
+        participant: ParticipantId,
+        connection: u64,
+    },
 }
 
 /// What the media layer tells the room.
@@ -75,9 +78,13 @@ pub enum MediaReport {
         participant: ParticipantId,
         link: MediaLink,
     },
-    /// Their connection has not come up for so long that it is given up:
-    /// the page starts afresh, the server lets go of the old one.
-    NeverConnected { participant: ParticipantId },
+    /// Their connection `connection` has not come up for so long that it is
+    /// given up. The media layer decides, in order with the page's own
+    /// fresh starts, whether it is still the one to let go.
+    NeverConnected {
+        participant: ParticipantId,
+        connection: u64,
+    },
 }
 
 /// When the hosts are next due the talk-time totals, and when they last had them.
@@ -204,13 +211,17 @@ impl Room {
                 self.media_link(participant, link, out);
                 return;
             }
-            MediaReport::NeverConnected { participant } => {
-                if !self.people.get(participant).is_some_and(|p| p.present()) {
-                    return;
+            MediaReport::NeverConnected {
+                participant,
+                connection,
+            } => {
+                if self.people.get(participant).is_some_and(|p| p.present()) {
+                    out.media(MediaCommand::Abandon {
+                        participant,
+                        connection,
+                    });
                 }
-                self.media_link(participant, MediaLink::Trouble, out);
-                out.media(MediaCommand::Abandon { participant });
-                (participant, MediaEvent::MediaRestart {})
+                return;
             }
         };
         // Signalling is for people in the room only: a report that crossed

@@ -363,26 +363,35 @@ fn how_a_connection_stands_reaches_every_tile_once_per_change() {
 }
 
 #[test]
-fn a_connection_that_never_came_up_is_let_go_and_the_page_asked_to_start_afresh() {
+fn a_connection_that_never_came_up_is_handed_back_to_the_media_layer_to_let_go() {
     let (mut room, _, guest) = room_with_two();
-    let given_up = room.handle(Command::Media(MediaReport::NeverConnected { participant: guest }), T0);
+    let given_up = room.handle(
+        Command::Media(MediaReport::NeverConnected {
+            participant: guest,
+            connection: 7,
+        }),
+        T0,
+    );
+    // The media layer knows whether connection 7 is still theirs; the page
+    // is asked to start afresh (`StartAfresh`) only if it is.
     assert_eq!(
         media(&given_up.effects),
-        vec![MediaCommand::Abandon { participant: guest }]
+        vec![MediaCommand::Abandon {
+            participant: guest,
+            connection: 7
+        }]
     );
-    assert!(events_to(&given_up.effects, 2).contains(&json!({"type": "media_restart"})));
-    assert!(
-        events_to(&given_up.effects, 1)
-            .iter()
-            .any(|e| e["type"] == "participant_updated" && e["participant"]["media"] == "trouble"),
-        "the facilitator's tile shows the problem"
-    );
+    let restart = room.handle(Command::Media(MediaReport::StartAfresh { participant: guest }), T0 + 1);
+    assert_eq!(events_to(&restart.effects, 2), vec![json!({"type": "media_restart"})]);
 
     // A report that crossed their leaving changes nothing.
     act(&mut room, 2, json!({"type": "leave"})).unwrap();
     let late = room.handle(
-        Command::Media(MediaReport::NeverConnected { participant: guest }),
-        T0 + 1,
+        Command::Media(MediaReport::NeverConnected {
+            participant: guest,
+            connection: 7,
+        }),
+        T0 + 2,
     );
     assert!(media(&late.effects).is_empty());
     assert!(events_to(&late.effects, 1).is_empty());

@@ -7,7 +7,8 @@ use std::ops::RangeInclusive;
 /// Blocks of ports tests ask for; each test takes a block of its own.
 pub const LAZY_CONNECTIONS: u16 = 0;
 pub const CONNECTIONS_GIVEN_UP: u16 = 1;
-// Block 2 is tests/browser/media-retry.test.mjs's.
+pub const HANDSHAKES_GIVEN_UP: u16 = 2;
+// Block 3 is tests/browser/media-retry.test.mjs's.
 
 /// One hundred ports no other test asks for and the kernel never hands out
 /// as an ephemeral port (the test clients' sockets, Chromium's in other
