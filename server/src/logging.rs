@@ -8,8 +8,12 @@
 //! filter that every event must also pass: a target under a capped prefix
 //! never logs below its cap, whatever `RUST_LOG` says.
 
-use tracing::Level;
-use tracing_subscriber::filter::{EnvFilter, FilterExt, LevelFilter, Targets};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use tracing::{Level, Metadata};
+use tracing_subscriber::filter::{EnvFilter, FilterExt, LevelFilter, Targets, filter_fn};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{Layer, fmt};
@@ -43,6 +47,39 @@ pub const CAPS: &[(&str, Level)] = &[
     ("rtc_media", Level::WARN),
 ];
 
+/// Lines one capped library may write a minute. The WebRTC stack can
+/// complain once per datagram the kernel will not send or per ICE check
+/// that fails (an unreachable candidate, a firewall): what a client's
+/// network does must not fill the log. Our own lines are never limited.
+pub const LIBRARY_LINES_PER_MINUTE: u32 = 30;
+const LIBRARY_WINDOW: Duration = Duration::from_secs(60);
+
+/// Counts each capped library's lines in the current minute.
+#[derive(Default)]
+pub struct LibraryRate {
+    windows: Mutex<HashMap<&'static str, (Instant, u32)>>,
+}
+
+impl LibraryRate {
+    /// Whether a line from `target` may be written at `now`.
+    pub fn allows(&self, target: &str, now: Instant) -> bool {
+        let Some(library) = CAPS.iter().map(|(prefix, _)| *prefix).find(|prefix| {
+            target
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+        }) else {
+            return true;
+        };
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let (since, count) = windows.entry(library).or_insert((now, 0));
+        if now.duration_since(*since) >= LIBRARY_WINDOW {
+            (*since, *count) = (now, 0);
+        }
+        *count += 1;
+        *count <= LIBRARY_LINES_PER_MINUTE
+    }
+}
+
 /// What the log lets through: the request (`RUST_LOG`, else a quiet
 /// default) and the caps.
 pub fn caps() -> Targets {
@@ -55,7 +92,10 @@ pub fn caps() -> Targets {
 pub fn init(format: LogFormat) {
     let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".to_owned());
     let wanted = EnvFilter::try_new(&requested).unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let filter = wanted.and(caps());
+    let rate = LibraryRate::default();
+    // Last, so that only lines the other filters let through are counted.
+    let limited = filter_fn(move |meta: &Metadata<'_>| rate.allows(meta.target(), Instant::now()));
+    let filter = wanted.and(caps()).and(limited);
     let layer = fmt::layer().with_writer(std::io::stderr);
     let registry = tracing_subscriber::registry();
     match format {
@@ -78,6 +118,26 @@ mod tests {
         assert!(
             caps.would_enable("peer_room::ws", &Level::TRACE),
             "our own code is not capped"
+        );
+    }
+
+    #[test]
+    fn a_library_writes_at_most_its_lines_a_minute_and_our_own_code_is_never_limited() {
+        let rate = LibraryRate::default();
+        let start = Instant::now();
+        let written = (0..100)
+            .filter(|_| rate.allows("webrtc::peer_connection::driver", start))
+            .count();
+        assert_eq!(written, LIBRARY_LINES_PER_MINUTE as usize);
+        assert!(
+            !rate.allows("webrtc", start + Duration::from_secs(59)),
+            "the crate's own target counts with its modules"
+        );
+        assert!(rate.allows("rtc_ice::agent", start), "each library has its own count");
+        assert!((0..100).all(|_| rate.allows("peer_room::media::peer", start)));
+        assert!(
+            rate.allows("webrtc::peer_connection::driver", start + LIBRARY_WINDOW),
+            "a new minute, new lines"
         );
     }
 }
