@@ -29,7 +29,7 @@ const { values: options } = parseArgs({
 // The test harness reads the binary's path when it is first imported.
 process.env.PEER_ROOM_BIN = options['server-bin'];
 process.env.PEER_ROOM_SCREENSHOTS ??= '/tmp/peer-room-bench-screenshots';
-const { Harness, joinAs, leaveRoom } = await import('../tests/browser/support.mjs');
+const { Harness, enterWithDoorOpen, joinAs, leaveRoom } = await import('../tests/browser/support.mjs');
 
 /** Until this many ms after navigation, a join that shows no video counts as failed. */
 const GIVE_UP_MS = 20_000;
@@ -77,10 +77,7 @@ async function run(joins) {
   const times = { room: [], frame: [], failed: 0, order: [] };
   try {
     const host = await harness.openPage({ viewport: { width: 1280, height: 800 } });
-    await host.page.goto(harness.links.facilitator);
-    await joinAs(host.page, 'Facilitator');
-    await host.page.locator('#room').waitFor({ state: 'visible' });
-    await host.page.locator('#waiting-room-toggle').uncheck();
+    await enterWithDoorOpen(host.page, harness.links.facilitator, 'Facilitator');
     const hostId = Number(await host.page.locator('#tiles li.tile-mine').getAttribute('data-participant'));
     for (let i = 0; i < joins; i += 1) {
       const guest = await harness.openPage({ viewport: { width: 1280, height: 800 } });

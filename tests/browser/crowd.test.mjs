@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Harness, joinAs, openTab } from './support.mjs';
+import { Harness, enterWithDoorOpen, joinAs } from './support.mjs';
 import { ownId, waitForStats } from './media-stats.mjs';
 
 const harness = new Harness();
@@ -77,11 +77,7 @@ test('six people in one room: everyone decodes everyone', { timeout: 300_000 }, 
     const host = await harness.openPage({ viewport: { width: 1366, height: 768 } });
     people.push(host);
     host.page.setDefaultTimeout(60_000);
-    await host.page.goto(harness.links.facilitator);
-    await joinAs(host.page, 'Dr. Rivera');
-    await host.page.locator('#room').waitFor({ state: 'visible' });
-    await openTab(host.page, 'waiting');
-    await host.page.locator('#waiting-room-toggle').uncheck();
+    await enterWithDoorOpen(host.page, harness.links.facilitator);
     for (let n = 1; n < PEOPLE; n += 1) {
       const options = n === 1 ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 480, height: 360 } };
       const person = await harness.openPage(options);

@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-import { Harness, joinAs, leaveRoom } from './support.mjs';
+import { Harness, enterWithDoorOpen, joinAs, leaveRoom } from './support.mjs';
 import { ownId, receivesFrom, waitForStats } from './media-stats.mjs';
 
 const PREFIX = 'media-retry-';
@@ -117,10 +117,7 @@ test('a handshake that never completes is tried again, shown to the facilitator,
   const host = await harness.openPage({ viewport: { width: 1280, height: 800 } });
   const sam = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
-    await host.page.goto(harness.links.facilitator);
-    await joinAs(host.page, 'Dr. Rivera');
-    await host.page.locator('#room').waitFor({ state: 'visible' });
-    await host.page.locator('#waiting-room-toggle').uncheck();
+    await enterWithDoorOpen(host.page, harness.links.facilitator);
     await host.page.waitForFunction(() => /** @type {any} */ (window).peerRoomMedia?.pc?.connectionState === 'connected');
     const open = serverPorts();
     assert.equal(open.length, 1, `only the facilitator's connection so far: ${open}`);
@@ -166,10 +163,7 @@ test('ten joins in a row, with 5% of media datagrams lost each way, each decode 
   /** @type {Record<string, import('./support.mjs').TestPage>} */
   const pages = { host };
   try {
-    await host.page.goto(harness.links.facilitator);
-    await joinAs(host.page, 'Dr. Rivera');
-    await host.page.locator('#room').waitFor({ state: 'visible' });
-    await host.page.locator('#waiting-room-toggle').uncheck();
+    await enterWithDoorOpen(host.page, harness.links.facilitator);
     const idHost = await ownId(host.page);
     loseMedia(5);
     for (let i = 1; i <= 10; i += 1) {

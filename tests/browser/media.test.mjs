@@ -14,7 +14,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, joinAs, leaveRoom, openTab } from './support.mjs';
+import { Harness, enterWithDoorOpen, joinAs, leaveRoom, openTab } from './support.mjs';
 import { MEDIA_TIMEOUT_MS, ownId, receivesFrom, waitForStats } from './media-stats.mjs';
 
 const PREFIX = 'media-';
@@ -164,11 +164,7 @@ test('a facilitator who stays while eight people come and go keeps one connectio
     // keyframe): the connection never restarts and never grows.
     const host = await harness.openPage({ viewport: { width: 1024, height: 700 } });
     pages.push(host);
-    await host.page.goto(harness.links.facilitator);
-    await joinAs(host.page, 'Dr. Rivera');
-    await host.page.locator('#room').waitFor({ state: 'visible' });
-    await openTab(host.page, 'waiting');
-    await host.page.locator('#waiting-room-toggle').uncheck();
+    await enterWithDoorOpen(host.page, harness.links.facilitator);
     const hostId = await ownId(host.page);
     await host.page.waitForFunction(() => /** @type {any} */ (window).peerRoomMedia.pc?.connectionState === 'connected');
     await host.page.evaluate(() => {

@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, joinAs, openTab } from './support.mjs';
+import { Harness, enterWithDoorOpen, joinAs, openTab } from './support.mjs';
 
 const PREFIX = 'restart-';
 const harness = new Harness();
@@ -21,10 +21,7 @@ test('a server restart is announced, and both people come back to the room by th
   const host = await harness.openPage({ viewport: { width: 1024, height: 700 } });
   const sam = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   try {
-    await host.page.goto(harness.links.facilitator);
-    await joinAs(host.page, 'Dr. Rivera');
-    await host.page.locator('#room').waitFor({ state: 'visible' });
-    await host.page.locator('#waiting-room-toggle').uncheck();
+    await enterWithDoorOpen(host.page, harness.links.facilitator);
     await sam.page.goto(harness.links.participant);
     await joinAs(sam.page, 'Sam');
     await sam.page.locator('#accept-rules').click();

@@ -307,6 +307,21 @@ export async function checkAccessibility(page, where) {
 /** @typedef {'waiting' | 'people' | 'agenda' | 'activities' | 'summary' | 'chat'} DockTab */
 
 /**
+ * The facilitator enters through their link and turns the waiting room off,
+ * so that the people who join next come straight in.
+ * @param {import('playwright-core').Page} page
+ * @param {string} link the facilitator's join link
+ * @param {string} [name]
+ */
+export async function enterWithDoorOpen(page, link, name = 'Dr. Rivera') {
+  await page.goto(link);
+  await joinAs(page, name);
+  await page.locator('#room').waitFor({ state: 'visible' });
+  await openTab(page, 'waiting');
+  await page.locator('#waiting-room-toggle').uncheck();
+}
+
+/**
  * Brings one of the dock's panels into view, as a person would: its tab if
  * the dock is open, else the control bar's button that opens the dock (the
  * chat's, the host's console, or the people) and then the tab.

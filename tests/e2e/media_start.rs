@@ -5,7 +5,7 @@
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::{Audio, Video};
 use serde_json::json;
 
-use crate::support::{MediaClient, TestClient, TestServer, room_of};
+use crate::support::{MediaClient, TestClient, TestServer, host_on_camera_door_open, room_of};
 
 /// How many offers a connection may take to get a whole group at once.
 const OFFERS_AT_MOST: usize = 2;
@@ -69,15 +69,7 @@ async fn twelve_admitted_at_once_get_everyone_in_at_most_two_offers_each() {
 async fn fifty_comings_and_goings_never_restart_the_connection_of_someone_who_stays() {
     let server = TestServer::start().await;
     let session = server.session().await;
-    let (host, _) = room_of(&server, &session, 0).await;
-    let mut stays = MediaClient::start(host, 127).await;
-    stays.wait_connected().await;
-    assert_eq!(
-        stays
-            .request(json!({"type": "set_waiting_room", "enabled": false}))
-            .await["type"],
-        "ack"
-    );
+    let mut stays = host_on_camera_door_open(&server, &session).await;
 
     for i in 0..50 {
         let mut guest = TestClient::joined(&server.ws_url(), &session.participant_token, &format!("Guest {i}")).await;
@@ -122,12 +114,7 @@ async fn fifty_comings_and_goings_never_restart_the_connection_of_someone_who_st
 async fn an_answer_the_server_cannot_apply_asks_the_client_to_start_afresh() {
     let server = TestServer::start().await;
     let session = server.session().await;
-    let (host, _) = room_of(&server, &session, 0).await;
-    let mut stays = MediaClient::start(host, 127).await;
-    stays.wait_connected().await;
-    stays
-        .request(json!({"type": "set_waiting_room", "enabled": false}))
-        .await;
+    let mut stays = host_on_camera_door_open(&server, &session).await;
     stays.spoil_next_answer();
 
     let mut guest = TestClient::joined(&server.ws_url(), &session.participant_token, "Guest").await;

@@ -7,7 +7,8 @@
 //! - `session.rs` is one room's media: a task that takes `MediaCommand`s from
 //!   the room actor and keeps the table of who publishes what.
 //! - `peer.rs` is one participant's peer connection, driven by a task of its
-//!   own so that its offers and answers never interleave.
+//!   own so that its offers and answers never interleave; `link_watch.rs`
+//!   says how it stands for the others' tiles, and when to give it up.
 //! - `forward.rs` reads a published track and writes each packet to every
 //!   subscriber, drops what a host muted, and tells who is speaking.
 //!
@@ -21,6 +22,7 @@ pub mod engine;
 mod forward;
 mod keyframe_pacing;
 mod keyframes;
+mod link_watch;
 mod peer;
 mod session;
 mod slots;

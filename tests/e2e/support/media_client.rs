@@ -133,14 +133,19 @@ impl MediaClient {
         self.received.lock().unwrap().get(&key).copied().unwrap_or(0)
     }
 
-    /// Waits until packets from `from` of `kind` keep arriving.
-    pub async fn wait_for_packets(&self, from: u64, kind: RtpCodecKind, at_least: u64) {
+    /// Whether `at_least` packets of `kind` from `from` have come within `within`.
+    pub async fn receives_within(&self, from: u64, kind: RtpCodecKind, at_least: u64, within: Duration) -> bool {
         let wait = async {
             while self.packets_from(from, kind) < at_least {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         };
-        if tokio::time::timeout(WAIT, wait).await.is_err() {
+        tokio::time::timeout(within, wait).await.is_ok()
+    }
+
+    /// Waits until packets from `from` of `kind` keep arriving.
+    pub async fn wait_for_packets(&self, from: u64, kind: RtpCodecKind, at_least: u64) {
+        if !self.receives_within(from, kind, at_least, WAIT).await {
             panic!(
                 "p{} got only {} {kind} packets from p{from}; all: {:?}",
                 self.you,

@@ -36,3 +36,16 @@ pub async fn room_of(server: &TestServer, session: &Session, n: usize) -> (TestC
     }
     (host, guests)
 }
+
+/// The session's facilitator alone in its room, on camera and microphone and
+/// connected, with the waiting room off so that whoever joins comes in.
+pub async fn host_on_camera_door_open(server: &TestServer, session: &Session) -> MediaClient {
+    let (host, _) = room_of(server, session, 0).await;
+    let mut host = MediaClient::start(host, 127).await;
+    host.wait_connected().await;
+    let reply = host
+        .request(json!({"type": "set_waiting_room", "enabled": false}))
+        .await;
+    assert_eq!(reply["type"], "ack", "{reply}");
+    host
+}

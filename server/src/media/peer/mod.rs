@@ -7,14 +7,15 @@
 //! Offers are gathered: everything that changed while one was in flight, or
 //! while people just let in have yet to offer, goes in the next one, so a
 //! whole group arriving at once costs each page one or two offers.
+//! `tracks.rs` has the tracks it carries; `link_watch.rs` (beside this
+//! folder) how it stands for the others.
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rtc::peer_connection::configuration::RTCOfferOptions;
-use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::{debug, warn};
@@ -24,13 +25,15 @@ use webrtc::peer_connection::{
     RTCPeerConnectionState, RTCSessionDescription,
 };
 
+mod tracks;
+
+use self::tracks::Subscription;
 use super::announced;
-use super::engine::{self, AUDIO_LEVEL_URI, EngineError};
-use super::keyframe_pacing::request_keyframe;
-use super::session::{Kind, Publication, RoomMedia, Source, Target, write};
-use super::slots::{Slot, Slots};
+use super::engine::{self, EngineError};
+use super::link_watch::{LinkNews, LinkWatch};
+use super::session::{Kind, Publication, RoomMedia, Target};
+use super::slots::Slots;
 use crate::protocol::media::IceCandidate;
-use crate::protocol::presence::MediaLink;
 use crate::room::ParticipantId;
 use crate::room::media::MediaReport;
 
@@ -40,9 +43,6 @@ const GATHER_AT_MOST: Duration = Duration::from_millis(300);
 /// Candidates kept while the client's description has not come yet: a
 /// browser sends a handful; more is a client that will never offer.
 const MAX_EARLY_CANDIDATES: usize = 64;
-/// A connection not up this long after the offer shows as a problem on the
-/// person's tile, before their page tries again (after 10 s).
-const TROUBLE_AFTER: Duration = Duration::from_secs(6);
 
 pub enum PeerCommand {
     /// The client's offer.
@@ -85,9 +85,9 @@ impl PeerHandle {
             connected: connected_tx,
         });
         let pc = engine::peer_connection(&room.media, handler).await?;
-        // Not told to the room: a page trying again after trouble is still
-        // in trouble for the others until this one comes up.
-        let (room_setup_within, handshake_within) = {
+        // Its first state is not told to the room: a page trying again after
+        // trouble is still in trouble for the others until this one is up.
+        let (setup_within, handshake_within) = {
             let config = room.media.config();
             (config.setup_within, config.handshake_within)
         };
@@ -109,8 +109,7 @@ impl PeerHandle {
             slots: Slots::default(),
             tasks: Vec::new(),
             candidate_complaint: None,
-            link: MediaLink::Connecting,
-            setup: SetupWatch::new(Instant::now(), room_setup_within, handshake_within),
+            link: LinkWatch::new(Instant::now(), setup_within, handshake_within),
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle {
@@ -181,55 +180,10 @@ struct Peer {
     /// When a bad candidate from this client was last logged: one a client
     /// sends in a loop must not fill the log.
     candidate_complaint: Option<std::time::Instant>,
-    /// How the connection stands, as last told to the room.
-    link: MediaLink,
-    /// Until it first comes up: when it is called trouble, then given up.
-    setup: SetupWatch,
+    /// How the connection stands for the others, and when it is given up.
+    link: LinkWatch,
 }
 
-/// The deadlines of a connection that has not come up yet.
-struct SetupWatch {
-    trouble_at: Instant,
-    give_up_at: Instant,
-    handshake_within: Duration,
-    /// Up once, or given up: no more deadlines.
-    done: bool,
-}
-
-impl SetupWatch {
-    fn new(now: Instant, within: Duration, handshake_within: Duration) -> SetupWatch {
-        SetupWatch {
-            trouble_at: now + TROUBLE_AFTER.min(within),
-            give_up_at: now + within,
-            handshake_within,
-            done: false,
-        }
-    }
-
-    /// ICE found a path: the handshake has `handshake_within` from now.
-    fn path_found(&mut self, now: Instant) {
-        self.give_up_at = self.give_up_at.min(now + self.handshake_within);
-        self.trouble_at = self.trouble_at.min(self.give_up_at);
-    }
-
-    /// The next deadline, if any is left.
-    fn next(&self, link: MediaLink) -> Option<Instant> {
-        match (self.done, link) {
-            (true, _) => None,
-            (false, MediaLink::Trouble) => Some(self.give_up_at),
-            (false, _) => Some(self.trouble_at),
-        }
-    }
-}
-
-/// A track this connection sends, in the slot that carries it.
-struct Subscription {
-    target: Arc<Target>,
-    slot: Slot,
-}
-
-/// Tells subscriptions apart across every room, for the slots' timelines.
-static NEXT_TARGET: AtomicU64 = AtomicU64::new(1);
 /// Tells a person's connections apart, across every room.
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
@@ -256,7 +210,7 @@ impl Peer {
         let mut arrivals = self.room.watch_arrivals();
         loop {
             let deadline = self.gather_deadline();
-            let setup = self.setup.next(self.link);
+            let setup = self.link.deadline();
             tokio::select! {
                 // Commands first: an arrival's tracks are queued before the
                 // news that it arrived.
@@ -279,7 +233,8 @@ impl Peer {
                 _ = arrivals.changed() => {}
                 () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now).into()), if deadline.is_some() => {}
                 () = tokio::time::sleep_until(setup.unwrap_or_else(Instant::now).into()), if setup.is_some() => {
-                    self.setup_overdue();
+                    let news = self.link.overdue();
+                    self.tell_link(news);
                 }
             }
             // Everything queued goes in the same offer.
@@ -324,12 +279,13 @@ impl Peer {
             PeerCommand::Unsubscribe(key) => self.unsubscribe(key).await,
             PeerCommand::RestartIce => self.restart_ice().await,
             PeerCommand::State(state) => {
-                self.state_changed(state);
+                let news = self.link.state_changed(state);
+                self.tell_link(news);
                 Ok(())
             }
             PeerCommand::IceState(state) => {
                 if state == RTCIceConnectionState::Connected {
-                    self.setup.path_found(Instant::now());
+                    self.link.path_found(Instant::now());
                 }
                 Ok(())
             }
@@ -337,42 +293,23 @@ impl Peer {
         }
     }
 
-    /// Up, or lost: the person's tile says so. A connection that has been up
-    /// has no setup deadlines left; a lost one is for the page to retry.
-    fn state_changed(&mut self, state: RTCPeerConnectionState) {
-        let link = match state {
-            RTCPeerConnectionState::Connected => {
-                self.setup.done = true;
-                MediaLink::Connected
-            }
-            RTCPeerConnectionState::Disconnected | RTCPeerConnectionState::Failed => MediaLink::Trouble,
-            _ => return,
-        };
-        self.tell_link(link);
-    }
-
-    /// Not up by a deadline: first a problem on the tile, then given up.
-    fn setup_overdue(&mut self) {
-        if self.link == MediaLink::Trouble {
-            self.setup.done = true;
-            debug!(participant = %self.me, "a connection that never came up is given up");
-            self.room.tell(MediaReport::NeverConnected {
-                participant: self.me,
-                connection: self.id,
-            });
-        } else {
-            self.tell_link(MediaLink::Trouble);
-        }
-    }
-
-    fn tell_link(&mut self, link: MediaLink) {
-        if self.link != link {
-            self.link = link;
-            self.room.tell(MediaReport::Link {
+    /// Tells the room what the link watch said, if anything.
+    fn tell_link(&self, news: Option<LinkNews>) {
+        let report = match news {
+            None => return,
+            Some(LinkNews::Link(link)) => MediaReport::Link {
                 participant: self.me,
                 link,
-            });
-        }
+            },
+            Some(LinkNews::GiveUp) => {
+                debug!(participant = %self.me, "a connection that never came up is given up");
+                MediaReport::NeverConnected {
+                    participant: self.me,
+                    connection: self.id,
+                }
+            }
+        };
+        self.room.tell(report);
     }
 
     /// What went wrong is the client's or the network's doing: tell the
@@ -544,130 +481,5 @@ impl Peer {
             self.room.tell(event);
         }
         Ok(())
-    }
-
-    async fn on_remote_track(&mut self, track: Arc<dyn TrackRemote>) -> Result<(), SignalError> {
-        let kind = if track.kind().await == RtpCodecKind::Audio {
-            Kind::Audio
-        } else {
-            Kind::Video
-        };
-        let media_ssrc = track.ssrcs().await.first().copied().unwrap_or(0);
-        let track_id = track.track_id().await;
-        // The id the publisher uses for the audio level lives in the receiver.
-        let mut audio_level_id = 0;
-        for receiver in self.pc.get_receivers().await {
-            if receiver.track().track_id().await == track_id
-                && let Ok(params) = receiver.get_parameters().await
-                && let Some(ext) = params
-                    .rtp_parameters
-                    .header_extensions
-                    .iter()
-                    .find(|e| e.uri == AUDIO_LEVEL_URI)
-            {
-                audio_level_id = u8::try_from(ext.id).unwrap_or(0);
-            }
-        }
-        debug!(participant = %self.me, kind = kind.name(), "publishes a track");
-        let source = Source {
-            remote: track,
-            media_ssrc,
-            audio_level_id,
-        };
-        if let Some(forwarding) = self.room.start_forwarding(self.me, kind, source) {
-            self.tasks.push(forwarding);
-        }
-        Ok(())
-    }
-
-    async fn subscribe(&mut self, publication: Arc<Publication>) -> Result<(), SignalError> {
-        if self.pc.remote_description().await.is_none() {
-            // Planned before this client's offer was taken: after it.
-            self.early_subscriptions.push(publication);
-            return Ok(());
-        }
-        let key = publication.key();
-        if self.subscriptions.contains_key(&key) {
-            return Ok(());
-        }
-        let slot = self.slots.take(&*self.pc, &publication).await?;
-        let target = Arc::new(Target {
-            id: NEXT_TARGET.fetch_add(1, Ordering::Relaxed),
-            subscriber: self.me,
-            track: Arc::clone(&slot.track),
-            sender: Arc::clone(&slot.sender),
-            ssrc: slot.ssrc,
-            timeline: Arc::clone(&slot.timeline),
-            publication: Arc::downgrade(&publication),
-            ready: AtomicBool::new(false),
-            awaiting_keyframe: AtomicBool::new(publication.kind == Kind::Video),
-            payload_type: AtomicU8::new(0),
-            audio_level_id: AtomicU8::new(0),
-        });
-        write(&publication.targets).push(Arc::clone(&target));
-        self.subscriptions.insert(
-            key,
-            Subscription {
-                target: Arc::clone(&target),
-                slot,
-            },
-        );
-        self.pending.push(target);
-        if publication.kind == Kind::Video {
-            // Asked for as soon as the subscription is planned: the
-            // publisher's encoder is at it while the offer goes round.
-            request_keyframe(&publication);
-        }
-        self.want_offer();
-        Ok(())
-    }
-
-    async fn unsubscribe(&mut self, key: (ParticipantId, Kind)) -> Result<(), SignalError> {
-        self.early_subscriptions.retain(|p| p.key() != key);
-        let Some(Subscription { target, slot }) = self.subscriptions.remove(&key) else {
-            return Ok(());
-        };
-        target.ready.store(false, Ordering::Release);
-        self.pending.retain(|t| !Arc::ptr_eq(t, &target));
-        self.in_flight.retain(|t| !Arc::ptr_eq(t, &target));
-        // The slot goes inactive (the offer tells the client the track
-        // ended) and carries the next arrival of its kind.
-        self.slots.retire(slot).await?;
-        self.want_offer();
-        Ok(())
-    }
-
-    /// The client answered an offer with this track: learn what it agreed to,
-    /// and start forwarding once the connection is up.
-    async fn activate(&mut self, target: Arc<Target>) {
-        if let Ok(params) = target.sender.get_parameters().await {
-            if let Some(codec) = params.rtp_parameters.codecs.first() {
-                target.payload_type.store(codec.payload_type, Ordering::Relaxed);
-            }
-            if let Some(ext) = params
-                .rtp_parameters
-                .header_extensions
-                .iter()
-                .find(|e| e.uri == AUDIO_LEVEL_URI)
-            {
-                target
-                    .audio_level_id
-                    .store(u8::try_from(ext.id).unwrap_or(0), Ordering::Relaxed);
-            }
-        }
-        let mut connected = self.connected.clone();
-        self.tasks.push(tokio::spawn(async move {
-            while !*connected.borrow() {
-                if connected.changed().await.is_err() {
-                    return;
-                }
-            }
-            target.ready.store(true, Ordering::Release);
-            // Its video starts at the next keyframe: ask for one now (paced
-            // per publisher, so a group starting together costs a few).
-            if let Some(publication) = target.publication.upgrade().filter(|p| p.kind == Kind::Video) {
-                request_keyframe(&publication);
-            }
-        }));
     }
 }

@@ -1,0 +1,153 @@
+//! The tracks a connection carries: the ones its person publishes, and the
+//! others' it is sent, each in a reused slot (`slots.rs`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+
+use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
+use tracing::debug;
+use webrtc::media_stream::track_remote::TrackRemote;
+
+use crate::media::engine::AUDIO_LEVEL_URI;
+use crate::media::keyframe_pacing::request_keyframe;
+use crate::media::session::{Kind, Publication, Source, Target, write};
+use crate::media::slots::Slot;
+use crate::room::ParticipantId;
+
+use super::{Peer, SignalError};
+
+/// A track this connection sends, in the slot that carries it.
+pub(super) struct Subscription {
+    pub target: Arc<Target>,
+    pub slot: Slot,
+}
+
+/// Tells subscriptions apart across every room, for the slots' timelines.
+static NEXT_TARGET: AtomicU64 = AtomicU64::new(1);
+
+impl Peer {
+    pub(super) async fn on_remote_track(&mut self, track: Arc<dyn TrackRemote>) -> Result<(), SignalError> {
+        let kind = if track.kind().await == RtpCodecKind::Audio {
+            Kind::Audio
+        } else {
+            Kind::Video
+        };
+        let media_ssrc = track.ssrcs().await.first().copied().unwrap_or(0);
+        let track_id = track.track_id().await;
+        // The id the publisher uses for the audio level lives in the receiver.
+        let mut audio_level_id = 0;
+        for receiver in self.pc.get_receivers().await {
+            if receiver.track().track_id().await == track_id
+                && let Ok(params) = receiver.get_parameters().await
+                && let Some(ext) = params
+                    .rtp_parameters
+                    .header_extensions
+                    .iter()
+                    .find(|e| e.uri == AUDIO_LEVEL_URI)
+            {
+                audio_level_id = u8::try_from(ext.id).unwrap_or(0);
+            }
+        }
+        debug!(participant = %self.me, kind = kind.name(), "publishes a track");
+        let source = Source {
+            remote: track,
+            media_ssrc,
+            audio_level_id,
+        };
+        if let Some(forwarding) = self.room.start_forwarding(self.me, kind, source) {
+            self.tasks.push(forwarding);
+        }
+        Ok(())
+    }
+
+    pub(super) async fn subscribe(&mut self, publication: Arc<Publication>) -> Result<(), SignalError> {
+        if self.pc.remote_description().await.is_none() {
+            // Planned before this client's offer was taken: after it.
+            self.early_subscriptions.push(publication);
+            return Ok(());
+        }
+        let key = publication.key();
+        if self.subscriptions.contains_key(&key) {
+            return Ok(());
+        }
+        let slot = self.slots.take(&*self.pc, &publication).await?;
+        let target = Arc::new(Target {
+            id: NEXT_TARGET.fetch_add(1, Ordering::Relaxed),
+            subscriber: self.me,
+            track: Arc::clone(&slot.track),
+            sender: Arc::clone(&slot.sender),
+            ssrc: slot.ssrc,
+            timeline: Arc::clone(&slot.timeline),
+            publication: Arc::downgrade(&publication),
+            ready: AtomicBool::new(false),
+            awaiting_keyframe: AtomicBool::new(publication.kind == Kind::Video),
+            payload_type: AtomicU8::new(0),
+            audio_level_id: AtomicU8::new(0),
+        });
+        write(&publication.targets).push(Arc::clone(&target));
+        self.subscriptions.insert(
+            key,
+            Subscription {
+                target: Arc::clone(&target),
+                slot,
+            },
+        );
+        self.pending.push(target);
+        if publication.kind == Kind::Video {
+            // Asked for as soon as the subscription is planned: the
+            // publisher's encoder is at it while the offer goes round.
+            request_keyframe(&publication);
+        }
+        self.want_offer();
+        Ok(())
+    }
+
+    pub(super) async fn unsubscribe(&mut self, key: (ParticipantId, Kind)) -> Result<(), SignalError> {
+        self.early_subscriptions.retain(|p| p.key() != key);
+        let Some(Subscription { target, slot }) = self.subscriptions.remove(&key) else {
+            return Ok(());
+        };
+        target.ready.store(false, Ordering::Release);
+        self.pending.retain(|t| !Arc::ptr_eq(t, &target));
+        self.in_flight.retain(|t| !Arc::ptr_eq(t, &target));
+        // The slot goes inactive (the offer tells the client the track
+        // ended) and carries the next arrival of its kind.
+        self.slots.retire(slot).await?;
+        self.want_offer();
+        Ok(())
+    }
+
+    /// The client answered an offer with this track: learn what it agreed to,
+    /// and start forwarding once the connection is up.
+    pub(super) async fn activate(&mut self, target: Arc<Target>) {
+        if let Ok(params) = target.sender.get_parameters().await {
+            if let Some(codec) = params.rtp_parameters.codecs.first() {
+                target.payload_type.store(codec.payload_type, Ordering::Relaxed);
+            }
+            if let Some(ext) = params
+                .rtp_parameters
+                .header_extensions
+                .iter()
+                .find(|e| e.uri == AUDIO_LEVEL_URI)
+            {
+                target
+                    .audio_level_id
+                    .store(u8::try_from(ext.id).unwrap_or(0), Ordering::Relaxed);
+            }
+        }
+        let mut connected = self.connected.clone();
+        self.tasks.push(tokio::spawn(async move {
+            while !*connected.borrow() {
+                if connected.changed().await.is_err() {
+                    return;
+                }
+            }
+            target.ready.store(true, Ordering::Release);
+            // Its video starts at the next keyframe: ask for one now (paced
+            // per publisher, so a group starting together costs a few).
+            if let Some(publication) = target.publication.upgrade().filter(|p| p.kind == Kind::Video) {
+                request_keyframe(&publication);
+            }
+        }));
+    }
+}
