@@ -33,9 +33,67 @@ pub struct Impairment {
     /// DTLS datagrams lost in each direction before any gets through: the
     /// handshake's first flights, lost on purpose.
     pub lost_dtls: usize,
+    /// Server DTLS datagrams lost on their way to the client, chosen by
+    /// number: a flight in the middle of the handshake, lost once.
+    pub server_dtls_lost: DtlsLoss,
     /// Seeds the losses, so that a failing run can be run again as it was.
     pub seed: u64,
 }
+
+/// The server's DTLS datagrams numbered `from..from + count`, counting
+/// from 0 in the order they reach the relay.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DtlsLoss {
+    pub from: usize,
+    pub count: usize,
+    /// When set, the client repeats its own latest DTLS datagram this long
+    /// after each loss, as a browser does: its handshake timer starts from
+    /// the measured round trip, far sooner than the `webrtc` crate's 1 s,
+    /// which the test client has. The server then hears the repeat before
+    /// its own timer fires, as it does from Chromium.
+    pub client_repeats_after: Option<Duration>,
+}
+
+/// The same DTLS records numbered anew from `first`, as a peer's
+/// retransmission is (RFC 6347 4.2.4): a verbatim copy would be dropped by
+/// the receiver's replay window. Epoch 0 only: those records carry no MAC,
+/// so renumbering them spoils nothing.
+pub fn renumbered(datagram: &[u8], first: u64) -> Vec<u8> {
+    let mut copy = datagram.to_vec();
+    let mut next = first;
+    let mut at = 0;
+    while at + 13 <= copy.len() {
+        if copy[at + 3..at + 5] == [0, 0] {
+            copy[at + 5..at + 11].copy_from_slice(&next.to_be_bytes()[2..]);
+            next += 1;
+        }
+        let length = u16::from_be_bytes([copy[at + 11], copy[at + 12]]) as usize;
+        at += 13 + length;
+    }
+    copy
+}
+
+/// The highest record sequence number among a datagram's epoch-0 records.
+fn highest_record_sequence(datagram: &[u8]) -> Option<u64> {
+    let mut highest = None;
+    let mut at = 0;
+    while at + 13 <= datagram.len() {
+        if datagram[at + 3..at + 5] == [0, 0] {
+            let mut sequence = [0u8; 8];
+            sequence[2..].copy_from_slice(&datagram[at + 5..at + 11]);
+            highest = highest.max(Some(u64::from_be_bytes(sequence)));
+        }
+        let length = u16::from_be_bytes([datagram[at + 11], datagram[at + 12]]) as usize;
+        at += 13 + length;
+    }
+    highest
+}
+
+/// How far ahead of the client's own record numbers its repeats are
+/// numbered: ahead, so its own later records are not taken for replays,
+/// and within the receiver's 64-record replay window of them, so they are
+/// not taken for stale ones either.
+const REPEAT_NUMBERS_AHEAD: u64 = 24;
 
 impl Impairment {
     /// Only a round trip added.
@@ -58,7 +116,14 @@ struct Losses {
     random: StdRng,
     loss: f64,
     dtls_to_lose: usize,
+    /// DTLS datagrams seen so far, and which of them to lose.
+    dtls_seen: usize,
+    chosen: DtlsLoss,
 }
+
+/// Which way a datagram goes through the relay.
+const TO_CLIENT: u64 = 0;
+const TO_SERVER: u64 = 1;
 
 impl Losses {
     fn new(impairment: &Impairment, direction: u64) -> Losses {
@@ -66,11 +131,33 @@ impl Losses {
             random: StdRng::seed_from_u64(impairment.seed.wrapping_mul(2).wrapping_add(direction)),
             loss: impairment.loss.clamp(0.0, 1.0),
             dtls_to_lose: impairment.lost_dtls,
+            dtls_seen: 0,
+            chosen: if direction == TO_CLIENT {
+                impairment.server_dtls_lost
+            } else {
+                DtlsLoss::default()
+            },
         }
     }
 
+    /// Whether the datagram gets through; a chosen DTLS loss is told apart
+    /// (the client may answer it with a repeat).
     fn lets_through(&mut self, datagram: &[u8], lost: &AtomicUsize) -> bool {
-        let lose = if self.dtls_to_lose > 0 && is_dtls(datagram) {
+        self.decide(datagram, lost) == Fate::Through
+    }
+
+    fn decide(&mut self, datagram: &[u8], lost: &AtomicUsize) -> Fate {
+        let number = if is_dtls(datagram) {
+            self.dtls_seen += 1;
+            Some(self.dtls_seen - 1)
+        } else {
+            None
+        };
+        let chosen = number.is_some_and(|n| n >= self.chosen.from && n - self.chosen.from < self.chosen.count);
+        let lose = if chosen {
+            lost.fetch_add(1, Ordering::Relaxed);
+            return Fate::ChosenLoss;
+        } else if self.dtls_to_lose > 0 && number.is_some() {
             self.dtls_to_lose -= 1;
             true
         } else {
@@ -78,9 +165,17 @@ impl Losses {
         };
         if lose {
             lost.fetch_add(1, Ordering::Relaxed);
+            return Fate::Lost;
         }
-        !lose
+        Fate::Through
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    Through,
+    Lost,
+    ChosenLoss,
 }
 
 /// Everything put in comes out `by` later, in order.
@@ -144,7 +239,7 @@ impl UdpRelay {
         let mut sends = delay_line(send_rx, impairment.one_way);
         let sender = Arc::clone(&socket);
         let counted = Arc::clone(&lost);
-        let (mut to_client, mut to_server) = (Losses::new(&impairment, 0), Losses::new(&impairment, 1));
+        let (mut to_client, mut to_server) = (Losses::new(&impairment, TO_CLIENT), Losses::new(&impairment, TO_SERVER));
         let task = tokio::spawn(async move {
             let forward = tokio::spawn(async move {
                 while let Some((to, datagram)) = sends.recv().await {
@@ -152,16 +247,39 @@ impl UdpRelay {
                 }
             });
             let mut client: Option<SocketAddr> = None;
+            let mut clients_last_dtls: Option<Vec<u8>> = None;
+            let mut next_repeat_number = 0;
             let mut buffer = vec![0u8; 2048];
             while let Ok((len, from)) = socket.recv_from(&mut buffer).await {
                 let datagram = &buffer[..len];
                 let to = if from == server {
-                    match client {
-                        Some(client) if to_client.lets_through(datagram, &counted) => client,
-                        _ => continue,
+                    let Some(client) = client else { continue };
+                    match to_client.decide(datagram, &counted) {
+                        Fate::Through => client,
+                        Fate::Lost => continue,
+                        Fate::ChosenLoss => {
+                            let repeat = clients_last_dtls
+                                .as_deref()
+                                .zip(impairment.server_dtls_lost.client_repeats_after);
+                            if let Some((last, after)) = repeat {
+                                let mine = highest_record_sequence(last).unwrap_or(0);
+                                next_repeat_number = next_repeat_number.max(mine + REPEAT_NUMBERS_AHEAD);
+                                let again = renumbered(last, next_repeat_number);
+                                next_repeat_number += 8;
+                                let sender = Arc::clone(&socket);
+                                tokio::spawn(async move {
+                                    tokio::time::sleep(after).await;
+                                    let _ = sender.send_to(&again, server).await;
+                                });
+                            }
+                            continue;
+                        }
                     }
                 } else {
                     client = Some(from);
+                    if is_dtls(datagram) {
+                        clients_last_dtls = Some(datagram.to_vec());
+                    }
                     if !to_server.lets_through(datagram, &counted) {
                         continue;
                     }
@@ -323,5 +441,24 @@ mod tests {
         );
         assert_eq!(lost.load(Ordering::Relaxed), 2 + 10_000 - through);
         assert!(!is_dtls(&stun) && is_dtls(&dtls_hello) && !is_dtls(&[128u8, 96]));
+    }
+
+    #[test]
+    fn a_repeat_renumbers_epoch_0_records_and_leaves_the_rest() {
+        // Two records: a handshake record in epoch 0 (sequence 6, 2 bytes)
+        // and an encrypted one in epoch 1 (sequence 7, 1 byte).
+        let datagram = [
+            22, 254, 253, 0, 0, 0, 0, 0, 0, 0, 6, 0, 2, 0xaa, 0xbb, //
+            22, 254, 253, 0, 1, 0, 0, 0, 0, 0, 7, 0, 1, 0xcc,
+        ];
+        assert_eq!(highest_record_sequence(&datagram), Some(6), "epoch 0 only");
+        let again = renumbered(&datagram, 0x1234);
+        assert_eq!(&again[5..11], &[0, 0, 0, 0, 0x12, 0x34]);
+        assert_eq!(&again[11..], &datagram[11..], "the rest, epoch 1 included, untouched");
+        assert_eq!(
+            renumbered(&datagram[..5], 1),
+            &datagram[..5],
+            "a torn record is left as it is"
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use peer_room_testkit::impaired_path::Impairment;
+use peer_room_testkit::impaired_path::{DtlsLoss, Impairment};
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::{Audio, Video};
 use serde_json::json;
 
@@ -18,9 +18,39 @@ fn lossy_and_slow(seed: u64) -> Impairment {
     Impairment {
         one_way: Duration::from_millis(50),
         loss: 0.05,
-        lost_dtls: 0,
         seed,
+        ..Impairment::default()
     }
+}
+
+/// The server's DTLS datagrams on a fresh connection: its ClientHello, the
+/// same with the cookie, then its last flight (certificate, key exchange,
+/// Finished), the one a lossy link stalled for good (issue 21).
+const SERVERS_LAST_FLIGHT: usize = 2;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_last_handshake_flight_lost_is_sent_again_when_the_client_repeats_its_own() {
+    let server = TestServer::start().await;
+    let session = server.session().await;
+    let (host, guests) = room_of(&server, &session, 1).await;
+    let mut host = MediaClient::start(host, 127).await;
+    host.wait_connected().await;
+    let guest = guests.into_iter().next().expect("one guest");
+    // Lost twice, and each time the client repeats its flight at once, as
+    // Chromium does: the server must answer each repeat with its flight.
+    let lost = Impairment {
+        server_dtls_lost: DtlsLoss {
+            from: SERVERS_LAST_FLIGHT,
+            count: 2,
+            client_repeats_after: Some(Duration::from_millis(60)),
+        },
+        ..Impairment::delay(Duration::from_millis(20))
+    };
+    let mut guest = MediaClient::start_impaired(guest, 127, lost).await;
+    // One connection, no fresh start: well within the page's patience.
+    assert!(guest.connected_within(PATIENCE).await, "the handshake stalled");
+    guest.wait_for_packets(host.you, Video, 10).await;
+    assert_eq!(guest.lost(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,11 +77,10 @@ async fn the_first_dtls_flights_lost_each_way_the_connection_still_comes_up() {
 /// How long the test's page waits for a connection before it makes a fresh
 /// one, as a browser page does (10 s there: `setup-watch.js`).
 const PATIENCE: Duration = Duration::from_secs(6);
-/// Connections one join may take. A fresh one is needed when the `webrtc`
-/// crate's DTLS stalls on a lost last flight (docs/media.md, "When a
-/// connection does not come up"), about one join in twenty here: the
-/// client's connection never comes up, or it does while the server's does
-/// not, and nothing flows.
+/// Connections one join may take. Since the server repeats a lost last
+/// DTLS flight (`media::dtls_repeat`) these joins need none beyond the
+/// first; a fresh start stays allowed, as a page makes one, for a loss the
+/// handshake cannot recover from in the page's patience.
 const ATTEMPTS: u64 = 3;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,6 +18,7 @@ use webrtc::peer_connection::{
 
 use super::Media;
 use super::keyframes::KeyframeRequests;
+use super::runtime::MediaRuntime;
 
 /// RFC 6464: each audio packet says how loud it is, so the server can tell
 /// who is speaking without decoding anything.
@@ -122,6 +123,7 @@ pub async fn peer_connection(
             .with_setting_engine(settings.build())
             .with_interceptor_registry(registry)
             .with_handler(Arc::clone(&handler))
+            .with_runtime(MediaRuntime::shared())
             .with_udp_addrs(vec![addr])
             .build()
             .await;

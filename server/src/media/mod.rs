@@ -2,7 +2,9 @@
 //! through the server, which forwards each packet to everyone else.
 //!
 //! - `engine.rs` builds a server-side peer connection: codecs (Opus, VP8), the
-//!   RFC 6464 audio-level extension, interceptors, and the network settings.
+//!   RFC 6464 audio-level extension, interceptors, and the network settings;
+//!   `runtime.rs` is the async runtime it runs on, whose sockets send a lost
+//!   last DTLS flight again when the peer repeats its own (`dtls_repeat.rs`).
 //! - `keyframes.rs` lets subscribers' keyframe requests reach this code.
 //! - `session.rs` is one room's media: a task that takes `MediaCommand`s from
 //!   the room actor and keeps the table of who publishes what.
@@ -18,12 +20,14 @@
 //! to another participant: no recording, ever.
 
 mod announced;
+mod dtls_repeat;
 pub mod engine;
 mod forward;
 mod keyframe_pacing;
 mod keyframes;
 mod link_watch;
 mod peer;
+mod runtime;
 mod session;
 mod slots;
 mod timeline;

@@ -1,0 +1,189 @@
+//! The async runtime the server's peer connections run on: the `webrtc`
+//! crate's tokio runtime, with each connection's UDP socket wrapped so
+//! that a lost last handshake flight is sent again when the peer repeats
+//! its own (`dtls_repeat`). Everything else is the crate's.
+
+use std::fmt;
+use std::future::Future;
+use std::io::{self, IoSliceMut};
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use webrtc::runtime::{
+    AsyncInterval, AsyncTcpListener, AsyncTcpStream, AsyncUdpSocket, JoinHandle, RecvMeta, Runtime, TokioRuntime,
+    Transmit,
+};
+
+use super::dtls_repeat::{FlightMemory, is_dtls, is_rtp_or_rtcp};
+
+/// The crate's tokio runtime; only `wrap_udp_socket` differs.
+#[derive(Debug)]
+pub struct MediaRuntime(TokioRuntime);
+
+impl MediaRuntime {
+    pub fn shared() -> Arc<dyn Runtime> {
+        Arc::new(MediaRuntime(TokioRuntime))
+    }
+}
+
+impl Runtime for MediaRuntime {
+    fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) -> Box<dyn JoinHandle> {
+        self.0.spawn(future)
+    }
+
+    fn spawn_reactor(&self, pool: usize, future: Pin<Box<dyn Future<Output = ()> + Send>>) -> Box<dyn JoinHandle> {
+        self.0.spawn_reactor(pool, future)
+    }
+
+    fn wrap_udp_socket(&self, socket: std::net::UdpSocket) -> io::Result<Arc<dyn AsyncUdpSocket>> {
+        Ok(Arc::new(HandshakeRepeatingSocket {
+            inner: self.0.wrap_udp_socket(socket)?,
+            memory: Mutex::new(FlightMemory::default()),
+            media_flows: AtomicBool::new(false),
+        }))
+    }
+
+    fn wrap_tcp_listener(&self, listener: std::net::TcpListener) -> io::Result<Arc<dyn AsyncTcpListener>> {
+        self.0.wrap_tcp_listener(listener)
+    }
+
+    fn connect_tcp<'a>(
+        &'a self,
+        remote: SocketAddr,
+    ) -> Pin<Box<dyn Future<Output = io::Result<Arc<dyn AsyncTcpStream>>> + Send + 'a>> {
+        self.0.connect_tcp(remote)
+    }
+
+    fn resolve_host<'a>(
+        &'a self,
+        host: &'a str,
+    ) -> Pin<Box<dyn Future<Output = io::Result<Vec<SocketAddr>>> + Send + 'a>> {
+        self.0.resolve_host(host)
+    }
+
+    fn now(&self) -> Instant {
+        self.0.now()
+    }
+
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
+        self.0.sleep(duration)
+    }
+
+    fn interval(&self, period: Duration) -> Box<dyn AsyncInterval> {
+        self.0.interval(period)
+    }
+
+    fn block_on(&self, future: Pin<Box<dyn Future<Output = ()> + '_>>) {
+        self.0.block_on(future)
+    }
+
+    fn yield_now(&self) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
+        self.0.yield_now()
+    }
+
+    fn name(&self) -> &'static str {
+        "peer-room"
+    }
+}
+
+/// A connection's UDP socket that watches its DTLS handshake go by. Once
+/// RTP or RTCP flows either way the handshake is over: from then on each
+/// datagram costs one atomic load, and the memory is freed.
+struct HandshakeRepeatingSocket {
+    inner: Arc<dyn AsyncUdpSocket>,
+    memory: Mutex<FlightMemory>,
+    media_flows: AtomicBool,
+}
+
+impl fmt::Debug for HandshakeRepeatingSocket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HandshakeRepeatingSocket")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl HandshakeRepeatingSocket {
+    /// Called for each datagram either way while the handshake lasts.
+    fn watch(&self, datagram: &[u8], peer: SocketAddr, ours: bool, cx: &mut Context<'_>) {
+        if is_rtp_or_rtcp(datagram) {
+            self.media_flows.store(true, Ordering::Relaxed);
+            if let Ok(mut memory) = self.memory.lock() {
+                *memory = FlightMemory::default();
+            }
+            return;
+        }
+        if !is_dtls(datagram) {
+            return;
+        }
+        let again = match self.memory.lock() {
+            Ok(mut memory) if ours => {
+                memory.sent(peer, datagram);
+                None
+            }
+            Ok(mut memory) => memory.heard(peer, datagram, Instant::now()),
+            Err(_) => None,
+        };
+        for datagram in again.iter().flatten() {
+            let transmit = Transmit {
+                destination: peer,
+                ecn: None,
+                contents: datagram,
+                segment_size: None,
+                src_ip: None,
+            };
+            // A socket that cannot take it now loses it, as the network
+            // might: the peer repeats itself again.
+            let _ = self.inner.poll_send(cx, &transmit);
+        }
+    }
+}
+
+impl AsyncUdpSocket for HandshakeRepeatingSocket {
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+
+    fn max_gso_segments(&self) -> usize {
+        self.inner.max_gso_segments()
+    }
+
+    fn max_gro_segments(&self) -> usize {
+        self.inner.max_gro_segments()
+    }
+
+    fn poll_send(&self, cx: &mut Context<'_>, transmit: &Transmit<'_>) -> Poll<io::Result<usize>> {
+        let sent = self.inner.poll_send(cx, transmit);
+        if matches!(sent, Poll::Ready(Ok(_))) && !self.media_flows.load(Ordering::Relaxed) {
+            let segment = transmit.segment_size.unwrap_or(transmit.contents.len()).max(1);
+            for datagram in transmit.contents.chunks(segment) {
+                self.watch(datagram, transmit.destination, true, cx);
+            }
+        }
+        sent
+    }
+
+    fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &mut [IoSliceMut<'_>],
+        meta: &mut [RecvMeta],
+    ) -> Poll<io::Result<usize>> {
+        let received = self.inner.poll_recv(cx, bufs, meta);
+        if let Poll::Ready(Ok(count)) = received
+            && !self.media_flows.load(Ordering::Relaxed)
+        {
+            for (buf, meta) in bufs.iter().zip(meta.iter()).take(count) {
+                let filled = &buf[..meta.len.min(buf.len())];
+                for datagram in filled.chunks(meta.stride.max(1)) {
+                    self.watch(datagram, meta.addr, false, cx);
+                }
+            }
+        }
+        received
+    }
+}
