@@ -53,6 +53,14 @@ if [ -z "${SKIP_BROWSER:-}" ] && ! command -v nft >/dev/null 2>&1; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null
 fi
 
+if [ -z "${SKIP_BROWSER:-}" ] && ! command -v ip >/dev/null 2>&1; then
+    # The network tests put the server and each browser in network
+    # namespaces of their own (tests/browser/network.mjs).
+    step "installing iproute2 from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
+fi
+
 step "installing the web client's npm packages"
 (cd web-client && npm ci --no-audit --no-fund --loglevel=error)
 

@@ -87,15 +87,33 @@ export class Harness {
     /** @type {{url: string, facilitator: string, participant: string}} */
     this.links = { url: '', facilitator: '', participant: '' };
     this.step = 0;
+    /** The network namespace the server runs in, if not the machine's (network.mjs). @type {string | undefined} */
+    this.namespace = undefined;
+    /** Browsers started in namespaces of their own. @type {import('playwright-core').Browser[]} */
+    this.others = [];
+  }
+
+  /**
+   * A second Chromium, started by `executable` (a script that starts it in
+   * a network namespace, say), that takes the server's plain-HTTP address
+   * for a secure origin as it takes 127.0.0.1: cameras need one.
+   * @param {string} executable
+   */
+  async launchBrowser(executable) {
+    const secure = `--unsafely-treat-insecure-origin-as-secure=${this.links.url}`;
+    const browser = await chromium.launch({ executablePath: executable, headless: true, args: [...CHROMIUM_ARGS, secure] });
+    this.others.push(browser);
+    return browser;
   }
 
   /**
    * @param {Record<string, string>} [env] extra environment for the server
    * @param {string[]} [browserArgs] extra Chromium switches (a lighter fake camera, say)
+   * @param {string} [listen] where the server listens
    */
-  async start(env = {}, browserArgs = []) {
+  async start(env = {}, browserArgs = [], listen = '127.0.0.1:0') {
     await mkdir(SCREENSHOTS, { recursive: true });
-    this.links = await this.startServer(env);
+    this.links = await this.startServer(env, { listen });
     for (const link of [this.links.facilitator, this.links.participant]) {
       assert.ok(link.startsWith(`${this.links.url}/join#`), `a join link on the server's own address: ${link}`);
     }
@@ -136,6 +154,7 @@ export class Harness {
 
   async stop() {
     await this.browser?.close().catch(() => {});
+    for (const browser of this.others) await browser.close().catch(() => {});
     await this.stopServer();
   }
 
@@ -149,7 +168,9 @@ export class Harness {
   async startServer(env, { listen = '127.0.0.1:0', fresh = true } = {}) {
     const binary = serverBinary();
     if (fresh || !this.dataDir) this.dataDir = await mkdtemp(join(tmpdir(), 'peer-room-browser-'));
-    const child = spawn(binary, ['--listen', listen, '--database-url', `sqlite://${this.dataDir}/t.db`], {
+    const args = ['--listen', listen, '--database-url', `sqlite://${this.dataDir}/t.db`];
+    const [command, commandArgs] = this.namespace ? ['ip', ['netns', 'exec', this.namespace, binary, ...args]] : [binary, args];
+    const child = spawn(command, commandArgs, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env },
     });
@@ -217,11 +238,12 @@ export class Harness {
    * A page in its own browser context, so each person has their own storage
    * (and device key), like two people on two computers.
    * @param {import('playwright-core').BrowserContextOptions} options
+   * @param {import('playwright-core').Browser | undefined} [browser] which browser (the harness's own by default)
    * @returns {Promise<TestPage>}
    */
-  async openPage(options) {
-    assert.ok(this.browser);
-    const context = await this.browser.newContext(options);
+  async openPage(options, browser = this.browser) {
+    assert.ok(browser);
+    const context = await browser.newContext(options);
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT_MS);
     /** @type {string[]} */
