@@ -61,6 +61,14 @@ if [ -z "${SKIP_BROWSER:-}" ] && ! command -v ip >/dev/null 2>&1; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
 fi
 
+if [ -z "${SKIP_BROWSER:-}" ] && ! command -v turnserver >/dev/null 2>&1; then
+    # The firewall tests relay media through coturn over TCP, started as a
+    # throwaway in a network namespace (tests/browser/media-firewall.test.mjs).
+    step "installing coturn from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
+fi
+
 step "installing the web client's npm packages"
 (cd web-client && npm ci --no-audit --no-fund --loglevel=error)
 

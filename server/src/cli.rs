@@ -82,6 +82,28 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_ICE_SERVERS", global = true)]
     pub ice_servers: Option<String>,
 
+    /// TURN servers that take time-limited credentials made from a shared
+    /// secret (coturn's use-auth-secret), comma-separated:
+    /// turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp.
+    /// Needs --turn-secret-file.
+    #[arg(long, env = "PEER_ROOM_TURN_URLS", value_delimiter = ',', global = true)]
+    pub turn_urls: Vec<String>,
+
+    /// A file holding the secret shared with the TURN servers (coturn's
+    /// static-auth-secret). A file, so the secret is in no process list.
+    #[arg(long, env = "PEER_ROOM_TURN_SECRET_FILE", global = true)]
+    pub turn_secret_file: Option<std::path::PathBuf>,
+
+    /// How long a TURN credential lasts from entering a room, in minutes:
+    /// longer than the longest session.
+    #[arg(long, env = "PEER_ROOM_TURN_TTL_MINUTES", default_value_t = 360, global = true)]
+    pub turn_ttl_minutes: u32,
+
+    /// Offer no ICE over TCP. By default each connection also listens on TCP,
+    /// on the same port number as its UDP socket, for networks that block UDP.
+    #[arg(long, env = "PEER_ROOM_NO_ICE_TCP", global = true)]
+    pub no_ice_tcp: bool,
+
     /// A JSON file of the crisis resources every screen offers, as a list of
     /// {label, contact}. Default: Canada's 9-8-8 helpline and 911.
     #[arg(long, env = "PEER_ROOM_CRISIS_RESOURCES", global = true)]

@@ -9,6 +9,7 @@ use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, OrganizerComman
 use peer_room::config::Config;
 use peer_room::http::listen::HttpLimits;
 use peer_room::live::RoomsConfig;
+use peer_room::media::turn::TurnRest;
 use peer_room::media::{IceServer, MediaConfig};
 use peer_room::store::{DEFAULT_WARNING_MARKS, NewOrganizer, NewSession, Store, StoreError};
 use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, energizers, ground_rules};
@@ -60,6 +61,8 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
             Some(json) => ice_servers(json)?,
             None => Vec::new(),
         },
+        turn: turn_rest(args)?,
+        ice_tcp: !args.no_ice_tcp,
         ..MediaConfig::default()
     };
     Ok(Config {
@@ -78,6 +81,23 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
         },
         ..Config::default()
     })
+}
+
+/// `--turn-urls` with `--turn-secret-file`: both or neither.
+fn turn_rest(args: &GlobalArgs) -> anyhow::Result<Option<TurnRest>> {
+    match (&args.turn_secret_file, args.turn_urls.is_empty()) {
+        (None, true) => Ok(None),
+        (None, false) => anyhow::bail!("--turn-urls needs --turn-secret-file, the secret shared with the TURN server"),
+        (Some(_), true) => anyhow::bail!("--turn-secret-file needs --turn-urls, the TURN servers that share it"),
+        (Some(file), false) => {
+            let secret = std::fs::read_to_string(file)
+                .with_context(|| format!("--turn-secret-file: cannot read {}", file.display()))?;
+            let ttl = Duration::from_secs(u64::from(args.turn_ttl_minutes.max(1)) * 60);
+            Ok(Some(
+                TurnRest::new(args.turn_urls.clone(), &secret, ttl).context("--turn-urls")?,
+            ))
+        }
+    }
 }
 
 /// `--ice-servers`: a JSON list in the shape of the browser's RTCIceServer.

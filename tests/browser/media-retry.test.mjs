@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-import { Harness, enterWithDoorOpen, joinAs } from './support.mjs';
+import { Harness, assertInView, enterWithDoorOpen, joinAs } from './support.mjs';
 import { ownId, receivesFrom } from './media-stats.mjs';
 
 const PREFIX = 'media-retry-';
@@ -103,6 +103,10 @@ test('a handshake that never completes is tried again, shown to the facilitator,
     await samTile.getByText('Connection problem').waitFor({ timeout: 20_000 });
     await sam.page.locator('#media-status', { hasText: 'Trying again (attempt 1)' }).waitFor({ timeout: 20_000 });
     await harness.screenshot(sam.page, 'participant-trying-again', PREFIX);
+    // Attempts go on; after the third, Sam is told the likely cause and what to do.
+    await sam.page.locator('#media-status', { hasText: 'your network may be blocking calls' }).waitFor({ timeout: 40_000 });
+    await assertInView(sam.page, '#media-status', 'what to do, on a phone');
+    await harness.screenshot(sam.page, 'participant-told-network-blocks', PREFIX);
     await harness.screenshot(host.page, 'facilitator-sees-connection-problem', PREFIX);
     await sam.page.locator('#hand-button').click();
     await sam.page.locator('#hand-position', { hasText: 'You are 1st in the queue' }).waitFor();

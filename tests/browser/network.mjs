@@ -56,6 +56,7 @@ export class Network {
     /** @type {string | undefined} */
     this.scripts = undefined;
     this.next = 1;
+    this.turnLog = '';
   }
 
   /** Makes the server's namespace. */
@@ -120,6 +121,42 @@ export class Network {
       child.once('exit', (code) => fail(new Error(`impaired-link exited (${code})`)));
       lines.once('line', (line) => (line === 'ready' ? ready(undefined) : fail(new Error(line))));
     });
+  }
+
+  /**
+   * Starts coturn (Debian's `turnserver`) in the server's namespace, on
+   * 3478 over UDP and TCP, taking time-limited credentials made from
+   * `secret` (its TURN REST scheme), relaying to the server's address.
+   * @param {string} secret
+   */
+  async startTurn(secret) {
+    const args = ['netns', 'exec', this.server, 'turnserver', '-n', '--listening-ip', SERVER_IP, '--relay-ip', SERVER_IP,
+      '--listening-port', '3478', '--min-port', '49152', '--max-port', '49407', '--use-auth-secret',
+      '--static-auth-secret', secret, '--realm', 'peer-room.test', '--no-tls', '--no-dtls', '--no-cli',
+      '--fingerprint', '--log-file', 'stdout', '--simple-log', '--pidfile', join(this.scripts ?? tmpdir(), 'turnserver.pid')];
+    const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.links.push(child);
+    /** What coturn said, for a failing test's diagnostics. */
+    this.turnLog = '';
+    child.stderr?.on('data', (chunk) => { this.turnLog += chunk; });
+    child.stdout?.on('data', (chunk) => { this.turnLog += chunk; });
+    const deadline = Date.now() + 10_000;
+    // Ready once it listens on TCP (it says so late, or not at all).
+    while (!this.listens(this.server, 3478)) {
+      assert.ok(child.exitCode === null, `turnserver exited (${child.exitCode}):\n${this.turnLog}`);
+      assert.ok(Date.now() < deadline, `coturn did not listen in 10 s:\n${this.turnLog}`);
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+
+  /**
+   * Whether something listens on TCP `port` in `namespace`.
+   * @param {string} namespace
+   * @param {number} port
+   */
+  listens(namespace, port) {
+    const out = spawnSync('ip', ['netns', 'exec', namespace, 'ss', '-Hltn', `sport = :${port}`], { encoding: 'utf8' });
+    return out.stdout.trim().length > 0;
   }
 
   /**

@@ -36,6 +36,10 @@ fn help_documents_every_setting_and_its_environment_variable() {
         "--media-ports",
         "--public-ip",
         "--ice-servers",
+        "--turn-urls",
+        "--turn-secret-file",
+        "--turn-ttl-minutes",
+        "--no-ice-tcp",
         "--reconnect-grace",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
@@ -146,6 +150,42 @@ fn a_bad_energizer_file_stops_the_server_with_a_clear_message() {
     ]);
     assert!(!ok);
     assert!(err.contains("energizers.json") && err.contains("Not An Id"), "{err}");
+}
+
+#[test]
+fn a_turn_setting_without_its_other_half_or_with_a_bad_url_stops_the_server_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+    let secret = dir.path().join("turn-secret");
+    std::fs::write(&secret, "a long shared secret\n").unwrap();
+    let secret = secret.to_str().unwrap();
+    let base = ["--listen", "127.0.0.1:0", "--database-url", &db];
+    let cases: [(&[&str], &str); 4] = [
+        (&["--turn-urls", "turn:t.example.org:3478"], "needs --turn-secret-file"),
+        (&["--turn-secret-file", secret], "needs --turn-urls"),
+        (
+            &["--turn-urls", "stun:t.example.org", "--turn-secret-file", secret],
+            "must start with turn: or turns:",
+        ),
+        (
+            &[
+                "--turn-urls",
+                "turn:t.example.org",
+                "--turn-secret-file",
+                "/nonexistent/secret",
+            ],
+            "cannot read /nonexistent/secret",
+        ),
+    ];
+    for (args, says) in cases {
+        let (ok, _, err) = run(&[&base[..], args].concat());
+        assert!(!ok, "{args:?} was taken");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(
+            !err.contains("a long shared secret"),
+            "the secret is never printed: {err}"
+        );
+    }
 }
 
 #[tokio::test]

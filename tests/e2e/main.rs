@@ -15,6 +15,7 @@ mod media_lazy;
 mod media_leaks;
 mod media_lossy;
 mod media_start;
+mod media_tcp;
 mod open_internet;
 mod organizers;
 mod privacy;

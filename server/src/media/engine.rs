@@ -97,7 +97,9 @@ pub const ICE_CHECK_EVERY: Duration = Duration::from_millis(50);
 /// library's 7 at 200 ms gave up after 1.4 s, too soon on a lossy link.
 pub const ICE_CHECKS_PER_PAIR: u16 = 80;
 
-/// A new peer connection for one participant, bound to a UDP port of its own.
+/// A new peer connection for one participant, bound to a UDP port of its
+/// own and, unless ICE over TCP is off, a TCP port: of the same number when
+/// a port range is set, so an operator opens one range for both.
 pub async fn peer_connection(
     media: &Media,
     handler: Arc<dyn PeerConnectionEventHandler>,
@@ -124,6 +126,7 @@ pub async fn peer_connection(
             .with_interceptor_registry(registry)
             .with_handler(Arc::clone(&handler))
             .with_runtime(MediaRuntime::shared())
+            .with_tcp_addrs(if config.ice_tcp { vec![addr.clone()] } else { Vec::new() })
             .with_udp_addrs(vec![addr])
             .build()
             .await;

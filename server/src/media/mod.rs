@@ -28,9 +28,11 @@ mod keyframes;
 mod link_watch;
 mod peer;
 mod runtime;
+pub use runtime::TCP_CONNECTIONS_PER_LISTENER;
 mod session;
 mod slots;
 mod timeline;
+pub mod turn;
 mod vp8;
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -59,6 +61,13 @@ pub struct MediaConfig {
     pub public_ip: Option<IpAddr>,
     /// STUN and TURN servers for clients behind restrictive networks.
     pub ice_servers: Vec<IceServer>,
+    /// TURN servers whose credentials are made per person and expire
+    /// (`turn.rs`), added to `ice_servers` for each person entering.
+    pub turn: Option<turn::TurnRest>,
+    /// Whether each connection also takes ICE over TCP (a passive TCP
+    /// candidate, on the same port number as its UDP socket when `ports` is
+    /// set): for networks that block UDP.
+    pub ice_tcp: bool,
     /// A connection not up this long after the client's offer is given up:
     /// closed, its port freed, the page asked to start afresh. Pages try
     /// again sooner themselves; this bounds what one that does not holds.
@@ -70,6 +79,16 @@ pub struct MediaConfig {
     pub handshake_within: Duration,
 }
 
+impl MediaConfig {
+    /// The STUN and TURN servers for one person entering at `now`: the
+    /// configured ones, and TURN with credentials of their own.
+    pub fn ice_servers_for(&self, now: crate::room::Millis) -> Vec<IceServer> {
+        let mut servers = self.ice_servers.clone();
+        servers.extend(self.turn.as_ref().map(|turn| turn.server_for(now)));
+        servers
+    }
+}
+
 impl Default for MediaConfig {
     fn default() -> Self {
         MediaConfig {
@@ -77,6 +96,8 @@ impl Default for MediaConfig {
             ports: None,
             public_ip: None,
             ice_servers: Vec::new(),
+            turn: None,
+            ice_tcp: true,
             setup_within: Duration::from_secs(30),
             handshake_within: Duration::from_secs(8),
         }

@@ -1,14 +1,15 @@
 //! The async runtime the server's peer connections run on: the `webrtc`
 //! crate's tokio runtime, with each connection's UDP socket wrapped so
 //! that a lost last handshake flight is sent again when the peer repeats
-//! its own (`dtls_repeat`). Everything else is the crate's.
+//! its own (`dtls_repeat`), and each ICE-over-TCP listener capped in the
+//! connections it holds. Everything else is the crate's.
 
 use std::fmt;
 use std::future::Future;
 use std::io::{self, IoSliceMut};
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -48,7 +49,10 @@ impl Runtime for MediaRuntime {
     }
 
     fn wrap_tcp_listener(&self, listener: std::net::TcpListener) -> io::Result<Arc<dyn AsyncTcpListener>> {
-        self.0.wrap_tcp_listener(listener)
+        Ok(Arc::new(CappedTcpListener {
+            inner: self.0.wrap_tcp_listener(listener)?,
+            live: Arc::new(AtomicUsize::new(0)),
+        }))
     }
 
     fn connect_tcp<'a>(
@@ -185,5 +189,83 @@ impl AsyncUdpSocket for HandshakeRepeatingSocket {
             }
         }
         received
+    }
+}
+
+/// TCP connections one ICE-over-TCP listener holds at once. A browser opens
+/// one per server candidate; a stranger who finds the port could open
+/// thousands, and the crate keeps each until it closes. Beyond this, new
+/// ones are closed at once: a stranger can then deny ICE over TCP to the one
+/// person whose port it is, and cost the server no more than this.
+pub const TCP_CONNECTIONS_PER_LISTENER: usize = 4;
+
+#[derive(Debug)]
+struct CappedTcpListener {
+    inner: Arc<dyn AsyncTcpListener>,
+    live: Arc<AtomicUsize>,
+}
+
+impl AsyncTcpListener for CappedTcpListener {
+    fn accept<'a>(
+        &'a self,
+    ) -> Pin<Box<dyn Future<Output = io::Result<(Arc<dyn AsyncTcpStream>, SocketAddr)>> + Send + 'a>> {
+        Box::pin(async move {
+            loop {
+                let (stream, peer) = self.inner.accept().await?;
+                // Only this task accepts, so the count cannot pass the cap
+                // between the check and the increment.
+                if self.live.load(Ordering::Relaxed) >= TCP_CONNECTIONS_PER_LISTENER {
+                    drop(stream);
+                    continue;
+                }
+                self.live.fetch_add(1, Ordering::Relaxed);
+                let counted: Arc<dyn AsyncTcpStream> = Arc::new(CountedTcpStream {
+                    inner: stream,
+                    live: Arc::clone(&self.live),
+                });
+                return Ok((counted, peer));
+            }
+        })
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// A TCP connection counted against its listener's cap until it is dropped.
+#[derive(Debug)]
+struct CountedTcpStream {
+    inner: Arc<dyn AsyncTcpStream>,
+    live: Arc<AtomicUsize>,
+}
+
+impl Drop for CountedTcpStream {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl AsyncTcpStream for CountedTcpStream {
+    fn read<'a, 'b>(&'a self, buf: &'b mut [u8]) -> Pin<Box<dyn Future<Output = io::Result<usize>> + Send + 'b>>
+    where
+        'a: 'b,
+    {
+        self.inner.read(buf)
+    }
+
+    fn write_all<'a, 'b>(&'a self, buf: &'b [u8]) -> Pin<Box<dyn Future<Output = io::Result<()>> + Send + 'b>>
+    where
+        'a: 'b,
+    {
+        self.inner.write_all(buf)
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.peer_addr()
     }
 }

@@ -180,7 +180,7 @@ async fn enter(
                 resume_token: resume_token.to_owned(),
                 session,
                 gate,
-                ice_servers: me.state.media.config().ice_servers.clone(),
+                ice_servers: me.state.media.config().ice_servers_for(crate::clock::now_millis()),
             };
             me.reply(id, joined);
             me.outbox = Some(rx);

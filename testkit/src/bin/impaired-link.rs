@@ -40,8 +40,15 @@ struct InterfaceRequest {
 }
 
 fn open_tun(name: &str) -> anyhow::Result<File> {
-    anyhow::ensure!(!name.is_empty() && name.len() < 16, "a device name of 1 to 15 bytes: {name}");
-    let device = File::options().read(true).write(true).open("/dev/net/tun").context("/dev/net/tun")?;
+    anyhow::ensure!(
+        !name.is_empty() && name.len() < 16,
+        "a device name of 1 to 15 bytes: {name}"
+    );
+    let device = File::options()
+        .read(true)
+        .write(true)
+        .open("/dev/net/tun")
+        .context("/dev/net/tun")?;
     let mut request = InterfaceRequest {
         name: [0; 16],
         flags: IFF_TUN | IFF_NO_PI,
@@ -68,7 +75,9 @@ struct Link {
 
 fn parse(args: &[String]) -> anyhow::Result<(String, String, Link)> {
     let [browser, server, options @ ..] = args else {
-        bail!("usage: impaired-link BROWSER_TUN SERVER_TUN [--delay-ms N] [--jitter-ms N] [--loss P] [--seed N] [--lose-first-dtls N] [--down-kbit N]");
+        bail!(
+            "usage: impaired-link BROWSER_TUN SERVER_TUN [--delay-ms N] [--jitter-ms N] [--loss P] [--seed N] [--lose-first-dtls N] [--down-kbit N]"
+        );
     };
     let mut link = Link {
         delay: Duration::ZERO,
@@ -79,7 +88,9 @@ fn parse(args: &[String]) -> anyhow::Result<(String, String, Link)> {
         down_kbit: None,
     };
     for pair in options.chunks(2) {
-        let [flag, value] = pair else { bail!("{} needs a value", pair[0]) };
+        let [flag, value] = pair else {
+            bail!("{} needs a value", pair[0])
+        };
         match flag.as_str() {
             "--delay-ms" => link.delay = Duration::from_millis(value.parse()?),
             "--jitter-ms" => link.jitter = Duration::from_millis(value.parse()?),
@@ -146,7 +157,10 @@ fn relay(mut from: File, mut to: File, link: Link, direction: u64, rate_kbit: Op
             } else {
                 Duration::from_micros(random.random_range(0..=link.jitter.as_micros() as u64 * 2))
             };
-            let due = (sent + link.delay + jitter).checked_sub(link.jitter).unwrap_or(sent).max(last_due);
+            let due = (sent + link.delay + jitter)
+                .checked_sub(link.jitter)
+                .unwrap_or(sent)
+                .max(last_due);
             last_due = due;
             if due_tx.send((due, packet.to_vec())).is_err() {
                 return;
@@ -194,7 +208,10 @@ mod tests {
             .to_vec();
         let (browser, server, link) = parse(&args).unwrap();
         assert_eq!((browser.as_str(), server.as_str()), ("a", "b"));
-        assert_eq!((link.delay, link.loss, link.down_kbit), (Duration::from_millis(50), 0.05, Some(500)));
+        assert_eq!(
+            (link.delay, link.loss, link.down_kbit),
+            (Duration::from_millis(50), 0.05, Some(500))
+        );
         assert!(parse(&["a".to_owned()]).is_err());
         assert!(parse(&["a", "b", "--loss"].map(String::from)).is_err());
         assert!(parse(&["a", "b", "--colour", "red"].map(String::from)).is_err());

@@ -1,6 +1,6 @@
 //! Media ports a test's server can have to itself, and its sockets counted
-//! in `/proc/net/udp`, so a test can tell the server's sockets apart from
-//! its clients' and see them come and go.
+//! in `/proc/net/udp` and `/proc/net/tcp`, so a test can tell the server's
+//! sockets apart from its clients' and see them come and go.
 
 use std::ops::RangeInclusive;
 
@@ -9,6 +9,7 @@ pub const LAZY_CONNECTIONS: u16 = 0;
 pub const CONNECTIONS_GIVEN_UP: u16 = 1;
 pub const HANDSHAKES_GIVEN_UP: u16 = 2;
 // Block 3 is tests/browser/media-retry.test.mjs's.
+pub const TCP_STRANGERS: u16 = 4;
 
 /// One hundred ports no other test asks for and the kernel never hands out
 /// as an ephemeral port (the test clients' sockets, Chromium's in other
@@ -34,12 +35,46 @@ pub fn ports_of_block(block: u16) -> RangeInclusive<u16> {
 /// UDP sockets bound on this machine to a port in `ports`, from
 /// `/proc/net/udp` (the local address is the second column, `IP:PORT` in hex).
 pub fn udp_sockets_in(ports: &RangeInclusive<u16>) -> usize {
-    let table = std::fs::read_to_string("/proc/net/udp").expect("/proc/net/udp");
+    udp_ports_in(ports).len()
+}
+
+/// The ports in `ports` that UDP sockets are bound to.
+pub fn udp_ports_in(ports: &RangeInclusive<u16>) -> Vec<u16> {
+    local_ports("/proc/net/udp", None)
+        .into_iter()
+        .filter(|p| ports.contains(p))
+        .collect()
+}
+
+/// The local ports of the sockets in a `/proc/net/{udp,tcp}` table whose
+/// state (fourth column, hex) is `state`, or any state.
+fn local_ports(table: &str, state: Option<&str>) -> Vec<u16> {
+    let table = std::fs::read_to_string(table).unwrap_or_default();
     table
         .lines()
         .skip(1)
-        .filter_map(|line| line.split_whitespace().nth(1)?.split_once(':'))
-        .filter_map(|(_, port)| u16::from_str_radix(port, 16).ok())
-        .filter(|port| ports.contains(port))
+        .filter_map(|line| {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            let wanted = state.is_none_or(|s| columns.get(3) == Some(&s));
+            let port = columns.get(1)?.split_once(':')?.1;
+            wanted.then(|| u16::from_str_radix(port, 16).ok()).flatten()
+        })
+        .collect()
+}
+
+/// Established TCP connections whose local port is in `ports`: the server's
+/// ends of ICE-over-TCP connections (state 01 is ESTABLISHED).
+pub fn tcp_connections_in(ports: &RangeInclusive<u16>) -> usize {
+    local_ports("/proc/net/tcp", Some("01"))
+        .into_iter()
+        .filter(|p| ports.contains(p))
         .count()
+}
+
+/// TCP listeners whose port is in `ports` (state 0A is LISTEN).
+pub fn tcp_listeners_in(ports: &RangeInclusive<u16>) -> Vec<u16> {
+    local_ports("/proc/net/tcp", Some("0A"))
+        .into_iter()
+        .filter(|p| ports.contains(p))
+        .collect()
 }

@@ -10,6 +10,7 @@ import { byId, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { requestFailureText } from '../shared/wording.js';
 import { setIcon } from './icons.js';
+import { RELAY_FROM_ATTEMPT } from './setup-watch.js';
 import { deviceProblemText } from './words.js';
 
 /** @typedef {import('./media.js').MediaSession} MediaSession */
@@ -21,7 +22,8 @@ import { deviceProblemText } from './words.js';
 /** @type {Record<MediaStatus, (attempt: number) => string>} */
 const STATUS = {
   connecting: () => t('media.stage.connecting'),
-  retrying: (attempt) => t('media.stage.retrying', { attempt }),
+  // After the relay attempt too (setup-watch.js), the network is the likely cause: say what to do.
+  retrying: (attempt) => (attempt > RELAY_FROM_ATTEMPT ? t('media.stage.blocked', { attempt }) : t('media.stage.retrying', { attempt })),
   connected: () => '',
   interrupted: () => t('media.stage.interrupted'),
   failed: () => t('media.stage.failed'),

@@ -19,7 +19,7 @@
 
 import { Emitter } from '../shared/events.js';
 import { KINDS, openDevices, saveChoice } from './devices.js';
-import { SetupWatch } from './setup-watch.js';
+import { SetupWatch, connectionSettings } from './setup-watch.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 /** @typedef {import('./model.js').Change} Change */
@@ -145,7 +145,7 @@ export class MediaSession extends Emitter {
       this.emit({ type: 'status', state: 'unsupported' });
       return;
     }
-    const pc = new RTCPeerConnection({ iceServers: this.room.state.me.iceServers });
+    const pc = new RTCPeerConnection(connectionSettings(this.room.state.me.iceServers, this.attempt));
     this.pc = pc;
     this.published = false;
     this.setupWatch.arm(this.attempt);

@@ -10,9 +10,10 @@
 export const FIRST_WAIT_MS = 10_000;
 /**
  * Once ICE has found a path, what is left is the DTLS handshake: a second
- * or two even with a flight lost. The server's DTLS (the `webrtc` crate's)
- * can stall for good when its last flight is lost (docs/media.md), so a
- * handshake not done by then is not waited for any longer.
+ * or two even with a flight lost (the server sends its last flight again
+ * when the page repeats its own, docs/media.md). A handshake not done by
+ * then is not waited for any longer: the network lets ICE through and
+ * something else not.
  */
 export const HANDSHAKE_WAIT_MS = 4_000;
 /** Each attempt after the first waits this much longer… */
@@ -26,6 +27,31 @@ const LONGEST_WAIT_MS = 30_000;
  */
 export function waitFor(attempt) {
   return Math.min(FIRST_WAIT_MS + attempt * MORE_EACH_TIME_MS, LONGEST_WAIT_MS);
+}
+
+/**
+ * From this attempt on (0 for the first connection), a page whose
+ * deployment has TURN over TCP or TLS goes through it only: two fresh
+ * connections did not come up, so the network lets something through
+ * (often ICE) and not the rest, and a TCP relay is what such hospital
+ * networks let through.
+ */
+export const RELAY_FROM_ATTEMPT = 2;
+
+/**
+ * The peer connection's settings for attempt `attempt`: every STUN and
+ * TURN server at first, then TURN over TCP or TLS only, if there is one.
+ * @param {import('../shared/wire.js').IceServer[]} iceServers
+ * @param {number} attempt
+ * @returns {RTCConfiguration}
+ */
+export function connectionSettings(iceServers, attempt) {
+  if (attempt < RELAY_FROM_ATTEMPT) return { iceServers };
+  const overTcp = (/** @type {string} */ url) => url.startsWith('turns:') || (url.startsWith('turn:') && /[?&]transport=tcp\b/.test(url));
+  const relays = iceServers
+    .map((server) => ({ ...server, urls: server.urls.filter(overTcp) }))
+    .filter((server) => server.urls.length > 0);
+  return relays.length > 0 ? { iceServers: relays, iceTransportPolicy: 'relay' } : { iceServers };
 }
 
 /** One timer at a time: armed for each new connection, cleared once it is up. */

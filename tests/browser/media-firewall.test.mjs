@@ -1,0 +1,208 @@
+// Media through firewalls that block UDP, in Chromium: the server and coturn
+// (Debian's, started here) in one network namespace, each browser in its
+// own behind its own nftables firewall (network.mjs).
+//
+// - UDP blocked, no TURN reachable: the page reaches the room through ICE
+//   over TCP, straight to the server.
+// - UDP blocked, the server's TCP ports too: through coturn over TCP, with
+//   credentials the server made for this person from the shared secret.
+// - A network that lets ICE through and drops DTLS, and no ICE over TCP:
+//   the page's third attempt goes through TURN over TCP only, and connects.
+// - A TURN credential past its expiry is refused by coturn (401), and one
+//   made the same way that has not expired is taken.
+//
+// Needs root, nft and coturn (tests/run.sh installs them). Run from the
+// repository root: `node --test tests/browser/media-firewall.test.mjs`
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Harness, enterWithDoorOpen, joinAs, leaveRoom } from './support.mjs';
+import { ownId, waitForStats } from './media-stats.mjs';
+import { Network, SERVER_IP } from './network.mjs';
+
+const PREFIX = 'media-firewall-';
+const SECRET = randomBytes(18).toString('base64');
+const TURN_URL = `turn:${SERVER_IP}:3478?transport=tcp`;
+/** The server's media ports, UDP and TCP alike (its namespace has no other users). */
+const PORTS = '40000-40099';
+/** What the issue asks of a page behind a firewall. */
+const DECODED_WITHIN_MS = 10_000;
+
+const SECRET_FILE = join(tmpdir(), `peer-room-turn-secret-${process.pid}`);
+
+const network = new Network();
+const harness = new Harness();
+/** @type {import('./support.mjs').TestPage} */
+let host;
+/** @type {number} */
+let idHost;
+
+before(async () => {
+  await network.open();
+  await network.startTurn(SECRET);
+  await writeFile(SECRET_FILE, SECRET, { mode: 0o600 });
+  harness.namespace = network.server;
+  await harness.start({
+    PEER_ROOM_MEDIA_IP: SERVER_IP,
+    PEER_ROOM_MEDIA_PORTS: PORTS,
+    PEER_ROOM_TURN_URLS: TURN_URL,
+    PEER_ROOM_TURN_SECRET_FILE: SECRET_FILE,
+  }, [], `${SERVER_IP}:0`);
+  const hostBrowser = await harness.launchBrowser((await network.addBrowser({ delayMs: 10 })).chromium);
+  host = await harness.openPage({ viewport: { width: 1280, height: 800 } }, hostBrowser);
+  await enterWithDoorOpen(host.page, harness.links.facilitator);
+  idHost = await ownId(host.page);
+});
+after(async () => {
+  await harness.stop();
+  network.close();
+  await rm(SECRET_FILE, { force: true });
+});
+
+/**
+ * A browser in a namespace of its own behind `firewall` (nft rules for its
+ * output chain), whose guest joins and is in the room.
+ * @param {string} firewall
+ * @param {string} name
+ */
+async function guestBehind(firewall, name) {
+  const link = await network.addBrowser({ delayMs: 20 });
+  network.nft(link.namespace, `table inet firewall {
+  chain out {
+    type filter hook output priority 0; policy accept;
+    ${firewall}
+  }
+}`);
+  const browser = await harness.launchBrowser(link.chromium);
+  const guest = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, browser);
+  await guest.page.goto(harness.links.participant);
+  await joinAs(guest.page, name);
+  await guest.page.locator('#accept-rules').click();
+  await guest.page.locator('#room').waitFor({ state: 'visible' });
+  return guest;
+}
+
+/**
+ * How the page's media goes: its selected candidate pair's local end.
+ * @param {import('playwright-core').Page} page
+ */
+function selectedPath(page) {
+  return page.evaluate(async () => {
+    /** @type {RTCPeerConnection} */
+    const pc = /** @type {any} */ (window).peerRoomMedia.pc;
+    const reports = [...(await pc.getStats()).values()];
+    const transport = reports.find((r) => r.type === 'transport');
+    const pair = reports.find((r) => r.id === transport?.selectedCandidatePairId);
+    const local = reports.find((r) => r.id === pair?.localCandidateId);
+    return { type: local?.candidateType, protocol: local?.protocol, relayProtocol: local?.relayProtocol ?? null };
+  });
+}
+
+/**
+ * Both ways decoded within the issue's 10 s, from when the guest is in.
+ * @param {import('./support.mjs').TestPage} guest
+ */
+async function bothDecode(guest) {
+  const idGuest = await ownId(guest.page);
+  const frames = (/** @type {number} */ owner) => (/** @type {import('./media-stats.mjs').Inbound[]} */ streams) =>
+    streams.some((s) => s.kind === 'video' && s.owner === owner && s.framesDecoded >= 5);
+  await waitForStats(guest.page, 'the guest decodes the facilitator', frames(idHost), DECODED_WITHIN_MS);
+  await waitForStats(host.page, 'the facilitator decodes the guest', frames(idGuest), DECODED_WITHIN_MS);
+}
+
+/**
+ * @param {import('node:test').TestContext} t
+ * @param {import('./support.mjs').TestPage} guest
+ * @param {() => Promise<void>} body
+ */
+async function withGuest(t, guest, body) {
+  try {
+    await body();
+    assert.deepEqual(guest.problems, [], 'no errors on the guest page');
+  } catch (error) {
+    t.diagnostic(`coturn said:\n${network.turnLog.split('\n').slice(-30).join('\n')}`);
+    await harness.diagnose(t, { host, guest }, PREFIX);
+    throw error;
+  } finally {
+    await leaveRoom(guest.page).catch(() => {});
+    await guest.page.context().close();
+  }
+}
+
+test('UDP blocked and no TURN in reach: the page comes in over ICE-TCP', async (t) => {
+  const guest = await guestBehind('meta l4proto udp drop\n    tcp dport 3478 drop', 'Ada');
+  await withGuest(t, guest, async () => {
+    await bothDecode(guest);
+    // Straight to the server over TCP (the browser's end of an active TCP
+    // candidate shows as host or, learned from the checks, peer-reflexive).
+    const path = await selectedPath(guest.page);
+    assert.equal(path.protocol, 'tcp', JSON.stringify(path));
+    assert.notEqual(path.type, 'relay', JSON.stringify(path));
+  });
+});
+
+test('UDP and the server\'s TCP ports blocked: the page comes in through coturn over TCP', async (t) => {
+  const guest = await guestBehind(`meta l4proto udp drop\n    tcp dport ${PORTS} drop`, 'Bea');
+  await withGuest(t, guest, async () => {
+    await bothDecode(guest);
+    const path = await selectedPath(guest.page);
+    assert.equal(path.type, 'relay', JSON.stringify(path));
+    assert.equal(path.relayProtocol, 'tcp', JSON.stringify(path));
+    await harness.screenshot(guest.page, 'through-turn-over-tcp', PREFIX);
+  });
+});
+
+test('a network that drops DTLS but lets ICE through: the third attempt goes through TURN over TCP and connects', async (t) => {
+  // RFC 7983: a first byte from 20 to 63 is DTLS; `@th,64,8` is the byte
+  // after the UDP header. And no ICE over TCP to fall back on.
+  const guest = await guestBehind(`udp dport 1-65535 @th,64,8 20-63 drop\n    tcp dport ${PORTS} drop`, 'Cy');
+  await withGuest(t, guest, async () => {
+    await guest.page.locator('#media-status', { hasText: 'Trying again (attempt 2)' }).waitFor({ timeout: 40_000 });
+    await guest.page.locator('#media-status').waitFor({ state: 'hidden', timeout: 20_000 });
+    await bothDecode(guest);
+    const path = await selectedPath(guest.page);
+    assert.equal(path.type, 'relay', JSON.stringify(path));
+  });
+});
+
+/**
+ * A credential in the TURN REST scheme: `EXPIRY:ID` and its HMAC-SHA1.
+ * @param {number} expiry Unix seconds
+ */
+function credential(expiry) {
+  const username = `${expiry}:${randomBytes(4).toString('hex')}`;
+  return { urls: [TURN_URL], username, credential: createHmac('sha1', SECRET).update(username).digest('base64') };
+}
+
+test('coturn refuses a credential past its expiry and takes one that has not expired', async (t) => {
+  const guest = await guestBehind('meta l4proto udp drop', 'Dee');
+  await withGuest(t, guest, async () => {
+    const gather = (/** @type {RTCIceServer} */ server) => guest.page.evaluate(async (iceServer) => {
+      const pc = new RTCPeerConnection({ iceServers: [iceServer], iceTransportPolicy: 'relay' });
+      /** @type {number[]} */
+      const errors = [];
+      let relays = 0;
+      pc.addEventListener('icecandidateerror', (event) => errors.push(/** @type {RTCPeerConnectionIceErrorEvent} */ (event).errorCode));
+      pc.addEventListener('icecandidate', ({ candidate }) => { if (candidate?.type === 'relay') relays += 1; });
+      pc.createDataChannel('probe');
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise((done) => {
+        pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') done(undefined); });
+        setTimeout(done, 8_000);
+      });
+      pc.close();
+      return { errors, relays };
+    }, server);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await gather(credential(now - 60));
+    assert.equal(expired.relays, 0, 'no relay with an expired credential');
+    assert.ok(expired.errors.includes(401), `coturn said 401 Unauthorized: ${JSON.stringify(expired)}`);
+    const valid = await gather(credential(now + 600));
+    assert.ok(valid.relays > 0, `a relay with a valid credential: ${JSON.stringify(valid)}`);
+  });
+});
