@@ -1,0 +1,146 @@
+// How media holds up on bad networks, as people see it: three headless
+// Chromium, each in a network namespace of its own behind a link that loses,
+// delays or caps its packets (tests/browser/network.mjs, `impaired-link`),
+// meet through the server in another namespace. A facilitator and two
+// participants, all on camera and microphone; after everyone decodes
+// everyone, each page's own getStats() is read at the start and the end of
+// a measured stretch, and for every video and audio it receives:
+//
+// - frozen time: the share of the stretch its video was frozen
+//   (`totalFreezesDuration`, Chromium's definition of a freeze), and
+//   freezes per minute (`freezeCount`);
+// - frames per second decoded;
+// - audio concealed: the share of samples the decoder had to invent for lost
+//   packets (`concealedSamples / totalSamplesReceived`).
+//
+// Printed as a Markdown table row per condition: the mean over the six
+// streams of each kind, and the worst.
+//
+// Usage (as root, from the repository root, after
+// `cargo build --release -p peer-room`, `cargo build -p peer-room-testkit --bin impaired-link`
+// and `npm ci` in web-client/):
+//   node bench/network-conditions.mjs [--seconds 45] [--conditions none,loss5-rtt100] [--server-bin target/release/peer-room]
+// Conditions: none, loss2, loss5, loss5-rtt100, loss10, down500.
+
+import { parseArgs } from 'node:util';
+
+const { values: options } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '45' },
+    conditions: { type: 'string', default: 'none,loss2,loss5,loss5-rtt100,loss10,down500' },
+    'server-bin': { type: 'string', default: 'target/release/peer-room' },
+  },
+});
+process.env.PEER_ROOM_BIN = options['server-bin'];
+process.env.PEER_ROOM_SCREENSHOTS ??= '/tmp/peer-room-bench-screenshots';
+const { Harness, enterWithDoorOpen, joinAs } = await import('../tests/browser/support.mjs');
+const { Network, SERVER_IP } = await import('../tests/browser/network.mjs');
+const { ownId, waitForStats } = await import('../tests/browser/media-stats.mjs');
+
+/** @type {Record<string, import('../tests/browser/network.mjs').LinkShape>} */
+const CONDITIONS = {
+  none: {},
+  loss2: { loss: 0.02 },
+  loss5: { loss: 0.05 },
+  'loss5-rtt100': { loss: 0.05, delayMs: 50, jitterMs: 10 },
+  loss10: { loss: 0.1 },
+  down500: { downKbit: 500 },
+};
+
+/**
+ * What one page has received so far, per remote person and kind.
+ * @param {import('playwright-core').Page} page
+ */
+function received(page) {
+  return page.evaluate(async () => {
+    const media = /** @type {any} */ (window).peerRoomMedia;
+    /** @type {RTCPeerConnection} */
+    const pc = media.pc;
+    /** @type {Record<string, Record<string, number>>} */
+    const streams = {};
+    (await pc.getStats()).forEach((r) => {
+      if (r.type !== 'inbound-rtp') return;
+      const owner = media.owners.get(r.trackIdentifier);
+      if (owner === undefined) return;
+      streams[`${r.kind}:${owner}`] = {
+        freezes: r.freezeCount ?? 0,
+        frozen: r.totalFreezesDuration ?? 0,
+        frames: r.framesDecoded ?? 0,
+        concealed: r.concealedSamples ?? 0,
+        samples: r.totalSamplesReceived ?? 0,
+      };
+    });
+    return streams;
+  });
+}
+
+/** @param {number[]} values */
+const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
+/** @param {number} x @param {number} digits */
+const fixed = (x, digits = 1) => x.toFixed(digits);
+
+/**
+ * One condition, measured: a fresh server, network and three browsers.
+ * @param {string} name
+ * @param {number} seconds
+ */
+async function measure(name, seconds) {
+  const shape = CONDITIONS[name];
+  if (!shape) throw new Error(`unknown condition ${name}; known: ${Object.keys(CONDITIONS).join(', ')}`);
+  const network = new Network();
+  const harness = new Harness();
+  try {
+    await network.open();
+    harness.namespace = network.server;
+    await harness.start({ PEER_ROOM_MEDIA_IP: SERVER_IP }, [], `${SERVER_IP}:0`);
+    const pages = [];
+    for (let i = 0; i < 3; i += 1) {
+      const browser = await harness.launchBrowser((await network.addBrowser({ ...shape, seed: i + 1 })).chromium);
+      pages.push((await harness.openPage({ viewport: { width: 1280, height: 800 } }, browser)).page);
+    }
+    await enterWithDoorOpen(pages[0], harness.links.facilitator);
+    for (const [i, page] of pages.slice(1).entries()) {
+      await page.goto(harness.links.participant);
+      await joinAs(page, `Guest ${i + 1}`);
+      await page.locator('#accept-rules').click();
+      await page.locator('#room').waitFor({ state: 'visible' });
+    }
+    const ids = await Promise.all(pages.map(ownId));
+    for (const [i, page] of pages.entries()) {
+      const others = ids.filter((_, j) => j !== i);
+      await waitForStats(page, `${name}: page ${i} decodes everyone`, (streams) =>
+        others.every((id) => streams.some((s) => s.kind === 'video' && s.owner === id && s.framesDecoded > 0)), 60_000);
+    }
+    const before = await Promise.all(pages.map(received));
+    const started = Date.now();
+    await new Promise((done) => setTimeout(done, seconds * 1000));
+    const after = await Promise.all(pages.map(received));
+    const elapsed = (Date.now() - started) / 1000;
+    /** @type {{frozen: number[], perMinute: number[], fps: number[], concealed: number[]}} */
+    const results = { frozen: [], perMinute: [], fps: [], concealed: [] };
+    for (const [i, streams] of after.entries()) {
+      for (const [key, end] of Object.entries(streams)) {
+        const start = before[i][key] ?? { freezes: 0, frozen: 0, frames: 0, concealed: 0, samples: 0 };
+        if (key.startsWith('video')) {
+          results.frozen.push((100 * (end.frozen - start.frozen)) / elapsed);
+          results.perMinute.push(((end.freezes - start.freezes) * 60) / elapsed);
+          results.fps.push((end.frames - start.frames) / elapsed);
+        } else {
+          results.concealed.push((100 * (end.concealed - start.concealed)) / Math.max(end.samples - start.samples, 1));
+        }
+      }
+    }
+    const cell = (/** @type {number[]} */ values, digits = 1) => `${fixed(mean(values), digits)} (worst ${fixed(
+      values.length ? (values === results.fps ? Math.min(...values) : Math.max(...values)) : 0, digits)})`;
+    return `| ${name} | ${cell(results.frozen)} | ${cell(results.perMinute)} | ${cell(results.fps)} | ${cell(results.concealed, 2)} |`;
+  } finally {
+    await harness.stop();
+    network.close();
+  }
+}
+
+const seconds = Number(options.seconds);
+console.log(`${seconds} s measured per condition, three browsers, six video and six audio streams each.`);
+console.log('| condition | frozen video % | freezes per minute | frames per second | audio concealed % |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const name of options.conditions.split(',')) console.log(await measure(name.trim(), seconds));
