@@ -56,9 +56,11 @@ function received(page) {
     const media = /** @type {any} */ (window).peerRoomMedia;
     /** @type {RTCPeerConnection} */
     const pc = media.pc;
-    /** @type {Record<string, Record<string, number>>} */
+    /** @type {Record<string, Record<string, number | string>>} */
     const streams = {};
-    (await pc.getStats()).forEach((r) => {
+    const stats = await pc.getStats();
+    stats.forEach((r) => {
+      if (r.type === 'outbound-rtp' && r.kind === 'audio') streams['sent:audio'] = { codec: stats.get(r.codecId)?.mimeType ?? '?' };
       if (r.type !== 'inbound-rtp') return;
       const owner = media.owners.get(r.trackIdentifier);
       if (owner === undefined) return;
@@ -118,8 +120,12 @@ async function measure(name, seconds) {
     const elapsed = (Date.now() - started) / 1000;
     /** @type {{frozen: number[], perMinute: number[], fps: number[], concealed: number[]}} */
     const results = { frozen: [], perMinute: [], fps: [], concealed: [] };
+    /** The audio codecs the pages send, as they name them. */
+    const codecs = new Set();
     for (const [i, streams] of after.entries()) {
+      codecs.add(streams['sent:audio']?.codec ?? '?');
       for (const [key, end] of Object.entries(streams)) {
+        if (key === 'sent:audio') continue;
         const start = before[i][key] ?? { freezes: 0, frozen: 0, frames: 0, concealed: 0, samples: 0 };
         if (key.startsWith('video')) {
           results.frozen.push((100 * (end.frozen - start.frozen)) / elapsed);
@@ -132,7 +138,7 @@ async function measure(name, seconds) {
     }
     const cell = (/** @type {number[]} */ values, digits = 1) => `${fixed(mean(values), digits)} (worst ${fixed(
       values.length ? (values === results.fps ? Math.min(...values) : Math.max(...values)) : 0, digits)})`;
-    return `| ${name} | ${cell(results.frozen)} | ${cell(results.perMinute)} | ${cell(results.fps)} | ${cell(results.concealed, 2)} |`;
+    return `| ${name} | ${cell(results.frozen)} | ${cell(results.perMinute)} | ${cell(results.fps)} | ${cell(results.concealed, 2)} | ${[...codecs].join(', ')} |`;
   } finally {
     await harness.stop();
     network.close();
@@ -141,6 +147,6 @@ async function measure(name, seconds) {
 
 const seconds = Number(options.seconds);
 console.log(`${seconds} s measured per condition, three browsers, six video and six audio streams each.`);
-console.log('| condition | frozen video % | freezes per minute | frames per second | audio concealed % |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| condition | frozen video % | freezes per minute | frames per second | audio concealed % | audio sent as |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const name of options.conditions.split(',')) console.log(await measure(name.trim(), seconds));

@@ -156,6 +156,64 @@ test('someone without a camera joins with their microphone and is told so kindly
     await leaveBoth(a, b, idB);
   }));
 
+/**
+ * Sound received from `owner` so far: samples, concealed samples and energy.
+ * @param {import('playwright-core').Page} page
+ * @param {number} owner
+ */
+function soundFrom(page, owner) {
+  return page.evaluate(async (from) => {
+    const media = /** @type {any} */ (window).peerRoomMedia;
+    /** @type {RTCPeerConnection} */
+    const pc = media.pc;
+    let sound = { samples: 0, concealed: 0, energy: 0 };
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio' && media.owners.get(r.trackIdentifier) === from) {
+        sound = { samples: r.totalSamplesReceived ?? 0, concealed: r.concealedSamples ?? 0, energy: r.totalAudioEnergy ?? 0 };
+      }
+    });
+    return sound;
+  }, owner);
+}
+
+test('a browser that takes no audio redundancy hears the newest frame of each packet, as plain Opus', { timeout: 120_000 }, (t) =>
+  withDiagnosis(t, async (pages) => {
+    const { a, b, idA, idB } = await meet({
+      participantInit: () => {
+        // A browser without RED: the server's offers lose it before this
+        // page reads them, so its answers never take it.
+        const original = RTCPeerConnection.prototype.setRemoteDescription;
+        RTCPeerConnection.prototype.setRemoteDescription = function (description) {
+          if (!description?.sdp) return original.call(this, description);
+          const red = [...description.sdp.matchAll(/a=rtpmap:(\d+) red\//g)].map((m) => m[1]);
+          let sdp = description.sdp;
+          for (const pt of red) {
+            sdp = sdp.replace(new RegExp(`a=(rtpmap|fmtp|rtcp-fb):${pt} [^\r]*\r\n`, 'g'), '')
+              .replace(new RegExp(`(m=audio [^\r]*?) ${pt}(?= |\r)`, 'g'), '$1');
+          }
+          return original.call(this, { type: description.type, sdp });
+        };
+      },
+    });
+    pages.push(a, b);
+    // The facilitator sends RED (the page prefers it), so the server must
+    // take each packet apart for Sam.
+    const sent = await a.page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.senders.audio.getParameters().codecs[0]?.mimeType);
+    assert.equal(sent?.toLowerCase(), 'audio/red', 'the facilitator sends RED');
+    assert.doesNotMatch(await b.page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.pc.remoteDescription.sdp), / red\//);
+    await receivesFrom(b.page, idA, 'the participant without RED');
+    const first = await soundFrom(b.page, idA);
+    await b.page.waitForTimeout(3_000);
+    const then = await soundFrom(b.page, idA);
+    const samples = then.samples - first.samples;
+    // Three seconds of 48 kHz sound decoded, hardly any of it made up, and
+    // not silence: the fake microphone's beeps come through.
+    assert.ok(samples > 100_000, `${samples} samples in 3 s`);
+    assert.ok((then.concealed - first.concealed) / samples < 0.05, `concealed ${then.concealed - first.concealed} of ${samples}`);
+    assert.ok(then.energy > first.energy, 'sound, not silence');
+    await leaveBoth(a, b, idB);
+  }));
+
 test('a facilitator who stays while eight people come and go keeps one connection and sees each of them on it', { timeout: 240_000 }, (t) =>
   withDiagnosis(t, async (pages) => {
     // Each departure makes the guest's two m-lines inactive on the

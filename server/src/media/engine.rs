@@ -24,6 +24,9 @@ use super::runtime::MediaRuntime;
 /// who is speaking without decoding anything.
 pub const AUDIO_LEVEL_URI: &str = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 const OPUS_PAYLOAD_TYPE: u8 = 111;
+/// Chromium's number for RED over Opus.
+const RED_PAYLOAD_TYPE: u8 = 63;
+pub const MIME_TYPE_RED: &str = "audio/red";
 const VP8_PAYLOAD_TYPE: u8 = 96;
 /// After the default interceptors, so it sees what they let through.
 const KEYFRAME_SLOT: usize = 14_000;
@@ -46,6 +49,18 @@ pub fn opus() -> RTCRtpCodec {
     }
 }
 
+/// Opus with each packet carrying the previous frame again (RFC 2198): a
+/// lost packet's sound comes in the next one (`red.rs`).
+pub fn red() -> RTCRtpCodec {
+    RTCRtpCodec {
+        mime_type: MIME_TYPE_RED.to_owned(),
+        clock_rate: 48_000,
+        channels: 2,
+        sdp_fmtp_line: format!("{OPUS_PAYLOAD_TYPE}/{OPUS_PAYLOAD_TYPE}"),
+        rtcp_feedback: vec![],
+    }
+}
+
 pub fn vp8() -> RTCRtpCodec {
     RTCRtpCodec {
         mime_type: MIME_TYPE_VP8.to_owned(),
@@ -56,15 +71,23 @@ pub fn vp8() -> RTCRtpCodec {
     }
 }
 
-/// Opus and VP8 only: every browser has both, so nothing is transcoded and
-/// every subscriber can take every publisher's packets as they are. Public so
-/// that test clients speak exactly what the server speaks.
+/// Opus and VP8: every browser has both, so nothing is transcoded and every
+/// subscriber can take every publisher's packets as they are; and RED over
+/// Opus, which the forwarder takes apart for a subscriber without it.
+/// Public so that test clients speak exactly what the server speaks.
 pub fn media_engine_and_interceptors() -> Result<(MediaEngine, Registry), EngineError> {
     let mut engine = MediaEngine::default();
     engine.register_codec(
         RTCRtpCodecParameters {
             rtp_codec: opus(),
             payload_type: OPUS_PAYLOAD_TYPE,
+        },
+        RtpCodecKind::Audio,
+    )?;
+    engine.register_codec(
+        RTCRtpCodecParameters {
+            rtp_codec: red(),
+            payload_type: RED_PAYLOAD_TYPE,
         },
         RtpCodecKind::Audio,
     )?;

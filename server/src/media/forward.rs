@@ -14,7 +14,8 @@ use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::TrackRemoteEvent;
 
 use super::keyframe_pacing::request_keyframe;
-use super::session::{Kind, Publication, RoomMedia, lock, read};
+use super::red;
+use super::session::{Kind, Publication, RoomMedia, Source, Target, lock, read};
 use super::vp8;
 use crate::room::media::MediaReport;
 
@@ -68,6 +69,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             continue;
         }
         let keyframe = publication.kind == Kind::Video && vp8::starts_keyframe(&packet.payload);
+        let red = source.red_payload_type != 0 && packet.header.payload_type == source.red_payload_type;
         let skipped = publication.skipped.load(Ordering::Relaxed);
         let now = Instant::now();
         let targets = read(&publication.targets).clone();
@@ -97,6 +99,9 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             let mut copy = packet.clone();
             copy.header.ssrc = target.ssrc;
             copy.header.payload_type = target.payload_type.load(Ordering::Relaxed);
+            if red && !as_red_for(&mut copy, source, &target) {
+                continue;
+            }
             copy.header.sequence_number = seq;
             copy.header.timestamp = timestamp;
             copy.header.extension = false;
@@ -114,6 +119,30 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
     if speech.speaking {
         report(&room, &publication, false);
     }
+}
+
+/// A RED packet made right for `target`: as it is (with its blocks'
+/// payload type changed if the subscriber numbers Opus differently) when it
+/// took RED, else the newest frame alone, as plain Opus. False when the
+/// packet is not well-formed RED: it is not sent.
+fn as_red_for(copy: &mut rtc::rtp::Packet, source: &Source, target: &Target) -> bool {
+    let opus = target.payload_type.load(Ordering::Relaxed);
+    let target_red = target.red_payload_type.load(Ordering::Relaxed);
+    if target_red == 0 {
+        let Some((_, start)) = red::primary(&copy.payload) else {
+            return false;
+        };
+        copy.payload = copy.payload.slice(start..);
+        return true;
+    }
+    copy.header.payload_type = target_red;
+    if opus != source.payload_type {
+        let Some(renumbered) = red::with_block_payload_type(&copy.payload, opus) else {
+            return false;
+        };
+        copy.payload = Bytes::from(renumbered);
+    }
+    true
 }
 
 fn report(room: &Weak<RoomMedia>, publication: &Publication, speaking: bool) {

@@ -27,6 +27,7 @@ mod keyframe_pacing;
 mod keyframes;
 mod link_watch;
 mod peer;
+mod red;
 mod runtime;
 pub use runtime::TCP_CONNECTIONS_PER_LISTENER;
 mod session;

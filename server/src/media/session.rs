@@ -60,6 +60,9 @@ pub struct Target {
     /// The payload type and audio-level extension id negotiated with this
     /// subscriber, which may differ from the publisher's.
     pub payload_type: AtomicU8,
+    /// Its payload type for RED over Opus; 0 if it took none, and is sent
+    /// the newest frame of each RED packet alone.
+    pub red_payload_type: AtomicU8,
     pub audio_level_id: AtomicU8,
 }
 
@@ -70,6 +73,10 @@ pub struct Source {
     pub media_ssrc: u32,
     /// The audio-level extension id negotiated with the publisher; 0: none.
     pub audio_level_id: u8,
+    /// The publisher's payload types for its codec (Opus, VP8) and for RED
+    /// over Opus; 0: none.
+    pub payload_type: u8,
+    pub red_payload_type: u8,
 }
 
 /// One published track and who receives it. It exists from the publisher's

@@ -180,7 +180,9 @@ export class MediaSession extends Emitter {
       // A transceiver even without a device, so the offer has both m-lines
       // and a device allowed later needs only `replaceTrack`, no new offer.
       const track = this.track(kind);
-      this.senders[kind] = pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [this.local] }).sender;
+      const transceiver = pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [this.local] });
+      if (kind === 'audio') preferRedundantAudio(transceiver);
+      this.senders[kind] = transceiver.sender;
     }
     this.step(async () => {
       await pc.setLocalDescription(await pc.createOffer());
@@ -424,5 +426,23 @@ export class MediaSession extends Emitter {
     }
     this.acquiring = null;
     this.stops += 1;
+  }
+}
+
+/**
+ * Puts RED first for the microphone: the server's answer then has the
+ * browser send each audio frame twice, the second time in the next packet,
+ * so a lost packet's sound still arrives (docs/media.md). A browser
+ * without RED, or without codec preferences, sends plain Opus.
+ * @param {RTCRtpTransceiver} transceiver
+ */
+function preferRedundantAudio(transceiver) {
+  const codecs = RTCRtpReceiver.getCapabilities?.('audio')?.codecs ?? [];
+  const red = codecs.filter((codec) => codec.mimeType.toLowerCase() === 'audio/red');
+  if (red.length === 0 || typeof transceiver.setCodecPreferences !== 'function') return;
+  try {
+    transceiver.setCodecPreferences([...red, ...codecs.filter((codec) => !red.includes(codec))]);
+  } catch (error) {
+    console.warn('audio redundancy not preferred', error);
   }
 }

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
-use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
+use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodecParameters, RTCRtpParameters, RtpCodecKind};
 use tracing::debug;
 use webrtc::media_stream::track_remote::TrackRemote;
 
-use crate::media::engine::AUDIO_LEVEL_URI;
+use crate::media::engine::{AUDIO_LEVEL_URI, MIME_TYPE_RED};
 use crate::media::keyframe_pacing::request_keyframe;
 use crate::media::session::{Kind, Publication, Source, Target, write};
 use crate::media::slots::Slot;
@@ -34,25 +34,23 @@ impl Peer {
         };
         let media_ssrc = track.ssrcs().await.first().copied().unwrap_or(0);
         let track_id = track.track_id().await;
-        // The id the publisher uses for the audio level lives in the receiver.
-        let mut audio_level_id = 0;
+        // The numbers the publisher uses (for the audio level, its codecs)
+        // live in the receiver.
+        let mut negotiated = Negotiated::default();
         for receiver in self.pc.get_receivers().await {
             if receiver.track().track_id().await == track_id
                 && let Ok(params) = receiver.get_parameters().await
-                && let Some(ext) = params
-                    .rtp_parameters
-                    .header_extensions
-                    .iter()
-                    .find(|e| e.uri == AUDIO_LEVEL_URI)
             {
-                audio_level_id = u8::try_from(ext.id).unwrap_or(0);
+                negotiated = Negotiated::from(&params.rtp_parameters);
             }
         }
         debug!(participant = %self.me, kind = kind.name(), "publishes a track");
         let source = Source {
             remote: track,
             media_ssrc,
-            audio_level_id,
+            audio_level_id: negotiated.audio_level_id,
+            payload_type: negotiated.payload_type,
+            red_payload_type: negotiated.red_payload_type,
         };
         if let Some(forwarding) = self.room.start_forwarding(self.me, kind, source) {
             self.tasks.push(forwarding);
@@ -82,6 +80,7 @@ impl Peer {
             ready: AtomicBool::new(false),
             awaiting_keyframe: AtomicBool::new(publication.kind == Kind::Video),
             payload_type: AtomicU8::new(0),
+            red_payload_type: AtomicU8::new(0),
             audio_level_id: AtomicU8::new(0),
         });
         write(&publication.targets).push(Arc::clone(&target));
@@ -121,19 +120,14 @@ impl Peer {
     /// and start forwarding once the connection is up.
     pub(super) async fn activate(&mut self, target: Arc<Target>) {
         if let Ok(params) = target.sender.get_parameters().await {
-            if let Some(codec) = params.rtp_parameters.codecs.first() {
-                target.payload_type.store(codec.payload_type, Ordering::Relaxed);
-            }
-            if let Some(ext) = params
-                .rtp_parameters
-                .header_extensions
-                .iter()
-                .find(|e| e.uri == AUDIO_LEVEL_URI)
-            {
-                target
-                    .audio_level_id
-                    .store(u8::try_from(ext.id).unwrap_or(0), Ordering::Relaxed);
-            }
+            let negotiated = Negotiated::from(&params.rtp_parameters);
+            target.payload_type.store(negotiated.payload_type, Ordering::Relaxed);
+            target
+                .red_payload_type
+                .store(negotiated.red_payload_type, Ordering::Relaxed);
+            target
+                .audio_level_id
+                .store(negotiated.audio_level_id, Ordering::Relaxed);
         }
         let mut connected = self.connected.clone();
         self.tasks.push(tokio::spawn(async move {
@@ -149,5 +143,29 @@ impl Peer {
                 request_keyframe(&publication);
             }
         }));
+    }
+}
+
+/// The numbers one side of a track agreed to: its codec's payload type
+/// (Opus or VP8), RED's if it took RED, and the audio-level extension id.
+#[derive(Debug, Default)]
+struct Negotiated {
+    payload_type: u8,
+    red_payload_type: u8,
+    audio_level_id: u8,
+}
+
+impl From<&RTCRtpParameters> for Negotiated {
+    fn from(params: &RTCRtpParameters) -> Negotiated {
+        let red = |c: &&RTCRtpCodecParameters| c.rtp_codec.mime_type.eq_ignore_ascii_case(MIME_TYPE_RED);
+        Negotiated {
+            payload_type: params.codecs.iter().find(|c| !red(c)).map_or(0, |c| c.payload_type),
+            red_payload_type: params.codecs.iter().find(red).map_or(0, |c| c.payload_type),
+            audio_level_id: params
+                .header_extensions
+                .iter()
+                .find(|e| e.uri == AUDIO_LEVEL_URI)
+                .map_or(0, |e| u8::try_from(e.id).unwrap_or(0)),
+        }
     }
 }
