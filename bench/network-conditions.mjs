@@ -32,6 +32,8 @@ const { values: options } = parseArgs({
   },
 });
 process.env.PEER_ROOM_BIN = options['server-bin'];
+// Each condition's server and network clean up on exit: a few listeners each.
+process.setMaxListeners(64);
 process.env.PEER_ROOM_SCREENSHOTS ??= '/tmp/peer-room-bench-screenshots';
 const { Harness, enterWithDoorOpen, joinAs } = await import('../tests/browser/support.mjs');
 const { Network, SERVER_IP } = await import('../tests/browser/network.mjs');
@@ -98,7 +100,10 @@ async function measure(name, seconds) {
     const pages = [];
     for (let i = 0; i < 3; i += 1) {
       const browser = await harness.launchBrowser((await network.addBrowser({ ...shape, seed: i + 1 })).chromium);
-      pages.push((await harness.openPage({ viewport: { width: 1280, height: 800 } }, browser)).page);
+      const { page } = await harness.openPage({ viewport: { width: 1280, height: 800 } }, browser);
+      // A capped link loads the page and its first video slowly: patience.
+      page.setDefaultTimeout(60_000);
+      pages.push(page);
     }
     await enterWithDoorOpen(pages[0], harness.links.facilitator);
     for (const [i, page] of pages.slice(1).entries()) {

@@ -57,6 +57,7 @@ export class Network {
     this.scripts = undefined;
     this.next = 1;
     this.turnLog = '';
+    this.closesOnExit = false;
   }
 
   /** Makes the server's namespace. */
@@ -65,7 +66,8 @@ export class Network {
     this.scripts = await mkdtemp(join(tmpdir(), 'peer-room-netns-'));
     this.addNamespace(this.server);
     ip('-n', this.server, 'addr', 'add', `${SERVER_IP}/32`, 'dev', 'lo');
-    process.once('exit', () => this.close());
+    if (!this.closesOnExit) process.once('exit', () => this.close());
+    this.closesOnExit = true;
   }
 
   /** @param {string} name */
