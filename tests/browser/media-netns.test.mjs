@@ -13,6 +13,9 @@
 //   and succeeds once the firewall lets DTLS through.
 // - Over 30 s at 5% loss each way on both links and 100 ms round trip,
 //   under 3% of the audio each hears is concealed (RED, docs/media.md).
+// - A downlink capped at 150 kbit/s: the server pauses the video it sends
+//   that person, who is told so and hears the facilitator clearly, while
+//   the facilitator keeps that person's video.
 //
 // Needs root and `nft` (tests/run.sh installs it). Run from the repository
 // root: `node --test tests/browser/media-netns.test.mjs`
@@ -20,7 +23,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Harness, enterWithDoorOpen, joinAs, leaveRoom } from './support.mjs';
+import { Harness, assertInView, enterWithDoorOpen, joinAs, leaveRoom } from './support.mjs';
 import { ownId, waitForStats } from './media-stats.mjs';
 import { Network, SERVER_IP } from './network.mjs';
 
@@ -90,9 +93,11 @@ async function decodesNewFramesFrom(page, owner, what) {
  * A guest on `browser` joins through the participant link and is in the room.
  * @param {import('playwright-core').Browser} browser
  * @param {string} name
+ * @param {number} [patience] ms for each step, if not the usual (a small link loads the page slowly)
  */
-async function guestJoins(browser, name) {
+async function guestJoins(browser, name, patience = 0) {
   const guest = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, browser);
+  if (patience > 0) guest.page.setDefaultTimeout(patience);
   await guest.page.goto(harness.links.participant);
   await countRetries(guest.page);
   await joinAs(guest.page, name);
@@ -211,6 +216,41 @@ test('at 5% loss each way and 100 ms round trip, under 3% of the audio is concea
       assert.ok(samples > 30 * 48_000 * 0.9, `${what}: ${samples} samples in 30 s`);
       assert.ok(concealed < 3, `${what}: ${concealed.toFixed(2)}% concealed`);
     }
+  } catch (error) {
+    await harness.diagnose(t, { host, sam }, PREFIX);
+    throw error;
+  } finally {
+    await leaveRoom(sam.page).catch(() => {});
+    await sam.page.context().close();
+  }
+});
+
+test('a downlink too small for video: video to that person pauses, they are told, and they still hear the room', async (t) => {
+  const link = await network.addBrowser({ delayMs: 20, downKbit: 150 });
+  const sam = await guestJoins(await harness.launchBrowser(link.chromium), 'Sam', 60_000);
+  try {
+    const idSam = await ownId(sam.page);
+    await sam.page.locator('#incoming-video-notice').waitFor({ state: 'visible', timeout: 45_000 });
+    await assertInView(sam.page, '#incoming-video-notice', 'the paused-video notice, on a phone');
+    const hostTile = sam.page.locator(`#tiles li[data-participant="${idHost}"]`);
+    await hostTile.getByText('Video paused').waitFor();
+    await harness.screenshot(sam.page, 'incoming-video-paused', PREFIX);
+    // Paused for seconds: the sound comes through the small link. Not
+    // whole: the host's own link loses 5%, and the last video and its
+    // retransmissions drain from the small link's queue; with video
+    // flowing through 150 kbit/s, most of it would be lost.
+    const before = await audioFrom(sam.page, idHost);
+    await sam.page.waitForTimeout(3_000);
+    const after = await audioFrom(sam.page, idHost);
+    const samples = after.samples - before.samples;
+    const concealed = (100 * (after.concealed - before.concealed)) / Math.max(samples, 1);
+    t.diagnostic(`while paused: ${concealed.toFixed(2)}% of ${samples} samples concealed`);
+    assert.ok(samples > 3 * 48_000 * 0.8, `${samples} samples in 3 s`);
+    assert.ok(concealed < 10, `${concealed.toFixed(2)}% concealed while video is paused`);
+    // Nothing changes for the others: the facilitator still gets Sam's video.
+    await decodesNewFramesFrom(host.page, idSam, 'the facilitator decodes Sam');
+    assert.equal(await host.page.locator('#incoming-video-notice').isVisible(), false, 'only Sam is told');
+    assert.deepEqual(sam.problems, [], 'no errors on the participant page');
   } catch (error) {
     await harness.diagnose(t, { host, sam }, PREFIX);
     throw error;

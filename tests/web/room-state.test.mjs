@@ -346,3 +346,20 @@ test('the model is the one listener to room events, and every view sees the stat
   assert.equal(model.state.me.ending, 'left');
   assert.equal(model.state.clock.offset, 60_000 - 1_000);
 });
+
+test('incoming video paused and back: the state says so, and a resume keeps it', () => {
+  const inRoom = play([
+    [welcome, T0],
+    [joined(3, 'participant', { rules_accepted: true, admitted: true }), T0],
+    [participantRoom, T0],
+  ]);
+  assert.equal(inRoom.media.incomingVideoPaused, false);
+  const paused = play([[{ type: 'incoming_video_paused', paused: true }, T0 + 1_000]], inRoom);
+  assert.equal(paused.media.incomingVideoPaused, true);
+  const talking = play([[{ type: 'speaking', participant: 4, speaking: true }, T0 + 1_500]], paused);
+  assert.equal(talking.media.incomingVideoPaused, true, 'other media news leaves it');
+  const resumed = play([[{ ...participantRoom, server_time: T0 + 2_000 }, T0 + 2_000]], talking);
+  assert.equal(resumed.media.incomingVideoPaused, true, 'the same connection goes on after a resume');
+  const back = play([[{ type: 'incoming_video_paused', paused: false }, T0 + 9_000]], resumed);
+  assert.equal(back.media.incomingVideoPaused, false);
+});

@@ -17,7 +17,7 @@ use webrtc::peer_connection::{
 };
 
 use super::Media;
-use super::keyframes::KeyframeRequests;
+use super::keyframes::{KeyframeRequests, ReceptionReports};
 use super::runtime::MediaRuntime;
 
 /// RFC 6464: each audio packet says how loud it is, so the server can tell
@@ -76,6 +76,12 @@ pub fn vp8() -> RTCRtpCodec {
 /// Opus, which the forwarder takes apart for a subscriber without it.
 /// Public so that test clients speak exactly what the server speaks.
 pub fn media_engine_and_interceptors() -> Result<(MediaEngine, Registry), EngineError> {
+    engine_keeping_reports_in(Arc::default())
+}
+
+/// As `media_engine_and_interceptors`, keeping what the peer's reception
+/// reports say of the streams sent in `reports`.
+fn engine_keeping_reports_in(reports: Arc<ReceptionReports>) -> Result<(MediaEngine, Registry), EngineError> {
     let mut engine = MediaEngine::default();
     engine.register_codec(
         RTCRtpCodecParameters {
@@ -106,7 +112,7 @@ pub fn media_engine_and_interceptors() -> Result<(MediaEngine, Registry), Engine
         None,
     )?;
     let registry = register_default_interceptors(Registry::new(), &mut engine)?
-        .with(Slot::from(KEYFRAME_SLOT), KeyframeRequests::default());
+        .with(Slot::from(KEYFRAME_SLOT), KeyframeRequests::keeping_reports_in(reports));
     Ok((engine, registry))
 }
 
@@ -120,17 +126,19 @@ pub const ICE_CHECK_EVERY: Duration = Duration::from_millis(50);
 /// library's 7 at 200 ms gave up after 1.4 s, too soon on a lossy link.
 pub const ICE_CHECKS_PER_PAIR: u16 = 80;
 
-/// A new peer connection for one participant, bound to a UDP port of its
+/// A new peer connection for one participant, and where its reception
+/// reports are kept; bound to a UDP port of its
 /// own and, unless ICE over TCP is off, a TCP port: of the same number when
 /// a port range is set, so an operator opens one range for both.
 pub async fn peer_connection(
     media: &Media,
     handler: Arc<dyn PeerConnectionEventHandler>,
-) -> Result<Arc<dyn PeerConnection>, EngineError> {
+) -> Result<(Arc<dyn PeerConnection>, Arc<ReceptionReports>), EngineError> {
     let config = media.config();
     let mut last_error = None;
     for addr in media.udp_addrs_to_try() {
-        let (engine, registry) = media_engine_and_interceptors()?;
+        let reports = Arc::new(ReceptionReports::default());
+        let (engine, registry) = engine_keeping_reports_in(Arc::clone(&reports))?;
         let mut settings = SettingEngineBuilder::new()
             // mDNS would bind a multicast socket per connection and hide
             // addresses behind names: a server has nothing to hide.
@@ -154,7 +162,7 @@ pub async fn peer_connection(
             .build()
             .await;
         match built {
-            Ok(pc) => return Ok(Arc::new(pc)),
+            Ok(pc) => return Ok((Arc::new(pc), reports)),
             // Another connection holds this port: try the next one.
             Err(error) if config.ports.is_some() => last_error = Some(error),
             Err(error) => return Err(error.into()),

@@ -77,6 +77,20 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             if !target.ready.load(Ordering::Acquire) {
                 continue;
             }
+            // Video waits while the subscriber's downlink cannot carry it
+            // (`downlink.rs`); after a pause it starts again at a keyframe,
+            // as from a new feeder, so the slot's numbering has no gap.
+            let mut feeder = target.id;
+            if publication.kind == Kind::Video {
+                if target.downlink.video_paused(now) {
+                    continue;
+                }
+                let epoch = target.downlink.epoch();
+                if target.epoch_seen.swap(epoch, Ordering::AcqRel) != epoch {
+                    target.awaiting_keyframe.store(true, Ordering::Release);
+                }
+                feeder = feeder << 16 | u64::from(epoch);
+            }
             if target.awaiting_keyframe.load(Ordering::Acquire) {
                 if !keyframe {
                     // Paced: a wait costs the publisher a keyframe per gap at most.
@@ -89,7 +103,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             // have agreed to another payload type and extension id:
             // `write_rtp` checks these and rewrites nothing itself.
             let (seq, timestamp) = lock(&target.timeline).map(
-                target.id,
+                feeder,
                 packet.header.sequence_number,
                 packet.header.timestamp,
                 skipped,

@@ -1,22 +1,74 @@
-//! Lets a subscriber's keyframe requests (PLI, FIR) reach application code.
+//! Lets a subscriber's keyframe requests (PLI, FIR) reach application code,
+//! and keeps what their reception reports say of the streams we send them.
 //!
 //! On the default interceptor chain, RTCP that a subscriber sends about a
 //! track we send it stops inside the stack. This interceptor, placed last,
 //! marks those requests for delivery to the application, where `peer.rs`
-//! reads them from the local track and relays them to the publisher.
+//! reads them from the local track and relays them to the publisher. The
+//! loss in reception report blocks (in receiver reports, or in sender
+//! reports from a browser that also sends) is kept per stream we send, for
+//! `downlink.rs`: the library's stats did not follow them (they stayed at
+//! their first values in our runs with Chromium, which sends them in
+//! sender reports).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rtc::interceptor::{Attribute, Interceptor, Packet, StreamInfo, TaggedPacket};
 use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use rtc::rtcp::receiver_report::ReceiverReport;
+use rtc::rtcp::reception_report::ReceptionReport;
+use rtc::rtcp::sender_report::SenderReport;
 use rtc::sansio::Protocol;
+
+/// The latest reception report block per stream we send: its loss (the
+/// RFC 3550 fraction, 0 to 255), and a count of reports so a reader can
+/// tell a new one.
+#[derive(Debug, Default)]
+pub struct ReceptionReports {
+    latest: Mutex<HashMap<u32, (u8, u64)>>,
+}
+
+impl ReceptionReports {
+    /// The loss reported for `ssrc`, and how many reports have come for it.
+    pub fn latest(&self, ssrc: u32) -> Option<(u8, u64)> {
+        self.latest.lock().ok()?.get(&ssrc).copied()
+    }
+
+    fn record(&self, block: &ReceptionReport) {
+        if let Ok(mut latest) = self.latest.lock() {
+            let entry = latest.entry(block.ssrc).or_default();
+            *entry = (block.fraction_lost, entry.1 + 1);
+        }
+    }
+
+    fn forget(&self, ssrc: u32) {
+        if let Ok(mut latest) = self.latest.lock() {
+            latest.remove(&ssrc);
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct KeyframeRequests {
     read: VecDeque<TaggedPacket>,
     write: VecDeque<TaggedPacket>,
+    reports: Arc<ReceptionReports>,
+    /// The streams we send: only their report blocks are kept, so a peer
+    /// naming other SSRCs cannot grow the table.
+    sending: HashSet<u32>,
+}
+
+impl KeyframeRequests {
+    /// One that keeps reception reports in `reports`.
+    pub fn keeping_reports_in(reports: Arc<ReceptionReports>) -> KeyframeRequests {
+        KeyframeRequests {
+            reports,
+            ..KeyframeRequests::default()
+        }
+    }
 }
 
 impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
@@ -28,6 +80,18 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
 
     fn handle_read(&mut self, mut message: TaggedPacket) -> Result<(), Self::Error> {
         if let Packet::Rtcp(packets) = &message.message.packet {
+            for packet in packets {
+                let any = packet.as_any();
+                let blocks = any
+                    .downcast_ref::<ReceiverReport>()
+                    .map(|r| &r.reports)
+                    .or_else(|| any.downcast_ref::<SenderReport>().map(|s| &s.reports));
+                for block in blocks.into_iter().flatten() {
+                    if self.sending.contains(&block.ssrc) {
+                        self.reports.record(block);
+                    }
+                }
+            }
             let requests: Vec<Box<dyn rtc::rtcp::Packet>> = packets
                 .iter()
                 .filter(|p| p.as_any().is::<PictureLossIndication>() || p.as_any().is::<FullIntraRequest>())
@@ -58,8 +122,63 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
 }
 
 impl Interceptor for KeyframeRequests {
-    fn bind_local_stream(&mut self, _info: &StreamInfo) {}
-    fn unbind_local_stream(&mut self, _info: &StreamInfo) {}
+    fn bind_local_stream(&mut self, info: &StreamInfo) {
+        self.sending.insert(info.ssrc);
+    }
+    fn unbind_local_stream(&mut self, info: &StreamInfo) {
+        self.sending.remove(&info.ssrc);
+        self.reports.forget(info.ssrc);
+    }
     fn bind_remote_stream(&mut self, _info: &StreamInfo) {}
     fn unbind_remote_stream(&mut self, _info: &StreamInfo) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report_blocks(ssrcs: &[u32], fraction_lost: u8) -> TaggedPacket {
+        let blocks = ssrcs
+            .iter()
+            .map(|&ssrc| ReceptionReport {
+                ssrc,
+                fraction_lost,
+                ..ReceptionReport::default()
+            })
+            .collect();
+        let sender_report = SenderReport {
+            ssrc: 99,
+            reports: blocks,
+            ..SenderReport::default()
+        };
+        TaggedPacket {
+            now: Instant::now(),
+            transport: Default::default(),
+            message: Packet::Rtcp(vec![Box::new(sender_report)]).into(),
+        }
+    }
+
+    #[test]
+    fn only_reports_about_streams_we_send_are_kept_and_a_new_one_is_told_apart() {
+        let reports = Arc::new(ReceptionReports::default());
+        let mut interceptor = KeyframeRequests::keeping_reports_in(Arc::clone(&reports));
+        interceptor.bind_local_stream(&StreamInfo {
+            ssrc: 7,
+            ..StreamInfo::default()
+        });
+        // A browser that also sends puts its blocks in sender reports; a
+        // peer naming a thousand other SSRCs grows nothing.
+        let others: Vec<u32> = (1_000..2_000).collect();
+        interceptor.handle_read(report_blocks(&others, 10)).unwrap();
+        interceptor.handle_read(report_blocks(&[7], 64)).unwrap();
+        assert_eq!(reports.latest(7), Some((64, 1)));
+        assert_eq!(reports.latest.lock().unwrap().len(), 1);
+        interceptor.handle_read(report_blocks(&[7], 64)).unwrap();
+        assert_eq!(reports.latest(7), Some((64, 2)), "the same loss, a new report");
+        interceptor.unbind_local_stream(&StreamInfo {
+            ssrc: 7,
+            ..StreamInfo::default()
+        });
+        assert_eq!(reports.latest(7), None, "forgotten with the stream");
+    }
 }

@@ -20,6 +20,7 @@
 //! to another participant: no recording, ever.
 
 mod announced;
+mod downlink;
 mod dtls_repeat;
 pub mod engine;
 mod forward;

@@ -14,6 +14,7 @@ use webrtc::media_stream::track_remote::TrackRemote;
 use webrtc::rtp_transceiver::RtpSender;
 
 use super::Media;
+use super::downlink::Downlink;
 use super::keyframe_pacing::{KeyframePacer, request_keyframe};
 use super::peer::{PeerCommand, PeerHandle};
 use super::timeline::Timeline;
@@ -63,6 +64,11 @@ pub struct Target {
     /// Its payload type for RED over Opus; 0 if it took none, and is sent
     /// the newest frame of each RED packet alone.
     pub red_payload_type: AtomicU8,
+    /// The subscriber's downlink: video to them pauses when it cannot
+    /// carry it. And the pause epoch this target last saw: a new one
+    /// starts its video again at a keyframe.
+    pub downlink: Arc<Downlink>,
+    pub epoch_seen: AtomicU16,
     pub audio_level_id: AtomicU8,
 }
 

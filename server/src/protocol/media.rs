@@ -68,6 +68,12 @@ pub enum MediaEvent {
     },
     /// Make a new peer connection and offer again.
     MediaRestart {},
+    /// Your downlink cannot carry everyone's video now: the server holds the
+    /// video sent to you back (`paused: true`) so that the sound gets
+    /// through, and tries again later (`paused: false` when it does).
+    IncomingVideoPaused {
+        paused: bool,
+    },
     Speaking {
         participant: ParticipantId,
         speaking: bool,

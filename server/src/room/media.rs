@@ -78,6 +78,9 @@ pub enum MediaReport {
         participant: ParticipantId,
         link: MediaLink,
     },
+    /// The video sent to them is held back, or flows again: their downlink
+    /// cannot carry it.
+    IncomingVideoPaused { participant: ParticipantId, paused: bool },
     /// Their connection `connection` has not come up for so long that it is
     /// given up. The media layer decides, in order with the page's own
     /// fresh starts, whether it is still the one to let go.
@@ -203,6 +206,9 @@ impl Room {
             MediaReport::Candidate { participant, candidate } => (participant, MediaEvent::IceCandidate { candidate }),
             MediaReport::Failed { participant, reason } => (participant, MediaEvent::MediaFailed { reason }),
             MediaReport::StartAfresh { participant } => (participant, MediaEvent::MediaRestart {}),
+            MediaReport::IncomingVideoPaused { participant, paused } => {
+                (participant, MediaEvent::IncomingVideoPaused { paused })
+            }
             MediaReport::Speaking { participant, speaking } => {
                 self.speaking(participant, speaking, now, out);
                 return;

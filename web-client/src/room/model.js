@@ -36,6 +36,7 @@ const ROOM_EVENTS = {
   run_of_show: true, time_warning: true, round: true, rules_shown: true, ground_rules: true,
   energizers: true, energizer_started: true, energizer_progress: true, energizer_ended: true, break_nudge: true,
   pulse: true, summary: true, speaking: true, talk_time: true, muted_by_host: true, video_stopped_by_host: true,
+  incoming_video_paused: true,
   support_requests: true, support_acknowledged: true, connection: true,
 };
 

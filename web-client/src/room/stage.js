@@ -80,6 +80,7 @@ export class Stage {
       tiles: byId('tiles', HTMLUListElement),
       play: byId('play-button', HTMLButtonElement),
       layout: byId('layout-button', HTMLButtonElement),
+      paused: byId('incoming-video-notice', HTMLParagraphElement),
     };
     room.subscribe((change) => this.follow(change));
     media.on('localstream', ({ stream }) => {
@@ -109,7 +110,8 @@ export class Stage {
 
   /** @param {Change} change */
   follow({ state, before }) {
-    if (state.people !== before.people || state.me.id !== before.me.id) {
+    if (state.people !== before.people || state.me.id !== before.me.id
+      || state.media.incomingVideoPaused !== before.media.incomingVideoPaused) {
       // Someone who left takes their media along.
       for (const id of before.people.keys()) if (!state.people.has(id)) this.tracks.delete(id);
       this.draw();
@@ -146,7 +148,8 @@ export class Stage {
 
   /** A tile for each person in the room, and none for anyone else. */
   draw() {
-    const { people } = this.room.state;
+    const { people, media } = this.room.state;
+    show(this.el.paused, media.incomingVideoPaused);
     for (const id of [...this.tiles.keys()]) if (!people.has(id)) this.removeTile(id);
     for (const person of people.values()) this.drawTile(person);
     this.layout();
@@ -187,6 +190,10 @@ export class Stage {
     // Their socket is fine but their audio and video are not through: their
     // page is trying again; the others know why the tile is still.
     else if (person.media === 'trouble') flags.push(spelled('reconnecting', t('media.stage.trouble')));
+    // The server holds their video back from this page (its downlink is
+    // too small): their initial, and why, rather than a frozen picture.
+    const held = media.incomingVideoPaused && person.id !== me.id && person.video;
+    if (held) flags.push(spelled('cameraOff', t('media.stage.video_paused')));
     tile.flags.replaceChildren(...flags);
     show(tile.flags, flags.length > 0);
     const place = floor.hands.indexOf(person.id) + 1;
@@ -196,7 +203,7 @@ export class Stage {
     tile.reaction.replaceChildren(...(reaction ? [icon(REACTION_MARKS[reaction]),
       make('span', { text: t(REACTION_WORDS[reaction]), className: 'visually-hidden' })] : []));
     // No picture to show: the camera is off, missing, or not here yet.
-    const hasVideo = person.video && (this.tracks.get(person.id) ?? []).some((track) => track.kind === 'video');
+    const hasVideo = person.video && !held && (this.tracks.get(person.id) ?? []).some((track) => track.kind === 'video');
     tile.item.classList.toggle('tile-no-video', !hasVideo);
   }
 

@@ -68,7 +68,7 @@ export function roomState(s, m, now) {
       summary: { items: m.summary.items, proposals: m.summary.proposals ?? null, finalized: m.summary.finalized, previous: m.previous_outcomes },
       support: { ...s.activities.support, requests: m.support_requests ?? null },
     },
-    media: { speaking, talk: m.talk_time ? freshTalk(m.talk_time, now) : null },
+    media: { ...s.media, speaking, talk: m.talk_time ? freshTalk(m.talk_time, now) : null },
   };
 }
 
@@ -130,7 +130,7 @@ export function speaking(s, id, on, now) {
   const talk = s.media.talk;
   if (!talk || since === undefined) return { ...s, media: { ...s.media, speaking: speakers } };
   const extra = new Map(talk.extra).set(id, (talk.extra.get(id) ?? 0) + now - Math.max(since, talk.at));
-  return { ...s, media: { speaking: speakers, talk: { ...talk, extra } } };
+  return { ...s, media: { ...s.media, speaking: speakers, talk: { ...talk, extra } } };
 }
 
 /**

@@ -136,6 +136,7 @@ import {
  * @typedef {object} MediaState
  * @property {ReadonlyMap<number, number>} speaking who speaks now, since when (this browser's clock)
  * @property {TalkState | null} talk hosts only
+ * @property {boolean} incomingVideoPaused the server holds the others' video back: this page's downlink cannot carry it
  */
 
 /**
@@ -178,7 +179,7 @@ export function initialState() {
       summary: { items: [], proposals: null, finalized: false, previous: [] },
       support: { mine: 'none', requests: null },
     },
-    media: { speaking: new Map(), talk: null },
+    media: { speaking: new Map(), talk: null, incomingVideoPaused: false },
   };
 }
 
@@ -251,6 +252,7 @@ function step(s, m, now) {
       return withActivities(s, { summary: { ...s.activities.summary, items: m.items, proposals: m.proposals ?? null, finalized: m.finalized } });
     case 'speaking': return speaking(s, m.participant, m.speaking, now);
     case 'talk_time': return { ...s, media: { ...s.media, talk: freshTalk(m.totals, now) } };
+    case 'incoming_video_paused': return { ...s, media: { ...s.media, incomingVideoPaused: m.paused } };
     case 'support_requests': return withSupport(s, { requests: m.requests });
     case 'support_acknowledged': return withSupport(s, { mine: 'acknowledged' });
     case 'connection': return connection(s, m);

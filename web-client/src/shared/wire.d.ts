@@ -234,6 +234,7 @@ export type MediaEvent =
   | { "type": "ice_candidate", candidate: IceCandidate, }
   | { "type": "media_failed", reason: string, }
   | { "type": "media_restart", }
+  | { "type": "incoming_video_paused", paused: boolean, }
   | { "type": "speaking", participant: ParticipantId, speaking: boolean, }
   | { "type": "talk_time", totals: Array<TalkTime>, }
   | { "type": "muted_by_host", }

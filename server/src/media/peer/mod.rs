@@ -29,7 +29,9 @@ mod tracks;
 
 use self::tracks::Subscription;
 use super::announced;
+use super::downlink::Downlink;
 use super::engine::{self, EngineError};
+use super::keyframes::ReceptionReports;
 use super::link_watch::{LinkNews, LinkWatch};
 use super::session::{Kind, Publication, RoomMedia, Target};
 use super::slots::Slots;
@@ -84,7 +86,7 @@ impl PeerHandle {
             commands: commands.clone(),
             connected: connected_tx,
         });
-        let pc = engine::peer_connection(&room.media, handler).await?;
+        let (pc, reports) = engine::peer_connection(&room.media, handler).await?;
         // Its first state is not told to the room: a page trying again after
         // trouble is still in trouble for the others until this one is up.
         let (setup_within, handshake_within) = {
@@ -110,6 +112,10 @@ impl PeerHandle {
             tasks: Vec::new(),
             candidate_complaint: None,
             link: LinkWatch::new(Instant::now(), setup_within, handshake_within),
+            downlink: Arc::default(),
+            reports,
+            reports_seen: HashMap::new(),
+            told_paused: false,
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle {
@@ -182,7 +188,20 @@ struct Peer {
     candidate_complaint: Option<std::time::Instant>,
     /// How the connection stands for the others, and when it is given up.
     link: LinkWatch,
+    /// Whether this person's downlink carries the video sent to them, from
+    /// their reception reports; its forwarders hold it back when not.
+    downlink: Arc<Downlink>,
+    /// What the person's reception reports say, per stream sent, and how
+    /// many of them were read already.
+    reports: Arc<ReceptionReports>,
+    reports_seen: HashMap<u32, u64>,
+    /// Whether the person was last told their incoming video is paused.
+    told_paused: bool,
 }
+
+/// How often the connection's stats are read for its downlink: about as
+/// often as a browser sends reception reports for video.
+const DOWNLINK_EVERY: Duration = Duration::from_secs(1);
 
 /// Tells a person's connections apart, across every room.
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
@@ -208,6 +227,8 @@ const CANDIDATE_COMPLAINT_EVERY: std::time::Duration = std::time::Duration::from
 impl Peer {
     async fn run(mut self, mut queue: mpsc::UnboundedReceiver<PeerCommand>) {
         let mut arrivals = self.room.watch_arrivals();
+        let mut downlink_check = tokio::time::interval(DOWNLINK_EVERY);
+        downlink_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let deadline = self.gather_deadline();
             let setup = self.link.deadline();
@@ -231,6 +252,7 @@ impl Peer {
                     }
                 }
                 _ = arrivals.changed() => {}
+                _ = downlink_check.tick(), if self.sends_video() => self.check_downlink(),
                 () = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now).into()), if deadline.is_some() => {}
                 () = tokio::time::sleep_until(setup.unwrap_or_else(Instant::now).into()), if setup.is_some() => {
                     let news = self.link.overdue();
@@ -247,8 +269,51 @@ impl Peer {
         for task in &self.tasks {
             task.abort();
         }
+        if self.told_paused {
+            // What this connection told, it takes back as it goes: the
+            // next one starts with video and says so if it cannot.
+            self.room.tell(MediaReport::IncomingVideoPaused {
+                participant: self.me,
+                paused: false,
+            });
+        }
         if let Err(error) = self.pc.close().await {
             warn!(participant = %self.me, %error, "closing a peer connection failed");
+        }
+    }
+
+    fn sends_video(&self) -> bool {
+        self.subscriptions.keys().any(|(_, kind)| *kind == Kind::Video)
+    }
+
+    /// Reads what the person's reception reports say of the video sent to
+    /// them, and pauses it when their downlink cannot carry it.
+    fn check_downlink(&mut self) {
+        let mut worst: Option<u8> = None;
+        let video = self.subscriptions.iter().filter(|((_, kind), _)| *kind == Kind::Video);
+        for (_, subscription) in video {
+            let ssrc = subscription.target.ssrc;
+            let Some((lost, count)) = self.reports.latest(ssrc) else {
+                continue;
+            };
+            if self.reports_seen.insert(ssrc, count) != Some(count) {
+                worst = worst.max(Some(lost));
+            }
+        }
+        if let Some(lost) = worst {
+            // RFC 3550: the fraction lost, in 256ths.
+            let lost = f64::from(lost) / 256.0;
+            if let Some(pause) = self.downlink.report(lost, Instant::now()) {
+                debug!(participant = %self.me, lost, ?pause, "video to this person paused: their downlink cannot carry it");
+            }
+        }
+        let paused = self.downlink.pausing(Instant::now());
+        if paused != self.told_paused {
+            self.told_paused = paused;
+            self.room.tell(MediaReport::IncomingVideoPaused {
+                participant: self.me,
+                paused,
+            });
         }
     }
 

@@ -2,7 +2,7 @@
 //! others' it is sent, each in a reused slot (`slots.rs`).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU64, Ordering};
 
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodecParameters, RTCRtpParameters, RtpCodecKind};
 use tracing::debug;
@@ -81,6 +81,8 @@ impl Peer {
             awaiting_keyframe: AtomicBool::new(publication.kind == Kind::Video),
             payload_type: AtomicU8::new(0),
             red_payload_type: AtomicU8::new(0),
+            downlink: Arc::clone(&self.downlink),
+            epoch_seen: AtomicU16::new(self.downlink.epoch()),
             audio_level_id: AtomicU8::new(0),
         });
         write(&publication.targets).push(Arc::clone(&target));
