@@ -22,7 +22,9 @@ const TOO_MUCH_LOSS: f64 = 0.2;
 /// burst, two are a link too small.
 const BAD_REPORTS_TO_PAUSE: u8 = 2;
 /// The first pause; each that follows a failed try lasts twice as long.
-const FIRST_PAUSE: Duration = Duration::from_secs(5);
+/// Long enough that a person is not given video that stutters on and off
+/// every few seconds: a link too small now is seldom bigger a moment later.
+const FIRST_PAUSE: Duration = Duration::from_secs(10);
 const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 /// Video back for this long without a bad report: the link carries it, and
 /// the next trouble starts from the first pause again.
@@ -207,7 +209,7 @@ mod tests {
             pauses.push(watch.report(BAD, now + Duration::from_secs(1)).unwrap());
         }
         let secs: Vec<u64> = pauses.iter().map(Duration::as_secs).collect();
-        assert_eq!(secs, [10, 20, 40, 60, 60, 60]);
+        assert_eq!(secs, [20, 40, 60, 60, 60, 60]);
         // A try that holds past probation starts over from the first pause.
         watch.resumed(now);
         assert_eq!(watch.report(GOOD, now + PROBATION), None);
