@@ -134,6 +134,20 @@ impl Slots {
         inactive
     }
 
+    /// Whether a slot of `kind` is free now, or will be once an offer that
+    /// makes it inactive is answered: a new track of that kind waits for it
+    /// rather than growing the connection by an m-line. It waits no longer
+    /// than it would anyway, as a connection has one offer out at a time.
+    pub fn must_wait_for(&self, kind: Kind) -> bool {
+        let free = self.free.iter().any(|slot| slot.kind == kind);
+        let freeing = self
+            .retiring
+            .iter()
+            .chain(&self.retiring_offered)
+            .any(|slot| slot.kind == kind);
+        !free && freeing
+    }
+
     /// An offer went out: the slots retired so far are in it.
     pub fn offered(&mut self) {
         self.retiring_offered.append(&mut self.retiring);

@@ -109,6 +109,7 @@ impl PeerHandle {
             in_flight: Vec::new(),
             subscriptions: HashMap::new(),
             early_subscriptions: Vec::new(),
+            awaiting_slot: Vec::new(),
             slots: Slots::default(),
             tasks: Vec::new(),
             candidate_complaint: None,
@@ -182,6 +183,9 @@ struct Peer {
     subscriptions: HashMap<(ParticipantId, Kind), Subscription>,
     /// Tracks planned before the client's own offer: taken once it comes.
     early_subscriptions: Vec<Arc<Publication>>,
+    /// Tracks waiting for a departed person's slot of their kind to be free
+    /// (`Slots::must_wait_for`): taken once the offer retiring it is answered.
+    awaiting_slot: Vec<Arc<Publication>>,
     slots: Slots,
     tasks: Vec<JoinHandle<()>>,
     /// When a bad candidate from this client was last logged: one a client
@@ -416,6 +420,9 @@ impl Peer {
         self.slots.answered();
         for target in std::mem::take(&mut self.in_flight) {
             self.activate(target).await;
+        }
+        for publication in std::mem::take(&mut self.awaiting_slot) {
+            self.subscribe(publication).await?;
         }
         Ok(())
     }

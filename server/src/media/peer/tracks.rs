@@ -68,6 +68,12 @@ impl Peer {
         if self.subscriptions.contains_key(&key) {
             return Ok(());
         }
+        if self.slots.must_wait_for(publication.kind) {
+            if !self.awaiting_slot.iter().any(|p| p.key() == key) {
+                self.awaiting_slot.push(publication);
+            }
+            return Ok(());
+        }
         let slot = self.slots.take(&*self.pc, &publication).await?;
         let target = Arc::new(Target {
             id: NEXT_TARGET.fetch_add(1, Ordering::Relaxed),
@@ -105,6 +111,7 @@ impl Peer {
 
     pub(super) async fn unsubscribe(&mut self, key: (ParticipantId, Kind)) -> Result<(), SignalError> {
         self.early_subscriptions.retain(|p| p.key() != key);
+        self.awaiting_slot.retain(|p| p.key() != key);
         let Some(Subscription { target, slot }) = self.subscriptions.remove(&key) else {
             return Ok(());
         };
