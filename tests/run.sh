@@ -40,34 +40,23 @@ node_suite() {
     printf -v "${name}_failed" '%s' "$failed"
 }
 
-if [ -z "${SKIP_BROWSER:-}" ] && ! command -v chromium >/dev/null 2>&1; then
-    step "installing Chromium from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
-
-if [ -z "${SKIP_BROWSER:-}" ] && ! command -v nft >/dev/null 2>&1; then
-    # The media retry test blocks UDP with nftables, as a firewall would.
-    step "installing nftables from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null
-fi
-
-if [ -z "${SKIP_BROWSER:-}" ] && ! command -v ip >/dev/null 2>&1; then
-    # The network tests put the server and each browser in network
-    # namespaces of their own (tests/browser/network.mjs).
-    step "installing iproute2 from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null
-fi
-
-if [ -z "${SKIP_BROWSER:-}" ] && ! command -v turnserver >/dev/null 2>&1; then
-    # The firewall tests relay media through coturn over TCP, started as a
-    # throwaway in a network namespace (tests/browser/media-firewall.test.mjs).
-    step "installing coturn from Debian's packages"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null
-fi
+# Installs a Debian package the browser tests need when its command is
+# missing: `needs COMMAND PACKAGE`.
+needs() {
+    if [ -z "${SKIP_BROWSER:-}" ] && ! command -v "$1" >/dev/null 2>&1; then
+        step "installing $2 from Debian's packages"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    fi
+}
+needs chromium chromium
+# The media tests block UDP with nftables, as a firewall would,
+needs nft nftables
+# put the server and each browser in network namespaces of their own
+# (tests/browser/network.mjs),
+needs ip iproute2
+# and relay media through a throwaway coturn (media-firewall.test.mjs).
+needs turnserver coturn
 
 step "installing the web client's npm packages"
 (cd web-client && npm ci --no-audit --no-fund --loglevel=error)

@@ -24,7 +24,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Harness, assertInView, enterWithDoorOpen, joinAs, leaveRoom } from './support.mjs';
-import { ownId, waitForStats } from './media-stats.mjs';
+import { audioFrom, ownId, waitForStats } from './media-stats.mjs';
 import { Network, SERVER_IP } from './network.mjs';
 
 const PREFIX = 'media-netns-';
@@ -106,6 +106,25 @@ async function guestJoins(browser, name, patience = 0) {
   return guest;
 }
 
+/**
+ * Runs `body` with a guest in the room; on failure saves what both pages
+ * showed and the server's log; either way the guest leaves.
+ * @param {import('node:test').TestContext} t
+ * @param {import('./support.mjs').TestPage} guest
+ * @param {() => Promise<void>} body
+ */
+async function withGuest(t, guest, body) {
+  try {
+    await body();
+  } catch (error) {
+    await harness.diagnose(t, { host, guest }, PREFIX);
+    throw error;
+  } finally {
+    await leaveRoom(guest.page).catch(() => {});
+    await guest.page.context().close();
+  }
+}
+
 test('ten joins in a row at 5% loss and 100 ms round trip each decode and are decoded within 15 s', async (t) => {
   /** @type {Record<string, import('./support.mjs').TestPage>} */
   const pages = { host };
@@ -134,17 +153,11 @@ test('ten joins in a row at 5% loss and 100 ms round trip each decode and are de
 test('the first DTLS datagrams lost each way, the first connection still comes up', async (t) => {
   const link = await network.addBrowser({ delayMs: 50, loseFirstDtls: 3 });
   const sam = await guestJoins(await harness.launchBrowser(link.chromium), 'Sam');
-  try {
-    await decodesNewFramesFrom(sam.page, idHost, 'Sam decodes the facilitator');
-    await decodesNewFramesFrom(host.page, await ownId(sam.page), 'the facilitator decodes Sam');
-    assert.equal(await retries(sam.page), 0, 'no fresh connection was needed');
-  } catch (error) {
-    await harness.diagnose(t, { host, sam }, PREFIX);
-    throw error;
-  } finally {
-    await leaveRoom(sam.page).catch(() => {});
-    await sam.page.context().close();
-  }
+  await withGuest(t, sam, async () => {
+      await decodesNewFramesFrom(sam.page, idHost, 'Sam decodes the facilitator');
+      await decodesNewFramesFrom(host.page, await ownId(sam.page), 'the facilitator decodes Sam');
+      assert.equal(await retries(sam.page), 0, 'no fresh connection was needed');
+  });
 });
 
 test('a browser held in connecting tries again and comes up once its network lets the handshake through', async (t) => {
@@ -158,108 +171,72 @@ test('a browser held in connecting tries again and comes up once its network let
   }
 }`);
   const sam = await guestJoins(await harness.launchBrowser(link.chromium), 'Sam');
-  try {
-    await sam.page.locator('#media-status', { hasText: 'Trying again (attempt 1)' }).waitFor({ timeout: 30_000 });
-    const samTile = host.page.locator(`#tiles li[data-participant="${await ownId(sam.page)}"]`);
-    await samTile.getByText('Connection problem').waitFor({ timeout: 20_000 });
-    await harness.screenshot(sam.page, 'held-in-connecting', PREFIX);
+  await withGuest(t, sam, async () => {
+      await sam.page.locator('#media-status', { hasText: 'Trying again (attempt 1)' }).waitFor({ timeout: 30_000 });
+      const samTile = host.page.locator(`#tiles li[data-participant="${await ownId(sam.page)}"]`);
+      await samTile.getByText('Connection problem').waitFor({ timeout: 20_000 });
+      await harness.screenshot(sam.page, 'held-in-connecting', PREFIX);
 
-    network.nft(link.namespace, 'delete table inet held');
-    await sam.page.locator('#media-status').waitFor({ state: 'hidden', timeout: 45_000 });
-    await samTile.getByText('Connection problem').waitFor({ state: 'detached' });
-    await decodesNewFramesFrom(host.page, await ownId(sam.page), 'the facilitator decodes Sam');
-    await decodesNewFramesFrom(sam.page, idHost, 'Sam decodes the facilitator');
-    assert.ok(await retries(sam.page) >= 1, 'the page tried again');
-    assert.deepEqual(sam.problems, [], 'no errors on the participant page');
-  } catch (error) {
-    await harness.diagnose(t, { host, sam }, PREFIX);
-    throw error;
-  } finally {
-    await leaveRoom(sam.page).catch(() => {});
-    await sam.page.context().close();
-  }
+      network.nft(link.namespace, 'delete table inet held');
+      await sam.page.locator('#media-status').waitFor({ state: 'hidden', timeout: 45_000 });
+      await samTile.getByText('Connection problem').waitFor({ state: 'detached' });
+      await decodesNewFramesFrom(host.page, await ownId(sam.page), 'the facilitator decodes Sam');
+      await decodesNewFramesFrom(sam.page, idHost, 'Sam decodes the facilitator');
+      assert.ok(await retries(sam.page) >= 1, 'the page tried again');
+      assert.deepEqual(sam.problems, [], 'no errors on the participant page');
+  });
 });
-
-/**
- * Audio received from `owner` so far: samples, and those the decoder made up.
- * @param {import('playwright-core').Page} page
- * @param {number} owner
- */
-function audioFrom(page, owner) {
-  return page.evaluate(async (from) => {
-    const media = /** @type {any} */ (window).peerRoomMedia;
-    let audio = { samples: 0, concealed: 0 };
-    (await /** @type {RTCPeerConnection} */ (media.pc).getStats()).forEach((r) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'audio' && media.owners.get(r.trackIdentifier) === from) {
-        audio = { samples: r.totalSamplesReceived ?? 0, concealed: r.concealedSamples ?? 0 };
-      }
-    });
-    return audio;
-  }, owner);
-}
 
 test('at 5% loss each way and 100 ms round trip, under 3% of the audio is concealed over 30 s', async (t) => {
   const link = await network.addBrowser({ ...LOSSY, seed: 4 });
   const sam = await guestJoins(await harness.launchBrowser(link.chromium), 'Sam');
-  try {
-    const idSam = await ownId(sam.page);
-    await decodesNewFramesFrom(sam.page, idHost, 'Sam decodes the facilitator');
-    await decodesNewFramesFrom(host.page, idSam, 'the facilitator decodes Sam');
-    const ways = [[sam.page, idHost, 'Sam hearing the facilitator'], [host.page, idSam, 'the facilitator hearing Sam']];
-    const before = await Promise.all(ways.map(([page, from]) => audioFrom(/** @type {any} */ (page), /** @type {number} */ (from))));
-    await sam.page.waitForTimeout(30_000);
-    for (const [i, [page, from, what]] of ways.entries()) {
-      const after = await audioFrom(/** @type {any} */ (page), /** @type {number} */ (from));
-      const samples = after.samples - before[i].samples;
-      const concealed = (100 * (after.concealed - before[i].concealed)) / Math.max(samples, 1);
-      t.diagnostic(`${what}: ${concealed.toFixed(2)}% concealed of ${samples} samples`);
-      assert.ok(samples > 30 * 48_000 * 0.9, `${what}: ${samples} samples in 30 s`);
-      assert.ok(concealed < 3, `${what}: ${concealed.toFixed(2)}% concealed`);
-    }
-  } catch (error) {
-    await harness.diagnose(t, { host, sam }, PREFIX);
-    throw error;
-  } finally {
-    await leaveRoom(sam.page).catch(() => {});
-    await sam.page.context().close();
-  }
+  await withGuest(t, sam, async () => {
+      const idSam = await ownId(sam.page);
+      await decodesNewFramesFrom(sam.page, idHost, 'Sam decodes the facilitator');
+      await decodesNewFramesFrom(host.page, idSam, 'the facilitator decodes Sam');
+      const ways = [[sam.page, idHost, 'Sam hearing the facilitator'], [host.page, idSam, 'the facilitator hearing Sam']];
+      const before = await Promise.all(ways.map(([page, from]) => audioFrom(/** @type {any} */ (page), /** @type {number} */ (from))));
+      await sam.page.waitForTimeout(30_000);
+      for (const [i, [page, from, what]] of ways.entries()) {
+        const after = await audioFrom(/** @type {any} */ (page), /** @type {number} */ (from));
+        const samples = after.samples - before[i].samples;
+        const concealed = (100 * (after.concealed - before[i].concealed)) / Math.max(samples, 1);
+        t.diagnostic(`${what}: ${concealed.toFixed(2)}% concealed of ${samples} samples`);
+        assert.ok(samples > 30 * 48_000 * 0.9, `${what}: ${samples} samples in 30 s`);
+        assert.ok(concealed < 3, `${what}: ${concealed.toFixed(2)}% concealed`);
+      }
+  });
 });
 
 test('a downlink too small for video: video to that person pauses, they are told, and they still hear the room', async (t) => {
   const link = await network.addBrowser({ delayMs: 20, downKbit: 150 });
   const sam = await guestJoins(await harness.launchBrowser(link.chromium), 'Sam', 60_000);
-  try {
-    const idSam = await ownId(sam.page);
-    await sam.page.locator('#incoming-video-notice').waitFor({ state: 'visible', timeout: 45_000 });
-    // The first pause lasts 10 s and the notice comes within a second of
-    // it: measured from 2 s in (the queue of the small link drained, the
-    // audio jitter buffer settled after the loss) to 5 s in.
-    await sam.page.waitForTimeout(2_000);
-    const before = await audioFrom(sam.page, idHost);
-    await sam.page.waitForTimeout(3_000);
-    const after = await audioFrom(sam.page, idHost);
-    const samples = after.samples - before.samples;
-    const concealed = (100 * (after.concealed - before.concealed)) / Math.max(samples, 1);
-    t.diagnostic(`while paused: ${concealed.toFixed(2)}% of ${samples} samples concealed`);
-    // The sound comes through the small link. Not whole: the host's own
-    // link loses 5%, and the last video and its retransmissions drain from
-    // the small link's queue; with video flowing through 150 kbit/s, most
-    // of it would be lost.
-    assert.ok(samples > 3 * 48_000 * 0.8, `${samples} samples in 3 s`);
-    assert.ok(concealed < 10, `${concealed.toFixed(2)}% concealed while video is paused`);
-    await assertInView(sam.page, '#incoming-video-notice', 'the paused-video notice, on a phone');
-    const hostTile = sam.page.locator(`#tiles li[data-participant="${idHost}"]`);
-    await hostTile.getByText('Video paused').waitFor();
-    await harness.screenshot(sam.page, 'incoming-video-paused', PREFIX);
-    // Nothing changes for the others: the facilitator still gets Sam's video.
-    await decodesNewFramesFrom(host.page, idSam, 'the facilitator decodes Sam');
-    assert.equal(await host.page.locator('#incoming-video-notice').isVisible(), false, 'only Sam is told');
-    assert.deepEqual(sam.problems, [], 'no errors on the participant page');
-  } catch (error) {
-    await harness.diagnose(t, { host, sam }, PREFIX);
-    throw error;
-  } finally {
-    await leaveRoom(sam.page).catch(() => {});
-    await sam.page.context().close();
-  }
+  await withGuest(t, sam, async () => {
+      const idSam = await ownId(sam.page);
+      await sam.page.locator('#incoming-video-notice').waitFor({ state: 'visible', timeout: 45_000 });
+      // The first pause lasts 10 s and the notice comes within a second of
+      // it: measured from 2 s in (the queue of the small link drained, the
+      // audio jitter buffer settled after the loss) to 5 s in.
+      await sam.page.waitForTimeout(2_000);
+      const before = await audioFrom(sam.page, idHost);
+      await sam.page.waitForTimeout(3_000);
+      const after = await audioFrom(sam.page, idHost);
+      const samples = after.samples - before.samples;
+      const concealed = (100 * (after.concealed - before.concealed)) / Math.max(samples, 1);
+      t.diagnostic(`while paused: ${concealed.toFixed(2)}% of ${samples} samples concealed`);
+      // The sound comes through the small link. Not whole: the host's own
+      // link loses 5%, and the last video and its retransmissions drain from
+      // the small link's queue; with video flowing through 150 kbit/s, most
+      // of it would be lost.
+      assert.ok(samples > 3 * 48_000 * 0.8, `${samples} samples in 3 s`);
+      assert.ok(concealed < 10, `${concealed.toFixed(2)}% concealed while video is paused`);
+      await assertInView(sam.page, '#incoming-video-notice', 'the paused-video notice, on a phone');
+      const hostTile = sam.page.locator(`#tiles li[data-participant="${idHost}"]`);
+      await hostTile.getByText('Video paused').waitFor();
+      await harness.screenshot(sam.page, 'incoming-video-paused', PREFIX);
+      // Nothing changes for the others: the facilitator still gets Sam's video.
+      await decodesNewFramesFrom(host.page, idSam, 'the facilitator decodes Sam');
+      assert.equal(await host.page.locator('#incoming-video-notice').isVisible(), false, 'only Sam is told');
+      assert.deepEqual(sam.problems, [], 'no errors on the participant page');
+  });
 });

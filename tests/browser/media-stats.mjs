@@ -89,3 +89,23 @@ export async function receivesFrom(page, other, who) {
     }));
 }
 
+
+/**
+ * The audio a page has received from `owner` so far: samples, those its
+ * decoder made up for lost packets, and the sound's energy.
+ * @param {import('playwright-core').Page} page
+ * @param {number} owner
+ * @returns {Promise<{samples: number, concealed: number, energy: number}>}
+ */
+export function audioFrom(page, owner) {
+  return page.evaluate(async (from) => {
+    const media = /** @type {any} */ (window).peerRoomMedia;
+    let audio = { samples: 0, concealed: 0, energy: 0 };
+    (await /** @type {RTCPeerConnection} */ (media.pc).getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio' && media.owners.get(r.trackIdentifier) === from) {
+        audio = { samples: r.totalSamplesReceived ?? 0, concealed: r.concealedSamples ?? 0, energy: r.totalAudioEnergy ?? 0 };
+      }
+    });
+    return audio;
+  }, owner);
+}

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Harness, enterWithDoorOpen, joinAs, leaveRoom, openTab } from './support.mjs';
-import { MEDIA_TIMEOUT_MS, ownId, receivesFrom, waitForStats } from './media-stats.mjs';
+import { MEDIA_TIMEOUT_MS, audioFrom, ownId, receivesFrom, waitForStats } from './media-stats.mjs';
 
 const PREFIX = 'media-';
 
@@ -156,26 +156,6 @@ test('someone without a camera joins with their microphone and is told so kindly
     await leaveBoth(a, b, idB);
   }));
 
-/**
- * Sound received from `owner` so far: samples, concealed samples and energy.
- * @param {import('playwright-core').Page} page
- * @param {number} owner
- */
-function soundFrom(page, owner) {
-  return page.evaluate(async (from) => {
-    const media = /** @type {any} */ (window).peerRoomMedia;
-    /** @type {RTCPeerConnection} */
-    const pc = media.pc;
-    let sound = { samples: 0, concealed: 0, energy: 0 };
-    (await pc.getStats()).forEach((r) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'audio' && media.owners.get(r.trackIdentifier) === from) {
-        sound = { samples: r.totalSamplesReceived ?? 0, concealed: r.concealedSamples ?? 0, energy: r.totalAudioEnergy ?? 0 };
-      }
-    });
-    return sound;
-  }, owner);
-}
-
 test('a browser that takes no audio redundancy hears the newest frame of each packet, as plain Opus', { timeout: 120_000 }, (t) =>
   withDiagnosis(t, async (pages) => {
     const { a, b, idA, idB } = await meet({
@@ -202,9 +182,9 @@ test('a browser that takes no audio redundancy hears the newest frame of each pa
     const sent = await a.page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.senders.audio.getParameters().codecs[0]?.mimeType);
     assert.equal(sent?.toLowerCase(), 'audio/red', 'the facilitator sends RED');
     assert.doesNotMatch(await b.page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.pc.remoteDescription?.sdp ?? ''), / red\//);
-    const first = await soundFrom(b.page, idA);
+    const first = await audioFrom(b.page, idA);
     await b.page.waitForTimeout(3_000);
-    const then = await soundFrom(b.page, idA);
+    const then = await audioFrom(b.page, idA);
     const samples = then.samples - first.samples;
     // Three seconds of 48 kHz sound decoded, hardly any of it made up, and
     // not silence: the fake microphone's beeps come through.
