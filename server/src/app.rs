@@ -17,6 +17,7 @@ use crate::config::{self, Config, SocketConfig};
 use crate::crisis::CrisisResource;
 use crate::http::listen::{self, Admissions};
 use crate::live::RoomRegistry;
+use crate::mail::{MailHandle, Sender};
 use crate::media::Media;
 use crate::room::ConnId;
 use crate::store::Store;
@@ -34,6 +35,8 @@ pub struct AppState {
     /// Failed organizer logins, to slow down password guessing.
     pub logins: Arc<LoginLimiter>,
     pub crisis_resources: Arc<[CrisisResource]>,
+    /// Whether mail is on, and the sender's doorbell.
+    pub mail: MailHandle,
     /// WebSockets that have not joined a room yet, per address.
     pub unjoined: Tally,
     pub shutdown: CancellationToken,
@@ -86,7 +89,18 @@ impl Server {
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
         let media = Media::new(config.media.clone());
+        let mail = match &config.smtp {
+            Some(settings) => {
+                let sender = Sender::new(store.clone(), settings, &public_url)?;
+                let wake = Arc::new(tokio::sync::Notify::new());
+                tasks.spawn(sender.run(wake.clone(), shutdown.clone()));
+                info!(host = %settings.host, port = settings.port, "mail is on");
+                MailHandle::on(wake)
+            }
+            None => MailHandle::off(),
+        };
         let state = AppState {
+            mail,
             rooms: RoomRegistry::new(
                 store.clone(),
                 config.rooms.clone(),

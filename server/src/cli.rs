@@ -109,6 +109,43 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_CRISIS_RESOURCES", global = true)]
     pub crisis_resources: Option<std::path::PathBuf>,
 
+    /// The SMTP server invitations and reminders are sent through. Without
+    /// it no mail is sent, and the organizers' pages show each person's link
+    /// to copy instead.
+    #[arg(long, env = "PEER_ROOM_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+
+    /// The SMTP server's port. Default: 587 with starttls, 465 with tls, 25
+    /// with none.
+    #[arg(long, env = "PEER_ROOM_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+
+    /// How the connection to the SMTP server is protected: starttls
+    /// (required), tls (from the first byte), or none (a relay on this
+    /// machine or network only).
+    #[arg(
+        long,
+        env = "PEER_ROOM_SMTP_SECURITY",
+        value_enum,
+        default_value = "starttls",
+        global = true
+    )]
+    pub smtp_security: crate::mail::Security,
+
+    /// The SMTP login, if the server asks for one.
+    #[arg(long, env = "PEER_ROOM_SMTP_USER", global = true)]
+    pub smtp_user: Option<String>,
+
+    /// A file holding the SMTP password. A file, so the password is in no
+    /// process list or environment.
+    #[arg(long, env = "PEER_ROOM_SMTP_PASSWORD_FILE", global = true)]
+    pub smtp_password_file: Option<std::path::PathBuf>,
+
+    /// The sender of every message, e.g. "PeerRoom <peer-room@example.org>".
+    /// Required with --smtp-host.
+    #[arg(long, env = "PEER_ROOM_SMTP_FROM", global = true)]
+    pub smtp_from: Option<String>,
+
     /// Seconds a dropped participant keeps their place before they have left.
     #[arg(long, env = "PEER_ROOM_RECONNECT_GRACE", default_value_t = 30, global = true)]
     pub reconnect_grace: u32,

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::crisis::CrisisResource;
 use crate::http::listen::HttpLimits;
 use crate::live::RoomsConfig;
+use crate::mail::SmtpSettings;
 use crate::media::MediaConfig;
 use crate::ws::rate_limit::RateConfig;
 
@@ -32,6 +33,8 @@ pub struct Config {
     pub socket: SocketConfig,
     pub media: MediaConfig,
     pub crisis_resources: Vec<CrisisResource>,
+    /// Where mail is sent through; `None`: no mail, links are copied by hand.
+    pub smtp: Option<SmtpSettings>,
 }
 
 impl Default for Config {
@@ -46,6 +49,7 @@ impl Default for Config {
             socket: SocketConfig::default(),
             media: MediaConfig::default(),
             crisis_resources: crate::crisis::defaults(),
+            smtp: None,
         }
     }
 }

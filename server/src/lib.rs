@@ -20,7 +20,9 @@
 //! - `media`: the selective forwarding unit (the `webrtc` crate): one peer
 //!   connection per participant, forwarding, host mutes, who is speaking.
 //! - `store`: SQLite through sqlx; sessions, invitations, the run-of-show,
-//!   summaries, removals.
+//!   summaries, removals, people invited by email and the mail outbox.
+//! - `mail`: invitations, reminders and notices by email (SMTP), sent from
+//!   the store's outbox; `ics`: calendar files.
 //! - `tokens`: invitation and resume tokens, and their hashes.
 //! - `tally`: what strangers hold open, counted under caps.
 //! - `text`: what people type for others to read, normalized and checked.
@@ -38,8 +40,10 @@ pub mod demo;
 pub mod energizers;
 pub mod ground_rules;
 pub mod http;
+pub mod ics;
 pub mod live;
 pub mod logging;
+pub mod mail;
 pub mod media;
 pub mod protocol;
 pub mod room;

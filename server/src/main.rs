@@ -9,6 +9,7 @@ use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, OrganizerComman
 use peer_room::config::Config;
 use peer_room::http::listen::HttpLimits;
 use peer_room::live::RoomsConfig;
+use peer_room::mail::{Security, SmtpSettings};
 use peer_room::media::turn::TurnRest;
 use peer_room::media::{IceServer, MediaConfig};
 use peer_room::store::{DEFAULT_WARNING_MARKS, NewOrganizer, NewSession, Store, StoreError};
@@ -68,6 +69,7 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
     Ok(Config {
         media,
         crisis_resources: peer_room::crisis::load(args.crisis_resources.as_deref())?,
+        smtp: smtp(args)?,
         listen: args.listen,
         database_url: args.database_url.clone(),
         public_url: args.public_url.clone(),
@@ -84,6 +86,47 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
 }
 
 /// `--turn-urls` with `--turn-secret-file`: both or neither.
+/// The SMTP settings, all or nothing: a half-configured mailer is refused
+/// at start rather than found out when the first invitation fails.
+fn smtp(args: &GlobalArgs) -> anyhow::Result<Option<SmtpSettings>> {
+    let Some(host) = args.smtp_host.clone() else {
+        if args.smtp_from.is_some() || args.smtp_user.is_some() || args.smtp_password_file.is_some() {
+            anyhow::bail!("the --smtp-* settings need --smtp-host, the SMTP server to send through");
+        }
+        return Ok(None);
+    };
+    let from = args
+        .smtp_from
+        .clone()
+        .context("--smtp-host needs --smtp-from, the address mail is sent from")?;
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        anyhow::bail!("--smtp-from: {from:?} is not an address such as \"PeerRoom <peer-room@example.org>\"");
+    }
+    let password = match (&args.smtp_user, &args.smtp_password_file) {
+        (Some(_), Some(file)) => Some(
+            std::fs::read_to_string(file)
+                .with_context(|| format!("--smtp-password-file: cannot read {}", file.display()))?
+                .trim_end_matches(['\r', '\n'])
+                .to_owned(),
+        ),
+        (None, None) => None,
+        _ => anyhow::bail!("--smtp-user and --smtp-password-file go together"),
+    };
+    let port = args.smtp_port.unwrap_or(match args.smtp_security {
+        Security::Starttls => 587,
+        Security::Tls => 465,
+        Security::None => 25,
+    });
+    Ok(Some(SmtpSettings {
+        host,
+        port,
+        security: args.smtp_security,
+        user: args.smtp_user.clone(),
+        password,
+        from,
+    }))
+}
+
 fn turn_rest(args: &GlobalArgs) -> anyhow::Result<Option<TurnRest>> {
     match (&args.turn_secret_file, args.turn_urls.is_empty()) {
         (None, true) => Ok(None),

@@ -10,11 +10,14 @@
 //! - `offered_streams.rs`: whose media each of the server's m-lines carries,
 //!   from its offers (the server reuses them as people come and go).
 //! - `synthetic.rs`: what a microphone and a camera send, as RTP.
+//! - `mail_server.rs`: a throwaway exim on a loopback port, for the tests
+//!   of mail the server sends: what it delivered, read back decoded.
 //! - `protocol_doc.rs`: the examples of docs/protocol.md, by section and
 //!   heading, for the tests that check the doc and the ones that derive
 //!   their cases from it.
 
 pub mod impaired_path;
+pub mod mail_server;
 pub mod media_peer;
 pub mod offered_streams;
 pub mod protocol_doc;

@@ -10,6 +10,8 @@ mod facilitation;
 mod http;
 mod join_flow;
 mod link_info;
+mod mail;
+mod mail_durable;
 mod media;
 mod media_lazy;
 mod media_leaks;

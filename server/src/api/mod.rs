@@ -5,7 +5,8 @@
 //! - `sessions.rs`: scheduling, changing and cancelling sessions, and links;
 //! - `link_info.rs`: what a link leads to, for its page before anyone joins;
 //! - `series.rs`: recurring series, their links and their calendar feed;
-//! - `calendar.rs`: `.ics` files.
+//! - `calendar.rs`: `.ics` files;
+//! - `invitees.rs`: people invited by email, their own links, their mail.
 //!
 //! Requests that change something must come from an allowed origin (or from
 //! no browser at all): with the cookie's `SameSite=Strict` and JSON bodies
@@ -14,6 +15,7 @@
 
 mod auth;
 mod calendar;
+mod invitees;
 mod link_info;
 mod login_limit;
 mod series;
@@ -48,12 +50,28 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/sessions/{id}/links", get(sessions::links))
         .route("/api/sessions/{id}/links/{role}/{action}", post(sessions::change_link))
         .route("/api/sessions/{id}/calendar.ics", get(calendar::session_file))
+        .route(
+            "/api/sessions/{id}/invitees",
+            get(invitees::session_list).post(invitees::session_add),
+        )
+        .route(
+            "/api/sessions/{id}/invitees/{invitee}/revoke",
+            post(invitees::session_revoke),
+        )
         .route("/api/sessions/{id}/summary", get(sessions::summary))
         .route("/api/sessions/{id}/summary.md", get(sessions::summary_markdown))
         .route("/api/series", get(series::list).post(series::create))
         .route("/api/series/{id}", get(series::read))
         .route("/api/series/{id}/links/{role}/{action}", post(series::change_link))
         .route("/api/series/{id}/calendar.ics", get(series::feed))
+        .route(
+            "/api/series/{id}/invitees",
+            get(invitees::series_list).post(invitees::series_add),
+        )
+        .route(
+            "/api/series/{id}/invitees/{invitee}/revoke",
+            post(invitees::series_revoke),
+        )
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
         .layer(middleware::map_response(no_store))
 }
@@ -202,6 +220,7 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Busy => ApiError::Busy { retry_after_secs: 1 },
+            StoreError::Invalid(invalid) => invalid.into(),
             other => {
                 tracing::warn!(error = ?other, "an API request failed in the store");
                 ApiError::Internal

@@ -30,6 +30,7 @@ pub struct SeriesInput {
     facilitators: Option<Vec<String>>,
     break_nudge_minutes: Option<u32>,
     warning_marks: Option<Vec<u32>>,
+    reminder_minutes: Option<Vec<u32>>,
     /// 1: weekly; 2: every two weeks.
     every_weeks: u32,
     count: Option<u32>,
@@ -65,7 +66,7 @@ fn series_view(record: SeriesRecord) -> SeriesView {
     }
 }
 
-async fn owned(state: &AppState, organizer: &str, id: &str) -> Result<SeriesRecord, ApiError> {
+pub(super) async fn owned(state: &AppState, organizer: &str, id: &str) -> Result<SeriesRecord, ApiError> {
     let record = state.store.series(id).await?;
     if record.organizer_id.as_deref() != Some(organizer) {
         return Err(ApiError::NotFound);
@@ -127,6 +128,7 @@ pub async fn create(
             facilitators: input.facilitators,
             break_nudge_minutes: input.break_nudge_minutes,
             warning_marks: input.warning_marks,
+            reminder_minutes: input.reminder_minutes,
         })?,
     )?;
     let zone: chrono_tz::Tz = template
@@ -195,6 +197,12 @@ pub async fn feed(
         .series_link(&id, InviteRole::Participant)
         .await?
         .map(|t| state.join_link(&t));
-    let body = super::calendar::series_ics(&record, &occurrences, link.as_deref(), clock::now_millis());
+    let body = crate::ics::series_ics(
+        &record,
+        &occurrences,
+        link.as_deref(),
+        crate::ics::Method::Publish,
+        clock::now_millis(),
+    );
     Ok(super::calendar::calendar_response(&record.title, "series", body))
 }

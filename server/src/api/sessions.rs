@@ -43,6 +43,9 @@ pub struct SessionInput {
     pub(super) facilitators: Option<Vec<String>>,
     pub(super) break_nudge_minutes: Option<u32>,
     pub(super) warning_marks: Option<Vec<u32>>,
+    /// Minutes before the start at which people invited by email are
+    /// reminded.
+    pub(super) reminder_minutes: Option<Vec<u32>>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +65,7 @@ pub struct SessionView {
     facilitators: Vec<String>,
     break_nudge_minutes: Option<u32>,
     warning_marks: Vec<u32>,
+    reminder_minutes: Vec<u32>,
     series_id: Option<String>,
     cancelled: bool,
     ended: bool,
@@ -119,6 +123,7 @@ pub fn view(record: SessionRecord, now: Millis) -> SessionView {
         facilitators: record.facilitators,
         break_nudge_minutes: record.break_nudge_minutes,
         warning_marks: record.warning_marks,
+        reminder_minutes: record.reminder_minutes,
         series_id: record.series_id,
     }
 }
@@ -203,6 +208,11 @@ pub(super) fn apply(mut session: NewSession, input: SessionInput) -> Result<NewS
     if let Some(marks) = input.warning_marks {
         session.warning_marks = marks;
     }
+    if let Some(mut minutes) = input.reminder_minutes {
+        minutes.sort_unstable_by(|a, b| b.cmp(a));
+        minutes.dedup();
+        session.reminder_minutes = minutes;
+    }
     session.normalize();
     session.validate()?;
     Ok(session)
@@ -234,7 +244,7 @@ pub(super) fn required(input: SessionInput) -> Result<SessionInput, ApiError> {
 }
 
 /// The session, if it is this organizer's.
-async fn owned(state: &AppState, organizer: &str, id: &str) -> Result<SessionRecord, ApiError> {
+pub(super) async fn owned(state: &AppState, organizer: &str, id: &str) -> Result<SessionRecord, ApiError> {
     let record = state.store.session(id).await?;
     if record.organizer_id.as_deref() != Some(organizer) {
         return Err(ApiError::NotFound);
@@ -318,12 +328,16 @@ pub async fn update(
         organizer_id: record.organizer_id.clone(),
         opens_minutes_before: record.opens_minutes_before,
         facilitators: record.facilitators.clone(),
+        reminder_minutes: record.reminder_minutes.clone(),
     };
     let changed = apply(current, input)?;
+    let now = clock::now_millis();
+    let links_expire_at = changed.ends_at() + LINKS_OUTLIVE_SESSION_MS;
     state
         .store
-        .update_session(&id, &changed, changed.ends_at() + LINKS_OUTLIVE_SESSION_MS)
+        .update_session(&id, &changed, links_expire_at, state.mail.enabled(), now)
         .await?;
+    state.mail.queued();
     Ok(axum::Json(view(state.store.session(&id).await?, clock::now_millis())))
 }
 
@@ -334,7 +348,8 @@ pub async fn cancel(
 ) -> Result<axum::Json<SessionView>, ApiError> {
     owned(&state, &me.id, &id).await?;
     let now = clock::now_millis();
-    state.store.cancel_session(&id, now).await?;
+    state.store.cancel_session(&id, state.mail.enabled(), now).await?;
+    state.mail.queued();
     Ok(axum::Json(view(state.store.session(&id).await?, now)))
 }
 

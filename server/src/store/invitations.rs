@@ -20,6 +20,14 @@ impl InviteRole {
         }
     }
 
+    pub fn parse(text: &str) -> Option<InviteRole> {
+        match text {
+            "facilitator" => Some(InviteRole::Facilitator),
+            "participant" => Some(InviteRole::Participant),
+            _ => None,
+        }
+    }
+
     pub fn room_role(self) -> Role {
         match self {
             InviteRole::Facilitator => Role::Facilitator,

@@ -5,8 +5,10 @@
 //! Nothing here logs names, text or tokens.
 
 mod invitations;
+mod invitees;
 mod link_lookup;
 mod organizers;
+mod outbox;
 mod recurrence;
 mod run_of_show;
 mod schedule;
@@ -23,12 +25,14 @@ use crate::tokens::TokenKey;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
+pub use invitees::{Added, Invitee, Language, MAX_INVITEES, MailRecord, NewInvitee, Scope};
 pub use link_lookup::{LinkLookup, SummaryAccess};
 pub use organizers::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
+pub use outbox::{MailKind, Pending};
 pub use recurrence::{MAX_OCCURRENCES, Recurrence, SeriesRecord, occurrence_starts};
 pub use run_of_show::agenda_json;
 pub use schedule::LinkInfo;
-pub use sessions::{DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};
+pub use sessions::{DEFAULT_REMINDER_MINUTES, DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};
 pub use summary::SummaryExport;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +50,9 @@ pub enum StoreError {
     /// Too much of a costly kind of work (checking passwords) at once.
     #[error("too busy: try again in a moment")]
     Busy,
+    /// A change the store refuses as a whole (a limit it keeps).
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
 }
 
 /// A handle to the database; cloning shares the pool.

@@ -1,5 +1,6 @@
 //! What organizers do with sessions: list, change, cancel, and find links.
 
+use super::outbox::{MailKind, queue_notices};
 use super::sessions::session_record;
 use super::{InviteRole, NewSession, SessionRecord, Store, StoreError};
 use crate::room::Millis;
@@ -40,18 +41,30 @@ impl Store {
     }
 
     /// Replaces what can be changed about a session, and moves its links'
-    /// expiry with its end. One transaction: nothing is half written.
+    /// expiry with its end. When its time changes, its calendar sequence
+    /// moves on and, with `mail` on, everyone who was invited is told. One
+    /// transaction: nothing is half written.
     pub async fn update_session(
         &self,
         id: &str,
         changed: &NewSession,
         links_expire_at: Millis,
+        mail: bool,
+        now: Millis,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        let before: Option<(Millis, i64, i64)> =
+            sqlx::query_as("SELECT starts_at, duration_minutes, sequence FROM sessions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (starts_at, minutes, sequence) = before.ok_or(StoreError::NotFound)?;
+        let moved = starts_at != changed.starts_at || minutes != i64::from(changed.duration_minutes);
+        let sequence = sequence + i64::from(moved);
         let done = sqlx::query(
             "UPDATE sessions SET title = ?, starts_at = ?, duration_minutes = ?, time_zone = ?, capacity = ?,
                  ground_rules = ?, agenda = ?, break_nudge_minutes = ?, warning_marks = ?, opens_minutes_before = ?,
-                 facilitators = ?
+                 facilitators = ?, reminder_minutes = ?, sequence = ?
              WHERE id = ?",
         )
         .bind(changed.title.trim())
@@ -65,11 +78,16 @@ impl Store {
         .bind(to_json(&changed.warning_marks))
         .bind(i64::from(changed.opens_minutes_before))
         .bind(to_json(&changed.facilitators))
+        .bind(to_json(&changed.reminder_minutes))
+        .bind(sequence)
         .bind(id)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
+        }
+        if moved && mail {
+            queue_notices(&mut tx, id, MailKind::Moved, sequence, now).await?;
         }
         sqlx::query("UPDATE invitations SET expires_at = ? WHERE session_id = ?")
             .bind(links_expire_at)
@@ -80,21 +98,38 @@ impl Store {
         Ok(())
     }
 
-    /// Cancels a session: its links stop working.
-    pub async fn cancel_session(&self, id: &str, now: Millis) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET cancelled_at = COALESCE(cancelled_at, ?) WHERE id = ?")
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+    /// Cancels a session: its links stop working, and with `mail` on,
+    /// everyone who was invited is told, in the same transaction. Cancelling
+    /// again changes nothing.
+    pub async fn cancel_session(&self, id: &str, mail: bool, now: Millis) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE sessions SET cancelled_at = ?, sequence = sequence + 1 WHERE id = ? AND cancelled_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 && mail {
+            let sequence: i64 = sqlx::query_scalar("SELECT sequence FROM sessions WHERE id = ?")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            queue_notices(&mut tx, id, MailKind::Cancelled, sequence, now).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
-    /// A session's links, oldest first.
+    /// A session's shared links, oldest first: not the links of people
+    /// invited by email, which are theirs alone.
     pub async fn session_links(&self, session_id: &str) -> Result<Vec<LinkInfo>, StoreError> {
         let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as(
-            "SELECT id, role, revoked_at FROM invitations WHERE session_id = ? ORDER BY created_at, rowid",
+            "SELECT id, role, revoked_at FROM invitations
+             WHERE session_id = ? AND id NOT IN (SELECT invitation_id FROM invitees WHERE session_id = ?)
+             ORDER BY created_at, rowid",
         )
+        .bind(session_id)
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;

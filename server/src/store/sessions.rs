@@ -42,7 +42,13 @@ pub struct NewSession {
     pub opens_minutes_before: u32,
     /// The names of the facilitators assigned to run it.
     pub facilitators: Vec<String>,
+    /// Minutes before the start at which invitees get a reminder by email.
+    pub reminder_minutes: Vec<u32>,
 }
+
+/// Reminders the evening before and an hour before, unless a session or a
+/// series asks for others.
+pub const DEFAULT_REMINDER_MINUTES: [u32; 2] = [1440, 60];
 
 /// The warnings everyone gets unless a session asks for others.
 pub const DEFAULT_WARNING_MARKS: [u32; 2] = [5, 1];
@@ -66,6 +72,7 @@ impl Default for NewSession {
             organizer_id: None,
             opens_minutes_before: DEFAULT_OPENS_MINUTES_BEFORE,
             facilitators: Vec::new(),
+            reminder_minutes: DEFAULT_REMINDER_MINUTES.to_vec(),
         }
     }
 }
@@ -131,6 +138,12 @@ impl NewSession {
         if self.warning_marks.len() > 5 || self.warning_marks.iter().any(|m| !(1..=120).contains(m)) {
             return fail("warning_marks", "up to 5 marks, each between 1 and 120 minutes");
         }
+        if self.reminder_minutes.len() > 3 || self.reminder_minutes.iter().any(|m| !(5..=10_080).contains(m)) {
+            return fail(
+                "reminder_minutes",
+                "up to 3 reminders, each between 5 minutes and 7 days (10080 minutes) before the start",
+            );
+        }
         if self.opens_minutes_before > 120 {
             return fail("opens_minutes_before", "must be between 0 and 120");
         }
@@ -174,6 +187,10 @@ pub struct SessionRecord {
     pub facilitators: Vec<String>,
     /// For a series' occurrence: when the series first scheduled it.
     pub original_starts_at: Option<Millis>,
+    pub reminder_minutes: Vec<u32>,
+    /// The calendar's SEQUENCE: how many times its time changed or it was
+    /// cancelled.
+    pub sequence: u32,
 }
 
 impl SessionRecord {
@@ -340,6 +357,9 @@ pub(super) fn session_record(row: &sqlx::sqlite::SqliteRow) -> Result<SessionRec
         facilitators: serde_json::from_str(&json("facilitators", "facilitators")?)
             .map_err(|_| StoreError::Corrupt("facilitators"))?,
         original_starts_at: row.try_get("original_starts_at")?,
+        reminder_minutes: serde_json::from_str(&json("reminder_minutes", "reminder minutes")?)
+            .map_err(|_| StoreError::Corrupt("reminder minutes"))?,
+        sequence: number("sequence")?,
     })
 }
 
@@ -356,8 +376,8 @@ pub(super) async fn insert_session(
     sqlx::query(
         "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at,
              agenda, series_id, break_nudge_minutes, warning_marks, organizer_id, opens_minutes_before, facilitators,
-             original_starts_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             original_starts_at, reminder_minutes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(new.title.trim())
@@ -375,6 +395,7 @@ pub(super) async fn insert_session(
     .bind(i64::from(new.opens_minutes_before))
     .bind(json(&new.facilitators, "facilitators")?)
     .bind(original_starts_at)
+    .bind(json(&new.reminder_minutes, "reminder minutes")?)
     .execute(&mut *connection)
     .await?;
     Ok(id)

@@ -136,9 +136,15 @@ impl ServerProcess {
 
     /// Starts the binary with `RUST_LOG=filter`, its log going to `log`.
     pub fn start_logging(db: &Path, filter: &str, log: Stdio) -> ServerProcess {
+        Self::start_with_args(db, &[], filter, log)
+    }
+
+    /// Starts the binary with settings of the test's own (`--smtp-host`...).
+    pub fn start_with_args(db: &Path, args: &[&str], filter: &str, log: Stdio) -> ServerProcess {
         let mut child = Command::new(binary())
             .args(["--listen", "127.0.0.1:0", "--database-url"])
             .arg(format!("sqlite://{}", db.display()))
+            .args(args)
             .env("RUST_LOG", filter)
             .stdout(Stdio::piped())
             .stderr(log)

@@ -32,6 +32,7 @@ import { t } from '../shared/i18n.js';
  * @property {string[]} facilitators
  * @property {number | null} break_nudge_minutes
  * @property {number[]} warning_marks
+ * @property {number[]} reminder_minutes minutes before the start at which people invited by email are reminded
  * @property {string | null} series_id
  * @property {boolean} cancelled
  * @property {boolean} ended
@@ -274,3 +275,56 @@ export const revokeSeriesLink = (id, role) => call('POST', `/api/series/${encode
  * @param {string} id
  */
 export const seriesCalendarUrl = (id) => `/api/series/${encodeURIComponent(id)}/calendar.ics`;
+
+/**
+ * One message to a person invited by email.
+ * @typedef {object} MailView
+ * @property {'invitation' | 'reminder' | 'moved' | 'cancelled'} kind
+ * @property {'queued' | 'sent' | 'failed'} status
+ * @property {string} queued_at
+ * @property {string | null} sent_at
+ * @property {number} attempts
+ * @property {string | null} failure why it failed, or why the last attempt did not go through
+ */
+
+/**
+ * A person invited by email, with a link of their own (`null` once revoked).
+ * @typedef {{id: string, email: string, role: LinkRole, language: 'en' | 'fr', link: string | null, revoked: boolean, mail: MailView[]}} InviteeView
+ */
+/** @typedef {{mail_enabled: boolean, invitees: InviteeView[]}} InviteeList */
+/** @typedef {{mail_enabled: boolean, added: InviteeView[], already_invited: string[]}} InviteesAdded */
+/** @typedef {{emails: string[], role: LinkRole, language: 'en' | 'fr'}} InviteesInput */
+
+/**
+ * Where a session's or a series' people invited by email live.
+ * @param {'sessions' | 'series'} kind
+ * @param {string} id
+ */
+const inviteesPath = (kind, id) => `/api/${kind}/${encodeURIComponent(id)}/invitees`;
+
+/**
+ * @param {'sessions' | 'series'} kind
+ * @param {string} id
+ * @returns {Promise<InviteeList>}
+ */
+export const listInvitees = (kind, id) => call('GET', inviteesPath(kind, id));
+
+/**
+ * Invites people by email, each with a link of their own; one bad address
+ * refuses the whole list and adds no one.
+ * @param {'sessions' | 'series'} kind
+ * @param {string} id
+ * @param {InviteesInput} input
+ * @returns {Promise<InviteesAdded>}
+ */
+export const addInvitees = (kind, id, input) => call('POST', inviteesPath(kind, id), input);
+
+/**
+ * Takes an invitation back: the person's link stops working, nothing more is sent.
+ * @param {'sessions' | 'series'} kind
+ * @param {string} id
+ * @param {string} invitee
+ * @returns {Promise<InviteeList>}
+ */
+export const revokeInvitee = (kind, id, invitee) =>
+  call('POST', `${inviteesPath(kind, id)}/${encodeURIComponent(invitee)}/revoke`, {});

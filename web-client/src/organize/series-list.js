@@ -10,6 +10,7 @@ import { openEditor } from './session-editor.js';
 import { loadSeriesLinks } from './links.js';
 import { dayText, durationText, everyText, sessionWhen, whenText } from './times.js';
 import { confirmInline, disclosure, errorMessage, say } from './page-parts.js';
+import { loadInvitees } from './invitees.js';
 
 /** @typedef {import('./api.js').SessionView} SessionView */
 /** @typedef {import('./api.js').SeriesView} SeriesView */
@@ -118,6 +119,8 @@ export class SeriesList {
     }
     const links = disclosure(t('organize.group.links'), `group-links-${series.id}`, headingId,
       (box) => loadSeriesLinks(box, series.id, this.onUnauthorized));
+    const people = disclosure(t('organize.invite_by_email'), `group-invitees-${series.id}`, headingId,
+      (box) => loadInvitees(box, 'series', series.id, this.onUnauthorized));
     const meetingsId = `group-meetings-${series.id}`;
     body.replaceChildren(
       make('div', { className: 'session-head' }, [
@@ -125,8 +128,9 @@ export class SeriesList {
         make('span', { className: 'badges' }, next ? [] : [make('span', { className: 'badge', text: t('organize.badge.ended') })]),
       ]),
       ...lines,
-      make('div', { className: 'row session-actions' }, [links.button]),
+      make('div', { className: 'row session-actions' }, next ? [links.button, people.button] : [links.button]),
       links.box,
+      people.box,
       make('h4', { className: 'meetings-heading', text: t('organize.meetings'), attrs: { id: meetingsId } }),
       make('ol', { className: 'meetings', attrs: { 'aria-labelledby': meetingsId } },
         occurrences.map((meeting) => this.meeting(body, detail, meeting, status))),

@@ -10,6 +10,7 @@ import { t, tn } from '../shared/i18n.js';
 import { openEditor } from './session-editor.js';
 import { loadLinks, loadSeriesLinks, meetingLinksNote } from './links.js';
 import { loadSummary } from './past-summary.js';
+import { loadInvitees } from './invitees.js';
 import { durationText, elsewhere, meetsText, sessionWhen, whenText } from './times.js';
 import { confirmInline, disclosure, errorMessage, say } from './page-parts.js';
 
@@ -109,6 +110,13 @@ export class SessionList {
           (box) => loadSeriesLinks(box, /** @type {string} */ (session.series_id), this.onUnauthorized, meetingLinksNote()));
       actions.append(links.button);
       boxes.push(links.box);
+    }
+    // A group's meetings are invited to through the group.
+    if (when === 'upcoming' && !session.cancelled && !session.ended && !meeting) {
+      const people = disclosure(t('organize.invite_by_email'), `invitees-${session.id}`, titleId,
+        (box) => loadInvitees(box, 'sessions', session.id, this.onUnauthorized));
+      actions.append(people.button);
+      boxes.push(people.box);
     }
     if (when === 'past' && !session.cancelled) {
       const summary = disclosure(t('organize.session.summary'), `summary-${session.id}`, titleId,

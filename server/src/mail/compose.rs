@@ -1,0 +1,182 @@
+//! A message as it goes out: plain text and simple HTML with the same words,
+//! and the meeting's calendar file attached (REQUEST, or CANCEL when it is
+//! called off). Written when it is sent, from the store as it is then, so a
+//! message that waited for a mail server never carries an old time.
+
+use lettre::Message;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+
+use super::words::{self, Facts};
+use crate::ics::{self, Method, Sent};
+use crate::room::Millis;
+use crate::store::{Invitee, MailKind, SeriesRecord, SessionRecord};
+
+/// What a message is about: one meeting, or a whole series.
+pub enum About<'a> {
+    Session(&'a SessionRecord),
+    Series(&'a SeriesRecord, &'a [SessionRecord]),
+}
+
+/// Everything a message is made from.
+pub struct Parts<'a> {
+    pub kind: MailKind,
+    pub to: &'a Invitee,
+    pub about: About<'a>,
+    /// The person's own link; `None` once revoked or for a cancellation.
+    pub link: Option<&'a str>,
+    pub from: &'a Mailbox,
+    /// The outbox row's id: the Message-ID on every attempt.
+    pub message_id: &'a str,
+    /// The public URL's host, for the Message-ID's right-hand side.
+    pub host: &'a str,
+    pub now: Millis,
+}
+
+/// Why a message could not be written: never the store's fault, so the
+/// message is failed rather than tried again.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error("the address cannot be written in a mail header")]
+    Address(#[from] lettre::address::AddressError),
+    #[error("the message could not be built")]
+    Build(#[from] lettre::error::Error),
+}
+
+pub fn message(parts: &Parts<'_>) -> Result<Message, ComposeError> {
+    let person = parts.to;
+    let (title, starts_at, zone, minutes, opens, every_weeks) = match &parts.about {
+        About::Session(s) => (
+            s.title.as_str(),
+            s.starts_at,
+            s.time_zone.as_str(),
+            s.duration_minutes,
+            s.opens_minutes_before,
+            None,
+        ),
+        About::Series(series, occurrences) => {
+            let next = occurrences
+                .iter()
+                .find(|o| o.cancelled_at.is_none() && o.ends_at() > parts.now);
+            let first = next.or(occurrences.first());
+            (
+                series.title.as_str(),
+                first.map_or(0, |o| o.starts_at),
+                first.map_or(series.time_zone.as_deref().unwrap_or("UTC"), |o| o.time_zone.as_str()),
+                first.map_or(60, |o| o.duration_minutes),
+                first.map_or(15, |o| o.opens_minutes_before),
+                series.every_weeks,
+            )
+        }
+    };
+    let draft = words::draft(&Facts {
+        kind: parts.kind,
+        role: person.role,
+        language: person.language,
+        title,
+        when: words::when(starts_at, zone, person.language),
+        minutes,
+        opens_minutes_before: opens,
+        every_weeks,
+    });
+    let link = parts.link.filter(|_| draft.link_label.is_some());
+
+    let mut text = draft.paragraphs.join("\n\n");
+    let mut html = String::from("<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5\">");
+    for paragraph in &draft.paragraphs {
+        html.push_str(&format!("<p>{}</p>", escape(paragraph)));
+    }
+    if let (Some(link), Some(label)) = (link, &draft.link_label) {
+        text.push_str(&format!("\n\n{label}: {link}"));
+        html.push_str(&format!(
+            "<p><a href=\"{0}\" style=\"display:inline-block;padding:10px 16px;background:#1d4ed8;color:#fff;\
+             text-decoration:none;border-radius:6px\">{1}</a></p><p style=\"font-size:small\">{0}</p>",
+            escape(link),
+            escape(label)
+        ));
+    }
+    text.push_str(&format!("\n\n--\n{}\n", draft.footer));
+    html.push_str(&format!(
+        "<hr><p style=\"font-size:small;color:#555\">{}</p></body></html>",
+        escape(&draft.footer)
+    ));
+
+    let description = format!(
+        "{}{}",
+        draft.paragraphs.join("\n"),
+        link.map_or(String::new(), |l| format!("\n{l}"))
+    );
+    let sent = Sent {
+        organizer: parts.from.email.as_ref(),
+        attendee: &person.email,
+        sequence: 0,
+        cancel: parts.kind == MailKind::Cancelled,
+        description: &description,
+    };
+    let calendar = match &parts.about {
+        About::Session(s) => ics::session_ics(
+            s,
+            link,
+            Method::Sent(Sent {
+                sequence: s.sequence,
+                ..sent
+            }),
+            parts.now,
+        ),
+        About::Series(series, occurrences) => {
+            // A series' version moves on with each change to any meeting.
+            let sequence = occurrences.iter().map(|o| o.sequence).sum();
+            ics::series_ics(
+                series,
+                occurrences,
+                link,
+                Method::Sent(Sent { sequence, ..sent }),
+                parts.now,
+            )
+        }
+    };
+    let method = if parts.kind == MailKind::Cancelled {
+        "CANCEL"
+    } else {
+        "REQUEST"
+    };
+    let calendar_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+        .unwrap_or(ContentType::TEXT_PLAIN);
+    let file = if parts.kind == MailKind::Cancelled {
+        "cancel.ics"
+    } else {
+        "invite.ics"
+    };
+
+    let message = Message::builder()
+        .from(parts.from.clone())
+        .to(Mailbox::new(None, person.email.parse()?))
+        .subject(draft.subject)
+        .message_id(Some(format!("<{}@{}>", parts.message_id, parts.host)))
+        .multipart(
+            MultiPart::mixed()
+                .multipart(
+                    MultiPart::alternative()
+                        .singlepart(SinglePart::plain(text))
+                        .singlepart(SinglePart::html(html)),
+                )
+                .singlepart(Attachment::new(file.to_owned()).body(calendar, calendar_type)),
+        )?;
+    Ok(message)
+}
+
+/// Text in HTML, with nothing that could open a tag or an attribute.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,309 @@
+//! The outbox: mail queued with the change that causes it, planned reminders,
+//! and what became of each message. The mailer (`crate::mail`) takes what is
+//! due, writes it from the store as it is then, and records the outcome.
+//!
+//! A message's row id is its Message-ID on every attempt, and its
+//! `dedup_key` says what it is: a reminder planned twice, or a change saved
+//! twice, is queued once.
+
+use sqlx::SqliteConnection;
+
+use super::invitees::{Invitee, MailRecord, invitee, invitee_columns};
+use super::{Store, StoreError};
+use crate::room::Millis;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailKind {
+    Invitation,
+    Reminder,
+    /// The session's time changed.
+    Moved,
+    Cancelled,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Invitation => "invitation",
+            MailKind::Reminder => "reminder",
+            MailKind::Moved => "moved",
+            MailKind::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(text: &str) -> Option<MailKind> {
+        [
+            MailKind::Invitation,
+            MailKind::Reminder,
+            MailKind::Moved,
+            MailKind::Cancelled,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
+/// A message due to be sent.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub id: String,
+    pub kind: MailKind,
+    pub attempts: u32,
+    pub invitee: Invitee,
+    /// The meeting it is about; `None` for a series' invitation.
+    pub session_id: Option<String>,
+}
+
+/// Queues a message on a connection inside the caller's transaction.
+pub(super) async fn queue(
+    tx: &mut SqliteConnection,
+    invitee_id: &str,
+    session_id: Option<&str>,
+    kind: MailKind,
+    dedup_key: &str,
+    now: Millis,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO outbox (id, dedup_key, invitee_id, session_id, kind, queued_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(dedup_key)
+    .bind(invitee_id)
+    .bind(session_id)
+    .bind(kind.as_str())
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Tells everyone invited to a meeting that it moved or was cancelled: its
+/// own invitees and its series', whose invitation went out or is on its
+/// way (an invitation being sent as the change is made may carry the old
+/// time; a notice too many is better than one missing). What was still
+/// waiting about the meeting (a reminder for the old time, an earlier
+/// notice, and for a cancellation, invitations) is dropped: the new notice
+/// says it all. Inside the transaction that makes the change.
+pub(super) async fn queue_notices(
+    tx: &mut SqliteConnection,
+    session_id: &str,
+    kind: MailKind,
+    sequence: i64,
+    now: Millis,
+) -> Result<(), StoreError> {
+    let key_end = format!(":{session_id}:{sequence}");
+    sqlx::query(
+        "INSERT OR IGNORE INTO outbox (id, dedup_key, invitee_id, session_id, kind, queued_at, next_attempt_at)
+         SELECT lower(hex(randomblob(16))), ? || ':' || i.id || ?, i.id, ?, ?, ?, ?
+         FROM invitees i
+         WHERE i.revoked_at IS NULL
+           AND (i.session_id = ? OR i.series_id = (SELECT series_id FROM sessions WHERE id = ?))
+           AND EXISTS (SELECT 1 FROM outbox o WHERE o.invitee_id = i.id AND o.kind = 'invitation'
+                       AND o.failed_at IS NULL)",
+    )
+    .bind(kind.as_str())
+    .bind(&key_end)
+    .bind(session_id)
+    .bind(kind.as_str())
+    .bind(now)
+    .bind(now)
+    .bind(session_id)
+    .bind(session_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM outbox WHERE session_id = ? AND sent_at IS NULL AND failed_at IS NULL
+           AND (kind <> 'invitation' OR ? = 'cancelled')
+           AND NOT (kind = ? AND substr(dedup_key, -length(?)) = ?)",
+    )
+    .bind(session_id)
+    .bind(kind.as_str())
+    .bind(kind.as_str())
+    .bind(&key_end)
+    .bind(&key_end)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// kind, queued, attempts, sent, failed, failure.
+type MailRow = (String, i64, i64, Option<i64>, Option<i64>, Option<String>);
+
+/// Reminders are planned this far ahead at most (the longest one allowed).
+const REMINDER_HORIZON_MS: Millis = 7 * 24 * 3_600_000;
+
+impl Store {
+    /// Every message to one invitee, oldest first.
+    pub(super) async fn mail_of(&self, invitee_id: &str) -> Result<Vec<MailRecord>, StoreError> {
+        let rows: Vec<MailRow> = sqlx::query_as(
+            "SELECT kind, queued_at, attempts, sent_at, failed_at, failure FROM outbox
+             WHERE invitee_id = ? ORDER BY queued_at, rowid",
+        )
+        .bind(invitee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(kind, queued_at, attempts, sent_at, failed_at, failure)| {
+                Ok(MailRecord {
+                    kind: MailKind::parse(&kind).ok_or(StoreError::Corrupt("mail kind"))?,
+                    queued_at,
+                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+                    sent_at,
+                    failed_at,
+                    failure,
+                })
+            })
+            .collect()
+    }
+
+    /// Queues the reminders that are due at `now`: for each invitee of a
+    /// meeting not yet started, the latest of its reminder times that has
+    /// passed, if they were invited before it. Planned from the store each
+    /// time, so a restart neither forgets a reminder nor sends one twice (the
+    /// key names the meeting's start and the reminder), and a server that was
+    /// down sends only the one that still makes sense. Returns how many were
+    /// queued.
+    pub async fn plan_reminders(&self, now: Millis) -> Result<usize, StoreError> {
+        let rows: Vec<(String, Millis, String, Millis, String)> = sqlx::query_as(
+            "SELECT i.id, i.created_at, s.id, s.starts_at, s.reminder_minutes
+             FROM invitees i JOIN sessions s
+               ON s.id = i.session_id OR (i.series_id IS NOT NULL AND s.series_id = i.series_id)
+             WHERE i.revoked_at IS NULL AND s.cancelled_at IS NULL AND s.ended_at IS NULL
+               AND s.starts_at > ? AND s.starts_at <= ?",
+        )
+        .bind(now)
+        .bind(now + REMINDER_HORIZON_MS)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tx = self.pool.begin().await?;
+        let mut queued = 0;
+        for (invitee_id, invited_at, session_id, starts_at, minutes) in rows {
+            let minutes: Vec<u32> = serde_json::from_str(&minutes).map_err(|_| StoreError::Corrupt("reminders"))?;
+            let due = minutes
+                .iter()
+                .map(|m| (*m, starts_at - Millis::from(*m) * 60_000))
+                .filter(|(_, at)| *at <= now && invited_at <= *at)
+                .min_by_key(|(m, _)| *m);
+            let Some((minutes, _)) = due else { continue };
+            let key = format!("reminder:{invitee_id}:{session_id}:{starts_at}:{minutes}");
+            let done = sqlx::query(
+                "INSERT OR IGNORE INTO outbox (id, dedup_key, invitee_id, session_id, kind, queued_at, next_attempt_at)
+                 VALUES (?, ?, ?, ?, 'reminder', ?, ?)",
+            )
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(&key)
+            .bind(&invitee_id)
+            .bind(&session_id)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            queued += done.rows_affected() as usize;
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Up to `limit` messages due at `now`, the longest waiting first.
+    pub async fn due_mail(&self, now: Millis, limit: u32) -> Result<Vec<Pending>, StoreError> {
+        use sqlx::Row;
+        let rows = sqlx::query(concat!(
+            "SELECT o.id AS mail_id, o.kind, o.attempts, o.session_id AS about, ",
+            invitee_columns!(),
+            " FROM outbox o JOIN invitees i ON i.id = o.invitee_id
+             WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.next_attempt_at <= ?
+             ORDER BY o.next_attempt_at, o.rowid LIMIT ?"
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind")?;
+                let attempts: i64 = row.try_get("attempts")?;
+                Ok(Pending {
+                    id: row.try_get("mail_id")?,
+                    kind: MailKind::parse(&kind).ok_or(StoreError::Corrupt("mail kind"))?,
+                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+                    session_id: row.try_get("about")?,
+                    invitee: invitee(row)?,
+                })
+            })
+            .collect()
+    }
+
+    /// When the next queued message is due, if any is waiting.
+    pub async fn next_mail_at(&self) -> Result<Option<Millis>, StoreError> {
+        let at =
+            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(at)
+    }
+
+    pub async fn mail_sent(&self, id: &str, now: Millis) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, failure = NULL WHERE id = ?")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A failed attempt that may work later: tried again at `next_at`.
+    pub async fn mail_retry(&self, id: &str, next_at: Millis, failure: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, failure = ? WHERE id = ?")
+            .bind(next_at)
+            .bind(failure)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A message that will never go: shown to the organizer as failed.
+    pub async fn mail_failed(&self, id: &str, now: Millis, failure: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, failed_at = ?, failure = ? WHERE id = ?")
+            .bind(now)
+            .bind(failure)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A message with nothing left to say (its meeting is over, or was
+    /// cancelled before it went): removed without sending.
+    pub async fn mail_dropped(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM outbox WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets the addresses of people whose meetings are all over (a day
+    /// after the end, or after a cancellation) and who have no mail waiting:
+    /// an address is kept only while there is something to send to it.
+    /// Returns how many were forgotten.
+    pub async fn forget_finished_invitees(&self, now: Millis) -> Result<u64, StoreError> {
+        let grace = 24 * 3_600_000;
+        let done = sqlx::query(
+            "DELETE FROM invitees WHERE id IN (
+               SELECT i.id FROM invitees i
+               WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.invitee_id = i.id
+                                 AND o.sent_at IS NULL AND o.failed_at IS NULL)
+                 AND NOT EXISTS (SELECT 1 FROM sessions s
+                                 WHERE (s.id = i.session_id OR (i.series_id IS NOT NULL AND s.series_id = i.series_id))
+                                   AND COALESCE(s.ended_at, s.cancelled_at, s.starts_at + s.duration_minutes * 60000) + ? > ?))",
+        )
+        .bind(grace)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
