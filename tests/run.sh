@@ -40,10 +40,10 @@ node_suite() {
     printf -v "${name}_failed" '%s' "$failed"
 }
 
-# Installs a Debian package the browser tests need when its command is
-# missing: `needs COMMAND PACKAGE`.
+# Installs a Debian package the tests need when its command is missing:
+# `needs COMMAND PACKAGE`, for the browser tests only unless `always` follows.
 needs() {
-    if [ -z "${SKIP_BROWSER:-}" ] && ! command -v "$1" >/dev/null 2>&1; then
+    if { [ -z "${SKIP_BROWSER:-}" ] || [ "${3:-}" = always ]; } && ! command -v "$1" >/dev/null 2>&1; then
         step "installing $2 from Debian's packages"
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
@@ -57,6 +57,9 @@ needs nft nftables
 needs ip iproute2
 # and relay media through a throwaway coturn (media-firewall.test.mjs).
 needs turnserver coturn
+# The mail tests (Rust and browser) deliver to a throwaway exim
+# (testkit/src/mail_server.rs).
+needs exim4 exim4-daemon-light always
 
 step "installing the web client's npm packages"
 (cd web-client && npm ci --no-audit --no-fund --loglevel=error)

@@ -40,6 +40,12 @@ fn help_documents_every_setting_and_its_environment_variable() {
         "--turn-secret-file",
         "--turn-ttl-minutes",
         "--no-ice-tcp",
+        "--smtp-host",
+        "--smtp-port",
+        "--smtp-security",
+        "--smtp-user",
+        "--smtp-password-file",
+        "--smtp-from",
         "--reconnect-grace",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
@@ -185,6 +191,50 @@ fn a_turn_setting_without_its_other_half_or_with_a_bad_url_stops_the_server_with
             !err.contains("a long shared secret"),
             "the secret is never printed: {err}"
         );
+    }
+}
+
+#[test]
+fn mail_settings_that_cannot_work_stop_the_server_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+    let base = ["--listen", "127.0.0.1:0", "--database-url", &db];
+    let cases: [(&[&str], &str); 5] = [
+        (&["--smtp-host", "smtp.example.org"], "needs --smtp-from"),
+        (&["--smtp-from", "rooms@example.org"], "need --smtp-host"),
+        (
+            &["--smtp-host", "smtp.example.org", "--smtp-from", "not an address"],
+            "is not an address",
+        ),
+        (
+            &[
+                "--smtp-host",
+                "smtp.example.org",
+                "--smtp-from",
+                "r@example.org",
+                "--smtp-user",
+                "rooms",
+            ],
+            "go together",
+        ),
+        (
+            &[
+                "--smtp-host",
+                "smtp.example.org",
+                "--smtp-from",
+                "r@example.org",
+                "--smtp-user",
+                "rooms",
+                "--smtp-password-file",
+                "/nonexistent/password",
+            ],
+            "cannot read /nonexistent/password",
+        ),
+    ];
+    for (args, says) in cases {
+        let (ok, _, err) = run(&[&base[..], args].concat());
+        assert!(!ok, "{args:?} was taken");
+        assert!(err.contains(says), "{args:?}: {err}");
     }
 }
 

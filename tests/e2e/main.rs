@@ -12,6 +12,7 @@ mod join_flow;
 mod link_info;
 mod mail;
 mod mail_durable;
+mod mail_series;
 mod media;
 mod media_lazy;
 mod media_leaks;

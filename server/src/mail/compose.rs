@@ -12,10 +12,12 @@ use crate::ics::{self, Method, Sent};
 use crate::room::Millis;
 use crate::store::{Invitee, MailKind, SeriesRecord, SessionRecord};
 
-/// What a message is about: one meeting, or a whole series.
+/// What a message is about: one meeting, or a whole series (for someone
+/// invited to every meeting), perhaps about one of its meetings (a
+/// reminder, a new time, a cancellation).
 pub enum About<'a> {
     Session(&'a SessionRecord),
-    Series(&'a SeriesRecord, &'a [SessionRecord]),
+    Series(&'a SeriesRecord, &'a [SessionRecord], Option<&'a SessionRecord>),
 }
 
 /// Everything a message is made from.
@@ -54,18 +56,18 @@ pub fn message(parts: &Parts<'_>) -> Result<Message, ComposeError> {
             s.opens_minutes_before,
             None,
         ),
-        About::Series(series, occurrences) => {
+        About::Series(series, occurrences, focus) => {
             let next = occurrences
                 .iter()
                 .find(|o| o.cancelled_at.is_none() && o.ends_at() > parts.now);
-            let first = next.or(occurrences.first());
+            let first = focus.or(next).or(occurrences.first());
             (
-                series.title.as_str(),
+                first.map_or(series.title.as_str(), |o| o.title.as_str()),
                 first.map_or(0, |o| o.starts_at),
                 first.map_or(series.time_zone.as_deref().unwrap_or("UTC"), |o| o.time_zone.as_str()),
                 first.map_or(60, |o| o.duration_minutes),
                 first.map_or(15, |o| o.opens_minutes_before),
-                series.every_weeks,
+                series.every_weeks.filter(|_| parts.kind == MailKind::Invitation),
             )
         }
     };
@@ -123,30 +125,24 @@ pub fn message(parts: &Parts<'_>) -> Result<Message, ComposeError> {
             }),
             parts.now,
         ),
-        About::Series(series, occurrences) => {
-            // A series' version moves on with each change to any meeting.
+        About::Series(series, occurrences, _) => {
+            // The whole series again, as it is now: a moved meeting at its
+            // new time, a cancelled one left out (EXDATE). Its version moves
+            // on with each change to any meeting.
             let sequence = occurrences.iter().map(|o| o.sequence).sum();
-            ics::series_ics(
-                series,
-                occurrences,
-                link,
-                Method::Sent(Sent { sequence, ..sent }),
-                parts.now,
-            )
+            let sent = Sent {
+                sequence,
+                cancel: false,
+                ..sent
+            };
+            ics::series_ics(series, occurrences, link, Method::Sent(sent), parts.now)
         }
     };
-    let method = if parts.kind == MailKind::Cancelled {
-        "CANCEL"
-    } else {
-        "REQUEST"
-    };
+    let cancels = parts.kind == MailKind::Cancelled && matches!(parts.about, About::Session(_));
+    let method = if cancels { "CANCEL" } else { "REQUEST" };
     let calendar_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
         .unwrap_or(ContentType::TEXT_PLAIN);
-    let file = if parts.kind == MailKind::Cancelled {
-        "cancel.ics"
-    } else {
-        "invite.ics"
-    };
+    let file = if cancels { "cancel.ics" } else { "invite.ics" };
 
     let message = Message::builder()
         .from(parts.from.clone())

@@ -125,15 +125,18 @@ impl Sender {
 
     async fn deliver(&self, pending: Pending, now: Millis, round: &mut Round) -> Result<(), StoreError> {
         let person = &pending.invitee;
-        let series = match (&pending.session_id, &person.series_id) {
-            (None, Some(series_id)) => Some((
-                self.store.series(series_id).await?,
-                self.store.occurrences(series_id).await?,
-            )),
-            _ => None,
+        // Someone invited to a whole series hears of its meetings through
+        // the series' calendar; someone invited to one meeting, through it.
+        let series = match &person.series_id {
+            Some(series_id) => match self.store.series(series_id).await {
+                Ok(series) => Some((series, self.store.occurrences(series_id).await?)),
+                Err(StoreError::NotFound) => None,
+                Err(other) => return Err(other),
+            },
+            None => None,
         };
-        let session = match pending.session_id.as_ref().or(person.session_id.as_ref()) {
-            Some(id) if series.is_none() => match self.store.session(id).await {
+        let session = match (&series, &person.session_id) {
+            (None, Some(id)) => match self.store.session(id).await {
                 Ok(record) => Some(record),
                 Err(StoreError::NotFound) => None,
                 Err(other) => return Err(other),
@@ -142,7 +145,13 @@ impl Sender {
         };
         let about = match (&session, &series) {
             (Some(s), _) => About::Session(s),
-            (None, Some((series, occurrences))) => About::Series(series, occurrences),
+            (None, Some((series, occurrences))) => {
+                let focus = pending
+                    .session_id
+                    .as_ref()
+                    .and_then(|id| occurrences.iter().find(|o| &o.id == id));
+                About::Series(series, occurrences, focus)
+            }
             (None, None) => {
                 round.dropped += 1;
                 return self.store.mail_dropped(&pending.id).await;
@@ -150,14 +159,12 @@ impl Sender {
         };
         // Nothing to say any more: the meeting is over, or called off before
         // this went (its cancellation says so instead).
+        let over =
+            |s: &crate::store::SessionRecord| s.ended_at.is_some() || s.cancelled_at.is_some() || s.ends_at() <= now;
         let stale = match &about {
-            About::Session(s) => {
-                pending.kind != MailKind::Cancelled
-                    && (s.ended_at.is_some() || s.cancelled_at.is_some() || s.ends_at() <= now)
-            }
-            About::Series(_, occurrences) => !occurrences
-                .iter()
-                .any(|o| o.cancelled_at.is_none() && o.ended_at.is_none() && o.ends_at() > now),
+            About::Session(s) => pending.kind != MailKind::Cancelled && over(s),
+            About::Series(_, _, Some(meeting)) => pending.kind != MailKind::Cancelled && over(meeting),
+            About::Series(_, occurrences, None) => occurrences.iter().all(over),
         };
         if stale {
             round.dropped += 1;

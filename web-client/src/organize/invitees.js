@@ -21,6 +21,11 @@ define(strings);
 /** Each box's ids are its own: the same session can show twice. */
 let boxes = 0;
 
+/** While mail waits to go, the box looks again this often... */
+const REFRESH_MS = 2000;
+/** ...this many times at most after a change (a mail server down for long shows "trying again"). */
+const REFRESHES = 15;
+
 /**
  * Loads the people invited to a session or a series and draws them.
  * @param {HTMLElement} container
@@ -32,6 +37,9 @@ export async function loadInvitees(container, kind, id, onUnauthorized) {
   container.replaceChildren(make('p', { className: 'muted', text: t('invitees.loading') }));
   try {
     render(container, kind, id, await api.listInvitees(kind, id), onUnauthorized);
+    // Opened to invite people: the field to type them in, in view.
+    const field = container.querySelector('textarea');
+    if (field instanceof HTMLElement) field.focus();
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) onUnauthorized(error);
     else container.replaceChildren(make('p', { className: 'notice notice-error', text: errorMessage(error) }));
@@ -45,8 +53,11 @@ export async function loadInvitees(container, kind, id, onUnauthorized) {
  * @param {InviteeList} list
  * @param {(error: unknown) => void} onUnauthorized
  */
-function render(container, kind, id, list, onUnauthorized) {
+function render(container, kind, id, list, onUnauthorized, refreshes = REFRESHES) {
   boxes += 1;
+  const rendered = boxes;
+  container.dataset.box = String(rendered);
+  watch(container, kind, id, list, onUnauthorized, rendered, refreshes);
   const prefix = `invitees-${boxes}`;
   const message = make('p', { className: 'notice small', attrs: { role: 'status', 'aria-live': 'polite' } });
   show(message, false);
@@ -70,7 +81,7 @@ function render(container, kind, id, list, onUnauthorized) {
   const form = make('form', { className: 'invitee-form', attrs: { novalidate: '' } }, [
     make('div', { className: 'field' }, [
       make('label', { text: t('invitees.emails'), attrs: { for: emails.id } }),
-      make('p', { className: 'hint', text: t('invitees.emails_hint'), attrs: { id: `${prefix}-hint` } }),
+      make('p', { className: 'hint', text: t(list.mail_enabled ? 'invitees.emails_hint' : 'invitees.emails_hint_no_mail'), attrs: { id: `${prefix}-hint` } }),
       emails,
       error,
     ]),
@@ -123,9 +134,45 @@ function render(container, kind, id, list, onUnauthorized) {
     list.invitees.map((person) => row(container, kind, id, person, list.mail_enabled, onUnauthorized)));
   const empty = list.invitees.length === 0 ? [make('p', { className: 'muted small', text: t('invitees.empty') })] : [];
   container.replaceChildren(
-    make('h4', { className: 'invitees-heading', text: t('invitees.heading') }),
+    make('h3', { className: 'invitees-heading', text: t('invitees.heading') }),
     ...notice, form, message, people, ...empty,
   );
+}
+
+/**
+ * While a message waits to go, looks again a little later and redraws the
+ * people (not the form, where the organizer may be typing), so "waiting to
+ * be sent" becomes "sent" without a reload. Stops when the box was drawn
+ * anew or taken off the page.
+ * @param {HTMLElement} container
+ * @param {Kind} kind
+ * @param {string} id
+ * @param {InviteeList} list
+ * @param {(error: unknown) => void} onUnauthorized
+ * @param {number} rendered
+ * @param {number} refreshes how many more times it may look
+ */
+function watch(container, kind, id, list, onUnauthorized, rendered, refreshes) {
+  const waiting = list.invitees.some((person) => !person.revoked && person.mail.some((m) => m.status === 'queued'));
+  if (!list.mail_enabled || !waiting || refreshes <= 0) return;
+  setTimeout(async () => {
+    if (!container.isConnected || container.dataset.box !== String(rendered)) return;
+    try {
+      const fresh = await api.listInvitees(kind, id);
+      if (container.dataset.box !== String(rendered)) return;
+      const people = container.querySelector('.invitee-list');
+      if (!(people instanceof HTMLElement)) return;
+      // A question being asked in a row (Revoke?) is not swept away: look again later.
+      if (people.querySelector('.confirm')) {
+        watch(container, kind, id, list, onUnauthorized, rendered, refreshes - 1);
+        return;
+      }
+      people.replaceChildren(...fresh.invitees.map((person) => row(container, kind, id, person, fresh.mail_enabled, onUnauthorized)));
+      watch(container, kind, id, fresh, onUnauthorized, rendered, refreshes - 1);
+    } catch {
+      // The next change or opening shows the news; nothing to say now.
+    }
+  }, REFRESH_MS);
 }
 
 /**

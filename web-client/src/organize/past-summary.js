@@ -37,7 +37,7 @@ export function renderSummary(container, sessionId, summary) {
   for (const [kind, heading] of GROUPS) {
     const items = summary.items.filter((item) => item.kind === kind);
     if (items.length === 0) continue;
-    parts.push(make('h4', { className: 'summary-heading', text: t(heading) }));
+    parts.push(make('h3', { className: 'summary-heading', text: t(heading) }));
     parts.push(make('ul', { className: 'plain-list' }, items.map((item) => make('li', { text: item.text }))));
   }
   parts.push(make('a', {

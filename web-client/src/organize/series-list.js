@@ -124,14 +124,14 @@ export class SeriesList {
     const meetingsId = `group-meetings-${series.id}`;
     body.replaceChildren(
       make('div', { className: 'session-head' }, [
-        make('h3', { className: 'session-title', text: series.title, attrs: { id: headingId } }),
+        make('h2', { className: 'session-title', text: series.title, attrs: { id: headingId } }),
         make('span', { className: 'badges' }, next ? [] : [make('span', { className: 'badge', text: t('organize.badge.ended') })]),
       ]),
       ...lines,
       make('div', { className: 'row session-actions' }, next ? [links.button, people.button] : [links.button]),
       links.box,
       people.box,
-      make('h4', { className: 'meetings-heading', text: t('organize.meetings'), attrs: { id: meetingsId } }),
+      make('h3', { className: 'meetings-heading', text: t('organize.meetings'), attrs: { id: meetingsId } }),
       make('ol', { className: 'meetings', attrs: { 'aria-labelledby': meetingsId } },
         occurrences.map((meeting) => this.meeting(body, detail, meeting, status))),
     );

@@ -72,7 +72,7 @@ export function openEditor(slot, session, hooks) {
   const save = make('button', { text: t('organize.edit.save'), className: 'primary', attrs: { type: 'submit' } });
   const close = make('button', { text: t('organize.close'), className: 'quiet', attrs: { type: 'button' } });
   const form = make('form', { className: 'form edit-form', attrs: { novalidate: '', 'aria-labelledby': headingId } }, [
-    make('h4', { className: 'edit-heading', text: meeting ? t('organize.edit.heading_meeting') : t('organize.edit.heading_session'), attrs: { id: headingId } }),
+    make('h3', { className: 'edit-heading', text: meeting ? t('organize.edit.heading_meeting') : t('organize.edit.heading_session'), attrs: { id: headingId } }),
     ...(meeting ? [make('p', { className: 'hint', text: t('organize.edit.meeting_note') })] : []),
     field('title', t('organize.form.title'), t('organize.edit.title_hint'), input({ type: 'text', maxlength: '200', required: '' }, session.title)),
     make('div', { className: 'field-grid' }, [

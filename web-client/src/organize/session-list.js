@@ -67,7 +67,7 @@ export class SessionList {
   item(session, when) {
     const { day, time } = sessionWhen(session, this.timeZone);
     const titleId = `session-${session.id}`;
-    const heading = make('h3', { className: 'session-title', text: session.title, attrs: { id: titleId } });
+    const heading = make('h2', { className: 'session-title', text: session.title, attrs: { id: titleId } });
     const badges = make('span', { className: 'badges' });
     if (session.cancelled) badges.append(make('span', { className: 'badge badge-cancelled', text: t('organize.badge.cancelled') }));
     else if (session.ended) badges.append(make('span', { className: 'badge', text: t('organize.badge.ended') }));
