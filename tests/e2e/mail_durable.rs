@@ -264,3 +264,61 @@ async fn reminders_fire_at_their_time_once_across_a_restart_and_only_the_latest_
     assert_eq!(round.forgotten, 4, "{round:?}");
     assert!(store.invitees(scope).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_unreachable_mail_server_delays_mail_and_never_loses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let starts = 1_796_943_600_000;
+    let session = store
+        .create_session(
+            &NewSession {
+                title: "Night group".into(),
+                starts_at: starts,
+                ..NewSession::default()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+    let ana = NewInvitee {
+        email: "ana@hopital.test".into(),
+        role: InviteRole::Participant,
+        language: Language::En,
+    };
+    let now = starts - 72 * HOUR;
+    store
+        .add_invitees(Scope::Session(&session.id), &[ana], starts + HOUR, true, now)
+        .await
+        .unwrap();
+
+    // Nothing listens on the mail server's port yet.
+    let port = MailServer::free_port().unwrap();
+    let sender = Sender::new(store.clone(), &smtp_to(port), "https://rooms.example.org").unwrap();
+    let round = sender.round(now).await.unwrap();
+    assert_eq!((round.sent, round.retried), (0, 1), "{round:?}");
+    let (_, mail) = store.invitees(Scope::Session(&session.id)).await.unwrap().remove(0);
+    assert_eq!(mail[0].failure.as_deref(), Some("the mail server could not be reached"));
+    assert_eq!(mail[0].sent_at, None);
+    // Not tried again before its time: 30 s later.
+    assert_eq!(sender.round(now + 29_000).await.unwrap().retried, 0);
+    assert_eq!(
+        sender.round(now + 30_000).await.unwrap().retried,
+        1,
+        "tried again at 30 s"
+    );
+    assert_eq!(
+        store.next_mail_at().await.unwrap(),
+        Some(now + 30_000 + 60_000),
+        "then a minute later"
+    );
+
+    let server = MailServer::start_on(port).unwrap();
+    let round = sender.round(now + 90_000).await.unwrap();
+    assert_eq!(round.sent, 1, "{round:?}");
+    let received = server.wait_for(1, Duration::from_secs(10)).unwrap();
+    assert_eq!(received[0].to, ["ana@hopital.test"]);
+    let (_, mail) = store.invitees(Scope::Session(&session.id)).await.unwrap().remove(0);
+    assert_eq!((mail[0].attempts, mail[0].failure.as_deref()), (3, None));
+}
