@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
-use crate::api::LoginLimiter;
+use crate::api::{LoginLimiter, RequestLimiter};
 use crate::config::{self, Config, SocketConfig};
 use crate::crisis::CrisisResource;
 use crate::http::listen::{self, Admissions};
@@ -34,6 +34,8 @@ pub struct AppState {
     pub media: Media,
     /// Failed organizer logins, to slow down password guessing.
     pub logins: Arc<LoginLimiter>,
+    /// Requests for a peer per address (the front door needs no account).
+    pub support_requests: Arc<RequestLimiter>,
     pub crisis_resources: Arc<[CrisisResource]>,
     /// Whether mail is on, and the sender's doorbell.
     pub mail: MailHandle,
@@ -55,6 +57,18 @@ impl AppState {
     /// fragment, which browsers never send to a server or put in a Referer.
     pub fn join_link(&self, token: &str) -> String {
         join_link(&self.public_url, token)
+    }
+}
+
+impl AppState {
+    /// A physician's private link to their request for a peer.
+    pub fn support_link(&self, token: &str) -> String {
+        format!("{}/support#{token}", self.public_url.trim_end_matches('/'))
+    }
+
+    /// A nominated supporter's one-time enrolment link.
+    pub fn enrol_link(&self, token: &str) -> String {
+        format!("{}/organize/enrol#{token}", self.public_url.trim_end_matches('/'))
     }
 }
 
@@ -99,6 +113,11 @@ impl Server {
             }
             None => MailHandle::off(),
         };
+        tasks.spawn(crate::retention::run(
+            store.clone(),
+            config.support_retention_days,
+            shutdown.clone(),
+        ));
         let state = AppState {
             mail,
             rooms: RoomRegistry::new(
@@ -110,6 +129,7 @@ impl Server {
             ),
             media: media.clone(),
             logins: Arc::new(LoginLimiter::default()),
+            support_requests: Arc::new(RequestLimiter::default()),
             crisis_resources: config.crisis_resources.clone().into(),
             unjoined: Tally::new(usize::MAX, config.socket.max_joining_per_address),
             store: store.clone(),

@@ -146,6 +146,11 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,
 
+    /// Days after a request for a peer closes before the physician's name,
+    /// address and times are forgotten.
+    #[arg(long, env = "PEER_ROOM_SUPPORT_RETENTION_DAYS", default_value_t = 30, global = true)]
+    pub support_retention_days: u32,
+
     /// Seconds a dropped participant keeps their place before they have left.
     #[arg(long, env = "PEER_ROOM_RECONNECT_GRACE", default_value_t = 30, global = true)]
     pub reconnect_grace: u32,

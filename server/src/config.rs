@@ -35,6 +35,9 @@ pub struct Config {
     pub crisis_resources: Vec<CrisisResource>,
     /// Where mail is sent through; `None`: no mail, links are copied by hand.
     pub smtp: Option<SmtpSettings>,
+    /// Days after a request for a peer closes before what identifies the
+    /// physician is forgotten.
+    pub support_retention_days: u32,
 }
 
 impl Default for Config {
@@ -50,6 +53,7 @@ impl Default for Config {
             media: MediaConfig::default(),
             crisis_resources: crate::crisis::defaults(),
             smtp: None,
+            support_retention_days: crate::retention::DEFAULT_DAYS,
         }
     }
 }

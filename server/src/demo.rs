@@ -5,7 +5,7 @@ use crate::app::join_link;
 use crate::clock;
 use crate::ground_rules;
 use crate::room::agenda::{SegmentDraft, SegmentKind};
-use crate::store::{DEFAULT_WARNING_MARKS, NewSession, Store, StoreError};
+use crate::store::{DEFAULT_WARNING_MARKS, Language, NewSession, NewSupporter, Store, StoreError};
 
 const DEMO_KEY: &str = "demo_session";
 /// A demo's links stay valid for a month, so coming back tomorrow works.
@@ -89,6 +89,32 @@ fn demo_agenda() -> Vec<SegmentDraft> {
             "Takeaways, follow-ups, a one-word check-out.",
         ),
     ]
+}
+
+const DEMO_SUPPORTER_KEY: &str = "demo_supporter";
+
+/// Puts a demo peer supporter on the roster on the very first start and
+/// returns their one-time enrolment link (shown once, like the demo links),
+/// so a newcomer can walk one-on-one support from the front door to the room.
+pub async fn demo_supporter(store: &Store, public_url: &str) -> Result<Option<String>, StoreError> {
+    if store.setting(DEMO_SUPPORTER_KEY).await?.is_some() {
+        return Ok(None);
+    }
+    let new = NewSupporter {
+        name: "Dr. Alex Martin (demo)".to_owned(),
+        email: "demo.supporter@peer-room.invalid".to_owned(),
+        practice_areas: vec!["Family medicine".to_owned(), "Emergency medicine".to_owned()],
+        practice_status: "practising".to_owned(),
+        years_band: "16-30".to_owned(),
+        languages: vec![Language::En, Language::Fr],
+        trained_on: "2026-01-15".to_owned(),
+    };
+    let (supporter, token) = store.nominate_supporter_as(None, &new, clock::now_millis()).await?;
+    store.set_setting(DEMO_SUPPORTER_KEY, &supporter.id).await?;
+    Ok(Some(format!(
+        "{}/organize/enrol#{token}",
+        public_url.trim_end_matches('/')
+    )))
 }
 
 /// While no organizer account exists, a fresh one-time setup link (each start

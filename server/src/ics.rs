@@ -328,6 +328,7 @@ mod tests {
             original_starts_at: None,
             reminder_minutes: vec![1440, 60],
             sequence: 0,
+            one_on_one: false,
         }
     }
 

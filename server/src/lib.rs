@@ -23,6 +23,8 @@
 //!   summaries, removals, people invited by email and the mail outbox.
 //! - `mail`: invitations, reminders and notices by email (SMTP), sent from
 //!   the store's outbox; `ics`: calendar files.
+//! - `matching`: which peer supporters suit a physician's request;
+//!   `retention`: the job that forgets who asked, once a request is closed.
 //! - `tokens`: invitation and resume tokens, and their hashes.
 //! - `tally`: what strangers hold open, counted under caps.
 //! - `text`: what people type for others to read, normalized and checked.
@@ -44,8 +46,10 @@ pub mod ics;
 pub mod live;
 pub mod logging;
 pub mod mail;
+pub mod matching;
 pub mod media;
 pub mod protocol;
+pub mod retention;
 pub mod room;
 pub mod store;
 pub mod tally;

@@ -70,6 +70,7 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
         media,
         crisis_resources: peer_room::crisis::load(args.crisis_resources.as_deref())?,
         smtp: smtp(args)?,
+        support_retention_days: args.support_retention_days,
         listen: args.listen,
         database_url: args.database_url.clone(),
         public_url: args.public_url.clone(),
@@ -188,6 +189,15 @@ async fn serve(args: &GlobalArgs) -> anyhow::Result<()> {
         println!(
             "  peer-room session create --title \"Tuesday group\" --starts-at 2026-12-01T18:00:00-05:00 --minutes 60"
         );
+    }
+    if let Some(link) = demo::demo_supporter(&server.store, &server.public_url).await? {
+        println!();
+        println!(
+            "One-on-one support: physicians ask for a peer at {}/support.",
+            server.public_url
+        );
+        println!("A demo peer supporter is on the roster; they set up their account with:");
+        println!("  supporter enrolment link: {link}");
     }
     if let Some(link) = demo::setup_link(&server.store, &server.public_url).await? {
         println!();

@@ -26,3 +26,5 @@ mod protocol_doc;
 mod restart;
 mod series;
 mod support;
+mod support_flow;
+mod support_privacy;

@@ -14,26 +14,43 @@ use super::{ApiError, ApiJson};
 use crate::app::AppState;
 use crate::clock;
 use crate::http::listen::ClientAddr;
-use crate::store::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
+use crate::store::{AccountRole, LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
 use crate::tokens;
 
 const COOKIE: &str = "peer_room_login";
 /// The settings key under which the setup token's hash waits.
 pub const SETUP_KEY: &str = "setup_token_hash";
-/// The organizer behind a request's login cookie; 401 without one.
+/// The account behind a request's login cookie, whatever its role; 401
+/// without one.
+pub struct CurrentAccount(pub Organizer);
+
+impl FromRequestParts<AppState> for CurrentAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = login_cookie(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        let account = state.store.logged_in(&token, clock::now_millis()).await?;
+        account.map(CurrentAccount).ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// The organizer behind a request's login cookie; 401 without one, 403 for
+/// a peer supporter's account (which opens only its own requests).
 pub struct CurrentOrganizer(pub Organizer);
 
 impl FromRequestParts<AppState> for CurrentOrganizer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = login_cookie(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let organizer = state.store.logged_in(&token, clock::now_millis()).await?;
-        organizer.map(CurrentOrganizer).ok_or(ApiError::Unauthorized)
+        let CurrentAccount(account) = CurrentAccount::from_request_parts(parts, state).await?;
+        if account.role != AccountRole::Organizer {
+            return Err(ApiError::Forbidden("this is a peer supporter's account"));
+        }
+        Ok(CurrentOrganizer(account))
     }
 }
 
-fn login_cookie(headers: &HeaderMap) -> Option<String> {
+pub(super) fn login_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -45,7 +62,7 @@ fn login_cookie(headers: &HeaderMap) -> Option<String> {
 
 /// The cookie for a login: script cannot read it, other sites cannot send it,
 /// and over https it travels encrypted only.
-fn set_cookie(state: &AppState, token: &str, max_age_secs: i64) -> HeaderValue {
+pub(super) fn set_cookie(state: &AppState, token: &str, max_age_secs: i64) -> HeaderValue {
     let secure = if state.public_url.starts_with("https://") {
         "; Secure"
     } else {
@@ -62,6 +79,8 @@ pub struct OrganizerView {
     email: String,
     name: String,
     time_zone: String,
+    /// `organizer` or `supporter`: which pages the account opens.
+    role: &'static str,
 }
 
 impl From<Organizer> for OrganizerView {
@@ -71,6 +90,7 @@ impl From<Organizer> for OrganizerView {
             email: o.email,
             name: o.name,
             time_zone: o.time_zone,
+            role: o.role.as_str(),
         }
     }
 }
@@ -119,7 +139,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
     Ok(([(header::SET_COOKIE, cookie)], axum::http::StatusCode::NO_CONTENT).into_response())
 }
 
-pub async fn me(CurrentOrganizer(organizer): CurrentOrganizer) -> axum::Json<OrganizerView> {
+pub async fn me(CurrentAccount(organizer): CurrentAccount) -> axum::Json<OrganizerView> {
     axum::Json(organizer.into())
 }
 

@@ -49,6 +49,31 @@ impl LoginLimiter {
     }
 }
 
+/// Requests for a peer, counted per address over the same window: the front
+/// door needs no account, so this is what keeps one address from filling
+/// the organizers' list (and the store). Bounded like the logins' maps.
+#[derive(Default)]
+pub struct RequestLimiter {
+    addresses: Failures<IpAddr>,
+}
+
+/// Requests for a peer one address may make in `WINDOW`: a few colleagues
+/// on one hospital network, not a flood.
+pub const MAX_REQUESTS_PER_ADDRESS: u32 = 5;
+
+impl RequestLimiter {
+    /// Counts a request from `from`; `Some(seconds to wait)` when the
+    /// address has made too many lately (and this one is not counted).
+    pub fn take(&self, from: Option<IpAddr>, now: Instant) -> Option<u64> {
+        let ip = from?;
+        if let Some(wait) = self.addresses.blocked(&ip, MAX_REQUESTS_PER_ADDRESS, now) {
+            return Some(wait);
+        }
+        self.addresses.failed(ip, now);
+        None
+    }
+}
+
 /// Failures per key: how many in the current window, and when it began.
 struct Failures<K> {
     counts: Mutex<HashMap<K, (u32, Instant)>>,

@@ -6,7 +6,11 @@
 //! - `link_info.rs`: what a link leads to, for its page before anyone joins;
 //! - `series.rs`: recurring series, their links and their calendar feed;
 //! - `calendar.rs`: `.ics` files;
-//! - `invitees.rs`: people invited by email, their own links, their mail.
+//! - `invitees.rs`: people invited by email, their own links, their mail;
+//! - `support.rs`: the front door for one-on-one peer support (no account)
+//!   and a physician's request through its private link;
+//! - `supporters.rs`: the roster, matching and counts, for organizers;
+//! - `supporting.rs`: a peer supporter's own profile and requests.
 //!
 //! Requests that change something must come from an allowed origin (or from
 //! no browser at all): with the cookie's `SameSite=Strict` and JSON bodies
@@ -20,6 +24,9 @@ mod link_info;
 mod login_limit;
 mod series;
 mod sessions;
+mod support;
+mod supporters;
+mod supporting;
 
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
@@ -32,7 +39,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use auth::{SETUP_KEY, hex};
-pub use login_limit::LoginLimiter;
+pub use login_limit::{LoginLimiter, RequestLimiter};
 
 use crate::app::AppState;
 use crate::store::{InviteRole, StoreError, ValidationError};
@@ -72,6 +79,24 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/api/series/{id}/invitees/{invitee}/revoke",
             post(invitees::series_revoke),
         )
+        .route("/api/support/front-door", get(support::front_door))
+        .route("/api/support/requests", post(support::create))
+        .route("/api/support/status", post(support::status))
+        .route("/api/support/accept", post(support::accept))
+        .route("/api/support/cancel", post(support::cancel))
+        .route("/api/supporters", get(supporters::list).post(supporters::nominate))
+        .route("/api/supporters/enrol", post(supporting::enrol))
+        .route("/api/supporters/{id}/deactivate", post(supporters::deactivate))
+        .route("/api/support/open-requests", get(supporters::requests))
+        .route("/api/support/open-requests/{id}/match", post(supporters::match_request))
+        .route("/api/support/open-requests/{id}/cancel", post(supporters::cancel))
+        .route("/api/support/stats", get(supporters::stats))
+        .route(
+            "/api/me/supporter",
+            get(supporting::profile).patch(supporting::change_profile),
+        )
+        .route("/api/me/requests", get(supporting::my_requests))
+        .route("/api/me/requests/{id}/{action}", post(supporting::step))
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
         .layer(middleware::map_response(no_store))
 }
@@ -221,6 +246,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Busy => ApiError::Busy { retry_after_secs: 1 },
             StoreError::Invalid(invalid) => invalid.into(),
+            StoreError::Conflict(why) => ApiError::Conflict(why),
             other => {
                 tracing::warn!(error = ?other, "an API request failed in the store");
                 ApiError::Internal

@@ -30,6 +30,12 @@ pub async fn organize_page() -> Response {
     serve("organize.html")
 }
 
+/// The front door for one-on-one peer support, and a physician's request
+/// (its private link carries the token in the fragment).
+pub async fn support_page() -> Response {
+    serve("support.html")
+}
+
 pub async fn asset(Path(path): Path<String>) -> Response {
     serve(&path)
 }

@@ -18,6 +18,7 @@ pub fn router(state: AppState) -> Router {
         .route("/join", get(assets::join_page))
         .route("/organize", get(assets::organize_page))
         .route("/organize/{*page}", get(assets::organize_page))
+        .route("/support", get(assets::support_page))
         .route("/assets/{*path}", get(assets::asset))
         .route("/sessions/{id}/summary.md", get(summary::export))
         .merge(crate::api::router(state.clone()))

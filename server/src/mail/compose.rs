@@ -80,6 +80,7 @@ pub fn message(parts: &Parts<'_>) -> Result<Message, ComposeError> {
         minutes,
         opens_minutes_before: opens,
         every_weeks,
+        one_on_one: matches!(parts.about, About::Session(s) if s.one_on_one),
     });
     let link = parts.link.filter(|_| draft.link_label.is_some());
 

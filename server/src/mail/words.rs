@@ -18,6 +18,8 @@ pub struct Facts<'a> {
     pub opens_minutes_before: u32,
     /// For a series' invitation: 1 (weekly) or 2 (every two weeks).
     pub every_weeks: Option<u32>,
+    /// A one-on-one peer support conversation, not a group.
+    pub one_on_one: bool,
 }
 
 /// A message's words: its subject, its paragraphs, and the label of the
@@ -40,6 +42,14 @@ pub fn draft(f: &Facts<'_>) -> Draft {
     let subject = match f.kind {
         MailKind::Invitation => {
             paragraphs.push(match (f.every_weeks, host) {
+                _ if f.one_on_one && host => pick(
+                    format!("You are meeting a physician who asked for a peer, {when}, for {} minutes. Thank you.", f.minutes),
+                    format!("Vous rencontrez un·e médecin qui a demandé un·e pair, le {when}, pendant {} minutes. Merci.", f.minutes),
+                ),
+                _ if f.one_on_one => pick(
+                    format!("Your conversation with a trained peer supporter is booked: {when}, for {} minutes. It is private: nothing is recorded.", f.minutes),
+                    format!("Votre conversation avec un·e pair aidant·e formé·e est prévue le {when}, pendant {} minutes. Elle est privée : rien n'est enregistré.", f.minutes),
+                ),
                 (Some(every), _) => pick(
                     format!(
                         "You are invited to {title}, a peer support group that meets {}, starting {when}, for {} minutes each time.",
@@ -241,6 +251,7 @@ mod tests {
             minutes: 60,
             opens_minutes_before: 15,
             every_weeks: None,
+            one_on_one: false,
         };
         assert!(
             draft(&facts(MailKind::Cancelled, InviteRole::Participant))

@@ -226,3 +226,29 @@ impl Store {
         Ok(())
     }
 }
+
+/// Inserts an invitation inside the caller's transaction and returns its id
+/// (its token is derived again when needed: `invitation_token`).
+pub(super) async fn insert_invitation(
+    tx: &mut sqlx::SqliteConnection,
+    store: &Store,
+    session_id: &str,
+    role: InviteRole,
+    expires_at: Millis,
+    now: Millis,
+) -> Result<String, StoreError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let token = store.key.invitation_token(&id, 0);
+    sqlx::query(
+        "INSERT INTO invitations (id, session_id, role, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(session_id)
+    .bind(role.as_str())
+    .bind(&tokens::hash(&token)[..])
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *tx)
+    .await?;
+    Ok(id)
+}

@@ -330,3 +330,41 @@ async fn own_link(
     }
     Ok(id)
 }
+
+/// Someone with an invitation made for them already (a one-on-one
+/// meeting's two people): an invitee row pointing at it, so that their mail
+/// carries that link, and their invitation queued when `mail` is on.
+pub(super) async fn invite_to_link(
+    tx: &mut SqliteConnection,
+    session_id: &str,
+    (email, role, language, invitation_id): (&str, InviteRole, Language, &String),
+    mail: bool,
+    now: Millis,
+) -> Result<(), StoreError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO invitees (id, session_id, invitation_id, role, email, language, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(session_id)
+    .bind(invitation_id)
+    .bind(role.as_str())
+    .bind(email)
+    .bind(language.code())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if mail {
+        queue(
+            tx,
+            &id,
+            Some(session_id),
+            MailKind::Invitation,
+            &format!("invitation:{id}"),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -16,6 +16,8 @@ mod series;
 mod series_links;
 mod sessions;
 mod summary;
+mod support_requests;
+mod supporters;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -27,13 +29,15 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
 pub use invitees::{Added, Invitee, Language, MAX_INVITEES, MailRecord, NewInvitee, Scope};
 pub use link_lookup::{LinkLookup, SummaryAccess};
-pub use organizers::{LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
+pub use organizers::{AccountRole, LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
 pub use outbox::{MailKind, Pending};
 pub use recurrence::{MAX_OCCURRENCES, Recurrence, SeriesRecord, occurrence_starts};
 pub use run_of_show::agenda_json;
 pub use schedule::LinkInfo;
 pub use sessions::{DEFAULT_REMINDER_MINUTES, DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};
 pub use summary::SummaryExport;
+pub use support_requests::{Cancel, NewRequest, RequestState, SupportRequest, SupportStats, check_request};
+pub use supporters::{NewSupporter, PRACTICE_STATUSES, ProfileChange, Supporter, Window, YEARS_BANDS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -50,6 +54,10 @@ pub enum StoreError {
     /// Too much of a costly kind of work (checking passwords) at once.
     #[error("too busy: try again in a moment")]
     Busy,
+    /// A change that does not fit where things stand (a request matched
+    /// already, a step taken out of turn).
+    #[error("{0}")]
+    Conflict(&'static str),
     /// A change the store refuses as a whole (a limit it keeps).
     #[error(transparent)]
     Invalid(#[from] ValidationError),

@@ -25,6 +25,24 @@ pub struct Organizer {
     pub email: String,
     pub name: String,
     pub time_zone: String,
+    pub role: AccountRole,
+}
+
+/// What an account is for: organizing the program, or supporting peers one
+/// on one. A supporter's login opens only their own requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountRole {
+    Organizer,
+    Supporter,
+}
+
+impl AccountRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountRole::Organizer => "organizer",
+            AccountRole::Supporter => "supporter",
+        }
+    }
 }
 
 /// A new organizer, checked by `validate` before it is stored.
@@ -89,7 +107,7 @@ async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'sta
         .map_err(|_| StoreError::Corrupt("password hashing stopped"))
 }
 
-async fn hash_password(password: String) -> Result<String, StoreError> {
+pub(super) async fn hash_password(password: String) -> Result<String, StoreError> {
     password_work(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -118,14 +136,19 @@ async fn dummy_hash() -> Result<String, StoreError> {
         .cloned()
 }
 
-type OrganizerRow = (String, String, String, String);
+type OrganizerRow = (String, String, String, String, String);
 
-fn organizer((id, email, name, time_zone): OrganizerRow) -> Organizer {
+fn organizer((id, email, name, time_zone, role): OrganizerRow) -> Organizer {
     Organizer {
         id,
         email,
         name,
         time_zone,
+        role: if role == "supporter" {
+            AccountRole::Supporter
+        } else {
+            AccountRole::Organizer
+        },
     }
 }
 
@@ -154,6 +177,7 @@ impl Store {
             email: new.email.trim().to_owned(),
             name: new.name.trim().to_owned(),
             time_zone: new.time_zone.clone(),
+            role: AccountRole::Organizer,
         }))
     }
 
@@ -178,7 +202,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizers")
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizers WHERE role = 'organizer'")
             .fetch_one(&mut *tx)
             .await?;
         if taken != 1 || existing > 0 {
@@ -202,32 +226,39 @@ impl Store {
             email: new.email.trim().to_owned(),
             name: new.name.trim().to_owned(),
             time_zone: new.time_zone.clone(),
+            role: AccountRole::Organizer,
         }))
     }
 
     pub async fn organizer_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organizers")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM organizers WHERE role = 'organizer'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// The organizer with this email and password, if both are right.
     pub async fn authenticate(&self, email: &str, password: &str) -> Result<Option<Organizer>, StoreError> {
-        let row: Option<(String, String, String, String, String)> =
-            sqlx::query_as("SELECT id, email, name, time_zone, password_hash FROM organizers WHERE email = ?")
+        let row: Option<(String, String, String, String, String, String)> =
+            // A deactivated supporter's account no longer logs in.
+            sqlx::query_as(
+                "SELECT id, email, name, time_zone, role, password_hash FROM organizers o WHERE email = ?
+                   AND NOT EXISTS (SELECT 1 FROM supporters s WHERE s.account_id = o.id AND s.deactivated_at IS NOT NULL)",
+            )
                 .bind(email.trim())
                 .fetch_optional(&self.pool)
                 .await?;
         // With no such account, still spend the time of a check, so the
         // answer's timing does not tell which emails have accounts.
-        let Some((id, email, name, time_zone, hash)) = row else {
+        let Some((id, email, name, time_zone, role, hash)) = row else {
             password_matches(password.to_owned(), dummy_hash().await?).await?;
             return Ok(None);
         };
         if !password_matches(password.to_owned(), hash).await? {
             return Ok(None);
         }
-        Ok(Some(organizer((id, email, name, time_zone))))
+        Ok(Some(organizer((id, email, name, time_zone, role))))
     }
 
     /// Starts a login and returns its cookie token.
@@ -251,7 +282,7 @@ impl Store {
             return Ok(None);
         }
         let row: Option<OrganizerRow> = sqlx::query_as(
-            "SELECT o.id, o.email, o.name, o.time_zone FROM organizer_logins l
+            "SELECT o.id, o.email, o.name, o.time_zone, o.role FROM organizer_logins l
              JOIN organizers o ON o.id = l.organizer_id
              WHERE l.token_hash = ? AND l.expires_at > ?",
         )

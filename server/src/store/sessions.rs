@@ -191,6 +191,8 @@ pub struct SessionRecord {
     /// The calendar's SEQUENCE: how many times its time changed or it was
     /// cancelled.
     pub sequence: u32,
+    /// A one-on-one peer support meeting, not a group.
+    pub one_on_one: bool,
 }
 
 impl SessionRecord {
@@ -360,6 +362,7 @@ pub(super) fn session_record(row: &sqlx::sqlite::SqliteRow) -> Result<SessionRec
         reminder_minutes: serde_json::from_str(&json("reminder_minutes", "reminder minutes")?)
             .map_err(|_| StoreError::Corrupt("reminder minutes"))?,
         sequence: number("sequence")?,
+        one_on_one: row.try_get::<String, _>("kind")? == "one_on_one",
     })
 }
 

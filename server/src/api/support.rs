@@ -1,0 +1,255 @@
+//! The front door for one-on-one peer support: no account. A physician asks
+//! for a peer and gets a private link (`/support#TOKEN`) to their request,
+//! through which they see where it stands, accept a proposed time, open
+//! their room, or cancel. Requests are counted per address so a stranger
+//! cannot fill the organizers' list; only the token's hash is stored.
+
+use std::time::Instant;
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::sessions::{invalid, utc};
+use super::{ApiError, ApiJson};
+use crate::app::AppState;
+use crate::clock;
+use crate::crisis::CrisisResource;
+use crate::http::listen::ClientAddr;
+use crate::mail::address;
+use crate::store::{Cancel, Language, NewRequest, RequestState, SupportRequest, check_request};
+
+/// Reasons a physician may give for cancelling.
+pub const PHYSICIAN_REASONS: [&str; 4] = [
+    "no_longer_needed",
+    "found_support_elsewhere",
+    "time_does_not_work",
+    "other",
+];
+/// Open requests the store holds at most: past this, the front door asks
+/// people to come back shortly (and shows the crisis resources, as always).
+const MAX_OPEN_REQUESTS: usize = 2000;
+
+#[derive(Serialize)]
+pub struct FrontDoor {
+    crisis_resources: Vec<CrisisResource>,
+    /// The areas the roster's active supporters practise in.
+    practice_areas: Vec<String>,
+    mail_enabled: bool,
+}
+
+pub async fn front_door(State(state): State<AppState>) -> Result<axum::Json<FrontDoor>, ApiError> {
+    let mut areas: Vec<String> = state
+        .store
+        .supporters(clock::now_millis())
+        .await?
+        .into_iter()
+        .filter(|s| s.active && s.enrolled)
+        .flat_map(|s| s.practice_areas)
+        .collect();
+    areas.sort_by_key(|a| a.to_lowercase());
+    areas.dedup_by_key(|a| a.to_lowercase());
+    Ok(axum::Json(FrontDoor {
+        crisis_resources: state.crisis_resources.to_vec(),
+        practice_areas: areas,
+        mail_enabled: state.mail.enabled(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    first_name: String,
+    language: String,
+    #[serde(default)]
+    practice_area: Option<String>,
+    #[serde(default)]
+    area_preference: Option<String>,
+    #[serde(default)]
+    supporter_status: Option<String>,
+    times: String,
+    /// `email` or `link`: how they want to be reached.
+    contact: String,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Created {
+    link: String,
+    state: &'static str,
+    mail_enabled: bool,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
+    ApiJson(input): ApiJson<RequestInput>,
+) -> Result<Response, ApiError> {
+    let language = Language::parse(&input.language).ok_or_else(|| invalid("language", "is en or fr"))?;
+    let email = match (input.contact.as_str(), input.email.as_deref().map(str::trim)) {
+        ("email", Some(typed)) if !typed.is_empty() => {
+            Some(address::checked(typed).map_err(|why| invalid("email", format!("this address {why}")))?)
+        }
+        ("email", _) => return Err(invalid("email", "give an address, or choose a private link instead")),
+        ("link", _) => None,
+        _ => return Err(invalid("contact", "is email or link")),
+    };
+    let new = NewRequest {
+        first_name: crate::text::normalize(&input.first_name),
+        email,
+        language,
+        practice_area: input
+            .practice_area
+            .map(|a| crate::text::normalize(&a))
+            .filter(|a| !a.is_empty()),
+        area_preference: input.area_preference.unwrap_or_else(|| "any".into()),
+        supporter_status: input.supporter_status.unwrap_or_else(|| "any".into()),
+        times: crate::text::normalize(&input.times),
+    };
+    check_request(&new)?;
+    let from = client.map(|Extension(ClientAddr(ip))| ip);
+    if let Some(retry_after_secs) = state.support_requests.take(from, Instant::now()) {
+        return Err(ApiError::TooManyRequests { retry_after_secs });
+    }
+    if state.store.open_requests().await?.len() >= MAX_OPEN_REQUESTS {
+        return Err(ApiError::Busy { retry_after_secs: 600 });
+    }
+    let (_, token) = state.store.create_request(&new, clock::now_millis()).await?;
+    let body = Created {
+        link: state.support_link(&token),
+        state: RequestState::Requested.as_str(),
+        mail_enabled: state.mail.enabled(),
+    };
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInput {
+    token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelInput {
+    token: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+pub struct SupporterView {
+    name: String,
+    languages: Vec<&'static str>,
+    practice_areas: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct TimeView {
+    starts_at: String,
+    minutes: u32,
+    time_zone: String,
+}
+
+/// A request as its physician sees it.
+#[derive(Serialize)]
+pub struct Status {
+    state: &'static str,
+    first_name: Option<String>,
+    language: &'static str,
+    supporter: Option<SupporterView>,
+    proposed: Option<TimeView>,
+    agreed: Option<TimeView>,
+    room_link: Option<String>,
+    cancelled_by: Option<String>,
+    cancel_reason: Option<String>,
+}
+
+async fn status_of(state: &AppState, request: SupportRequest) -> Result<Status, ApiError> {
+    let now = clock::now_millis();
+    let supporter = match &request.supporter_id {
+        Some(id) => Some(state.store.supporter(id, now).await?),
+        None => None,
+    };
+    let time = |zone: &str| {
+        request.proposed_at.zip(request.minutes).map(|(at, minutes)| TimeView {
+            starts_at: utc(at),
+            minutes,
+            time_zone: zone.to_owned(),
+        })
+    };
+    let zone = supporter.as_ref().map_or("UTC", |s| s.time_zone.as_str());
+    let room_link = match (&request.physician_invitation, request.state) {
+        (Some(invitation), RequestState::Agreed) => state
+            .store
+            .invitation_token(invitation)
+            .await
+            .ok()
+            .map(|t| state.join_link(&t)),
+        _ => None,
+    };
+    Ok(Status {
+        state: request.state.as_str(),
+        language: request.language.code(),
+        proposed: (request.state == RequestState::Proposed).then(|| time(zone)).flatten(),
+        agreed: matches!(request.state, RequestState::Agreed | RequestState::Met)
+            .then(|| time(zone))
+            .flatten(),
+        supporter: supporter.map(|s| SupporterView {
+            name: s.name,
+            languages: s.languages.iter().map(|l| l.code()).collect(),
+            practice_areas: s.practice_areas,
+        }),
+        room_link,
+        first_name: request.first_name,
+        cancelled_by: request.cancelled_by,
+        cancel_reason: request.cancel_reason,
+    })
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> Result<axum::Json<Status>, ApiError> {
+    let request = state.store.request_by_token(&input.token).await?;
+    Ok(axum::Json(status_of(&state, request).await?))
+}
+
+/// The physician accepts the time the supporter proposed.
+pub async fn accept(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> Result<axum::Json<Status>, ApiError> {
+    let request = state.store.request_by_token(&input.token).await?;
+    let agreed = state
+        .store
+        .agree_time(&request.id, None, state.mail.enabled(), clock::now_millis())
+        .await?;
+    state.mail.queued();
+    Ok(axum::Json(status_of(&state, agreed).await?))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<CancelInput>,
+) -> Result<axum::Json<Status>, ApiError> {
+    if !PHYSICIAN_REASONS.contains(&input.reason.as_str()) {
+        return Err(invalid(
+            "reason",
+            "is no_longer_needed, found_support_elsewhere, time_does_not_work or other",
+        ));
+    }
+    let request = state.store.request_by_token(&input.token).await?;
+    let cancel = Cancel {
+        by: "physician",
+        reason: input.reason,
+    };
+    let cancelled = state
+        .store
+        .cancel_request(&request.id, &cancel, None, state.mail.enabled(), clock::now_millis())
+        .await?;
+    state.mail.queued();
+    Ok(axum::Json(status_of(&state, cancelled).await?))
+}
