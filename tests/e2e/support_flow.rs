@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use crate::support::http::{ApiClient, organizer};
-use crate::support::{TestServer, token_of};
+use crate::support::{TestClient, TestServer, token_of};
 
 pub fn request_body(name: &str, language: &str) -> Value {
     json!({
@@ -141,6 +141,15 @@ async fn a_physician_asks_an_organizer_matches_and_both_meet_in_a_private_room()
     assert_eq!(as_physician["role"], "participant");
     assert_eq!(as_supporter["role"], "facilitator");
     assert_eq!(as_physician["starts_at"], as_supporter["starts_at"], "the same meeting");
+    // The room is a one-on-one conversation, with its own rules in the
+    // physician's language.
+    let mut host = TestClient::greeted(&server.ws_url()).await;
+    let joined = host.join(&supporter_room, "Dr. Alex Martin").await;
+    assert_eq!(joined["session"]["kind"], "one_on_one", "{joined}");
+    assert_eq!(
+        joined["session"]["ground_rules"][0],
+        "Ce qui se dit ici reste entre nous."
+    );
     // Accepting twice is refused: the time is agreed already.
     let (code, _) = physician
         .call("POST", "/api/support/accept", Some(json!({"token": token})))

@@ -68,6 +68,17 @@ pub struct Session {
     pub starts_at: Millis,
     pub ends_at: Millis,
     pub ground_rules: Vec<String>,
+    pub kind: SessionKind,
+}
+
+/// A group with a facilitator, or a one-on-one conversation between a
+/// physician and a peer supporter (two people, no console, the crisis
+/// resources one click away).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    Group,
+    OneOnOne,
 }
 
 /// The two conditions for being in the room: the ground rules accepted, and

@@ -17,6 +17,7 @@ pub(super) fn session() -> SessionInfo {
         ends_at: T0 + 3_600_000,
         capacity: 3,
         ground_rules: vec!["What is said here stays here.".into()],
+        one_on_one: false,
     }
 }
 

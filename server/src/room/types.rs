@@ -53,6 +53,8 @@ pub struct SessionInfo {
     pub ends_at: Millis,
     pub capacity: u32,
     pub ground_rules: Vec<String>,
+    /// A one-on-one peer support conversation, not a group.
+    pub one_on_one: bool,
 }
 
 impl SessionInfo {
@@ -64,6 +66,11 @@ impl SessionInfo {
             starts_at: self.starts_at,
             ends_at: self.ends_at,
             ground_rules: self.ground_rules.clone(),
+            kind: if self.one_on_one {
+                presence::SessionKind::OneOnOne
+            } else {
+                presence::SessionKind::Group
+            },
         }
     }
 }

@@ -214,6 +214,7 @@ impl SessionRecord {
             ends_at: self.ends_at(),
             capacity: self.capacity,
             ground_rules: self.ground_rules.clone(),
+            one_on_one: self.one_on_one,
         }
     }
 }

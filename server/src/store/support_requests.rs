@@ -111,6 +111,18 @@ pub struct SupportStats {
     pub by_state: Vec<(String, u32)>,
 }
 
+/// The ground rules of a one-on-one conversation, in its language.
+const ONE_ON_ONE_RULES_EN: [&str; 3] = [
+    "What is said here stays between us.",
+    "This is peer support, not treatment: in a crisis, \"I need more help now\" shows where to turn.",
+    "Either of us can pause or end the conversation at any time.",
+];
+const ONE_ON_ONE_RULES_FR: [&str; 3] = [
+    "Ce qui se dit ici reste entre nous.",
+    "C'est du soutien par les pairs, pas un traitement : en cas de crise, « J'ai besoin d'aide tout de suite » indique où se tourner.",
+    "Chacun·e peut faire une pause ou mettre fin à la conversation à tout moment.",
+];
+
 fn conflict<T>(why: &'static str) -> Result<T, StoreError> {
     Err(StoreError::Conflict(why))
 }
@@ -320,10 +332,12 @@ impl Store {
                 .bind(supporter_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let title = match agreed.language {
-            Language::Fr => "Conversation de soutien par les pairs",
-            Language::En => "Peer support conversation",
+        let (title, rules) = match agreed.language {
+            Language::Fr => ("Conversation de soutien par les pairs", ONE_ON_ONE_RULES_FR),
+            Language::En => ("Peer support conversation", ONE_ON_ONE_RULES_EN),
         };
+        // Two people, their own rules, and a gentle clock: no countdown
+        // warnings, only the times at the top of the room.
         let meeting = NewSession {
             title: title.to_owned(),
             starts_at: at,
@@ -331,6 +345,8 @@ impl Store {
             time_zone: zone,
             capacity: 2,
             opens_minutes_before: 10,
+            ground_rules: rules.iter().map(|r| (*r).to_owned()).collect(),
+            warning_marks: Vec::new(),
             ..NewSession::default()
         };
         let session_id = insert_session(&mut tx, &meeting, None, now).await?;

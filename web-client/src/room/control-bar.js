@@ -9,7 +9,7 @@
 import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, languagePicker, t } from '../shared/i18n.js';
 import { drawIcons } from './icons.js';
-import { isHost, unreadChat, waitingToAdmit } from './selectors.js';
+import { isHost, isOneOnOne, unreadChat, waitingToAdmit } from './selectors.js';
 import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
@@ -134,9 +134,12 @@ export class ControlBar {
     el.chat.setAttribute('aria-pressed', String(dock.showing('chat')));
     count(el.peopleCount, state.people.size, 'layout.bar.in_room');
     el.people.setAttribute('aria-pressed', String(dock.showing('people')));
-    // Hosts reach the people through their console: one button fewer on a phone.
-    show(el.people, !host);
-    show(el.console, host);
+    // Hosts reach the people through their console: one button fewer on a
+    // phone. A one-on-one conversation has no console: there is no one to
+    // admit or run a session for.
+    const console = host && !isOneOnOne(state);
+    show(el.people, !console);
+    show(el.console, console);
     const waiting = host ? waitingToAdmit(state) + (state.activities.support.requests?.length ?? 0) : 0;
     count(el.consoleCount, waiting, 'layout.bar.waiting');
     el.console.setAttribute('aria-pressed', String(this.consoleOpen()));

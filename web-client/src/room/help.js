@@ -7,7 +7,8 @@
 // button that opened it.
 
 import { button, byId, make, tx } from '../shared/dom.js';
-import { LANGUAGE_CHANGED } from '../shared/i18n.js';
+import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
+import { isOneOnOne } from './selectors.js';
 import { crisisResource } from './defaults.js';
 import { DEFAULT_CRISIS } from './words.js';
 
@@ -58,10 +59,31 @@ export class HelpDialog {
       });
     }
     this.drawResources();
+    this.drawOpeners();
     room.subscribe(({ state, before }) => {
       if (state.crisis !== before.crisis) this.drawResources();
+      if (state.me.session !== before.me.session) this.drawOpeners();
     });
-    document.addEventListener(LANGUAGE_CHANGED, () => this.drawResources());
+    document.addEventListener(LANGUAGE_CHANGED, () => {
+      this.drawResources();
+      this.drawOpeners();
+    });
+  }
+
+  /**
+   * In a one-on-one conversation, Help says what it is for there: "I need
+   * more help now", drawn to be found at once.
+   */
+  drawOpeners() {
+    const oneOnOne = isOneOnOne(this.room.state);
+    for (const id of ['help-button', 'gate-help-button']) {
+      const opener = byId(id, HTMLButtonElement);
+      const key = oneOnOne ? 'help.more_help_now' : 'help.button';
+      // The page's translation pass reads the key from the markup: keep it in step.
+      opener.dataset.i18n = key;
+      opener.textContent = t(key);
+      opener.classList.toggle('more-help', oneOnOne);
+    }
   }
 
 

@@ -23,6 +23,15 @@ export function isHost(state) {
 }
 
 /**
+ * A one-on-one peer support conversation: two people, no console, the
+ * crisis resources one click away as "I need more help now".
+ * @param {RoomState} state
+ */
+export function isOneOnOne(state) {
+  return state.me.session?.kind === 'one_on_one';
+}
+
+/**
  * Someone's name, or null if they are not (or no longer) in the room.
  * @param {RoomState} state
  * @param {number} id

@@ -106,6 +106,7 @@ export default {
     'support.acknowledge_done': '{name} was told that a facilitator will reach out.',
 
     'help.button': 'Help',
+    'help.more_help_now': 'I need more help now',
     'help.heading': 'Help',
     'help.crisis_heading': 'If you are in crisis',
     'help.not_emergency': 'PeerRoom is peer support, not an emergency service. If you are in danger, contact the resources above now.',
@@ -218,6 +219,7 @@ export default {
     'support.acknowledge_done': `Message transmis à {name}${NB}: une personne de l’équipe communiquera avec elle.`,
 
     'help.button': 'Aide',
+    'help.more_help_now': "J'ai besoin d'aide tout de suite",
     'help.heading': 'Aide',
     'help.crisis_heading': 'Si vous êtes en crise',
     'help.not_emergency': 'PeerRoom est un espace de soutien entre pairs, pas un service d’urgence. Si vous êtes en danger, communiquez dès maintenant avec les ressources ci-dessus.',

@@ -385,7 +385,14 @@ export type ServerMessage = ConnectionEvent | RoomEvent;
 /**
  * What a newcomer needs to know about the session.
  */
-export type Session = { id: string, title: string, starts_at: number, ends_at: number, ground_rules: Array<string>, };
+export type Session = { id: string, title: string, starts_at: number, ends_at: number, ground_rules: Array<string>, kind: SessionKind, };
+
+/**
+ * A group with a facilitator, or a one-on-one conversation between a
+ * physician and a peer supporter (two people, no console, the crisis
+ * resources one click away).
+ */
+export type SessionKind = "group" | "one_on_one";
 
 export type Summary = { items: Array<SummaryItem>, 
 /**
