@@ -46,6 +46,7 @@ fn help_documents_every_setting_and_its_environment_variable() {
         "--smtp-user",
         "--smtp-password-file",
         "--smtp-from",
+        "--support-retention-days",
         "--reconnect-grace",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
