@@ -41,6 +41,7 @@ CREATE TABLE support_requests (
     area_preference  TEXT NOT NULL CHECK (area_preference IN ('same', 'different', 'any')),
     supporter_status TEXT NOT NULL CHECK (supporter_status IN ('any', 'practising', 'resident', 'retired')),
     times            TEXT,                      -- when suits them; NULL once forgotten
+    time_zone        TEXT,                      -- theirs (the browser's), to read `times` by
     state            TEXT NOT NULL CHECK (state IN ('requested', 'matched', 'proposed', 'agreed', 'met', 'closed', 'cancelled')),
     supporter_id     TEXT REFERENCES supporters(id),
     matched_by       TEXT REFERENCES organizers(id),

@@ -94,6 +94,7 @@ mod tests {
             area_preference: preference.into(),
             supporter_status: status.into(),
             times: Some("evenings".into()),
+            time_zone: None,
             state: RequestState::Requested,
             supporter_id: None,
             proposed_at: None,

@@ -2,7 +2,9 @@
 // API from Node (log in, schedule), and people who join by a script in a
 // page of the server's own origin, with no camera and no page of their own:
 // enough to fill a room, lock it or end a session without a whole browser
-// each. Both speak to the real server, as a browser or an organizer would.
+// each; and a one-on-one support team (an organizer and an enrolled peer
+// supporter, through their API). All speak to the real server, as a
+// browser, an organizer or a supporter would.
 
 import assert from 'node:assert/strict';
 
@@ -99,4 +101,53 @@ export async function scriptedJoin(page, token, name) {
  */
 export function scriptedRequest(page, who, message) {
   return page.evaluate(({ index, request }) => /** @type {any} */ (window).scripted[index].ask(request), { index: who, request: message });
+}
+
+/**
+ * An organizer and an enrolled peer supporter (in Halifax), each with their
+ * own login to the API, as their pages will use it.
+ * @param {Harness} where
+ */
+export async function supportTeam(where) {
+  const organizer = await organizerApi(where, 'lee@example.org');
+  const { supporter, enrol_link: enrolLink } = await organizer('POST', '/api/supporters', {
+    name: 'Dr. Alex Martin', email: 'alex.martin@example.org', practice_areas: ['Emergency medicine'],
+    practice_status: 'practising', years_band: '6-15', languages: ['fr', 'en'], trained_on: '2026-09-30',
+  });
+  const enrolled = await fetch(`${where.links.url}/api/supporters/enrol`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token: tokenOf(enrolLink), password: 'calm river stone path', time_zone: 'America/Halifax' }),
+  });
+  assert.equal(enrolled.status, 200, 'the supporter enrols');
+  const cookie = (enrolled.headers.get('set-cookie') ?? '').split(';')[0];
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<any>}
+   */
+  const asSupporter = async (method, path, body) => {
+    const response = await fetch(`${where.links.url}${path}`, {
+      method,
+      headers: { Cookie: cookie, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  /**
+   * Matches the waiting request whose times say `times` with the supporter.
+   * @param {string} times
+   * @param {number} startsAt
+   */
+  const match = async (times, startsAt) => {
+    const waiting = await organizer('GET', '/api/support/open-requests');
+    const request = waiting.find((/** @type {any} */ r) => r.times === times && r.state === 'requested');
+    assert.ok(request, `a waiting request for "${times}"`);
+    await organizer('POST', `/api/support/open-requests/${request.id}/match`, { supporter_id: supporter.id, starts_at: rfc3339(startsAt), minutes: 45 });
+    return request.id;
+  };
+  return { supporter: asSupporter, match };
 }

@@ -245,7 +245,22 @@ async fn each_sees_only_their_own_and_two_organizers_matching_at_once_make_one_m
 
 #[tokio::test]
 async fn bad_requests_and_steps_out_of_turn_get_clear_answers() {
-    let server = TestServer::start().await;
+    // With no mail server, an address is refused: it would be kept unused.
+    let unmailed = TestServer::start().await;
+    let mut by_email = request_body("Sam", "en");
+    by_email["contact"] = json!("email");
+    by_email["email"] = json!("sam@hopital.test");
+    let (code, error) = ApiClient::new(unmailed.addr)
+        .call("POST", "/api/support/requests", Some(by_email))
+        .await;
+    assert_eq!(
+        (code, error["error"]["field"].as_str()),
+        (400, Some("contact")),
+        "{error}"
+    );
+
+    // A mail server no one needs to reach: mail is on.
+    let server = TestServer::start_with(|c| c.smtp = Some(crate::mail::smtp_to(9))).await;
     let mut physician = ApiClient::new(server.addr);
     let mut no_way = request_body("Sam", "en");
     no_way["contact"] = json!("email");
@@ -255,6 +270,10 @@ async fn bad_requests_and_steps_out_of_turn_get_clear_answers() {
         (400, Some("email")),
         "{error}"
     );
+    let mut elsewhere = request_body("Sam", "en");
+    elsewhere["time_zone"] = json!("Mars/Olympus");
+    let (code, error) = physician.call("POST", "/api/support/requests", Some(elsewhere)).await;
+    assert_eq!((code, error["error"]["field"].as_str()), (400, Some("time_zone")));
     let mut bad = request_body("Sam", "en");
     bad["contact"] = json!("email");
     bad["email"] = json!("sam@hopital");

@@ -120,6 +120,7 @@ async fn what_identifies_a_physician_is_forgotten_on_time_after_the_request_clos
         area_preference: "same".into(),
         supporter_status: "any".into(),
         times: "evenings".into(),
+        time_zone: Some("America/Halifax".into()),
     };
     let start = 1_796_000_000_000;
     let (open, _) = store.create_request(&new, start).await.unwrap();

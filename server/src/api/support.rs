@@ -74,6 +74,9 @@ pub struct RequestInput {
     contact: String,
     #[serde(default)]
     email: Option<String>,
+    /// Their time zone (the browser's), to read `times` by.
+    #[serde(default)]
+    time_zone: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -90,6 +93,10 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let language = Language::parse(&input.language).ok_or_else(|| invalid("language", "is en or fr"))?;
     let email = match (input.contact.as_str(), input.email.as_deref().map(str::trim)) {
+        // With no mail server an address would only be kept, never used.
+        ("email", _) if !state.mail.enabled() => {
+            return Err(invalid("contact", "this server sends no email: choose a private link"));
+        }
         ("email", Some(typed)) if !typed.is_empty() => {
             Some(address::checked(typed).map_err(|why| invalid("email", format!("this address {why}")))?)
         }
@@ -108,6 +115,7 @@ pub async fn create(
         area_preference: input.area_preference.unwrap_or_else(|| "any".into()),
         supporter_status: input.supporter_status.unwrap_or_else(|| "any".into()),
         times: crate::text::normalize(&input.times),
+        time_zone: input.time_zone.filter(|z| !z.is_empty()),
     };
     check_request(&new)?;
     let from = client.map(|Extension(ClientAddr(ip))| ip);
@@ -165,6 +173,8 @@ pub struct Status {
     room_link: Option<String>,
     cancelled_by: Option<String>,
     cancel_reason: Option<String>,
+    /// Whether they gave an address: news comes by email too.
+    email_given: bool,
 }
 
 async fn status_of(state: &AppState, request: SupportRequest) -> Result<Status, ApiError> {
@@ -203,6 +213,7 @@ async fn status_of(state: &AppState, request: SupportRequest) -> Result<Status, 
             practice_areas: s.practice_areas,
         }),
         room_link,
+        email_given: request.email.is_some(),
         first_name: request.first_name,
         cancelled_by: request.cancelled_by,
         cancel_reason: request.cancel_reason,

@@ -145,6 +145,8 @@ pub struct RequestView {
     area_preference: String,
     supporter_status: String,
     times: Option<String>,
+    /// The physician's time zone, to read `times` by.
+    time_zone: Option<String>,
     created_at: String,
     supporter_id: Option<String>,
     suggested_time: Option<String>,
@@ -176,6 +178,7 @@ fn request_view(request: SupportRequest, suggestions: Vec<Suggestion>, roster: &
         area_preference: request.area_preference,
         supporter_status: request.supporter_status,
         times: request.times,
+        time_zone: request.time_zone,
         supporter_id: request.supporter_id,
         minutes: request.minutes,
     }

@@ -111,6 +111,8 @@ pub struct AssignedView {
     language: &'static str,
     practice_area: Option<String>,
     times: Option<String>,
+    /// The physician's time zone, to read `times` by.
+    time_zone: Option<String>,
     /// The time on the table, or agreed.
     starts_at: Option<String>,
     minutes: Option<u32>,
@@ -138,6 +140,7 @@ async fn assigned(state: &AppState, request: SupportRequest) -> Result<AssignedV
         language: request.language.code(),
         practice_area: request.practice_area,
         times: request.times,
+        time_zone: request.time_zone,
         starts_at: request.proposed_at.map(utc),
         minutes: request.minutes,
         room_link,

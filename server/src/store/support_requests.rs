@@ -66,6 +66,8 @@ pub struct NewRequest {
     pub area_preference: String,
     pub supporter_status: String,
     pub times: String,
+    /// The physician's time zone (their browser's), to read `times` by.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +80,7 @@ pub struct SupportRequest {
     pub area_preference: String,
     pub supporter_status: String,
     pub times: Option<String>,
+    pub time_zone: Option<String>,
     pub state: RequestState,
     pub supporter_id: Option<String>,
     /// The time on the table (suggested at the match, or proposed by the
@@ -139,6 +142,7 @@ fn request(row: &sqlx::sqlite::SqliteRow) -> Result<SupportRequest, StoreError> 
         area_preference: row.try_get("area_preference")?,
         supporter_status: row.try_get("supporter_status")?,
         times: row.try_get("times")?,
+        time_zone: row.try_get("time_zone")?,
         state: RequestState::parse(&state).ok_or(StoreError::Corrupt("request state"))?,
         supporter_id: row.try_get("supporter_id")?,
         proposed_at: row.try_get("proposed_at")?,
@@ -164,8 +168,8 @@ impl Store {
         let token = tokens::generate();
         sqlx::query(
             "INSERT INTO support_requests (id, token_hash, first_name, email, language, practice_area,
-                 area_preference, supporter_status, times, state, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)",
+                 area_preference, supporter_status, times, time_zone, state, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)",
         )
         .bind(&id)
         .bind(&tokens::hash(&token)[..])
@@ -176,6 +180,7 @@ impl Store {
         .bind(&new.area_preference)
         .bind(&new.supporter_status)
         .bind(&new.times)
+        .bind(&new.time_zone)
         .bind(now)
         .bind(now)
         .execute(&self.pool)
@@ -555,6 +560,13 @@ pub fn check_request(new: &NewRequest) -> Result<(), ValidationError> {
         .is_some_and(|a| crate::text::check(a, 60, crate::text::Lines::One).is_err())
     {
         return fail("practice_area", "up to 60 characters");
+    }
+    if new
+        .time_zone
+        .as_ref()
+        .is_some_and(|z| z.parse::<chrono_tz::Tz>().is_err())
+    {
+        return fail("time_zone", "must be an IANA time zone name such as America/Toronto");
     }
     if !["same", "different", "any"].contains(&new.area_preference.as_str()) {
         return fail("area_preference", "is same, different or any");

@@ -6,7 +6,7 @@
 // inside it and closes it with Escape; the focus then goes back to the
 // button that opened it.
 
-import { button, byId, make, tx } from '../shared/dom.js';
+import { button, byId, make, show, tx } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { isOneOnOne } from './selectors.js';
 import { crisisResource } from './defaults.js';
@@ -35,8 +35,8 @@ export class HelpDialog {
         shortcut('M', 'help.key_mic'), shortcut('V', 'help.key_camera'), shortcut('H', 'help.key_hand'),
       ]),
       tx('p', 'help.keys_note', { className: 'muted small' }),
-      tx('p', 'help.support_tip'),
-      tx('p', 'help.pass_tip'),
+      tx('p', 'help.support_tip', { className: 'group-only' }),
+      tx('p', 'help.pass_tip', { className: 'group-only' }),
       make('div', { className: 'row dialog-actions' }, [close]),
     ]);
     byId('overlay-slot', HTMLElement).append(this.dialog);
@@ -76,6 +76,8 @@ export class HelpDialog {
    */
   drawOpeners() {
     const oneOnOne = isOneOnOne(this.room.state);
+    // The tips about a group's support signal and its rounds do not apply to two.
+    for (const tip of this.dialog.querySelectorAll('.group-only')) show(/** @type {HTMLElement} */ (tip), !oneOnOne);
     for (const id of ['help-button', 'gate-help-button']) {
       const opener = byId(id, HTMLButtonElement);
       const key = oneOnOne ? 'help.more_help_now' : 'help.button';

@@ -11,7 +11,7 @@
 import { button, byId, make, show, tx } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { requestFailureText } from '../shared/wording.js';
-import { isHost } from './selectors.js';
+import { isHost, isOneOnOne } from './selectors.js';
 import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
@@ -77,7 +77,8 @@ export class SupportSignal {
   follow({ state, before }) {
     const mine = state.activities.support.mine;
     if (mine !== before.activities.support.mine) this.dismissed = false;
-    if (mine !== before.activities.support.mine || state.me.role !== before.me.role) this.draw();
+    const changed = mine !== before.activities.support.mine || state.me.role !== before.me.role || state.me.session !== before.me.session;
+    if (changed) this.draw();
   }
 
   send() {
@@ -98,7 +99,10 @@ export class SupportSignal {
 
   draw() {
     const host = isHost(this.room.state);
-    for (const b of this.buttons) show(b, !host);
+    // In a room for two the supporter is right there: "I need more help
+    // now" (help.js) is the one button, and it shows the crisis resources.
+    const oneOnOne = isOneOnOne(this.room.state);
+    for (const b of this.buttons) show(b, !host && !oneOnOne);
     const mine = this.room.state.activities.support.mine;
     const text = mine === 'acknowledged' ? t('support.acknowledged') : mine === 'sent' ? t('support.sent') : '';
     for (const status of this.statuses) {

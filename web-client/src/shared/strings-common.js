@@ -6,6 +6,7 @@ export default {
     'common.language': 'Language',
     'common.skip_to_session': 'Skip to the session',
     'common.loading': 'Loading…',
+    'common.talk_to_peer': 'Talk to a peer',
 
     'common.crisis_call': 'If you are in crisis: call or text',
     'common.crisis_emergency': '(Suicide Crisis Helpline). In an emergency, call',
@@ -14,6 +15,7 @@ export default {
     'common.language': 'Langue',
     'common.skip_to_session': 'Aller à la séance',
     'common.loading': 'Chargement…',
+    'common.talk_to_peer': 'Parler à un pair',
 
     'common.crisis_call': 'En cas de crise\u00a0: appelez ou textez le',
     'common.crisis_emergency': '(Ligne d’aide en cas de crise de suicide). En cas d’urgence, composez le',
