@@ -29,9 +29,10 @@ CREATE INDEX invitees_by_series ON invitees(series_id) WHERE series_id IS NOT NU
 CREATE TABLE outbox (
     id              TEXT PRIMARY KEY,
     dedup_key       TEXT NOT NULL UNIQUE,
-    invitee_id      TEXT NOT NULL REFERENCES invitees(id) ON DELETE CASCADE,
+    invitee_id      TEXT REFERENCES invitees(id) ON DELETE CASCADE, -- or a request's (0008)
     session_id      TEXT REFERENCES sessions(id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder', 'moved', 'cancelled')),
+    kind            TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder', 'moved', 'cancelled',
+                                                  'request_received', 'time_proposed', 'request_cancelled')),
     queued_at       INTEGER NOT NULL,
     next_attempt_at INTEGER NOT NULL,
     attempts        INTEGER NOT NULL DEFAULT 0,

@@ -64,3 +64,8 @@ CREATE INDEX support_requests_by_supporter ON support_requests(supporter_id, cre
 -- A one-on-one session is a session with this kind: two people, no waiting
 -- room, no console.
 ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'group' CHECK (kind IN ('group', 'one_on_one'));
+
+-- Mail about a request for a peer (received, a time proposed, cancelled)
+-- goes to the physician's address on the request: a message is either an
+-- invitee's or a request's.
+ALTER TABLE outbox ADD COLUMN request_id TEXT REFERENCES support_requests(id) ON DELETE CASCADE;

@@ -26,17 +26,50 @@ async fn a_time_agreed_invites_both_to_their_own_link_and_a_cancellation_tells_b
     body["email"] = json!("sam@clinique.test");
     let (code, created) = physician.call("POST", "/api/support/requests", Some(body)).await;
     assert_eq!(code, 201, "{created}");
+    let private_link = created["link"].as_str().unwrap().to_owned();
+    // "Your request is in", with the private link: the way back to it.
+    let received = mail.wait_for(1, Duration::from_secs(20)).expect("the request is in");
+    assert!(
+        received[0].subject.starts_with("Votre demande de pair est reçue"),
+        "{}",
+        received[0].subject
+    );
+    assert_eq!(link_in(&received[0]), private_link);
+    assert!(
+        received[0].attachments.is_empty(),
+        "no calendar file before a time is agreed"
+    );
+
     let (_, open) = lee.call("GET", "/api/support/open-requests", None).await;
     let id = open[0]["id"].as_str().unwrap().to_owned();
     let matched = json!({"supporter_id": alex_id, "starts_at": in_days(2), "minutes": 45});
     lee.call("POST", &format!("/api/support/open-requests/{id}/match"), Some(matched))
         .await;
-    let (code, accepted) = alex
-        .call("POST", &format!("/api/me/requests/{id}/accept"), Some(json!({})))
+    // The supporter proposes another time: the physician is told, to accept it.
+    let propose = json!({"starts_at": in_days(3), "minutes": 45});
+    let (code, _) = alex
+        .call("POST", &format!("/api/me/requests/{id}/propose"), Some(propose))
+        .await;
+    assert_eq!(code, 200);
+    let received = mail.wait_for(2, Duration::from_secs(20)).expect("the time proposed");
+    assert!(
+        received[1].subject.starts_with("Une heure pour votre conversation"),
+        "{}",
+        received[1].subject
+    );
+    assert!(received[1].text.as_deref().unwrap().contains("Dr. Alex Martin"));
+    assert_eq!(link_in(&received[1]), private_link);
+    let (code, accepted) = physician
+        .call(
+            "POST",
+            "/api/support/accept",
+            Some(json!({"token": token_of(&private_link)})),
+        )
         .await;
     assert_eq!(code, 200, "{accepted}");
 
-    let received = mail.wait_for(2, Duration::from_secs(20)).expect("two invitations");
+    let received = mail.wait_for(4, Duration::from_secs(20)).expect("two invitations");
+    let received = &received[2..];
     let to_physician = received
         .iter()
         .find(|m| m.to == ["sam@clinique.test"])
@@ -82,7 +115,7 @@ async fn a_time_agreed_invites_both_to_their_own_link_and_a_cancellation_tells_b
         .call("POST", &format!("/api/me/requests/{id}/cancel"), Some(reason))
         .await;
     assert_eq!(code, 200);
-    let received = mail.wait_for(4, Duration::from_secs(20)).expect("two cancellations");
+    let received = mail.wait_for(6, Duration::from_secs(20)).expect("two cancellations");
     let cancels: Vec<_> = received.iter().filter(|m| m.subject.starts_with("Annul")).collect();
     assert_eq!(
         cancels.len(),
@@ -123,8 +156,8 @@ async fn what_identifies_a_physician_is_forgotten_on_time_after_the_request_clos
         time_zone: Some("America/Halifax".into()),
     };
     let start = 1_796_000_000_000;
-    let (open, _) = store.create_request(&new, start).await.unwrap();
-    let (closed, _) = store.create_request(&new, start).await.unwrap();
+    let (open, _) = store.create_request(&new, false, start).await.unwrap();
+    let (closed, _) = store.create_request(&new, false, start).await.unwrap();
     let cancel = Cancel {
         by: "physician",
         reason: "no_longer_needed".into(),
@@ -166,7 +199,7 @@ async fn what_identifies_a_physician_is_forgotten_on_time_after_the_request_clos
         "once"
     );
     // A shorter retention, as a deployment may set.
-    let (other, _) = store.create_request(&new, start).await.unwrap();
+    let (other, _) = store.create_request(&new, false, start).await.unwrap();
     store
         .cancel_request(&other.id, &cancel, None, false, start)
         .await

@@ -125,7 +125,11 @@ pub async fn create(
     if state.store.open_requests().await?.len() >= MAX_OPEN_REQUESTS {
         return Err(ApiError::Busy { retry_after_secs: 600 });
     }
-    let (_, token) = state.store.create_request(&new, clock::now_millis()).await?;
+    let (_, token) = state
+        .store
+        .create_request(&new, state.mail.enabled(), clock::now_millis())
+        .await?;
+    state.mail.queued();
     let body = Created {
         link: state.support_link(&token),
         state: RequestState::Requested.as_str(),

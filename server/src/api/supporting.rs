@@ -195,7 +195,10 @@ pub async fn step(
         "propose" => {
             let input: ProposeInput = parse(body)?;
             let at = meeting_time(&input.starts_at, input.minutes, now)?;
-            state.store.propose_time(&id, &me.id, at, input.minutes, now).await?
+            state
+                .store
+                .propose_time(&id, &me.id, (at, input.minutes), mail, now)
+                .await?
         }
         "met" => {
             let input: MetInput = parse(body)?;

@@ -1,13 +1,15 @@
 //! A message as it goes out: plain text and simple HTML with the same words,
-//! and the meeting's calendar file attached (REQUEST, or CANCEL when it is
-//! called off). Written when it is sent, from the store as it is then, so a
-//! message that waited for a mail server never carries an old time.
+//! and for a meeting its calendar file attached (REQUEST, or CANCEL when it
+//! is called off). Written when it is sent, from the store as it is then, so
+//! a message that waited for a mail server never carries an old time.
+//! `message` writes a meeting's; `write` any message from its words (a
+//! request for a peer's notices are `request_notice.rs`'s).
 
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
-use super::words::{self, Facts};
+use super::words::{self, Draft, Facts};
 use crate::ics::{self, Method, Sent};
 use crate::room::Millis;
 use crate::store::{Invitee, MailKind, SeriesRecord, SessionRecord};
@@ -83,27 +85,6 @@ pub fn message(parts: &Parts<'_>) -> Result<Message, ComposeError> {
         one_on_one: matches!(parts.about, About::Session(s) if s.one_on_one),
     });
     let link = parts.link.filter(|_| draft.link_label.is_some());
-
-    let mut text = draft.paragraphs.join("\n\n");
-    let mut html = String::from("<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5\">");
-    for paragraph in &draft.paragraphs {
-        html.push_str(&format!("<p>{}</p>", escape(paragraph)));
-    }
-    if let (Some(link), Some(label)) = (link, &draft.link_label) {
-        text.push_str(&format!("\n\n{label}: {link}"));
-        html.push_str(&format!(
-            "<p><a href=\"{0}\" style=\"display:inline-block;padding:10px 16px;background:#1d4ed8;color:#fff;\
-             text-decoration:none;border-radius:6px\">{1}</a></p><p style=\"font-size:small\">{0}</p>",
-            escape(link),
-            escape(label)
-        ));
-    }
-    text.push_str(&format!("\n\n--\n{}\n", draft.footer));
-    html.push_str(&format!(
-        "<hr><p style=\"font-size:small;color:#555\">{}</p></body></html>",
-        escape(&draft.footer)
-    ));
-
     let description = format!(
         "{}{}",
         draft.paragraphs.join("\n"),
@@ -116,7 +97,8 @@ pub fn message(parts: &Parts<'_>) -> Result<Message, ComposeError> {
         cancel: parts.kind == MailKind::Cancelled,
         description: &description,
     };
-    let calendar = match &parts.about {
+    let cancels = parts.kind == MailKind::Cancelled && matches!(parts.about, About::Session(_));
+    let text = match &parts.about {
         About::Session(s) => ics::session_ics(
             s,
             link,
@@ -139,26 +121,78 @@ pub fn message(parts: &Parts<'_>) -> Result<Message, ComposeError> {
             ics::series_ics(series, occurrences, link, Method::Sent(sent), parts.now)
         }
     };
-    let cancels = parts.kind == MailKind::Cancelled && matches!(parts.about, About::Session(_));
-    let method = if cancels { "CANCEL" } else { "REQUEST" };
-    let calendar_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
-        .unwrap_or(ContentType::TEXT_PLAIN);
-    let file = if cancels { "cancel.ics" } else { "invite.ics" };
+    let envelope = Envelope {
+        to: &person.email,
+        from: parts.from,
+        message_id: parts.message_id,
+        host: parts.host,
+    };
+    write(&envelope, draft, link, Some(CalendarFile { text, cancels }))
+}
 
-    let message = Message::builder()
-        .from(parts.from.clone())
-        .to(Mailbox::new(None, person.email.parse()?))
+/// Who a message goes to and from, and its Message-ID.
+#[derive(Clone, Copy)]
+pub struct Envelope<'a> {
+    pub to: &'a str,
+    pub from: &'a Mailbox,
+    /// The outbox row's id: the Message-ID on every attempt.
+    pub message_id: &'a str,
+    /// The public URL's host, for the Message-ID's right-hand side.
+    pub host: &'a str,
+}
+
+/// A calendar file to attach: an invitation (REQUEST) or its cancellation.
+pub struct CalendarFile {
+    pub text: String,
+    pub cancels: bool,
+}
+
+/// A message from its words: the text and the HTML say the same, the link
+/// (if any) as a button and in full, and the calendar file attached.
+pub fn write(
+    envelope: &Envelope<'_>,
+    draft: Draft,
+    link: Option<&str>,
+    calendar: Option<CalendarFile>,
+) -> Result<Message, ComposeError> {
+    let mut text = draft.paragraphs.join("\n\n");
+    let mut html = String::from("<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5\">");
+    for paragraph in &draft.paragraphs {
+        html.push_str(&format!("<p>{}</p>", escape(paragraph)));
+    }
+    if let (Some(link), Some(label)) = (link, &draft.link_label) {
+        text.push_str(&format!("\n\n{label}: {link}"));
+        html.push_str(&format!(
+            "<p><a href=\"{0}\" style=\"display:inline-block;padding:10px 16px;background:#1d4ed8;color:#fff;\
+             text-decoration:none;border-radius:6px\">{1}</a></p><p style=\"font-size:small\">{0}</p>",
+            escape(link),
+            escape(label)
+        ));
+    }
+    text.push_str(&format!("\n\n--\n{}\n", draft.footer));
+    html.push_str(&format!(
+        "<hr><p style=\"font-size:small;color:#555\">{}</p></body></html>",
+        escape(&draft.footer)
+    ));
+    let body = MultiPart::alternative()
+        .singlepart(SinglePart::plain(text))
+        .singlepart(SinglePart::html(html));
+    let builder = Message::builder()
+        .from(envelope.from.clone())
+        .to(Mailbox::new(None, envelope.to.parse()?))
         .subject(draft.subject)
-        .message_id(Some(format!("<{}@{}>", parts.message_id, parts.host)))
-        .multipart(
-            MultiPart::mixed()
-                .multipart(
-                    MultiPart::alternative()
-                        .singlepart(SinglePart::plain(text))
-                        .singlepart(SinglePart::html(html)),
-                )
-                .singlepart(Attachment::new(file.to_owned()).body(calendar, calendar_type)),
-        )?;
+        .message_id(Some(format!("<{}@{}>", envelope.message_id, envelope.host)));
+    let message = match calendar {
+        None => builder.multipart(body)?,
+        Some(calendar) => {
+            let method = if calendar.cancels { "CANCEL" } else { "REQUEST" };
+            let calendar_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                .unwrap_or(ContentType::TEXT_PLAIN);
+            let file = if calendar.cancels { "cancel.ics" } else { "invite.ics" };
+            let attachment = Attachment::new(file.to_owned()).body(calendar.text, calendar_type);
+            builder.multipart(MultiPart::mixed().multipart(body).singlepart(attachment))?
+        }
+    };
     Ok(message)
 }
 

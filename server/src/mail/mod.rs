@@ -4,6 +4,8 @@
 //! - `address.rs`: what an address typed by an organizer must look like;
 //! - `words.rs`: what each message says, in English and in French;
 //! - `compose.rs`: a message with its text, HTML and calendar file;
+//! - `request_notice.rs`: what a physician who asked for a peer is told
+//!   (their request is in, a time is proposed, it was cancelled);
 //! - `sender.rs`: the task that sends what the store's outbox holds.
 //!
 //! Nothing is sent when no SMTP server is configured: nothing is queued
@@ -15,6 +17,7 @@
 
 pub mod address;
 mod compose;
+mod request_notice;
 mod sender;
 mod words;
 

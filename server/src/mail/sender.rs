@@ -11,6 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use lettre::Message;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -18,11 +19,12 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use super::compose::{self, About, Parts};
+use super::compose::{self, About, ComposeError, Envelope, Parts};
+use super::request_notice;
 use super::{Security, SmtpSettings};
 use crate::clock;
 use crate::room::Millis;
-use crate::store::{MailKind, Pending, Store, StoreError};
+use crate::store::{Invitee, MailKind, Pending, Recipient, Store, StoreError};
 
 /// How many messages one query takes: a round goes on until none is due.
 const BATCH: u32 = 20;
@@ -123,8 +125,14 @@ impl Sender {
         Ok(round)
     }
 
-    async fn deliver(&self, pending: Pending, now: Millis, round: &mut Round) -> Result<(), StoreError> {
-        let person = &pending.invitee;
+    /// A meeting's message to an invitee; `None` when there is nothing to say
+    /// any more (the meeting is gone, over, or called off before this went).
+    async fn meeting_message(
+        &self,
+        pending: &Pending,
+        person: &Invitee,
+        now: Millis,
+    ) -> Result<Option<Result<Message, ComposeError>>, StoreError> {
         // Someone invited to a whole series hears of its meetings through
         // the series' calendar; someone invited to one meeting, through it.
         let series = match &person.series_id {
@@ -152,10 +160,7 @@ impl Sender {
                     .and_then(|id| occurrences.iter().find(|o| &o.id == id));
                 About::Series(series, occurrences, focus)
             }
-            (None, None) => {
-                round.dropped += 1;
-                return self.store.mail_dropped(&pending.id).await;
-            }
+            (None, None) => return Ok(None),
         };
         // Nothing to say any more: the meeting is over, or called off before
         // this went (its cancellation says so instead).
@@ -167,8 +172,7 @@ impl Sender {
             About::Series(_, occurrences, None) => occurrences.iter().all(over),
         };
         if stale {
-            round.dropped += 1;
-            return self.store.mail_dropped(&pending.id).await;
+            return Ok(None);
         }
         let link = match pending.kind {
             MailKind::Cancelled => None,
@@ -188,9 +192,30 @@ impl Sender {
             host: &self.host,
             now,
         };
-        let message = match compose::message(&parts) {
-            Ok(message) => message,
-            Err(error) => {
+        Ok(Some(compose::message(&parts)))
+    }
+
+    async fn deliver(&self, pending: Pending, now: Millis, round: &mut Round) -> Result<(), StoreError> {
+        let written = match &pending.to {
+            Recipient::Invitee(person) => self.meeting_message(&pending, person, now).await?,
+            Recipient::Request(id) => {
+                // Its address is on the request, read when it is written.
+                let envelope = Envelope {
+                    to: "",
+                    from: &self.from,
+                    message_id: &pending.id,
+                    host: &self.host,
+                };
+                request_notice::message(&self.store, id, pending.kind, &self.public_url, &envelope).await?
+            }
+        };
+        let message = match written {
+            Some(Ok(message)) => message,
+            None => {
+                round.dropped += 1;
+                return self.store.mail_dropped(&pending.id).await;
+            }
+            Some(Err(error)) => {
                 round.failed += 1;
                 warn!(mail = %pending.id, %error, "a message could not be written");
                 return self

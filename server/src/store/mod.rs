@@ -30,7 +30,7 @@ pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
 pub use invitees::{Added, Invitee, Language, MAX_INVITEES, MailRecord, NewInvitee, Scope};
 pub use link_lookup::{LinkLookup, SummaryAccess};
 pub use organizers::{AccountRole, LOGIN_LIFETIME_MS, NewOrganizer, Organizer};
-pub use outbox::{MailKind, Pending};
+pub use outbox::{MailKind, Pending, Recipient};
 pub use recurrence::{MAX_OCCURRENCES, Recurrence, SeriesRecord, occurrence_starts};
 pub use run_of_show::agenda_json;
 pub use schedule::LinkInfo;

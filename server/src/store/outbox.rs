@@ -19,6 +19,13 @@ pub enum MailKind {
     /// The session's time changed.
     Moved,
     Cancelled,
+    /// To a physician who asked for a peer: their request is in, with its
+    /// private link.
+    RequestReceived,
+    /// To that physician: the supporter proposes a time, to accept.
+    TimeProposed,
+    /// To that physician: their request was cancelled before a meeting.
+    RequestCancelled,
 }
 
 impl MailKind {
@@ -28,18 +35,24 @@ impl MailKind {
             MailKind::Reminder => "reminder",
             MailKind::Moved => "moved",
             MailKind::Cancelled => "cancelled",
+            MailKind::RequestReceived => "request_received",
+            MailKind::TimeProposed => "time_proposed",
+            MailKind::RequestCancelled => "request_cancelled",
         }
     }
 
+    pub const ALL: [MailKind; 7] = [
+        MailKind::Invitation,
+        MailKind::Reminder,
+        MailKind::Moved,
+        MailKind::Cancelled,
+        MailKind::RequestReceived,
+        MailKind::TimeProposed,
+        MailKind::RequestCancelled,
+    ];
+
     fn parse(text: &str) -> Option<MailKind> {
-        [
-            MailKind::Invitation,
-            MailKind::Reminder,
-            MailKind::Moved,
-            MailKind::Cancelled,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == text)
+        MailKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 }
 
@@ -49,9 +62,41 @@ pub struct Pending {
     pub id: String,
     pub kind: MailKind,
     pub attempts: u32,
-    pub invitee: Invitee,
+    /// Whom it goes to: an invitee, or the physician of a request for a peer.
+    pub to: Recipient,
     /// The meeting it is about; `None` for a series' invitation.
     pub session_id: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Recipient {
+    Invitee(Invitee),
+    /// A request's id: its address is read when the message is written.
+    Request(String),
+}
+
+/// Queues a message to a request's physician, inside the caller's
+/// transaction.
+pub(super) async fn queue_for_request(
+    tx: &mut SqliteConnection,
+    request_id: &str,
+    kind: MailKind,
+    dedup_key: &str,
+    now: Millis,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO outbox (id, dedup_key, request_id, kind, queued_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(dedup_key)
+    .bind(request_id)
+    .bind(kind.as_str())
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Queues a message on a connection inside the caller's transaction.
@@ -210,9 +255,9 @@ impl Store {
     pub async fn due_mail(&self, now: Millis, limit: u32) -> Result<Vec<Pending>, StoreError> {
         use sqlx::Row;
         let rows = sqlx::query(concat!(
-            "SELECT o.id AS mail_id, o.kind, o.attempts, o.session_id AS about, ",
+            "SELECT o.id AS mail_id, o.kind, o.attempts, o.session_id AS about, o.request_id, ",
             invitee_columns!(),
-            " FROM outbox o JOIN invitees i ON i.id = o.invitee_id
+            " FROM outbox o LEFT JOIN invitees i ON i.id = o.invitee_id
              WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.next_attempt_at <= ?
              ORDER BY o.next_attempt_at, o.rowid LIMIT ?"
         ))
@@ -220,19 +265,34 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let kind: String = row.try_get("kind")?;
-                let attempts: i64 = row.try_get("attempts")?;
-                Ok(Pending {
-                    id: row.try_get("mail_id")?,
-                    kind: MailKind::parse(&kind).ok_or(StoreError::Corrupt("mail kind"))?,
-                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-                    session_id: row.try_get("about")?,
-                    invitee: invitee(row)?,
-                })
+        let read = |row: &sqlx::sqlite::SqliteRow| -> Result<Pending, StoreError> {
+            let kind: String = row.try_get("kind")?;
+            let attempts: i64 = row.try_get("attempts")?;
+            let to = match row.try_get::<Option<String>, _>("request_id")? {
+                Some(request) => Recipient::Request(request),
+                None => Recipient::Invitee(invitee(row)?),
+            };
+            Ok(Pending {
+                id: row.try_get("mail_id")?,
+                kind: MailKind::parse(&kind).ok_or(StoreError::Corrupt("mail kind"))?,
+                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+                session_id: row.try_get("about")?,
+                to,
             })
-            .collect()
+        };
+        let mut due = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match read(row) {
+                Ok(pending) => due.push(pending),
+                // One message the store cannot read must not hold up the
+                // others: it is failed, for the organizer to see.
+                Err(_) => {
+                    let id: String = row.try_get("mail_id")?;
+                    self.mail_failed(&id, now, "this message could not be read").await?;
+                }
+            }
+        }
+        Ok(due)
     }
 
     /// When the next queued message is due, if any is waiting.

@@ -12,8 +12,9 @@
 use sqlx::Row;
 
 use super::invitees::invite_to_link;
+use super::outbox::queue_for_request;
 use super::sessions::insert_session;
-use super::{InviteRole, Language, NewSession, Store, StoreError, ValidationError};
+use super::{InviteRole, Language, MailKind, NewSession, Store, StoreError, ValidationError};
 use crate::room::Millis;
 use crate::{LINKS_OUTLIVE_SESSION_MS, tokens};
 
@@ -162,10 +163,18 @@ fn request(row: &sqlx::sqlite::SqliteRow) -> Result<SupportRequest, StoreError> 
 
 impl Store {
     /// Stores a request and returns it with the physician's private token
-    /// (shown once; only its hash is kept).
-    pub async fn create_request(&self, new: &NewRequest, now: Millis) -> Result<(SupportRequest, String), StoreError> {
+    /// (only its hash is kept; it is derived again from the server's key for
+    /// their mail). With `mail` on and an address given, "your request is
+    /// in" is queued in the same transaction.
+    pub async fn create_request(
+        &self,
+        new: &NewRequest,
+        mail: bool,
+        now: Millis,
+    ) -> Result<(SupportRequest, String), StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
-        let token = tokens::generate();
+        let token = self.request_token(&id);
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO support_requests (id, token_hash, first_name, email, language, practice_area,
                  area_preference, supporter_status, times, time_zone, state, created_at, updated_at)
@@ -183,9 +192,18 @@ impl Store {
         .bind(&new.time_zone)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if mail && new.email.is_some() {
+            queue_for_request(&mut tx, &id, MailKind::RequestReceived, &format!("received:{id}"), now).await?;
+        }
+        tx.commit().await?;
         Ok((self.support_request(&id).await?, token))
+    }
+
+    /// A request's private token, derived from the server's key.
+    pub fn request_token(&self, id: &str) -> String {
+        self.key.invitation_token(id, 0)
     }
 
     pub async fn support_request(&self, id: &str) -> Result<SupportRequest, StoreError> {
@@ -273,15 +291,17 @@ impl Store {
         self.support_request(id).await
     }
 
-    /// The supporter proposes another time: the physician accepts or not.
+    /// The supporter proposes another time: the physician accepts or not
+    /// (told by email, with `mail` on and an address given).
     pub async fn propose_time(
         &self,
         id: &str,
         supporter_id: &str,
-        at: Millis,
-        minutes: u32,
+        (at, minutes): (Millis, u32),
+        mail: bool,
         now: Millis,
     ) -> Result<SupportRequest, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE support_requests SET state = 'proposed', proposed_at = ?, minutes = ?, updated_at = ?
              WHERE id = ? AND supporter_id = ? AND state IN ('matched', 'proposed')",
@@ -291,11 +311,21 @@ impl Store {
         .bind(now)
         .bind(id)
         .bind(supporter_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
+            drop(tx);
             return self.not_now(id, Some(supporter_id)).await;
         }
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM support_requests WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if mail && email.is_some() {
+            let key = format!("proposed:{id}:{at}");
+            queue_for_request(&mut tx, id, MailKind::TimeProposed, &key, now).await?;
+        }
+        tx.commit().await?;
         self.support_request(id).await
     }
 
@@ -426,8 +456,22 @@ impl Store {
         let Some(session) = done else {
             return self.not_now(id, supporter).await;
         };
-        if let Some(session) = session {
-            self.cancel_session(&session, mail, now).await?;
+        match session {
+            // A meeting's people hear through it.
+            Some(session) => self.cancel_session(&session, mail, now).await?,
+            None if mail && cancel.by != "physician" => {
+                let mut tx = self.pool.begin().await?;
+                let email: Option<String> = sqlx::query_scalar("SELECT email FROM support_requests WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if email.is_some() {
+                    let key = format!("cancelled:{id}");
+                    queue_for_request(&mut tx, id, MailKind::RequestCancelled, &key, now).await?;
+                }
+                tx.commit().await?;
+            }
+            None => {}
         }
         self.support_request(id).await
     }
