@@ -16,6 +16,8 @@ mod series;
 mod series_links;
 mod sessions;
 mod summary;
+mod support_meeting;
+mod support_records;
 mod support_requests;
 mod supporters;
 
@@ -36,7 +38,8 @@ pub use run_of_show::agenda_json;
 pub use schedule::LinkInfo;
 pub use sessions::{DEFAULT_REMINDER_MINUTES, DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};
 pub use summary::SummaryExport;
-pub use support_requests::{Cancel, NewRequest, RequestState, SupportRequest, SupportStats, check_request};
+pub use support_records::SupportStats;
+pub use support_requests::{Cancel, NewRequest, RequestState, SupportRequest, check_request};
 pub use supporters::{NewSupporter, PRACTICE_STATUSES, ProfileChange, Supporter, Window, YEARS_BANDS};
 
 #[derive(Debug, thiserror::Error)]

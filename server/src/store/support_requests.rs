@@ -5,18 +5,15 @@
 //! reason. Every change is one conditional update: of two organizers
 //! matching the same request at once, exactly one wins.
 //!
-//! What identifies a physician (their first name or pseudonym, their
-//! address, when suits them) is emptied `retention` days after the request
-//! closes (`forget_closed_requests`); what stays feeds the program's counts.
+//! The meeting a time agreed makes, and a cancellation, are
+//! `support_meeting.rs`'s; forgetting and counting, `support_records.rs`'s.
 
 use sqlx::Row;
 
-use super::invitees::invite_to_link;
 use super::outbox::queue_for_request;
-use super::sessions::insert_session;
-use super::{InviteRole, Language, MailKind, NewSession, Store, StoreError, ValidationError};
+use super::{Language, MailKind, Store, StoreError, ValidationError};
 use crate::room::Millis;
-use crate::{LINKS_OUTLIVE_SESSION_MS, tokens};
+use crate::tokens;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestState {
@@ -105,33 +102,11 @@ pub struct Cancel {
     pub reason: String,
 }
 
-/// The program's counts: never a person.
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct SupportStats {
-    /// Requests made each week (`YYYY-Www`), the last twelve.
-    pub by_week: Vec<(String, u32)>,
-    pub by_practice_area: Vec<(String, u32)>,
-    /// Requests by where they stand (outcome for the closed ones).
-    pub by_state: Vec<(String, u32)>,
-}
-
-/// The ground rules of a one-on-one conversation, in its language.
-const ONE_ON_ONE_RULES_EN: [&str; 3] = [
-    "What is said here stays between us.",
-    "This is peer support, not treatment: in a crisis, \"I need more help now\" shows where to turn.",
-    "Either of us can pause or end the conversation at any time.",
-];
-const ONE_ON_ONE_RULES_FR: [&str; 3] = [
-    "Ce qui se dit ici reste entre nous.",
-    "C'est du soutien par les pairs, pas un traitement : en cas de crise, « J'ai besoin d'aide tout de suite » indique où se tourner.",
-    "Chacun·e peut faire une pause ou mettre fin à la conversation à tout moment.",
-];
-
 fn conflict<T>(why: &'static str) -> Result<T, StoreError> {
     Err(StoreError::Conflict(why))
 }
 
-fn request(row: &sqlx::sqlite::SqliteRow) -> Result<SupportRequest, StoreError> {
+pub(super) fn request(row: &sqlx::sqlite::SqliteRow) -> Result<SupportRequest, StoreError> {
     let state: String = row.try_get("state")?;
     let language: String = row.try_get("language")?;
     Ok(SupportRequest {
@@ -329,153 +304,6 @@ impl Store {
         self.support_request(id).await
     }
 
-    /// The time on the table is agreed: by the supporter (the time suggested
-    /// at the match) or by the physician (the time the supporter proposed).
-    /// Makes the one-on-one meeting and a private link for each, and with
-    /// `mail` on, queues each one's invitation; one transaction.
-    pub async fn agree_time(
-        &self,
-        id: &str,
-        by_supporter: Option<&str>,
-        mail: bool,
-        now: Millis,
-    ) -> Result<SupportRequest, StoreError> {
-        let from = if by_supporter.is_some() { "matched" } else { "proposed" };
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "UPDATE support_requests SET state = 'agreed', updated_at = ?
-             WHERE id = ? AND state = ? AND (? IS NULL OR supporter_id = ?) RETURNING *",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(from)
-        .bind(by_supporter)
-        .bind(by_supporter)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            drop(tx);
-            return self.not_now(id, by_supporter).await;
-        };
-        let agreed = request(&row)?;
-        let (Some(supporter_id), Some(at), Some(minutes)) = (&agreed.supporter_id, agreed.proposed_at, agreed.minutes)
-        else {
-            return Err(StoreError::Corrupt("an agreed request without its supporter or time"));
-        };
-        let (zone, supporter_email, languages): (String, String, String) =
-            sqlx::query_as("SELECT time_zone, email, languages FROM supporters WHERE id = ?")
-                .bind(supporter_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let (title, rules) = match agreed.language {
-            Language::Fr => ("Conversation de soutien par les pairs", ONE_ON_ONE_RULES_FR),
-            Language::En => ("Peer support conversation", ONE_ON_ONE_RULES_EN),
-        };
-        // Two people, their own rules, and a gentle clock: no countdown
-        // warnings, only the times at the top of the room.
-        let meeting = NewSession {
-            title: title.to_owned(),
-            starts_at: at,
-            duration_minutes: minutes,
-            time_zone: zone,
-            capacity: 2,
-            opens_minutes_before: 10,
-            ground_rules: rules.iter().map(|r| (*r).to_owned()).collect(),
-            warning_marks: Vec::new(),
-            ..NewSession::default()
-        };
-        let session_id = insert_session(&mut tx, &meeting, None, now).await?;
-        sqlx::query("UPDATE sessions SET kind = 'one_on_one', door_waiting_room = 0 WHERE id = ?")
-            .bind(&session_id)
-            .execute(&mut *tx)
-            .await?;
-        let expires = meeting.ends_at() + LINKS_OUTLIVE_SESSION_MS;
-        let supporter_link =
-            super::invitations::insert_invitation(&mut tx, self, &session_id, InviteRole::Facilitator, expires, now)
-                .await?;
-        let physician_link =
-            super::invitations::insert_invitation(&mut tx, self, &session_id, InviteRole::Participant, expires, now)
-                .await?;
-        sqlx::query(
-            "UPDATE support_requests SET session_id = ?, physician_invitation = ?, supporter_invitation = ? WHERE id = ?",
-        )
-        .bind(&session_id)
-        .bind(&physician_link)
-        .bind(&supporter_link)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        // The supporter's mail in the request's language if they speak it.
-        let speaks = languages.contains(agreed.language.code());
-        let supporter_language = if speaks { agreed.language } else { Language::En };
-        let supporter_person = (
-            supporter_email.as_str(),
-            InviteRole::Facilitator,
-            supporter_language,
-            &supporter_link,
-        );
-        invite_to_link(&mut tx, &session_id, supporter_person, mail, now).await?;
-        if let Some(email) = &agreed.email {
-            let physician = (
-                email.as_str(),
-                InviteRole::Participant,
-                agreed.language,
-                &physician_link,
-            );
-            invite_to_link(&mut tx, &session_id, physician, mail, now).await?;
-        }
-        tx.commit().await?;
-        self.support_request(id).await
-    }
-
-    /// Cancels a request that is not over yet, and its meeting if it has one
-    /// (whose people are told, with `mail` on).
-    pub async fn cancel_request(
-        &self,
-        id: &str,
-        cancel: &Cancel,
-        supporter: Option<&str>,
-        mail: bool,
-        now: Millis,
-    ) -> Result<SupportRequest, StoreError> {
-        let done: Option<Option<String>> = sqlx::query_scalar(
-            "UPDATE support_requests SET state = 'cancelled', cancelled_by = ?, cancel_reason = ?, closed_at = ?,
-                 updated_at = ?
-             WHERE id = ? AND state IN ('requested', 'matched', 'proposed', 'agreed') AND (? IS NULL OR supporter_id = ?)
-             RETURNING session_id",
-        )
-        .bind(cancel.by)
-        .bind(&cancel.reason)
-        .bind(now)
-        .bind(now)
-        .bind(id)
-        .bind(supporter)
-        .bind(supporter)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(session) = done else {
-            return self.not_now(id, supporter).await;
-        };
-        match session {
-            // A meeting's people hear through it.
-            Some(session) => self.cancel_session(&session, mail, now).await?,
-            None if mail && cancel.by != "physician" => {
-                let mut tx = self.pool.begin().await?;
-                let email: Option<String> = sqlx::query_scalar("SELECT email FROM support_requests WHERE id = ?")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if email.is_some() {
-                    let key = format!("cancelled:{id}");
-                    queue_for_request(&mut tx, id, MailKind::RequestCancelled, &key, now).await?;
-                }
-                tx.commit().await?;
-            }
-            None => {}
-        }
-        self.support_request(id).await
-    }
-
     /// The supporter says they met, and whether a follow-up was agreed.
     pub async fn mark_met(
         &self,
@@ -520,7 +348,7 @@ impl Store {
 
     /// Why a change did not apply: no such request (or another supporter's:
     /// the two are not told apart), or not in a state for it.
-    async fn not_now(&self, id: &str, supporter: Option<&str>) -> Result<SupportRequest, StoreError> {
+    pub(super) async fn not_now(&self, id: &str, supporter: Option<&str>) -> Result<SupportRequest, StoreError> {
         let found = self.support_request(id).await?;
         if supporter.is_some() && found.supporter_id.as_deref() != supporter {
             return Err(StoreError::NotFound);
@@ -529,63 +357,6 @@ impl Store {
             RequestState::Cancelled | RequestState::Closed => conflict("this request is closed"),
             _ => conflict("this request is not at that step"),
         }
-    }
-
-    /// Empties what identifies a physician in requests closed more than
-    /// `days` ago, and closes requests met more than two weeks ago that no
-    /// one closed. Returns how many requests were forgotten.
-    pub async fn forget_closed_requests(&self, now: Millis, days: u32) -> Result<u64, StoreError> {
-        let fortnight = 14 * 24 * 3_600_000;
-        sqlx::query(
-            "UPDATE support_requests SET state = 'closed', closed_at = ?, updated_at = ?
-             WHERE state = 'met' AND updated_at < ?",
-        )
-        .bind(now)
-        .bind(now)
-        .bind(now - fortnight)
-        .execute(&self.pool)
-        .await?;
-        let cutoff = now - i64::from(days) * 24 * 3_600_000;
-        let done = sqlx::query(
-            "UPDATE support_requests SET first_name = NULL, email = NULL, times = NULL, forgotten_at = ?
-             WHERE closed_at IS NOT NULL AND closed_at <= ? AND forgotten_at IS NULL",
-        )
-        .bind(now)
-        .bind(cutoff)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected())
-    }
-
-    /// Counts for organizers: by week, by practice area, by state.
-    pub async fn support_stats(&self, now: Millis) -> Result<SupportStats, StoreError> {
-        let since = now - 12 * 7 * 24 * 3_600_000;
-        let by_week: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT strftime('%Y-W%W', created_at / 1000, 'unixepoch') AS week, COUNT(*) FROM support_requests
-             WHERE created_at > ? GROUP BY week ORDER BY week",
-        )
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?;
-        let by_area: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT COALESCE(practice_area, ''), COUNT(*) FROM support_requests GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let by_state: Vec<(String, i64)> =
-            sqlx::query_as("SELECT state, COUNT(*) FROM support_requests GROUP BY state ORDER BY state")
-                .fetch_all(&self.pool)
-                .await?;
-        let count = |rows: Vec<(String, i64)>| -> Vec<(String, u32)> {
-            rows.into_iter()
-                .map(|(k, n)| (k, u32::try_from(n).unwrap_or(u32::MAX)))
-                .collect()
-        };
-        Ok(SupportStats {
-            by_week: count(by_week),
-            by_practice_area: count(by_area),
-            by_state: count(by_state),
-        })
     }
 }
 
