@@ -1,29 +1,38 @@
 // The organizers' pages: one document (organize.html) that shows the setup
-// of the first account, the login, or the schedule.
+// of the first account, the login, the schedule (with its "Peer support"
+// tab), a peer supporter's enrolment, or a peer supporter's own page.
 //
-// Which one: /organize/setup#<token> shows the setup; otherwise the server's
-// answer to "who am I" (from the HttpOnly login cookie) picks the login or
-// the schedule. The API calls live in organize/api.js and each view in its
-// own module under organize/; this page only picks the view and wires them.
+// Which one: /organize/setup#<token> shows the setup, /organize/enrol#<token>
+// the enrolment; otherwise the server's answer to "who am I" (from the
+// HttpOnly login cookie) picks the login, the schedule for an organizer, or
+// their own requests and profile for a peer supporter, who never sees the
+// organizers' tabs. The API calls live in organize/api.js and
+// organize/support-api.js and each view in its own module under organize/;
+// this page only picks the view and wires them.
 
 import * as api from './organize/api.js';
 import { byId, make, show } from './shared/dom.js';
 import { LANGUAGE_CHANGED, languagePicker, startLanguage, t } from './shared/i18n.js';
 import { startLogin, startSetup } from './organize/auth.js';
+import { readEnrolToken, startEnrol } from './organize/enrol.js';
 import { SessionForm } from './organize/schedule-form.js';
 import { renderLinks, seriesLinkSource, sessionLinkSource } from './organize/links.js';
 import { meetingList, ruleText, SeriesList } from './organize/series-list.js';
 import { SessionList } from './organize/session-list.js';
 import { Tabs } from './organize/schedule-tabs.js';
+import { SupportTab } from './organize/support-tab.js';
+import { SupporterView } from './organize/supporter-view.js';
+import { SupporterProfile } from './organize/supporter-profile.js';
 import { whenText } from './organize/times.js';
 import { errorMessage, say } from './organize/page-parts.js';
 
 /** @typedef {import('./organize/api.js').Organizer} Organizer */
-/** @typedef {'setup' | 'login' | 'schedule'} View */
+/** @typedef {'setup' | 'login' | 'schedule' | 'enrol' | 'supporter'} View */
 
 const el = {
   loading: byId('loading', HTMLParagraphElement),
   message: byId('page-message', HTMLParagraphElement),
+  brandPart: byId('brand-part', HTMLParagraphElement),
   account: byId('account', HTMLDivElement),
   accountName: byId('account-name', HTMLSpanElement),
   logout: byId('logout', HTMLButtonElement),
@@ -31,8 +40,11 @@ const el = {
     setup: byId('setup-view', HTMLElement),
     login: byId('login-view', HTMLElement),
     schedule: byId('schedule-view', HTMLElement),
+    enrol: byId('enrol-view', HTMLElement),
+    supporter: byId('supporter-view', HTMLElement),
   },
   zoneNote: byId('zone-note', HTMLParagraphElement),
+  supporterZoneNote: byId('supporter-zone-note', HTMLParagraphElement),
   newSession: byId('new-session', HTMLButtonElement),
   formClose: byId('session-close', HTMLButtonElement),
   created: byId('created-panel', HTMLElement),
@@ -47,7 +59,7 @@ const el = {
 startLanguage();
 languagePicker(byId('language', HTMLSelectElement));
 
-/** @type {Organizer | null} */
+/** Who is logged in: an organizer, or a peer supporter (`role`). @type {Organizer | null} */
 let organizer = null;
 /** @type {View | null} */
 let currentView = null;
@@ -63,10 +75,20 @@ function loginEnded(error) {
 
 const list = new SessionList(el.message, loginEnded);
 const groups = new SeriesList(el.message, loginEnded);
-const tabs = new Tabs(['upcoming', 'groups', 'past'], async (name, switched) => {
+const support = new SupportTab(el.message, loginEnded);
+const tabs = new Tabs(['upcoming', 'groups', 'past', 'support'], async (name, switched) => {
   if (switched) say(el.message, '');
   if (name === 'groups') await groups.load();
+  else if (name === 'support') await support.load();
   else await list.select(name);
+});
+const requests = new SupporterView(el.message, loginEnded);
+const profile = new SupporterProfile(loginEnded, (mine) => {
+  // Their requests are shown on their profile's clock, which they may just have changed.
+  const moved = requests.timeZone !== mine.time_zone;
+  requests.timeZone = mine.time_zone;
+  el.supporterZoneNote.textContent = t('organize.zone_note', { zone: mine.time_zone.replaceAll('_', ' ') });
+  if (moved) requests.draw();
 });
 const form = new SessionForm({ onCreated, onSeriesCreated, onUnauthorized: loginEnded });
 
@@ -78,7 +100,11 @@ const form = new SessionForm({ onCreated, onSeriesCreated, onUnauthorized: login
 function showView(view) {
   show(el.loading, false);
   for (const [name, section] of Object.entries(el.views)) show(section, name === view);
-  show(el.account, view === 'schedule' && organizer !== null);
+  show(el.account, (view === 'schedule' || view === 'supporter') && organizer !== null);
+  // Whose pages these are, in the header: a supporter's are not the organizers'.
+  const part = view === 'supporter' || view === 'enrol' ? 'supporter.brand_part' : 'organize.brand_part';
+  el.brandPart.dataset.i18n = part;
+  el.brandPart.textContent = t(part);
   currentView = view;
   drawTitle();
   const heading = el.views[view].querySelector('h1');
@@ -89,7 +115,13 @@ function showView(view) {
 }
 
 function drawTitle() {
-  const titles = { setup: 'organize.title.setup', login: 'organize.title.login', schedule: 'organize.title.schedule' };
+  const titles = {
+    setup: 'organize.title.setup',
+    login: 'organize.title.login',
+    schedule: 'organize.title.schedule',
+    enrol: 'supporter.enrol.title',
+    supporter: 'supporter.title',
+  };
   if (currentView) document.title = t(titles[currentView]);
 }
 
@@ -104,15 +136,30 @@ function enter(who) {
   // The setup token and the login page's path are spent: the address is now the schedule.
   if (location.pathname !== '/organize' || location.hash) history.replaceState(null, '', '/organize');
   el.accountName.textContent = who.name;
+  say(el.message, '');
+  if (who.role === 'supporter') {
+    // The account's zone until their profile (which they can change) says otherwise.
+    requests.timeZone = who.time_zone;
+    void enterSupporter();
+    return;
+  }
   zoneNote(who);
   list.timeZone = who.time_zone;
   groups.timeZone = who.time_zone;
-  say(el.message, '');
+  support.timeZone = who.time_zone;
   show(el.created, false);
   form.close();
   el.newSession.setAttribute('aria-expanded', 'false');
   showView('schedule');
   void tabs.select('upcoming');
+}
+
+/** A peer supporter: their own requests and profile, instead of the schedule. */
+async function enterSupporter() {
+  showView('supporter');
+  // The profile first: it holds the clock their requests are shown on.
+  await profile.load();
+  await requests.load();
 }
 
 /** @param {{session: import('./organize/api.js').SessionView, links: import('./organize/api.js').Links}} created */
@@ -206,14 +253,27 @@ startLogin(enter);
 
 /** Picks the first view from the address and the login cookie. */
 async function begin() {
-  const token = location.hash.slice(1).trim();
-  const setupPath = location.pathname.replace(/\/$/, '') === '/organize/setup';
+  const path = location.pathname.replace(/\/$/, '');
+  const setupPath = path === '/organize/setup';
+  const token = setupPath ? location.hash.slice(1).trim() : '';
   if (setupPath && token) {
     startSetup(token, enter);
     showView('setup');
     return;
   }
   if (setupPath) say(el.message, t('organize.setup.missing_token'), 'error');
+  if (path === '/organize/enrol') {
+    const enrolToken = readEnrolToken();
+    if (enrolToken) {
+      startEnrol(enrolToken, (who) => {
+        enter(who);
+        say(el.message, t('supporter.enrol.welcome', { name: who.name }), 'ok');
+      });
+      showView('enrol');
+      return;
+    }
+    say(el.message, t('supporter.enrol.missing_token'), 'error');
+  }
   try {
     enter(await api.me());
   } catch (error) {
@@ -227,6 +287,12 @@ async function begin() {
 document.addEventListener(LANGUAGE_CHANGED, () => {
   drawTitle();
   form.repeat.update();
+  if (organizer && currentView === 'supporter') {
+    el.supporterZoneNote.textContent = t('organize.zone_note', { zone: requests.timeZone.replaceAll('_', ' ') });
+    requests.draw();
+    profile.draw();
+    return;
+  }
   if (!organizer || currentView !== 'schedule') return;
   zoneNote(organizer);
   if (!el.created.hidden) drawCreated?.();

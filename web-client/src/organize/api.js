@@ -9,7 +9,11 @@
 
 import { t } from '../shared/i18n.js';
 
-/** @typedef {{id: string, email: string, name: string, time_zone: string}} Organizer */
+/**
+ * The account behind the login: an organizer's, or a peer supporter's (which
+ * opens only their own requests and profile: support-api.js).
+ * @typedef {{id: string, email: string, name: string, time_zone: string, role: 'organizer' | 'supporter'}} Organizer
+ */
 /** @typedef {'check_in' | 'sharing' | 'discussion' | 'energizer' | 'wrap_up' | 'custom'} SegmentKind */
 /** @typedef {{title: string, kind: SegmentKind, minutes: number, objective?: string}} AgendaItem */
 
@@ -101,13 +105,14 @@ export class ApiError extends Error {
 }
 
 /**
- * One request; the parsed JSON answer, or `null` for an empty one.
+ * One request; the parsed JSON answer, or `null` for an empty one. Exported
+ * for support-api.js, the one-on-one support part of the same API.
  * @param {string} method
  * @param {string} path
  * @param {unknown} [body]
  * @returns {Promise<any>}
  */
-async function call(method, path, body) {
+export async function call(method, path, body) {
   /** @type {RequestInit} */
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (body !== undefined) {

@@ -1,11 +1,11 @@
-// The schedule's tabs (Upcoming, Groups, Past), as keyboards and screen
-// readers expect a tab list: one tab in the Tab order, the arrow keys (and
-// Home, End) move between tabs and show the one they land on. What a tab
-// shows is loaded by whoever it calls back; it knows no session.
+// The schedule's tabs (Upcoming, Groups, Past, Peer support), as keyboards
+// and screen readers expect a tab list: one tab in the Tab order, the arrow
+// keys (and Home, End) move between tabs and show the one they land on. What
+// a tab shows is loaded by whoever it calls back; it knows no session.
 
 import { byId, show } from '../shared/dom.js';
 
-/** @typedef {'upcoming' | 'groups' | 'past'} TabName */
+/** @typedef {'upcoming' | 'groups' | 'past' | 'support'} TabName */
 
 export class Tabs {
   /**
