@@ -159,8 +159,21 @@ test('an organizer nominates and matches, a supporter enrols and accepts, in bot
     await screen(o, 'nominated-link-en');
     await made.getByRole('button', { name: 'Done' }).click();
 
+    // Say the link went astray: a new one replaces it, and the first stops working.
+    const maya = roster.locator('.supporter', { hasText: 'Dr. Maya Chen' });
+    await maya.getByRole('button', { name: 'New enrolment link' }).click();
+    const renewed = await maya.getByLabel('Enrolment link for Dr. Maya Chen', { exact: true }).inputValue();
+    assert.match(renewed, ENROL_LINK);
+    assert.notEqual(renewed, enrolLink);
+    await screen(o, 'new-enrol-link-en');
+    const stale = await fetch(`${harness.links.url}/api/supporters/enrol`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: new URL(enrolLink).hash.slice(1), password: 'calm river stone path', time_zone: 'UTC' }),
+    });
+    assert.equal(stale.status, 403, 'the first link no longer works');
+
     // The supporter enrols on their phone, in French.
-    await s.goto(enrolLink);
+    await s.goto(renewed);
     const enrol = s.locator('#enrol-view');
     await s.getByRole('heading', { name: 'Créez votre compte de pair aidant' }).waitFor();
     assert.equal(new URL(s.url()).hash, '', 'the token is out of the address bar');

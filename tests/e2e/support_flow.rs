@@ -47,7 +47,20 @@ pub async fn enrolled_supporter(server: &TestServer, lee: &mut ApiClient, email:
     });
     let (status, nominated) = lee.call("POST", "/api/supporters", Some(nomination)).await;
     assert_eq!(status, 201, "{nominated}");
-    let enrol = token_of(nominated["enrol_link"].as_str().unwrap());
+    // The first link was lost: a new one replaces it.
+    let id = nominated["supporter"]["id"].as_str().unwrap().to_owned();
+    let lost = token_of(nominated["enrol_link"].as_str().unwrap());
+    let (status, renewed) = lee
+        .call("POST", &format!("/api/supporters/{id}/enrol-link"), Some(json!({})))
+        .await;
+    assert_eq!(status, 200, "{renewed}");
+    let enrol = token_of(renewed["enrol_link"].as_str().unwrap());
+    assert_ne!(enrol, lost);
+    let old = json!({"token": lost, "password": "a long enough password", "time_zone": "America/Toronto"});
+    let (status, _) = ApiClient::new(server.addr)
+        .call("POST", "/api/supporters/enrol", Some(old))
+        .await;
+    assert_eq!(status, 403, "the lost link no longer works");
     let mut supporter = ApiClient::new(server.addr);
     let body = json!({"token": enrol, "password": "a long enough password", "time_zone": "America/Toronto"});
     let (status, profile) = supporter
@@ -55,12 +68,16 @@ pub async fn enrolled_supporter(server: &TestServer, lee: &mut ApiClient, email:
         .await;
     assert_eq!(status, 200, "{profile}");
     assert!(supporter.cookie.is_some(), "enrolling logs them in");
-    // The link is spent.
+    // The link is spent, and an enrolled supporter gets no new one.
     let (status, _) = ApiClient::new(server.addr)
         .call("POST", "/api/supporters/enrol", Some(body))
         .await;
     assert_eq!(status, 403);
-    (supporter, nominated["supporter"]["id"].as_str().unwrap().to_owned())
+    let (status, _) = lee
+        .call("POST", &format!("/api/supporters/{id}/enrol-link"), Some(json!({})))
+        .await;
+    assert_eq!(status, 409);
+    (supporter, id)
 }
 
 pub fn in_days(days: i64) -> String {

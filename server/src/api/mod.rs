@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/supporters", get(supporters::list).post(supporters::nominate))
         .route("/api/supporters/enrol", post(supporting::enrol))
         .route("/api/supporters/{id}/deactivate", post(supporters::deactivate))
+        .route("/api/supporters/{id}/enrol-link", post(supporters::renew_enrolment))
         .route("/api/support/open-requests", get(supporters::requests))
         .route("/api/support/open-requests/{id}/match", post(supporters::match_request))
         .route("/api/support/open-requests/{id}/cancel", post(supporters::cancel))

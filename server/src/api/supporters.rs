@@ -115,6 +115,23 @@ pub async fn nominate(
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
 
+#[derive(Serialize)]
+pub struct EnrolLink {
+    enrol_link: String,
+}
+
+/// A new enrolment link for a supporter who has not enrolled yet.
+pub async fn renew_enrolment(
+    State(state): State<AppState>,
+    _: CurrentOrganizer,
+    Path(id): Path<String>,
+) -> Result<axum::Json<EnrolLink>, ApiError> {
+    let token = state.store.renew_enrolment(&id).await?;
+    Ok(axum::Json(EnrolLink {
+        enrol_link: state.enrol_link(&token),
+    }))
+}
+
 pub async fn deactivate(
     State(state): State<AppState>,
     _: CurrentOrganizer,

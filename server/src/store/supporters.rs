@@ -294,6 +294,32 @@ impl Store {
         }))
     }
 
+    /// A new one-time enrolment link for a supporter who has not enrolled
+    /// yet (the first was lost, say): the old one stops working at once.
+    pub async fn renew_enrolment(&self, id: &str) -> Result<String, StoreError> {
+        let token = tokens::generate();
+        let done = sqlx::query(
+            "UPDATE supporters SET enrol_token_hash = ? WHERE id = ? AND enrolled_at IS NULL AND deactivated_at IS NULL",
+        )
+        .bind(&tokens::hash(&token)[..])
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM supporters WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            return match exists {
+                None => Err(StoreError::NotFound),
+                Some(_) => Err(StoreError::Conflict(
+                    "this supporter has enrolled already or is no longer on the roster",
+                )),
+            };
+        }
+        Ok(token)
+    }
+
     /// A supporter changes their own profile.
     pub async fn change_profile(&self, id: &str, change: &ProfileChange) -> Result<(), StoreError> {
         if let Some(areas) = &change.practice_areas {

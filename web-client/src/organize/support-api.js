@@ -124,6 +124,14 @@ export const nominate = (nomination) => call('POST', '/api/supporters', nominati
  */
 export const deactivate = (supporter) => call('POST', `/api/supporters/${id(supporter)}/deactivate`, {});
 
+/**
+ * A new one-time enrolment link for a supporter who has not enrolled yet:
+ * the old one stops working.
+ * @param {string} supporter
+ * @returns {Promise<{enrol_link: string}>}
+ */
+export const renewEnrolment = (supporter) => call('POST', `/api/supporters/${id(supporter)}/enrol-link`, {});
+
 /** @returns {Promise<OpenRequest[]>} oldest first */
 export const openRequests = () => call('GET', '/api/support/open-requests');
 

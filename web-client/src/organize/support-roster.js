@@ -10,7 +10,7 @@ import * as support from './support-api.js';
 import { make, show } from '../shared/dom.js';
 import { t, tn } from '../shared/i18n.js';
 import { confirmInline, say } from './page-parts.js';
-import { dateText, freshId, languageName, listText, loginEnded, refusalText, windowText } from './support-parts.js';
+import { dateText, freshId, languageName, linkWithCopy, listText, loginEnded, refusalText, windowText } from './support-parts.js';
 
 /** @typedef {import('./support-api.js').Supporter} Supporter */
 
@@ -66,6 +66,25 @@ export class SupportRoster {
     }
     const confirmSlot = make('div');
     const actions = make('div', { className: 'row session-actions' });
+    if (supporter.active && !supporter.enrolled) {
+      // The first link was lost: a new one, shown once, replaces it.
+      const renew = make('button', {
+        text: t('peer.roster.new_link'), className: 'small-button', attrs: { type: 'button', 'aria-describedby': nameId },
+      });
+      renew.addEventListener('click', async () => {
+        try {
+          const { enrol_link: link } = await support.renewEnrolment(supporter.id);
+          confirmSlot.replaceChildren(
+            make('p', { className: 'small', text: t('peer.roster.new_link_done', { name: supporter.name }) }),
+            linkWithCopy(link, t('peer.roster.new_link_label', { name: supporter.name }), t('peer.roster.new_link_copied')),
+          );
+        } catch (error) {
+          if (loginEnded(error)) this.hooks.onUnauthorized(error);
+          else confirmSlot.replaceChildren(make('p', { className: 'notice notice-error', text: refusalText(error, t('peer.roster.new_link_refused')) }));
+        }
+      });
+      actions.append(renew);
+    }
     if (supporter.active) {
       const deactivate = make('button', {
         text: t('peer.roster.deactivate'), className: 'danger small-button', attrs: { type: 'button', 'aria-describedby': nameId },
