@@ -374,3 +374,20 @@ async fn one_address_cannot_fill_the_organizers_list() {
     let (_, open) = lee.call("GET", "/api/support/open-requests", None).await;
     assert_eq!(open.as_array().unwrap().len(), 5);
 }
+
+#[tokio::test]
+async fn a_first_start_puts_a_demo_supporter_on_the_roster_who_can_enrol() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = crate::support::ServerProcess::start(&dir.path().join("peer-room.db"));
+    let link = server
+        .banner_value("supporter enrolment link:")
+        .expect("the first start prints the demo supporter's enrolment link");
+    assert!(link.contains("/organize/enrol#"), "{link}");
+    let mut supporter = ApiClient::new(server.addr);
+    let body = json!({"token": token_of(&link), "password": "a long enough password", "time_zone": "America/Toronto"});
+    let (status, profile) = supporter.call("POST", "/api/supporters/enrol", Some(body)).await;
+    assert_eq!(status, 200, "{profile}");
+    assert_eq!(profile["languages"], json!(["en", "fr"]));
+    let (code, requests) = supporter.call("GET", "/api/me/requests", None).await;
+    assert_eq!((code, requests), (200, json!([])), "enrolled, with nothing matched yet");
+}
