@@ -181,6 +181,38 @@ async fn a_physician_asks_an_organizer_matches_and_both_meet_in_a_private_room()
         )
         .await;
     assert_eq!(code, 200);
+    // A follow-up was agreed: the supporter proposes the next time, the
+    // physician accepts, and a new meeting with new links is made.
+    let next = json!({"starts_at": in_days(10), "minutes": 45});
+    let (code, body) = alex
+        .call("POST", &format!("/api/me/requests/{id}/propose"), Some(next))
+        .await;
+    assert_eq!(code, 200, "{body}");
+    let (code, again) = physician
+        .call("POST", "/api/support/accept", Some(json!({"token": token})))
+        .await;
+    assert_eq!((code, again["state"].as_str()), (200, Some("agreed")), "{again}");
+    assert_ne!(
+        again["room_link"], agreed["room_link"],
+        "a new meeting, with a new link"
+    );
+    let (code, _) = alex
+        .call(
+            "POST",
+            &format!("/api/me/requests/{id}/met"),
+            Some(json!({"follow_up": false})),
+        )
+        .await;
+    assert_eq!(code, 200);
+    // No follow-up agreed: no next time to propose.
+    let (code, _) = alex
+        .call(
+            "POST",
+            &format!("/api/me/requests/{id}/propose"),
+            Some(json!({"starts_at": in_days(20), "minutes": 45})),
+        )
+        .await;
+    assert_eq!(code, 409);
     let (code, closed) = alex
         .call("POST", &format!("/api/me/requests/{id}/close"), Some(json!({})))
         .await;

@@ -267,7 +267,9 @@ impl Store {
     }
 
     /// The supporter proposes another time: the physician accepts or not
-    /// (told by email, with `mail` on and an address given).
+    /// (told by email, with `mail` on and an address given). After a meeting
+    /// where a follow-up was agreed, this proposes the next one: accepted, it
+    /// makes a new meeting on the same request.
     pub async fn propose_time(
         &self,
         id: &str,
@@ -279,7 +281,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE support_requests SET state = 'proposed', proposed_at = ?, minutes = ?, updated_at = ?
-             WHERE id = ? AND supporter_id = ? AND state IN ('matched', 'proposed')",
+             WHERE id = ? AND supporter_id = ? AND (state IN ('matched', 'proposed') OR (state = 'met' AND follow_up = 1))",
         )
         .bind(at)
         .bind(i64::from(minutes))

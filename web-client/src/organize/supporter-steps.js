@@ -86,11 +86,14 @@ export function stepControls(request, name, timeZone, run) {
     case 'met': {
       const close = button('supporter.close', 'primary');
       close.addEventListener('click', () => void run('close', {}, 'supporter.done.close'));
+      // A follow-up agreed: the next time is proposed here, for the physician to accept.
+      const next = request.follow_up ? proposing(request, timeZone, run) : null;
       return [
         make('p', { className: 'request-standing', text: `${t('supporter.met.text', { when })} ${
           request.follow_up ? t('supporter.met.follow_up') : t('supporter.met.no_follow_up')}` }),
         make('p', { className: 'small muted', text: t('supporter.met.note') }),
-        make('div', { className: 'row step-actions' }, [close]),
+        make('div', { className: 'row step-actions' }, next ? [next.propose, close] : [close]),
+        ...(next ? [next.slot] : []),
       ];
     }
     case 'cancelled': {
