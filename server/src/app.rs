@@ -39,6 +39,8 @@ pub struct AppState {
     pub crisis_resources: Arc<[CrisisResource]>,
     /// Whether mail is on, and the sender's doorbell.
     pub mail: MailHandle,
+    /// Physicians may book a supporter's open time themselves.
+    pub support_self_booking: bool,
     /// WebSockets that have not joined a room yet, per address.
     pub unjoined: Tally,
     pub shutdown: CancellationToken,
@@ -120,6 +122,7 @@ impl Server {
         ));
         let state = AppState {
             mail,
+            support_self_booking: config.support_self_booking,
             rooms: RoomRegistry::new(
                 store.clone(),
                 config.rooms.clone(),

@@ -151,6 +151,12 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_SUPPORT_RETENTION_DAYS", default_value_t = 30, global = true)]
     pub support_retention_days: u32,
 
+    /// Let physicians book a peer supporter's open time themselves at the
+    /// front door (from the supporters' weekly availability); the supporter
+    /// still confirms. Off: an organizer matches every request.
+    #[arg(long, env = "PEER_ROOM_SUPPORT_SELF_BOOKING", global = true)]
+    pub support_self_booking: bool,
+
     /// Seconds a dropped participant keeps their place before they have left.
     #[arg(long, env = "PEER_ROOM_RECONNECT_GRACE", default_value_t = 30, global = true)]
     pub reconnect_grace: u32,

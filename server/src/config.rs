@@ -38,6 +38,9 @@ pub struct Config {
     /// Days after a request for a peer closes before what identifies the
     /// physician is forgotten.
     pub support_retention_days: u32,
+    /// Physicians may book a supporter's open time at the front door, rather
+    /// than wait for an organizer to match them.
+    pub support_self_booking: bool,
 }
 
 impl Default for Config {
@@ -54,6 +57,7 @@ impl Default for Config {
             crisis_resources: crate::crisis::defaults(),
             smtp: None,
             support_retention_days: crate::retention::DEFAULT_DAYS,
+            support_self_booking: false,
         }
     }
 }

@@ -71,6 +71,7 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
         crisis_resources: peer_room::crisis::load(args.crisis_resources.as_deref())?,
         smtp: smtp(args)?,
         support_retention_days: args.support_retention_days,
+        support_self_booking: args.support_self_booking,
         listen: args.listen,
         database_url: args.database_url.clone(),
         public_url: args.public_url.clone(),

@@ -47,6 +47,7 @@ fn help_documents_every_setting_and_its_environment_variable() {
         "--smtp-password-file",
         "--smtp-from",
         "--support-retention-days",
+        "--support-self-booking",
         "--reconnect-grace",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help:\n{help}");

@@ -26,5 +26,6 @@ mod protocol_doc;
 mod restart;
 mod series;
 mod support;
+mod support_booking;
 mod support_flow;
 mod support_privacy;

@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/api/support/front-door", get(support::front_door))
         .route("/api/support/requests", post(support::create))
+        .route("/api/support/slots", get(support::slots))
         .route("/api/support/status", post(support::status))
         .route("/api/support/accept", post(support::accept))
         .route("/api/support/cancel", post(support::cancel))

@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,7 @@ use crate::clock;
 use crate::crisis::CrisisResource;
 use crate::http::listen::ClientAddr;
 use crate::mail::address;
+use crate::matching::{SLOT_MINUTES, open_slots};
 use crate::store::{Cancel, Language, NewRequest, RequestState, SupportRequest, check_request};
 
 /// Reasons a physician may give for cancelling.
@@ -38,6 +39,8 @@ pub struct FrontDoor {
     /// The areas the roster's active supporters practise in.
     practice_areas: Vec<String>,
     mail_enabled: bool,
+    /// Whether physicians may book an open time here themselves.
+    self_booking: bool,
 }
 
 pub async fn front_door(State(state): State<AppState>) -> Result<axum::Json<FrontDoor>, ApiError> {
@@ -55,7 +58,58 @@ pub async fn front_door(State(state): State<AppState>) -> Result<axum::Json<Fron
         crisis_resources: state.crisis_resources.to_vec(),
         practice_areas: areas,
         mail_enabled: state.mail.enabled(),
+        self_booking: state.support_self_booking,
     }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotsQuery {
+    language: String,
+}
+
+#[derive(Serialize)]
+pub struct SlotView {
+    supporter_id: String,
+    name: String,
+    languages: Vec<&'static str>,
+    practice_areas: Vec<String>,
+    practice_status: String,
+    starts_at: String,
+    minutes: u32,
+    /// The supporter's.
+    time_zone: String,
+}
+
+/// The open times a physician may book, where the deployment allows it.
+pub async fn slots(
+    State(state): State<AppState>,
+    Query(query): Query<SlotsQuery>,
+) -> Result<axum::Json<Vec<SlotView>>, ApiError> {
+    if !state.support_self_booking {
+        return Err(ApiError::NotFound);
+    }
+    let language = Language::parse(&query.language).ok_or_else(|| invalid("language", "is en or fr"))?;
+    let now = clock::now_millis();
+    let roster = state.store.supporters(now).await?;
+    let taken = state.store.taken_times(now).await?;
+    let views = open_slots(&roster, &taken, language, now)
+        .into_iter()
+        .filter_map(|slot| {
+            let s = roster.iter().find(|s| s.id == slot.supporter_id)?;
+            Some(SlotView {
+                name: s.name.clone(),
+                languages: s.languages.iter().map(|l| l.code()).collect(),
+                practice_areas: s.practice_areas.clone(),
+                practice_status: s.practice_status.clone(),
+                time_zone: s.time_zone.clone(),
+                starts_at: utc(slot.starts_at),
+                minutes: slot.minutes,
+                supporter_id: slot.supporter_id,
+            })
+        })
+        .collect();
+    Ok(axum::Json(views))
 }
 
 #[derive(Deserialize)]
@@ -77,6 +131,16 @@ pub struct RequestInput {
     /// Their time zone (the browser's), to read `times` by.
     #[serde(default)]
     time_zone: Option<String>,
+    /// An open time booked directly, where the deployment allows it.
+    #[serde(default)]
+    slot: Option<SlotChoice>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotChoice {
+    supporter_id: String,
+    starts_at: String,
 }
 
 #[derive(Serialize)]
@@ -118,6 +182,15 @@ pub async fn create(
         time_zone: input.time_zone.filter(|z| !z.is_empty()),
     };
     check_request(&new)?;
+    let now = clock::now_millis();
+    // A slot no longer open is refused before anything is counted.
+    let booked = match &input.slot {
+        Some(choice) => Some((
+            choice.supporter_id.as_str(),
+            bookable(&state, choice, new.language, now).await?,
+        )),
+        None => None,
+    };
     let from = client.map(|Extension(ClientAddr(ip))| ip);
     if let Some(retry_after_secs) = state.support_requests.take(from, Instant::now()) {
         return Err(ApiError::TooManyRequests { retry_after_secs });
@@ -125,17 +198,49 @@ pub async fn create(
     if state.store.open_requests().await?.len() >= MAX_OPEN_REQUESTS {
         return Err(ApiError::Busy { retry_after_secs: 600 });
     }
-    let (_, token) = state
-        .store
-        .create_request(&new, state.mail.enabled(), clock::now_millis())
-        .await?;
+    let mail = state.mail.enabled();
+    let (_, token) = match booked {
+        None => state.store.create_request(&new, mail, now).await?,
+        Some((supporter, at)) => {
+            state
+                .store
+                .book_request(&new, (supporter, at, SLOT_MINUTES), mail, now)
+                .await?
+        }
+    };
     state.mail.queued();
     let body = Created {
         link: state.support_link(&token),
-        state: RequestState::Requested.as_str(),
+        state: if booked.is_some() {
+            RequestState::Matched.as_str()
+        } else {
+            RequestState::Requested.as_str()
+        },
         mail_enabled: state.mail.enabled(),
     };
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// A slot a physician chose, if it is one of the open ones now: its start.
+/// Refused as `Conflict` otherwise (taken since, or not open), like a slot
+/// taken at the same moment (`book_request`).
+async fn bookable(state: &AppState, choice: &SlotChoice, language: Language, now: i64) -> Result<i64, ApiError> {
+    const TAKEN: &str = "this time was just taken: choose another";
+    if !state.support_self_booking {
+        return Err(ApiError::Conflict("this deployment does not book times directly"));
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(&choice.starts_at)
+        .map_err(|_| invalid("slot", "starts_at must be a time such as 2026-12-03T00:00:00Z"))?
+        .timestamp_millis();
+    let roster = state.store.supporters(now).await?;
+    let taken = state.store.taken_times(now).await?;
+    let open = open_slots(&roster, &taken, language, now)
+        .into_iter()
+        .any(|slot| slot.supporter_id == choice.supporter_id && slot.starts_at == at);
+    if !open {
+        return Err(ApiError::Conflict(TAKEN));
+    }
+    Ok(at)
 }
 
 #[derive(Deserialize)]
@@ -172,6 +277,9 @@ pub struct Status {
     first_name: Option<String>,
     language: &'static str,
     supporter: Option<SupporterView>,
+    /// While matched: the time booked, or suggested by an organizer, that
+    /// the supporter is to confirm.
+    suggested: Option<TimeView>,
     proposed: Option<TimeView>,
     agreed: Option<TimeView>,
     room_link: Option<String>,
@@ -207,6 +315,7 @@ async fn status_of(state: &AppState, request: SupportRequest) -> Result<Status, 
     Ok(Status {
         state: request.state.as_str(),
         language: request.language.code(),
+        suggested: (request.state == RequestState::Matched).then(|| time(zone)).flatten(),
         proposed: (request.state == RequestState::Proposed).then(|| time(zone)).flatten(),
         agreed: matches!(request.state, RequestState::Agreed | RequestState::Met)
             .then(|| time(zone))

@@ -176,6 +176,81 @@ impl Store {
         Ok((self.support_request(&id).await?, token))
     }
 
+    /// Where the deployment lets physicians book directly: the request made
+    /// and matched with `supporter_id` at `at` in one statement, unless that
+    /// supporter no longer takes requests or is taken then (of two bookings
+    /// of one time, exactly one wins). `Conflict` otherwise, with nothing
+    /// stored.
+    pub async fn book_request(
+        &self,
+        new: &NewRequest,
+        (supporter_id, at, minutes): (&str, Millis, u32),
+        mail: bool,
+        now: Millis,
+    ) -> Result<(SupportRequest, String), StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let token = self.request_token(&id);
+        let end = at + i64::from(minutes) * 60_000;
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO support_requests (id, token_hash, first_name, email, language, practice_area,
+                 area_preference, supporter_status, times, time_zone, state, supporter_id, proposed_at, minutes,
+                 created_at, updated_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'matched', ?, ?, ?, ?, ?
+             WHERE EXISTS (SELECT 1 FROM supporters WHERE id = ? AND deactivated_at IS NULL AND paused = 0
+                             AND enrolled_at IS NOT NULL)
+               AND NOT EXISTS (SELECT 1 FROM support_requests r WHERE r.supporter_id = ?
+                                 AND r.state IN ('matched', 'proposed', 'agreed')
+                                 AND r.proposed_at < ? AND r.proposed_at + r.minutes * 60000 > ?)",
+        )
+        .bind(&id)
+        .bind(&tokens::hash(&token)[..])
+        .bind(&new.first_name)
+        .bind(&new.email)
+        .bind(new.language.code())
+        .bind(&new.practice_area)
+        .bind(&new.area_preference)
+        .bind(&new.supporter_status)
+        .bind(&new.times)
+        .bind(&new.time_zone)
+        .bind(supporter_id)
+        .bind(at)
+        .bind(i64::from(minutes))
+        .bind(now)
+        .bind(now)
+        .bind(supporter_id)
+        .bind(supporter_id)
+        .bind(end)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return conflict("this time was just taken: choose another");
+        }
+        if mail && new.email.is_some() {
+            queue_for_request(&mut tx, &id, MailKind::RequestReceived, &format!("received:{id}"), now).await?;
+        }
+        tx.commit().await?;
+        Ok((self.support_request(&id).await?, token))
+    }
+
+    /// The times supporters are taken (matched, proposed or agreed, from a
+    /// day ago on): supporter, start, minutes.
+    pub async fn taken_times(&self, now: Millis) -> Result<Vec<(String, Millis, u32)>, StoreError> {
+        let rows: Vec<(String, Millis, i64)> = sqlx::query_as(
+            "SELECT supporter_id, proposed_at, minutes FROM support_requests
+             WHERE state IN ('matched', 'proposed', 'agreed') AND supporter_id IS NOT NULL
+               AND proposed_at IS NOT NULL AND minutes IS NOT NULL AND proposed_at > ?",
+        )
+        .bind(now - 24 * 3_600_000)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(who, at, minutes)| (who, at, u32::try_from(minutes).unwrap_or(0)))
+            .collect())
+    }
+
     /// A request's private token, derived from the server's key.
     pub fn request_token(&self, id: &str) -> String {
         self.key.invitation_token(id, 0)
