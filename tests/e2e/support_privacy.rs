@@ -206,3 +206,44 @@ async fn what_identifies_a_physician_is_forgotten_on_time_after_the_request_clos
         .unwrap();
     assert_eq!(store.forget_closed_requests(start + 7 * DAY, 7).await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn nothing_a_physician_or_a_supporter_types_reaches_the_log_at_any_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("peer-room.db");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    // As verbose as it gets, down to the database library's statements.
+    let filter = "trace,hyper::proto=trace,sqlx::query=trace";
+    let server = crate::support::ServerProcess::start_logging(&db, filter, std::process::Stdio::from(log));
+    let enrol = token_of(&server.banner_value("supporter enrolment link:").unwrap());
+    let mut supporter = ApiClient::new(server.addr);
+    let body = json!({"token": enrol, "password": "a long enough password", "time_zone": "America/Toronto"});
+    let (code, _) = supporter.call("POST", "/api/supporters/enrol", Some(body)).await;
+    assert_eq!(code, 200);
+    let mut physician = ApiClient::new(server.addr);
+    let mut request = request_body("Quetzalcoatl", "fr");
+    request["times"] = json!("after my xylophone lesson");
+    request["practice_area"] = json!("Zymurgy");
+    let (code, created) = physician.call("POST", "/api/support/requests", Some(request)).await;
+    assert_eq!(code, 201, "{created}");
+    let token = token_of(created["link"].as_str().unwrap());
+    physician
+        .call("POST", "/api/support/status", Some(json!({"token": token})))
+        .await;
+    let (_, mine) = supporter.call("GET", "/api/me/requests", None).await;
+    assert_eq!(mine, json!([]));
+    drop(server);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(!log.is_empty(), "the log was written");
+    for secret in [
+        "Quetzalcoatl",
+        "xylophone",
+        "Zymurgy",
+        &token,
+        &enrol,
+        "a long enough password",
+    ] {
+        assert!(!log.contains(secret), "the log holds {secret}");
+    }
+}
