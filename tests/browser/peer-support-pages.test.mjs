@@ -27,6 +27,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 
 import { Harness, TIME_ZONE, assertSeen, checkAccessibility, wallClock } from './support.mjs';
 import { organizerApi, rfc3339, tokenOf } from './scripted.mjs';
@@ -36,7 +37,7 @@ const EMAIL = 'lee@example.org';
 const PASSWORD = 'quiet meadow lantern'; // organizerApi's
 const SUPPORTER_ZONE = 'America/Halifax';
 const LAPTOP = { viewport: { width: 1366, height: 768 }, timezoneId: TIME_ZONE, locale: 'en-CA', permissions: ['clipboard-read', 'clipboard-write'] };
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, timezoneId: SUPPORTER_ZONE, locale: 'fr-CA' };
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, timezoneId: SUPPORTER_ZONE, locale: 'fr-CA', acceptDownloads: true };
 const SIZES = [{ width: 1366, height: 768 }, { width: 390, height: 844 }];
 const ENROL_LINK = /^http:\/\/127\.0\.0\.1:\d+\/organize\/enrol#[A-Za-z0-9_-]{20,}$/;
 
@@ -278,6 +279,13 @@ test('an organizer nominates and matches, a supporter enrols and accepts, in bot
     const what = await info.json();
     assert.equal(what.role, 'facilitator', 'the supporter\'s link is a host link');
     assert.equal(what.state, 'open');
+    // The meeting for their calendar, with that same link.
+    const download = s.waitForEvent('download');
+    await card.getByRole('link', { name: 'Ajouter à mon agenda' }).click();
+    const file = await download;
+    assert.match(file.suggestedFilename(), /\.ics$/);
+    const ics = await readFile(/** @type {string} */ (await file.path()), 'utf8');
+    assert.ok(ics.replaceAll('\r\n ', '').includes(roomLink), 'the calendar file carries the host link');
     await card.getByRole('button', { name: 'Nous nous sommes rencontrés' }).waitFor();
     await screen(s, 'agreed-fr');
 

@@ -7,7 +7,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::http::{ApiClient, organizer};
+use icalendar::Component;
+
+use crate::support::http::{self, ApiClient, organizer};
 use crate::support::{TestClient, TestServer, token_of};
 
 pub fn request_body(name: &str, language: &str) -> Value {
@@ -149,6 +151,37 @@ async fn a_physician_asks_an_organizer_matches_and_both_meet_in_a_private_room()
     let physician_room = token_of(agreed["room_link"].as_str().unwrap());
     let (_, mine) = alex.call("GET", "/api/me/requests", None).await;
     let supporter_room = token_of(mine[0]["room_link"].as_str().unwrap());
+    // Each can take the meeting into their calendar, with their own link.
+    let ask_file = json!({"token": token}).to_string();
+    let origin = format!("http://{}", server.addr);
+    let headers = [("Origin", origin.as_str())];
+    let (code, response) = http::send(server.addr, "POST", "/api/support/calendar", &headers, Some(&ask_file)).await;
+    assert_eq!(code, 200);
+    let calendar: icalendar::Calendar = http::body(&response).parse().expect("a calendar file");
+    let description = calendar
+        .components
+        .iter()
+        .find_map(|c| c.as_event())
+        .unwrap()
+        .get_description()
+        .unwrap()
+        .to_owned();
+    assert!(
+        description.contains(&physician_room),
+        "the physician's own link: {description}"
+    );
+    let cookie = format!("peer_room_login={}", alex.cookie.clone().unwrap());
+    let (code, response) = http::get(
+        server.addr,
+        &format!("/api/me/requests/{id}/calendar.ics"),
+        &[("Cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert!(
+        http::body(&response).replace("\r\n ", "").contains(&supporter_room),
+        "the supporter's own link"
+    );
     let (_, as_physician) = physician
         .call("POST", "/api/link-info", Some(json!({"token": physician_room})))
         .await;

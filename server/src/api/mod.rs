@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/support/status", post(support::status))
         .route("/api/support/accept", post(support::accept))
         .route("/api/support/cancel", post(support::cancel))
+        .route("/api/support/calendar", post(support::calendar))
         .route("/api/supporters", get(supporters::list).post(supporters::nominate))
         .route("/api/supporters/enrol", post(supporting::enrol))
         .route("/api/supporters/{id}/deactivate", post(supporters::deactivate))
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(supporting::profile).patch(supporting::change_profile),
         )
         .route("/api/me/requests", get(supporting::my_requests))
+        .route("/api/me/requests/{id}/calendar.ics", get(supporting::calendar))
         .route("/api/me/requests/{id}/{action}", post(supporting::step))
         .layer(middleware::from_fn_with_state(state, same_origin_writes))
         .layer(middleware::map_response(no_store))

@@ -377,3 +377,36 @@ pub async fn cancel(
     state.mail.queued();
     Ok(axum::Json(status_of(&state, cancelled).await?))
 }
+
+/// The agreed meeting as a calendar file, for a physician with no email
+/// (a POST: the token stays out of any URL). Not found until a time is agreed.
+pub async fn calendar(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> Result<Response, ApiError> {
+    let request = state.store.request_by_token(&input.token).await?;
+    meeting_file(&state, &request, request.physician_invitation.as_deref()).await
+}
+
+/// A request's meeting as a calendar file with the given person's own link.
+pub async fn meeting_file(
+    state: &AppState,
+    request: &SupportRequest,
+    invitation: Option<&str>,
+) -> Result<Response, ApiError> {
+    let (Some(session), RequestState::Agreed) = (&request.session_id, request.state) else {
+        return Err(ApiError::NotFound);
+    };
+    let record = state.store.session(session).await?;
+    let link = match invitation {
+        Some(id) => state.store.invitation_token(id).await.ok().map(|t| state.join_link(&t)),
+        None => None,
+    };
+    let body = crate::ics::session_ics(
+        &record,
+        link.as_deref(),
+        crate::ics::Method::Publish,
+        clock::now_millis(),
+    );
+    Ok(super::calendar::calendar_response(&record.title, "peer-support", body))
+}

@@ -235,3 +235,17 @@ fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, 
         message: e.to_string(),
     })
 }
+
+/// The agreed meeting of one of the supporter's requests as a calendar
+/// file, with their own host link.
+pub async fn calendar(
+    State(state): State<AppState>,
+    CurrentSupporter(me): CurrentSupporter,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let request = state.store.support_request(&id).await?;
+    if request.supporter_id.as_deref() != Some(me.id.as_str()) {
+        return Err(ApiError::NotFound);
+    }
+    super::support::meeting_file(&state, &request, request.supporter_invitation.as_deref()).await
+}

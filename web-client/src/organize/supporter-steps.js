@@ -65,6 +65,8 @@ export function stepControls(request, name, timeZone, run) {
         room.push(
           make('div', { className: 'row step-actions' }, [
             make('a', { className: 'button-link primary-link', text: t('supporter.open_room'), attrs: { href: request.room_link } }),
+            // The meeting with their own link, for their calendar (named by the server).
+            make('a', { className: 'button-link', text: t('supporter.calendar'), attrs: { href: `/api/me/requests/${encodeURIComponent(request.id)}/calendar.ics`, download: '' } }),
           ]),
           linkWithCopy(request.room_link, t('supporter.link_label', { name }), t('supporter.copied')),
         );
