@@ -10,7 +10,8 @@
 // typed lost. A link the server does not know says so. With no mail server,
 // only the private link is offered. Then an organizer and a supporter (through
 // their API, as their pages to come will) move a request along: the physician
-// reads that a supporter was chosen, sees a proposed time on their own clock
+// sees the time the organizer suggested held for the supporter to confirm,
+// then a proposed time on their own clock
 // and the supporter's, accepts it, gets the room's link, and reads that the
 // conversation ended; another request, cancelled by its supporter, says so
 // kindly, with the reason.
@@ -100,6 +101,8 @@ test('on a phone in French, a physician asks for a peer with a private link and 
     await frontDoorInView(page, { heading: 'Vous êtes en détresse? Obtenez de l’aide maintenant', submit: 'Demander un pair' });
     await page.getByRole('region', { name: /détresse/ }).getByText('Appelez ou textez le 988, en tout temps').waitFor();
     assert.equal(await page.getByLabel('Parler en').inputValue(), 'fr', 'the language to talk in follows the page\'s');
+    // Where physicians cannot book a time themselves (the default), the form is as it always was.
+    assert.ok(await page.locator('#booking').isHidden(), 'no booking of a time');
     await mailed.screenshot(page, 'phone-fr-form', PREFIX);
     await checkAccessibility(page, 'the form on a phone, in French');
 
@@ -370,12 +373,16 @@ test('a request is matched, a time proposed and accepted, the meeting held; a su
     await page.goto(link);
     await page.getByRole('heading', { name: 'Votre demande attend un pair aidant' }).waitFor();
 
-    // An organizer matches it with a supporter, at a time the supporter then confirms or changes.
+    // An organizer matches it with a supporter, at a time the supporter then confirms or changes:
+    // the physician sees that time held, on their clock and the supporter's.
     const day = Math.ceil(Date.now() / 86_400_000) * 86_400_000 + 2 * 86_400_000;
-    await team.match('Les mardis soir', day + 16 * 3_600_000);
+    const suggested = day + 16 * 3_600_000;
+    await team.match('Les mardis soir', suggested);
     await page.reload();
-    await page.getByRole('heading', { name: 'Un pair aidant a été choisi pour vous' }).waitFor();
-    await page.getByText('Dr. Alex Martin confirmera bientôt un moment', { exact: false }).waitFor();
+    await page.getByRole('heading', { name: 'Un moment vous est réservé' }).waitFor();
+    await page.getByText('Dr. Alex Martin confirmera ce moment pour vous rencontrer, pendant 45 minutes', { exact: false }).waitFor();
+    await page.locator('.meeting-time', { hasText: 'Votre heure (Toronto)' }).filter({ hasText: frenchHour(suggested, TIME_ZONE) }).waitFor();
+    await page.locator('.meeting-time', { hasText: 'Pour Dr. Alex Martin (Halifax)' }).filter({ hasText: frenchHour(suggested, 'America/Halifax') }).waitFor();
     await page.getByText('Parle français et anglais.').waitFor();
     await shot('phone-fr-matched');
     await checkAccessibility(page, 'the matched request');

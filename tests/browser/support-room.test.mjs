@@ -13,13 +13,14 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 
 import { Harness, TIME_ZONE, assertSeen, checkAccessibility, joinAs, leaveRoom } from './support.mjs';
 import { ownId, receivesFrom } from './media-stats.mjs';
 import { supportTeam } from './scripted.mjs';
 
 const PREFIX = 'one-on-one-';
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, timezoneId: TIME_ZONE, locale: 'fr-CA' };
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, timezoneId: TIME_ZONE, locale: 'fr-CA', acceptDownloads: true };
 const LAPTOP = { viewport: { width: 1366, height: 768 }, timezoneId: 'America/Halifax', locale: 'en-CA' };
 
 const harness = new Harness();
@@ -55,6 +56,14 @@ test('a physician asks in French, is matched, and meets their supporter in a roo
     await open.waitFor();
     await assertSeen(open, 'Open the room, on a phone');
     await harness.screenshot(p, 'physician-time-agreed-fr', PREFIX);
+    // The meeting for their calendar, with their own link in it.
+    const download = p.waitForEvent('download');
+    await p.getByRole('button', { name: 'Ajouter à mon agenda' }).click();
+    const file = await download;
+    const ics = await readFile(/** @type {string} */ (await file.path()), 'utf8');
+    const roomLink = await open.getAttribute('href');
+    assert.ok(roomLink && ics.replaceAll('\r\n ', '').includes(roomLink), 'the calendar file carries their own room link');
+    assert.match(ics, /BEGIN:VEVENT/);
     await open.click();
     await joinAs(p, 'Sam');
     // Their own ground rules, in French; no waiting room after them.

@@ -13,10 +13,28 @@
 
 /**
  * What the front door needs before the form: where to turn in a crisis, the
- * deployment's practice areas (may be empty: then free text), and whether the
- * server can send email at all.
- * @typedef {{crisis_resources: CrisisResource[], practice_areas: string[], mail_enabled: boolean}} FrontDoor
+ * deployment's practice areas (may be empty: then free text), whether the
+ * server can send email at all, and whether a physician may book an open
+ * time themselves (`self_booking`; an older server does not say: then no).
+ * @typedef {{crisis_resources: CrisisResource[], practice_areas: string[], mail_enabled: boolean, self_booking?: boolean}} FrontDoor
  */
+
+/**
+ * An open time a physician may book: a supporter who takes requests and
+ * speaks the language asked for, free then. `starts_at` is UTC RFC 3339 and
+ * goes back to the server exactly as given; `time_zone` is the supporter's.
+ * @typedef {object} Slot
+ * @property {string} supporter_id
+ * @property {string} name
+ * @property {string[]} languages
+ * @property {string[]} practice_areas
+ * @property {string} practice_status
+ * @property {string} starts_at
+ * @property {number} minutes
+ * @property {string} time_zone
+ */
+
+/** The slot a request books: which supporter, at which of their open times. @typedef {{supporter_id: string, starts_at: string}} SlotChoice */
 
 /** @typedef {'same' | 'different' | 'any'} AreaPreference */
 /** @typedef {'any' | 'practising' | 'resident' | 'retired'} SupporterStatus */
@@ -34,6 +52,8 @@
  * @property {'email' | 'link'} contact
  * @property {string | null} email
  * @property {string | null} time_zone the browser's, so "after 7 pm" is read on their clock
+ * @property {SlotChoice} [slot] an open time to book: the request is then matched at once,
+ *   or refused (409) with nothing stored if the time was just taken
  */
 
 /**
@@ -60,6 +80,7 @@ export const PHYSICIAN_REASONS = ['no_longer_needed', 'found_support_elsewhere',
  * @property {string} first_name
  * @property {Language} language
  * @property {Supporter | null} supporter
+ * @property {Meeting | null} [suggested] in state `matched`, the time booked (or an organizer's), which the supporter is to confirm
  * @property {Meeting | null} proposed
  * @property {Meeting | null} agreed
  * @property {string | null} room_link the one-on-one room's join link, once a time is agreed
@@ -124,12 +145,34 @@ async function call(method, path, body) {
   );
 }
 
+/**
+ * The agreed meeting as a calendar file (text/calendar), with the
+ * physician's own link. A POST, so the token is in no URL.
+ * @param {string} token
+ * @returns {Promise<Blob>}
+ */
+export async function calendarFile(token) {
+  const response = await fetch('/api/support/calendar', {
+    method: 'POST', credentials: 'same-origin', cache: 'no-store',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }),
+  }).catch(() => null);
+  if (!response || !response.ok) throw new SupportApiError(response?.status ?? 0, 'http', 'no calendar file');
+  return response.blob();
+}
+
 /** @returns {Promise<FrontDoor>} */
 export const frontDoor = () => call('GET', '/api/support/front-door');
 
 /**
+ * The open times in the next two weeks for a language, earliest first.
+ * @param {Language} language
+ * @returns {Promise<Slot[]>} 404 when the deployment does not offer self-booking
+ */
+export const slots = (language) => call('GET', `/api/support/slots?language=${encodeURIComponent(language)}`);
+
+/**
  * @param {RequestInput} input
- * @returns {Promise<RequestCreated>}
+ * @returns {Promise<RequestCreated>} 409 when the slot asked for is no longer open
  */
 export const ask = (input) => call('POST', '/api/support/requests', input);
 

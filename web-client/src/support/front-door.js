@@ -1,18 +1,23 @@
 // The request form and its confirmation. The form asks first for what a
 // match needs (a name, a language, the times that suit, how to come back)
 // and folds the optional preferences away, so that on a phone the whole form
-// and its button are in view at once. The server checks everything: a
-// refusal is shown next to the field it names, in the page's language, and
-// nothing typed is lost. Once the request is in, the confirmation says what
-// happens next and gives the private link to keep.
+// and its button are in view at once. Where the deployment allows it, the
+// physician may instead book an open time (slots.js): "times that suit you"
+// is then optional. The server checks everything: a refusal is shown next to
+// the field it names, in the page's language, and nothing typed is lost.
+// Once the request is in, the confirmation says what happens next (or the
+// time booked) and gives the private link to keep.
 
 import * as api from './api.js';
 import { byId, make, show, tx } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, language, t } from '../shared/i18n.js';
+import { meetingTimes } from './meeting-time.js';
 import { failureText, linkBox, rememberToken } from './request-status.js';
+import { SlotPicker, slotWords } from './slots.js';
 
 /** @typedef {import('./api.js').FrontDoor} FrontDoor */
 /** @typedef {import('./api.js').RequestInput} RequestInput */
+/** @typedef {import('./api.js').Slot} Slot */
 
 /**
  * What to say next to each field the server may name. Fields it names that
@@ -28,6 +33,7 @@ const FIELD_WORDS = {
   practice_area: 'door.error.practice_area',
   area_preference: 'door.error.choice',
   supporter_status: 'door.error.choice',
+  slot: 'door.error.slot',
 };
 
 /**
@@ -51,6 +57,8 @@ export class FrontDoorForm {
       form: byId('ask-form', HTMLFormElement),
       name: byId('first-name', HTMLInputElement),
       language: byId('talk-language', HTMLSelectElement),
+      timesLabel: byId('times-label', HTMLLabelElement),
+      timesHint: byId('times-hint', HTMLParagraphElement),
       times: byId('times', HTMLTextAreaElement),
       contact: byId('contact-choice', HTMLFieldSetElement),
       emailField: byId('email-field', HTMLDivElement),
@@ -63,17 +71,34 @@ export class FrontDoorForm {
       supporterStatus: byId('supporter-status', HTMLSelectElement),
       submit: byId('ask-submit', HTMLButtonElement),
       error: byId('ask-error', HTMLParagraphElement),
+      sentHeading: byId('sent-heading', HTMLHeadingElement),
+      sentNext: byId('sent-next', HTMLParagraphElement),
+      sentBooked: byId('sent-booked', HTMLDivElement),
       sentLink: byId('sent-link', HTMLDivElement),
       sentOpen: byId('sent-open', HTMLAnchorElement),
     };
+    this.slots = new SlotPicker({ changed: () => this.bookingChanged() });
+    /**
+     * The time the request just sent booked, and whether news comes by
+     * email: to word the confirmation again in another language.
+     * @type {{slot: Slot, mailed: boolean} | null}
+     */
+    this.booked = null;
     /** The practice area's control: the roster's areas, or free text while it lists none. */
     this.area = this.areaControl([]);
     /** Whether the person chose the language to talk in, rather than it following the page's. */
     this.languageChosen = false;
     this.el.language.value = language();
-    this.el.language.addEventListener('change', () => { this.languageChosen = true; });
+    this.el.language.addEventListener('change', () => {
+      this.languageChosen = true;
+      void this.slots.load(this.talkLanguage());
+    });
     document.addEventListener(LANGUAGE_CHANGED, () => {
-      if (!this.languageChosen) this.el.language.value = language();
+      if (!this.languageChosen && this.el.language.value !== language()) {
+        this.el.language.value = language();
+        void this.slots.load(this.talkLanguage());
+      }
+      if (this.booked) this.drawBooked(this.booked);
     });
     this.el.contact.addEventListener('change', () => this.showEmail());
     this.el.form.addEventListener('submit', (event) => {
@@ -95,6 +120,29 @@ export class FrontDoorForm {
     show(this.el.noMail, !mail);
     if (!mail) this.contactInput('link').checked = true;
     this.showEmail();
+    this.slots.setup(door?.self_booking === true, this.talkLanguage());
+  }
+
+  /** The language to talk in, as the server takes it. */
+  talkLanguage() {
+    return chosen(this.el.language, /** @type {const} */ (['en', 'fr']));
+  }
+
+  /**
+   * With a time chosen, "times that suit you" is optional (other times, in
+   * case the supporter must propose one) and the button says it books.
+   */
+  bookingChanged() {
+    const booked = this.slots.chosen() !== null;
+    for (const [element, key] of /** @type {const} */ ([
+      [this.el.timesLabel, booked ? 'door.field.times_booked' : 'door.field.times'],
+      [this.el.timesHint, booked ? 'door.field.times_booked_hint' : 'door.field.times_hint'],
+      [this.el.submit, booked ? 'door.ask.book' : 'door.ask.submit'],
+    ])) {
+      element.setAttribute('data-i18n', key);
+      element.textContent = t(key);
+    }
+    this.el.times.required = !booked;
   }
 
   /**
@@ -165,7 +213,7 @@ export class FrontDoorForm {
     const area = (this.otherArea() ? this.areaOther?.value ?? '' : this.area.value).trim();
     return {
       first_name: this.el.name.value.trim(),
-      language: chosen(this.el.language, /** @type {const} */ (['en', 'fr'])),
+      language: this.talkLanguage(),
       practice_area: area === '' ? null : area,
       area_preference: chosen(this.el.areaPreference, /** @type {const} */ (['any', 'same', 'different'])),
       supporter_status: chosen(this.el.supporterStatus, /** @type {const} */ (['any', 'practising', 'resident', 'retired'])),
@@ -185,15 +233,36 @@ export class FrontDoorForm {
   async send() {
     this.clearErrors();
     const input = this.input();
+    // Only the page knows the physician meant to book: with times on offer, one must be chosen.
+    const slot = this.slots.chosen();
+    if (this.slots.offered() && !slot) {
+      this.slots.askForOne();
+      return;
+    }
+    if (slot) {
+      input.slot = { supporter_id: slot.supporter_id, starts_at: slot.starts_at };
+      // The server wants some times; the one booked, in words, says enough.
+      if (!input.times) input.times = slotWords(slot);
+    }
     this.el.submit.disabled = true;
     try {
       const created = await api.ask(input);
-      this.sent(created, input);
+      this.sent(created, input, slot);
     } catch (error) {
-      this.refused(error);
+      if (slot && error instanceof api.SupportApiError && error.status === 409) await this.taken();
+      else this.refused(error);
     } finally {
       this.el.submit.disabled = false;
     }
+  }
+
+  /** The time was just taken: the times again, and a plain word; what was typed stays. */
+  async taken() {
+    if (await this.slots.taken()) return;
+    // Booking is no longer offered: the form as it always was.
+    this.el.error.textContent = t('door.error.booking_off');
+    show(this.el.error, true);
+    this.el.times.focus();
   }
 
   /**
@@ -225,13 +294,21 @@ export class FrontDoorForm {
   }
 
   /**
-   * The request is in: what happens next, and the link to keep.
+   * The request is in: what happens next (or the time booked), and the link to keep.
    * @param {import('./api.js').RequestCreated} created
    * @param {RequestInput} input
+   * @param {Slot | null} slot the time booked with it
    */
-  sent(created, input) {
+  sent(created, input, slot) {
     rememberToken(created.link);
     const mailed = input.contact === 'email' && created.mail_enabled;
+    this.booked = slot && created.state === 'matched' ? { slot, mailed } : null;
+    const heading = this.booked ? 'door.sent.booked_heading' : 'door.sent.heading';
+    this.el.sentHeading.setAttribute('data-i18n', heading);
+    this.el.sentHeading.textContent = t(heading);
+    show(this.el.sentNext, !this.booked);
+    show(this.el.sentBooked, this.booked !== null);
+    if (this.booked) this.drawBooked(this.booked);
     this.el.sentLink.replaceChildren(
       linkBox(created.link),
       tx('p', mailed ? 'door.sent.keep_link_email' : 'door.sent.keep_link', { className: 'keep-advice' }),
@@ -244,6 +321,21 @@ export class FrontDoorForm {
     this.el.language.value = language();
     this.languageChosen = false;
     this.showEmail();
+    this.slots.reset(this.talkLanguage());
+    this.bookingChanged();
     this.page.showView('sent', true);
+  }
+
+  /**
+   * The time booked, on the physician's clock and the supporter's, and that
+   * the supporter confirms it: drawn again when the language changes.
+   * @param {{slot: Slot, mailed: boolean}} booked
+   */
+  drawBooked({ slot, mailed }) {
+    this.el.sentBooked.replaceChildren(
+      make('p', { text: t('door.sent.booked', { name: slot.name, minutes: slot.minutes }) }),
+      meetingTimes(slot, slot.name),
+      make('p', { text: t(mailed ? 'door.sent.booked_next_email' : 'door.sent.booked_next', { name: slot.name }) }),
+    );
   }
 }

@@ -1,7 +1,8 @@
 // A physician's request seen through their private link (`/support#TOKEN`):
 // where it stands in plain words, the one thing to do next in each state
-// (accept a proposed time, open the room, ask again), and "Cancel my
-// request" with a reason and a confirming step while it is still open.
+// (wait for the supporter to confirm the time held, accept a proposed time,
+// open the room, ask again), and "Cancel my request" with a reason and a
+// confirming step while it is still open.
 //
 // It also owns the private link itself, which the form's confirmation shares:
 // the token is taken out of the address bar as soon as it is read (a private
@@ -14,10 +15,9 @@
 import * as api from './api.js';
 import { button, byId, make, show, tx } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, locale, t } from '../shared/i18n.js';
-import { timeOfDay } from '../shared/time-text.js';
+import { meetingTimes } from './meeting-time.js';
 
 /** @typedef {import('./api.js').Status} Status */
-/** @typedef {import('./api.js').Meeting} Meeting */
 /** @typedef {import('./api.js').CancelReason} CancelReason */
 
 /** Where this tab keeps the request it was opened with (not the join page's key). */
@@ -121,54 +121,6 @@ export function linkBox(link) {
     make('div', { className: 'link-field' }, [field, copy]),
     said,
   ]);
-}
-
-/** "Toronto" for America/Toronto. @param {string} zone */
-function zoneName(zone) {
-  return (zone.split('/').pop() ?? zone).replaceAll('_', ' ');
-}
-
-/** The viewer's own time zone, as the browser knows it. */
-function ownZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
-
-/**
- * "Thursday 3 December, 19:00–19:45" in the page's language, on the clock of `zone`.
- * @param {number} start
- * @param {number} end
- * @param {string} zone
- */
-function span(start, end, zone) {
-  const format = new Intl.DateTimeFormat(locale(), { weekday: 'long', month: 'long', day: 'numeric', ...timeOfDay(), timeZone: zone });
-  return format.formatRange(start, end);
-}
-
-/**
- * The meeting's time on the physician's clock and, when it reads differently
- * there, on the supporter's.
- * @param {Meeting} meeting
- * @param {string} supporter the supporter's name
- */
-function meetingTimes(meeting, supporter) {
-  const start = Date.parse(meeting.starts_at);
-  const end = start + meeting.minutes * 60_000;
-  const mine = ownZone();
-  /** @param {string} label @param {string} when */
-  const line = (label, when) => make('p', { className: 'meeting-time' }, [
-    make('span', { className: 'meeting-zone', text: label }),
-    make('strong', { className: 'meeting-when', text: when }),
-  ]);
-  const lines = [line(t('door.status.your_time', { zone: zoneName(mine) }), span(start, end, mine))];
-  try {
-    const theirs = span(start, end, meeting.time_zone);
-    if (theirs !== span(start, end, mine)) {
-      lines.push(line(t('door.status.their_time', { name: supporter, zone: zoneName(meeting.time_zone) }), theirs));
-    }
-  } catch {
-    // A zone this browser does not know: the physician's own time is what matters.
-  }
-  return make('div', { className: 'meeting' }, lines);
 }
 
 /**
@@ -330,7 +282,7 @@ export class RequestStatus {
   headingKey(status) {
     switch (status.state) {
       case 'requested': return 'door.status.requested.heading';
-      case 'matched': return 'door.status.matched.heading';
+      case 'matched': return status.suggested ? 'door.status.suggested.heading' : 'door.status.matched.heading';
       case 'proposed': return status.proposed ? 'door.status.proposed.heading' : 'door.status.matched.heading';
       case 'agreed': return 'door.status.agreed.heading';
       case 'cancelled': return 'door.status.cancelled.heading';
@@ -350,6 +302,15 @@ export class RequestStatus {
       case 'requested':
         return [make('p', { text: t('door.status.requested.text') })];
       case 'matched':
+        // A time booked at the front door (or an organizer's) waits for the supporter's yes.
+        if (status.suggested) {
+          return [
+            make('p', { text: t('door.status.suggested.text', { name, minutes: status.suggested.minutes }) }),
+            meetingTimes(status.suggested, name),
+            make('p', { text: t('door.status.suggested.confirm', { name }) }),
+            ...card,
+          ];
+        }
         return [make('p', { text: t('door.status.matched.text', { name }) }), ...card];
       case 'proposed': {
         if (!status.proposed) return [make('p', { text: t('door.status.matched.text', { name }) }), ...card];
@@ -369,8 +330,24 @@ export class RequestStatus {
           parts.push(make('p', { text: t('door.status.agreed.text', { name, minutes: status.agreed.minutes }) }), meetingTimes(status.agreed, name));
         }
         if (status.room_link) {
+          // The meeting for their calendar, with their own link: fetched by
+          // POST (the token stays out of any URL) and saved as a file.
+          const calendar = make('button', { className: 'small-button', text: t('door.status.calendar'), attrs: { type: 'button', id: 'meeting-calendar' } });
+          const said = make('span', { className: 'copied', attrs: { role: 'status' } });
+          calendar.addEventListener('click', async () => {
+            try {
+              const file = await api.calendarFile(this.token);
+              const url = URL.createObjectURL(file);
+              const save = make('a', { attrs: { href: url, download: 'peer-support.ics' } });
+              save.click();
+              setTimeout(() => URL.revokeObjectURL(url), 10_000);
+            } catch {
+              said.textContent = t('door.status.calendar_failed');
+            }
+          });
           parts.push(make('p', { className: 'row' }, [
             make('a', { className: 'button-like primary-link', text: t('door.status.open_room'), attrs: { href: status.room_link, id: 'open-room' } }),
+            calendar, said,
           ]));
         }
         parts.push(make('p', { className: 'muted', text: t('door.status.room_note') }), ...card);
