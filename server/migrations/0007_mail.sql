@@ -32,7 +32,8 @@ CREATE TABLE outbox (
     invitee_id      TEXT REFERENCES invitees(id) ON DELETE CASCADE, -- or a request's (0008)
     session_id      TEXT REFERENCES sessions(id) ON DELETE CASCADE,
     kind            TEXT NOT NULL CHECK (kind IN ('invitation', 'reminder', 'moved', 'cancelled',
-                                                  'request_received', 'time_proposed', 'request_cancelled')),
+                                                  'request_received', 'time_proposed', 'request_cancelled',
+                                                  'enrolment', 'support_matched')),
     queued_at       INTEGER NOT NULL,
     next_attempt_at INTEGER NOT NULL,
     attempts        INTEGER NOT NULL DEFAULT 0,

@@ -22,6 +22,7 @@ CREATE TABLE supporters (
     availability     TEXT NOT NULL DEFAULT '[]', -- a JSON array of weekly windows
     paused           INTEGER NOT NULL DEFAULT 0,
     enrol_token_hash BLOB UNIQUE,
+    enrol_generation INTEGER NOT NULL DEFAULT 0, -- the link is derived from the key, the id and this
     enrolled_at      INTEGER,
     deactivated_at   INTEGER,
     created_at       INTEGER NOT NULL
@@ -66,6 +67,8 @@ CREATE INDEX support_requests_by_supporter ON support_requests(supporter_id, cre
 ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'group' CHECK (kind IN ('group', 'one_on_one'));
 
 -- Mail about a request for a peer (received, a time proposed, cancelled)
--- goes to the physician's address on the request: a message is either an
--- invitee's or a request's.
+-- goes to the physician's address on the request: a message is an
+-- invitee's, a request's...
 ALTER TABLE outbox ADD COLUMN request_id TEXT REFERENCES support_requests(id) ON DELETE CASCADE;
+-- ... or a supporter's (their enrolment link, a physician matched with them).
+ALTER TABLE outbox ADD COLUMN supporter_id TEXT REFERENCES supporters(id) ON DELETE CASCADE;

@@ -109,7 +109,9 @@ pub async fn demo_supporter(store: &Store, public_url: &str) -> Result<Option<St
         languages: vec![Language::En, Language::Fr],
         trained_on: "2026-01-15".to_owned(),
     };
-    let (supporter, token) = store.nominate_supporter_as(None, &new, clock::now_millis()).await?;
+    let (supporter, token) = store
+        .nominate_supporter_as(None, &new, false, clock::now_millis())
+        .await?;
     store.set_setting(DEMO_SUPPORTER_KEY, &supporter.id).await?;
     Ok(Some(format!(
         "{}/organize/enrol#{token}",

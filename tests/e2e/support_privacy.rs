@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use peer_room::store::{Cancel, Language, NewRequest, Store};
-use peer_room_testkit::mail_server::MailServer;
+use peer_room_testkit::mail_server::{MailServer, ReceivedMail};
 use serde_json::json;
 
 use crate::mail::{calendar_of, link_in, smtp_to};
@@ -28,15 +28,10 @@ async fn a_time_agreed_invites_both_to_their_own_link_and_a_cancellation_tells_b
     assert_eq!(code, 201, "{created}");
     let private_link = created["link"].as_str().unwrap().to_owned();
     // "Your request is in", with the private link: the way back to it.
-    let received = mail.wait_for(1, Duration::from_secs(20)).expect("the request is in");
+    let received = arrived(&mail, "sam@clinique.test", "Votre demande de pair est reçue");
+    assert_eq!(link_in(&received), private_link);
     assert!(
-        received[0].subject.starts_with("Votre demande de pair est reçue"),
-        "{}",
-        received[0].subject
-    );
-    assert_eq!(link_in(&received[0]), private_link);
-    assert!(
-        received[0].attachments.is_empty(),
+        received.attachments.is_empty(),
         "no calendar file before a time is agreed"
     );
 
@@ -45,20 +40,26 @@ async fn a_time_agreed_invites_both_to_their_own_link_and_a_cancellation_tells_b
     let matched = json!({"supporter_id": alex_id, "starts_at": in_days(2), "minutes": 45});
     lee.call("POST", &format!("/api/support/open-requests/{id}/match"), Some(matched))
         .await;
+    // The supporter hears of the match, in the request's language (they speak it).
+    let told = arrived(&mail, "alex@hopital.test", "Un·e médecin vous est jumelé·e");
+    assert!(
+        told.text.as_deref().unwrap().contains("Sam a demandé un·e pair"),
+        "{:?}",
+        told.text
+    );
+    assert!(
+        !told.text.as_deref().unwrap().contains("sam@clinique"),
+        "never the physician's address"
+    );
     // The supporter proposes another time: the physician is told, to accept it.
     let propose = json!({"starts_at": in_days(3), "minutes": 45});
     let (code, _) = alex
         .call("POST", &format!("/api/me/requests/{id}/propose"), Some(propose))
         .await;
     assert_eq!(code, 200);
-    let received = mail.wait_for(2, Duration::from_secs(20)).expect("the time proposed");
-    assert!(
-        received[1].subject.starts_with("Une heure pour votre conversation"),
-        "{}",
-        received[1].subject
-    );
-    assert!(received[1].text.as_deref().unwrap().contains("Dr. Alex Martin"));
-    assert_eq!(link_in(&received[1]), private_link);
+    let proposed = arrived(&mail, "sam@clinique.test", "Une heure pour votre conversation");
+    assert!(proposed.text.as_deref().unwrap().contains("Dr. Alex Martin"));
+    assert_eq!(link_in(&proposed), private_link);
     let (code, accepted) = physician
         .call(
             "POST",
@@ -68,46 +69,32 @@ async fn a_time_agreed_invites_both_to_their_own_link_and_a_cancellation_tells_b
         .await;
     assert_eq!(code, 200, "{accepted}");
 
-    let received = mail.wait_for(4, Duration::from_secs(20)).expect("two invitations");
-    let received = &received[2..];
-    let to_physician = received
-        .iter()
-        .find(|m| m.to == ["sam@clinique.test"])
-        .expect("the physician's");
-    let to_supporter = received
-        .iter()
-        .find(|m| m.to == ["alex@hopital.test"])
-        .expect("the supporter's");
-    assert!(
-        to_physician
-            .subject
-            .starts_with("Invitation : Conversation de soutien par les pairs"),
-        "{}",
-        to_physician.subject
+    let to_physician = arrived(
+        &mail,
+        "sam@clinique.test",
+        "Invitation : Conversation de soutien par les pairs",
+    );
+    let to_supporter = arrived(
+        &mail,
+        "alex@hopital.test",
+        "Invitation : Conversation de soutien par les pairs",
     );
     assert!(to_physician.text.as_deref().unwrap().contains("rien n'est enregistré"));
     assert!(
         to_supporter.text.as_deref().unwrap().contains("Vous rencontrez"),
         "in the request's language, which the supporter speaks"
     );
-    let (_, status) = physician
-        .call(
-            "POST",
-            "/api/support/status",
-            Some(json!({"token": token_of(created["link"].as_str().unwrap())})),
-        )
-        .await;
     assert_eq!(
-        link_in(to_physician),
-        status["room_link"].as_str().unwrap(),
-        "the mail carries the physician's own link"
+        link_in(&to_physician),
+        accepted["room_link"].as_str().unwrap(),
+        "the physician's own link"
     );
-    assert_ne!(link_in(to_physician), link_in(to_supporter));
+    assert_ne!(link_in(&to_physician), link_in(&to_supporter));
     assert!(
         !to_physician.text.as_deref().unwrap().contains("alex@"),
         "no one's address is in the other's mail"
     );
-    let (_, calendar) = calendar_of(to_supporter);
+    let (_, calendar) = calendar_of(&to_supporter);
     assert_eq!(calendar.property_value("METHOD"), Some("REQUEST"));
 
     let reason = json!({"reason": "supporter_unavailable"});
@@ -115,19 +102,13 @@ async fn a_time_agreed_invites_both_to_their_own_link_and_a_cancellation_tells_b
         .call("POST", &format!("/api/me/requests/{id}/cancel"), Some(reason))
         .await;
     assert_eq!(code, 200);
-    let received = mail.wait_for(6, Duration::from_secs(20)).expect("two cancellations");
-    let cancels: Vec<_> = received.iter().filter(|m| m.subject.starts_with("Annul")).collect();
-    assert_eq!(
-        cancels.len(),
-        2,
-        "{:?}",
-        received.iter().map(|m| &m.subject).collect::<Vec<_>>()
-    );
+    arrived(&mail, "sam@clinique.test", "Annulé");
+    arrived(&mail, "alex@hopital.test", "Annulé");
     let (_, status) = physician
         .call(
             "POST",
             "/api/support/status",
-            Some(json!({"token": token_of(created["link"].as_str().unwrap())})),
+            Some(json!({"token": token_of(&private_link)})),
         )
         .await;
     assert_eq!(
@@ -135,6 +116,61 @@ async fn a_time_agreed_invites_both_to_their_own_link_and_a_cancellation_tells_b
         (Some("cancelled"), Some("supporter"))
     );
     assert_eq!(status["room_link"], serde_json::Value::Null);
+}
+
+/// The message to `to` whose subject starts with `subject`, once it arrives.
+fn arrived(mail: &MailServer, to: &str, subject: &str) -> ReceivedMail {
+    let wanted = |m: &ReceivedMail| m.to == [to.to_owned()] && m.subject.starts_with(subject);
+    let all = mail
+        .wait_until(|all| all.iter().any(wanted), Duration::from_secs(20))
+        .unwrap_or_else(|e| panic!("no \"{subject}\" to {to}: {e}"));
+    all.into_iter().find(|m| wanted(m)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nominated_supporter_gets_their_enrolment_link_by_email_and_it_works() {
+    let mail = MailServer::start().expect("a throwaway mail server");
+    let server = TestServer::start_with(|c| c.smtp = Some(smtp_to(mail.port()))).await;
+    let mut lee = organizer(&server, "lee@example.org").await;
+    let nomination = json!({
+        "name": "Dr. Bea Roy", "email": "bea@hopital.test", "practice_areas": ["Psychiatry"],
+        "practice_status": "retired", "years_band": "30+", "languages": ["fr"], "trained_on": "2026-02-01",
+    });
+    let (code, nominated) = lee.call("POST", "/api/supporters", Some(nomination)).await;
+    assert_eq!(
+        (code, nominated["mail_enabled"].as_bool()),
+        (201, Some(true)),
+        "{nominated}"
+    );
+    let first = arrived(&mail, "bea@hopital.test", "Devenir pair aidant·e sur PeerRoom");
+    assert_eq!(
+        link_in(&first),
+        nominated["enrol_link"].as_str().unwrap(),
+        "the link the organizer was shown"
+    );
+    // A new link replaces it, by email too; the first no longer works.
+    let id = nominated["supporter"]["id"].as_str().unwrap();
+    let (_, renewed) = lee
+        .call("POST", &format!("/api/supporters/{id}/enrol-link"), Some(json!({})))
+        .await;
+    let again = mail
+        .wait_until(
+            |all| all.iter().filter(|m| m.to == ["bea@hopital.test"]).count() == 2,
+            Duration::from_secs(20),
+        )
+        .unwrap();
+    let second = again.iter().rev().find(|m| m.to == ["bea@hopital.test"]).unwrap();
+    assert_eq!(link_in(second), renewed["enrol_link"].as_str().unwrap());
+    let enrol =
+        |token: String| json!({"token": token, "password": "a long enough password", "time_zone": "America/Montreal"});
+    let (code, _) = ApiClient::new(server.addr)
+        .call("POST", "/api/supporters/enrol", Some(enrol(token_of(&link_in(&first)))))
+        .await;
+    assert_eq!(code, 403, "the first link no longer works");
+    let (code, profile) = ApiClient::new(server.addr)
+        .call("POST", "/api/supporters/enrol", Some(enrol(token_of(&link_in(second)))))
+        .await;
+    assert_eq!(code, 200, "{profile}");
 }
 
 const DAY: i64 = 24 * 3_600_000;

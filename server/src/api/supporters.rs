@@ -70,8 +70,10 @@ pub struct NominateInput {
 #[derive(Serialize)]
 pub struct Nominated {
     supporter: SupporterView,
-    /// The one-time link that lets them set up their account: shown once.
+    /// The one-time link that lets them set up their account: shown here
+    /// once, and sent to them when mail is on.
     enrol_link: String,
+    mail_enabled: bool,
 }
 
 pub fn languages(codes: &[String]) -> Result<Vec<Language>, ApiError> {
@@ -106,11 +108,13 @@ pub async fn nominate(
     };
     let (supporter, token) = state
         .store
-        .nominate_supporter(&me.id, &new, clock::now_millis())
+        .nominate_supporter(&me.id, &new, state.mail.enabled(), clock::now_millis())
         .await?;
+    state.mail.queued();
     let body = Nominated {
         supporter: supporter_view(supporter),
         enrol_link: state.enrol_link(&token),
+        mail_enabled: state.mail.enabled(),
     };
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
 }
@@ -126,7 +130,11 @@ pub async fn renew_enrolment(
     _: CurrentOrganizer,
     Path(id): Path<String>,
 ) -> Result<axum::Json<EnrolLink>, ApiError> {
-    let token = state.store.renew_enrolment(&id).await?;
+    let token = state
+        .store
+        .renew_enrolment(&id, state.mail.enabled(), clock::now_millis())
+        .await?;
+    state.mail.queued();
     Ok(axum::Json(EnrolLink {
         enrol_link: state.enrol_link(&token),
     }))
@@ -256,8 +264,16 @@ pub async fn match_request(
     let at = meeting_time(&input.starts_at, input.minutes, now)?;
     let matched = state
         .store
-        .match_request(&id, &input.supporter_id, &me.id, at, input.minutes, now)
+        .match_request(
+            &id,
+            &input.supporter_id,
+            &me.id,
+            (at, input.minutes),
+            state.mail.enabled(),
+            now,
+        )
         .await?;
+    state.mail.queued();
     let roster = state.store.supporters(now).await?;
     Ok(axum::Json(request_view(matched, Vec::new(), &roster)))
 }

@@ -6,6 +6,8 @@
 //! - `compose.rs`: a message with its text, HTML and calendar file;
 //! - `request_notice.rs`: what a physician who asked for a peer is told
 //!   (their request is in, a time is proposed, it was cancelled);
+//! - `supporter_notice.rs`: what a peer supporter is told (their enrolment
+//!   link, a physician matched with them);
 //! - `sender.rs`: the task that sends what the store's outbox holds.
 //!
 //! Nothing is sent when no SMTP server is configured: nothing is queued
@@ -19,6 +21,7 @@ pub mod address;
 mod compose;
 mod request_notice;
 mod sender;
+mod supporter_notice;
 mod words;
 
 use std::sync::Arc;

@@ -20,8 +20,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use super::compose::{self, About, ComposeError, Envelope, Parts};
-use super::request_notice;
 use super::{Security, SmtpSettings};
+use super::{request_notice, supporter_notice};
 use crate::clock;
 use crate::room::Millis;
 use crate::store::{Invitee, MailKind, Pending, Recipient, Store, StoreError};
@@ -207,6 +207,25 @@ impl Sender {
                     host: &self.host,
                 };
                 request_notice::message(&self.store, id, pending.kind, &self.public_url, &envelope).await?
+            }
+            Recipient::Supporter { supporter, request } => {
+                let envelope = Envelope {
+                    to: "",
+                    from: &self.from,
+                    message_id: &pending.id,
+                    host: &self.host,
+                };
+                let about = request.as_deref();
+                supporter_notice::message(
+                    &self.store,
+                    supporter,
+                    about,
+                    pending.kind,
+                    &self.public_url,
+                    &envelope,
+                    now,
+                )
+                .await?
             }
         };
         let message = match written {

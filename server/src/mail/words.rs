@@ -114,7 +114,11 @@ pub fn draft(f: &Facts<'_>) -> Draft {
         }
         // A request's notices have words of their own (`request_notice.rs`)
         // and never come here; a title is all this can say of them.
-        MailKind::RequestReceived | MailKind::TimeProposed | MailKind::RequestCancelled => title.to_owned(),
+        MailKind::RequestReceived
+        | MailKind::TimeProposed
+        | MailKind::RequestCancelled
+        | MailKind::Enrolment
+        | MailKind::SupportMatched => title.to_owned(),
     };
     let link_label = (f.kind != MailKind::Cancelled).then(|| {
         paragraphs.push(if host {

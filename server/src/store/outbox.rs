@@ -26,6 +26,10 @@ pub enum MailKind {
     TimeProposed,
     /// To that physician: their request was cancelled before a meeting.
     RequestCancelled,
+    /// To a nominated supporter: their one-time enrolment link.
+    Enrolment,
+    /// To a supporter: a physician was matched with them, to confirm.
+    SupportMatched,
 }
 
 impl MailKind {
@@ -38,10 +42,12 @@ impl MailKind {
             MailKind::RequestReceived => "request_received",
             MailKind::TimeProposed => "time_proposed",
             MailKind::RequestCancelled => "request_cancelled",
+            MailKind::Enrolment => "enrolment",
+            MailKind::SupportMatched => "support_matched",
         }
     }
 
-    pub const ALL: [MailKind; 7] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::Invitation,
         MailKind::Reminder,
         MailKind::Moved,
@@ -49,6 +55,8 @@ impl MailKind {
         MailKind::RequestReceived,
         MailKind::TimeProposed,
         MailKind::RequestCancelled,
+        MailKind::Enrolment,
+        MailKind::SupportMatched,
     ];
 
     fn parse(text: &str) -> Option<MailKind> {
@@ -73,6 +81,37 @@ pub enum Recipient {
     Invitee(Invitee),
     /// A request's id: its address is read when the message is written.
     Request(String),
+    /// A supporter's id, and the request the message is about, if any.
+    Supporter {
+        supporter: String,
+        request: Option<String>,
+    },
+}
+
+/// Queues a message to a supporter (about a request, or not), inside the
+/// caller's transaction.
+pub(super) async fn queue_for_supporter(
+    tx: &mut SqliteConnection,
+    supporter_id: &str,
+    request_id: Option<&str>,
+    kind: MailKind,
+    dedup_key: &str,
+    now: Millis,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO outbox (id, dedup_key, supporter_id, request_id, kind, queued_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(dedup_key)
+    .bind(supporter_id)
+    .bind(request_id)
+    .bind(kind.as_str())
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Queues a message to a request's physician, inside the caller's
@@ -255,7 +294,7 @@ impl Store {
     pub async fn due_mail(&self, now: Millis, limit: u32) -> Result<Vec<Pending>, StoreError> {
         use sqlx::Row;
         let rows = sqlx::query(concat!(
-            "SELECT o.id AS mail_id, o.kind, o.attempts, o.session_id AS about, o.request_id, ",
+            "SELECT o.id AS mail_id, o.kind, o.attempts, o.session_id AS about, o.request_id, o.supporter_id AS to_supporter, ",
             invitee_columns!(),
             " FROM outbox o LEFT JOIN invitees i ON i.id = o.invitee_id
              WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.next_attempt_at <= ?
@@ -268,9 +307,11 @@ impl Store {
         let read = |row: &sqlx::sqlite::SqliteRow| -> Result<Pending, StoreError> {
             let kind: String = row.try_get("kind")?;
             let attempts: i64 = row.try_get("attempts")?;
-            let to = match row.try_get::<Option<String>, _>("request_id")? {
-                Some(request) => Recipient::Request(request),
-                None => Recipient::Invitee(invitee(row)?),
+            let request: Option<String> = row.try_get("request_id")?;
+            let to = match (row.try_get::<Option<String>, _>("to_supporter")?, request) {
+                (Some(supporter), request) => Recipient::Supporter { supporter, request },
+                (None, Some(request)) => Recipient::Request(request),
+                (None, None) => Recipient::Invitee(invitee(row)?),
             };
             Ok(Pending {
                 id: row.try_get("mail_id")?,

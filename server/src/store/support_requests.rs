@@ -10,7 +10,7 @@
 
 use sqlx::Row;
 
-use super::outbox::queue_for_request;
+use super::outbox::{queue_for_request, queue_for_supporter};
 use super::{Language, MailKind, Store, StoreError, ValidationError};
 use crate::room::Millis;
 use crate::tokens;
@@ -230,6 +230,10 @@ impl Store {
         if mail && new.email.is_some() {
             queue_for_request(&mut tx, &id, MailKind::RequestReceived, &format!("received:{id}"), now).await?;
         }
+        if mail {
+            let key = format!("matched:{id}:{supporter_id}");
+            queue_for_supporter(&mut tx, supporter_id, Some(&id), MailKind::SupportMatched, &key, now).await?;
+        }
         tx.commit().await?;
         Ok((self.support_request(&id).await?, token))
     }
@@ -301,15 +305,15 @@ impl Store {
     }
 
     /// An organizer matches a waiting request with a supporter who takes
-    /// requests, suggesting a time. Exactly one of two matches at once wins;
-    /// the other is `Conflict`.
+    /// requests, suggesting a time (the supporter told by email, with `mail`
+    /// on). Exactly one of two matches at once wins; the other is `Conflict`.
     pub async fn match_request(
         &self,
         id: &str,
         supporter_id: &str,
         organizer_id: &str,
-        at: Millis,
-        minutes: u32,
+        (at, minutes): (Millis, u32),
+        mail: bool,
         now: Millis,
     ) -> Result<SupportRequest, StoreError> {
         let takes: Option<i64> = sqlx::query_scalar(
@@ -321,6 +325,7 @@ impl Store {
         if takes.is_none() {
             return conflict("this supporter is paused, not enrolled yet or no longer on the roster");
         }
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE support_requests SET state = 'matched', supporter_id = ?, matched_by = ?, proposed_at = ?,
                  minutes = ?, updated_at = ?
@@ -332,12 +337,18 @@ impl Store {
         .bind(i64::from(minutes))
         .bind(now)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
+            drop(tx);
             self.support_request(id).await?;
             return conflict("this request was matched already");
         }
+        if mail {
+            let key = format!("matched:{id}:{supporter_id}");
+            queue_for_supporter(&mut tx, supporter_id, Some(id), MailKind::SupportMatched, &key, now).await?;
+        }
+        tx.commit().await?;
         self.support_request(id).await
     }
 

@@ -5,7 +5,8 @@
 //! content of a conversation.
 
 use super::organizers::hash_password;
-use super::{Language, Organizer, Store, StoreError, ValidationError};
+use super::outbox::queue_for_supporter;
+use super::{Language, MailKind, Organizer, Store, StoreError, ValidationError};
 use crate::room::Millis;
 use crate::tokens;
 
@@ -138,14 +139,16 @@ const MONTH_MS: Millis = 30 * 24 * 3_600_000;
 
 impl Store {
     /// Nominates a supporter and returns them with their one-time enrolment
-    /// token (shown once; only its hash is kept).
+    /// token (only its hash is kept); with `mail` on, it is sent to them in
+    /// the same transaction.
     pub async fn nominate_supporter(
         &self,
         nominated_by: &str,
         new: &NewSupporter,
+        mail: bool,
         now: Millis,
     ) -> Result<(Supporter, String), StoreError> {
-        self.nominate_supporter_as(Some(nominated_by), new, now).await
+        self.nominate_supporter_as(Some(nominated_by), new, mail, now).await
     }
 
     /// As `nominate_supporter`; `None`: nominated by no one (the demo's).
@@ -153,6 +156,7 @@ impl Store {
         &self,
         nominated_by: Option<&str>,
         new: &NewSupporter,
+        mail: bool,
         now: Millis,
     ) -> Result<(Supporter, String), StoreError> {
         if crate::text::check(&new.name, 100, crate::text::Lines::One).is_err() {
@@ -175,7 +179,8 @@ impl Store {
             return fail("trained_on", "must be a date such as 2026-09-30");
         }
         let id = uuid::Uuid::new_v4().to_string();
-        let token = tokens::generate();
+        let token = self.enrolment_token(&id, 0);
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO supporters (id, nominated_by, name, email, practice_areas, practice_status, years_band,
                  languages, trained_on, enrol_token_hash, created_at)
@@ -192,12 +197,35 @@ impl Store {
         .bind(&new.trained_on)
         .bind(&tokens::hash(&token)[..])
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return fail("email", "a supporter with this address is on the roster already");
         }
+        if mail {
+            queue_for_supporter(&mut tx, &id, None, MailKind::Enrolment, &format!("enrol:{id}:0"), now).await?;
+        }
+        tx.commit().await?;
         Ok((self.supporter(&id, now).await?, token))
+    }
+
+    /// A supporter's enrolment token at a generation, derived from the
+    /// server's key (so their email can carry it again); only its hash is
+    /// stored. A distinct name keeps it apart from invitation tokens.
+    fn enrolment_token(&self, id: &str, generation: i64) -> String {
+        self.key.invitation_token(&format!("enrol.{id}"), generation)
+    }
+
+    /// The enrolment link's token of a supporter still to enrol; `None`
+    /// once enrolled or deactivated.
+    pub async fn current_enrolment_token(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let generation: Option<i64> = sqlx::query_scalar(
+            "SELECT enrol_generation FROM supporters WHERE id = ? AND enrolled_at IS NULL AND deactivated_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(generation.map(|g| self.enrolment_token(id, g)))
     }
 
     pub async fn supporter(&self, id: &str, now: Millis) -> Result<Supporter, StoreError> {
@@ -295,29 +323,49 @@ impl Store {
     }
 
     /// A new one-time enrolment link for a supporter who has not enrolled
-    /// yet (the first was lost, say): the old one stops working at once.
-    pub async fn renew_enrolment(&self, id: &str) -> Result<String, StoreError> {
-        let token = tokens::generate();
-        let done = sqlx::query(
-            "UPDATE supporters SET enrol_token_hash = ? WHERE id = ? AND enrolled_at IS NULL AND deactivated_at IS NULL",
+    /// yet (the first was lost, say): the old one stops working at once, and
+    /// with `mail` on the new one is sent to them.
+    pub async fn renew_enrolment(&self, id: &str, mail: bool, now: Millis) -> Result<String, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let generation: Option<i64> = sqlx::query_scalar(
+            "UPDATE supporters SET enrol_generation = enrol_generation + 1
+             WHERE id = ? AND enrolled_at IS NULL AND deactivated_at IS NULL RETURNING enrol_generation",
         )
-        .bind(&tokens::hash(&token)[..])
         .bind(id)
-        .execute(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM supporters WHERE id = ?")
+        if let Some(generation) = generation {
+            let token = self.enrolment_token(id, generation);
+            sqlx::query("UPDATE supporters SET enrol_token_hash = ? WHERE id = ?")
+                .bind(&tokens::hash(&token)[..])
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-            return match exists {
-                None => Err(StoreError::NotFound),
-                Some(_) => Err(StoreError::Conflict(
-                    "this supporter has enrolled already or is no longer on the roster",
-                )),
-            };
+            if mail {
+                // The earlier link's mail, if still waiting, would carry a dead link.
+                sqlx::query(
+                    "DELETE FROM outbox WHERE supporter_id = ? AND kind = 'enrolment' AND sent_at IS NULL AND failed_at IS NULL",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                let key = format!("enrol:{id}:{generation}");
+                queue_for_supporter(&mut tx, id, None, MailKind::Enrolment, &key, now).await?;
+            }
+            tx.commit().await?;
+            return Ok(token);
         }
-        Ok(token)
+        drop(tx);
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM supporters WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match exists {
+            None => Err(StoreError::NotFound),
+            Some(_) => Err(StoreError::Conflict(
+                "this supporter has enrolled already or is no longer on the roster",
+            )),
+        }
     }
 
     /// A supporter changes their own profile.

@@ -113,7 +113,7 @@ export const roster = () => call('GET', '/api/supporters');
 
 /**
  * @param {Nomination} nomination
- * @returns {Promise<{supporter: Supporter, enrol_link: string}>} the link is shown once
+ * @returns {Promise<{supporter: Supporter, enrol_link: string, mail_enabled: boolean}>} the link is shown once (and emailed to them when mail is on)
  */
 export const nominate = (nomination) => call('POST', '/api/supporters', nomination);
 

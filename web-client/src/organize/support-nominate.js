@@ -113,7 +113,7 @@ export class NominateForm {
       submit.disabled = true;
       try {
         const made = await support.nominate(nomination);
-        this.showLink(made.supporter.name, made.enrol_link);
+        this.showLink(made.supporter.name, made.enrol_link, made.mail_enabled);
         await this.hooks.reload();
       } catch (error) {
         if (loginEnded(error)) this.hooks.onUnauthorized(error);
@@ -129,14 +129,16 @@ export class NominateForm {
    * The one-time enrolment link, once: with Copy, and Done to put it away.
    * @param {string} name
    * @param {string} link
+   * @param {boolean} mailed whether the server emailed it to them too
    */
-  showLink(name, link) {
+  showLink(name, link, mailed) {
     const headingId = freshId('nominated');
     const done = make('button', { text: t('organize.created.done'), className: 'quiet', attrs: { type: 'button' } });
     done.addEventListener('click', () => this.close());
     const panel = make('section', { className: 'panel created enrol-link', attrs: { 'aria-labelledby': headingId, tabindex: '-1' } }, [
       make('h3', { text: t('peer.nominate.done_heading', { name }), attrs: { id: headingId } }),
       make('p', { text: t('peer.nominate.done_text') }),
+      ...(mailed ? [make('p', { className: 'small', text: t('peer.nominate.mailed', { name }) })] : []),
       linkWithCopy(link, t('peer.nominate.link_label', { name }), t('peer.nominate.copied')),
       make('div', { className: 'row' }, [done]),
     ]);
