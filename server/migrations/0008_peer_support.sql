@@ -21,6 +21,7 @@ CREATE TABLE supporters (
     time_zone        TEXT NOT NULL DEFAULT 'America/Toronto',
     availability     TEXT NOT NULL DEFAULT '[]', -- a JSON array of weekly windows
     paused           INTEGER NOT NULL DEFAULT 0,
+    waiting_room     INTEGER NOT NULL DEFAULT 0, -- their meetings start with a waiting room (they let the physician in)
     enrol_token_hash BLOB UNIQUE,
     enrol_generation INTEGER NOT NULL DEFAULT 0, -- the link is derived from the key, the id and this
     enrolled_at      INTEGER,

@@ -150,6 +150,7 @@ mod tests {
                 to: 1200,
             }],
             paused: false,
+            waiting_room: false,
             enrolled: true,
             active: true,
             load,

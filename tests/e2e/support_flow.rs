@@ -456,3 +456,52 @@ async fn a_first_start_puts_a_demo_supporter_on_the_roster_who_can_enrol() {
     let (code, requests) = supporter.call("GET", "/api/me/requests", None).await;
     assert_eq!((code, requests), (200, json!([])), "enrolled, with nothing matched yet");
 }
+
+/// The two joins of a one-on-one meeting a few minutes from now: whether the
+/// physician, having accepted the rules, is let straight in.
+async fn physician_comes_straight_in(waiting_room: bool) -> bool {
+    let server = TestServer::start().await;
+    let mut lee = organizer(&server, "lee@example.org").await;
+    let (mut alex, alex_id) = enrolled_supporter(&server, &mut lee, "alex@hopital.test").await;
+    let (code, profile) = alex
+        .call(
+            "PATCH",
+            "/api/me/supporter",
+            Some(json!({"waiting_room": waiting_room})),
+        )
+        .await;
+    assert_eq!((code, profile["waiting_room"].as_bool()), (200, Some(waiting_room)));
+    let mut physician = ApiClient::new(server.addr);
+    let token = ask(&mut physician, "Sam").await;
+    let (_, open) = lee.call("GET", "/api/support/open-requests", None).await;
+    let id = open[0]["id"].as_str().unwrap().to_owned();
+    let soon = (chrono::Utc::now() + chrono::Duration::minutes(2)).to_rfc3339();
+    let matched = json!({"supporter_id": alex_id, "starts_at": soon, "minutes": 30});
+    lee.call("POST", &format!("/api/support/open-requests/{id}/match"), Some(matched))
+        .await;
+    alex.call("POST", &format!("/api/me/requests/{id}/accept"), Some(json!({})))
+        .await;
+    let (_, status) = physician
+        .call("POST", "/api/support/status", Some(json!({"token": token})))
+        .await;
+    let room = token_of(status["room_link"].as_str().unwrap());
+    let mut guest = TestClient::greeted(&server.ws_url()).await;
+    let joined = guest.join(&room, "Sam").await;
+    assert_eq!(joined["type"], "joined", "{joined}");
+    let gate = guest.request(json!({"type": "accept_rules"})).await;
+    assert_eq!(gate["type"], "ack", "{gate}");
+    // Let in: the room itself comes; kept waiting: the gate says so.
+    let next = guest
+        .expect_where(
+            |m| m["type"] == "room_state" || m["type"] == "gate",
+            "the room or the gate",
+        )
+        .await;
+    next["type"] == "room_state"
+}
+
+#[tokio::test]
+async fn a_physician_comes_straight_in_unless_the_supporter_wants_a_waiting_room() {
+    assert!(physician_comes_straight_in(false).await, "no waiting room by default");
+    assert!(!physician_comes_straight_in(true).await, "the supporter lets them in");
+}

@@ -30,6 +30,8 @@ pub struct SupporterView {
     time_zone: String,
     availability: Vec<Window>,
     paused: bool,
+    /// Their meetings start with a waiting room (they let the physician in).
+    waiting_room: bool,
     enrolled: bool,
     active: bool,
     /// Requests matched with them in the last 30 days.
@@ -49,6 +51,7 @@ pub fn supporter_view(s: Supporter) -> SupporterView {
         time_zone: s.time_zone,
         availability: s.availability,
         paused: s.paused,
+        waiting_room: s.waiting_room,
         enrolled: s.enrolled,
         active: s.active,
         load: s.load,

@@ -80,6 +80,7 @@ pub struct ProfileInput {
     availability: Option<Vec<Window>>,
     paused: Option<bool>,
     time_zone: Option<String>,
+    waiting_room: Option<bool>,
 }
 
 pub async fn change_profile(
@@ -95,6 +96,7 @@ pub async fn change_profile(
         availability: input.availability,
         paused: input.paused,
         time_zone: input.time_zone,
+        waiting_room: input.waiting_room,
     };
     state.store.change_profile(&me.id, &change).await?;
     let now = clock::now_millis();

@@ -59,8 +59,8 @@ impl Store {
         else {
             return Err(StoreError::Corrupt("an agreed request without its supporter or time"));
         };
-        let (zone, supporter_email, languages): (String, String, String) =
-            sqlx::query_as("SELECT time_zone, email, languages FROM supporters WHERE id = ?")
+        let (zone, supporter_email, languages, waiting_room): (String, String, String, i64) =
+            sqlx::query_as("SELECT time_zone, email, languages, waiting_room FROM supporters WHERE id = ?")
                 .bind(supporter_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -82,7 +82,9 @@ impl Store {
             ..NewSession::default()
         };
         let session_id = insert_session(&mut tx, &meeting, None, now).await?;
-        sqlx::query("UPDATE sessions SET kind = 'one_on_one', door_waiting_room = 0 WHERE id = ?")
+        // No waiting room unless the supporter wants one.
+        sqlx::query("UPDATE sessions SET kind = 'one_on_one', door_waiting_room = ? WHERE id = ?")
+            .bind(waiting_room)
             .bind(&session_id)
             .execute(&mut *tx)
             .await?;

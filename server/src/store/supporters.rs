@@ -51,6 +51,9 @@ pub struct Supporter {
     pub time_zone: String,
     pub availability: Vec<Window>,
     pub paused: bool,
+    /// Their one-on-one meetings start with a waiting room: they let the
+    /// physician in. Off by default: the physician comes straight in.
+    pub waiting_room: bool,
     pub enrolled: bool,
     pub active: bool,
     /// Requests matched with them in the last 30 days.
@@ -72,6 +75,7 @@ pub struct ProfileChange {
     pub availability: Option<Vec<Window>>,
     pub paused: Option<bool>,
     pub time_zone: Option<String>,
+    pub waiting_room: Option<bool>,
 }
 
 fn fail<T>(field: &'static str, message: &'static str) -> Result<T, StoreError> {
@@ -105,7 +109,7 @@ fn languages_json(languages: &[Language]) -> String {
 macro_rules! columns {
     () => {
         "SELECT s.id, s.account_id, s.name, s.email, s.practice_areas, s.practice_status, s.years_band,
-            s.languages, s.trained_on, s.time_zone, s.availability, s.paused, s.enrolled_at, s.deactivated_at,
+            s.languages, s.trained_on, s.time_zone, s.availability, s.paused, s.waiting_room, s.enrolled_at, s.deactivated_at,
             (SELECT COUNT(*) FROM support_requests r WHERE r.supporter_id = s.id AND r.created_at > ?) AS load
          FROM supporters s "
     };
@@ -129,6 +133,7 @@ fn supporter(row: &sqlx::sqlite::SqliteRow) -> Result<Supporter, StoreError> {
         time_zone: row.try_get("time_zone")?,
         availability: serde_json::from_str(&json("availability")?).map_err(|_| StoreError::Corrupt("availability"))?,
         paused: row.try_get::<i64, _>("paused")? != 0,
+        waiting_room: row.try_get::<i64, _>("waiting_room")? != 0,
         enrolled: row.try_get::<Option<i64>, _>("enrolled_at")?.is_some(),
         active: row.try_get::<Option<i64>, _>("deactivated_at")?.is_none(),
         load: u32::try_from(row.try_get::<i64, _>("load")?).unwrap_or(u32::MAX),
@@ -388,7 +393,8 @@ impl Store {
         }
         sqlx::query(
             "UPDATE supporters SET languages = COALESCE(?, languages), practice_areas = COALESCE(?, practice_areas),
-                 availability = COALESCE(?, availability), paused = COALESCE(?, paused), time_zone = COALESCE(?, time_zone)
+                 availability = COALESCE(?, availability), paused = COALESCE(?, paused), time_zone = COALESCE(?, time_zone),
+                 waiting_room = COALESCE(?, waiting_room)
              WHERE id = ?",
         )
         .bind(change.languages.as_deref().map(languages_json))
@@ -396,6 +402,7 @@ impl Store {
         .bind(change.availability.as_ref().and_then(|a| serde_json::to_string(a).ok()))
         .bind(change.paused.map(i64::from))
         .bind(&change.time_zone)
+        .bind(change.waiting_room.map(i64::from))
         .bind(id)
         .execute(&self.pool)
         .await?;

@@ -41,6 +41,7 @@ export const SUPPORTER_REASONS = /** @type {const} */ (['supporter_unavailable',
  * @property {string} time_zone
  * @property {Window[]} availability
  * @property {boolean} paused
+ * @property {boolean} waiting_room their meetings start with a waiting room (they let the physician in)
  * @property {boolean} enrolled
  * @property {boolean} active
  * @property {number} load
@@ -104,7 +105,7 @@ export const SUPPORTER_REASONS = /** @type {const} */ (['supporter_unavailable',
  * @property {string | null} cancel_reason
  */
 
-/** What a supporter may change about themselves; what is left out stays. @typedef {{languages?: string[], practice_areas?: string[], availability?: Window[], paused?: boolean, time_zone?: string}} ProfileChange */
+/** What a supporter may change about themselves; what is left out stays. @typedef {{languages?: string[], practice_areas?: string[], availability?: Window[], paused?: boolean, time_zone?: string, waiting_room?: boolean}} ProfileChange */
 
 const id = encodeURIComponent;
 

@@ -96,6 +96,9 @@ export class SupporterProfile {
     areas.value = profile.practice_areas.join(', ');
     const zone = make('select');
     fillTimeZones(zone, profile.time_zone);
+    // Off by default: the physician comes straight in; on, the supporter lets them in.
+    const waiting = make('input', { attrs: { type: 'checkbox', id: `${prefix}-waiting-room`, 'aria-describedby': `${prefix}-waiting-room-hint` } });
+    waiting.checked = profile.waiting_room;
     const submit = make('button', { text: t('supporter.profile.save'), className: 'primary', attrs: { type: 'submit' } });
     const general = make('p', { className: 'notice notice-error', attrs: { role: 'alert' } });
     show(general, false);
@@ -105,6 +108,10 @@ export class SupporterProfile {
       languages.fieldset,
       labelledField(prefix, 'practice_areas', t('supporter.profile.areas'), areas, t('supporter.profile.areas_hint')),
       labelledField(prefix, 'time_zone', t('supporter.profile.zone'), zone, t('supporter.profile.zone_hint')),
+      make('div', { className: 'field' }, [
+        make('label', { className: 'choice', attrs: { for: waiting.id } }, [waiting, document.createTextNode(` ${t('supporter.profile.waiting_room')}`)]),
+        make('p', { className: 'hint', text: t('supporter.profile.waiting_room_hint'), attrs: { id: `${prefix}-waiting-room-hint` } }),
+      ]),
       make('div', { className: 'row form-actions' }, [submit]),
       general,
       saved,
@@ -117,6 +124,7 @@ export class SupporterProfile {
         languages: languages.chosen(),
         practice_areas: areas.value.split(',').map((area) => area.trim()).filter(Boolean),
         time_zone: zone.value,
+        waiting_room: waiting.checked,
       };
       const problems = [];
       if (change.languages.length === 0) problems.push(refusal('languages', t('supporter.check.languages')));
