@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
-use crate::api::{LoginLimiter, RequestLimiter};
+use crate::api::{LoginLimiter, MAX_REQUESTS_PER_ADDRESS, MAX_SLOT_LOOKUPS_PER_ADDRESS, RequestLimiter};
 use crate::config::{self, Config, SocketConfig};
 use crate::crisis::CrisisResource;
 use crate::http::listen::{self, Admissions};
@@ -36,6 +36,8 @@ pub struct AppState {
     pub logins: Arc<LoginLimiter>,
     /// Requests for a peer per address (the front door needs no account).
     pub support_requests: Arc<RequestLimiter>,
+    /// Looks at the open times to book, per address.
+    pub support_slots: Arc<RequestLimiter>,
     pub crisis_resources: Arc<[CrisisResource]>,
     /// Whether mail is on, and the sender's doorbell.
     pub mail: MailHandle,
@@ -132,7 +134,8 @@ impl Server {
             ),
             media: media.clone(),
             logins: Arc::new(LoginLimiter::default()),
-            support_requests: Arc::new(RequestLimiter::default()),
+            support_requests: Arc::new(RequestLimiter::new(MAX_REQUESTS_PER_ADDRESS)),
+            support_slots: Arc::new(RequestLimiter::new(MAX_SLOT_LOOKUPS_PER_ADDRESS)),
             crisis_resources: config.crisis_resources.clone().into(),
             unjoined: Tally::new(usize::MAX, config.socket.max_joining_per_address),
             store: store.clone(),

@@ -120,3 +120,19 @@ async fn without_the_setting_there_is_nothing_to_book() {
     let (_, open) = lee.call("GET", "/api/support/open-requests", None).await;
     assert_eq!(open, json!([]), "nothing was stored");
 }
+
+#[tokio::test]
+async fn one_address_cannot_make_the_server_walk_the_roster_without_end() {
+    let server = TestServer::start_with(|c| c.support_self_booking = true).await;
+    let mut stranger = ApiClient::new(server.addr);
+    for _ in 0..60 {
+        let (code, _) = stranger.call("GET", "/api/support/slots?language=fr", None).await;
+        assert_eq!(code, 200);
+    }
+    let (code, _) = stranger.call("GET", "/api/support/slots?language=fr", None).await;
+    assert_eq!(code, 429, "past 60 looks in 15 minutes");
+    // A booking looks too: refused the same way, before any work.
+    let slot = json!({"supporter_id": "anyone", "starts_at": crate::support_flow::in_days(2)});
+    let (code, _) = booking(&mut stranger, "Sam", &slot).await;
+    assert_eq!(code, 429);
+}

@@ -49,24 +49,35 @@ impl LoginLimiter {
     }
 }
 
-/// Requests for a peer, counted per address over the same window: the front
-/// door needs no account, so this is what keeps one address from filling
-/// the organizers' list (and the store). Bounded like the logins' maps.
-#[derive(Default)]
+/// What the front door for one-on-one support does without an account,
+/// counted per address over the same window: requests for a peer (so one
+/// address cannot fill the organizers' list and the store), and looking up
+/// open times to book (each costs a walk through the roster's weeks).
+/// Bounded like the logins' maps.
 pub struct RequestLimiter {
     addresses: Failures<IpAddr>,
+    max: u32,
 }
 
 /// Requests for a peer one address may make in `WINDOW`: a few colleagues
 /// on one hospital network, not a flood.
 pub const MAX_REQUESTS_PER_ADDRESS: u32 = 5;
+/// Looks at the open times (and bookings) one address may make in `WINDOW`.
+pub const MAX_SLOT_LOOKUPS_PER_ADDRESS: u32 = 60;
 
 impl RequestLimiter {
-    /// Counts a request from `from`; `Some(seconds to wait)` when the
-    /// address has made too many lately (and this one is not counted).
+    pub fn new(max: u32) -> RequestLimiter {
+        RequestLimiter {
+            addresses: Failures::default(),
+            max,
+        }
+    }
+
+    /// Counts one from `from`; `Some(seconds to wait)` when the address has
+    /// made too many lately (and this one is not counted).
     pub fn take(&self, from: Option<IpAddr>, now: Instant) -> Option<u64> {
         let ip = from?;
-        if let Some(wait) = self.addresses.blocked(&ip, MAX_REQUESTS_PER_ADDRESS, now) {
+        if let Some(wait) = self.addresses.blocked(&ip, self.max, now) {
             return Some(wait);
         }
         self.addresses.failed(ip, now);

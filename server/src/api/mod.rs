@@ -39,7 +39,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use auth::{SETUP_KEY, hex};
-pub use login_limit::{LoginLimiter, RequestLimiter};
+pub use login_limit::{LoginLimiter, MAX_REQUESTS_PER_ADDRESS, MAX_SLOT_LOOKUPS_PER_ADDRESS, RequestLimiter};
 
 use crate::app::AppState;
 use crate::store::{InviteRole, StoreError, ValidationError};

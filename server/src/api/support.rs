@@ -84,10 +84,15 @@ pub struct SlotView {
 /// The open times a physician may book, where the deployment allows it.
 pub async fn slots(
     State(state): State<AppState>,
+    client: Option<Extension<ClientAddr>>,
     Query(query): Query<SlotsQuery>,
 ) -> Result<axum::Json<Vec<SlotView>>, ApiError> {
     if !state.support_self_booking {
         return Err(ApiError::NotFound);
+    }
+    let from = client.map(|Extension(ClientAddr(ip))| ip);
+    if let Some(retry_after_secs) = state.support_slots.take(from, Instant::now()) {
+        return Err(ApiError::TooManyRequests { retry_after_secs });
     }
     let language = Language::parse(&query.language).ok_or_else(|| invalid("language", "is en or fr"))?;
     let now = clock::now_millis();
@@ -183,15 +188,21 @@ pub async fn create(
     };
     check_request(&new)?;
     let now = clock::now_millis();
-    // A slot no longer open is refused before anything is counted.
+    // A slot no longer open is refused before a request is counted, but the
+    // look at the open times it takes is counted with the others.
+    let from = client.map(|Extension(ClientAddr(ip))| ip);
     let booked = match &input.slot {
-        Some(choice) => Some((
-            choice.supporter_id.as_str(),
-            bookable(&state, choice, new.language, now).await?,
-        )),
+        Some(choice) => {
+            if let Some(retry_after_secs) = state.support_slots.take(from, Instant::now()) {
+                return Err(ApiError::TooManyRequests { retry_after_secs });
+            }
+            Some((
+                choice.supporter_id.as_str(),
+                bookable(&state, choice, new.language, now).await?,
+            ))
+        }
         None => None,
     };
-    let from = client.map(|Extension(ClientAddr(ip))| ip);
     if let Some(retry_after_secs) = state.support_requests.take(from, Instant::now()) {
         return Err(ApiError::TooManyRequests { retry_after_secs });
     }
