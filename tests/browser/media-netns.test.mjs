@@ -233,7 +233,10 @@ test('a downlink too small for video: video to that person pauses, they are told
       // the small link's queue; with video flowing through 150 kbit/s, most
       // of it would be lost.
       assert.ok(samples > 6 * 48_000 * 0.8, `${samples} samples in 6 s`);
-      assert.ok(concealed < 10, `${concealed.toFixed(2)}% concealed while video is paused`);
+      // Measured 0-8% over this window in full runs of the suite (a busy
+      // machine) and 0-2% alone; with the video still flowing through even
+      // 500 kbit/s, 23-35% (docs/benchmarks.md, down500).
+      assert.ok(concealed < 15, `${concealed.toFixed(2)}% concealed while video is paused`);
       await assertInView(sam.page, '#incoming-video-notice', 'the paused-video notice, on a phone');
       const hostTile = sam.page.locator(`#tiles li[data-participant="${idHost}"]`);
       await hostTile.getByText('Video paused').waitFor();
