@@ -88,6 +88,45 @@ pub enum Recipient {
     },
 }
 
+/// Whom a queued message is for, as the outbox's columns hold it: exactly
+/// one of an invitee, a supporter or a request's physician, with what it is
+/// about (a meeting, a request).
+#[derive(Default)]
+struct To<'a> {
+    invitee: Option<&'a str>,
+    session: Option<&'a str>,
+    supporter: Option<&'a str>,
+    request: Option<&'a str>,
+}
+
+/// The one insert every queueing goes through; a key queued already is
+/// left as it is.
+async fn insert(
+    tx: &mut SqliteConnection,
+    to: To<'_>,
+    kind: MailKind,
+    dedup_key: &str,
+    now: Millis,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO outbox (id, dedup_key, invitee_id, session_id, supporter_id, request_id, kind,
+             queued_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(dedup_key)
+    .bind(to.invitee)
+    .bind(to.session)
+    .bind(to.supporter)
+    .bind(to.request)
+    .bind(kind.as_str())
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// Queues a message to a supporter (about a request, or not), inside the
 /// caller's transaction.
 pub(super) async fn queue_for_supporter(
@@ -98,20 +137,12 @@ pub(super) async fn queue_for_supporter(
     dedup_key: &str,
     now: Millis,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO outbox (id, dedup_key, supporter_id, request_id, kind, queued_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(dedup_key)
-    .bind(supporter_id)
-    .bind(request_id)
-    .bind(kind.as_str())
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    let to = To {
+        supporter: Some(supporter_id),
+        request: request_id,
+        ..To::default()
+    };
+    insert(tx, to, kind, dedup_key, now).await
 }
 
 /// Queues a message to a request's physician, inside the caller's
@@ -123,22 +154,14 @@ pub(super) async fn queue_for_request(
     dedup_key: &str,
     now: Millis,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO outbox (id, dedup_key, request_id, kind, queued_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(dedup_key)
-    .bind(request_id)
-    .bind(kind.as_str())
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    let to = To {
+        request: Some(request_id),
+        ..To::default()
+    };
+    insert(tx, to, kind, dedup_key, now).await
 }
 
-/// Queues a message on a connection inside the caller's transaction.
+/// Queues a message to an invitee inside the caller's transaction.
 pub(super) async fn queue(
     tx: &mut SqliteConnection,
     invitee_id: &str,
@@ -147,20 +170,12 @@ pub(super) async fn queue(
     dedup_key: &str,
     now: Millis,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO outbox (id, dedup_key, invitee_id, session_id, kind, queued_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(dedup_key)
-    .bind(invitee_id)
-    .bind(session_id)
-    .bind(kind.as_str())
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    let to = To {
+        invitee: Some(invitee_id),
+        session: session_id,
+        ..To::default()
+    };
+    insert(tx, to, kind, dedup_key, now).await
 }
 
 /// Tells everyone invited to a meeting that it moved or was cancelled: its
