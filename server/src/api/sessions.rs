@@ -187,7 +187,7 @@ pub(super) fn apply(mut session: NewSession, input: SessionInput) -> Result<NewS
                 let kind = SegmentKind::parse(&item.kind).ok_or_else(|| {
                     invalid(
                         "agenda",
-                        "kind is one of check_in, sharing, discussion, energizer, wrap_up, custom",
+                        "kind is one of check_in, sharing, discussion, energizer, breakouts, wrap_up, custom",
                     )
                 })?;
                 Ok(SegmentDraft {

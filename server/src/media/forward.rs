@@ -1,5 +1,6 @@
 //! Forwarding one published track: every packet the publisher sends goes to
-//! every subscriber's copy, rewritten for that subscriber. Muted audio and
+//! every subscriber's copy in the same place (breakouts), rewritten for that
+//! subscriber. Muted audio and
 //! stopped video are dropped here, which is what makes a host's mute real.
 //! Audio levels on the way through tell who is speaking. A subscriber's
 //! video starts at a keyframe, and each slot's numbering runs on unbroken
@@ -74,13 +75,16 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
         let now = Instant::now();
         let targets = read(&publication.targets).clone();
         for target in targets {
-            if !target.ready.load(Ordering::Acquire) {
+            if !target.ready.load(Ordering::Acquire) || target.apart.load(Ordering::Acquire) {
                 continue;
             }
             // Video waits while the subscriber's downlink cannot carry it
             // (`downlink.rs`); after a pause it starts again at a keyframe,
             // as from a new feeder, so the slot's numbering has no gap.
-            let mut feeder = target.id;
+            // Each time the two are brought together again (breakouts) is a
+            // new feeder for the slot's timeline.
+            let rejoined = u64::from(target.rejoined.load(Ordering::Acquire));
+            let mut feeder = target.id << 16 | rejoined;
             if publication.kind == Kind::Video {
                 if target.downlink.video_paused(now) {
                     continue;

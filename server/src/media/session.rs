@@ -70,6 +70,13 @@ pub struct Target {
     pub downlink: Arc<Downlink>,
     pub epoch_seen: AtomicU16,
     pub audio_level_id: AtomicU8,
+    /// The publisher and the subscriber are in different places (a
+    /// breakout group, the main room): nothing is forwarded.
+    pub apart: AtomicBool,
+    /// How many times they have been brought together again: each time
+    /// starts the slot's timeline afresh, as a new feeder, so the gap while
+    /// apart is neither a loss to repair nor a jump in time.
+    pub rejoined: AtomicU16,
 }
 
 /// The publisher's side of a published track, known once its first packet
@@ -128,6 +135,8 @@ pub struct RoomMedia {
     arriving: Mutex<HashMap<ParticipantId, Instant>>,
     /// Bumped whenever `arriving` changes, to wake the peers waiting on it.
     arrivals: watch::Sender<u64>,
+    /// Who is in which breakout group; absent: the main room.
+    places: Mutex<HashMap<ParticipantId, u32>>,
 }
 
 /// How long someone let in is waited for: a browser offers within a few
@@ -213,6 +222,38 @@ impl RoomMedia {
 
     pub fn watch_arrivals(&self) -> watch::Receiver<u64> {
         self.arrivals.subscribe()
+    }
+
+    /// Whether two people are in different places (breakout groups, the
+    /// main room), so that neither receives the other's media.
+    pub fn apart(&self, a: ParticipantId, b: ParticipantId) -> bool {
+        let places = lock(&self.places);
+        places.get(&a) != places.get(&b)
+    }
+
+    /// Breakout groups changed: each copy of a track flows only between
+    /// people in the same place. Video that flows again starts at a
+    /// keyframe, asked for now so the picture comes at once.
+    fn set_places(&self, places: Vec<(ParticipantId, u32)>) {
+        *lock(&self.places) = places.into_iter().collect();
+        let publications: Vec<Arc<Publication>> = lock(&self.publications).values().cloned().collect();
+        for publication in publications {
+            let mut wants_keyframe = false;
+            for target in read(&publication.targets).iter() {
+                let apart = self.apart(publication.publisher, target.subscriber);
+                let was = target.apart.swap(apart, Ordering::AcqRel);
+                if was && !apart {
+                    target.rejoined.fetch_add(1, Ordering::AcqRel);
+                    if publication.kind == Kind::Video {
+                        target.awaiting_keyframe.store(true, Ordering::Release);
+                        wants_keyframe = true;
+                    }
+                }
+            }
+            if wants_keyframe {
+                request_keyframe(&publication);
+            }
+        }
     }
 
     /// Everything published by others, for a newcomer to subscribe to.
@@ -384,6 +425,7 @@ pub async fn run(
         present: Mutex::new(HashSet::new()),
         arriving: Mutex::new(HashMap::new()),
         arrivals: watch::Sender::new(0),
+        places: Mutex::new(HashMap::new()),
     });
     while let Some(command) = commands.recv().await {
         match command {
@@ -401,6 +443,7 @@ pub async fn run(
             MediaCommand::Candidate { participant, candidate } => {
                 shared.send_to_peer(participant, PeerCommand::Candidate(candidate));
             }
+            MediaCommand::Places { places } => shared.set_places(places),
             MediaCommand::Restart { participant } => {
                 shared.send_to_peer(participant, PeerCommand::RestartIce);
             }

@@ -105,6 +105,8 @@ pub enum SegmentKind {
     Sharing,
     Discussion,
     Energizer,
+    /// Time in pairs or small groups (`breakouts.rs`).
+    Breakouts,
     WrapUp,
     Custom,
 }

@@ -11,7 +11,8 @@ use super::{Millis, ParticipantId, Permission, Request};
 #[strum(serialize_all = "snake_case")]
 #[ts(optional_fields)]
 pub enum FloorRequest {
-    /// Say something to everyone in the room. Kept in memory only.
+    /// Say something to everyone in the room (or, in a breakout, to the
+    /// group). Kept in memory only.
     Chat {
         text: String,
     },
@@ -64,12 +65,17 @@ pub enum FloorEvent {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
 pub struct ChatLine {
     pub seq: u64,
     pub from: ParticipantId,
     pub name: String,
     pub text: String,
     pub at: Millis,
+    /// Said in this breakout group, for its members only; absent: said in
+    /// the main room.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakout: Option<u32>,
 }
 
 /// The reactions someone can send without unmuting.

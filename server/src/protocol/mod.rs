@@ -23,7 +23,7 @@
 //! - `hosting.rs`: the host controls; `floor.rs`: chat, hands, reactions;
 //!   `facilitation.rs`: run-of-show, round, ground rules; `energy.rs`:
 //!   energizers, break nudge, pulse checks; `summary.rs`; `media.rs`;
-//!   `support.rs`.
+//!   `support.rs`; `breakouts.rs` (small groups for a while).
 //! - `union.rs`: how the feature enums are joined into [`RoomRequest`],
 //!   [`RoomEvent`], [`ClientMessage`] and [`ServerMessage`].
 //! - `parse.rs`: text frame to message, or the precise error.
@@ -34,6 +34,7 @@
 
 #[macro_use]
 mod union;
+pub mod breakouts;
 pub mod connection;
 pub mod energy;
 mod errors;
@@ -155,6 +156,7 @@ feature_union! {
         Summary(summary::SummaryRequest),
         Media(media::MediaRequest),
         Support(support::SupportRequest),
+        Breakouts(breakouts::BreakoutRequest),
     }
 }
 
@@ -169,6 +171,7 @@ impl Request for RoomRequest {
             RoomRequest::Summary(r) => r.needs(me),
             RoomRequest::Media(r) => r.needs(me),
             RoomRequest::Support(r) => r.needs(me),
+            RoomRequest::Breakouts(r) => r.needs(me),
         }
     }
 }
@@ -184,6 +187,7 @@ feature_union! {
         Summary(summary::SummaryEvent),
         Media(media::MediaEvent),
         Support(support::SupportEvent),
+        Breakouts(breakouts::BreakoutEvent),
     }
 }
 

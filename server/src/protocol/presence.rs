@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantNames};
 use ts_rs::TS;
 
+use super::breakouts::Breakouts;
 use super::energy::{ActiveEnergizer, EnergizerProgress, Pulse};
 use super::facilitation::{Round, RunOfShow};
 use super::floor::ChatLine;
@@ -162,4 +163,7 @@ pub struct RoomState {
     /// Hosts only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_requests: Option<Vec<SupportSignal>>,
+    /// While breakouts run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakouts: Option<Breakouts>,
 }

@@ -11,11 +11,18 @@ use crate::protocol::floor::{ChatLine, FloorEvent, FloorRequest, Reaction};
 /// Long enough for a paragraph, short enough that a flood stays small.
 pub const MAX_CHAT_CHARS: usize = 2_000;
 
+/// A chat line and who it was said to: everyone (None), or, while
+/// breakouts run, the people in the same place as the one who said it.
+struct Said {
+    line: ChatLine,
+    heard_by: Option<Vec<ParticipantId>>,
+}
+
 /// The hand queue and the chat, which lives in memory only.
 #[derive(Default)]
 pub(super) struct Floor {
     hands: VecDeque<ParticipantId>,
-    chat: VecDeque<ChatLine>,
+    chat: VecDeque<Said>,
     /// The last chat line's number; the first line is 1.
     chat_seq: u64,
 }
@@ -25,9 +32,14 @@ impl Floor {
         self.hands.iter().copied().collect()
     }
 
-    /// The chat said after line `seq`, as far back as the room keeps it.
-    pub fn chat_since(&self, seq: u64) -> Vec<ChatLine> {
-        self.chat.iter().filter(|line| line.seq > seq).cloned().collect()
+    /// The chat `who` heard after line `seq`, as far back as the room keeps it.
+    pub fn chat_since(&self, seq: u64, who: ParticipantId) -> Vec<ChatLine> {
+        self.chat
+            .iter()
+            .filter(|said| said.line.seq > seq)
+            .filter(|said| said.heard_by.as_ref().is_none_or(|ids| ids.contains(&who)))
+            .map(|said| said.line.clone())
+            .collect()
     }
 
     /// The number of the last line said; 0 before the first.
@@ -100,12 +112,18 @@ impl Room {
             name,
             text,
             at: now,
+            breakout: self.breakouts.place_of(me),
         };
-        self.floor.chat.push_back(line.clone());
+        let heard_by = self.audience_of(me);
+        self.floor.chat.push_back(Said {
+            line: line.clone(),
+            heard_by,
+        });
         while self.floor.chat.len() > self.config.chat_history {
             self.floor.chat.pop_front();
         }
-        self.broadcast(FloorEvent::Chat(line), out);
+        // In a breakout, the group alone; in the main room, whoever is there.
+        out.send_all(self.conns_with(me).into_iter(), FloorEvent::Chat(line).into());
         Ok(Reply::Ack)
     }
 
@@ -138,7 +156,8 @@ impl Room {
 
     fn react(&mut self, me: ParticipantId, reaction: Reaction, out: &mut Outbox) -> Result<Reply, RoomError> {
         // Reactions are not kept: clients show them briefly and let them fade.
-        self.broadcast(FloorEvent::Reaction { from: me, reaction }, out);
+        // They are seen where the person is: their group, or the main room.
+        out.send_all(self.conns_with(me).into_iter(), FloorEvent::Reaction { from: me, reaction }.into());
         Ok(Reply::Ack)
     }
 

@@ -292,6 +292,7 @@ impl Room {
         // The chat lives only as long as the session.
         self.people.clear();
         self.floor.clear();
+        self.breakouts = Default::default();
         Ok(Reply::Ack)
     }
 

@@ -45,6 +45,9 @@ pub enum MediaCommand {
         audio: bool,
         video: bool,
     },
+    /// Who is in which breakout group; everyone else is in the main room.
+    /// Audio and video go only to the people in the same place.
+    Places { places: Vec<(ParticipantId, u32)> },
     /// They came back on a new connection, perhaps a new network: restart ICE.
     Restart { participant: ParticipantId },
     /// Their connection `connection` never came up: if it is still theirs,

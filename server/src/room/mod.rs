@@ -17,7 +17,8 @@
 //! - `capture.rs`: the summary;
 //! - `media.rs`: media state, host mutes, signalling passed to the media
 //!   layer, who is speaking, talk time;
-//! - `support.rs`: the "I need support" signal.
+//! - `support.rs`: the "I need support" signal;
+//! - `breakouts.rs`: small groups for a while, each hearing only itself.
 //!
 //! `agenda.rs`, `round.rs`, `pulse.rs` and `summary.rs` hold the state of
 //! those features as small pure types with their own tests; `people.rs` keeps
@@ -25,6 +26,7 @@
 //! own file touches; the others go through its methods.
 
 pub mod agenda;
+mod breakouts;
 mod capture;
 mod command;
 mod energy;
@@ -45,6 +47,8 @@ mod types;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_breakouts;
+#[cfg(test)]
 mod tests_facilitation;
 #[cfg(test)]
 mod tests_leaving;
@@ -60,6 +64,7 @@ pub use types::*;
 
 use crate::protocol::{Permission, Request as _, Role, RoomEvent, RoomRequest};
 use agenda::RunOfShow;
+use breakouts::Breakouts;
 use capture::Capture;
 use energy::Energy;
 use floor::Floor;
@@ -83,6 +88,7 @@ pub struct Room {
     capture: Capture,
     talk: TalkClock,
     support: Support,
+    breakouts: Breakouts,
     /// The state of the room's own random numbers (the shuffled order of a
     /// round): seeded by the caller, so the room stays pure and tests can
     /// replay it.
@@ -109,6 +115,7 @@ impl Room {
             capture: Capture::new(seed.summary, seed.previous_outcomes),
             talk: TalkClock::default(),
             support: Support::default(),
+            breakouts: Breakouts::default(),
             random: seed.random,
             session: seed.session,
             config,
@@ -140,6 +147,7 @@ impl Room {
                 self.expire_graces(now, &mut out);
                 self.fire_warnings(now, &mut out);
                 self.nudge_for_break(now, &mut out);
+                self.breakouts_timer(now, &mut out);
                 None
             }
         };
@@ -156,6 +164,7 @@ impl Room {
             self.show.next_deadline(),
             self.energy.break_due(),
             self.talk.due(),
+            self.breakouts.deadline(),
         ]
         .into_iter()
         .flatten()
@@ -195,6 +204,7 @@ impl Room {
             RoomRequest::Summary(request) => self.handle_summary(request, out),
             RoomRequest::Media(request) => self.handle_media(me, request, now, out),
             RoomRequest::Support(request) => self.handle_support(me, request, now, out),
+            RoomRequest::Breakouts(request) => self.handle_breakouts(me, request, now, out),
         }
     }
 

@@ -170,8 +170,9 @@ impl Room {
         }
         self.stop_speaking(me, now);
         let hand = self.floor.place_of(me);
+        let device_hash = self.people.get(me).map(|p| p.device_hash).unwrap_or_default();
         let was_present = self.people.step_away(me, now, hand).ok_or(RoomError::NotJoined)?;
-        self.gone_for_everyone(me, was_present, LeaveReason::Left, out);
+        self.gone_for_everyone(me, device_hash, was_present, LeaveReason::Left, out);
         Ok(Reply::Ack)
     }
 
@@ -225,6 +226,7 @@ impl Room {
             }
             self.energizer_headcount_changed(None, out);
         }
+        self.entered_during_breakouts(id, device_hash, self.now, out);
     }
 
     /// Takes a person out of the room for good and tells whoever should know.
@@ -234,13 +236,20 @@ impl Room {
         let Some(person) = self.people.remove(id) else {
             return;
         };
-        self.gone_for_everyone(id, person.present(), reason, out);
+        self.gone_for_everyone(id, person.device_hash, person.present(), reason, out);
     }
 
     /// Someone is no longer in sight: the hosts' lists lose them, and if they
     /// were in the room, everyone is told, their media and hand go, and the
-    /// round and the energizer count them no more.
-    fn gone_for_everyone(&mut self, id: ParticipantId, was_present: bool, reason: LeaveReason, out: &mut Outbox) {
+    /// round, the energizer and their breakout group count them no more.
+    fn gone_for_everyone(
+        &mut self,
+        id: ParticipantId,
+        device_hash: [u8; 32],
+        was_present: bool,
+        reason: LeaveReason,
+        out: &mut Outbox,
+    ) {
         self.forget_support(id, out);
         if !was_present {
             self.tell_hosts_waiting(out);
@@ -262,6 +271,7 @@ impl Room {
             self.round_changed(out);
         }
         self.energizer_headcount_changed(Some(id), out);
+        self.left_breakout(id, device_hash, self.now, out);
     }
 
     /// The hosts see the waiting room as it is now.
@@ -284,7 +294,7 @@ impl Room {
             hands: self.floor.hands(),
             chat: self
                 .floor
-                .chat_since(self.people.get(me).map_or(u64::MAX, |p| p.chat_from)),
+                .chat_since(self.people.get(me).map_or(u64::MAX, |p| p.chat_from), me),
             locked: self.door.locked(),
             waiting_room: self.door.waiting_room(),
             waiting: is_host.then(|| self.people.waiting()),
@@ -298,6 +308,7 @@ impl Room {
             previous_outcomes: self.capture.previous_outcomes(),
             talk_time: is_host.then(|| self.talk_time(self.now)),
             support_requests: is_host.then(|| self.support_signals()),
+            breakouts: self.breakouts.view(self.now),
         }
     }
 }

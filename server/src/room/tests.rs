@@ -558,7 +558,7 @@ fn ending_the_session_tells_everyone_forgets_the_chat_and_refuses_joins() {
         }));
     }
     assert!(room.is_ended() && room.is_empty());
-    assert!(room.floor.chat_since(0).is_empty());
+    assert!(room.floor.chat_since(0, ParticipantId(1)).is_empty());
     assert_eq!(join(&mut room, 3, Role::Facilitator).0, Err(RoomError::Ended));
 }
 

@@ -25,6 +25,7 @@ const KIND_KEYS = /** @type {const} */ ({
   sharing: 'agenda.kind.sharing',
   discussion: 'agenda.kind.discussion',
   energizer: 'agenda.kind.energizer',
+  breakouts: 'agenda.kind.breakouts',
   wrap_up: 'agenda.kind.wrap_up',
   custom: 'agenda.kind.custom',
 });

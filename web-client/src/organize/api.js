@@ -14,7 +14,7 @@ import { t } from '../shared/i18n.js';
  * opens only their own requests and profile: support-api.js).
  * @typedef {{id: string, email: string, name: string, time_zone: string, role: 'organizer' | 'supporter'}} Organizer
  */
-/** @typedef {'check_in' | 'sharing' | 'discussion' | 'energizer' | 'wrap_up' | 'custom'} SegmentKind */
+/** @typedef {'check_in' | 'sharing' | 'discussion' | 'energizer' | 'breakouts' | 'wrap_up' | 'custom'} SegmentKind */
 /** @typedef {{title: string, kind: SegmentKind, minutes: number, objective?: string}} AgendaItem */
 
 /**

@@ -23,6 +23,7 @@ const SEGMENT_KINDS = [
   ['sharing', 'organize.kind.sharing'],
   ['discussion', 'organize.kind.discussion'],
   ['energizer', 'organize.kind.energizer'],
+  ['breakouts', 'organize.kind.breakouts'],
   ['wrap_up', 'organize.kind.wrap_up'],
   ['custom', 'organize.kind.custom'],
 ];

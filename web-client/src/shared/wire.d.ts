@@ -13,7 +13,50 @@ export type ActiveEnergizer = { energizer: Energizer,
  */
 seated: boolean, ends_at: number, server_time: number, };
 
-export type ChatLine = { seq: number, from: ParticipantId, name: string, text: string, at: number, };
+export type BreakoutEvent =
+  | { "type": "breakouts", breakouts?: Breakouts, }
+  | { "type": "breakout_message", from: ParticipantId, text: string, at: number, };
+
+export type BreakoutGroup = { 
+/**
+ * Numbers are never reused in a session, so a chat line's `breakout`
+ * names one group only.
+ */
+id: number, members: Array<ParticipantId>, 
+/**
+ * Hosts looking in.
+ */
+visitors: Array<ParticipantId>, };
+
+export type BreakoutRequest =
+  | { "type": "open_breakouts", groups: Array<Array<ParticipantId>>, minutes: number, choose: boolean, }
+  | { "type": "move_to_breakout", participant: ParticipantId, breakout?: number, }
+  | { "type": "visit_breakout", breakout?: number, }
+  | { "type": "choose_breakout", breakout?: number, }
+  | { "type": "extend_breakouts", minutes: number, }
+  | { "type": "end_breakouts", in_seconds?: number, }
+  | { "type": "broadcast_to_breakouts", text: string, };
+
+/**
+ * Breakouts while they run. Anyone not in a group (as a member or a
+ * visitor) is in the main room.
+ */
+export type Breakouts = { groups: Array<BreakoutGroup>, ends_at: number, server_time: number, 
+/**
+ * People choose their group.
+ */
+choose: boolean, 
+/**
+ * Less than a minute is left: everyone is told to finish.
+ */
+ending: boolean, };
+
+export type ChatLine = { seq: number, from: ParticipantId, name: string, text: string, at: number, 
+/**
+ * Said in this breakout group, for its members only; absent: said in
+ * the main room.
+ */
+breakout?: number, };
 
 /**
  * Every message a client may send.
@@ -318,12 +361,12 @@ export type Role = "facilitator" | "co_facilitator" | "participant";
 /**
  * Everything a room tells the people in it.
  */
-export type RoomEvent = PresenceEvent | HostingEvent | FloorEvent | FacilitationEvent | EnergyEvent | SummaryEvent | MediaEvent | SupportEvent;
+export type RoomEvent = PresenceEvent | HostingEvent | FloorEvent | FacilitationEvent | EnergyEvent | SummaryEvent | MediaEvent | SupportEvent | BreakoutEvent;
 
 /**
  * Everything a joined person may ask of their room.
  */
-export type RoomRequest = PresenceRequest | HostingRequest | FloorRequest | FacilitationRequest | EnergyRequest | SummaryRequest | MediaRequest | SupportRequest;
+export type RoomRequest = PresenceRequest | HostingRequest | FloorRequest | FacilitationRequest | EnergyRequest | SummaryRequest | MediaRequest | SupportRequest | BreakoutRequest;
 
 /**
  * The whole room, as one person may see it.
@@ -348,7 +391,11 @@ talk_time?: Array<TalkTime>,
 /**
  * Hosts only.
  */
-support_requests?: Array<SupportSignal>, };
+support_requests?: Array<SupportSignal>, 
+/**
+ * While breakouts run.
+ */
+breakouts?: Breakouts, };
 
 /**
  * The check-in round as everyone sees it.
@@ -374,7 +421,7 @@ export type SegmentDraft = { title: string, kind: SegmentKind, minutes: number, 
  * The kinds of segment an agenda is made of. The names are also how the
  * store and the organizers' API write them.
  */
-export type SegmentKind = "check_in" | "sharing" | "discussion" | "energizer" | "wrap_up" | "custom";
+export type SegmentKind = "check_in" | "sharing" | "discussion" | "energizer" | "breakouts" | "wrap_up" | "custom";
 
 /**
  * Every message the server sends. Times are milliseconds since the Unix

@@ -90,8 +90,14 @@ impl Peer {
             downlink: Arc::clone(&self.downlink),
             epoch_seen: AtomicU16::new(self.downlink.epoch()),
             audio_level_id: AtomicU8::new(0),
+            apart: AtomicBool::new(self.room.apart(publication.publisher, self.me)),
+            rejoined: AtomicU16::new(0),
         });
         write(&publication.targets).push(Arc::clone(&target));
+        // Breakout places may have changed between the read above and the
+        // push: read again, now that a change would find the target.
+        let apart = self.room.apart(publication.publisher, self.me);
+        target.apart.store(apart, Ordering::Release);
         self.subscriptions.insert(
             key,
             Subscription {
