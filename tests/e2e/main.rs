@@ -3,6 +3,7 @@
 mod architecture_doc;
 mod authorization;
 mod bad_input;
+mod breakouts_media;
 mod cli;
 mod connection_life;
 mod durability;
