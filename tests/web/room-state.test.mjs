@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import { Emitter } from '../../web-client/src/shared/events.js';
 import { ROOM_EVENT_TYPES, RoomModel } from '../../web-client/src/room/model.js';
 import {
-  currentSegment, isHost, myTurn, nameOf, peopleInOrder, serverNow, talkOf, unreadChat, waitingForMe, waitingToAdmit,
+  currentSegment, isHost, myTurn, nameOf, peopleInOrder, peopleInSight, placeOf, serverNow, talkOf, unreadChat, waitingForMe,
+  waitingToAdmit,
 } from '../../web-client/src/room/selectors.js';
 import { apply, initialState, REACTION_SHOWN_MS } from '../../web-client/src/room/state.js';
 
@@ -362,4 +363,35 @@ test('incoming video paused and back: the state says so, and a resume keeps it',
   assert.equal(resumed.media.incomingVideoPaused, true, 'the same connection goes on after a resume');
   const back = play([[{ type: 'incoming_video_paused', paused: false }, T0 + 9_000]], resumed);
   assert.equal(back.media.incomingVideoPaused, false);
+});
+
+test('breakouts: who is in sight follows the groups, a reload keeps them, and the end brings everyone back', () => {
+  const room = { ...participantRoom, participants: [LEE, SAM, ALEX, RIVER] };
+  const inRoom = play([
+    [welcome, T0],
+    [joined(3, 'participant', { rules_accepted: true, admitted: true }), T0],
+    [room, T0],
+  ]);
+  assert.deepEqual([...peopleInSight(inRoom).keys()], [1, 3, 4, 5], 'no breakouts: everyone');
+  const groups = {
+    groups: [{ id: 1, members: [3, 4], visitors: [] }, { id: 2, members: [5], visitors: [] }],
+    ends_at: T0 + 600_000, server_time: T0 + 70_000, choose: false, ending: false,
+  };
+  const open = play([[{ type: 'breakouts', breakouts: groups }, T0 + 70_000 - SKEW]], inRoom);
+  assert.equal(placeOf(open, 3), 1);
+  assert.equal(placeOf(open, 1), null, 'the facilitator stays in the main room');
+  assert.deepEqual([...peopleInSight(open).keys()], [3, 4], 'Sam sees his partner alone');
+  assert.equal(open.clock.offset, SKEW, 'the groups carry the server time');
+  const chatted = play([[{ type: 'chat', seq: 2, from: 4, name: 'Alex', text: 'Hi', at: T0 + 71_000, breakout: 1 }, T0 + 71_000]], open);
+  assert.equal(chatted.floor.chat.at(-1)?.breakout, 1, 'a line keeps the group it was said in');
+  const visited = play([[{ type: 'breakouts', breakouts: { ...groups, groups: [{ id: 1, members: [3, 4], visitors: [1] }, groups.groups[1]] } }, T0 + 72_000]], chatted);
+  assert.deepEqual([...peopleInSight(visited).keys()], [1, 3, 4], 'a visiting facilitator is in sight');
+  // A reload: room_state carries the groups.
+  const reloaded = play([[{ ...room, breakouts: groups }, T0 + 73_000]], visited);
+  assert.deepEqual([...peopleInSight(reloaded).keys()], [3, 4]);
+  const back = play([[{ type: 'breakouts' }, T0 + 80_000]], reloaded);
+  assert.equal(back.breakouts, null);
+  assert.deepEqual([...peopleInSight(back).keys()], [1, 3, 4, 5]);
+  const closed = play([[{ type: 'connection', state: 'closed', code: 1000 }, T0 + 90_000]], open);
+  assert.equal(closed.breakouts, null, 'out of the room, out of the groups');
 });

@@ -38,6 +38,7 @@ const ROOM_EVENTS = {
   pulse: true, summary: true, speaking: true, talk_time: true, muted_by_host: true, video_stopped_by_host: true,
   incoming_video_paused: true,
   support_requests: true, support_acknowledged: true, connection: true,
+  breakouts: true, breakout_message: true,
 };
 
 /** The room event types, for whoever needs to list them (the tests do). */

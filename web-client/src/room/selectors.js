@@ -90,6 +90,29 @@ export function sameEnergizer(a, b) {
 }
 
 /**
+ * The breakout group someone is in (as a member or visiting), or null: the
+ * main room (and always, when there are no breakouts).
+ * @param {RoomState} state
+ * @param {number | null} id
+ * @returns {number | null}
+ */
+export function placeOf(state, id) {
+  const group = state.breakouts?.groups.find((g) => g.members.includes(id ?? -1) || g.visitors.includes(id ?? -1));
+  return group?.id ?? null;
+}
+
+/**
+ * The people this person sees and hears: those in the same place (their
+ * breakout group, or the main room); everyone when there are no breakouts.
+ * @param {RoomState} state
+ */
+export function peopleInSight(state) {
+  if (!state.breakouts) return state.people;
+  const mine = placeOf(state, state.me.id);
+  return new Map([...state.people].filter(([id]) => placeOf(state, id) === mine));
+}
+
+/**
  * Chat lines from others that came after the last one this person had in view.
  * @param {RoomState} state
  */

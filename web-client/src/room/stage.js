@@ -1,5 +1,6 @@
 // The stage: a video tile for everyone in the room (this person's own camera
-// first, as a preview), filling the space the room gives it, as a grid or in
+// first, as a preview; during breakouts, the people in the same group or in
+// the main room only), filling the space the room gives it, as a grid or in
 // speaker view (the one speaking large, everyone else in a strip). Each tile
 // says, in icons with words for screen readers, whose it is (the name, cut
 // short if it must be), who speaks, whose microphone or camera is off, who is
@@ -11,6 +12,7 @@
 import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { icon } from './icons.js';
+import { peopleInSight } from './selectors.js';
 import { REACTION_SHOWN_MS } from './state.js';
 import { GAP, gridLayout, speakerLayout } from './tile-grid.js';
 import './words.js';
@@ -110,7 +112,7 @@ export class Stage {
 
   /** @param {Change} change */
   follow({ state, before }) {
-    if (state.people !== before.people || state.me.id !== before.me.id
+    if (state.people !== before.people || state.me.id !== before.me.id || state.breakouts !== before.breakouts
       || state.media.incomingVideoPaused !== before.media.incomingVideoPaused) {
       // Someone who left takes their media along.
       for (const id of before.people.keys()) if (!state.people.has(id)) this.tracks.delete(id);
@@ -136,19 +138,20 @@ export class Stage {
         // Shown for a while, then gone: redrawn once it is over.
         setTimeout(() => {
           const person = this.room.state.people.get(reaction.from);
-          if (person) this.drawTile(person);
+          if (person && this.tiles.has(person.id)) this.drawTile(person);
         }, REACTION_SHOWN_MS + 50);
       }
     }
     for (const id of changed) {
       const person = state.people.get(id);
-      if (person) this.drawTile(person);
+      if (person && this.tiles.has(id)) this.drawTile(person);
     }
   }
 
-  /** A tile for each person in the room, and none for anyone else. */
+  /** A tile for each person in sight (in the same place), and none for anyone else. */
   draw() {
-    const { people, media } = this.room.state;
+    const { media } = this.room.state;
+    const people = peopleInSight(this.room.state);
     show(this.el.paused, media.incomingVideoPaused);
     for (const id of [...this.tiles.keys()]) if (!people.has(id)) this.removeTile(id);
     for (const person of people.values()) this.drawTile(person);
@@ -227,7 +230,7 @@ export class Stage {
     const tile = this.tiles.get(id);
     const person = this.room.state.people.get(id);
     if (tile) this.attach(tile, tracks);
-    if (person) this.drawTile(person);
+    if (person && tile) this.drawTile(person);
   }
 
   /**
@@ -265,7 +268,8 @@ export class Stage {
 
   /** Who the speaker view shows large: whoever started speaking last, else whoever was there. */
   pickFocus() {
-    const { people, media, me } = this.room.state;
+    const { media, me } = this.room.state;
+    const people = peopleInSight(this.room.state);
     const speakers = [...media.speaking].filter(([id]) => id !== me.id && people.has(id)).sort((a, b) => b[1] - a[1]);
     if (speakers.length) return speakers[0][0];
     if (this.focus !== null && people.has(this.focus) && this.focus !== me.id) return this.focus;

@@ -69,6 +69,7 @@ export function roomState(s, m, now) {
       support: { ...s.activities.support, requests: m.support_requests ?? null },
     },
     media: { ...s.media, speaking, talk: m.talk_time ? freshTalk(m.talk_time, now) : null },
+    breakouts: m.breakouts ?? null,
   };
 }
 
@@ -146,6 +147,7 @@ export function connection(s, m) {
     // Out of the room for good: nobody is seen or heard any more.
     case 'closed': return {
       ...s,
+      breakouts: null,
       me: { ...s.me, inRoom: false },
       connection: { ...s.connection, status: 'closed', attempt: 0 },
       people: new Map(),

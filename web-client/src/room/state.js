@@ -39,6 +39,7 @@ import {
 /** @typedef {import('../shared/messages.js').Pulse} Pulse */
 /** @typedef {import('../shared/messages.js').SummaryItem} SummaryItem */
 /** @typedef {import('../shared/messages.js').SupportRequest} SupportRequest */
+/** @typedef {import('../shared/messages.js').Breakouts} Breakouts */
 
 /**
  * What the client records itself once the server has taken a request that
@@ -152,6 +153,9 @@ import {
  * @property {ClockState} clock
  * @property {Activities} activities
  * @property {MediaState} media
+ * @property {Breakouts | null} breakouts the groups while they run: everyone
+ *   not in one is in the main room, and each person sees and hears only the
+ *   people in the same place
  */
 
 /** Long enough to read, short enough that reactions do not pile up. */
@@ -180,6 +184,7 @@ export function initialState() {
       support: { mine: 'none', requests: null },
     },
     media: { speaking: new Map(), talk: null, incomingVideoPaused: false },
+    breakouts: null,
   };
 }
 
@@ -217,7 +222,9 @@ function step(s, m, now) {
     case 'waiting_room': return { ...s, waiting: m.waiting };
     case 'settings': return { ...s, settings: { locked: m.locked, waitingRoom: m.waiting_room } };
     case 'chat': {
+      /** @type {ChatLine} */
       const line = { seq: m.seq, from: m.from, name: m.name, text: m.text, at: m.at };
+      if (m.breakout !== undefined) line.breakout = m.breakout;
       return { ...s, floor: { ...s.floor, chat: [...s.floor.chat, line] } };
     }
     case 'hands': return { ...s, floor: { ...s.floor, hands: m.queue } };
@@ -255,6 +262,8 @@ function step(s, m, now) {
     case 'incoming_video_paused': return { ...s, media: { ...s.media, incomingVideoPaused: m.paused } };
     case 'support_requests': return withSupport(s, { requests: m.requests });
     case 'support_acknowledged': return withSupport(s, { mine: 'acknowledged' });
+    case 'breakouts':
+      return { ...s, breakouts: m.breakouts ?? null, clock: m.breakouts ? synced(s.clock, m.breakouts.server_time, now) : s.clock };
     case 'connection': return connection(s, m);
     // What the client records itself, once the server took the request.
     case 'pulse_answered': {

@@ -33,6 +33,8 @@
 /** @typedef {import('./wire.js').IceCandidate} IceCandidate */
 /** @typedef {import('./wire.js').TalkTime} TalkTime */
 /** @typedef {import('./wire.js').CrisisResource} CrisisResource */
+/** @typedef {import('./wire.js').Breakouts} Breakouts */
+/** @typedef {import('./wire.js').BreakoutGroup} BreakoutGroup */
 /** Hosts only: someone who asked for support and has not been seen to. @typedef {import('./wire.js').SupportSignal} SupportRequest */
 
 /**
