@@ -24,6 +24,7 @@ mod open_internet;
 mod organizers;
 mod privacy;
 mod protocol_doc;
+mod report;
 mod restart;
 mod series;
 mod support;

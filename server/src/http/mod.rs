@@ -3,6 +3,7 @@
 mod assets;
 pub mod listen;
 mod pages;
+mod report;
 pub mod summary;
 
 use axum::Router;
@@ -21,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/support", get(assets::support_page))
         .route("/assets/{*path}", get(assets::asset))
         .route("/sessions/{id}/summary.md", get(summary::export))
+        .route("/sessions/{id}/report.json", get(report::json))
         .merge(crate::api::router(state.clone()))
         .with_state(state)
 }

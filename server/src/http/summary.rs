@@ -18,21 +18,29 @@ use crate::protocol::Named as _;
 use crate::room::summary::SummaryKind;
 use crate::store::{StoreError, SummaryAccess, SummaryExport};
 
-pub async fn export(State(state): State<AppState>, Path(session_id): Path<String>, headers: HeaderMap) -> Response {
+/// Whether the request carries a facilitator token that opens this
+/// session's summary (and report); the refusal to send if not.
+pub(super) async fn facilitator_access(state: &AppState, session_id: &str, headers: &HeaderMap) -> Result<(), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     let Some(token) = token else {
-        return unauthorized();
+        return Err(unauthorized());
     };
-    match state.store.summary_access(token, &session_id).await {
-        Ok(SummaryAccess::Allowed) => {}
+    match state.store.summary_access(token, session_id).await {
+        Ok(SummaryAccess::Allowed) => Ok(()),
         // Another session's facilitator learns nothing about this one.
-        Ok(SummaryAccess::OtherSession) => return (StatusCode::NOT_FOUND, "no such session").into_response(),
-        Ok(SummaryAccess::Denied) => return unauthorized(),
-        Err(error) => return failed(error),
+        Ok(SummaryAccess::OtherSession) => Err((StatusCode::NOT_FOUND, "no such session").into_response()),
+        Ok(SummaryAccess::Denied) => Err(unauthorized()),
+        Err(error) => Err(failed(error)),
+    }
+}
+
+pub async fn export(State(state): State<AppState>, Path(session_id): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(refusal) = facilitator_access(&state, &session_id, &headers).await {
+        return refusal;
     }
     match state.store.summary_export(&session_id).await {
         Ok(export) => (

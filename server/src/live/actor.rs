@@ -16,6 +16,7 @@ use tracing::{debug, warn};
 use crate::clock;
 use crate::media::MediaSession;
 use crate::protocol::RoomEvent;
+use crate::protocol::report::ReportEvent;
 use crate::room::media::{MediaCommand, MediaReport};
 use crate::room::{CloseReason, Command, ConnId, DoorState, Effect, Outcome, Persist, Reply, Room, RoomError};
 use crate::store::{Store, StoreError};
@@ -182,6 +183,10 @@ impl Actor {
                 return;
             }
         }
+        let reply = match reply {
+            Some(Ok(Reply::Report)) => Some(self.report().await),
+            other => other,
+        };
         if let (Some(done), Some(reply)) = (done, reply) {
             // The asker may have gone away meanwhile; nothing to do then.
             let _ = done.send(reply);
@@ -212,6 +217,19 @@ impl Actor {
             Persist::GroundRules(rules) => self.store.set_ground_rules(session, rules).await,
             Persist::Door(door) => self.store.save_door(session, door).await,
             Persist::EnteredRoom { device_hash } => self.store.remember_entry(session, device_hash).await,
+            Persist::ReportEntry { at, entry } => self.store.note_report_entry(session, *at, entry).await,
+            Persist::ReportTally(tally) => self.store.add_report_tally(session, tally).await,
+        }
+    }
+
+    /// The facilitator's report, as the store has it now.
+    async fn report(&self) -> Result<Reply, RoomError> {
+        match self.store.session_report(&self.room.session().id).await {
+            Ok(report) => Ok(Reply::Message(Box::new(ReportEvent::Report { report }.into()))),
+            Err(error) => {
+                warn!(room = %self.room.session().id, ?error, "could not read the report");
+                Err(RoomError::Unavailable)
+            }
         }
     }
 

@@ -23,7 +23,8 @@
 //! - `hosting.rs`: the host controls; `floor.rs`: chat, hands, reactions;
 //!   `facilitation.rs`: run-of-show, round, ground rules; `energy.rs`:
 //!   energizers, break nudge, pulse checks; `summary.rs`; `media.rs`;
-//!   `support.rs`; `breakouts.rs` (small groups for a while).
+//!   `support.rs`; `breakouts.rs` (small groups for a while); `report.rs`
+//!   (the facilitator's report: times, counts and first names).
 //! - `union.rs`: how the feature enums are joined into [`RoomRequest`],
 //!   [`RoomEvent`], [`ClientMessage`] and [`ServerMessage`].
 //! - `parse.rs`: text frame to message, or the precise error.
@@ -44,6 +45,7 @@ pub mod hosting;
 pub mod media;
 mod parse;
 pub mod presence;
+pub mod report;
 pub mod summary;
 pub mod support;
 #[cfg(test)]
@@ -157,6 +159,7 @@ feature_union! {
         Media(media::MediaRequest),
         Support(support::SupportRequest),
         Breakouts(breakouts::BreakoutRequest),
+        Report(report::ReportRequest),
     }
 }
 
@@ -172,6 +175,7 @@ impl Request for RoomRequest {
             RoomRequest::Media(r) => r.needs(me),
             RoomRequest::Support(r) => r.needs(me),
             RoomRequest::Breakouts(r) => r.needs(me),
+            RoomRequest::Report(r) => r.needs(me),
         }
     }
 }
@@ -188,6 +192,7 @@ feature_union! {
         Media(media::MediaEvent),
         Support(support::SupportEvent),
         Breakouts(breakouts::BreakoutEvent),
+        Report(report::ReportEvent),
     }
 }
 

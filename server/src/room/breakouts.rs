@@ -20,6 +20,7 @@ use super::Room;
 use super::command::{Reply, RoomError};
 use super::media::MediaCommand;
 use super::outbox::Outbox;
+use super::report::ReportEntry;
 use super::types::*;
 use crate::protocol::breakouts::{BreakoutEvent, BreakoutGroup, BreakoutRequest, Breakouts as BreakoutsView};
 
@@ -282,6 +283,15 @@ impl Room {
             choose,
         });
         self.breakouts.ends_at(now + Millis::from(minutes) * MINUTE, now);
+        let (groups, people) = self.breakouts.running.as_ref().map_or((0, 0), |r| {
+            (r.groups.len(), r.groups.iter().map(|g| g.members.len()).sum::<usize>())
+        });
+        let entry = ReportEntry::BreakoutsOpened {
+            groups: u32::try_from(groups).unwrap_or(u32::MAX),
+            people: u32::try_from(people).unwrap_or(u32::MAX),
+            minutes,
+        };
+        self.note(entry, now, out);
         self.breakouts_changed(now, out);
         Ok(())
     }
@@ -308,6 +318,7 @@ impl Room {
     pub(super) fn close_breakouts(&mut self, now: Millis, out: &mut Outbox) {
         if self.breakouts.running.take().is_some() {
             self.breakouts.returning.clear();
+            self.note(ReportEntry::BreakoutsClosed, now, out);
             self.breakouts_changed(now, out);
         }
     }

@@ -57,6 +57,10 @@ pub enum Reply {
     Entered(Entered),
     /// A typed answer (`room_state`, `energizers`), sent with the request's id.
     Message(Box<RoomEvent>),
+    /// To `get_report`: the asker may have it. The room keeps no report
+    /// (it is in the store), so the plumbing reads it, once the room's
+    /// writes are done, and answers with it.
+    Report,
 }
 
 /// What the connection needs to tell a newcomer they have a place.

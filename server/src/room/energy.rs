@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
+use super::report::ReportEntry;
 use super::pulse::{Pulse, PulseAnswer, PulseKind};
 use super::types::*;
 use crate::protocol::energy::{
@@ -231,6 +232,15 @@ impl Room {
             .filter(|p| p.open)
             .ok_or(RoomError::Invalid("no check is open"))?;
         pulse.close();
+        // The report keeps the distribution only where it may be shown.
+        let results = pulse.results();
+        let entry = ReportEntry::PulseClosed {
+            question: results.question,
+            kind: results.kind,
+            answered: results.answered,
+            scale: results.scale,
+        };
+        self.note(entry, self.now, out);
         self.pulse_changed(true, out);
         Ok(Reply::Ack)
     }

@@ -5,6 +5,7 @@ use super::Room;
 use super::agenda::{RunOfShow, Warning};
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
+use super::report::ReportEntry;
 use super::round::Round;
 use super::types::*;
 use crate::ground_rules;
@@ -55,6 +56,7 @@ impl Room {
             _ => Err("not a run-of-show request"),
         };
         result.map_err(RoomError::Invalid)?;
+        self.note_segment_change(&show, now, out);
         // The clock starting is the group's first "break" for the nudge.
         self.energy.clock_started(show.clock.started_at);
         self.show = show;
@@ -85,6 +87,28 @@ impl Room {
             };
             self.broadcast(event, out);
         }
+    }
+
+    /// A part of the agenda started (or the agenda is done): the report
+    /// keeps when, against what was planned.
+    fn note_segment_change(&self, after: &RunOfShow, now: Millis, out: &mut Outbox) {
+        let (before, after_clock) = (&self.show.clock, &after.clock);
+        if before.current_segment == after_clock.current_segment
+            && before.segment_started_at == after_clock.segment_started_at
+        {
+            return;
+        }
+        let entry = match after_clock.current_segment.and_then(|id| after.segments.iter().find(|s| s.id == id)) {
+            Some(segment) => ReportEntry::SegmentStarted {
+                segment: segment.id,
+                title: segment.title.clone(),
+                kind: segment.kind,
+                minutes: segment.minutes,
+            },
+            None if before.current_segment.is_some() => ReportEntry::AgendaDone,
+            None => return,
+        };
+        self.note(entry, now, out);
     }
 
     fn start_round(&mut self, order: RoundOrder, out: &mut Outbox) -> Result<Reply, RoomError> {
@@ -119,6 +143,7 @@ impl Room {
         if self.round.take().is_none() {
             return Err(RoomError::Invalid("no round is running"));
         }
+        self.note(ReportEntry::RoundEnded, self.now, out);
         self.round_changed(out);
         Ok(Reply::Ack)
     }

@@ -131,6 +131,7 @@ impl Room {
         // Raising an already raised hand keeps its place: first come, first served.
         if !self.floor.hands.contains(&me) {
             self.floor.hands.push_back(me);
+            self.notes.hand_raised(self.now);
             self.hands_changed(out);
         }
         Ok(Reply::Ack)
@@ -148,6 +149,7 @@ impl Room {
 
     fn call_next_hand(&mut self, out: &mut Outbox) -> Result<Reply, RoomError> {
         if let Some(next) = self.floor.hands.pop_front() {
+            self.notes.hand_answered(self.now);
             self.broadcast(FloorEvent::HandCalled { participant: next }, out);
             self.hands_changed(out);
         }

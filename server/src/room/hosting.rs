@@ -282,6 +282,11 @@ impl Room {
     }
 
     fn end_session(&mut self, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
+        self.write_tally(now, out);
+        self.close_breakouts(now, out);
+        if self.show.clock.current_segment.is_some() {
+            self.note(super::report::ReportEntry::AgendaDone, now, out);
+        }
         out.persist(Persist::SessionEnded { at: now });
         self.ended = true;
         let everyone: Vec<ConnId> = self.people.all_conns().collect();

@@ -303,6 +303,7 @@ impl Room {
             && let Some(since) = person.speaking_since.take()
         {
             person.talk_ms += (now - since).max(0);
+            self.notes.talked(&person.device_hash, &person.name, now - since, now);
             // At once if the hosts have not had totals for a while, else at
             // most every few seconds: a lively group must not flood them.
             let earliest = self.talk.sent_at.map_or(now, |at| at + TALK_TIME_EVERY_MS);

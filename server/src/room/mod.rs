@@ -18,7 +18,9 @@
 //! - `media.rs`: media state, host mutes, signalling passed to the media
 //!   layer, who is speaking, talk time;
 //! - `support.rs`: the "I need support" signal;
-//! - `breakouts.rs`: small groups for a while, each hearing only itself.
+//! - `breakouts.rs`: small groups for a while, each hearing only itself;
+//! - `report.rs`: what the facilitator's report is made of, noted as it
+//!   happens.
 //!
 //! `agenda.rs`, `round.rs`, `pulse.rs` and `summary.rs` hold the state of
 //! those features as small pure types with their own tests; `people.rs` keeps
@@ -38,6 +40,7 @@ mod outbox;
 mod people;
 mod presence;
 pub mod pulse;
+mod report;
 pub mod round;
 mod seed;
 pub mod summary;
@@ -56,9 +59,12 @@ mod tests_leaving;
 mod tests_media;
 #[cfg(test)]
 mod tests_properties;
+#[cfg(test)]
+mod tests_report;
 
 pub use command::{Command, Entered, JoinRequest, Outcome, Reply, RoomError};
 pub use hosting::REMEMBERED_ENTRIES;
+pub use report::{ReportEntry, ReportTally, first_name, top_third_percent};
 pub use seed::{DoorSettings, RoomConfig, RoomSeed};
 pub use types::*;
 
@@ -89,6 +95,8 @@ pub struct Room {
     talk: TalkClock,
     support: Support,
     breakouts: Breakouts,
+    /// Counts for the facilitator's report, not written yet.
+    notes: report::Notes,
     /// The state of the room's own random numbers (the shuffled order of a
     /// round): seeded by the caller, so the room stays pure and tests can
     /// replay it.
@@ -116,6 +124,7 @@ impl Room {
             talk: TalkClock::default(),
             support: Support::default(),
             breakouts: Breakouts::default(),
+            notes: report::Notes::default(),
             random: seed.random,
             session: seed.session,
             config,
@@ -148,6 +157,7 @@ impl Room {
                 self.fire_warnings(now, &mut out);
                 self.nudge_for_break(now, &mut out);
                 self.breakouts_timer(now, &mut out);
+                self.tally_if_due(now, &mut out);
                 None
             }
         };
@@ -165,6 +175,7 @@ impl Room {
             self.energy.break_due(),
             self.talk.due(),
             self.breakouts.deadline(),
+            self.notes.due(),
         ]
         .into_iter()
         .flatten()
@@ -205,6 +216,7 @@ impl Room {
             RoomRequest::Media(request) => self.handle_media(me, request, now, out),
             RoomRequest::Support(request) => self.handle_support(me, request, now, out),
             RoomRequest::Breakouts(request) => self.handle_breakouts(me, request, now, out),
+            RoomRequest::Report(request) => self.handle_report(request, now, out),
         }
     }
 

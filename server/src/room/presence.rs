@@ -272,6 +272,8 @@ impl Room {
         }
         self.energizer_headcount_changed(Some(id), out);
         self.left_breakout(id, device_hash, self.now, out);
+        // The room stops once empty: what it counted is written first.
+        self.write_tally(self.now, out);
     }
 
     /// The hosts see the waiting room as it is now.

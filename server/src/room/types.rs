@@ -132,6 +132,13 @@ pub enum Persist {
     EnteredRoom {
         device_hash: [u8; 32],
     },
+    /// Something for the facilitator's report, as it happened.
+    ReportEntry {
+        at: Millis,
+        entry: super::report::ReportEntry,
+    },
+    /// Counts for the report, to add to what is stored.
+    ReportTally(super::report::ReportTally),
 }
 
 /// What the actor must do, in order.

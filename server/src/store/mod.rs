@@ -10,6 +10,7 @@ mod link_lookup;
 mod organizers;
 mod outbox;
 mod recurrence;
+mod report;
 mod run_of_show;
 mod schedule;
 mod series;

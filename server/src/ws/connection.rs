@@ -290,7 +290,7 @@ impl Connection {
                 }
             }
             Some(Ok(Reply::Message(message))) => self.reply(id, *message),
-            Some(Ok(Reply::Entered(_))) => {
+            Some(Ok(Reply::Entered(_) | Reply::Report)) => {
                 self.error(id, ErrorCode::Internal, "unexpected answer from the room");
             }
             Some(Err(error)) => {

@@ -37,6 +37,12 @@ export type BreakoutRequest =
   | { "type": "end_breakouts", in_seconds?: number, }
   | { "type": "broadcast_to_breakouts", text: string, };
 
+export type BreakoutRun = { opened_at: number, 
+/**
+ * Absent while they run.
+ */
+closed_at: number | null, groups: number, people: number, planned_minutes: number, };
+
 /**
  * Breakouts while they run. Anyone not in a group (as a member or a
  * visitor) is in the main room.
@@ -349,9 +355,28 @@ scale?: [number, number, number, number, number], words?: Array<WordCount>, };
 export type PulseKind = "scale" | "word";
 
 /**
+ * A pulse check as it closed: how many answered and, for the energy
+ * scale, how many chose each point. Words people typed are not kept.
+ */
+export type PulseResult = { at: number, question: string, kind: PulseKind, answered: number, 
+/**
+ * How many chose 1 (drained) to 5 (energized).
+ */
+scale: [number, number, number, number, number] | null, 
+/**
+ * The mean of the scale in tenths (34 is 3.4); absent for words or
+ * when no one answered.
+ */
+average_tenths: number | null, };
+
+/**
  * The reactions someone can send without unmuting.
  */
 export type Reaction = "nod" | "thanks" | "heart" | "me_too";
+
+export type ReportEvent = { "type": "report", report: SessionReport, };
+
+export type ReportRequest = { "type": "get_report", };
 
 /**
  * Roles, in decreasing order of authority.
@@ -361,12 +386,12 @@ export type Role = "facilitator" | "co_facilitator" | "participant";
 /**
  * Everything a room tells the people in it.
  */
-export type RoomEvent = PresenceEvent | HostingEvent | FloorEvent | FacilitationEvent | EnergyEvent | SummaryEvent | MediaEvent | SupportEvent | BreakoutEvent;
+export type RoomEvent = PresenceEvent | HostingEvent | FloorEvent | FacilitationEvent | EnergyEvent | SummaryEvent | MediaEvent | SupportEvent | BreakoutEvent | ReportEvent;
 
 /**
  * Everything a joined person may ask of their room.
  */
-export type RoomRequest = PresenceRequest | HostingRequest | FloorRequest | FacilitationRequest | EnergyRequest | SummaryRequest | MediaRequest | SupportRequest | BreakoutRequest;
+export type RoomRequest = PresenceRequest | HostingRequest | FloorRequest | FacilitationRequest | EnergyRequest | SummaryRequest | MediaRequest | SupportRequest | BreakoutRequest | ReportRequest;
 
 /**
  * The whole room, as one person may see it.
@@ -423,6 +448,12 @@ export type SegmentDraft = { title: string, kind: SegmentKind, minutes: number, 
  */
 export type SegmentKind = "check_in" | "sharing" | "discussion" | "energizer" | "breakouts" | "wrap_up" | "custom";
 
+export type SegmentTime = { segment: number, title: string, kind: SegmentKind, planned_minutes: number, started_at: number, 
+/**
+ * How long it ran; absent while it still runs.
+ */
+actual_ms: number | null, };
+
 /**
  * Every message the server sends. Times are milliseconds since the Unix
  * epoch (UTC); `server_time` lets a client correct for its own clock.
@@ -440,6 +471,34 @@ export type Session = { id: string, title: string, starts_at: number, ends_at: n
  * resources one click away).
  */
 export type SessionKind = "group" | "one_on_one";
+
+export type SessionReport = { title: string, 
+/**
+ * The time it was booked for.
+ */
+planned_start: number, planned_end: number, 
+/**
+ * When a facilitator started the clock and ended the session, if they did.
+ */
+started_at: number | null, ended_at: number | null, 
+/**
+ * Each part of the agenda as it ran, in the order it ran (a part gone
+ * back to shows twice).
+ */
+segments: Array<SegmentTime>, rounds_completed: number, pulses: Array<PulseResult>, 
+/**
+ * Talk time per person, most first.
+ */
+talk: Array<TalkShare>, 
+/**
+ * How much of all the talking the most talkative third did, in percent
+ * (33 is perfectly even); absent before anyone spoke.
+ */
+top_third_percent: number | null, hands_raised: number, 
+/**
+ * Hands a host gave the floor to.
+ */
+hands_answered: number, breakouts: Array<BreakoutRun>, };
 
 export type Summary = { items: Array<SummaryItem>, 
 /**
@@ -482,6 +541,16 @@ export type SupportRequest =
  * Someone's "I need support" signal, as the hosts see it.
  */
 export type SupportSignal = { participant: ParticipantId, name: string, since: number, };
+
+export type TalkShare = { 
+/**
+ * The first name only.
+ */
+name: string, ms: number, 
+/**
+ * Of all talk time, rounded.
+ */
+percent: number, };
 
 export type TalkTime = { participant: ParticipantId, ms: number, };
 
