@@ -34,6 +34,8 @@ pub struct MediaPeer {
     /// The microphone and the camera: write RTP to them to publish.
     pub audio: Arc<TrackLocalStaticRTP>,
     pub video: Arc<TrackLocalStaticRTP>,
+    /// A screen to share, offered third as the web client does, if asked for.
+    pub screen: Option<Arc<TrackLocalStaticRTP>>,
     pub connected: watch::Receiver<bool>,
 }
 
@@ -55,12 +57,14 @@ pub struct SignallingLog {
 
 impl MediaPeer {
     /// Makes the connection and queues its offer on `outgoing`, followed by
-    /// `set_media_state` (microphone and camera on if `sending`). Loopback
-    /// only: these clients never send anywhere else.
+    /// `set_media_state` (microphone and camera on if `sending`); with
+    /// `screen`, a third section to share a screen on. Loopback only: these
+    /// clients never send anywhere else.
     pub async fn offer(
         outgoing: mpsc::UnboundedSender<Value>,
         on_packet: OnPacket,
         sending: bool,
+        screen: bool,
     ) -> anyhow::Result<(MediaPeer, Signalling)> {
         let (connected_tx, connected) = watch::channel(false);
         let log = SignallingLog::default();
@@ -86,8 +90,12 @@ impl MediaPeer {
                 .build()
                 .await?,
         );
-        let (audio, video) = (local_track(RtpCodecKind::Audio), local_track(RtpCodecKind::Video));
-        for track in [&audio, &video] {
+        let (audio, video) = (
+            local_track(RtpCodecKind::Audio, "mic"),
+            local_track(RtpCodecKind::Video, "camera"),
+        );
+        let screen = screen.then(|| local_track(RtpCodecKind::Video, "screen"));
+        for track in [Some(&audio), Some(&video), screen.as_ref()].into_iter().flatten() {
             let init = RTCRtpTransceiverInit {
                 direction: RTCRtpTransceiverDirection::Sendonly,
                 streams: vec![],
@@ -113,6 +121,7 @@ impl MediaPeer {
                 pc,
                 audio,
                 video,
+                screen,
                 connected,
             },
             signalling,
@@ -172,9 +181,9 @@ impl PeerConnectionEventHandler for Events {
 }
 
 /// A microphone or a camera with a random SSRC.
-fn local_track(kind: RtpCodecKind) -> Arc<TrackLocalStaticRTP> {
+/// A track to publish, with an SSRC of its own.
+pub fn local_track(kind: RtpCodecKind, name: &str) -> Arc<TrackLocalStaticRTP> {
     let codec = if kind == RtpCodecKind::Audio { opus() } else { vp8() };
-    let name = if kind == RtpCodecKind::Audio { "mic" } else { "camera" };
     Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
         "me".to_owned(),
         name.to_owned(),

@@ -52,9 +52,7 @@ async fn a_pair_hears_only_itself_until_everyone_is_back() {
         .request(json!({"type": "open_breakouts", "groups": [[a, b]], "minutes": 5}))
         .await;
     assert_eq!(ack["type"], "ack", "{ack}");
-    peers[1]
-        .expect_where(|m| m["type"] == "breakouts", "the groups")
-        .await;
+    peers[1].expect_where(|m| m["type"] == "breakouts", "the groups").await;
     // The pair: each other, and no one else.
     hears_nothing_from(&peers[1], host, "a, in the pair, from the host").await;
     hears_nothing_from(&peers[1], c, "a, in the pair, from c").await;
@@ -66,9 +64,7 @@ async fn a_pair_hears_only_itself_until_everyone_is_back() {
     peers[3].wait_for_packets(host, Audio, before + 25).await;
 
     // The host visits the pair: now they hear each other, and c does not hear the host.
-    let ack = peers[0]
-        .request(json!({"type": "visit_breakout", "breakout": 1}))
-        .await;
+    let ack = peers[0].request(json!({"type": "visit_breakout", "breakout": 1})).await;
     assert_eq!(ack["type"], "ack", "{ack}");
     let before = peers[1].packets_from(host, Video);
     peers[1].wait_for_packets(host, Video, before + 20).await;

@@ -26,6 +26,7 @@ mod privacy;
 mod protocol_doc;
 mod report;
 mod restart;
+mod screen_media;
 mod series;
 mod support;
 mod support_booking;

@@ -43,7 +43,11 @@ async fn a_scripted_session_gives_hosts_and_the_facilitator_link_its_figures() {
     ack(&mut host, json!({"type": "close_pulse"})).await;
     ack(&mut host, json!({"type": "next_segment"})).await;
     let groups = json!([[ids[0], ids[1]]]);
-    ack(&mut host, json!({"type": "open_breakouts", "groups": groups, "minutes": 15})).await;
+    ack(
+        &mut host,
+        json!({"type": "open_breakouts", "groups": groups, "minutes": 15}),
+    )
+    .await;
     ack(&mut host, json!({"type": "end_breakouts"})).await;
 
     // A participant may not have it.
@@ -60,10 +64,16 @@ async fn a_scripted_session_gives_hosts_and_the_facilitator_link_its_figures() {
         .map(|s| (s["title"].as_str().unwrap(), s["planned_minutes"].as_u64().unwrap()))
         .collect();
     assert_eq!(segments, [("Check-in", 10), ("Pairs", 15)]);
-    assert!(report["segments"][0]["actual_ms"].is_i64(), "the first part is over: {report}");
+    assert!(
+        report["segments"][0]["actual_ms"].is_i64(),
+        "the first part is over: {report}"
+    );
     assert!(report["segments"][1]["actual_ms"].is_null(), "the second still runs");
     assert_eq!(report["rounds_completed"], 1);
-    assert_eq!((report["hands_raised"].as_u64(), report["hands_answered"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(
+        (report["hands_raised"].as_u64(), report["hands_answered"].as_u64()),
+        (Some(2), Some(1))
+    );
     let pulses = report["pulses"].as_array().unwrap();
     assert_eq!(pulses.len(), 2);
     assert_eq!(pulses[0]["scale"], json!([1, 0, 2, 0, 0]));
@@ -71,7 +81,10 @@ async fn a_scripted_session_gives_hosts_and_the_facilitator_link_its_figures() {
     assert_eq!(pulses[1]["kind"], "word");
     assert_eq!(pulses[1]["answered"], 3);
     let breakouts = &report["breakouts"][0];
-    assert_eq!((breakouts["groups"].as_u64(), breakouts["people"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(
+        (breakouts["groups"].as_u64(), breakouts["people"].as_u64()),
+        (Some(1), Some(2))
+    );
     assert!(breakouts["closed_at"].is_i64());
     // No one spoke: no talk, no balance.
     assert_eq!(report["talk"], json!([]));
@@ -87,11 +100,16 @@ async fn a_scripted_session_gives_hosts_and_the_facilitator_link_its_figures() {
     assert_eq!(status, 200, "{response}");
     let after: Value = serde_json::from_str(&http::body(&response)).unwrap();
     assert!(after["ended_at"].is_i64());
-    assert!(after["segments"][1]["actual_ms"].is_i64(), "the end closes the last part");
+    assert!(
+        after["segments"][1]["actual_ms"].is_i64(),
+        "the end closes the last part"
+    );
     assert_eq!(after["pulses"], report["pulses"]);
     assert_eq!(after["hands_raised"], 2);
     let participant = format!("Bearer {}", session.participant_token);
-    let refused = http::get(server.addr, &path, &[("Authorization", &participant)]).await.0;
+    let refused = http::get(server.addr, &path, &[("Authorization", &participant)])
+        .await
+        .0;
     assert_eq!(refused, 401);
     let other = server.session().await;
     let other_host = format!("Bearer {}", other.facilitator_token);

@@ -20,7 +20,11 @@ use crate::store::{StoreError, SummaryAccess, SummaryExport};
 
 /// Whether the request carries a facilitator token that opens this
 /// session's summary (and report); the refusal to send if not.
-pub(super) async fn facilitator_access(state: &AppState, session_id: &str, headers: &HeaderMap) -> Result<(), Response> {
+pub(super) async fn facilitator_access(
+    state: &AppState,
+    session_id: &str,
+    headers: &HeaderMap,
+) -> Result<(), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

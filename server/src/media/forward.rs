@@ -37,7 +37,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
     };
     let clock_rate = match publication.kind {
         Kind::Audio => 48_000,
-        Kind::Video => 90_000,
+        Kind::Video | Kind::Screen => 90_000,
     };
     let mut speech = Speech::default();
     loop {
@@ -69,7 +69,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             publication.skipped.fetch_add(1, Ordering::Relaxed);
             continue;
         }
-        let keyframe = publication.kind == Kind::Video && vp8::starts_keyframe(&packet.payload);
+        let keyframe = publication.kind.is_video() && vp8::starts_keyframe(&packet.payload);
         let red = source.red_payload_type != 0 && packet.header.payload_type == source.red_payload_type;
         let skipped = publication.skipped.load(Ordering::Relaxed);
         let now = Instant::now();
@@ -85,7 +85,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>) {
             // new feeder for the slot's timeline.
             let rejoined = u64::from(target.rejoined.load(Ordering::Acquire));
             let mut feeder = target.id << 16 | rejoined;
-            if publication.kind == Kind::Video {
+            if publication.kind.is_video() {
                 if target.downlink.video_paused(now) {
                     continue;
                 }

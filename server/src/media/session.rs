@@ -22,11 +22,15 @@ use crate::protocol::presence::MediaLink;
 use crate::room::ParticipantId;
 use crate::room::media::{MediaCommand, MediaReport};
 
-/// Audio or video: a publisher has at most one track of each.
+/// Audio, the camera's video, or a shared screen: a publisher has at most
+/// one track of each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     Audio,
     Video,
+    /// A screen, window or tab, as a video track of its own. Sent on only
+    /// while the room says this person shares.
+    Screen,
 }
 
 impl Kind {
@@ -34,7 +38,13 @@ impl Kind {
         match self {
             Kind::Audio => "audio",
             Kind::Video => "video",
+            Kind::Screen => "screen",
         }
+    }
+
+    /// Carried as video (VP8, keyframes, paused when a downlink cannot take it).
+    pub fn is_video(self) -> bool {
+        self != Kind::Audio
     }
 }
 
@@ -137,6 +147,9 @@ pub struct RoomMedia {
     arrivals: watch::Sender<u64>,
     /// Who is in which breakout group; absent: the main room.
     places: Mutex<HashMap<ParticipantId, u32>>,
+    /// Who shares their screen now, if anyone: only their screen track is
+    /// offered to the others and forwarded.
+    sharer: Mutex<Option<ParticipantId>>,
 }
 
 /// How long someone let in is waited for: a browser offers within a few
@@ -151,9 +164,17 @@ impl RoomMedia {
     }
 
     pub fn allowed(&self, participant: ParticipantId, kind: Kind) -> bool {
+        if kind == Kind::Screen {
+            return *lock(&self.sharer) == Some(participant);
+        }
         let allowed = lock(&self.allowed).get(&participant).copied();
         let (audio, video) = allowed.unwrap_or((true, true));
         if kind == Kind::Audio { audio } else { video }
+    }
+
+    /// Whether others are sent this track at all: a screen only while it is shared.
+    fn offered(&self, publication: &Publication) -> bool {
+        publication.kind != Kind::Screen || *lock(&self.sharer) == Some(publication.publisher)
     }
 
     /// A track the publisher's offer announces: plan it, and offer it to
@@ -177,6 +198,9 @@ impl RoomMedia {
             publications.insert((publisher, kind), Arc::clone(&publication));
             publication
         };
+        if !self.offered(&publication) {
+            return publication;
+        }
         for (id, peer) in lock(&self.peers).iter() {
             if *id != publisher {
                 let _ = peer.commands.send(PeerCommand::Subscribe(Arc::clone(&publication)));
@@ -195,7 +219,7 @@ impl RoomMedia {
     ) -> Option<JoinHandle<()>> {
         let publication = self.plan(publisher, kind);
         publication.source.set(source).ok()?;
-        if kind == Kind::Video && !read(&publication.targets).is_empty() {
+        if kind.is_video() && !read(&publication.targets).is_empty() {
             // Subscribers are waiting for its first picture.
             request_keyframe(&publication);
         }
@@ -244,7 +268,7 @@ impl RoomMedia {
                 let was = target.apart.swap(apart, Ordering::AcqRel);
                 if was && !apart {
                     target.rejoined.fetch_add(1, Ordering::AcqRel);
-                    if publication.kind == Kind::Video {
+                    if publication.kind.is_video() {
                         target.awaiting_keyframe.store(true, Ordering::Release);
                         wants_keyframe = true;
                     }
@@ -260,7 +284,7 @@ impl RoomMedia {
     pub fn publications_for(&self, subscriber: ParticipantId) -> Vec<Arc<Publication>> {
         lock(&self.publications)
             .values()
-            .filter(|p| p.publisher != subscriber)
+            .filter(|p| p.publisher != subscriber && self.offered(p))
             .cloned()
             .collect()
     }
@@ -379,7 +403,12 @@ impl RoomMedia {
     fn set_allowed(&self, participant: ParticipantId, audio: bool, video: bool) {
         lock(&self.allowed).insert(participant, (audio, video));
         for publication in lock(&self.publications).values().filter(|p| p.publisher == participant) {
-            let allow = if publication.kind == Kind::Audio { audio } else { video };
+            let allow = match publication.kind {
+                Kind::Audio => audio,
+                Kind::Video => video,
+                // A host's stop of someone's camera leaves their share: the room stops that.
+                Kind::Screen => continue,
+            };
             let was = publication.forwarding.swap(allow, Ordering::AcqRel);
             if allow && !was && publication.kind == Kind::Video {
                 // Video coming back: its subscribers start again from a
@@ -389,6 +418,35 @@ impl RoomMedia {
                 }
                 request_keyframe(publication);
             }
+        }
+    }
+
+    /// Someone starts sharing their screen, or no one does: the screen
+    /// that stops is taken off everyone's connection; the one that starts
+    /// is offered to everyone and starts at a keyframe.
+    fn set_sharer(&self, sharer: Option<ParticipantId>) {
+        let before = std::mem::replace(&mut *lock(&self.sharer), sharer);
+        if before == sharer {
+            return;
+        }
+        let screen = |who: Option<ParticipantId>| {
+            who.and_then(|who| lock(&self.publications).get(&(who, Kind::Screen)).cloned())
+        };
+        if let Some(stopped) = screen(before) {
+            stopped.forwarding.store(false, Ordering::Release);
+            write(&stopped.targets).clear();
+            for peer in lock(&self.peers).values() {
+                let _ = peer.commands.send(PeerCommand::Unsubscribe(stopped.key()));
+            }
+        }
+        if let Some(started) = screen(sharer) {
+            started.forwarding.store(true, Ordering::Release);
+            for (id, peer) in lock(&self.peers).iter() {
+                if *id != started.publisher {
+                    let _ = peer.commands.send(PeerCommand::Subscribe(Arc::clone(&started)));
+                }
+            }
+            request_keyframe(&started);
         }
     }
 
@@ -426,6 +484,7 @@ pub async fn run(
         arriving: Mutex::new(HashMap::new()),
         arrivals: watch::Sender::new(0),
         places: Mutex::new(HashMap::new()),
+        sharer: Mutex::new(None),
     });
     while let Some(command) = commands.recv().await {
         match command {
@@ -444,6 +503,7 @@ pub async fn run(
                 shared.send_to_peer(participant, PeerCommand::Candidate(candidate));
             }
             MediaCommand::Places { places } => shared.set_places(places),
+            MediaCommand::Share { sharer } => shared.set_sharer(sharer),
             MediaCommand::Restart { participant } => {
                 shared.send_to_peer(participant, PeerCommand::RestartIce);
             }

@@ -68,7 +68,10 @@ impl Slots {
         pc: &dyn PeerConnection,
         publication: &Arc<Publication>,
     ) -> Result<Slot, webrtc::error::Error> {
-        let stream = format!("p{}", publication.publisher.0);
+        // The stream id says whose track it is: `p3` is participant 3's
+        // microphone and camera, `s3` their shared screen.
+        let prefix = if publication.kind == Kind::Screen { 's' } else { 'p' };
+        let stream = format!("{prefix}{}", publication.publisher.0);
         let reusable = self.free.iter().position(|slot| slot.kind == publication.kind);
         let slot = match reusable {
             Some(index) => {
@@ -163,7 +166,7 @@ impl Slots {
 fn stream_track(kind: Kind, stream: &str, track_id: &str, ssrc: u32) -> MediaStreamTrack {
     let (codec, codec_kind) = match kind {
         Kind::Audio => (engine::opus(), RtpCodecKind::Audio),
-        Kind::Video => (engine::vp8(), RtpCodecKind::Video),
+        Kind::Video | Kind::Screen => (engine::vp8(), RtpCodecKind::Video),
     };
     // The stream id names the publisher: it is how a client knows whose tile
     // a track belongs to.

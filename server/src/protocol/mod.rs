@@ -24,7 +24,8 @@
 //!   `facilitation.rs`: run-of-show, round, ground rules; `energy.rs`:
 //!   energizers, break nudge, pulse checks; `summary.rs`; `media.rs`;
 //!   `support.rs`; `breakouts.rs` (small groups for a while); `report.rs`
-//!   (the facilitator's report: times, counts and first names).
+//!   (the facilitator's report: times, counts and first names); `screen.rs`
+//!   (screen share).
 //! - `union.rs`: how the feature enums are joined into [`RoomRequest`],
 //!   [`RoomEvent`], [`ClientMessage`] and [`ServerMessage`].
 //! - `parse.rs`: text frame to message, or the precise error.
@@ -46,6 +47,7 @@ pub mod media;
 mod parse;
 pub mod presence;
 pub mod report;
+pub mod screen;
 pub mod summary;
 pub mod support;
 #[cfg(test)]
@@ -160,6 +162,7 @@ feature_union! {
         Support(support::SupportRequest),
         Breakouts(breakouts::BreakoutRequest),
         Report(report::ReportRequest),
+        Screen(screen::ScreenRequest),
     }
 }
 
@@ -176,6 +179,7 @@ impl Request for RoomRequest {
             RoomRequest::Support(r) => r.needs(me),
             RoomRequest::Breakouts(r) => r.needs(me),
             RoomRequest::Report(r) => r.needs(me),
+            RoomRequest::Screen(r) => r.needs(me),
         }
     }
 }
@@ -193,6 +197,7 @@ feature_union! {
         Support(support::SupportEvent),
         Breakouts(breakouts::BreakoutEvent),
         Report(report::ReportEvent),
+        Screen(screen::ScreenEvent),
     }
 }
 

@@ -11,6 +11,7 @@ use super::facilitation::{Round, RunOfShow};
 use super::floor::ChatLine;
 use super::hosting::Waiting;
 use super::media::TalkTime;
+use super::screen::ScreenShare;
 use super::summary::{Summary, SummaryItem};
 use super::support::SupportSignal;
 use super::{Millis, ParticipantId, Permission, Request, Role};
@@ -166,4 +167,5 @@ pub struct RoomState {
     /// While breakouts run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakouts: Option<Breakouts>,
+    pub screen_share: ScreenShare,
 }

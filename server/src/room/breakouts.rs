@@ -136,7 +136,10 @@ impl Breakouts {
     }
 
     fn group_mut(&mut self, id: u32) -> Result<&mut Group, RoomError> {
-        let running = self.running.as_mut().ok_or(RoomError::Invalid("breakouts are not open"))?;
+        let running = self
+            .running
+            .as_mut()
+            .ok_or(RoomError::Invalid("breakouts are not open"))?;
         running
             .groups
             .iter_mut()
@@ -148,7 +151,10 @@ impl Breakouts {
     /// they were a member of it (not visiting).
     fn remove(&mut self, id: ParticipantId) -> Option<(u32, bool)> {
         let running = self.running.as_mut()?;
-        running.groups.iter_mut().find_map(|g| g.without(id).map(|member| (g.id, member)))
+        running
+            .groups
+            .iter_mut()
+            .find_map(|g| g.without(id).map(|member| (g.id, member)))
     }
 
     /// Sets when the groups end, and whether the warning is due already.
@@ -191,7 +197,11 @@ impl Room {
                 self.breakouts_changed(now, out);
             }
             BreakoutRequest::ChooseBreakout { breakout } => {
-                let running = self.breakouts.running.as_ref().ok_or(RoomError::Invalid("breakouts are not open"))?;
+                let running = self
+                    .breakouts
+                    .running
+                    .as_ref()
+                    .ok_or(RoomError::Invalid("breakouts are not open"))?;
                 if breakout.is_some() && !running.choose {
                     return Err(RoomError::Invalid("the facilitator chose the groups"));
                 }
@@ -203,7 +213,8 @@ impl Room {
                 if !(1..=MAX_EXTEND_MINUTES).contains(&minutes) {
                     return Err(RoomError::Invalid("breakouts are extended by 1 to 30 minutes"));
                 }
-                self.breakouts.ends_at(ends_at.max(now) + Millis::from(minutes) * MINUTE, now);
+                self.breakouts
+                    .ends_at(ends_at.max(now) + Millis::from(minutes) * MINUTE, now);
                 self.breakouts_changed(now, out);
             }
             BreakoutRequest::EndBreakouts { in_seconds } => {
@@ -221,7 +232,14 @@ impl Room {
                 self.open_or_refuse()?;
                 let text = crate::text::clean(&text, MAX_MESSAGE_CHARS, crate::text::Lines::Many)
                     .map_err(|_| RoomError::Invalid("a message to the groups is 1 to 280 characters of plain text"))?;
-                self.broadcast(BreakoutEvent::BreakoutMessage { from: me, text, at: now }, out);
+                self.broadcast(
+                    BreakoutEvent::BreakoutMessage {
+                        from: me,
+                        text,
+                        at: now,
+                    },
+                    out,
+                );
             }
         }
         Ok(Reply::Ack)
@@ -230,7 +248,9 @@ impl Room {
     /// When the open breakouts end; refused if none are open.
     fn open_or_refuse(&self) -> Result<Millis, RoomError> {
         let running = self.breakouts.running.as_ref();
-        running.map(|r| r.ends_at).ok_or(RoomError::Invalid("breakouts are not open"))
+        running
+            .map(|r| r.ends_at)
+            .ok_or(RoomError::Invalid("breakouts are not open"))
     }
 
     fn open_breakouts(
@@ -362,7 +382,13 @@ impl Room {
 
     /// Someone entered the room while breakouts run: back in the group they
     /// were in before their place went, if it still runs; else the main room.
-    pub(super) fn entered_during_breakouts(&mut self, id: ParticipantId, device_hash: [u8; 32], now: Millis, out: &mut Outbox) {
+    pub(super) fn entered_during_breakouts(
+        &mut self,
+        id: ParticipantId,
+        device_hash: [u8; 32],
+        now: Millis,
+        out: &mut Outbox,
+    ) {
         let Some(group) = self.breakouts.returning.remove(&device_hash) else {
             return;
         };

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
-use super::report::ReportEntry;
 use super::pulse::{Pulse, PulseAnswer, PulseKind};
+use super::report::ReportEntry;
 use super::types::*;
 use crate::protocol::energy::{
     self as wire, ActiveEnergizer, Energizer, EnergizerProgress, EnergyEvent, EnergyRequest, WordCount,

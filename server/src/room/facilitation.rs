@@ -98,7 +98,10 @@ impl Room {
         {
             return;
         }
-        let entry = match after_clock.current_segment.and_then(|id| after.segments.iter().find(|s| s.id == id)) {
+        let entry = match after_clock
+            .current_segment
+            .and_then(|id| after.segments.iter().find(|s| s.id == id))
+        {
             Some(segment) => ReportEntry::SegmentStarted {
                 segment: segment.id,
                 title: segment.title.clone(),

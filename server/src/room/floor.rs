@@ -159,7 +159,10 @@ impl Room {
     fn react(&mut self, me: ParticipantId, reaction: Reaction, out: &mut Outbox) -> Result<Reply, RoomError> {
         // Reactions are not kept: clients show them briefly and let them fade.
         // They are seen where the person is: their group, or the main room.
-        out.send_all(self.conns_with(me).into_iter(), FloorEvent::Reaction { from: me, reaction }.into());
+        out.send_all(
+            self.conns_with(me).into_iter(),
+            FloorEvent::Reaction { from: me, reaction }.into(),
+        );
         Ok(Reply::Ack)
     }
 

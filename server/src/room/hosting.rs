@@ -268,6 +268,7 @@ impl Room {
         person.role = role;
         let participant = person.info();
         self.broadcast(PresenceEvent::ParticipantUpdated { participant }, out);
+        self.screen_after_role_change(id, out);
         // A new host needs the waiting list they can now act on.
         if role.is_host() {
             self.tell(
@@ -298,6 +299,7 @@ impl Room {
         self.people.clear();
         self.floor.clear();
         self.breakouts = Default::default();
+        self.screen = Default::default();
         Ok(Reply::Ack)
     }
 

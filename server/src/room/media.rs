@@ -45,6 +45,8 @@ pub enum MediaCommand {
         audio: bool,
         video: bool,
     },
+    /// Who shares their screen now, if anyone: only that screen is sent on.
+    Share { sharer: Option<ParticipantId> },
     /// Who is in which breakout group; everyone else is in the main room.
     /// Audio and video go only to the people in the same place.
     Places { places: Vec<(ParticipantId, u32)> },

@@ -20,7 +20,8 @@
 //! - `support.rs`: the "I need support" signal;
 //! - `breakouts.rs`: small groups for a while, each hearing only itself;
 //! - `report.rs`: what the facilitator's report is made of, noted as it
-//!   happens.
+//!   happens;
+//! - `screen.rs`: screen share, one at a time.
 //!
 //! `agenda.rs`, `round.rs`, `pulse.rs` and `summary.rs` hold the state of
 //! those features as small pure types with their own tests; `people.rs` keeps
@@ -42,6 +43,7 @@ mod presence;
 pub mod pulse;
 mod report;
 pub mod round;
+mod screen;
 mod seed;
 pub mod summary;
 mod support;
@@ -61,6 +63,8 @@ mod tests_media;
 mod tests_properties;
 #[cfg(test)]
 mod tests_report;
+#[cfg(test)]
+mod tests_screen;
 
 pub use command::{Command, Entered, JoinRequest, Outcome, Reply, RoomError};
 pub use hosting::REMEMBERED_ENTRIES;
@@ -95,6 +99,7 @@ pub struct Room {
     talk: TalkClock,
     support: Support,
     breakouts: Breakouts,
+    screen: screen::Screen,
     /// Counts for the facilitator's report, not written yet.
     notes: report::Notes,
     /// The state of the room's own random numbers (the shuffled order of a
@@ -125,6 +130,7 @@ impl Room {
             support: Support::default(),
             breakouts: Breakouts::default(),
             notes: report::Notes::default(),
+            screen: screen::Screen::default(),
             random: seed.random,
             session: seed.session,
             config,
@@ -217,6 +223,7 @@ impl Room {
             RoomRequest::Support(request) => self.handle_support(me, request, now, out),
             RoomRequest::Breakouts(request) => self.handle_breakouts(me, request, now, out),
             RoomRequest::Report(request) => self.handle_report(request, now, out),
+            RoomRequest::Screen(request) => self.handle_screen(me, request, out),
         }
     }
 

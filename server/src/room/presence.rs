@@ -272,6 +272,7 @@ impl Room {
         }
         self.energizer_headcount_changed(Some(id), out);
         self.left_breakout(id, device_hash, self.now, out);
+        self.forget_screen(id, out);
         // The room stops once empty: what it counted is written first.
         self.write_tally(self.now, out);
     }
@@ -311,6 +312,7 @@ impl Room {
             talk_time: is_host.then(|| self.talk_time(self.now)),
             support_requests: is_host.then(|| self.support_signals()),
             breakouts: self.breakouts.view(self.now),
+            screen_share: self.screen.view(),
         }
     }
 }

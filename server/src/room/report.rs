@@ -141,7 +141,12 @@ pub fn top_third_percent(talk: &[Millis]) -> Option<u32> {
 }
 
 impl Room {
-    pub(super) fn handle_report(&mut self, request: ReportRequest, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
+    pub(super) fn handle_report(
+        &mut self,
+        request: ReportRequest,
+        now: Millis,
+        out: &mut Outbox,
+    ) -> Result<Reply, RoomError> {
         match request {
             ReportRequest::GetReport {} => {
                 // What is still in memory is written first: the report is

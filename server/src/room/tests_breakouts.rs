@@ -92,7 +92,9 @@ fn chat_and_reactions_stay_in_the_group_and_the_history_keeps_to_it() {
     assert_eq!(chat, ["Just us two"]);
     assert!(state(&mut room, 4).chat.is_empty());
     // Back together, the room's chat is everyone's again.
-    act_at(&mut room, 1, json!({"type": "end_breakouts"}), T0 + 4).0.unwrap();
+    act_at(&mut room, 1, json!({"type": "end_breakouts"}), T0 + 4)
+        .0
+        .unwrap();
     let (_, effects) = act_at(&mut room, 4, json!({"type": "chat", "text": "Hello all"}), T0 + 5);
     assert!((1..=6).all(|c| !events_to(&effects, c).is_empty()));
     assert!(events_to(&effects, 1)[0].get("breakout").is_none());
@@ -119,21 +121,36 @@ fn a_warning_a_minute_before_the_end_then_everyone_is_back_together() {
 fn extending_and_a_countdown_move_the_end_and_the_warning() {
     let mut room = room_of(5);
     open(&mut room, 2);
-    let (reply, effects) = act_at(&mut room, 1, json!({"type": "extend_breakouts", "minutes": 3}), T0 + 90_000);
+    let (reply, effects) = act_at(
+        &mut room,
+        1,
+        json!({"type": "extend_breakouts", "minutes": 3}),
+        T0 + 90_000,
+    );
     reply.unwrap();
     let seen = breakouts_seen(&effects, 2).unwrap();
     assert_eq!(seen["breakouts"]["ends_at"], json!(T0 + 5 * MINUTE));
     assert_eq!(seen["breakouts"]["ending"], json!(false));
     // "Bring everyone back in a minute": the warning at once, the end after.
-    let (reply, effects) = act_at(&mut room, 1, json!({"type": "end_breakouts", "in_seconds": 60}), T0 + 2 * MINUTE);
+    let (reply, effects) = act_at(
+        &mut room,
+        1,
+        json!({"type": "end_breakouts", "in_seconds": 60}),
+        T0 + 2 * MINUTE,
+    );
     reply.unwrap();
     let seen = breakouts_seen(&effects, 2).unwrap();
     assert_eq!(seen["breakouts"]["ending"], json!(true));
     assert_eq!(seen["breakouts"]["ends_at"], json!(T0 + 3 * MINUTE));
-    assert!(room.handle(Command::Tick, T0 + 3 * MINUTE).effects.iter().any(|e| matches!(
-        e,
-        Effect::Media(MediaCommand::Places { places }) if places.is_empty()
-    )));
+    assert!(
+        room.handle(Command::Tick, T0 + 3 * MINUTE)
+            .effects
+            .iter()
+            .any(|e| matches!(
+                e,
+                Effect::Media(MediaCommand::Places { places }) if places.is_empty()
+            ))
+    );
 }
 
 #[test]
@@ -148,7 +165,14 @@ fn a_visit_is_seen_by_the_group_and_the_host_hears_it() {
     let (_, effects) = act_at(&mut room, 4, json!({"type": "chat", "text": "Hi"}), T0 + 2);
     assert!(!events_to(&effects, 1).is_empty(), "the visitor reads the group's chat");
     // And back to the main room.
-    act_at(&mut room, 1, json!({"type": "visit_breakout", "breakout": null}), T0 + 3).0.unwrap();
+    act_at(
+        &mut room,
+        1,
+        json!({"type": "visit_breakout", "breakout": null}),
+        T0 + 3,
+    )
+    .0
+    .unwrap();
     let groups = state(&mut room, 1).breakouts.unwrap().groups;
     assert!(groups.iter().all(|g| g.visitors.is_empty()));
 }
@@ -184,11 +208,18 @@ fn only_hosts_run_breakouts_and_bad_plans_change_nothing() {
         json!({"type": "visit_breakout", "breakout": 1}),
         json!({"type": "broadcast_to_breakouts", "text": "hi"}),
     ] {
-        assert_eq!(open_as(&mut room, 1, body), Err(RoomError::Invalid("breakouts are not open")));
+        assert_eq!(
+            open_as(&mut room, 1, body),
+            Err(RoomError::Invalid("breakouts are not open"))
+        );
     }
     open(&mut room, 5);
     assert_eq!(
-        open_as(&mut room, 3, json!({"type": "move_to_breakout", "participant": 3, "breakout": 2})),
+        open_as(
+            &mut room,
+            3,
+            json!({"type": "move_to_breakout", "participant": 3, "breakout": 2})
+        ),
         Err(RoomError::Forbidden)
     );
     assert_eq!(
@@ -199,7 +230,11 @@ fn only_hosts_run_breakouts_and_bad_plans_change_nothing() {
         open_as(&mut room, 1, json!({"type": "visit_breakout", "breakout": 9})),
         Err(RoomError::Invalid("there is no breakout with that number"))
     );
-    assert_eq!(room.breakouts.place_of(ParticipantId(1)), None, "a wrong number moves no one");
+    assert_eq!(
+        room.breakouts.place_of(ParticipantId(1)),
+        None,
+        "a wrong number moves no one"
+    );
 }
 
 #[test]
@@ -208,8 +243,15 @@ fn someone_who_leaves_a_pair_does_not_leave_the_other_alone() {
     open(&mut room, 10);
     let (_, effects) = act_at(&mut room, 3, json!({"type": "leave"}), T0 + 1);
     let seen = breakouts_seen(&effects, 2).unwrap();
-    assert_eq!(seen["breakouts"]["groups"], json!([{"id": 2, "members": [4, 5, 6], "visitors": []}]));
-    assert_eq!(places(&effects), Some(vec![(4, 2), (5, 2), (6, 2)]), "the one left is in the main room");
+    assert_eq!(
+        seen["breakouts"]["groups"],
+        json!([{"id": 2, "members": [4, 5, 6], "visitors": []}])
+    );
+    assert_eq!(
+        places(&effects),
+        Some(vec![(4, 2), (5, 2), (6, 2)]),
+        "the one left is in the main room"
+    );
     // The triad goes on with two.
     let (_, effects) = act_at(&mut room, 6, json!({"type": "leave"}), T0 + 2);
     assert_eq!(places(&effects), Some(vec![(4, 2), (5, 2)]));
@@ -252,7 +294,9 @@ fn join_at(room: &mut Room, conn: u64, now: Millis) -> Result<Reply, RoomError> 
         device_hash: key(conn),
         resume_hash: key(2000 + conn),
     };
-    room.handle(Command::Join(request), now).reply.expect("join has a reply")
+    room.handle(Command::Join(request), now)
+        .reply
+        .expect("join has a reply")
 }
 
 #[test]
@@ -269,7 +313,11 @@ fn someone_arriving_during_breakouts_waits_in_the_main_room_until_placed() {
     let late = you(join(&mut room, 9, Role::Participant).0);
     act(&mut room, 9, json!({"type": "accept_rules"})).unwrap();
     act(&mut room, 1, json!({"type": "admit", "participant": late})).unwrap();
-    assert_eq!(room.breakouts.place_of(late), None, "in the main room, with the facilitator");
+    assert_eq!(
+        room.breakouts.place_of(late),
+        None,
+        "in the main room, with the facilitator"
+    );
     let (reply, effects) = act_at(
         &mut room,
         1,
@@ -285,9 +333,18 @@ fn when_people_choose_they_pick_a_group_and_may_go_back() {
     let mut room = room_of(3);
     let body = json!({"type": "open_breakouts", "groups": [[], []], "minutes": 10, "choose": true});
     act_at(&mut room, 1, body, T0).0.unwrap();
-    act_at(&mut room, 2, json!({"type": "choose_breakout", "breakout": 2}), T0 + 1).0.unwrap();
+    act_at(&mut room, 2, json!({"type": "choose_breakout", "breakout": 2}), T0 + 1)
+        .0
+        .unwrap();
     assert_eq!(room.breakouts.place_of(ParticipantId(2)), Some(2));
-    act_at(&mut room, 2, json!({"type": "choose_breakout", "breakout": null}), T0 + 2).0.unwrap();
+    act_at(
+        &mut room,
+        2,
+        json!({"type": "choose_breakout", "breakout": null}),
+        T0 + 2,
+    )
+    .0
+    .unwrap();
     assert_eq!(room.breakouts.place_of(ParticipantId(2)), None);
     // An empty group stays open for whoever chooses it.
     assert_eq!(state(&mut room, 1).breakouts.unwrap().groups.len(), 2);

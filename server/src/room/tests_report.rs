@@ -19,7 +19,11 @@ fn scripted_room() -> Room {
     let mut room = Room::new(seed, RoomConfig::default());
     let names = ["Dr. Maya Lee", "Sam Ortiz", "Alex", "Dre River Tremblay"];
     for (conn, name) in (1..=4).zip(names) {
-        let role = if conn == 1 { Role::Facilitator } else { Role::Participant };
+        let role = if conn == 1 {
+            Role::Facilitator
+        } else {
+            Role::Participant
+        };
         let request = JoinRequest {
             conn: ConnId(conn),
             role,
@@ -32,7 +36,12 @@ fn scripted_room() -> Room {
             act(&mut room, conn, json!({"type": "accept_rules"})).unwrap();
             act(&mut room, 1, json!({"type": "admit", "participant": id})).unwrap();
         }
-        act(&mut room, conn, json!({"type": "set_media_state", "audio": true, "video": true})).unwrap();
+        act(
+            &mut room,
+            conn,
+            json!({"type": "set_media_state", "audio": true, "video": true}),
+        )
+        .unwrap();
     }
     room
 }
@@ -40,7 +49,10 @@ fn scripted_room() -> Room {
 fn speak(room: &mut Room, who: u32, from: Millis, to: Millis, effects: &mut Vec<Effect>) {
     let participant = ParticipantId(who);
     for (speaking, at) in [(true, from), (false, to)] {
-        effects.extend(room.handle(Command::Media(MediaReport::Speaking { participant, speaking }), at).effects);
+        effects.extend(
+            room.handle(Command::Media(MediaReport::Speaking { participant, speaking }), at)
+                .effects,
+        );
     }
 }
 
@@ -55,7 +67,13 @@ fn a_scripted_session_gives_the_report_exactly_its_figures() {
     };
     for (title, kind, minutes) in [("Check-in", "check_in", 10), ("Pairs", "breakouts", 15)] {
         let segment = json!({"title": title, "kind": kind, "minutes": minutes});
-        run(&mut room, 1, json!({"type": "add_segment", "segment": segment}), T0, &mut effects);
+        run(
+            &mut room,
+            1,
+            json!({"type": "add_segment", "segment": segment}),
+            T0,
+            &mut effects,
+        );
     }
     run(&mut room, 1, json!({"type": "start_session"}), T0, &mut effects);
     // Talk: Maya 60 s, Sam 30 s, Alex 10 s, River silent.
@@ -66,19 +84,61 @@ fn a_scripted_session_gives_the_report_exactly_its_figures() {
     run(&mut room, 2, json!({"type": "raise_hand"}), T0 + 130_000, &mut effects);
     run(&mut room, 3, json!({"type": "raise_hand"}), T0 + 131_000, &mut effects);
     run(&mut room, 3, json!({"type": "raise_hand"}), T0 + 131_500, &mut effects);
-    run(&mut room, 1, json!({"type": "call_next_hand"}), T0 + 132_000, &mut effects);
-    run(&mut room, 1, json!({"type": "start_round", "order": "hands_first"}), T0 + 140_000, &mut effects);
+    run(
+        &mut room,
+        1,
+        json!({"type": "call_next_hand"}),
+        T0 + 132_000,
+        &mut effects,
+    );
+    run(
+        &mut room,
+        1,
+        json!({"type": "start_round", "order": "hands_first"}),
+        T0 + 140_000,
+        &mut effects,
+    );
     run(&mut room, 1, json!({"type": "end_round"}), T0 + 200_000, &mut effects);
-    run(&mut room, 1, json!({"type": "start_pulse", "kind": "scale"}), T0 + 5 * MINUTE, &mut effects);
+    run(
+        &mut room,
+        1,
+        json!({"type": "start_pulse", "kind": "scale"}),
+        T0 + 5 * MINUTE,
+        &mut effects,
+    );
     for (conn, scale) in [(2, 2), (3, 4), (4, 5)] {
-        run(&mut room, conn, json!({"type": "answer_pulse", "pulse": 1, "scale": scale}), T0 + 5 * MINUTE + 1, &mut effects);
+        run(
+            &mut room,
+            conn,
+            json!({"type": "answer_pulse", "pulse": 1, "scale": scale}),
+            T0 + 5 * MINUTE + 1,
+            &mut effects,
+        );
     }
-    run(&mut room, 1, json!({"type": "close_pulse"}), T0 + 6 * MINUTE, &mut effects);
+    run(
+        &mut room,
+        1,
+        json!({"type": "close_pulse"}),
+        T0 + 6 * MINUTE,
+        &mut effects,
+    );
     // The second part, twelve minutes in: pairs for 15 minutes.
-    run(&mut room, 1, json!({"type": "next_segment"}), T0 + 12 * MINUTE, &mut effects);
+    run(
+        &mut room,
+        1,
+        json!({"type": "next_segment"}),
+        T0 + 12 * MINUTE,
+        &mut effects,
+    );
     let pairs = json!({"type": "open_breakouts", "groups": [[2, 3], [4, 1]], "minutes": 15});
     run(&mut room, 1, pairs, T0 + 12 * MINUTE, &mut effects);
-    run(&mut room, 1, json!({"type": "end_breakouts"}), T0 + 25 * MINUTE, &mut effects);
+    run(
+        &mut room,
+        1,
+        json!({"type": "end_breakouts"}),
+        T0 + 25 * MINUTE,
+        &mut effects,
+    );
     // The facilitator asks for the report: the counts are written first.
     let (reply, more) = act_at(&mut room, 1, json!({"type": "get_report"}), T0 + 26 * MINUTE);
     assert_eq!(reply, Ok(Reply::Report));
@@ -140,7 +200,11 @@ fn a_scripted_session_gives_the_report_exactly_its_figures() {
             tally.talk.extend(t.talk.iter().cloned());
         }
     }
-    assert_eq!((tally.hands_raised, tally.hands_answered), (2, 1), "a hand raised twice counts once");
+    assert_eq!(
+        (tally.hands_raised, tally.hands_answered),
+        (2, 1),
+        "a hand raised twice counts once"
+    );
     let mut talk: Vec<(String, Millis)> = tally.talk.into_iter().map(|(_, name, ms)| (name, ms)).collect();
     talk.sort();
     assert_eq!(

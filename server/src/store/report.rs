@@ -158,7 +158,11 @@ fn assemble(stored: Stored) -> SessionReport {
                 average_tenths: scale.filter(|_| kind == PulseKind::Scale).and_then(average_tenths),
                 scale,
             }),
-            ReportEntry::BreakoutsOpened { groups, people, minutes } => breakouts.push(BreakoutRun {
+            ReportEntry::BreakoutsOpened {
+                groups,
+                people,
+                minutes,
+            } => breakouts.push(BreakoutRun {
                 opened_at: at,
                 closed_at: None,
                 groups,

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
-use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling};
+use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling, local_track};
 use peer_room_testkit::synthetic;
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use serde_json::{Value, json};
@@ -52,16 +52,23 @@ impl MediaClient {
     /// and camera, answers the server's offers, and sends synthetic media at
     /// `level` (RFC 6464: 0 loudest, 127 silence) once connected.
     pub async fn start(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None).await
+        MediaClient::start_on(ws, level, None, false).await
+    }
+
+    /// As `start`, with a screen to share offered third (as the web client
+    /// does) and frames sent on it from the start: the server forwards them
+    /// only while the room says this person shares.
+    pub async fn start_with_screen(ws: TestClient, level: u8) -> MediaClient {
+        MediaClient::start_on(ws, level, None, true).await
     }
 
     /// As `start`, on a network that `impairment` makes worse: its
     /// signalling delayed, its media through a lossy, slow relay.
     pub async fn start_impaired(ws: TestClient, level: u8, impairment: Impairment) -> MediaClient {
-        MediaClient::start_on(ws, level, Some(ImpairedPath::new(impairment))).await
+        MediaClient::start_on(ws, level, Some(ImpairedPath::new(impairment)), false).await
     }
 
-    async fn start_on(ws: TestClient, level: u8, path: Option<ImpairedPath>) -> MediaClient {
+    async fn start_on(ws: TestClient, level: u8, path: Option<ImpairedPath>, screen: bool) -> MediaClient {
         let you = ws.you.expect("joined");
         let resume_token = ws.resume_token.clone().expect("joined");
         let (outgoing, to_send) = mpsc::unbounded_channel();
@@ -71,7 +78,7 @@ impl MediaClient {
         let on_packet: OnPacket = Arc::new(move |stream, kind, _| {
             *counts.lock().unwrap().entry((stream.to_owned(), kind)).or_insert(0) += 1;
         });
-        let (peer, signalling) = MediaPeer::offer(outgoing.clone(), on_packet, true)
+        let (peer, signalling) = MediaPeer::offer(outgoing.clone(), on_packet, true, screen)
             .await
             .expect("the client's peer connection and offer");
         let log = signalling.log();
@@ -86,13 +93,25 @@ impl MediaClient {
         let task = tokio::spawn(link.run(ws, to_send));
         let mut ready = peer.connected.clone();
         let (audio, video) = (Arc::clone(&peer.audio), Arc::clone(&peer.video));
+        let screen = peer.screen.clone();
         let sending = tokio::spawn(async move {
             while !*ready.borrow() {
                 if ready.changed().await.is_err() {
                     return;
                 }
             }
-            synthetic::send(audio, video, level, |_, _| {}).await;
+            match screen {
+                // The screen's frames, with a silent track of its own that
+                // no sender carries (a screen has no sound here).
+                Some(screen) => {
+                    let silent = local_track(RtpCodecKind::Audio, "silent");
+                    tokio::join!(
+                        synthetic::send(audio, video, level, |_, _| {}),
+                        synthetic::send(silent, screen, 127, |_, _| {})
+                    );
+                }
+                None => synthetic::send(audio, video, level, |_, _| {}).await,
+            }
         });
         MediaClient {
             you,
@@ -125,6 +144,27 @@ impl MediaClient {
 
     pub async fn wait_connected(&mut self) {
         assert!(self.peer.wait_connected(WAIT).await, "the peer connection connects");
+    }
+
+    /// Packets of the screen participant `from` shares, received so far.
+    pub fn screen_packets_from(&self, from: u64) -> u64 {
+        let key = (format!("s{from}"), RtpCodecKind::Video);
+        self.received.lock().unwrap().get(&key).copied().unwrap_or(0)
+    }
+
+    /// Waits until at least `at_least` packets of `from`'s shared screen came.
+    pub async fn wait_for_screen(&self, from: u64, at_least: u64) {
+        let wait = async {
+            while self.screen_packets_from(from) < at_least {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        let seen = tokio::time::timeout(WAIT, wait).await;
+        assert!(
+            seen.is_ok(),
+            "{at_least} packets of p{from}'s screen, got {}",
+            self.screen_packets_from(from)
+        );
     }
 
     /// Packets received so far from participant `from`.

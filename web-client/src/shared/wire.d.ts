@@ -386,12 +386,12 @@ export type Role = "facilitator" | "co_facilitator" | "participant";
 /**
  * Everything a room tells the people in it.
  */
-export type RoomEvent = PresenceEvent | HostingEvent | FloorEvent | FacilitationEvent | EnergyEvent | SummaryEvent | MediaEvent | SupportEvent | BreakoutEvent | ReportEvent;
+export type RoomEvent = PresenceEvent | HostingEvent | FloorEvent | FacilitationEvent | EnergyEvent | SummaryEvent | MediaEvent | SupportEvent | BreakoutEvent | ReportEvent | ScreenEvent;
 
 /**
  * Everything a joined person may ask of their room.
  */
-export type RoomRequest = PresenceRequest | HostingRequest | FloorRequest | FacilitationRequest | EnergyRequest | SummaryRequest | MediaRequest | SupportRequest | BreakoutRequest | ReportRequest;
+export type RoomRequest = PresenceRequest | HostingRequest | FloorRequest | FacilitationRequest | EnergyRequest | SummaryRequest | MediaRequest | SupportRequest | BreakoutRequest | ReportRequest | ScreenRequest;
 
 /**
  * The whole room, as one person may see it.
@@ -420,7 +420,7 @@ support_requests?: Array<SupportSignal>,
 /**
  * While breakouts run.
  */
-breakouts?: Breakouts, };
+breakouts?: Breakouts, screen_share: ScreenShare, };
 
 /**
  * The check-in round as everyone sees it.
@@ -434,6 +434,18 @@ active: boolean, order: Array<ParticipantId>, speaker: ParticipantId | null, pas
 export type RoundOrder = "hands_first" | "shuffled";
 
 export type RunOfShow = { segments: Array<Segment>, clock: Clock, server_time: number, };
+
+export type ScreenEvent = { "type": "screen_share" } & ScreenShare;
+
+export type ScreenRequest =
+  | { "type": "start_screen_share", }
+  | { "type": "stop_screen_share", participant?: ParticipantId, }
+  | { "type": "allow_screen_share", participant: ParticipantId, allowed: boolean, };
+
+/**
+ * Who shares now, and who besides the hosts may.
+ */
+export type ScreenShare = { sharer: ParticipantId | null, allowed: Array<ParticipantId>, };
 
 export type Segment = { id: number, title: string, kind: SegmentKind, minutes: number, objective?: string, };
 

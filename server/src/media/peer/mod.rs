@@ -111,6 +111,7 @@ impl PeerHandle {
             early_subscriptions: Vec::new(),
             awaiting_slot: Vec::new(),
             slots: Slots::default(),
+            screen_mid: None,
             tasks: Vec::new(),
             candidate_complaint: None,
             link: LinkWatch::new(Instant::now(), setup_within, handshake_within),
@@ -187,6 +188,8 @@ struct Peer {
     /// (`Slots::must_wait_for`): taken once the offer retiring it is answered.
     awaiting_slot: Vec<Arc<Publication>>,
     slots: Slots,
+    /// The mid of the section the client shares its screen on, if it has one.
+    screen_mid: Option<String>,
     tasks: Vec<JoinHandle<()>>,
     /// When a bad candidate from this client was last logged: one a client
     /// sends in a loop must not fill the log.
@@ -385,8 +388,11 @@ impl Peer {
         if first {
             // Everyone else is offered these tracks now, in the same round
             // as this answer, not once their first packet has come.
-            for kind in announced {
-                self.room.plan(self.me, kind);
+            for section in announced {
+                if section.kind == Kind::Screen {
+                    self.screen_mid = section.mid;
+                }
+                self.room.plan(self.me, section.kind);
             }
         }
         let answer = self.pc.create_answer(None).await?;

@@ -7,19 +7,18 @@ use std::time::Instant;
 use tracing::debug;
 
 use super::Peer;
-use crate::media::session::Kind;
 use crate::room::media::MediaReport;
 
 impl Peer {
     pub(super) fn sends_video(&self) -> bool {
-        self.subscriptions.keys().any(|(_, kind)| *kind == Kind::Video)
+        self.subscriptions.keys().any(|(_, kind)| kind.is_video())
     }
 
     /// Reads what the person's reception reports say of the video sent to
     /// them, and pauses it when their downlink cannot carry it.
     pub(super) fn check_downlink(&mut self) {
         let mut worst: Option<u8> = None;
-        let video = self.subscriptions.iter().filter(|((_, kind), _)| *kind == Kind::Video);
+        let video = self.subscriptions.iter().filter(|((_, kind), _)| kind.is_video());
         for (_, subscription) in video {
             let ssrc = subscription.target.ssrc;
             let Some((lost, count)) = self.reports.latest(ssrc) else {

@@ -27,23 +27,31 @@ static NEXT_TARGET: AtomicU64 = AtomicU64::new(1);
 
 impl Peer {
     pub(super) async fn on_remote_track(&mut self, track: Arc<dyn TrackRemote>) -> Result<(), SignalError> {
-        let kind = if track.kind().await == RtpCodecKind::Audio {
-            Kind::Audio
-        } else {
-            Kind::Video
-        };
         let media_ssrc = track.ssrcs().await.first().copied().unwrap_or(0);
         let track_id = track.track_id().await;
         // The numbers the publisher uses (for the audio level, its codecs)
-        // live in the receiver.
+        // live in the receiver; which section it came in says whether it is
+        // the camera or the screen.
         let mut negotiated = Negotiated::default();
-        for receiver in self.pc.get_receivers().await {
-            if receiver.track().track_id().await == track_id
-                && let Ok(params) = receiver.get_parameters().await
-            {
-                negotiated = Negotiated::from(&params.rtp_parameters);
+        let mut mid = None;
+        for transceiver in self.pc.get_transceivers().await {
+            let Ok(Some(receiver)) = transceiver.receiver().await else {
+                continue;
+            };
+            if receiver.track().track_id().await == track_id {
+                if let Ok(params) = receiver.get_parameters().await {
+                    negotiated = Negotiated::from(&params.rtp_parameters);
+                }
+                mid = transceiver.mid().await.ok().flatten();
             }
         }
+        let kind = if track.kind().await == RtpCodecKind::Audio {
+            Kind::Audio
+        } else if mid.is_some() && mid == self.screen_mid {
+            Kind::Screen
+        } else {
+            Kind::Video
+        };
         debug!(participant = %self.me, kind = kind.name(), "publishes a track");
         let source = Source {
             remote: track,
@@ -84,7 +92,7 @@ impl Peer {
             timeline: Arc::clone(&slot.timeline),
             publication: Arc::downgrade(&publication),
             ready: AtomicBool::new(false),
-            awaiting_keyframe: AtomicBool::new(publication.kind == Kind::Video),
+            awaiting_keyframe: AtomicBool::new(publication.kind.is_video()),
             payload_type: AtomicU8::new(0),
             red_payload_type: AtomicU8::new(0),
             downlink: Arc::clone(&self.downlink),
@@ -106,7 +114,7 @@ impl Peer {
             },
         );
         self.pending.push(target);
-        if publication.kind == Kind::Video {
+        if publication.kind.is_video() {
             // Asked for as soon as the subscription is planned: the
             // publisher's encoder is at it while the offer goes round.
             request_keyframe(&publication);
@@ -154,7 +162,7 @@ impl Peer {
             target.ready.store(true, Ordering::Release);
             // Its video starts at the next keyframe: ask for one now (paced
             // per publisher, so a group starting together costs a few).
-            if let Some(publication) = target.publication.upgrade().filter(|p| p.kind == Kind::Video) {
+            if let Some(publication) = target.publication.upgrade().filter(|p| p.kind.is_video()) {
                 request_keyframe(&publication);
             }
         }));
