@@ -49,6 +49,7 @@ const participantRoom = {
   chat: [{ seq: 1, from: 1, name: 'Dr. Lee', text: 'Welcome, everyone.', at: T0 + 20_000 }],
   locked: false, waiting_room: true, ground_rules: RULES, run_of_show: RUN_OF_SHOW, round: NO_ROUND,
   summary: { items: [], finalized: false }, previous_outcomes: [{ id: 4, kind: 'follow_up', text: 'Share the peer support line with the residents.' }],
+  screen_share: { sharer: 1, allowed: [3] },
 };
 const hostRoom = {
   type: 'room_state', id: 5, you: 1, server_time: T0 + 60_000, participants: [LEE, SAM], hands: [], chat: [],
@@ -58,6 +59,7 @@ const hostRoom = {
   summary: { items: [{ id: 1, kind: 'takeaway', text: 'Rest is part of the work.' }], proposals: [{ id: 2, kind: 'follow_up', text: 'Meet again in two weeks.' }], finalized: false },
   previous_outcomes: [], talk_time: [{ participant: 1, ms: 184_000 }],
   support_requests: [{ participant: 4, name: 'Alex', since: T0 + 55_000 }],
+  screen_share: { sharer: null, allowed: [] },
 };
 
 /**

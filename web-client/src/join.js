@@ -10,6 +10,7 @@ import { byId } from './shared/dom.js';
 import { languagePicker, startLanguage } from './shared/i18n.js';
 import { RoomConnection } from './shared/protocol.js';
 import { AgendaPanel } from './room/agenda.js';
+import { BreakoutBanner } from './room/breakout-banner.js';
 import { ChatPanel } from './room/chat.js';
 import { ConnectionBanner } from './room/connection-banner.js';
 import { ControlBar } from './room/control-bar.js';
@@ -35,10 +36,13 @@ import { RoomRules } from './room/room-rules.js';
 import { RoundPanel } from './room/round.js';
 import { Shortcuts } from './room/shortcuts.js';
 import { Chime } from './room/sound.js';
+import { ScreenShareControl } from './room/screen-share.js';
+import { ScreenView } from './room/screen-view.js';
 import { Stage } from './room/stage.js';
 import { SummaryPanel } from './room/summary.js';
 import { SupportSignal } from './room/support.js';
 import { AgendaEditor } from './console/agenda-editor.js';
+import { BreakoutsPanel } from './console/breakouts-panel.js';
 import { ConfirmDialog } from './console/confirm-dialog.js';
 import { EnergizerPicker } from './console/energizer-picker.js';
 import { HostConsole } from './console/host-console.js';
@@ -71,7 +75,9 @@ const leave = new LeaveDialog(room, () => flow.leave());
 new PageTitle(room);
 
 // The room's frame: the stage, the controls, the ground rules over everyone's screen.
-new Stage(room, media);
+const stage = new Stage(room, media);
+new ScreenView(room, media, () => stage.layout());
+new ScreenShareControl(room, media, notice);
 const switches = new MediaControls(media);
 const rules = new RoomRules(room);
 new ControlBar(room, dock, { chime, showRules: () => rules.show(), leave: () => leave.ask() });
@@ -90,6 +96,9 @@ new RulesEditor(room);
 new RoundPanel(room, { speak: () => switches.turnOn('audio'), chime: () => chime.play() });
 new EnergizerPicker(room);
 new EnergizerOverlay(room);
+// Breakouts: the hosts plan and run them in the dock; everyone has the banner over the stage.
+new BreakoutsPanel(room, notice, dock);
+new BreakoutBanner(room, notice);
 // The activities put their own panels in the dock: the pulse check, then the
 // summary (the facilitator's token opens its export); support, then Help, in the overlays.
 new PulsePanel(room);

@@ -48,6 +48,9 @@ export class PersonActions {
       case 'ask-mute': return notice.run(c.request({ type: 'ask_to_mute', participant: id }), () => notice.say(t('console.notice.asked_to_mute', { name })));
       case 'stop-video': return notice.run(c.request({ type: 'stop_video', participant: id }));
       case 'lower-hand': return notice.run(c.request({ type: 'lower_hand', participant: id }));
+      case 'stop-share': return notice.run(c.request({ type: 'stop_screen_share', participant: id }));
+      case 'allow-share': return notice.run(c.request({ type: 'allow_screen_share', participant: id, allowed: true }));
+      case 'disallow-share': return notice.run(c.request({ type: 'allow_screen_share', participant: id, allowed: false }));
       case 'make-co': return notice.run(c.request({ type: 'set_role', participant: id, role: 'co_facilitator' }));
       case 'make-participant': return notice.run(c.request({ type: 'set_role', participant: id, role: 'participant' }));
       case 'remove': {
@@ -91,6 +94,16 @@ export class PersonActions {
     }
     if (outranked && person.video) {
       items.push(button('stop-video', t('console.person.stop_video'), t('console.person.stop_video_for', { name })));
+    }
+    // Any host may stop anyone's share; participants share once allowed.
+    if (state.screenShare.sharer === person.id) {
+      items.push(button('stop-share', t('console.person.stop_share'), t('console.person.stop_share_for', { name })));
+    }
+    if (person.role === 'participant') {
+      const allowed = state.screenShare.allowed.includes(person.id);
+      items.push(allowed
+        ? button('disallow-share', t('console.person.disallow_share'), t('console.person.disallow_share_for', { name }))
+        : button('allow-share', t('console.person.allow_share'), t('console.person.allow_share_for', { name })));
     }
     if (state.floor.hands.includes(person.id)) {
       items.push(button('lower-hand', t('room.hands.lower'), t('room.hands.lower_for', { name })));

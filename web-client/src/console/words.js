@@ -4,6 +4,8 @@
 
 import { define } from '../shared/i18n.js';
 import '../room/words.js';
+import breakoutsStrings from './strings-breakouts.js';
 import strings from './strings-console.js';
 
 define(strings);
+define(breakoutsStrings);

@@ -3,12 +3,17 @@
 // server's `chat` event brings it back, like everyone else's. While the chat
 // is not in view, a new line from someone else shows as a toast and counts
 // as unread (the control bar and the tab's title say how many); once the
-// chat is in view, the model is told it was seen. It keeps no copy of the
-// chat and knows no one's name but what each line carries.
+// chat is in view, the model is told it was seen. During breakouts a line
+// reaches only the people in the same place: a line said in a group carries
+// its tag ("Group 2"), and the panel says who reads what is written now. It
+// keeps no copy of the chat and knows no one's name but what each line
+// carries.
 
-import { byId, make, show } from '../shared/dom.js';
+import { byId, make, setText, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { clockTime } from '../shared/time-text.js';
+import { chatTag } from './breakout-text.js';
+import { placeOf } from './selectors.js';
 import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
@@ -32,6 +37,7 @@ export class ChatPanel {
       empty: byId('chat-empty', HTMLParagraphElement),
       form: byId('chat-form', HTMLFormElement),
       input: byId('chat-input', HTMLInputElement),
+      place: byId('chat-place', HTMLParagraphElement),
     };
     this.el.form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -44,7 +50,20 @@ export class ChatPanel {
     });
     room.subscribe((change) => this.follow(change));
     dock.on('dock', () => this.seen());
-    document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
+    document.addEventListener(LANGUAGE_CHANGED, () => {
+      this.draw();
+      this.drawPlace();
+    });
+  }
+
+  /** Who reads what is written now: everyone, this person's group, or the main room. */
+  drawPlace() {
+    const state = this.room.state;
+    const inGroup = placeOf(state, state.me.id) !== null;
+    this.el.input.placeholder = t(inGroup ? 'breakout.chat.placeholder' : 'room.chat.placeholder');
+    const note = state.breakouts ? t(inGroup ? 'breakout.chat.note_group' : 'breakout.chat.note_main') : '';
+    setText(this.el.place, note);
+    show(this.el.place, note !== '');
   }
 
   /** The chat is in view: what it shows has been seen. */
@@ -74,6 +93,7 @@ export class ChatPanel {
 
   /** @param {Change} change */
   follow({ state, before, message }) {
+    if (state.breakouts !== before.breakouts || state.me.id !== before.me.id) this.drawPlace();
     const chat = state.floor.chat;
     if (chat === before.floor.chat && state.me.id === before.me.id) return;
     const added = chat.length === before.floor.chat.length + 1 && message.type === 'chat';
@@ -109,8 +129,10 @@ export class ChatPanel {
   /** @param {ChatLine} line */
   item(line) {
     const mine = line.from === this.room.state.me.id;
+    const group = line.breakout === undefined ? [] : [make('span', { text: chatTag(this.room.state, line.breakout), className: 'badge chat-group' })];
     return make('li', { className: mine ? 'mine' : '', attrs: { 'data-seq': String(line.seq) } }, [
       make('span', { className: 'meta' }, [
+        ...group,
         make('span', { text: mine ? t('room.you_suffix', { name: line.name }) : line.name, className: 'name' }),
         make('time', { text: clockTime(line.at), attrs: { datetime: new Date(line.at).toISOString() } }),
       ]),

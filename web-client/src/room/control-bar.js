@@ -18,7 +18,7 @@ import './words.js';
 /** @typedef {import('./sound.js').Chime} Chime */
 
 /** The tabs a host's console button opens, the first by default. @type {TabId[]} */
-const CONSOLE_TABS = ['waiting', 'people', 'agenda', 'activities', 'summary'];
+const CONSOLE_TABS = ['waiting', 'people', 'agenda', 'activities', 'breakouts', 'summary'];
 
 export class ControlBar {
   /**

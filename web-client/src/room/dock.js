@@ -1,7 +1,7 @@
 // The dock: one panel at a time beside the stage (from 1024 px wide) or as a
 // sheet over it (narrower), chosen by its tabs: the waiting room (hosts), the
-// people and the hands, the run of show, the activities, the summary, the
-// chat. The panels are join.html's `.dock-panel`s; this file only shows one,
+// people and the hands, the run of show, the activities, breakouts (hosts),
+// the summary, the chat. The panels are join.html's `.dock-panel`s; this file only shows one,
 // keeps the tabs in step (which exist for this person's role, what each has
 // waiting), and tells whoever asks which panel is in view. It opens at the
 // waiting room for a host on a wide screen, so the group and the console
@@ -10,12 +10,12 @@
 import { byId, make, show } from '../shared/dom.js';
 import { Emitter } from '../shared/events.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
-import { isHost, unreadChat, waitingToAdmit } from './selectors.js';
+import { isHost, isOneOnOne, unreadChat, waitingToAdmit } from './selectors.js';
 import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 /** @typedef {import('./state.js').RoomState} RoomState */
-/** @typedef {'waiting' | 'people' | 'agenda' | 'activities' | 'summary' | 'chat'} TabId */
+/** @typedef {'waiting' | 'people' | 'agenda' | 'activities' | 'breakouts' | 'summary' | 'chat'} TabId */
 /** @typedef {{type: 'dock', open: boolean, tab: TabId}} DockEvent */
 
 /**
@@ -29,6 +29,8 @@ const TABS = [
   { id: 'agenda', key: 'layout.tab.agenda', shown: () => true },
   // Participants have activities only once there is something to see (a pulse's results).
   { id: 'activities', key: 'layout.tab.activities', shown: (s) => isHost(s) || s.activities.pulse !== null },
+  // A one-on-one conversation has no breakouts.
+  { id: 'breakouts', key: 'layout.tab.breakouts', shown: (s) => isHost(s) && !isOneOnOne(s) },
   { id: 'summary', key: 'layout.tab.summary', shown: () => true },
   { id: 'chat', key: 'layout.tab.chat', shown: () => true, count: unreadChat },
 ];

@@ -37,6 +37,8 @@ import { SetupWatch, connectionSettings } from './setup-watch.js';
  *   | {type: 'localstate', audio: boolean, video: boolean, byHost?: Kind}
  *   | {type: 'remotetrack', participant: number, track: MediaStreamTrack}
  *   | {type: 'remotetrackended', participant: number, track: MediaStreamTrack}
+ *   | {type: 'remotescreen', participant: number, track: MediaStreamTrack}
+ *   | {type: 'remotescreenended', participant: number, track: MediaStreamTrack}
  *   | {type: 'status', state: MediaStatus, attempt?: number}} MediaEvent
  */
 /**
@@ -47,6 +49,9 @@ import { SetupWatch, connectionSettings } from './setup-watch.js';
 
 /** Each person downloads everyone else's video: keep each one light. */
 const MAX_VIDEO_BITRATE = 400_000;
+/** A shared screen is one stream for everyone: sharp text at a slide's pace. */
+const MAX_SCREEN_BITRATE = 1_200_000;
+const MAX_SCREEN_FRAMERATE = 15;
 
 /** @extends {Emitter<MediaEvent>} */
 export class MediaSession extends Emitter {
@@ -74,6 +79,13 @@ export class MediaSession extends Emitter {
     this.earlyCandidates = [];
     /** Whose each remote track is, by track id: tracks come in streams named `p<id>`. @type {Map<string, number>} */
     this.owners = new Map();
+    /** Whose shared screen each remote track is: streams named `s<id>`. @type {Map<string, number>} */
+    this.screens = new Map();
+    /** The sender of this person's screen section, and the screen they share, if they do. */
+    /** @type {RTCRtpSender | null} */
+    this.screenSender = null;
+    /** @type {MediaStreamTrack | null} */
+    this.screen = null;
     /** Set once the server answered this connection's offer; its own offers count only after that. */
     this.published = false;
     /** One fresh start after `media_failed`; more would only loop. */
@@ -184,6 +196,11 @@ export class MediaSession extends Emitter {
       if (kind === 'audio') preferRedundantAudio(transceiver);
       this.senders[kind] = transceiver.sender;
     }
+    // The screen, always offered third (the server takes the second video
+    // section for it), so sharing needs no new offer: it sends nothing
+    // until this person shares, and the server forwards it only then.
+    this.screenSender = pc.addTransceiver(this.screen ?? 'video', { direction: 'sendonly' }).sender;
+    if (this.screen) void this.limitScreen();
     this.step(async () => {
       await pc.setLocalDescription(await pc.createOffer());
       await this.send({ type: 'media_offer', sdp: pc.localDescription?.sdp ?? '' });
@@ -235,11 +252,17 @@ export class MediaSession extends Emitter {
     // An offer ends a track by making its transceiver inactive.
     for (const transceiver of pc.getTransceivers()) {
       const track = transceiver.receiver.track;
-      const owner = this.owners.get(track.id);
       const receiving = transceiver.currentDirection === 'recvonly' || transceiver.currentDirection === 'sendrecv';
-      if (owner !== undefined && !receiving) {
+      if (receiving) continue;
+      const owner = this.owners.get(track.id);
+      if (owner !== undefined) {
         this.owners.delete(track.id);
         this.emit({ type: 'remotetrackended', participant: owner, track });
+      }
+      const sharer = this.screens.get(track.id);
+      if (sharer !== undefined) {
+        this.screens.delete(track.id);
+        this.emit({ type: 'remotescreenended', participant: sharer, track });
       }
     }
   }
@@ -259,10 +282,15 @@ export class MediaSession extends Emitter {
 
   /** @param {RTCTrackEvent} event */
   onTrack(event) {
-    const match = /^p(\d+)$/.exec(event.streams[0]?.id ?? '');
+    const match = /^([ps])(\d+)$/.exec(event.streams[0]?.id ?? '');
     if (!match) return; // not a publisher's stream: nothing to show it in
-    const participant = Number(match[1]);
+    const participant = Number(match[2]);
     const { track } = event;
+    if (match[1] === 's') {
+      this.screens.set(track.id, participant);
+      this.emit({ type: 'remotescreen', participant, track });
+      return;
+    }
     const before = this.owners.get(track.id);
     // A transceiver the server reused for someone else: take it from the first tile.
     if (before !== undefined && before !== participant) this.emit({ type: 'remotetrackended', participant: before, track });
@@ -315,6 +343,31 @@ export class MediaSession extends Emitter {
     if (!parameters.encodings?.length) return;
     parameters.encodings[0].maxBitrate = MAX_VIDEO_BITRATE;
     await sender.setParameters(parameters).catch((error) => console.warn('could not cap the video bitrate', error));
+  }
+
+  /**
+   * Sends this screen (or, with null, nothing) on the screen section, on
+   * this connection and any that follows. The room must have said yes
+   * (`start_screen_share`) first: the server forwards nothing before.
+   * @param {MediaStreamTrack | null} track
+   */
+  async setScreen(track) {
+    this.screen = track;
+    if (track) track.contentHint = 'text';
+    await this.screenSender?.replaceTrack(track).catch((error) => console.warn('could not send the screen', error));
+    if (track) await this.limitScreen();
+  }
+
+  /** Slides and documents: sharp text matters more than motion. */
+  async limitScreen() {
+    const sender = this.screenSender;
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    if (!parameters.encodings?.length) return;
+    parameters.encodings[0].maxBitrate = MAX_SCREEN_BITRATE;
+    parameters.encodings[0].maxFramerate = MAX_SCREEN_FRAMERATE;
+    parameters.degradationPreference = 'maintain-resolution';
+    await sender.setParameters(parameters).catch((error) => console.warn('could not set the screen\'s limits', error));
   }
 
   /** @param {Kind} kind */
@@ -409,17 +462,25 @@ export class MediaSession extends Emitter {
     this.queue = Promise.resolve();
     this.earlyCandidates = [];
     this.senders = {};
+    this.screenSender = null;
     for (const [id, participant] of this.owners) {
       const track = pc?.getReceivers().find((receiver) => receiver.track.id === id)?.track;
       if (track) this.emit({ type: 'remotetrackended', participant, track });
     }
+    for (const [id, participant] of this.screens) {
+      const track = pc?.getReceivers().find((receiver) => receiver.track.id === id)?.track;
+      if (track) this.emit({ type: 'remotescreenended', participant, track });
+    }
     this.owners.clear();
+    this.screens.clear();
     pc?.close();
   }
 
   /** Out of the room for good: close, and let go of the camera and microphone. */
   stop() {
     this.close();
+    this.screen?.stop();
+    this.screen = null;
     for (const track of this.local.getTracks()) {
       track.stop();
       this.local.removeTrack(track);

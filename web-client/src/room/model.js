@@ -20,7 +20,7 @@ import { apply, initialState } from './state.js';
 /** The media session's own messages, which the model leaves to it. */
 /** @typedef {'media_offer' | 'media_answer' | 'ice_candidate' | 'media_restart' | 'media_failed'} Signalling */
 /** Replies, which settle their request's Promise and are news to nobody else. */
-/** @typedef {'ack' | 'error'} Reply */
+/** @typedef {'ack' | 'error' | 'report'} Reply */
 /** @typedef {Exclude<RoomEvent['type'], Signalling | Reply>} RoomEventType */
 
 /**
@@ -38,7 +38,7 @@ const ROOM_EVENTS = {
   pulse: true, summary: true, speaking: true, talk_time: true, muted_by_host: true, video_stopped_by_host: true,
   incoming_video_paused: true,
   support_requests: true, support_acknowledged: true, connection: true,
-  breakouts: true, breakout_message: true,
+  breakouts: true, breakout_message: true, screen_share: true,
 };
 
 /** The room event types, for whoever needs to list them (the tests do). */

@@ -113,6 +113,14 @@ export function peopleInSight(state) {
 }
 
 /**
+ * Whether this person may share their screen: hosts may, and anyone a host allowed.
+ * @param {RoomState} state
+ */
+export function mayShareScreen(state) {
+  return isHost(state) || (state.me.id !== null && state.screenShare.allowed.includes(state.me.id));
+}
+
+/**
  * Chat lines from others that came after the last one this person had in view.
  * @param {RoomState} state
  */

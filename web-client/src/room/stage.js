@@ -14,7 +14,7 @@ import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { icon } from './icons.js';
 import { peopleInSight } from './selectors.js';
 import { REACTION_SHOWN_MS } from './state.js';
-import { GAP, gridLayout, speakerLayout } from './tile-grid.js';
+import { gridLayout, speakerLayout } from './tile-grid.js';
 import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
@@ -104,8 +104,13 @@ export class Stage {
       this.mode = this.mode === 'grid' ? 'speaker' : 'grid';
       this.layout();
     });
-    // The stage's own size: the dock opening or a phone turning changes it.
-    if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.layout()).observe(this.el.stage);
+    // The stage's own size: the dock opening or a phone turning changes it;
+    // a shared screen takes part of it (`screen-view.js`).
+    if (typeof ResizeObserver !== 'undefined') {
+      const observer = new ResizeObserver(() => this.layout());
+      observer.observe(this.el.stage);
+      observer.observe(this.el.tiles);
+    }
     window.addEventListener('resize', () => this.layout());
     document.addEventListener(LANGUAGE_CHANGED, () => this.draw());
   }
@@ -283,8 +288,9 @@ export class Stage {
     show(this.el.layout, count >= 3);
     this.el.layout.textContent = t(this.mode === 'speaker' ? 'layout.stage.grid' : 'layout.stage.speaker');
     this.el.layout.setAttribute('aria-pressed', String(this.mode === 'speaker'));
-    const width = Math.max(0, this.el.stage.clientWidth - 2 * GAP);
-    const height = Math.max(0, this.el.stage.clientHeight - 2 * GAP);
+    // The room the tiles have: the stage's, less a shared screen's.
+    const width = Math.max(0, this.el.tiles.clientWidth);
+    const height = Math.max(0, this.el.tiles.clientHeight);
     if (width === 0 || height === 0) return;
     const layout = speaker ? speakerLayout(count, width, height) : gridLayout(count, width, height);
     this.focus = speaker ? this.pickFocus() : null;

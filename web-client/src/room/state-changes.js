@@ -70,6 +70,7 @@ export function roomState(s, m, now) {
     },
     media: { ...s.media, speaking, talk: m.talk_time ? freshTalk(m.talk_time, now) : null },
     breakouts: m.breakouts ?? null,
+    screenShare: m.screen_share,
   };
 }
 
@@ -148,6 +149,7 @@ export function connection(s, m) {
     case 'closed': return {
       ...s,
       breakouts: null,
+      screenShare: { sharer: null, allowed: [] },
       me: { ...s.me, inRoom: false },
       connection: { ...s.connection, status: 'closed', attempt: 0 },
       people: new Map(),

@@ -40,6 +40,7 @@ import {
 /** @typedef {import('../shared/messages.js').SummaryItem} SummaryItem */
 /** @typedef {import('../shared/messages.js').SupportRequest} SupportRequest */
 /** @typedef {import('../shared/messages.js').Breakouts} Breakouts */
+/** @typedef {import('../shared/messages.js').ScreenShare} ScreenShare */
 
 /**
  * What the client records itself once the server has taken a request that
@@ -156,10 +157,14 @@ import {
  * @property {Breakouts | null} breakouts the groups while they run: everyone
  *   not in one is in the main room, and each person sees and hears only the
  *   people in the same place
+ * @property {ScreenShare} screenShare who shares a screen now, and who besides the hosts may
  */
 
 /** Long enough to read, short enough that reactions do not pile up. */
 export const REACTION_SHOWN_MS = 8_000;
+
+/** @type {ScreenShare} */
+export const NO_SHARE = { sharer: null, allowed: [] };
 
 /** @type {Round} */
 const NO_ROUND = { active: false, order: [], speaker: null, passed: [] };
@@ -185,6 +190,7 @@ export function initialState() {
     },
     media: { speaking: new Map(), talk: null, incomingVideoPaused: false },
     breakouts: null,
+    screenShare: NO_SHARE,
   };
 }
 
@@ -262,6 +268,7 @@ function step(s, m, now) {
     case 'incoming_video_paused': return { ...s, media: { ...s.media, incomingVideoPaused: m.paused } };
     case 'support_requests': return withSupport(s, { requests: m.requests });
     case 'support_acknowledged': return withSupport(s, { mine: 'acknowledged' });
+    case 'screen_share': return { ...s, screenShare: { sharer: m.sharer, allowed: m.allowed } };
     case 'breakouts':
       return { ...s, breakouts: m.breakouts ?? null, clock: m.breakouts ? synced(s.clock, m.breakouts.server_time, now) : s.clock };
     case 'connection': return connection(s, m);

@@ -5,13 +5,14 @@
 import { define, t } from '../shared/i18n.js';
 import activitiesStrings from './strings-activities.js';
 import agendaStrings from './strings-agenda.js';
+import breakoutsStrings from './strings-breakouts.js';
 import defaultsStrings from './strings-defaults.js';
 import joinStrings from './strings-join.js';
 import layoutStrings from './strings-layout.js';
 import mediaStrings from './strings-media.js';
 import roomStrings from './strings-room.js';
 
-for (const strings of [joinStrings, mediaStrings, roomStrings, agendaStrings, activitiesStrings, layoutStrings, defaultsStrings]) define(strings);
+for (const strings of [joinStrings, mediaStrings, roomStrings, agendaStrings, activitiesStrings, layoutStrings, defaultsStrings, breakoutsStrings]) define(strings);
 
 /** @typedef {import('./devices.js').Kind} Kind */
 /** @typedef {import('./devices.js').DeviceProblem} DeviceProblem */

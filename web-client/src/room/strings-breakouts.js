@@ -1,0 +1,103 @@
+// The words of breakouts as everyone in the room meets them: a group's
+// name, the banner that says where this person is and for how long, the
+// toasts, the chat's tag and line, and the server's refusals in plain words
+// (breakout-banner.js, breakout-text.js, chat.js). The console's own words
+// are console/strings-breakouts.js. Registered by room/words.js. No DOM
+// here: the strings test loads this file in Node.
+
+export default {
+  en: {
+    'breakout.group': 'Group {number}',
+    'breakout.main_room': 'Main room',
+
+    'breakout.banner.in_group': 'You are in Group {number} with {names}',
+    'breakout.banner.in_group_alone': 'You are in Group {number}. No one else is here yet.',
+    'breakout.banner.visiting': 'Visiting Group {number}',
+    'breakout.banner.visitors': 'Visiting: {names}',
+    'breakout.banner.main': 'Breakouts are on. You are in the main room.',
+    'breakout.banner.main_wait': 'The facilitator can place you in a group.',
+    'breakout.banner.main_choose': 'Choose a group to join:',
+    'breakout.banner.left': '{time} left',
+    'breakout.banner.ending': 'One minute left: please finish your conversation',
+    'breakout.banner.ending_main': 'One minute left: everyone will be back here soon',
+    'breakout.banner.return': 'Return to main room',
+    'breakout.banner.join.one': 'Join Group {number} ({count} person)',
+    'breakout.banner.join.other': 'Join Group {number} ({count} people)',
+
+    'breakout.toast.placed': 'You are now in Group {number} with {names}',
+    'breakout.toast.placed_alone': 'You are now in Group {number}',
+    'breakout.toast.choose': 'Breakouts are open: choose a group to join.',
+    'breakout.toast.visiting': '{name} is visiting your group',
+    'breakout.toast.back': 'Everyone is back in the main room',
+    'breakout.toast.group_left': 'The others in your group left, so you are back in the main room',
+    'breakout.toast.moved_main': 'You are back in the main room',
+    'breakout.toast.message': 'Message from {name}: {text}',
+    'breakout.toast.message_sent': 'Your message went to every group and the main room.',
+
+    'breakout.chat.tag': 'Small group',
+    'breakout.chat.placeholder': 'Message your group',
+    'breakout.chat.note_group': 'While breakouts run, only your group sees what you write here.',
+    'breakout.chat.note_main': 'While breakouts run, only the people in the main room see what you write here.',
+
+    'breakout.refused.open_already': 'Breakouts are already running. End them before opening new ones.',
+    'breakout.refused.minutes': 'Breakouts last 1 to 60 minutes.',
+    'breakout.refused.groups': 'Breakouts have 1 to 50 groups.',
+    'breakout.refused.too_small': 'Each group needs two people at least.',
+    'breakout.refused.twice': 'Someone is in two groups. Check the groups and try again.',
+    'breakout.refused.not_open': 'The breakouts have ended.',
+    'breakout.refused.no_group': 'That group has ended.',
+    'breakout.refused.chosen': 'The facilitator chose the groups, so there is no group to pick.',
+    'breakout.refused.extend': 'Breakouts can be extended by 1 to 30 minutes.',
+    'breakout.refused.countdown': 'Bringing everyone back can wait 10 minutes at most.',
+    'breakout.refused.message': 'A message to the groups has 1 to 280 characters.',
+    'breakout.refused.one_on_one': 'A one-on-one conversation has no breakouts.',
+    'breakout.refused.not_found': 'Someone in these groups has left the room. Check the groups and try again.',
+  },
+  fr: {
+    'breakout.group': 'Groupe {number}',
+    'breakout.main_room': 'Salle principale',
+
+    'breakout.banner.in_group': 'Vous êtes dans le groupe {number} avec {names}',
+    'breakout.banner.in_group_alone': 'Vous êtes dans le groupe {number}. Personne d’autre n’y est encore.',
+    'breakout.banner.visiting': 'En visite dans le groupe {number}',
+    'breakout.banner.visitors': 'En visite : {names}',
+    'breakout.banner.main': 'Les petits groupes sont en cours. Vous êtes dans la salle principale.',
+    'breakout.banner.main_wait': 'L’équipe d’animation peut vous placer dans un groupe.',
+    'breakout.banner.main_choose': 'Choisissez un groupe :',
+    'breakout.banner.left': 'il reste {time}',
+    'breakout.banner.ending': 'Il reste une minute : veuillez conclure votre échange',
+    'breakout.banner.ending_main': 'Il reste une minute : tout le monde revient ici bientôt',
+    'breakout.banner.return': 'Retourner à la salle principale',
+    'breakout.banner.join.one': 'Rejoindre le groupe {number} ({count} personne)',
+    'breakout.banner.join.other': 'Rejoindre le groupe {number} ({count} personnes)',
+
+    'breakout.toast.placed': 'Vous êtes maintenant dans le groupe {number} avec {names}',
+    'breakout.toast.placed_alone': 'Vous êtes maintenant dans le groupe {number}',
+    'breakout.toast.choose': 'Les petits groupes sont ouverts : choisissez un groupe.',
+    'breakout.toast.visiting': '{name} visite votre groupe',
+    'breakout.toast.back': 'Tout le monde est de retour dans la salle principale',
+    'breakout.toast.group_left': 'Les autres personnes de votre groupe sont parties : vous êtes de retour dans la salle principale',
+    'breakout.toast.moved_main': 'Vous êtes de retour dans la salle principale',
+    'breakout.toast.message': 'Message de {name} : {text}',
+    'breakout.toast.message_sent': 'Votre message a été envoyé à tous les groupes et à la salle principale.',
+
+    'breakout.chat.tag': 'Petit groupe',
+    'breakout.chat.placeholder': 'Écrire à votre groupe',
+    'breakout.chat.note_group': 'Pendant les petits groupes, seul votre groupe voit ce que vous écrivez ici.',
+    'breakout.chat.note_main': 'Pendant les petits groupes, seules les personnes de la salle principale voient ce que vous écrivez ici.',
+
+    'breakout.refused.open_already': 'Des petits groupes sont déjà en cours. Terminez-les avant d’en ouvrir d’autres.',
+    'breakout.refused.minutes': 'Les petits groupes durent de 1 à 60 minutes.',
+    'breakout.refused.groups': 'Il faut de 1 à 50 groupes.',
+    'breakout.refused.too_small': 'Chaque groupe compte au moins deux personnes.',
+    'breakout.refused.twice': 'Une personne est dans deux groupes. Vérifiez les groupes et réessayez.',
+    'breakout.refused.not_open': 'Les petits groupes sont terminés.',
+    'breakout.refused.no_group': 'Ce groupe est terminé.',
+    'breakout.refused.chosen': 'L’équipe d’animation a formé les groupes : il n’y a pas de groupe à choisir.',
+    'breakout.refused.extend': 'Les petits groupes peuvent être prolongés de 1 à 30 minutes.',
+    'breakout.refused.countdown': 'Le retour de tout le monde peut attendre 10 minutes au plus.',
+    'breakout.refused.message': 'Un message aux groupes compte de 1 à 280 caractères.',
+    'breakout.refused.one_on_one': 'Une conversation en tête-à-tête n’a pas de petits groupes.',
+    'breakout.refused.not_found': 'Une personne de ces groupes a quitté la salle. Vérifiez les groupes et réessayez.',
+  },
+};
