@@ -3,19 +3,15 @@
 // every other page's video, and keeps decoding it (framesDecoded rising for
 // each of the five others), by its own getStats(). The facilitator is on a
 // laptop and one participant on a phone, for the screenshots; the others
-// use small windows. To spare a small machine (six encoders and thirty
-// decoders on two cores), the fake camera plays a small clip written here:
-// 320x180 at 15 frames a second.
+// use small windows. To spare a small machine, the fake camera plays a
+// small clip (`clip.mjs`).
 //
 // Run from the repository root: `node --test tests/browser/crowd.test.mjs`
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { Harness, enterWithDoorOpen, joinAs } from './support.mjs';
+import { lightClip } from './clip.mjs';
 import { ownId, waitForStats } from './media-stats.mjs';
 
 const harness = new Harness();
@@ -24,36 +20,15 @@ const PEOPLE = 6;
 /** A crowded room on two cores: more time for six pages to settle than for two. */
 const CROWD_TIMEOUT_MS = 60_000;
 
-/**
- * A short clip for the fake camera, as Chromium reads it (Y4M, 4:2:0): a
- * bright bar moving across a dark frame, so every frame differs.
- * @param {string} path
- */
-async function writeClip(path) {
-  const [width, height, frames] = [320, 180, 30];
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F15:1 Ip A1:1 C420jpeg\n`);
-  const parts = [header];
-  for (let f = 0; f < frames; f += 1) {
-    const luma = Buffer.alloc(width * height, 40);
-    const bar = Math.floor((f / frames) * width);
-    for (let y = 0; y < height; y += 1) luma.fill(220, y * width + bar, y * width + Math.min(width, bar + 24));
-    const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
-    parts.push(Buffer.from('FRAME\n'), luma, chroma, chroma);
-  }
-  await writeFile(path, Buffer.concat(parts));
-}
-
-/** @type {string | undefined} */
-let clipDir;
+/** @type {{path: string, remove: () => Promise<void>} | undefined} */
+let clip;
 before(async () => {
-  clipDir = await mkdtemp(join(tmpdir(), 'peer-room-clip-'));
-  const clip = join(clipDir, 'camera.y4m');
-  await writeClip(clip);
-  await harness.start({}, [`--use-file-for-fake-video-capture=${clip}`]);
+  clip = await lightClip();
+  await harness.start({}, [`--use-file-for-fake-video-capture=${clip.path}`]);
 });
 after(async () => {
   await harness.stop();
-  if (clipDir) await rm(clipDir, { recursive: true, force: true });
+  await clip?.remove();
 });
 
 /** @typedef {import('./support.mjs').TestPage} TestPage */

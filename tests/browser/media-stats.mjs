@@ -109,3 +109,19 @@ export function audioFrom(page, owner) {
     return audio;
   }, owner);
 }
+
+/**
+ * Packets of `kind` received so far from each publisher, by participant id.
+ * @param {import('playwright-core').Page} page
+ * @param {'audio' | 'video'} kind
+ * @returns {Promise<Map<number, number>>}
+ */
+export async function packetsBy(page, kind) {
+  const stats = await inboundStats(page);
+  /** @type {Map<number, number>} */
+  const packets = new Map();
+  for (const s of stats?.inbound ?? []) {
+    if (s.kind === kind && s.owner !== null) packets.set(s.owner, (packets.get(s.owner) ?? 0) + s.packetsReceived);
+  }
+  return packets;
+}
