@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { root } from './support.mjs';
 
-const { GAP, gridLayout, speakerLayout } = await import(pathToFileURL(join(root, 'web-client', 'src', 'room', 'tile-grid.js')).href);
+const { GAP, gridLayout, speakerLayout, stripLayout } = await import(pathToFileURL(join(root, 'web-client', 'src', 'room', 'tile-grid.js')).href);
 
 /**
  * @param {{columns: number, rows: number, tileWidth: number, tileHeight: number}} layout
@@ -67,4 +67,17 @@ test('in speaker view the one in focus is larger than everyone in the strip', ()
       assert.ok(layout.columns * layout.rows >= count - 1, `${what}: everyone else in the strip`);
     }
   }
+});
+
+test('beside a shared screen the tiles stand in one column that fits', () => {
+  const [width, height] = [282, 630];
+  for (let count = 1; count <= 16; count += 1) {
+    const layout = stripLayout(count, width, height);
+    const what = `${count} people beside a screen`;
+    assert.equal(layout.columns, 1, `${what}: one column`);
+    fits(layout, width, height, what);
+    assert.equal(layout.tileHeight, Math.floor((layout.tileWidth * 9) / 16), `${what}: 16:9`);
+  }
+  // Below a screen on a phone (wider than tall): the grid's own rules.
+  assert.deepEqual(stripLayout(3, 374, 300), gridLayout(3, 374, 300));
 });

@@ -41,7 +41,8 @@ export class PeopleList {
 
   /** @param {Change} change */
   follow({ state, before }) {
-    if (state.people !== before.people || state.floor.hands !== before.floor.hands || state.me !== before.me) this.draw();
+    if (state.people !== before.people || state.floor.hands !== before.floor.hands || state.me !== before.me
+      || state.screenShare !== before.screenShare) this.draw();
   }
 
   draw() {

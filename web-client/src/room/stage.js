@@ -14,7 +14,7 @@ import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { icon } from './icons.js';
 import { peopleInSight } from './selectors.js';
 import { REACTION_SHOWN_MS } from './state.js';
-import { gridLayout, speakerLayout } from './tile-grid.js';
+import { gridLayout, speakerLayout, stripLayout } from './tile-grid.js';
 import './words.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
@@ -284,7 +284,9 @@ export class Stage {
   /** Sizes the tiles to the room the stage has now, in the chosen view. */
   layout() {
     const count = this.tiles.size;
-    const speaker = this.mode === 'speaker' && count >= 3;
+    // A shared screen is the focus: the tiles go beside it, in a column.
+    const sharing = this.el.stage.dataset.sharing === 'true';
+    const speaker = !sharing && this.mode === 'speaker' && count >= 3;
     show(this.el.layout, count >= 3);
     this.el.layout.textContent = t(this.mode === 'speaker' ? 'layout.stage.grid' : 'layout.stage.speaker');
     this.el.layout.setAttribute('aria-pressed', String(this.mode === 'speaker'));
@@ -292,7 +294,8 @@ export class Stage {
     const width = Math.max(0, this.el.tiles.clientWidth);
     const height = Math.max(0, this.el.tiles.clientHeight);
     if (width === 0 || height === 0) return;
-    const layout = speaker ? speakerLayout(count, width, height) : gridLayout(count, width, height);
+    const layout = sharing ? stripLayout(count, width, height)
+      : speaker ? speakerLayout(count, width, height) : gridLayout(count, width, height);
     this.focus = speaker ? this.pickFocus() : null;
     for (const [id, tile] of this.tiles) tile.item.classList.toggle('tile-focus', id === this.focus);
     const { tiles } = this.el;

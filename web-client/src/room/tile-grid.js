@@ -8,6 +8,7 @@
 //   two up to eight, three beyond), cropped rather than letterboxed.
 // - Speaker view: the one in focus fills the top, everyone else sits in a
 //   strip of small tiles below it (at most two fifths of the height).
+// - Beside a shared screen: one column of tiles (`stripLayout`).
 
 /** Below this stage width, a phone's rules. */
 export const PHONE_WIDTH = 600;
@@ -61,6 +62,20 @@ export function speakerLayout(count, width, height) {
   const tileHeight = Math.min(wanted, (strip - GAP * (rows - 1)) / rows);
   const focusHeight = height - rows * tileHeight - GAP * rows;
   return { columns, rows, tileWidth: floor(tileWidth), tileHeight: floor(tileHeight), focusHeight: floor(focusHeight) };
+}
+
+/**
+ * Beside a shared screen: the tiles in a column, 16:9, as large as fit, one
+ * under the other (a strip taller than wide); below a screen on a phone (a
+ * strip wider than tall), the grid's rules.
+ * @param {number} count tiles
+ * @param {number} width of the strip, px
+ * @param {number} height of the strip, px
+ * @returns {TileLayout}
+ */
+export function stripLayout(count, width, height) {
+  if (width >= height) return gridLayout(count, width, height);
+  return fitted(Math.max(1, count), 1, width, height);
 }
 
 /**
