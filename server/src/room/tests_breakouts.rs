@@ -367,3 +367,40 @@ fn a_message_to_all_groups_reaches_everyone_and_support_still_reaches_the_hosts(
     let (_, effects) = act_at(&mut room, 4, json!({"type": "need_support"}), T0 + 2);
     assert_eq!(events_to(&effects, 1)[0]["type"], "support_requests");
 }
+
+#[test]
+fn a_facilitator_who_drops_leaves_a_co_facilitator_in_charge_and_the_time_still_ends_it() {
+    let mut room = room_of(5);
+    act(
+        &mut room,
+        1,
+        json!({"type": "set_role", "participant": 2, "role": "co_facilitator"}),
+    )
+    .unwrap();
+    open(&mut room, 2);
+    let dropped = room
+        .handle(Command::Disconnected { conn: ConnId(1) }, T0 + 1_000)
+        .effects;
+    assert_eq!(places(&dropped), None, "nothing moves when the facilitator drops");
+    // The co-facilitator, in a group, runs them: a minute more, a message.
+    let (reply, _) = act_at(
+        &mut room,
+        2,
+        json!({"type": "extend_breakouts", "minutes": 1}),
+        T0 + 2_000,
+    );
+    reply.unwrap();
+    let (reply, effects) = act_at(
+        &mut room,
+        2,
+        json!({"type": "broadcast_to_breakouts", "text": "Wrap up"}),
+        T0 + 3_000,
+    );
+    reply.unwrap();
+    assert!((2..=6).all(|c| events_to(&effects, c).iter().any(|e| e["type"] == "breakout_message")));
+    // The facilitator's place goes; the groups go on, and end on time.
+    room.handle(Command::Tick, T0 + 1_000 + 30_000);
+    assert!(room.breakouts.is_open());
+    let back = room.handle(Command::Tick, T0 + 3 * MINUTE).effects;
+    assert_eq!(places(&back), Some(vec![]), "everyone back when the time ends");
+}

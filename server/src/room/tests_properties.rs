@@ -52,7 +52,7 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-const REQUESTS: usize = 46;
+const REQUESTS: usize = 56;
 
 /// One request of every kind there is, filled in from the random values.
 fn request(kind: usize, about: u32, flag: bool, n: u8) -> Value {
@@ -106,7 +106,26 @@ fn request(kind: usize, about: u32, flag: bool, n: u8) -> Value {
         42 => json!({"type": "set_media_state", "audio": flag, "video": !flag}),
         43 => json!({"type": if flag { "mute" } else { "stop_video" }, "participant": about}),
         44 => json!({"type": "need_support"}),
-        _ => json!({"type": "acknowledge_support", "participant": about}),
+        45 => json!({"type": "acknowledge_support", "participant": about}),
+        46 => {
+            let groups = if flag {
+                json!([[about, about + 1], [about + 2, about + 3]])
+            } else {
+                json!([[], [about]])
+            };
+            json!({"type": "open_breakouts", "groups": groups, "minutes": n % 62, "choose": !flag})
+        }
+        47 => {
+            json!({"type": "move_to_breakout", "participant": about, "breakout": if flag { json!(n % 4) } else { Value::Null }})
+        }
+        48 => json!({"type": "visit_breakout", "breakout": if flag { json!(n % 4) } else { Value::Null }}),
+        49 => json!({"type": "choose_breakout", "breakout": if flag { json!(n % 4) } else { Value::Null }}),
+        50 => json!({"type": "extend_breakouts", "minutes": n % 35}),
+        51 => json!({"type": "end_breakouts", "in_seconds": u32::from(n) * 3}),
+        52 => json!({"type": "broadcast_to_breakouts", "text": if flag { format!("note {n}") } else { String::new() }}),
+        53 => json!({"type": if flag { "start_screen_share" } else { "stop_screen_share" }}),
+        54 => json!({"type": "allow_screen_share", "participant": about, "allowed": flag}),
+        _ => json!({"type": "get_report"}),
     }
 }
 
@@ -332,6 +351,33 @@ impl Run {
             prop_assert!(
                 everyone.contains_key(&signal.participant),
                 "a support signal of someone gone"
+            );
+        }
+        // Everyone in a breakout group holds a place, in one group only.
+        let placed: Vec<ParticipantId> = everyone
+            .keys()
+            .copied()
+            .filter(|id| room.breakouts.place_of(*id).is_some())
+            .collect();
+        let view = room.breakouts.view(self.now);
+        let listed: Vec<ParticipantId> = view
+            .iter()
+            .flat_map(|b| b.groups.iter().flat_map(|g| g.members.iter().chain(&g.visitors)))
+            .copied()
+            .collect();
+        prop_assert_eq!(
+            listed.len(),
+            placed.len(),
+            "someone in a group who holds no place, or in two groups"
+        );
+        // A screen is shared by someone here who may share.
+        let share = room.screen.view();
+        if let Some(sharer) = share.sharer {
+            let person = everyone.get(&sharer);
+            prop_assert!(person.is_some(), "a share by someone gone");
+            prop_assert!(
+                person.is_some_and(|p| p.is_host()) || share.allowed.contains(&sharer),
+                "a share by someone not allowed"
             );
         }
         if room.is_ended() {
