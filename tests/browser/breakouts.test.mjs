@@ -10,10 +10,10 @@
 //
 // Run from the repository root: `node --test tests/browser/breakouts.test.mjs`
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { lightClip } from './clip.mjs';
+import { withLightCamera } from './clip.mjs';
 import { ownId, packetsBy } from './media-stats.mjs';
 import {
   Harness, assertNoPageScroll, assertSeen, checkAccessibility, enterWithDoorOpen, joinAs, openTab,
@@ -27,16 +27,7 @@ const SLOW_MS = 60_000;
 /** How long to listen for audio that should, or should not, come. */
 const LISTEN_MS = 2_500;
 
-/** @type {{path: string, remove: () => Promise<void>} | undefined} */
-let clip;
-before(async () => {
-  clip = await lightClip();
-  await harness.start({}, [`--use-file-for-fake-video-capture=${clip.path}`]);
-});
-after(async () => {
-  await harness.stop();
-  await clip?.remove();
-});
+withLightCamera(harness);
 
 /** @typedef {import('./support.mjs').TestPage} TestPage */
 

@@ -3,6 +3,7 @@
 // writes (`--use-file-for-fake-video-capture`): 320x180 at 15 frames a
 // second, a bright bar moving across a dark frame, so every frame differs.
 
+import { after, before } from 'node:test';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,4 +27,22 @@ export async function lightClip() {
   }
   await writeFile(path, Buffer.concat(parts));
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts the harness for a test file whose browsers use the light clip as
+ * their camera, and stops both afterwards.
+ * @param {import('./support.mjs').Harness} harness
+ */
+export function withLightCamera(harness) {
+  /** @type {{path: string, remove: () => Promise<void>} | undefined} */
+  let clip;
+  before(async () => {
+    clip = await lightClip();
+    await harness.start({}, [`--use-file-for-fake-video-capture=${clip.path}`]);
+  });
+  after(async () => {
+    await harness.stop();
+    await clip?.remove();
+  });
 }

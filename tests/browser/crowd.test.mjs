@@ -8,10 +8,10 @@
 //
 // Run from the repository root: `node --test tests/browser/crowd.test.mjs`
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness, enterWithDoorOpen, joinAs } from './support.mjs';
-import { lightClip } from './clip.mjs';
+import { withLightCamera } from './clip.mjs';
 import { ownId, waitForStats } from './media-stats.mjs';
 
 const harness = new Harness();
@@ -20,16 +20,7 @@ const PEOPLE = 6;
 /** A crowded room on two cores: more time for six pages to settle than for two. */
 const CROWD_TIMEOUT_MS = 60_000;
 
-/** @type {{path: string, remove: () => Promise<void>} | undefined} */
-let clip;
-before(async () => {
-  clip = await lightClip();
-  await harness.start({}, [`--use-file-for-fake-video-capture=${clip.path}`]);
-});
-after(async () => {
-  await harness.stop();
-  await clip?.remove();
-});
+withLightCamera(harness);
 
 /** @typedef {import('./support.mjs').TestPage} TestPage */
 /** @typedef {import('./media-stats.mjs').Inbound} Inbound */
