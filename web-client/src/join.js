@@ -47,6 +47,7 @@ import { ConfirmDialog } from './console/confirm-dialog.js';
 import { EnergizerPicker } from './console/energizer-picker.js';
 import { HostConsole } from './console/host-console.js';
 import { PersonActions } from './console/person-actions.js';
+import { ReportButton } from './console/report-button.js';
 import { RoomSettings } from './console/room-settings.js';
 import { RulesEditor } from './console/rules-editor.js';
 import { SummaryEditor } from './console/summary-editor.js';
@@ -100,9 +101,12 @@ new EnergizerOverlay(room);
 new BreakoutsPanel(room, notice, dock);
 new BreakoutBanner(room, notice);
 // The activities put their own panels in the dock: the pulse check, then the
-// summary (the facilitator's token opens its export); support, then Help, in the overlays.
+// summary (the facilitator's token opens its export) with the hosts' session
+// report under it; support, then Help, in the overlays.
 new PulsePanel(room);
-new SummaryEditor(room, new SummaryPanel(room, token));
+const summary = new SummaryPanel(room, token);
+new SummaryEditor(room, summary);
+new ReportButton(room, summary, token);
 new SupportSignal(room);
 new SupportAlerts(room, notice);
 new HelpDialog(room);

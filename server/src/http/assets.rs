@@ -36,6 +36,12 @@ pub async fn support_page() -> Response {
     serve("support.html")
 }
 
+/// The facilitator's report on a session (`/report?session=ID#TOKEN`: the
+/// facilitator's token in the fragment, sent by the page in a header).
+pub async fn report_page() -> Response {
+    serve("report.html")
+}
+
 pub async fn asset(Path(path): Path<String>) -> Response {
     serve(&path)
 }

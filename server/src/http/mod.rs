@@ -20,6 +20,7 @@ pub fn router(state: AppState) -> Router {
         .route("/organize", get(assets::organize_page))
         .route("/organize/{*page}", get(assets::organize_page))
         .route("/support", get(assets::support_page))
+        .route("/report", get(assets::report_page))
         .route("/assets/{*path}", get(assets::asset))
         .route("/sessions/{id}/summary.md", get(summary::export))
         .route("/sessions/{id}/report.json", get(report::json))

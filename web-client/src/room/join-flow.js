@@ -8,7 +8,8 @@
 // page has `in-room`), and the end (#final), where someone who left gets a
 // one-tap Rejoin: their resume token, within the server's grace, brings them
 // back to their place with no name, device check, rules or waiting room
-// again. From the gate on, the server decides which step someone is at: this
+// again; the facilitator, once the session has ended, gets its report. From
+// the gate on, the server decides which step someone is at: this
 // file follows the room model's news (`joined`, `gate`, `room_state`, the
 // connection's close) and keeps only which step shows, the header's short
 // status, and the place to take back after leaving.
@@ -22,6 +23,7 @@ import { ProtocolError, deviceKey } from '../shared/protocol.js';
 import { clockTime, dayText } from '../shared/time-text.js';
 import { errorText } from '../shared/wording.js';
 import { linkInfo } from '../shared/link-info.js';
+import { reportAddress } from '../report/report-file.js';
 import { crisisResource } from './defaults.js';
 import { loadChoice } from './devices.js';
 import { gateStatus } from './gate.js';
@@ -106,6 +108,7 @@ export class JoinFlow {
       finalMessage: byId('final-message', HTMLParagraphElement),
       rejoin: byId('rejoin', HTMLButtonElement),
       joinAgain: byId('join-again', HTMLButtonElement),
+      reportAfter: byId('report-after', HTMLAnchorElement),
     };
     this.wire();
     room.subscribe((change) => this.follow(change));
@@ -350,6 +353,11 @@ export class JoinFlow {
     if (kind !== 'left') this.rejoinPlace = null;
     show(this.el.rejoin, kind === 'left' && this.rejoinPlace !== null);
     show(this.el.joinAgain, kind === 'lost' || kind === 'replaced' || (kind === 'left' && this.rejoinPlace === null));
+    // Once the session has ended, the facilitator's link opens its report.
+    const { role, session } = this.room.state.me;
+    const report = kind === 'session_ended' && role === 'facilitator' && session !== null;
+    if (report) this.el.reportAfter.href = reportAddress(session.id, this.token);
+    show(this.el.reportAfter, report);
     this.status(() => t('join.status.not_connected'));
     this.showStep('final');
   }

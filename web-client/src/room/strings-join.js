@@ -60,6 +60,7 @@ export default {
 
     'join.final.rejoin': 'Rejoin',
     'join.final.join_again': 'Join again',
+    'join.final.report': 'See the session report',
     'join.rejoin_too_late': 'Your place was not kept any longer. Join again with your name: you will see the ground rules and the waiting room again.',
     'join.final.no_link_heading': 'Open the link you were sent',
     'join.final.no_link': 'This page needs the invitation link from your organizer or facilitator. Open that link directly; it has everything needed to join.',
@@ -132,6 +133,7 @@ export default {
 
     'join.final.rejoin': 'Revenir',
     'join.final.join_again': 'Rejoindre de nouveau',
+    'join.final.report': 'Voir le rapport de séance',
     'join.rejoin_too_late': 'Votre place n’a pas été gardée plus longtemps. Rejoignez la séance avec votre nom\u00a0: vous reverrez les règles du groupe et la salle d’attente.',
     'join.final.no_link_heading': 'Ouvrez le lien que vous avez reçu',
     'join.final.no_link': 'Cette page a besoin du lien d’invitation envoyé par l’organisation ou l’animation. Ouvrez ce lien directement\u00a0: il contient tout ce qu’il faut pour entrer.',

@@ -125,6 +125,26 @@ export function tn(key, count, params = {}) {
 }
 
 /**
+ * What `build` makes while `t`, `tn` and `locale` speak `other`: for
+ * something made in a language that need not be the page's (a report to
+ * download). `build` must not wait on anything: the page's language is back
+ * as soon as it returns.
+ * @template T
+ * @param {Language} other
+ * @param {() => T} build
+ * @returns {T}
+ */
+export function speaking(other, build) {
+  const before = current;
+  current = other;
+  try {
+    return build();
+  } finally {
+    current = before;
+  }
+}
+
+/**
  * Fills the page's marked elements with the current language's words.
  * @param {ParentNode} root
  */
