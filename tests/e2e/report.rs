@@ -98,7 +98,7 @@ async fn a_scripted_session_gives_hosts_and_the_facilitator_link_its_figures() {
     let bearer = format!("Bearer {}", session.facilitator_token);
     let (status, response) = http::get(server.addr, &path, &[("Authorization", &bearer)]).await;
     assert_eq!(status, 200, "{response}");
-    let after: Value = serde_json::from_str(&http::body(&response)).unwrap();
+    let after: Value = serde_json::from_str(http::body(&response)).unwrap();
     assert!(after["ended_at"].is_i64());
     assert!(
         after["segments"][1]["actual_ms"].is_i64(),

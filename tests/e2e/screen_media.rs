@@ -18,7 +18,7 @@ async fn a_shared_screen_reaches_everyone_only_while_it_is_shared() {
     let (host, mut guests) = room_of(&server, &session, 2).await;
     let guest_b = guests.pop().unwrap();
     let guest_a = guests.pop().unwrap();
-    let mut peers = vec![
+    let mut peers = [
         MediaClient::start_with_screen(host, 60).await,
         MediaClient::start_with_screen(guest_a, 127).await,
         MediaClient::start(guest_b, 127).await,

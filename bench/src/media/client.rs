@@ -82,7 +82,7 @@ impl MediaPeer {
                 lock(&firsts).entry(stamp.publisher).or_insert(now);
             }
         });
-        let (peer, signalling) = Peer::offer(outgoing.clone(), on_packet, publishing.is_some()).await?;
+        let (peer, signalling) = Peer::offer(outgoing.clone(), on_packet, publishing.is_some(), false).await?;
         let log = signalling.log();
         let path = (!one_way.is_zero()).then(|| ImpairedPath::new(Impairment::delay(one_way)));
         let mut tasks = vec![tokio::spawn(run_signalling(signalling, entered.socket, to_send, path))];
