@@ -17,7 +17,8 @@ Object.assign(globalThis, {
 
 const { setLanguage, speaking, t } = await import('../../web-client/src/shared/i18n.js');
 const figures = await import('../../web-client/src/report/report-figures.js');
-const { reportAddress, reportFileName } = await import('../../web-client/src/report/report-file.js');
+const { reportFileName } = await import('../../web-client/src/report/report-file.js');
+const { reportAddress } = await import('../../web-client/src/report/report-address.js');
 
 const T0 = 1796223600000; // 2026-12-02 15:00 UTC, 10:00 in Toronto
 const MIN = 60_000;

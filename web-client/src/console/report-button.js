@@ -4,20 +4,31 @@
 // to download. The facilitator also gets the report's page, to open in a
 // new tab (and to come back to after the session: the ending screen links
 // to it too). The report is asked afresh at each opening; only the one on
-// show is kept, to redraw it in another language.
+// show is kept, to redraw it in another language. Its renderer is loaded
+// the first time it is asked for: participants never load it.
 
 import { button, byId, make, show, tx } from '../shared/dom.js';
 import { LANGUAGE_CHANGED } from '../shared/i18n.js';
 import { ProtocolError } from '../shared/protocol.js';
 import { requestFailureText } from '../shared/wording.js';
 import { isHost } from '../room/selectors.js';
-import { downloadReport, reportAddress } from '../report/report-file.js';
-import { renderReport } from '../report/report-view.js';
+import { reportAddress } from '../report/report-address.js';
+import '../report/words.js';
 import './words.js';
 
 /** @typedef {import('../room/model.js').RoomModel} RoomModel */
 /** @typedef {import('../room/summary.js').SummaryPanel} SummaryPanel */
 /** @typedef {import('../shared/messages.js').SessionReport} SessionReport */
+
+/** @typedef {{renderReport: typeof import('../report/report-view.js').renderReport, downloadReport: typeof import('../report/report-file.js').downloadReport}} Renderer */
+
+/** @returns {Promise<Renderer>} */
+async function loadRenderer() {
+  const [{ renderReport }, { downloadReport }] = await Promise.all([
+    import('../report/report-view.js'), import('../report/report-file.js'),
+  ]);
+  return { renderReport, downloadReport };
+}
 
 export class ReportButton {
   /**
@@ -30,6 +41,10 @@ export class ReportButton {
     this.token = token;
     /** The report on show in the dialog. @type {SessionReport | null} */
     this.report = null;
+    /** The renderer and the file maker, once loaded. @type {Promise<Renderer> | null} */
+    this.renderer = null;
+    /** @type {Renderer | null} */
+    this.loaded = null;
 
     this.openButton = button('report.room.open');
     this.openButton.id = 'report-open';
@@ -56,7 +71,7 @@ export class ReportButton {
 
     this.openButton.addEventListener('click', () => void this.open());
     download.addEventListener('click', () => {
-      if (this.report) downloadReport(this.report);
+      if (this.report) this.loaded?.downloadReport(this.report);
     });
     close.addEventListener('click', () => this.dialog.close());
     // Escape closes it too (the browser's own); either way the focus goes back.
@@ -87,6 +102,8 @@ export class ReportButton {
     /** @type {SessionReport | null} */
     let report = null;
     try {
+      this.renderer ??= loadRenderer();
+      this.loaded = await this.renderer;
       const reply = await this.room.connection.request({ type: 'get_report' });
       if (reply.type !== 'report') throw new ProtocolError('internal', `expected report, got ${reply.type}`);
       report = reply.report;
@@ -111,7 +128,8 @@ export class ReportButton {
     if (!this.report) return;
     // A redraw replaces what had the focus: the report's title takes it.
     const hadFocus = this.body.contains(document.activeElement);
-    this.body.replaceChildren(renderReport(this.report));
+    if (!this.loaded) return;
+    this.body.replaceChildren(this.loaded.renderReport(this.report));
     if (hadFocus) this.body.querySelector('h1')?.focus();
   }
 }

@@ -2,7 +2,7 @@
 // words, its charts and its style embedded (report.css's rules, as the page
 // loaded them), and no link or script, so
 // it opens anywhere, offline, years later. The report's page and the room's
-// dialog download it; this file also knows the report page's address.
+// dialog download it.
 
 import { make } from '../shared/dom.js';
 import { language, speaking, t } from '../shared/i18n.js';
@@ -96,15 +96,4 @@ export function downloadReport(report, options = {}) {
   link.remove();
   // Revoked once the browser had time to start saving it.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-/**
- * The report page's address for a session and its facilitator's token. The
- * token goes in the fragment, which the browser never sends: the page reads
- * it and sends it in a header.
- * @param {string} sessionId
- * @param {string} token
- */
-export function reportAddress(sessionId, token) {
-  return `/report?session=${encodeURIComponent(sessionId)}#${encodeURIComponent(token)}`;
 }

@@ -16,15 +16,13 @@
 // or a word check's scale) has no data-value.
 
 import { make } from '../shared/dom.js';
-import { define, language, locale, speaking, t, tn } from '../shared/i18n.js';
+import { language, locale, speaking, t, tn } from '../shared/i18n.js';
 import { timeOfDay } from '../shared/time-text.js';
 import { energyChart, talkChart, timelineChart } from './report-charts.js';
 import {
   MINUTE, breakoutLength, countText, isoDay, minutesText, percentText, segmentDifference, sessionStart, tenthsText,
 } from './report-figures.js';
-import strings from './strings-report.js';
-
-define(strings);
+import './words.js';
 
 /** @typedef {import('../shared/messages.js').SessionReport} SessionReport */
 /** @typedef {import('../shared/i18n.js').Language} Language */

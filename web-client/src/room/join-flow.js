@@ -23,7 +23,7 @@ import { ProtocolError, deviceKey } from '../shared/protocol.js';
 import { clockTime, dayText } from '../shared/time-text.js';
 import { errorText } from '../shared/wording.js';
 import { linkInfo } from '../shared/link-info.js';
-import { reportAddress } from '../report/report-file.js';
+import { reportAddress } from '../report/report-address.js';
 import { crisisResource } from './defaults.js';
 import { loadChoice } from './devices.js';
 import { gateStatus } from './gate.js';
