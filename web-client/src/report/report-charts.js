@@ -159,13 +159,23 @@ export function energyChart(report) {
   }));
   const dots = points.flatMap((point) => [
     svg('circle', { cx: x(point.minute), cy: y(point.tenths), r: 5, fill: COLOUR.accent, class: 'report-point', 'data-value': point.tenths, 'data-at': point.at }),
-    label(x(point.minute), y(point.tenths) - 11, tenthsText(point.tenths), { 'text-anchor': 'middle', 'font-weight': 600 }),
+    // Near an edge the value reads inwards, clear of the scale's numbers.
+    label(x(point.minute), y(point.tenths) - 11, tenthsText(point.tenths), { 'text-anchor': anchorAt(place(point.minute, from, to, 0, 100)), 'font-weight': 600 }),
   ]);
   return chart('report-energy-chart', t('report.energy.chart'), BOTTOM + 50, [
     label(1, 18, t('report.energy.axis_y'), { fill: COLOUR.muted }),
     ...levels, ...marks, ...lines, ...dots,
     label(percent(LEFT + ROOM / 2), BOTTOM + 44, t('report.energy.axis_x'), { 'text-anchor': 'middle', fill: COLOUR.muted }),
   ]);
+}
+
+/**
+ * How a label at this percent across the plot is anchored: from its start
+ * near the left edge, from its end near the right, else centred.
+ * @param {number} across 0 to 100
+ */
+function anchorAt(across) {
+  return across < 8 ? 'start' : across > 92 ? 'end' : 'middle';
 }
 
 /**
