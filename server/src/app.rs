@@ -16,9 +16,11 @@ use crate::api::{LoginLimiter, MAX_REQUESTS_PER_ADDRESS, MAX_SLOT_LOOKUPS_PER_AD
 use crate::config::{self, Config, SocketConfig};
 use crate::crisis::CrisisResource;
 use crate::http::listen::{self, Admissions};
+use crate::http::metrics_access::MetricsAccess;
 use crate::live::RoomRegistry;
 use crate::mail::{MailHandle, Sender};
 use crate::media::Media;
+use crate::metrics::Metrics;
 use crate::room::ConnId;
 use crate::store::Store;
 use crate::tally::Tally;
@@ -45,6 +47,9 @@ pub struct AppState {
     pub support_self_booking: bool,
     /// WebSockets that have not joined a room yet, per address.
     pub unjoined: Tally,
+    /// What `/metrics` reads, and who may read it.
+    pub metrics: Arc<Metrics>,
+    pub metrics_access: Arc<MetricsAccess>,
     pub shutdown: CancellationToken,
     /// Connections and room actors, so shutdown can wait for them: axum's
     /// graceful shutdown does not wait for upgraded WebSockets.
@@ -107,6 +112,7 @@ impl Server {
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
         let media = Media::new(config.media.clone());
+        let metrics = Arc::new(Metrics::new(Arc::clone(media.counters())));
         let mail = match &config.smtp {
             Some(settings) => {
                 let sender = Sender::new(store.clone(), settings, &public_url)?;
@@ -129,6 +135,7 @@ impl Server {
                 store.clone(),
                 config.rooms.clone(),
                 Some(media.clone()),
+                Arc::clone(&metrics),
                 shutdown.clone(),
                 tasks.clone(),
             ),
@@ -138,6 +145,11 @@ impl Server {
             support_slots: Arc::new(RequestLimiter::new(MAX_SLOT_LOOKUPS_PER_ADDRESS)),
             crisis_resources: config.crisis_resources.clone().into(),
             unjoined: Tally::new(usize::MAX, config.socket.max_joining_per_address),
+            metrics,
+            metrics_access: Arc::new(MetricsAccess {
+                allow: config.metrics_allow.clone(),
+                trust_forwarded_for: config.http.trust_forwarded_for,
+            }),
             store: store.clone(),
             public_url: public_url.clone().into(),
             allowed_origins: origins.into(),

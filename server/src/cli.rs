@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::LogFormat;
+use crate::http::metrics_access::Network;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -179,6 +180,18 @@ pub struct GlobalArgs {
     /// limits on logins and on sockets still joining).
     #[arg(long, env = "PEER_ROOM_TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: bool,
+
+    /// Comma-separated addresses and networks (CIDR) that may read /metrics,
+    /// e.g. 127.0.0.1,::1,10.0.0.5/32. Anyone else gets a 404, as does a
+    /// request through a proxy the server does not trust. Default: loopback.
+    #[arg(
+        long,
+        env = "PEER_ROOM_METRICS_ALLOW",
+        value_delimiter = ',',
+        value_name = "ADDRESSES",
+        global = true
+    )]
+    pub metrics_allow: Vec<Network>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,4 +287,29 @@ fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
         return Err("LOW must be at least 1 and at most HIGH".to_owned());
     }
     Ok((low, high))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_metrics_allow_list_is_refused_at_start_naming_the_flag_and_the_entry() {
+        let refused = Cli::try_parse_from(["peer-room", "--metrics-allow", "127.0.0.1,10.0.0.0/33"])
+            .expect_err("a prefix past 32 bits");
+        let said = refused.to_string();
+        assert!(said.contains("--metrics-allow"), "{said}");
+        assert!(said.contains("10.0.0.0/33"), "{said}");
+        let refused = Cli::try_parse_from(["peer-room", "--metrics-allow", "rooms.example.org"])
+            .expect_err("a name, not an address");
+        assert!(refused.to_string().contains("not an IP address"), "{refused}");
+    }
+
+    #[test]
+    fn the_metrics_allow_list_takes_addresses_and_networks() {
+        let cli = Cli::try_parse_from(["peer-room", "--metrics-allow", "127.0.0.1, 10.0.0.0/8,fd00::/8"])
+            .expect("three entries");
+        assert_eq!(cli.global.metrics_allow.len(), 3);
+        assert!(cli.global.metrics_allow[1].contains("10.1.2.3".parse().unwrap()));
+    }
 }

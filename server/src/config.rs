@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::crisis::CrisisResource;
 use crate::http::listen::HttpLimits;
+use crate::http::metrics_access::Network;
 use crate::live::RoomsConfig;
 use crate::mail::SmtpSettings;
 use crate::media::MediaConfig;
@@ -41,6 +42,8 @@ pub struct Config {
     /// Physicians may book a supporter's open time at the front door, rather
     /// than wait for an organizer to match them.
     pub support_self_booking: bool,
+    /// Who may read `/metrics`: loopback by default.
+    pub metrics_allow: Vec<Network>,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             smtp: None,
             support_retention_days: crate::retention::DEFAULT_DAYS,
             support_self_booking: false,
+            metrics_allow: Network::loopback(),
         }
     }
 }

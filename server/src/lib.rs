@@ -29,6 +29,9 @@
 //! - `tally`: what strangers hold open, counted under caps.
 //! - `text`: what people type for others to read, normalized and checked.
 //! - `logging`: the log, with caps on what libraries may write at any level.
+//! - `metrics`: every figure `/metrics` exposes, named in one place; counts,
+//!   never who (`http/ops.rs` serves them, `http/metrics_access.rs` says to
+//!   whom).
 //! - `config`, `cli`: settings and the command line; `demo`: the first-start
 //!   demo session; `clock`: the one place that reads the wall clock.
 
@@ -48,6 +51,7 @@ pub mod logging;
 pub mod mail;
 pub mod matching;
 pub mod media;
+pub mod metrics;
 pub mod protocol;
 pub mod retention;
 pub mod room;

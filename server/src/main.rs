@@ -8,6 +8,7 @@ use clap::Parser;
 use peer_room::cli::{Cli, CliCommand, CreateSession, GlobalArgs, OrganizerCommand, SeriesCommand, SessionCommand};
 use peer_room::config::Config;
 use peer_room::http::listen::HttpLimits;
+use peer_room::http::metrics_access::Network;
 use peer_room::live::RoomsConfig;
 use peer_room::mail::{Security, SmtpSettings};
 use peer_room::media::turn::TurnRest;
@@ -82,6 +83,11 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
             max_per_address: args.max_connections_per_address,
             trust_forwarded_for: args.trust_forwarded_for,
             ..HttpLimits::default()
+        },
+        metrics_allow: if args.metrics_allow.is_empty() {
+            Network::loopback()
+        } else {
+            args.metrics_allow.clone()
         },
         ..Config::default()
     })

@@ -20,6 +20,7 @@ mod media_leaks;
 mod media_lossy;
 mod media_start;
 mod media_tcp;
+mod metrics;
 mod open_internet;
 mod organizers;
 mod privacy;

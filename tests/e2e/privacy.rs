@@ -1,12 +1,13 @@
 //! Privacy is a feature: whatever the log level, the server's log carries no
-//! display name, chat line or token; the database holds no token.
+//! display name, chat line or token; the database holds no token; the
+//! metrics hold none of them either.
 
 use std::fs::File;
 use std::process::Stdio;
 
 use serde_json::json;
 
-use crate::support::{MediaClient, ServerProcess, TestClient, token_of};
+use crate::support::{MediaClient, ServerProcess, TestClient, http, token_of};
 
 #[tokio::test]
 async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
@@ -63,6 +64,12 @@ async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
     let resume_token = guest.resume_token.clone();
     let back = guest.resume_on_new_socket(&url).await;
     assert_eq!(back["type"], "joined", "{back}");
+    let (status, metrics) = http::get(server.addr, "/metrics", &[]).await;
+    assert_eq!(status, 200, "{metrics}");
+    assert!(
+        metrics.contains("peer_room_people_in_rooms 2\n"),
+        "the metrics count the two, so the test means something:\n{metrics}"
+    );
     host.request(json!({"type": "end_session"})).await;
     host.expect("session_ended").await;
     assert_eq!(server.terminate().code(), Some(0));
@@ -88,6 +95,7 @@ async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
     ];
     for secret in secrets {
         assert!(!log.contains(secret), "the log contains {secret:?}:\n{log}");
+        assert!(!metrics.contains(secret), "the metrics contain {secret:?}:\n{metrics}");
     }
     let stored = std::fs::read(&db).unwrap();
     let wal = std::fs::read(dir.path().join("peer-room.db-wal")).unwrap_or_default();

@@ -97,8 +97,8 @@ pub async fn link_info(
                 // Not live: empty, with the door its facilitator last set.
                 None => DoorState {
                     locked: state.store.door(&record.id).await?.locked,
-                    admitted: 0,
                     capacity: record.capacity,
+                    ..DoorState::default()
                 },
             };
             LinkInfo {

@@ -1,7 +1,10 @@
-//! HTTP routes: health, the WebSocket endpoint and the embedded web client.
+//! HTTP routes: health, readiness and metrics for operators (`ops.rs`),
+//! the WebSocket endpoint and the embedded web client.
 
 mod assets;
 pub mod listen;
+pub mod metrics_access;
+mod ops;
 mod pages;
 mod report;
 pub mod summary;
@@ -14,6 +17,8 @@ use crate::app::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .route("/ws", get(crate::ws::upgrade))
         .route("/", get(assets::index))
         .route("/join", get(assets::join_page))
@@ -28,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Liveness: the process answers. Whether it can take people is `/readyz`.
 async fn healthz() -> &'static str {
     "ok"
 }

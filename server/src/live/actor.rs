@@ -7,7 +7,8 @@
 //! room for everyone else.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
@@ -15,6 +16,7 @@ use tracing::{debug, warn};
 
 use crate::clock;
 use crate::media::MediaSession;
+use crate::metrics::Metrics;
 use crate::protocol::RoomEvent;
 use crate::protocol::report::ReportEvent;
 use crate::room::media::{MediaCommand, MediaReport};
@@ -111,6 +113,8 @@ pub(super) struct Actor {
     pub media: Option<MediaSession>,
     /// Where the room's door state is published for `RoomHandle::door`.
     pub door: watch::Sender<DoorState>,
+    /// Where the store writes' time and the outboxes' fill are noted.
+    pub metrics: Arc<Metrics>,
 }
 
 impl Actor {
@@ -170,7 +174,7 @@ impl Actor {
             effects.into_iter().partition(|e| matches!(e, Effect::Persist(_)));
         for write in writes {
             if let Effect::Persist(what) = write
-                && let Err(error) = self.persist(what).await
+                && let Err(error) = self.persist_timed(what).await
             {
                 // The room has changed in memory but not on disk. Rather than
                 // go on with state that a restart would lose, the room stops
@@ -202,6 +206,15 @@ impl Actor {
                 Effect::Persist(_) => {}
             }
         }
+    }
+
+    /// Every room change waits for its write: how long that takes is what
+    /// people feel when the store is slow.
+    async fn persist_timed(&self, what: Persist) -> Result<(), StoreError> {
+        let started = Instant::now();
+        let written = self.persist(what).await;
+        self.metrics.store_write_took(started.elapsed());
+        written
     }
 
     async fn persist(&self, what: Persist) -> Result<(), StoreError> {
@@ -252,11 +265,17 @@ impl Actor {
         let Some(outbox) = self.outboxes.get(&conn) else {
             return;
         };
-        if let Err(mpsc::error::TrySendError::Full(_)) = outbox.try_send(message) {
-            // A client this far behind would only fall further behind. Its
-            // loop notices the dropped sender and closes the socket.
-            warn!(room = %self.room.session().id, conn = conn.0, "outbox full: dropping a slow connection");
-            self.outboxes.remove(&conn);
+        match outbox.try_send(message) {
+            Ok(()) => self
+                .metrics
+                .outbox_holds(outbox.max_capacity().saturating_sub(outbox.capacity())),
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                // A client this far behind would only fall further behind. Its
+                // loop notices the dropped sender and closes the socket.
+                warn!(room = %self.room.session().id, conn = conn.0, "outbox full: dropping a slow connection");
+                self.outboxes.remove(&conn);
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
         }
     }
 }

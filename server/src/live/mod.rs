@@ -3,7 +3,8 @@
 //! the connections' outboxes), and the registry that finds or starts them.
 //!
 //! - `actor.rs`: the task that runs one room; `RoomHandle` reaches it.
-//! - `registry.rs`: finds a session's actor, starting it from the store.
+//! - `registry.rs`: finds a session's actor, starting it from the store,
+//!   and counts the live rooms' people from their published door states.
 //!
 //! The arrows point one way: `live` uses `room`, `store` and `media`; none
 //! of them knows `live`. The media layer reports to its room's actor through
@@ -13,4 +14,4 @@ mod actor;
 mod registry;
 
 pub use actor::{OUTBOX_CAPACITY, Outbound, RoomHandle};
-pub use registry::{RoomRegistry, RoomsConfig};
+pub use registry::{Census, RoomRegistry, RoomsConfig};

@@ -13,6 +13,7 @@ use tokio_util::task::TaskTracker;
 use super::actor::{Actor, RoomHandle};
 use crate::energizers;
 use crate::media::Media;
+use crate::metrics::Metrics;
 use crate::protocol::energy::Energizer;
 use crate::room::{DoorState, Room, RoomConfig, RoomSeed};
 use crate::store::{Store, StoreError};
@@ -50,6 +51,18 @@ pub struct RoomRegistry {
     tasks: TaskTracker,
     /// The media layer; `None` runs rooms without audio and video.
     media: Option<Media>,
+    /// What the actors note for `/metrics`: their store writes' time, their
+    /// outboxes' fill.
+    metrics: Arc<Metrics>,
+}
+
+/// How many rooms are live and how many people are in them and waiting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Census {
+    pub rooms: usize,
+    /// People let in, hosts included.
+    pub in_rooms: usize,
+    pub waiting: usize,
 }
 
 impl RoomRegistry {
@@ -57,11 +70,13 @@ impl RoomRegistry {
         store: Store,
         config: RoomsConfig,
         media: Option<Media>,
+        metrics: Arc<Metrics>,
         shutdown: CancellationToken,
         tasks: TaskTracker,
     ) -> RoomRegistry {
         RoomRegistry {
             media,
+            metrics,
             rooms: Arc::new(DashMap::new()),
             generations: Arc::new(AtomicU64::new(0)),
             store,
@@ -80,6 +95,19 @@ impl RoomRegistry {
     /// (then it is empty, behind the door stored for it).
     pub fn door(&self, session_id: &str) -> Option<DoorState> {
         self.get(session_id).filter(|h| !h.tx.is_closed()).map(|h| h.door())
+    }
+
+    /// Every live room's people, from the door states the actors publish:
+    /// no room is asked, and none waits for a scrape.
+    pub fn census(&self) -> Census {
+        let mut census = Census::default();
+        for handle in self.rooms.iter().filter(|h| !h.tx.is_closed()) {
+            let door = handle.door();
+            census.rooms += 1;
+            census.in_rooms += door.admitted + door.hosts;
+            census.waiting += door.waiting;
+        }
+        census
     }
 
     /// The live room of a session, started from the store if needed.
@@ -145,6 +173,7 @@ impl RoomRegistry {
             failed: false,
             media: self.media.as_ref().map(|m| m.start_session(report)),
             door: door_tx,
+            metrics: Arc::clone(&self.metrics),
         };
         let rooms = Arc::clone(&self.rooms);
         self.tasks.spawn(async move {

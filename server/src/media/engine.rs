@@ -137,7 +137,7 @@ pub async fn peer_connection(
     let config = media.config();
     let mut last_error = None;
     for addr in media.udp_addrs_to_try() {
-        let reports = Arc::new(ReceptionReports::default());
+        let reports = Arc::new(ReceptionReports::counting_losses_in(Arc::clone(media.counters())));
         let (engine, registry) = engine_keeping_reports_in(Arc::clone(&reports))?;
         let mut settings = SettingEngineBuilder::new()
             // mDNS would bind a multicast socket per connection and hide

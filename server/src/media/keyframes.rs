@@ -9,7 +9,8 @@
 //! reports from a browser that also sends) is kept per stream we send, for
 //! `downlink.rs`: the library's stats did not follow them (they stayed at
 //! their first values in our runs with Chromium, which sends them in
-//! sender reports).
+//! sender reports). What each block adds to its stream's cumulative loss is
+//! counted for `/metrics` (`MediaCounters::lost`).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -23,24 +24,64 @@ use rtc::rtcp::reception_report::ReceptionReport;
 use rtc::rtcp::sender_report::SenderReport;
 use rtc::sansio::Protocol;
 
+use super::MediaCounters;
+
 /// The latest reception report block per stream we send: its loss (the
 /// RFC 3550 fraction, 0 to 255), and a count of reports so a reader can
 /// tell a new one.
 #[derive(Debug, Default)]
 pub struct ReceptionReports {
-    latest: Mutex<HashMap<u32, (u8, u64)>>,
+    latest: Mutex<HashMap<u32, Latest>>,
+    /// Where the packets the reports say were lost are counted.
+    counters: Arc<MediaCounters>,
 }
 
+#[derive(Clone, Copy, Debug, Default)]
+struct Latest {
+    fraction_lost: u8,
+    reports: u64,
+    /// The cumulative loss the last report gave (RFC 3550), to count only
+    /// what each new report adds.
+    total_lost: u32,
+}
+
+/// The cumulative loss is a signed 24-bit number (duplicates can make it
+/// negative): from here up it is below zero, and counts nothing.
+const NEGATIVE_TOTAL: u32 = 1 << 23;
+
 impl ReceptionReports {
-    /// The loss reported for `ssrc`, and how many reports have come for it.
-    pub fn latest(&self, ssrc: u32) -> Option<(u8, u64)> {
-        self.latest.lock().ok()?.get(&ssrc).copied()
+    /// Reports whose losses are counted in `counters`.
+    pub fn counting_losses_in(counters: Arc<MediaCounters>) -> ReceptionReports {
+        ReceptionReports {
+            latest: Mutex::default(),
+            counters,
+        }
     }
 
+    /// The loss reported for `ssrc`, and how many reports have come for it.
+    pub fn latest(&self, ssrc: u32) -> Option<(u8, u64)> {
+        let latest = *self.latest.lock().ok()?.get(&ssrc)?;
+        Some((latest.fraction_lost, latest.reports))
+    }
+
+    /// The first report of a stream is where its count starts: a stream
+    /// bound again after being forgotten may carry on the subscriber's
+    /// earlier total, which must not be counted twice.
     fn record(&self, block: &ReceptionReport) {
         if let Ok(mut latest) = self.latest.lock() {
-            let entry = latest.entry(block.ssrc).or_default();
-            *entry = (block.fraction_lost, entry.1 + 1);
+            let total = (block.total_lost < NEGATIVE_TOTAL).then_some(block.total_lost);
+            let entry = latest.entry(block.ssrc).or_insert(Latest {
+                total_lost: total.unwrap_or(0),
+                ..Latest::default()
+            });
+            if let Some(total) = total
+                && total > entry.total_lost
+            {
+                self.counters.lost(u64::from(total - entry.total_lost));
+                entry.total_lost = total;
+            }
+            entry.fraction_lost = block.fraction_lost;
+            entry.reports += 1;
         }
     }
 
@@ -138,11 +179,16 @@ mod tests {
     use super::*;
 
     fn report_blocks(ssrcs: &[u32], fraction_lost: u8) -> TaggedPacket {
+        losses(ssrcs, fraction_lost, 0)
+    }
+
+    fn losses(ssrcs: &[u32], fraction_lost: u8, total_lost: u32) -> TaggedPacket {
         let blocks = ssrcs
             .iter()
             .map(|&ssrc| ReceptionReport {
                 ssrc,
                 fraction_lost,
+                total_lost,
                 ..ReceptionReport::default()
             })
             .collect();
@@ -180,5 +226,36 @@ mod tests {
             ..StreamInfo::default()
         });
         assert_eq!(reports.latest(7), None, "forgotten with the stream");
+    }
+
+    #[test]
+    fn what_each_report_adds_to_a_streams_loss_is_counted_once() {
+        let counters = Arc::new(MediaCounters::default());
+        let reports = Arc::new(ReceptionReports::counting_losses_in(Arc::clone(&counters)));
+        let mut interceptor = KeyframeRequests::keeping_reports_in(Arc::clone(&reports));
+        for ssrc in [7, 8] {
+            interceptor.bind_local_stream(&StreamInfo {
+                ssrc,
+                ..StreamInfo::default()
+            });
+        }
+        // The first report of a stream starts its count.
+        interceptor.handle_read(losses(&[7], 0, 5)).unwrap();
+        assert_eq!(counters.packets_lost_reported(), 0);
+        interceptor.handle_read(losses(&[7], 10, 12)).unwrap();
+        interceptor.handle_read(losses(&[7], 0, 12)).unwrap();
+        assert_eq!(counters.packets_lost_reported(), 7);
+        // Duplicates can take the total down, even below zero: nothing to count.
+        interceptor.handle_read(losses(&[7], 0, 9)).unwrap();
+        interceptor.handle_read(losses(&[7], 0, (1 << 24) - 2)).unwrap();
+        interceptor.handle_read(losses(&[7], 0, 14)).unwrap();
+        assert_eq!(counters.packets_lost_reported(), 9);
+        interceptor.handle_read(losses(&[8], 0, 0)).unwrap();
+        interceptor.handle_read(losses(&[8], 0, 3)).unwrap();
+        assert_eq!(counters.packets_lost_reported(), 12, "each stream on its own");
+        // A stream we do not send counts nothing.
+        interceptor.handle_read(losses(&[9], 0, 0)).unwrap();
+        interceptor.handle_read(losses(&[9], 0, 100)).unwrap();
+        assert_eq!(counters.packets_lost_reported(), 12);
     }
 }

@@ -6,6 +6,8 @@
 //!   `runtime.rs` is the async runtime it runs on, whose sockets send a lost
 //!   last DTLS flight again when the peer repeats its own (`dtls_repeat.rs`).
 //! - `keyframes.rs` lets subscribers' keyframe requests reach this code.
+//! - `counters.rs` counts what is forwarded and lost, and the connections
+//!   open, for `/metrics`: plain atomics, read at each scrape.
 //! - `session.rs` is one room's media: a task that takes `MediaCommand`s from
 //!   the room actor and keeps the table of who publishes what.
 //! - `peer.rs` is one participant's peer connection, driven by a task of its
@@ -20,6 +22,8 @@
 //! to another participant: no recording, ever.
 
 mod announced;
+mod counters;
+pub use counters::MediaCounters;
 mod downlink;
 mod dtls_repeat;
 pub mod engine;
@@ -116,6 +120,7 @@ struct Shared {
     config: MediaConfig,
     /// The next port to try within `config.ports`.
     next_port: AtomicU32,
+    counters: Arc<MediaCounters>,
 }
 
 impl Media {
@@ -124,12 +129,18 @@ impl Media {
             shared: Arc::new(Shared {
                 config,
                 next_port: AtomicU32::new(0),
+                counters: Arc::default(),
             }),
         }
     }
 
     pub fn config(&self) -> &MediaConfig {
         &self.shared.config
+    }
+
+    /// What every room's media adds to, for `/metrics`.
+    pub fn counters(&self) -> &Arc<MediaCounters> {
+        &self.shared.counters
     }
 
     /// Starts the media of one room; what happens goes back as `reports`.

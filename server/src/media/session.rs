@@ -223,7 +223,12 @@ impl RoomMedia {
             // Subscribers are waiting for its first picture.
             request_keyframe(&publication);
         }
-        Some(tokio::spawn(super::forward::run(publication, Arc::downgrade(self))))
+        let counters = Arc::clone(self.media.counters());
+        Some(tokio::spawn(super::forward::run(
+            publication,
+            Arc::downgrade(self),
+            counters,
+        )))
     }
 
     /// Someone's offer has been taken and their tracks planned: nobody

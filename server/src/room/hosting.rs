@@ -34,11 +34,14 @@ pub(super) struct Door {
 pub const REMEMBERED_ENTRIES: usize = 200;
 
 /// How many people are where, for the door's decision.
+#[derive(Default)]
 pub(super) struct Headcount {
     /// People in the room or let in, hosts aside: what the capacity counts.
     pub admitted: usize,
     /// People waiting to be let in.
     pub waiting: usize,
+    /// Hosts, who are never counted against the capacity.
+    pub hosts: usize,
 }
 
 const ARRIVALS_WINDOW_MS: Millis = 60_000;

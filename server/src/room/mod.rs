@@ -198,12 +198,16 @@ impl Room {
     }
 
     /// Who may come in now: what `Door::check` decides for a participant
-    /// (hosts always get in), for the plumbing to publish.
+    /// (hosts always get in), and how many are in and waiting, for the
+    /// plumbing to publish.
     pub fn door_state(&self) -> DoorState {
+        let count = self.people.headcount();
         DoorState {
             locked: self.door.locked(),
-            admitted: self.people.headcount().admitted,
+            admitted: count.admitted,
             capacity: self.session.capacity,
+            hosts: count.hosts,
+            waiting: count.waiting,
         }
     }
 

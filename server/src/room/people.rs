@@ -171,20 +171,22 @@ impl People {
         waiting
     }
 
-    /// Who is let in and who waits, hosts aside. A place kept for someone
+    /// Who is let in and who waits, hosts apart. A place kept for someone
     /// who left does not count: newcomers are not held back for the grace,
     /// and whoever comes back within it gets in even if the room filled
     /// meanwhile (as they do when it was locked).
     pub fn headcount(&self) -> super::hosting::Headcount {
-        let guests = self.all().filter(|p| !p.is_host());
-        let (admitted, waiting) = guests.fold((0, 0), |(admitted, waiting), p| {
-            if p.gate.admitted {
-                (admitted + 1, waiting)
+        let mut count = super::hosting::Headcount::default();
+        for person in self.all() {
+            if person.is_host() {
+                count.hosts += 1;
+            } else if person.gate.admitted {
+                count.admitted += 1;
             } else {
-                (admitted, waiting + 1)
+                count.waiting += 1;
             }
-        });
-        super::hosting::Headcount { admitted, waiting }
+        }
+        count
     }
 
     pub fn is_empty(&self) -> bool {

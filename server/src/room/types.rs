@@ -75,15 +75,20 @@ impl SessionInfo {
     }
 }
 
-/// Who may come in now, as the plumbing around the room publishes it for
-/// readers that must not wait on the room (a link's page, before anyone
-/// joins). Plain data, read from `Room::door_state`.
+/// Who may come in now, and how many are in and waiting, as the plumbing
+/// around the room publishes it for readers that must not wait on the room
+/// (a link's page before anyone joins; `/metrics`). Plain data, read from
+/// `Room::door_state`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DoorState {
     pub locked: bool,
     /// People let in who are not hosts, as the capacity counts them.
     pub admitted: usize,
     pub capacity: u32,
+    /// Hosts in the room: with `admitted`, everyone let in.
+    pub hosts: usize,
+    /// People in the waiting room.
+    pub waiting: usize,
 }
 
 impl DoorState {

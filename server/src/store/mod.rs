@@ -155,6 +155,12 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the database answers at all: a trivial query, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

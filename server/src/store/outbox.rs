@@ -351,6 +351,21 @@ impl Store {
         Ok(due)
     }
 
+    /// How many messages are due at `now`, counted up to `up_to`: one
+    /// bounded walk of the outbox's index of messages still to send, for
+    /// `/metrics`.
+    pub async fn count_mail_due(&self, now: Millis, up_to: u32) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM outbox
+               WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? LIMIT ?)",
+        )
+        .bind(now)
+        .bind(up_to)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     /// When the next queued message is due, if any is waiting.
     pub async fn next_mail_at(&self) -> Result<Option<Millis>, StoreError> {
         let at =

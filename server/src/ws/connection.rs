@@ -62,7 +62,12 @@ pub async fn run(socket: WebSocket, state: AppState, conn: ConnId, held: Held) {
     drive(socket, state, conn, held).instrument(span).await;
 }
 
+/// What `/metrics` counts a connection's end as when the client ended it
+/// (a close frame, or the socket gone) rather than the server.
+const CLIENT_WENT_AWAY: &str = "the client went away";
+
 async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId, held: Held) {
+    let _open = state.metrics.connection_opened();
     let shutdown = state.shutdown.clone();
     let settings = state.socket.clone();
     let mut limiter = RateLimiter::new(settings.rate, Instant::now());
@@ -95,6 +100,9 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId, held: Held)
             }
             frame = socket.recv() => {
                 last_heard = Instant::now();
+                if let Some(Ok(Message::Text(_) | Message::Binary(_))) = &frame {
+                    me.state.metrics.message_received();
+                }
                 match frame {
                     None => break Flow::Continue,
                     Some(Err(error)) => read_failed(&mut me, error),
@@ -164,8 +172,12 @@ async fn drive(mut socket: WebSocket, state: AppState, conn: ConnId, held: Held)
         }
     };
 
-    if let Flow::Close(code, reason) = flow {
-        close_gracefully(socket, code, reason).await;
+    match flow {
+        Flow::Close(code, reason) => {
+            me.state.metrics.connection_closed(reason);
+            close_gracefully(socket, code, reason).await;
+        }
+        Flow::Continue => me.state.metrics.connection_closed(CLIENT_WENT_AWAY),
     }
     // A room that did not close us itself still holds our place: tell it the
     // socket is gone so the reconnect grace starts.
@@ -223,6 +235,7 @@ async fn next_outbound(outbox: &mut Option<mpsc::Receiver<Outbound>>) -> Option<
 async fn write_pending(socket: &mut WebSocket, me: &mut Connection) -> Result<(), axum::Error> {
     for (id, message) in me.pending.drain(..) {
         socket.send(Message::Text(message.to_json(id).into())).await?;
+        me.state.metrics.message_sent();
     }
     Ok(())
 }

@@ -53,7 +53,11 @@ pub(super) async fn route(me: &mut Connection, id: Option<RequestId>, message: C
             "send hello with the protocol version first",
         ),
         (_, C::Hello { .. }) => me.error(id, ErrorCode::InvalidInput, "hello was already received"),
-        (Phase::Ready, C::Join { token, name, device }) => join(me, id, &token, &name, &device).await,
+        (Phase::Ready, C::Join { token, name, device }) => {
+            join(me, id, &token, &name, &device).await;
+            let entered = matches!(me.phase, Phase::Joined { .. });
+            me.state.metrics.joined(entered);
+        }
         (Phase::Ready, C::Resume { resume_token }) => resume(me, id, &resume_token).await,
         (_, C::Join { .. } | C::Resume { .. }) => {
             me.error(id, ErrorCode::AlreadyJoined, "this connection has already joined");

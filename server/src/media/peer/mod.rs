@@ -30,6 +30,7 @@ mod tracks;
 
 use self::tracks::Subscription;
 use super::announced;
+use super::counters::OpenPeerConnection;
 use super::downlink::Downlink;
 use super::engine::{self, EngineError};
 use super::keyframes::ReceptionReports;
@@ -94,8 +95,10 @@ impl PeerHandle {
             let config = room.media.config();
             (config.setup_within, config.handshake_within)
         };
+        let open = room.media.counters().peer_connection_opened();
         let peer = Peer {
             id,
+            _open: open,
             room,
             me,
             pc,
@@ -167,6 +170,8 @@ impl PeerConnectionEventHandler for Events {
 
 struct Peer {
     id: u64,
+    /// Held, not read: counts this connection as open until its task ends.
+    _open: OpenPeerConnection,
     room: Arc<RoomMedia>,
     me: ParticipantId,
     pc: Arc<dyn PeerConnection>,

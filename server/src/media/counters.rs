@@ -1,0 +1,81 @@
+//! What the media layer counts for `/metrics`: plain atomics that the
+//! forwarding path adds to with no lock and no allocation, and that
+//! `metrics.rs` reads at each scrape. Nothing here knows Prometheus, and
+//! nothing here knows who: counts for the whole server, no person or room.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Relaxed throughout: each is a count on its own, read now and then; no
+/// other memory is published through them.
+#[derive(Debug, Default)]
+pub struct MediaCounters {
+    packets_forwarded: AtomicU64,
+    bytes_forwarded: AtomicU64,
+    packets_lost_reported: AtomicU64,
+    peer_connections: AtomicU64,
+}
+
+impl MediaCounters {
+    /// One packet of `bytes` (RTP header and payload) went to a subscriber.
+    pub fn forwarded(&self, bytes: usize) {
+        self.packets_forwarded.fetch_add(1, Ordering::Relaxed);
+        self.bytes_forwarded
+            .fetch_add(u64::try_from(bytes).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
+    /// A subscriber's reception reports say it lost `packets` more.
+    pub fn lost(&self, packets: u64) {
+        self.packets_lost_reported.fetch_add(packets, Ordering::Relaxed);
+    }
+
+    /// A peer connection opened: it counts until the returned guard drops.
+    pub fn peer_connection_opened(self: &Arc<Self>) -> OpenPeerConnection {
+        self.peer_connections.fetch_add(1, Ordering::Relaxed);
+        OpenPeerConnection(Arc::clone(self))
+    }
+
+    pub fn packets_forwarded(&self) -> u64 {
+        self.packets_forwarded.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes_forwarded(&self) -> u64 {
+        self.bytes_forwarded.load(Ordering::Relaxed)
+    }
+
+    pub fn packets_lost_reported(&self) -> u64 {
+        self.packets_lost_reported.load(Ordering::Relaxed)
+    }
+
+    pub fn peer_connections(&self) -> u64 {
+        self.peer_connections.load(Ordering::Relaxed)
+    }
+}
+
+/// One open peer connection, counted for as long as it is held.
+pub struct OpenPeerConnection(Arc<MediaCounters>);
+
+impl Drop for OpenPeerConnection {
+    fn drop(&mut self) {
+        self.0.peer_connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_peer_connection_counts_while_it_is_held() {
+        let counters = Arc::new(MediaCounters::default());
+        let first = counters.peer_connection_opened();
+        let second = counters.peer_connection_opened();
+        assert_eq!(counters.peer_connections(), 2);
+        drop(first);
+        drop(second);
+        assert_eq!(counters.peer_connections(), 0);
+        counters.forwarded(100);
+        counters.forwarded(60);
+        assert_eq!((counters.packets_forwarded(), counters.bytes_forwarded()), (2, 160));
+    }
+}
