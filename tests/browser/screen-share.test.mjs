@@ -40,29 +40,32 @@ function screenFrames(page, sharer) {
 }
 
 /**
+ * Waits until the sharer's screen has decoded more than `after` frames on this page.
+ * @param {import('playwright-core').Page} page
+ * @param {number} sharer
+ * @param {number} after
+ * @param {string} what
+ */
+async function framesPass(page, sharer, after, what) {
+  const deadline = Date.now() + 20_000;
+  let frames = await screenFrames(page, sharer);
+  while (frames <= after) {
+    assert.ok(Date.now() < deadline, `${what}: ${frames} frames of the screen decoded in 20 s`);
+    await page.waitForTimeout(250);
+    frames = await screenFrames(page, sharer);
+  }
+  return frames;
+}
+
+/**
  * Waits until the page decodes the sharer's screen, and keeps decoding it.
  * @param {import('playwright-core').Page} page
  * @param {number} sharer
  * @param {string} who
  */
 async function decodesScreen(page, sharer, who) {
-  await page.waitForFunction(async (from) => {
-    const media = /** @type {any} */ (window).peerRoomMedia;
-    let frames = 0;
-    (await media.pc.getStats()).forEach((/** @type {any} */ r) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video' && media.screens.get(r.trackIdentifier) === from) frames += r.framesDecoded ?? 0;
-    });
-    return frames > 0;
-  }, sharer, { timeout: 20_000, polling: 250 });
-  const first = await screenFrames(page, sharer);
-  await page.waitForFunction(async ([from, before]) => {
-    const media = /** @type {any} */ (window).peerRoomMedia;
-    let frames = 0;
-    (await media.pc.getStats()).forEach((/** @type {any} */ r) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video' && media.screens.get(r.trackIdentifier) === from) frames += r.framesDecoded ?? 0;
-    });
-    return frames > before;
-  }, [sharer, first], { timeout: 20_000, polling: 250 });
+  const first = await framesPass(page, sharer, 0, `${who} decodes the screen`);
+  await framesPass(page, sharer, first, `${who} keeps decoding the screen`);
   // And the page shows it: the screen's <video> has a picture, large.
   await page.locator('#screen-view').waitFor({ state: 'visible' });
   await page.waitForFunction(() => {

@@ -26,14 +26,14 @@ use crate::protocol::breakouts::{BreakoutEvent, BreakoutGroup, BreakoutRequest, 
 
 const MINUTE: Millis = 60_000;
 /// The warning comes this long before the end.
-pub const WARNING_MS: Millis = MINUTE;
+const WARNING_MS: Millis = MINUTE;
 /// A breakout is a conversation, not a second session.
 const MAX_MINUTES: u32 = 60;
 const MAX_EXTEND_MINUTES: u32 = 30;
 /// The longest countdown a host may set for bringing everyone back.
 const MAX_COUNTDOWN_SECONDS: u32 = 600;
 /// More groups than people could fill; it bounds what one request costs.
-pub const MAX_GROUPS: usize = 50;
+const MAX_GROUPS: usize = 50;
 const MAX_MESSAGE_CHARS: usize = 280;
 /// Devices remembered to go back to their group: more than a room holds.
 const MAX_RETURNING: usize = 256;
@@ -411,29 +411,25 @@ impl Room {
         );
     }
 
-    /// The people in the same place as `id` (their group, or the main room).
-    pub(super) fn conns_with(&self, id: ParticipantId) -> Vec<ConnId> {
+    /// The people in the room in the same place as `id` (their group, or
+    /// the main room), `id` included.
+    fn in_place_with(&self, id: ParticipantId) -> impl Iterator<Item = &super::people::Person> {
         let place = self.breakouts.place_of(id);
         self.people
             .present()
-            .filter(|p| self.breakouts.place_of(p.id) == place)
-            .filter_map(|p| p.conn)
-            .collect()
+            .filter(move |p| self.breakouts.place_of(p.id) == place)
+    }
+
+    /// The connections of the people in the same place as `id`.
+    pub(super) fn conns_with(&self, id: ParticipantId) -> Vec<ConnId> {
+        self.in_place_with(id).filter_map(|p| p.conn).collect()
     }
 
     /// Who hears what `id` says now: None while there are no breakouts
     /// (everyone in the room, and whoever enters later).
     pub(super) fn audience_of(&self, id: ParticipantId) -> Option<Vec<ParticipantId>> {
-        if !self.breakouts.is_open() {
-            return None;
-        }
-        let place = self.breakouts.place_of(id);
-        Some(
-            self.people
-                .present()
-                .filter(|p| self.breakouts.place_of(p.id) == place)
-                .map(|p| p.id)
-                .collect(),
-        )
+        self.breakouts
+            .is_open()
+            .then(|| self.in_place_with(id).map(|p| p.id).collect())
     }
 }

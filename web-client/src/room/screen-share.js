@@ -104,14 +104,10 @@ export class ScreenShareControl {
   }
 
   draw() {
-    const { state } = this;
+    const { state } = this.room;
     const supported = typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
     show(this.el.item, state.me.inRoom && supported && (mayShareScreen(state) || this.sharing()));
     this.el.item.textContent = t(this.sharing() ? 'media.screen.stop' : 'media.screen.share');
     show(this.el.chip, this.sharing());
-  }
-
-  get state() {
-    return this.room.state;
   }
 }

@@ -5,6 +5,9 @@
 
 import { sameEnergizer } from './selectors.js';
 
+/** No one shares a screen, and no participant may. @type {import('../shared/messages.js').ScreenShare} */
+export const NO_SHARE = { sharer: null, allowed: [] };
+
 /** @typedef {import('../shared/messages.js').ServerMessage} ServerMessage */
 /** @typedef {import('../shared/messages.js').RoomEvent} RoomEvent */
 /** @typedef {import('../shared/messages.js').Gate} Gate */
@@ -149,7 +152,7 @@ export function connection(s, m) {
     case 'closed': return {
       ...s,
       breakouts: null,
-      screenShare: { sharer: null, allowed: [] },
+      screenShare: NO_SHARE,
       me: { ...s.me, inRoom: false },
       connection: { ...s.connection, status: 'closed', attempt: 0 },
       people: new Map(),

@@ -17,7 +17,7 @@
 
 import { isHost } from './selectors.js';
 import {
-  connection, energizerStarted, freshTalk, joined, passed, personChanged, personLeft, roomState,
+  NO_SHARE, connection, energizerStarted, freshTalk, joined, passed, personChanged, personLeft, roomState,
   speaking, synced, withActivities, withEnergizer, withoutHostOnly, withSupport,
 } from './state-changes.js';
 
@@ -162,9 +162,6 @@ import {
 
 /** Long enough to read, short enough that reactions do not pile up. */
 export const REACTION_SHOWN_MS = 8_000;
-
-/** @type {ScreenShare} */
-export const NO_SHARE = { sharer: null, allowed: [] };
 
 /** @type {Round} */
 const NO_ROUND = { active: false, order: [], speaker: null, passed: [] };
