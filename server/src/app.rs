@@ -111,7 +111,7 @@ impl Server {
 
         let shutdown = CancellationToken::new();
         let tasks = TaskTracker::new();
-        let media = Media::new(config.media.clone());
+        let media = Media::new(config.media.clone())?;
         let metrics = Arc::new(Metrics::new(Arc::clone(media.counters())));
         let mail = match &config.smtp {
             Some(settings) => {

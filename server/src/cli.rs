@@ -73,6 +73,19 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_MEDIA_PORTS", global = true, value_parser = parse_port_range)]
     pub media_ports: Option<(u16, u16)>,
 
+    /// One UDP port for all media (e.g. 50000): every participant's audio and
+    /// video on it, told apart by the server, so a firewall opens one port.
+    /// ICE over TCP then listens on a free TCP port per participant. Cannot be
+    /// combined with --media-ports.
+    #[arg(
+        long,
+        env = "PEER_ROOM_MEDIA_PORT",
+        global = true,
+        conflicts_with = "media_ports",
+        value_parser = clap::value_parser!(u16).range(1..)
+    )]
+    pub media_port: Option<u16>,
+
     /// The public IP of a host behind 1:1 NAT (most cloud machines), advertised
     /// to browsers in place of the private address.
     #[arg(long, env = "PEER_ROOM_PUBLIC_IP", global = true)]
@@ -303,6 +316,23 @@ mod tests {
         let refused = Cli::try_parse_from(["peer-room", "--metrics-allow", "rooms.example.org"])
             .expect_err("a name, not an address");
         assert!(refused.to_string().contains("not an IP address"), "{refused}");
+    }
+
+    #[test]
+    fn one_media_port_or_a_range_but_not_both() {
+        let cli = Cli::try_parse_from(["peer-room", "--media-port", "50000"]).expect("one port");
+        assert_eq!(cli.global.media_port, Some(50000));
+        let refused = Cli::try_parse_from(["peer-room", "--media-port", "50000", "--media-ports", "50000-50199"])
+            .expect_err("both");
+        let said = refused.to_string();
+        assert!(
+            said.contains("--media-port") && said.contains("--media-ports"),
+            "{said}"
+        );
+        assert!(
+            Cli::try_parse_from(["peer-room", "--media-port", "0"]).is_err(),
+            "a real port"
+        );
     }
 
     #[test]

@@ -58,6 +58,7 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
     let media = MediaConfig {
         udp_ip: args.media_ip.unwrap_or(args.listen.ip()),
         ports: args.media_ports,
+        port: args.media_port,
         public_ip: args.public_ip,
         ice_servers: match &args.ice_servers {
             Some(json) => ice_servers(json)?,

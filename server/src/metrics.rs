@@ -269,6 +269,16 @@ impl Collector for MediaCollector {
                 "Packets subscribers' reception reports say they lost of what the server sent them.",
                 media.packets_lost_reported(),
             ),
+            (
+                "media_datagrams_unrouted",
+                "Datagrams on the shared media port for no known connection, dropped.",
+                media.datagrams_unrouted(),
+            ),
+            (
+                "media_datagrams_unsent",
+                "Datagrams for the shared media port dropped because its send buffer was full.",
+                media.datagrams_unsent(),
+            ),
         ];
         for (name, help, value) in counters {
             let counter = ConstCounter::new(value);
@@ -295,7 +305,7 @@ mod tests {
         let helps: Vec<&str> = text.lines().filter(|l| l.starts_with("# HELP ")).collect();
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         assert_eq!(helps.len(), types, "{text}");
-        assert_eq!(helps.len(), 16, "{text}");
+        assert_eq!(helps.len(), 18, "{text}");
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             assert!(line.starts_with("peer_room_"), "{line}");
         }

@@ -10,6 +10,8 @@
 //! - `offered_streams.rs`: whose media each of the server's m-lines carries,
 //!   from its offers (the server reuses them as people come and go).
 //! - `synthetic.rs`: what a microphone and a camera send, as RTP.
+//! - `simulcast.rs`: a camera sent in three simulcast layers, as a browser
+//!   with simulcast on sends it, and how a receiver tells the layers apart.
 //! - `mail_server.rs`: a throwaway exim on a loopback port, for the tests
 //!   of mail the server sends: what it delivered, read back decoded.
 //! - `protocol_doc.rs`: the examples of docs/protocol.md, by section and
@@ -21,4 +23,5 @@ pub mod mail_server;
 pub mod media_peer;
 pub mod offered_streams;
 pub mod protocol_doc;
+pub mod simulcast;
 pub mod synthetic;

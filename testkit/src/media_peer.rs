@@ -20,7 +20,7 @@ use webrtc::peer_connection::{
     PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateInit,
     RTCPeerConnectionIceEvent, RTCPeerConnectionState, RTCSessionDescription, SettingEngineBuilder,
 };
-use webrtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit};
+use webrtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit, RtpTransceiver};
 
 use crate::offered_streams::OfferedStreams;
 
@@ -37,6 +37,8 @@ pub struct MediaPeer {
     /// A screen to share, offered third as the web client does, if asked for.
     pub screen: Option<Arc<TrackLocalStaticRTP>>,
     pub connected: watch::Receiver<bool>,
+    /// The camera's section: its mid goes in each simulcast packet.
+    camera_transceiver: Arc<dyn RtpTransceiver>,
 }
 
 /// What the signalling has seen, for tests that look at renegotiation.
@@ -66,6 +68,19 @@ impl MediaPeer {
         sending: bool,
         screen: bool,
     ) -> anyhow::Result<(MediaPeer, Signalling)> {
+        let camera = local_track(RtpCodecKind::Video, "camera");
+        MediaPeer::offer_with_camera(outgoing, on_packet, sending, screen, camera).await
+    }
+
+    /// As `offer`, with `camera` as the camera: one made by
+    /// `simulcast::camera` is offered in three layers.
+    pub async fn offer_with_camera(
+        outgoing: mpsc::UnboundedSender<Value>,
+        on_packet: OnPacket,
+        sending: bool,
+        screen: bool,
+        video: Arc<TrackLocalStaticRTP>,
+    ) -> anyhow::Result<(MediaPeer, Signalling)> {
         let (connected_tx, connected) = watch::channel(false);
         let log = SignallingLog::default();
         let handler = Arc::new(Events {
@@ -90,20 +105,22 @@ impl MediaPeer {
                 .build()
                 .await?,
         );
-        let (audio, video) = (
-            local_track(RtpCodecKind::Audio, "mic"),
-            local_track(RtpCodecKind::Video, "camera"),
-        );
+        let audio = local_track(RtpCodecKind::Audio, "mic");
         let screen = screen.then(|| local_track(RtpCodecKind::Video, "screen"));
+        let mut transceivers = Vec::new();
         for track in [Some(&audio), Some(&video), screen.as_ref()].into_iter().flatten() {
+            // No encodings here: the crate takes them from the track.
             let init = RTCRtpTransceiverInit {
                 direction: RTCRtpTransceiverDirection::Sendonly,
                 streams: vec![],
                 send_encodings: vec![],
             };
-            pc.add_transceiver_from_track(Arc::clone(track) as _, Some(init))
-                .await?;
+            transceivers.push(
+                pc.add_transceiver_from_track(Arc::clone(track) as _, Some(init))
+                    .await?,
+            );
         }
+        let camera_transceiver = transceivers.swap_remove(1);
         let offer = pc.create_offer(None).await?;
         pc.set_local_description(offer.clone()).await?;
         outgoing.send(json!({"type": "media_offer", "sdp": offer.sdp}))?;
@@ -123,9 +140,15 @@ impl MediaPeer {
                 video,
                 screen,
                 connected,
+                camera_transceiver,
             },
             signalling,
         ))
+    }
+
+    /// The camera section's mid, once the offer has been made.
+    pub async fn camera_mid(&self) -> Option<String> {
+        self.camera_transceiver.mid().await.ok().flatten()
     }
 
     /// Waits until the peer connection is connected, or `within` passes.
@@ -180,7 +203,6 @@ impl PeerConnectionEventHandler for Events {
     }
 }
 
-/// A microphone or a camera with a random SSRC.
 /// A track to publish, with an SSRC of its own.
 pub fn local_track(kind: RtpCodecKind, name: &str) -> Arc<TrackLocalStaticRTP> {
     let codec = if kind == RtpCodecKind::Audio { opus() } else { vp8() };

@@ -46,9 +46,10 @@ pub async fn send(
     level: u8,
     mut stamp: impl FnMut(bool, &mut [u8]),
 ) {
-    let (audio_ssrc, video_ssrc) = (audio.ssrcs().await[0], video.ssrcs().await[0]);
-    let (mut audio_seq, mut video_seq) = (rand::random::<u16>(), rand::random::<u16>());
-    let (mut audio_ts, mut video_ts) = (rand::random::<u32>(), rand::random::<u32>());
+    let video_ssrc = video.ssrcs().await[0];
+    let mut microphone = Microphone::of(&audio).await;
+    let mut video_seq = rand::random::<u16>();
+    let mut video_ts = rand::random::<u32>();
     // The first frame is a keyframe; after that, one per request.
     let keyframe_wanted = Arc::new(AtomicBool::new(true));
     let _listening = Listening(tokio::spawn(listen_for_keyframe_requests(
@@ -85,25 +86,53 @@ pub async fn send(
         video_seq = video_seq.wrapping_add(1);
         let _ = video.write_rtp(packet).await;
         if n % 2 == 0 {
-            let packet = rtp::Packet {
-                header: rtp::header::Header {
-                    version: 2,
-                    payload_type: 111,
-                    sequence_number: audio_seq,
-                    timestamp: audio_ts,
-                    ssrc: audio_ssrc,
-                    ..Default::default()
-                },
-                payload: payload([0xfc, 0xaa], AUDIO_BYTES, false, &mut stamp),
-            };
-            audio_seq = audio_seq.wrapping_add(1);
-            audio_ts = audio_ts.wrapping_add(960);
-            let level = HeaderExtension::AudioLevel(AudioLevelExtension {
-                level,
-                voice: level < 127,
-            });
-            let _ = audio.write_rtp_with_extensions(packet, &[level]).await;
+            microphone.send(&audio, level, &mut stamp).await;
         }
+    }
+}
+
+/// A microphone's stream: Opus every 20 ms, each packet with its RFC 6464
+/// level. Its caller keeps the 20 ms.
+pub(crate) struct Microphone {
+    ssrc: u32,
+    seq: u16,
+    timestamp: u32,
+}
+
+impl Microphone {
+    pub(crate) async fn of(audio: &TrackLocalStaticRTP) -> Microphone {
+        Microphone {
+            ssrc: audio.ssrcs().await[0],
+            seq: rand::random(),
+            timestamp: rand::random(),
+        }
+    }
+
+    /// Sends the next 20 ms of sound at `level`.
+    pub(crate) async fn send(
+        &mut self,
+        audio: &TrackLocalStaticRTP,
+        level: u8,
+        stamp: &mut impl FnMut(bool, &mut [u8]),
+    ) {
+        let packet = rtp::Packet {
+            header: rtp::header::Header {
+                version: 2,
+                payload_type: 111,
+                sequence_number: self.seq,
+                timestamp: self.timestamp,
+                ssrc: self.ssrc,
+                ..Default::default()
+            },
+            payload: payload([0xfc, 0xaa], AUDIO_BYTES, false, stamp),
+        };
+        self.seq = self.seq.wrapping_add(1);
+        self.timestamp = self.timestamp.wrapping_add(960);
+        let level = HeaderExtension::AudioLevel(AudioLevelExtension {
+            level,
+            voice: level < 127,
+        });
+        let _ = audio.write_rtp_with_extensions(packet, &[level]).await;
     }
 }
 

@@ -14,6 +14,8 @@ pub struct MediaCounters {
     bytes_forwarded: AtomicU64,
     packets_lost_reported: AtomicU64,
     peer_connections: AtomicU64,
+    datagrams_unrouted: AtomicU64,
+    datagrams_unsent: AtomicU64,
 }
 
 impl MediaCounters {
@@ -33,6 +35,26 @@ impl MediaCounters {
     pub fn peer_connection_opened(self: &Arc<Self>) -> OpenPeerConnection {
         self.peer_connections.fetch_add(1, Ordering::Relaxed);
         OpenPeerConnection(Arc::clone(self))
+    }
+
+    /// A datagram on the shared media port was for no connection known
+    /// (or for one too far behind to take it), and was dropped.
+    pub fn datagram_unrouted(&self) {
+        self.datagrams_unrouted.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A datagram for the shared media port found the socket's send buffer
+    /// full, and was dropped.
+    pub fn datagram_unsent(&self) {
+        self.datagrams_unsent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn datagrams_unrouted(&self) -> u64 {
+        self.datagrams_unrouted.load(Ordering::Relaxed)
+    }
+
+    pub fn datagrams_unsent(&self) -> u64 {
+        self.datagrams_unsent.load(Ordering::Relaxed)
     }
 
     pub fn packets_forwarded(&self) -> u64 {

@@ -1,11 +1,11 @@
-//! Audio first on a downlink that cannot carry everyone's video. Each
-//! subscriber's reception reports (RTCP, read from the connection's stats
-//! once a second) say what share of the video sent to them was lost; when
-//! it stays high, their video is paused, so the little bandwidth they have
-//! carries everyone's sound, and tried again later, after a wait that grows
-//! each time it fails (a home link at 500 kbit/s, a phone in a basement).
-//! Until simulcast gives a smaller picture to send instead, this is the
-//! only lever: the others keep their video, nothing changes for them.
+//! Audio first on a downlink that cannot carry even the smallest video.
+//! Each subscriber's reception reports (RTCP, read from the connection's
+//! stats once a second) say what share of the video sent to them was lost.
+//! Smaller simulcast layers come first (`bandwidth.rs`); when the smallest
+//! are what is sent and the loss stays high, their video is paused, so the
+//! little bandwidth they have carries everyone's sound, and tried again
+//! later, after a wait that grows each time it fails (a phone in a
+//! basement). The others keep their video, nothing changes for them.
 //!
 //! The forwarders ask `video_paused` for each video packet: an atomic load
 //! while video flows. Pausing and resuming take the lock, a few times a
@@ -100,6 +100,9 @@ pub struct Downlink {
     epoch: AtomicU16,
     origin: Instant,
     watch: Mutex<Watch>,
+    /// Bytes forwarded to this subscriber, all kinds: what the link was
+    /// asked to carry, for the estimate (`bandwidth.rs`).
+    sent: AtomicU64,
 }
 
 impl Default for Downlink {
@@ -110,6 +113,7 @@ impl Default for Downlink {
             epoch: AtomicU16::new(0),
             origin: Instant::now(),
             watch: Mutex::new(Watch::default()),
+            sent: AtomicU64::new(0),
         }
     }
 }
@@ -141,6 +145,16 @@ impl Downlink {
             self.epoch.fetch_add(1, Ordering::AcqRel);
         }
         false
+    }
+
+    /// A packet of `bytes` went to this subscriber.
+    pub fn sent(&self, bytes: usize) {
+        self.sent.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Bytes sent to this subscriber so far.
+    pub fn sent_total(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     pub fn epoch(&self) -> u16 {

@@ -12,13 +12,13 @@ use rtc::rtp_transceiver::rtp_sender::{
     RTCRtpCodec, RTCRtpCodecParameters, RTCRtpHeaderExtensionCapability, RtpCodecKind,
 };
 use webrtc::peer_connection::{
-    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateType,
-    SettingEngineBuilder,
+    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder, SettingEngineBuilder,
 };
 
 use super::Media;
 use super::keyframes::{KeyframeRequests, ReceptionReports};
 use super::runtime::MediaRuntime;
+use super::shared_port::{Announcer, Lease};
 
 /// RFC 6464: each audio packet says how loud it is, so the server can tell
 /// who is speaking without decoding anything.
@@ -28,6 +28,10 @@ const OPUS_PAYLOAD_TYPE: u8 = 111;
 const RED_PAYLOAD_TYPE: u8 = 63;
 pub const MIME_TYPE_RED: &str = "audio/red";
 const VP8_PAYLOAD_TYPE: u8 = 96;
+/// Retransmissions of VP8 on an SSRC of their own (RFC 4588), to
+/// subscribers only (`publish_codecs.rs`).
+const RTX_PAYLOAD_TYPE: u8 = 97;
+pub const MIME_TYPE_RTX: &str = "video/rtx";
 /// After the default interceptors, so it sees what they let through.
 const KEYFRAME_SLOT: usize = 14_000;
 
@@ -113,6 +117,21 @@ fn engine_keeping_reports_in(reports: Arc<ReceptionReports>) -> Result<(MediaEng
     )?;
     let registry = register_default_interceptors(Registry::new(), &mut engine)?
         .with(Slot::from(KEYFRAME_SLOT), KeyframeRequests::keeping_reports_in(reports));
+    // After the defaults: they give every video codec registered before them
+    // NACK and PLI feedback, which retransmissions themselves do not take.
+    engine.register_codec(
+        RTCRtpCodecParameters {
+            rtp_codec: RTCRtpCodec {
+                mime_type: MIME_TYPE_RTX.to_owned(),
+                clock_rate: 90_000,
+                channels: 0,
+                sdp_fmtp_line: format!("apt={VP8_PAYLOAD_TYPE}"),
+                rtcp_feedback: vec![],
+            },
+            payload_type: RTX_PAYLOAD_TYPE,
+        },
+        RtpCodecKind::Video,
+    )?;
     Ok((engine, registry))
 }
 
@@ -126,20 +145,27 @@ pub const ICE_CHECK_EVERY: Duration = Duration::from_millis(50);
 /// library's 7 at 200 ms gave up after 1.4 s, too soon on a lossy link.
 pub const ICE_CHECKS_PER_PAIR: u16 = 80;
 
-/// A new peer connection for one participant, and where its reception
-/// reports are kept; bound to a UDP port of its
-/// own and, unless ICE over TCP is off, a TCP port: of the same number when
-/// a port range is set, so an operator opens one range for both.
+/// A new peer connection for one participant, where its reception reports
+/// are kept, and what puts right what it tells its client. Its UDP goes
+/// through the shared media port when there is one; otherwise it is bound to
+/// a UDP port of its own. Unless ICE over TCP is off it also listens on a
+/// TCP port: of the same number when a port range is set, so an operator
+/// opens one range for both; an ephemeral one beside the shared port.
 pub async fn peer_connection(
     media: &Media,
     handler: Arc<dyn PeerConnectionEventHandler>,
-) -> Result<(Arc<dyn PeerConnection>, Arc<ReceptionReports>), EngineError> {
+) -> Result<(Arc<dyn PeerConnection>, Arc<ReceptionReports>, Announcer), EngineError> {
     let config = media.config();
+    // On the shared port the crate still binds a socket per connection (an
+    // ephemeral placeholder, `udp_addrs_to_try` gives port 0), and this
+    // connection's runtime swaps it for its place on the port.
+    let lease = media.lease_on_shared_port();
+    let runtime = lease.as_ref().map_or_else(MediaRuntime::shared, Lease::runtime);
     let mut last_error = None;
     for addr in media.udp_addrs_to_try() {
         let reports = Arc::new(ReceptionReports::counting_losses_in(Arc::clone(media.counters())));
         let (engine, registry) = engine_keeping_reports_in(Arc::clone(&reports))?;
-        let mut settings = SettingEngineBuilder::new()
+        let settings = SettingEngineBuilder::new()
             // mDNS would bind a multicast socket per connection and hide
             // addresses behind names: a server has nothing to hide.
             .with_multicast_dns_mode(MulticastDnsMode::Disabled)
@@ -147,22 +173,21 @@ pub async fn peer_connection(
             // candidate is the only one there is.
             .with_include_loopback_candidate(config.udp_ip.is_loopback())
             .with_ice_connection_attempts(Some(ICE_CHECK_EVERY), Some(ICE_CHECKS_PER_PAIR));
-        if let Some(public) = config.public_ip {
-            settings = settings.with_nat_1to1_ips(vec![public.to_string()], RTCIceCandidateType::Host);
-        }
+        // A public address (1:1 NAT) is written into our candidates by the
+        // `Announcer`: the crate takes `with_nat_1to1_ips` but never reads it.
         let built = PeerConnectionBuilder::new()
             .with_configuration(RTCConfigurationBuilder::new().build())
             .with_media_engine(engine)
             .with_setting_engine(settings.build())
             .with_interceptor_registry(registry)
             .with_handler(Arc::clone(&handler))
-            .with_runtime(MediaRuntime::shared())
+            .with_runtime(Arc::clone(&runtime))
             .with_tcp_addrs(if config.ice_tcp { vec![addr.clone()] } else { Vec::new() })
             .with_udp_addrs(vec![addr])
             .build()
             .await;
         match built {
-            Ok(pc) => return Ok((Arc::new(pc), reports)),
+            Ok(pc) => return Ok((Arc::new(pc), reports, Announcer::new(lease, config.public_ip))),
             // Another connection holds this port: try the next one.
             Err(error) if config.ports.is_some() => last_error = Some(error),
             Err(error) => return Err(error.into()),

@@ -17,9 +17,11 @@ use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::TrackRemoteEvent;
 
 use super::MediaCounters;
-use super::keyframe_pacing::request_keyframe;
+use super::keyframe_pacing::request_layer_keyframe;
+use super::layers::{LAYERS, NO_LAYER, RateMeter, layer_for_rid};
 use super::red;
 use super::session::{Kind, Publication, RoomMedia, Source, Target, lock, read};
+use super::timeline::HeldBack;
 use super::vp8;
 use crate::room::media::MediaReport;
 
@@ -43,6 +45,9 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
         Kind::Video | Kind::Screen => 90_000,
     };
     let mut speech = Speech::default();
+    let mut rates = RateMeter::new(Instant::now());
+    let mut held_back: [HeldBack; LAYERS] = Default::default();
+    let mut asked = std::collections::HashSet::new();
     loop {
         let event = match tokio::time::timeout(NO_PACKETS_AFTER, source.remote.poll()).await {
             Ok(Some(event)) => event,
@@ -55,16 +60,34 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
                 continue;
             }
         };
-        let TrackRemoteEvent::OnRtpPacket(packet) = event else {
+        let packet = match event {
+            TrackRemoteEvent::OnRtpPacket(packet) => packet,
+            // A simulcast layer's first packet: its rid says which layer.
+            TrackRemoteEvent::OnOpen(init) => {
+                publication.layers.open(layer_for_rid(init.rid.as_deref()), init.ssrc);
+                continue;
+            }
+            _ => continue,
+        };
+        let now = Instant::now();
+        let Some(layer) = publication.layers.layer_of(packet.header.ssrc) else {
+            // A layer whose `OnOpen` has not come (or was lost): its rid is
+            // asked for aside, since the crate's lookup can wait on what
+            // waits on this loop; its packets go nowhere until then.
+            if asked.len() < MAX_ASKED && asked.insert(packet.header.ssrc) {
+                tokio::spawn(learn_layer(Arc::clone(&publication), packet.header.ssrc));
+            }
             continue;
         };
+        publication.layers.heard(layer, now);
+        rates.add(layer, packet.payload.len(), now, &publication.layers);
         publication.received.fetch_add(1, Ordering::Relaxed);
         let level = (publication.kind == Kind::Audio && source.audio_level_id != 0)
             .then(|| packet.header.get_extension(source.audio_level_id))
             .flatten()
             .and_then(|bytes| bytes.first().copied());
         if let Some(level) = level
-            && let Some(speaking) = speech.hear(level & 0x7f, Instant::now())
+            && let Some(speaking) = speech.hear(level & 0x7f, now)
         {
             report(&room, &publication, speaking);
         }
@@ -72,51 +95,44 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
             publication.skipped.fetch_add(1, Ordering::Relaxed);
             continue;
         }
+        let seq = packet.header.sequence_number;
+        let held = &mut held_back[usize::from(layer)];
+        if publication.kind.is_video() && packet.payload.is_empty() {
+            // Padding only: the publisher probing its uplink for its own
+            // estimate. Nothing to show, and it would cost every
+            // subscriber's downlink; numbered around, so no gap shows.
+            held.hold_back(seq);
+            continue;
+        }
         let keyframe = publication.kind.is_video() && vp8::starts_keyframe(&packet.payload);
+        if keyframe && let Some(height) = vp8::keyframe_height(&packet.payload) {
+            publication.layers.set_height(layer, height);
+        }
         let red = source.red_payload_type != 0 && packet.header.payload_type == source.red_payload_type;
-        let skipped = publication.skipped.load(Ordering::Relaxed);
-        let now = Instant::now();
+        // What was held back before this packet: muted audio is counted as
+        // it goes (a muted stretch of video ends at a keyframe, as a new
+        // feeder), video's padding with where it was.
+        let skipped = if publication.kind.is_video() {
+            held.before(seq)
+        } else {
+            publication.skipped.load(Ordering::Relaxed)
+        };
         let targets = read(&publication.targets).clone();
         for target in targets {
             if !target.ready.load(Ordering::Acquire) || target.apart.load(Ordering::Acquire) {
                 continue;
             }
-            // Video waits while the subscriber's downlink cannot carry it
-            // (`downlink.rs`); after a pause it starts again at a keyframe,
-            // as from a new feeder, so the slot's numbering has no gap.
-            // Each time the two are brought together again (breakouts) is a
+            if publication.kind.is_video() && !video_goes_to(&target, &publication, layer, keyframe, now) {
+                continue;
+            }
+            // Each stretch of forwarding (breakouts, pauses, layers) is a
             // new feeder for the slot's timeline.
-            let rejoined = u64::from(target.rejoined.load(Ordering::Acquire));
-            let mut feeder = target.id << 16 | rejoined;
-            if publication.kind.is_video() {
-                if target.downlink.video_paused(now) {
-                    continue;
-                }
-                let epoch = target.downlink.epoch();
-                if target.epoch_seen.swap(epoch, Ordering::AcqRel) != epoch {
-                    target.awaiting_keyframe.store(true, Ordering::Release);
-                }
-                feeder = feeder << 16 | u64::from(epoch);
-            }
-            if target.awaiting_keyframe.load(Ordering::Acquire) {
-                if !keyframe {
-                    // Paced: a wait costs the publisher a keyframe per gap at most.
-                    request_keyframe(&publication);
-                    continue;
-                }
-                target.awaiting_keyframe.store(false, Ordering::Release);
-            }
+            let feeder = target.id << 32 | u64::from(target.stretch.load(Ordering::Acquire));
             // The subscriber's slot has its own SSRC and timeline, and may
             // have agreed to another payload type and extension id:
             // `write_rtp` checks these and rewrites nothing itself.
-            let (seq, timestamp) = lock(&target.timeline).map(
-                feeder,
-                packet.header.sequence_number,
-                packet.header.timestamp,
-                skipped,
-                clock_rate,
-                now,
-            );
+            let (seq, timestamp) =
+                lock(&target.timeline).map(feeder, seq, packet.header.timestamp, skipped, clock_rate, now);
             let mut copy = packet.clone();
             copy.header.ssrc = target.ssrc;
             copy.header.payload_type = target.payload_type.load(Ordering::Relaxed);
@@ -137,12 +153,68 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
             // A failed write means that subscriber is leaving: nothing to do.
             if target.track.write_rtp(copy).await.is_ok() {
                 counters.forwarded(bytes);
+                target.downlink.sent(bytes);
             }
         }
     }
     if speech.speaking {
         report(&room, &publication, false);
     }
+}
+
+/// SSRCs asked about per track: a browser sends three layers and their
+/// repairs; a stranger's stream of new SSRCs costs no more than this.
+const MAX_ASKED: usize = 16;
+
+/// Learns which layer an SSRC is from the crate, which knows its rid.
+async fn learn_layer(publication: Arc<Publication>, ssrc: u32) {
+    let Some(source) = publication.source.get() else {
+        return;
+    };
+    let rid = source.remote.rid(ssrc).await;
+    publication.layers.open(layer_for_rid(rid.as_deref()), ssrc);
+}
+
+/// Whether this video packet, of simulcast `layer`, goes to `target`; and
+/// the switches it makes. Video waits while the subscriber's downlink
+/// cannot carry it (`downlink.rs`) and while their page does not show it.
+/// Each subscriber is sent one layer, the one chosen for them
+/// (`target.goal`, or the nearest that sends); a change of layer, or a
+/// start after a pause, waits for that layer's keyframe, asked for here,
+/// and starts a new stretch of the slot's timeline, so the numbering
+/// carries on without a gap.
+fn video_goes_to(target: &Target, publication: &Arc<Publication>, layer: u8, keyframe: bool, now: Instant) -> bool {
+    if target.downlink.video_paused(now) {
+        target.layer.store(NO_LAYER, Ordering::Release);
+        return false;
+    }
+    let epoch = target.downlink.epoch();
+    let new_epoch = target.epoch_seen.swap(epoch, Ordering::AcqRel) != epoch;
+    if target.awaiting_keyframe.swap(false, Ordering::AcqRel) | new_epoch {
+        target.layer.store(NO_LAYER, Ordering::Release);
+    }
+    let goal = publication.layers.settle(target.goal.load(Ordering::Acquire), now);
+    if goal == NO_LAYER {
+        // Not shown: when it is again, it starts at a keyframe.
+        target.layer.store(NO_LAYER, Ordering::Release);
+        return false;
+    }
+    let current = target.layer.load(Ordering::Acquire);
+    if layer == current {
+        // Until the chosen layer's keyframe comes, the one before carries on.
+        return true;
+    }
+    if layer != goal {
+        return false;
+    }
+    if !keyframe {
+        // Paced: a wait costs the publisher a keyframe per gap at most.
+        request_layer_keyframe(publication, layer);
+        return false;
+    }
+    target.layer.store(layer, Ordering::Release);
+    target.stretch.fetch_add(1, Ordering::AcqRel);
+    true
 }
 
 /// A RED packet made right for `target`: as it is (with its blocks'

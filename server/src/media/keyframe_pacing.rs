@@ -4,7 +4,8 @@
 //! several times a delta frame. So a publisher is asked at most once per
 //! `MIN_GAP` (browsers ignore requests closer than about that anyway), and a
 //! request inside the gap is not dropped but folded into one sent when the
-//! gap ends: whoever asked still gets their keyframe.
+//! gap ends: whoever asked still gets their keyframe. Each simulcast layer
+//! is paced on its own (`layers.rs`).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -65,28 +66,45 @@ impl KeyframePacer {
     }
 }
 
-/// Asks a publisher for a keyframe, paced. Before its track has arrived
-/// there is no one to ask yet; forwarding asks when it starts.
+/// Asks a publisher for a keyframe on every layer it sends, each paced.
+/// Before its track has arrived there is no one to ask yet; forwarding
+/// asks when it starts.
 pub fn request_keyframe(publication: &Arc<Publication>) {
-    match publication.keyframes.ask(Instant::now()) {
-        Ask::Now => send(Arc::clone(publication)),
+    for (layer, _) in publication.layers.known() {
+        request_layer_keyframe(publication, layer);
+    }
+}
+
+/// Asks for a keyframe on one simulcast layer (a subscriber moving to it
+/// starts there), paced per layer.
+pub fn request_layer_keyframe(publication: &Arc<Publication>, layer: u8) {
+    let Some(pacer) = publication.layers.pacer(layer) else {
+        return;
+    };
+    match pacer.ask(Instant::now()) {
+        Ask::Now => send(Arc::clone(publication), layer),
         Ask::At(at) => {
             let publication = Arc::clone(publication);
             tokio::spawn(async move {
                 tokio::time::sleep_until(at.into()).await;
-                publication.keyframes.fired(Instant::now());
-                send(publication);
+                if let Some(pacer) = publication.layers.pacer(layer) {
+                    pacer.fired(Instant::now());
+                }
+                send(publication, layer);
             });
         }
         Ask::Folded => {}
     }
 }
 
-fn send(publication: Arc<Publication>) {
+fn send(publication: Arc<Publication>, layer: u8) {
     let Some(source) = publication.source.get() else {
         return;
     };
-    let (remote, media_ssrc) = (Arc::clone(&source.remote), source.media_ssrc);
+    let Some((_, media_ssrc)) = publication.layers.known().find(|(l, _)| *l == layer) else {
+        return;
+    };
+    let remote = Arc::clone(&source.remote);
     tokio::spawn(async move {
         let pli = PictureLossIndication {
             sender_ssrc: 0,

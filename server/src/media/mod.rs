@@ -4,7 +4,8 @@
 //! - `engine.rs` builds a server-side peer connection: codecs (Opus, VP8), the
 //!   RFC 6464 audio-level extension, interceptors, and the network settings;
 //!   `runtime.rs` is the async runtime it runs on, whose sockets send a lost
-//!   last DTLS flight again when the peer repeats its own (`dtls_repeat.rs`).
+//!   last DTLS flight again when the peer repeats its own (`dtls_repeat.rs`);
+//!   `shared_port/` puts every connection's UDP on one port (`--media-port`).
 //! - `keyframes.rs` lets subscribers' keyframe requests reach this code.
 //! - `counters.rs` counts what is forwarded and lost, and the connections
 //!   open, for `/metrics`: plain atomics, read at each scrape.
@@ -14,7 +15,10 @@
 //!   own so that its offers and answers never interleave; `link_watch.rs`
 //!   says how it stands for the others' tiles, and when to give it up.
 //! - `forward.rs` reads a published track and writes each packet to every
-//!   subscriber, drops what a host muted, and tells who is speaking.
+//!   subscriber, drops what a host muted, and tells who is speaking; a
+//!   camera comes in up to three simulcast layers (`layers.rs`) and each
+//!   subscriber is sent the one their tile and downlink fit
+//!   (`bandwidth.rs`, chosen by their connection's task once a second).
 //!
 //! The room never sees a WebRTC type: it sends `MediaCommand`s and hears back
 //! `MediaReport`s (see `room::media`), through a channel its actor reads; no
@@ -22,6 +26,7 @@
 //! to another participant: no recording, ever.
 
 mod announced;
+mod bandwidth;
 mod counters;
 pub use counters::MediaCounters;
 mod downlink;
@@ -30,18 +35,21 @@ pub mod engine;
 mod forward;
 mod keyframe_pacing;
 mod keyframes;
+mod layers;
 mod link_watch;
 mod peer;
+mod publish_codecs;
 mod red;
 mod runtime;
 pub use runtime::TCP_CONNECTIONS_PER_LISTENER;
 mod session;
+mod shared_port;
 mod slots;
 mod timeline;
 pub mod turn;
 mod vp8;
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -60,8 +68,12 @@ pub struct MediaConfig {
     /// The address UDP sockets bind to. Loopback by default, like the HTTP
     /// listener; `0.0.0.0` on a server people reach over a network.
     pub udp_ip: IpAddr,
-    /// The UDP ports to use, inclusive; `None`: any free port.
+    /// The UDP ports to use, inclusive, one per connection; `None`: any
+    /// free port.
     pub ports: Option<(u16, u16)>,
+    /// One UDP port for every connection, demultiplexed (`shared_port/`);
+    /// exclusive with `ports`. 0 takes a free one (for tests).
+    pub port: Option<u16>,
     /// The public address of a host behind 1:1 NAT (most cloud machines):
     /// advertised in place of the private one.
     pub public_ip: Option<IpAddr>,
@@ -100,6 +112,7 @@ impl Default for MediaConfig {
         MediaConfig {
             udp_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             ports: None,
+            port: None,
             public_ip: None,
             ice_servers: Vec::new(),
             turn: None,
@@ -121,17 +134,51 @@ struct Shared {
     /// The next port to try within `config.ports`.
     next_port: AtomicU32,
     counters: Arc<MediaCounters>,
+    /// Bound at start when `config.port` is set.
+    shared_port: Option<shared_port::SharedPort>,
+}
+
+/// Why media could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaStartError {
+    #[error("a media port (--media-port) and a media port range (--media-ports) cannot both be set")]
+    PortAndRange,
+    #[error("binding the media port {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
 }
 
 impl Media {
-    pub fn new(config: MediaConfig) -> Media {
-        Media {
+    /// Binds the shared media port, if there is one: inside a tokio runtime.
+    pub fn new(config: MediaConfig) -> Result<Media, MediaStartError> {
+        let counters: Arc<MediaCounters> = Arc::default();
+        let shared_port = match (config.port, config.ports) {
+            (Some(_), Some(_)) => return Err(MediaStartError::PortAndRange),
+            (Some(port), None) => {
+                let addr = SocketAddr::new(config.udp_ip, port);
+                let bound = shared_port::SharedPort::bind(addr, Arc::clone(&counters))
+                    .map_err(|source| MediaStartError::Bind { addr, source })?;
+                Some(bound)
+            }
+            (None, _) => None,
+        };
+        Ok(Media {
             shared: Arc::new(Shared {
                 config,
                 next_port: AtomicU32::new(0),
-                counters: Arc::default(),
+                counters,
+                shared_port,
             }),
-        }
+        })
+    }
+
+    /// The shared media port's address, when there is one.
+    pub fn shared_port(&self) -> Option<SocketAddr> {
+        self.shared.shared_port.as_ref().map(shared_port::SharedPort::addr)
+    }
+
+    /// A place on the shared port for a new connection, when there is one.
+    fn lease_on_shared_port(&self) -> Option<shared_port::Lease> {
+        self.shared.shared_port.as_ref().map(shared_port::SharedPort::lease)
     }
 
     pub fn config(&self) -> &MediaConfig {
@@ -156,7 +203,7 @@ impl Media {
     fn udp_addrs_to_try(&self) -> Vec<String> {
         let ip = self.shared.config.udp_ip;
         let Some((low, high)) = self.shared.config.ports else {
-            return vec![format!("{}", std::net::SocketAddr::new(ip, 0))];
+            return vec![format!("{}", SocketAddr::new(ip, 0))];
         };
         let span = u32::from(high.saturating_sub(low)) + 1;
         let start = self.shared.next_port.fetch_add(1, Ordering::Relaxed) % span;
@@ -165,7 +212,7 @@ impl Media {
                 let offset = (start + i) % span;
                 // `offset < span <= 65536` and `low + offset <= high`: it fits.
                 let port = low.saturating_add(u16::try_from(offset).unwrap_or(u16::MAX));
-                std::net::SocketAddr::new(ip, port).to_string()
+                SocketAddr::new(ip, port).to_string()
             })
             .collect()
     }

@@ -2,7 +2,10 @@
 //! crate's tokio runtime, with each connection's UDP socket wrapped so
 //! that a lost last handshake flight is sent again when the peer repeats
 //! its own (`dtls_repeat`), and each ICE-over-TCP listener capped in the
-//! connections it holds. Everything else is the crate's.
+//! connections it holds. On the shared media port (`--media-port`) each
+//! connection has a runtime of its own, whose UDP sockets are that
+//! connection's place on the port (`shared_port`), wrapped the same way.
+//! Everything else is the crate's.
 
 use std::fmt;
 use std::future::Future;
@@ -20,29 +23,51 @@ use webrtc::runtime::{
 };
 
 use super::dtls_repeat::{FlightMemory, is_dtls, is_rtp_or_rtcp};
+use super::shared_port::Attach;
 
-/// The crate's tokio runtime; only `wrap_udp_socket` differs.
+/// The crate's tokio runtime; only the sockets differ.
 #[derive(Debug)]
-pub struct MediaRuntime(TokioRuntime);
+pub struct MediaRuntime {
+    tokio: TokioRuntime,
+    /// The connection whose sockets go on the shared port; `None`: each
+    /// socket is the one the crate bound.
+    port: Option<Attach>,
+}
 
 impl MediaRuntime {
+    /// For connections with ports of their own: one runtime serves them all.
     pub fn shared() -> Arc<dyn Runtime> {
-        Arc::new(MediaRuntime(TokioRuntime))
+        Arc::new(MediaRuntime {
+            tokio: TokioRuntime,
+            port: None,
+        })
+    }
+
+    /// For one connection on the shared port.
+    pub fn on_shared_port(port: Attach) -> Arc<dyn Runtime> {
+        Arc::new(MediaRuntime {
+            tokio: TokioRuntime,
+            port: Some(port),
+        })
     }
 }
 
 impl Runtime for MediaRuntime {
     fn spawn(&self, future: Pin<Box<dyn Future<Output = ()> + Send>>) -> Box<dyn JoinHandle> {
-        self.0.spawn(future)
+        self.tokio.spawn(future)
     }
 
     fn spawn_reactor(&self, pool: usize, future: Pin<Box<dyn Future<Output = ()> + Send>>) -> Box<dyn JoinHandle> {
-        self.0.spawn_reactor(pool, future)
+        self.tokio.spawn_reactor(pool, future)
     }
 
     fn wrap_udp_socket(&self, socket: std::net::UdpSocket) -> io::Result<Arc<dyn AsyncUdpSocket>> {
+        let inner = match &self.port {
+            Some(port) => port.socket(socket)?,
+            None => self.tokio.wrap_udp_socket(socket)?,
+        };
         Ok(Arc::new(HandshakeRepeatingSocket {
-            inner: self.0.wrap_udp_socket(socket)?,
+            inner,
             memory: Mutex::new(FlightMemory::default()),
             media_flows: AtomicBool::new(false),
         }))
@@ -50,7 +75,7 @@ impl Runtime for MediaRuntime {
 
     fn wrap_tcp_listener(&self, listener: std::net::TcpListener) -> io::Result<Arc<dyn AsyncTcpListener>> {
         Ok(Arc::new(CappedTcpListener {
-            inner: self.0.wrap_tcp_listener(listener)?,
+            inner: self.tokio.wrap_tcp_listener(listener)?,
             live: Arc::new(AtomicUsize::new(0)),
         }))
     }
@@ -59,34 +84,34 @@ impl Runtime for MediaRuntime {
         &'a self,
         remote: SocketAddr,
     ) -> Pin<Box<dyn Future<Output = io::Result<Arc<dyn AsyncTcpStream>>> + Send + 'a>> {
-        self.0.connect_tcp(remote)
+        self.tokio.connect_tcp(remote)
     }
 
     fn resolve_host<'a>(
         &'a self,
         host: &'a str,
     ) -> Pin<Box<dyn Future<Output = io::Result<Vec<SocketAddr>>> + Send + 'a>> {
-        self.0.resolve_host(host)
+        self.tokio.resolve_host(host)
     }
 
     fn now(&self) -> Instant {
-        self.0.now()
+        self.tokio.now()
     }
 
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
-        self.0.sleep(duration)
+        self.tokio.sleep(duration)
     }
 
     fn interval(&self, period: Duration) -> Box<dyn AsyncInterval> {
-        self.0.interval(period)
+        self.tokio.interval(period)
     }
 
     fn block_on(&self, future: Pin<Box<dyn Future<Output = ()> + '_>>) {
-        self.0.block_on(future)
+        self.tokio.block_on(future)
     }
 
     fn yield_now(&self) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
-        self.0.yield_now()
+        self.tokio.yield_now()
     }
 
     fn name(&self) -> &'static str {

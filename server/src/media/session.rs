@@ -2,7 +2,7 @@
 //! carries out the room's `MediaCommand`s in order.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -15,7 +15,8 @@ use webrtc::rtp_transceiver::RtpSender;
 
 use super::Media;
 use super::downlink::Downlink;
-use super::keyframe_pacing::{KeyframePacer, request_keyframe};
+use super::keyframe_pacing::request_keyframe;
+use super::layers::Layers;
 use super::peer::{PeerCommand, PeerHandle};
 use super::timeline::Timeline;
 use crate::protocol::presence::MediaLink;
@@ -66,7 +67,8 @@ pub struct Target {
     /// connection is up: writing earlier only produces errors.
     pub ready: AtomicBool,
     /// Video goes out from a keyframe on: the frames before it could only be
-    /// decoded into garbage. Cleared at the first keyframe sent.
+    /// decoded into garbage. Set when video starts (again): the forwarder
+    /// then waits for the next keyframe of the layer chosen.
     pub awaiting_keyframe: AtomicBool,
     /// The payload type and audio-level extension id negotiated with this
     /// subscriber, which may differ from the publisher's.
@@ -83,17 +85,23 @@ pub struct Target {
     /// The publisher and the subscriber are in different places (a
     /// breakout group, the main room): nothing is forwarded.
     pub apart: AtomicBool,
-    /// How many times they have been brought together again: each time
-    /// starts the slot's timeline afresh, as a new feeder, so the gap while
-    /// apart is neither a loss to repair nor a jump in time.
-    pub rejoined: AtomicU16,
+    /// Counts the stretches of forwarding: each time they are brought
+    /// together again (breakouts), or video starts again after a pause or
+    /// on another layer, the slot's timeline starts afresh, as from a new
+    /// feeder, so the gap is neither a loss to repair nor a jump in time.
+    pub stretch: AtomicU32,
+    /// Video: the simulcast layer it is sent now (`layers::NO_LAYER`: none
+    /// yet, or the next starts at a keyframe), and the one chosen for the
+    /// subscriber (`bandwidth.rs`): a switch happens at that layer's
+    /// next keyframe.
+    pub layer: AtomicU8,
+    pub goal: AtomicU8,
 }
 
 /// The publisher's side of a published track, known once its first packet
 /// has come.
 pub struct Source {
     pub remote: Arc<dyn TrackRemote>,
-    pub media_ssrc: u32,
     /// The audio-level extension id negotiated with the publisher; 0: none.
     pub audio_level_id: u8,
     /// The publisher's payload types for its codec (Opus, VP8) and for RED
@@ -116,7 +124,8 @@ pub struct Publication {
     /// subscribers see no gap (and ask for no retransmission).
     pub skipped: AtomicU16,
     pub received: AtomicU64,
-    pub keyframes: KeyframePacer,
+    /// Its simulcast layers (one, the top, for a track sent once).
+    pub layers: Layers,
 }
 
 impl Publication {
@@ -193,7 +202,7 @@ impl RoomMedia {
                 forwarding: AtomicBool::new(self.allowed(publisher, kind)),
                 skipped: AtomicU16::new(0),
                 received: AtomicU64::new(0),
-                keyframes: KeyframePacer::default(),
+                layers: Layers::default(),
             });
             publications.insert((publisher, kind), Arc::clone(&publication));
             publication
@@ -216,9 +225,13 @@ impl RoomMedia {
         publisher: ParticipantId,
         kind: Kind,
         source: Source,
+        layers: &[(u8, u32)],
     ) -> Option<JoinHandle<()>> {
         let publication = self.plan(publisher, kind);
         publication.source.set(source).ok()?;
+        for &(layer, ssrc) in layers {
+            publication.layers.open(layer, ssrc);
+        }
         if kind.is_video() && !read(&publication.targets).is_empty() {
             // Subscribers are waiting for its first picture.
             request_keyframe(&publication);
@@ -272,7 +285,7 @@ impl RoomMedia {
                 let apart = self.apart(publication.publisher, target.subscriber);
                 let was = target.apart.swap(apart, Ordering::AcqRel);
                 if was && !apart {
-                    target.rejoined.fetch_add(1, Ordering::AcqRel);
+                    target.stretch.fetch_add(1, Ordering::AcqRel);
                     if publication.kind.is_video() {
                         target.awaiting_keyframe.store(true, Ordering::Release);
                         wants_keyframe = true;
@@ -509,6 +522,9 @@ pub async fn run(
             }
             MediaCommand::Places { places } => shared.set_places(places),
             MediaCommand::Share { sharer } => shared.set_sharer(sharer),
+            MediaCommand::VideoSizes { participant, shown } => {
+                shared.send_to_peer(participant, PeerCommand::VideoSizes(shown));
+            }
             MediaCommand::Restart { participant } => {
                 shared.send_to_peer(participant, PeerCommand::RestartIce);
             }

@@ -15,7 +15,9 @@ use std::sync::{Arc, Mutex, Weak};
 use rtc::media_stream::MediaStreamTrack;
 use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
-use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind};
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCRtpCodingParameters, RTCRtpEncodingParameters, RTCRtpRtxParameters, RtpCodecKind,
+};
 use tokio::task::JoinHandle;
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_local::{TrackLocal, TrackLocalEvent};
@@ -168,6 +170,11 @@ fn stream_track(kind: Kind, stream: &str, track_id: &str, ssrc: u32) -> MediaStr
         Kind::Audio => (engine::opus(), RtpCodecKind::Audio),
         Kind::Video | Kind::Screen => (engine::vp8(), RtpCodecKind::Video),
     };
+    // Video's retransmissions go on an SSRC of their own (RTX), also for
+    // the slot's life. Slots' SSRCs are odd, so one more is no other's.
+    let rtx = kind.is_video().then(|| RTCRtpRtxParameters {
+        ssrc: ssrc.wrapping_add(1),
+    });
     // The stream id names the publisher: it is how a client knows whose tile
     // a track belongs to.
     MediaStreamTrack::new(
@@ -178,6 +185,7 @@ fn stream_track(kind: Kind, stream: &str, track_id: &str, ssrc: u32) -> MediaStr
         vec![RTCRtpEncodingParameters {
             rtp_coding_parameters: RTCRtpCodingParameters {
                 ssrc: Some(ssrc),
+                rtx,
                 ..Default::default()
             },
             codec,

@@ -58,11 +58,16 @@ impl Timeline {
             .wrapping_add(mapping.seq_delta)
             .wrapping_sub(skipped.wrapping_sub(mapping.skipped_at_start));
         let out_timestamp = timestamp.wrapping_add(mapping.timestamp_delta);
-        self.last = Some(Sent {
-            seq: out_seq,
-            timestamp: out_timestamp,
-            at: now,
-        });
+        // A retransmission of an older packet does not move where the
+        // stream stands: the next feeder carries on after the newest.
+        let newest = self.last.is_none_or(|last| newer(out_seq, last.seq));
+        if newest {
+            self.last = Some(Sent {
+                seq: out_seq,
+                timestamp: out_timestamp,
+                at: now,
+            });
+        }
         (out_seq, out_timestamp)
     }
 
@@ -88,6 +93,46 @@ impl Timeline {
             timestamp_delta: next_timestamp.wrapping_sub(timestamp),
             skipped_at_start: skipped,
         }
+    }
+}
+
+/// Whether sequence number `a` comes after `b`, across the wrap.
+fn newer(a: u16, b: u16) -> bool {
+    a != b && a.wrapping_sub(b) < 0x8000
+}
+
+/// The packets of one source not forwarded to anyone (a publisher's
+/// padding: probes for its own bandwidth estimate, with nothing to show),
+/// so that the sequence numbers sent on have no gap to ask to repair. A
+/// running count, like the mute's `skipped`, but kept with where each
+/// held-back packet was: a retransmission of an older packet that comes
+/// after one is held back must be numbered as it was first, not one lower.
+#[derive(Debug, Default)]
+pub struct HeldBack {
+    total: u16,
+    /// The latest held back, oldest first: enough to number any packet
+    /// recent enough to be repaired still.
+    recent: std::collections::VecDeque<u16>,
+}
+
+/// Held-back packets remembered for numbering retransmissions: several
+/// seconds of a browser's probing.
+const HELD_BACK_REMEMBERED: usize = 256;
+
+impl HeldBack {
+    pub fn hold_back(&mut self, seq: u16) {
+        self.total = self.total.wrapping_add(1);
+        if self.recent.len() == HELD_BACK_REMEMBERED {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(seq);
+    }
+
+    /// How many packets were held back before `seq`: the running count to
+    /// hand `Timeline::map` for that packet.
+    pub fn before(&self, seq: u16) -> u16 {
+        let after = self.recent.iter().filter(|&&held| newer(held, seq)).count();
+        self.total.wrapping_sub(after as u16)
     }
 }
 
@@ -119,6 +164,30 @@ mod tests {
         assert_eq!(ts, 4_294_967_000u32.wrapping_add(180_000), "two seconds on at 90 kHz");
         let (seq, ts) = timeline.map(2, 30_001, 4_000, 4, 90_000, later);
         assert_eq!((seq, ts), (1, 4_294_967_000u32.wrapping_add(183_000)));
+    }
+
+    #[test]
+    fn padding_held_back_leaves_no_gap_and_a_late_retransmission_keeps_its_number() {
+        let mut timeline = Timeline::default();
+        let mut held = HeldBack::default();
+        let now = Instant::now();
+        let send = |timeline: &mut Timeline, held: &HeldBack, seq: u16| {
+            timeline
+                .map(1, seq, u32::from(seq) * 3_000, held.before(seq), 90_000, now)
+                .0
+        };
+        assert_eq!(send(&mut timeline, &held, 65_530), 65_530);
+        // 65,531 is lost on the way in; 65,532 to 65,535 and 0 are padding.
+        for seq in [65_532, 65_533, 65_534, 65_535, 0] {
+            held.hold_back(seq);
+        }
+        assert_eq!(send(&mut timeline, &held, 1), 65_532, "five held back: no gap");
+        // The lost one is repaired late: it keeps the number after 65,530.
+        assert_eq!(send(&mut timeline, &held, 65_531), 65_531);
+        assert_eq!(send(&mut timeline, &held, 2), 65_533);
+        // A new feeder carries on after the newest, not the late repair.
+        let (seq, _) = timeline.map(2, 700, 0, 0, 90_000, now);
+        assert_eq!(seq, 65_534);
     }
 
     #[test]

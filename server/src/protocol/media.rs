@@ -36,7 +36,28 @@ pub enum MediaRequest {
     IceCandidate {
         candidate: IceCandidate,
     },
+    /// Whose camera the page shows now and how tall, in device pixels:
+    /// the server sends each a picture no larger than needed (a simulcast
+    /// layer) and none at all for someone not shown. Until a page first
+    /// says, everyone's is shown at full size.
+    VideoSizes {
+        shown: Vec<ShownVideo>,
+    },
 }
+
+/// One camera a page shows, and how many device pixels tall.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ShownVideo {
+    pub participant: ParticipantId,
+    pub height: u16,
+}
+
+/// A page shows at most this many cameras at once (far more than a room
+/// holds): a longer list is refused, so a stranger's list costs little.
+pub const MAX_SHOWN_VIDEOS: usize = 64;
+/// Taller than an 8K screen is not a size a tile is shown at.
+pub const MAX_SHOWN_HEIGHT: u16 = 4320;
 
 impl Request for MediaRequest {
     fn needs(&self, _me: ParticipantId) -> Permission {

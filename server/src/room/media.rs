@@ -12,7 +12,9 @@ use super::Room;
 use super::command::{Reply, RoomError};
 use super::outbox::Outbox;
 use super::types::*;
-use crate::protocol::media::{IceCandidate, MediaEvent, MediaRequest, TalkTime};
+use crate::protocol::media::{
+    IceCandidate, MAX_SHOWN_HEIGHT, MAX_SHOWN_VIDEOS, MediaEvent, MediaRequest, ShownVideo, TalkTime,
+};
 use crate::protocol::presence::{MediaLink, PresenceEvent};
 
 /// The largest SDP the room passes on. A browser's offer for two tracks is
@@ -50,6 +52,11 @@ pub enum MediaCommand {
     /// Who is in which breakout group; everyone else is in the main room.
     /// Audio and video go only to the people in the same place.
     Places { places: Vec<(ParticipantId, u32)> },
+    /// Whose camera their page shows and how tall (`video_sizes`).
+    VideoSizes {
+        participant: ParticipantId,
+        shown: Vec<ShownVideo>,
+    },
     /// They came back on a new connection, perhaps a new network: restart ICE.
     Restart { participant: ParticipantId },
     /// Their connection `connection` never came up: if it is still theirs,
@@ -126,6 +133,7 @@ impl Room {
             MediaRequest::IceCandidate { candidate } => {
                 self.signal(MediaCommand::Candidate { participant, candidate }, out)
             }
+            MediaRequest::VideoSizes { shown } => self.video_sizes(me, shown, out),
         }
     }
 
@@ -181,6 +189,19 @@ impl Room {
         }
         self.media_changed(id, out);
         Ok(Reply::Ack)
+    }
+
+    /// The cameras a page shows: checked, and passed on to the media layer,
+    /// which sends each person's picture at the size shown.
+    fn video_sizes(&mut self, me: ParticipantId, shown: Vec<ShownVideo>, out: &mut Outbox) -> Result<Reply, RoomError> {
+        if shown.len() > MAX_SHOWN_VIDEOS {
+            return Err(RoomError::Invalid("a page shows at most 64 cameras"));
+        }
+        if shown.iter().any(|video| video.height > MAX_SHOWN_HEIGHT) {
+            return Err(RoomError::Invalid("a camera is shown at most 4320 pixels tall"));
+        }
+        let participant = me;
+        self.signal(MediaCommand::VideoSizes { participant, shown }, out)
     }
 
     /// Passes a client's signalling on to the media layer.

@@ -11,12 +11,13 @@ use std::time::Duration;
 
 use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
 use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling, local_track};
-use peer_room_testkit::synthetic;
+use peer_room_testkit::{simulcast, synthetic};
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::video_seen::VideoSeen;
 use super::{TestClient, WAIT};
 
 /// Packets received, by the sender's stream id (`p3`) and kind.
@@ -26,6 +27,8 @@ pub struct MediaClient {
     pub you: u64,
     pub resume_token: String,
     pub received: Received,
+    /// Which layer of each camera came, and how its numbering ran.
+    pub video_seen: VideoSeen,
     /// Stream ids whose tracks a server offer ended (made inactive).
     pub ended: Arc<Mutex<Vec<String>>>,
     /// The ICE username fragment of every server offer applied, in order:
@@ -52,35 +55,53 @@ impl MediaClient {
     /// and camera, answers the server's offers, and sends synthetic media at
     /// `level` (RFC 6464: 0 loudest, 127 silence) once connected.
     pub async fn start(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, false).await
+        MediaClient::start_on(ws, level, None, Camera::Plain).await
+    }
+
+    /// As `start`, with the camera sent in three simulcast layers
+    /// (`peer_room_testkit::simulcast`).
+    pub async fn start_simulcast(ws: TestClient, level: u8) -> MediaClient {
+        MediaClient::start_on(ws, level, None, Camera::Simulcast).await
     }
 
     /// As `start`, with a screen to share offered third (as the web client
     /// does) and frames sent on it from the start: the server forwards them
     /// only while the room says this person shares.
     pub async fn start_with_screen(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, true).await
+        MediaClient::start_on(ws, level, None, Camera::AndScreen).await
     }
 
     /// As `start`, on a network that `impairment` makes worse: its
     /// signalling delayed, its media through a lossy, slow relay.
     pub async fn start_impaired(ws: TestClient, level: u8, impairment: Impairment) -> MediaClient {
-        MediaClient::start_on(ws, level, Some(ImpairedPath::new(impairment)), false).await
+        MediaClient::start_on(ws, level, Some(ImpairedPath::new(impairment)), Camera::Plain).await
     }
 
-    async fn start_on(ws: TestClient, level: u8, path: Option<ImpairedPath>, screen: bool) -> MediaClient {
+    async fn start_on(ws: TestClient, level: u8, path: Option<ImpairedPath>, camera: Camera) -> MediaClient {
         let you = ws.you.expect("joined");
         let resume_token = ws.resume_token.clone().expect("joined");
         let (outgoing, to_send) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::unbounded_channel();
         let received: Received = Arc::default();
         let counts = Arc::clone(&received);
-        let on_packet: OnPacket = Arc::new(move |stream, kind, _| {
+        let video_seen = VideoSeen::default();
+        let seen = video_seen.clone();
+        let on_packet: OnPacket = Arc::new(move |stream, kind, packet| {
             *counts.lock().unwrap().entry((stream.to_owned(), kind)).or_insert(0) += 1;
+            if kind == RtpCodecKind::Video {
+                seen.note(stream, packet);
+            }
         });
-        let (peer, signalling) = MediaPeer::offer(outgoing.clone(), on_packet, true, screen)
+        let (track, screen) = match camera {
+            Camera::Simulcast => (simulcast::camera(), false),
+            Camera::Plain | Camera::AndScreen => {
+                (local_track(RtpCodecKind::Video, "camera"), camera == Camera::AndScreen)
+            }
+        };
+        let (peer, signalling) = MediaPeer::offer_with_camera(outgoing.clone(), on_packet, true, screen, track)
             .await
             .expect("the client's peer connection and offer");
+        let camera_mid = peer.camera_mid().await.unwrap_or_default();
         let log = signalling.log();
         let spoil_answer = Arc::new(AtomicBool::new(false));
         let lost = path.as_ref().map_or_else(Arc::default, ImpairedPath::lost);
@@ -100,6 +121,9 @@ impl MediaClient {
                     return;
                 }
             }
+            if camera == Camera::Simulcast {
+                return simulcast::send(audio, video, camera_mid, level).await;
+            }
             match screen {
                 // The screen's frames, with a silent track of its own that
                 // no sender carries (a screen has no sound here).
@@ -117,6 +141,7 @@ impl MediaClient {
             you,
             resume_token,
             received,
+            video_seen,
             ended: log.ended,
             offer_ufrags: log.offer_ufrags,
             server_candidates: log.server_candidates,
@@ -263,6 +288,15 @@ impl MediaClient {
         }
         let _ = self.peer.pc.close().await;
     }
+}
+
+/// What a client offers to send besides its microphone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Camera {
+    Plain,
+    AndScreen,
+    /// The camera in three simulcast layers.
+    Simulcast,
 }
 
 /// Carries messages between the WebSocket and the peer connection's

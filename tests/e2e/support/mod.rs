@@ -5,6 +5,7 @@ pub mod http;
 mod media_client;
 mod server;
 pub mod udp_ports;
+pub mod video_seen;
 
 pub use client::{TestClient, WAIT};
 pub use http::ApiClient;

@@ -10,6 +10,7 @@ pub const CONNECTIONS_GIVEN_UP: u16 = 1;
 pub const HANDSHAKES_GIVEN_UP: u16 = 2;
 // Block 3 is tests/browser/media-retry.test.mjs's.
 pub const TCP_STRANGERS: u16 = 4;
+pub const SHARED_PORT: u16 = 5;
 
 /// One hundred ports no other test asks for and the kernel never hands out
 /// as an ephemeral port (the test clients' sockets, Chromium's in other
@@ -76,5 +77,23 @@ pub fn tcp_listeners_in(ports: &RangeInclusive<u16>) -> Vec<u16> {
     local_ports("/proc/net/tcp", Some("0A"))
         .into_iter()
         .filter(|p| ports.contains(p))
+        .collect()
+}
+
+/// The ports of the UDP sockets bound to `ip` on this machine, IPv4, from
+/// `/proc/net/udp` (an address is hex of the bytes as the kernel stores
+/// them: `0200007F` is 127.0.0.2).
+pub fn udp_ports_on(ip: std::net::Ipv4Addr) -> Vec<u16> {
+    let table = std::fs::read_to_string("/proc/net/udp").unwrap_or_default();
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let local = line.split_whitespace().nth(1)?;
+            let (addr, port) = local.split_once(':')?;
+            let addr = u32::from_str_radix(addr, 16).ok()?;
+            let on_ip = std::net::Ipv4Addr::from(addr.to_le_bytes()) == ip;
+            on_ip.then(|| u16::from_str_radix(port, 16).ok()).flatten()
+        })
         .collect()
 }

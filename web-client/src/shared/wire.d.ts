@@ -302,7 +302,8 @@ export type MediaRequest =
   | { "type": "stop_video", participant: ParticipantId, }
   | { "type": "media_offer", sdp: string, }
   | { "type": "media_answer", sdp: string, }
-  | { "type": "ice_candidate", candidate: IceCandidate, };
+  | { "type": "ice_candidate", candidate: IceCandidate, }
+  | { "type": "video_sizes", shown: Array<ShownVideo>, };
 
 /**
  * A person as everyone in the room sees them.
@@ -511,6 +512,11 @@ top_third_percent: number | null, hands_raised: number,
  * Hands a host gave the floor to.
  */
 hands_answered: number, breakouts: Array<BreakoutRun>, };
+
+/**
+ * One camera a page shows, and how many device pixels tall.
+ */
+export type ShownVideo = { participant: ParticipantId, height: number, };
 
 export type Summary = { items: Array<SummaryItem>, 
 /**

@@ -30,14 +30,17 @@ mod tracks;
 
 use self::tracks::Subscription;
 use super::announced;
+use super::bandwidth::Estimate;
 use super::counters::OpenPeerConnection;
 use super::downlink::Downlink;
 use super::engine::{self, EngineError};
 use super::keyframes::ReceptionReports;
 use super::link_watch::{LinkNews, LinkWatch};
+use super::publish_codecs::{answer_keeping_published_tracks, without_rtx_where_receiving};
 use super::session::{Kind, Publication, RoomMedia, Target};
+use super::shared_port::Announcer;
 use super::slots::Slots;
-use crate::protocol::media::IceCandidate;
+use crate::protocol::media::{IceCandidate, ShownVideo};
 use crate::room::ParticipantId;
 use crate::room::media::MediaReport;
 
@@ -62,6 +65,8 @@ pub enum PeerCommand {
     Subscribe(Arc<Publication>),
     Unsubscribe((ParticipantId, Kind)),
     RestartIce,
+    /// Whose camera the client shows, and how tall.
+    VideoSizes(Vec<ShownVideo>),
     /// The connection's state changed.
     State(RTCPeerConnectionState),
     /// ICE's state changed.
@@ -88,7 +93,7 @@ impl PeerHandle {
             commands: commands.clone(),
             connected: connected_tx,
         });
-        let (pc, reports) = engine::peer_connection(&room.media, handler).await?;
+        let (pc, reports, announcer) = engine::peer_connection(&room.media, handler).await?;
         // Its first state is not told to the room: a page trying again after
         // trouble is still in trouble for the others until this one is up.
         let (setup_within, handshake_within) = {
@@ -102,6 +107,7 @@ impl PeerHandle {
             room,
             me,
             pc,
+            announcer,
             connected,
             remote_candidates: Vec::new(),
             offer_in_flight: false,
@@ -122,6 +128,9 @@ impl PeerHandle {
             reports,
             reports_seen: HashMap::new(),
             told_paused: false,
+            shown: None,
+            estimate: Estimate::default(),
+            sent_before: (0, Instant::now()),
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle {
@@ -175,6 +184,8 @@ struct Peer {
     room: Arc<RoomMedia>,
     me: ParticipantId,
     pc: Arc<dyn PeerConnection>,
+    /// Puts right what we tell the client when on the shared media port.
+    announcer: Announcer,
     connected: watch::Receiver<bool>,
     /// Candidates that came before the client's description.
     remote_candidates: Vec<RTCIceCandidateInit>,
@@ -210,6 +221,13 @@ struct Peer {
     reports_seen: HashMap<u32, u64>,
     /// Whether the person was last told their incoming video is paused.
     told_paused: bool,
+    /// Whose camera the client shows and how tall; `None` until it says:
+    /// everyone's, at full size.
+    shown: Option<HashMap<ParticipantId, u16>>,
+    /// What this person's downlink carries (`bandwidth.rs`), and the bytes
+    /// sent to them as of the last report read.
+    estimate: Estimate,
+    sent_before: (u64, Instant),
 }
 
 /// How often the connection's stats are read for its downlink: about as
@@ -306,7 +324,7 @@ impl Peer {
                 // m-line is the one, and a browser rejects an empty mid
                 // that matches none.
                 let candidate = IceCandidate {
-                    candidate: candidate.candidate,
+                    candidate: self.announcer.candidate(candidate.candidate),
                     sdp_mid: candidate.sdp_mid.filter(|mid| !mid.is_empty()),
                     sdp_mline_index: candidate.sdp_mline_index.or(Some(0)),
                     username_fragment: None,
@@ -321,6 +339,11 @@ impl Peer {
             PeerCommand::Subscribe(publication) => self.subscribe(publication).await,
             PeerCommand::Unsubscribe(key) => self.unsubscribe(key).await,
             PeerCommand::RestartIce => self.restart_ice().await,
+            PeerCommand::VideoSizes(shown) => {
+                self.shown = Some(shown.into_iter().map(|v| (v.participant, v.height)).collect());
+                self.choose_layers();
+                Ok(())
+            }
             PeerCommand::State(state) => {
                 let news = self.link.state_changed(state);
                 self.tell_link(news);
@@ -404,7 +427,7 @@ impl Peer {
         self.pc.set_local_description(answer.clone()).await?;
         let event = MediaReport::Answer {
             participant: self.me,
-            sdp: answer.sdp,
+            sdp: without_rtx_where_receiving(&self.announcer.sdp(answer.sdp)),
         };
         self.room.tell(event);
         self.add_remote_candidates().await?;
@@ -422,6 +445,7 @@ impl Peer {
         if !self.offer_in_flight {
             return Err(SignalError::Refused("there is no offer to answer"));
         }
+        let sdp = answer_keeping_published_tracks(&sdp);
         let answer = RTCSessionDescription::answer(sdp).map_err(SignalError::AnswerRefused)?;
         self.pc
             .set_remote_description(answer)
@@ -508,7 +532,7 @@ impl Peer {
         self.slots.offered();
         let event = MediaReport::Offer {
             participant: self.me,
-            sdp: offer.sdp,
+            sdp: without_rtx_where_receiving(&self.announcer.sdp(offer.sdp)),
         };
         self.room.tell(event);
         Ok(())
@@ -525,7 +549,7 @@ impl Peer {
         {
             let event = MediaReport::Offer {
                 participant: self.me,
-                sdp: pending.sdp,
+                sdp: without_rtx_where_receiving(&self.announcer.sdp(pending.sdp)),
             };
             self.room.tell(event);
         }

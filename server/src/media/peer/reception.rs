@@ -1,12 +1,18 @@
-//! What a person's reception reports say of the video sent to them: read
-//! once a second, it pauses that video when their downlink cannot carry it
-//! (`media::downlink`), and tells them when that starts and ends.
+//! What a person's reception reports say of the video sent to them, read
+//! once a second: they drive the estimate of what their downlink carries,
+//! and so the simulcast layer of each video sent to them
+//! (`media::bandwidth`); when even the smallest layers are too much, video
+//! to them pauses (`media::downlink`), and they are told when that starts
+//! and ends.
 
 use std::time::Instant;
 
 use tracing::debug;
 
 use super::Peer;
+use crate::media::bandwidth::{VideoWant, choose};
+use crate::media::layers::{NO_LAYER, TOP};
+use crate::media::session::Kind;
 use crate::room::media::MediaReport;
 
 impl Peer {
@@ -15,8 +21,10 @@ impl Peer {
     }
 
     /// Reads what the person's reception reports say of the video sent to
-    /// them, and pauses it when their downlink cannot carry it.
+    /// them: the estimate follows, then the layers; and video pauses when
+    /// their downlink cannot carry even the smallest.
     pub(super) fn check_downlink(&mut self) {
+        let now = Instant::now();
         let mut worst: Option<u8> = None;
         let video = self.subscriptions.iter().filter(|((_, kind), _)| kind.is_video());
         for (_, subscription) in video {
@@ -28,14 +36,27 @@ impl Peer {
                 worst = worst.max(Some(lost));
             }
         }
+        let sent = self.downlink.sent_total();
+        let (sent_before, since) = std::mem::replace(&mut self.sent_before, (sent, now));
+        let seconds = now.saturating_duration_since(since).as_secs_f64();
         if let Some(lost) = worst {
             // RFC 3550: the fraction lost, in 256ths.
             let lost = f64::from(lost) / 256.0;
-            if let Some(pause) = self.downlink.report(lost, Instant::now()) {
+            if seconds > 0.0 {
+                let sent_bps = sent.saturating_sub(sent_before) as f64 * 8.0 / seconds;
+                self.estimate.report(lost, sent_bps, now);
+            }
+            // Smaller layers come first; pausing is for when the smallest
+            // are what is sent already and still too much.
+            let at_smallest = self.choose_layers();
+            let lost_for_pause = if at_smallest { lost } else { 0.0 };
+            if let Some(pause) = self.downlink.report(lost_for_pause, now) {
                 debug!(participant = %self.me, lost, ?pause, "video to this person paused: their downlink cannot carry it");
             }
+        } else {
+            self.choose_layers();
         }
-        let paused = self.downlink.pausing(Instant::now());
+        let paused = self.downlink.pausing(now);
         if paused != self.told_paused {
             self.told_paused = paused;
             self.room.tell(MediaReport::IncomingVideoPaused {
@@ -43,5 +64,48 @@ impl Peer {
                 paused,
             });
         }
+    }
+
+    /// Chooses the layer of each camera sent to this person, from what their
+    /// page shows and what their downlink carries after audio and a shared
+    /// screen. True when every camera shown gets its smallest layer.
+    pub(super) fn choose_layers(&mut self) -> bool {
+        let now = Instant::now();
+        let mut fixed = 0.0;
+        let mut cameras = Vec::new();
+        let mut wants = Vec::new();
+        for ((publisher, kind), subscription) in &self.subscriptions {
+            let Some(publication) = subscription.target.publication.upgrade() else {
+                continue;
+            };
+            let layers = publication.layers.snapshot(now);
+            if *kind != Kind::Video {
+                // Audio and a shared screen are sent whole, before any camera.
+                fixed += layers.iter().flatten().map(|l| f64::from(l.rate)).sum::<f64>();
+                continue;
+            }
+            let shown = match &self.shown {
+                None => Some(u16::MAX),
+                Some(shown) => shown.get(publisher).copied(),
+            };
+            wants.push(VideoWant { shown, layers });
+            cameras.push(&subscription.target);
+        }
+        let chosen = choose(self.estimate.bps() - fixed, &wants);
+        let mut at_smallest = true;
+        for ((target, layer), want) in cameras.into_iter().zip(&chosen).zip(&wants) {
+            let lowest = want.layers.iter().position(Option::is_some);
+            if *layer != NO_LAYER && lowest.is_some_and(|l| usize::from(*layer) > l) {
+                at_smallest = false;
+            }
+            // A camera whose layers are not known yet starts at the top.
+            let goal = if *layer == NO_LAYER && want.shown.is_some() {
+                TOP
+            } else {
+                *layer
+            };
+            target.goal.store(goal, std::sync::atomic::Ordering::Release);
+        }
+        at_smallest
     }
 }

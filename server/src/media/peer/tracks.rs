@@ -2,14 +2,15 @@
 //! others' it is sent, each in a reused slot (`slots.rs`).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering};
 
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodecParameters, RTCRtpParameters, RtpCodecKind};
 use tracing::debug;
 use webrtc::media_stream::track_remote::TrackRemote;
 
-use crate::media::engine::{AUDIO_LEVEL_URI, MIME_TYPE_RED};
+use crate::media::engine::{AUDIO_LEVEL_URI, MIME_TYPE_RED, MIME_TYPE_RTX};
 use crate::media::keyframe_pacing::request_keyframe;
+use crate::media::layers::{NO_LAYER, TOP, layer_for_rid};
 use crate::media::session::{Kind, Publication, Source, Target, write};
 use crate::media::slots::Slot;
 use crate::room::ParticipantId;
@@ -27,7 +28,7 @@ static NEXT_TARGET: AtomicU64 = AtomicU64::new(1);
 
 impl Peer {
     pub(super) async fn on_remote_track(&mut self, track: Arc<dyn TrackRemote>) -> Result<(), SignalError> {
-        let media_ssrc = track.ssrcs().await.first().copied().unwrap_or(0);
+        let ssrcs = track.ssrcs().await;
         let track_id = track.track_id().await;
         // The numbers the publisher uses (for the audio level, its codecs)
         // live in the receiver; which section it came in says whether it is
@@ -53,14 +54,19 @@ impl Peer {
             Kind::Video
         };
         debug!(participant = %self.me, kind = kind.name(), "publishes a track");
+        // The layers known so far; a simulcast layer that starts later is
+        // met by the forwarder (`OnOpen`, or an SSRC not seen before).
+        let mut layers = Vec::new();
+        for ssrc in ssrcs {
+            layers.push((layer_for_rid(track.rid(ssrc).await.as_deref()), ssrc));
+        }
         let source = Source {
             remote: track,
-            media_ssrc,
             audio_level_id: negotiated.audio_level_id,
             payload_type: negotiated.payload_type,
             red_payload_type: negotiated.red_payload_type,
         };
-        if let Some(forwarding) = self.room.start_forwarding(self.me, kind, source) {
+        if let Some(forwarding) = self.room.start_forwarding(self.me, kind, source, &layers) {
             self.tasks.push(forwarding);
         }
         Ok(())
@@ -99,7 +105,9 @@ impl Peer {
             epoch_seen: AtomicU16::new(self.downlink.epoch()),
             audio_level_id: AtomicU8::new(0),
             apart: AtomicBool::new(self.room.apart(publication.publisher, self.me)),
-            rejoined: AtomicU16::new(0),
+            stretch: AtomicU32::new(0),
+            layer: AtomicU8::new(NO_LAYER),
+            goal: AtomicU8::new(TOP),
         });
         write(&publication.targets).push(Arc::clone(&target));
         // Breakout places may have changed between the read above and the
@@ -181,8 +189,14 @@ struct Negotiated {
 impl From<&RTCRtpParameters> for Negotiated {
     fn from(params: &RTCRtpParameters) -> Negotiated {
         let red = |c: &&RTCRtpCodecParameters| c.rtp_codec.mime_type.eq_ignore_ascii_case(MIME_TYPE_RED);
+        // Retransmissions' payload type is the crate's business (RTX).
+        let rtx = |c: &&RTCRtpCodecParameters| c.rtp_codec.mime_type.eq_ignore_ascii_case(MIME_TYPE_RTX);
         Negotiated {
-            payload_type: params.codecs.iter().find(|c| !red(c)).map_or(0, |c| c.payload_type),
+            payload_type: params
+                .codecs
+                .iter()
+                .find(|c| !red(c) && !rtx(c))
+                .map_or(0, |c| c.payload_type),
             red_payload_type: params.codecs.iter().find(red).map_or(0, |c| c.payload_type),
             audio_level_id: params
                 .header_extensions

@@ -1,0 +1,265 @@
+//! How much a subscriber's downlink carries, and which layer of each video
+//! to send them within it. Pure: the connection's task feeds it what the
+//! subscriber's reception reports say once a second and applies what it
+//! chooses (`peer/reception.rs`).
+//!
+//! The estimate is loss-based, like the loss half of Google's congestion
+//! control: a link that loses more than a tenth of what is sent carried
+//! about what arrived, so the estimate drops to that; a link that loses
+//! almost nothing may carry more, so the estimate grows a little each
+//! second, but only after a hold that doubles each time a rise fails soon
+//! after (a link too small now is seldom bigger a moment later, and each
+//! failed try freezes someone's picture). Random loss of a few percent
+//! moves nothing: NACK repairs that, a smaller picture would not.
+//!
+//! The choice puts audio and a shared screen first (their rate comes off
+//! the top), gives each shown video its smallest layer, then raises the
+//! biggest tiles first, one layer at a time, while the estimate allows and
+//! no higher than the tile needs.
+
+use std::time::{Duration, Instant};
+
+use super::layers::{LAYERS, LayerInfo, NO_LAYER};
+
+/// What an unconstrained downlink is assumed to carry: more than a room
+/// sends anyone, so nothing is held back until loss says otherwise.
+pub const UNLIMITED: f64 = 20_000_000.0;
+/// The estimate never falls below what a lowest layer and some audio need.
+const FLOOR: f64 = 100_000.0;
+/// Loss above this is a link too small; below `CLEAR`, room to grow.
+const CONGESTED: f64 = 0.10;
+const CLEAR: f64 = 0.02;
+/// What is kept in hand below what arrived, after a cut.
+const HEADROOM: f64 = 0.85;
+/// Growth per report while clear: 8%, plus a step so a low estimate
+/// does not take a minute to climb.
+const GROWTH: f64 = 1.08;
+const GROWTH_STEP: f64 = 10_000.0;
+/// Holds after a cut before growing again; doubling when the last rise
+/// failed within `FAILED_RISE_WITHIN`.
+const FIRST_HOLD: Duration = Duration::from_secs(8);
+const LONGEST_HOLD: Duration = Duration::from_secs(60);
+const FAILED_RISE_WITHIN: Duration = Duration::from_secs(10);
+
+/// One subscriber's downlink estimate.
+#[derive(Debug)]
+pub struct Estimate {
+    bps: f64,
+    hold: Duration,
+    hold_until: Option<Instant>,
+    /// When it last grew after a cut: a cut soon after means that rise failed.
+    rose_at: Option<Instant>,
+}
+
+impl Default for Estimate {
+    fn default() -> Self {
+        Estimate {
+            bps: UNLIMITED,
+            hold: FIRST_HOLD,
+            hold_until: None,
+            rose_at: None,
+        }
+    }
+}
+
+impl Estimate {
+    pub fn bps(&self) -> f64 {
+        self.bps
+    }
+
+    /// A report: the share of video lost since the last one, and what was
+    /// sent to the subscriber meanwhile, bits per second.
+    pub fn report(&mut self, lost: f64, sent_bps: f64, now: Instant) {
+        if lost > CONGESTED {
+            let carried = sent_bps * (1.0 - lost) * HEADROOM;
+            self.bps = self.bps.min(carried).max(FLOOR);
+            let failed_rise = self
+                .rose_at
+                .is_some_and(|at| now.saturating_duration_since(at) < FAILED_RISE_WITHIN);
+            self.hold = if failed_rise {
+                (self.hold * 2).min(LONGEST_HOLD)
+            } else {
+                FIRST_HOLD
+            };
+            self.hold_until = Some(now + self.hold);
+            self.rose_at = None;
+            return;
+        }
+        let held = self.hold_until.is_some_and(|until| now < until);
+        if lost < CLEAR && !held && self.bps < UNLIMITED {
+            if self.rose_at.is_none() {
+                self.rose_at = Some(now);
+            }
+            self.bps = (self.bps * GROWTH + GROWTH_STEP).min(UNLIMITED);
+        }
+    }
+}
+
+/// One video a subscriber could be sent: how tall its tile is (`None`:
+/// not shown) and the publisher's layers sending now.
+#[derive(Clone, Debug)]
+pub struct VideoWant {
+    pub shown: Option<u16>,
+    pub layers: [Option<LayerInfo>; LAYERS],
+}
+
+/// The layer each video should be sent at (`NO_LAYER`: none), in the order
+/// given, within `budget` bits per second (what is left after audio and a
+/// shared screen).
+pub fn choose(budget: f64, wants: &[VideoWant]) -> Vec<u8> {
+    let lowest = |want: &VideoWant| (0..LAYERS as u8).find(|&l| want.layers[usize::from(l)].is_some());
+    let mut chosen: Vec<u8> = wants
+        .iter()
+        .map(|want| match want.shown {
+            Some(_) => lowest(want).unwrap_or(NO_LAYER),
+            None => NO_LAYER,
+        })
+        .collect();
+    let rate = |want: &VideoWant, layer: u8| want.layers[usize::from(layer)].map_or(0.0, |l| f64::from(l.rate));
+    let mut spent: f64 = wants
+        .iter()
+        .zip(&chosen)
+        .filter(|(_, layer)| **layer != NO_LAYER)
+        .map(|(want, layer)| rate(want, *layer))
+        .sum();
+    // The biggest tiles are raised first: the speaker, the shared focus.
+    let mut order: Vec<usize> = (0..wants.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(wants[i].shown.unwrap_or(0)));
+    loop {
+        let mut raised = false;
+        for &i in &order {
+            let (want, layer) = (&wants[i], chosen[i]);
+            if layer == NO_LAYER || layer >= ceiling(want) {
+                continue;
+            }
+            let Some(next) = (layer + 1..=ceiling(want)).find(|&l| want.layers[usize::from(l)].is_some()) else {
+                continue;
+            };
+            let extra = rate(want, next) - rate(want, layer);
+            if spent + extra <= budget {
+                spent += extra;
+                chosen[i] = next;
+                raised = true;
+            }
+        }
+        if !raised {
+            return chosen;
+        }
+    }
+}
+
+/// The highest layer worth sending for a tile: the smallest at least
+/// nearly as tall as the tile (a picture a little smaller than its tile
+/// looks the same; one much bigger is bandwidth thrown away). Layers whose
+/// height is not known yet are not held back.
+fn ceiling(want: &VideoWant) -> u8 {
+    let tile = f64::from(want.shown.unwrap_or(0));
+    let top = (0..LAYERS as u8).rev().find(|&l| want.layers[usize::from(l)].is_some());
+    let Some(top) = top else {
+        return 0;
+    };
+    (0..=top)
+        .find(|&l| {
+            want.layers[usize::from(l)].is_some_and(|info| info.height != 0 && f64::from(info.height) >= tile * 0.8)
+        })
+        .unwrap_or(top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layers(rates: [u32; 3], heights: [u16; 3]) -> [Option<LayerInfo>; LAYERS] {
+        std::array::from_fn(|l| {
+            Some(LayerInfo {
+                rate: rates[l],
+                height: heights[l],
+            })
+        })
+    }
+
+    const CAMERA: [u32; 3] = [60_000, 150_000, 400_000];
+    const HEIGHTS: [u16; 3] = [90, 180, 360];
+
+    fn camera(shown: Option<u16>) -> VideoWant {
+        VideoWant {
+            shown,
+            layers: layers(CAMERA, HEIGHTS),
+        }
+    }
+
+    #[test]
+    fn an_unconstrained_subscriber_gets_the_layer_each_tile_needs() {
+        let wants = [camera(Some(400)), camera(Some(170)), camera(Some(60)), camera(None)];
+        assert_eq!(choose(UNLIMITED, &wants), vec![2, 1, 0, NO_LAYER]);
+        // Before heights are known nothing is held back.
+        let unknown = VideoWant {
+            shown: Some(100),
+            layers: layers(CAMERA, [0; 3]),
+        };
+        assert_eq!(
+            choose(UNLIMITED, &[unknown]),
+            vec![2],
+            "the top layer until heights are known"
+        );
+    }
+
+    #[test]
+    fn a_small_budget_raises_the_biggest_tile_first_and_never_drops_below_the_lowest() {
+        let wants = [camera(Some(200)), camera(Some(400))];
+        // 120k: both lowest (120k) and no more.
+        assert_eq!(choose(120_000.0, &wants), vec![0, 0]);
+        // 230k: the bigger tile gets the half layer.
+        assert_eq!(choose(230_000.0, &wants), vec![0, 1]);
+        // 320k: both half.
+        assert_eq!(choose(320_000.0, &wants), vec![1, 1]);
+        // 600k: the bigger one full (400k + 150k), the smaller half.
+        assert_eq!(choose(600_000.0, &wants), vec![1, 2]);
+        // Nothing: still the lowest layers; pausing is the downlink's call.
+        assert_eq!(choose(0.0, &wants), vec![0, 0]);
+    }
+
+    #[test]
+    fn a_publisher_sending_one_layer_is_sent_that_one() {
+        let single = VideoWant {
+            shown: Some(90),
+            layers: [
+                None,
+                None,
+                Some(LayerInfo {
+                    rate: 500_000,
+                    height: 360,
+                }),
+            ],
+        };
+        assert_eq!(choose(100_000.0, &[single]), vec![2]);
+    }
+
+    #[test]
+    fn loss_cuts_to_what_arrived_and_growth_waits_longer_after_each_failed_rise() {
+        let mut estimate = Estimate::default();
+        let start = Instant::now();
+        estimate.report(0.05, 1_000_000.0, start);
+        assert_eq!(estimate.bps(), UNLIMITED, "random loss moves nothing");
+        estimate.report(0.5, 1_000_000.0, start);
+        let cut = estimate.bps();
+        assert!((cut - 425_000.0).abs() < 1.0, "{cut}");
+        // Held: no growth for the first hold.
+        estimate.report(0.0, 400_000.0, start + Duration::from_secs(7));
+        assert_eq!(estimate.bps(), cut);
+        estimate.report(0.0, 400_000.0, start + FIRST_HOLD);
+        assert!(estimate.bps() > cut);
+        // That rise fails within seconds: the next hold is twice as long.
+        let failed = start + FIRST_HOLD + Duration::from_secs(2);
+        estimate.report(0.3, 500_000.0, failed);
+        estimate.report(0.0, 300_000.0, failed + FIRST_HOLD);
+        let held = estimate.bps();
+        estimate.report(0.0, 300_000.0, failed + FIRST_HOLD * 2 - Duration::from_millis(1));
+        assert_eq!(estimate.bps(), held, "still held at twice the first hold");
+        estimate.report(0.0, 300_000.0, failed + FIRST_HOLD * 2);
+        assert!(estimate.bps() > held);
+        // Never below the floor, however bad.
+        estimate.report(1.0, 10_000.0, failed + Duration::from_secs(60));
+        assert_eq!(estimate.bps(), FLOOR);
+    }
+}

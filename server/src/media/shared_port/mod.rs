@@ -1,0 +1,297 @@
+//! One UDP port for every peer connection's media (`--media-port`), as an
+//! operator opens one port in a firewall.
+//!
+//! The `webrtc` crate binds each connection sockets of its own and hands
+//! each to the connection's runtime (`runtime.rs`). On the shared port a
+//! connection's runtime closes that socket (a placeholder on an ephemeral
+//! port) and gives the crate a `VirtualSocket` instead (`socket.rs`): its
+//! datagrams come from this port's one reader, which routes each one by
+//! `table.rs` (a connectivity check by the ufrag it names, the rest by
+//! source address), and go out of the one shared socket. What the client is
+//! told is moved onto the shared port (`advertise.rs`), and each ufrag the
+//! connection announces is registered as it goes out, so that an ICE
+//! restart's fresh ufrag routes too.
+//!
+//! - `Port`: the socket and the table, shared by the reader, the leases and
+//!   the virtual sockets. The table is behind a `std` mutex: it is held for
+//!   a few lookups, never across an `.await`.
+//! - `Lease`: one connection's place on the port; dropping it forgets the
+//!   connection's ufrags and addresses.
+
+mod advertise;
+mod socket;
+mod stun;
+mod table;
+
+use std::io::{self, IoSliceMut};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tracing::warn;
+use webrtc::runtime::{AsyncUdpSocket, RecvMeta, Runtime, TokioRuntime};
+
+use self::socket::VirtualSocket;
+use self::table::{ConnectionId, Table};
+use super::counters::MediaCounters;
+use super::runtime::MediaRuntime;
+
+/// Datagrams waiting for one connection's driver, at most: a keyframe's
+/// burst several times over. Past it they are dropped, as a socket's full
+/// receive buffer drops them.
+const INBOX_DATAGRAMS: usize = 1024;
+/// The largest read: GRO may hand over up to 64 KiB of one flow at once.
+const READ_BUFFER: usize = 65_536;
+
+/// A datagram routed to a connection.
+pub struct Datagram {
+    from: SocketAddr,
+    /// The address it was sent to, when the port is on every interface.
+    to_ip: Option<IpAddr>,
+    bytes: Box<[u8]>,
+}
+
+/// One inbox per socket of the connection's, by the interface it stands for.
+struct Slot {
+    id: u64,
+    ip: IpAddr,
+    tx: mpsc::Sender<Datagram>,
+}
+
+struct Port {
+    socket: Arc<dyn AsyncUdpSocket>,
+    addr: SocketAddr,
+    table: Mutex<Table<Vec<Slot>>>,
+    next_id: AtomicU64,
+    counters: Arc<MediaCounters>,
+}
+
+/// The shared port, bound at start; its reader stops when it is dropped.
+pub struct SharedPort {
+    port: Arc<Port>,
+    reader: JoinHandle<()>,
+}
+
+impl Drop for SharedPort {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+impl SharedPort {
+    /// Binds `addr` and starts reading it. Inside a tokio runtime.
+    pub fn bind(addr: SocketAddr, counters: Arc<MediaCounters>) -> io::Result<SharedPort> {
+        let std_socket = std::net::UdpSocket::bind(addr)?;
+        // The crate's own wrapping: GRO, GSO and the interface each datagram
+        // came in on (IP_PKTINFO), which a port on every interface needs.
+        let socket = TokioRuntime.wrap_udp_socket(std_socket)?;
+        let addr = socket.local_addr()?;
+        let port = Arc::new(Port {
+            socket,
+            addr,
+            table: Mutex::default(),
+            next_id: AtomicU64::new(1),
+            counters,
+        });
+        let reader = tokio::spawn(read(Arc::clone(&port)));
+        Ok(SharedPort { port, reader })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.port.addr
+    }
+
+    /// A place on the port for a new connection.
+    pub fn lease(&self) -> Lease {
+        let id = self.port.next_id.fetch_add(1, Ordering::Relaxed);
+        self.port.table().add(id, Vec::new());
+        Lease {
+            port: Arc::clone(&self.port),
+            id,
+        }
+    }
+}
+
+impl Port {
+    fn table(&self) -> std::sync::MutexGuard<'_, Table<Vec<Slot>>> {
+        self.table.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Hands `datagram` to its connection's inbox, or drops and counts it.
+    fn route(&self, datagram: &[u8], from: SocketAddr, to_ip: Option<IpAddr>) {
+        let mut table = self.table();
+        let Some(slots) = table.route(datagram, from) else {
+            drop(table);
+            self.counters.datagram_unrouted();
+            return;
+        };
+        let slot = slots
+            .iter()
+            .find(|slot| Some(slot.ip) == to_ip)
+            .or_else(|| slots.first());
+        let delivered = slot.is_some_and(|slot| {
+            let datagram = Datagram {
+                from,
+                to_ip,
+                bytes: datagram.into(),
+            };
+            slot.tx.try_send(datagram).is_ok()
+        });
+        drop(table);
+        if !delivered {
+            self.counters.datagram_unrouted();
+        }
+    }
+}
+
+/// The port's one reader: every datagram to its connection.
+async fn read(port: Arc<Port>) {
+    let mut buf = vec![0u8; READ_BUFFER];
+    loop {
+        let mut meta = [RecvMeta::default()];
+        let received = std::future::poll_fn(|cx| {
+            let mut bufs = [IoSliceMut::new(&mut buf)];
+            port.socket.poll_recv(cx, &mut bufs, &mut meta)
+        })
+        .await;
+        match received {
+            Ok(0) => {}
+            Ok(_) => {
+                let [meta] = meta;
+                let filled = &buf[..meta.len.min(buf.len())];
+                // GRO: one read may hold several datagrams of one flow.
+                for datagram in filled.chunks(meta.stride.max(1)) {
+                    port.route(datagram, meta.addr, meta.dst_ip);
+                }
+            }
+            // An ICMP error for one client's datagram, and the like: the
+            // socket is fine.
+            Err(error) if is_transient(&error) => {}
+            Err(error) => {
+                warn!(%error, "reading the shared media port failed; trying again");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+fn is_transient(error: &io::Error) -> bool {
+    use io::ErrorKind::*;
+    matches!(
+        error.kind(),
+        ConnectionRefused | ConnectionReset | Interrupted | WouldBlock | TimedOut
+    )
+}
+
+/// One connection's place on the shared port.
+pub struct Lease {
+    port: Arc<Port>,
+    id: ConnectionId,
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.port.table().remove(self.id);
+    }
+}
+
+impl Lease {
+    /// The runtime for this connection: its sockets are on the shared port.
+    pub fn runtime(&self) -> Arc<dyn Runtime> {
+        MediaRuntime::on_shared_port(Attach {
+            port: Arc::clone(&self.port),
+            id: self.id,
+        })
+    }
+}
+
+/// What a connection's runtime holds to put its sockets on the port.
+#[derive(Clone)]
+pub struct Attach {
+    port: Arc<Port>,
+    id: ConnectionId,
+}
+
+impl std::fmt::Debug for Attach {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attach").field("connection", &self.id).finish()
+    }
+}
+
+impl Attach {
+    /// The crate bound `placeholder` for the connection; it is closed, and
+    /// the connection gets a socket on the shared port for its interface.
+    pub fn socket(&self, placeholder: std::net::UdpSocket) -> io::Result<Arc<dyn AsyncUdpSocket>> {
+        let ip = placeholder.local_addr()?.ip();
+        drop(placeholder);
+        let (tx, rx) = mpsc::channel(INBOX_DATAGRAMS);
+        let slot = self.port.next_id.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut table = self.port.table();
+            let slots = table.inbox_mut(self.id).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::NotConnected, "the connection left the shared media port")
+            })?;
+            slots.push(Slot { id: slot, ip, tx });
+        }
+        let shared_ip = self.port.addr.ip();
+        Ok(Arc::new(VirtualSocket {
+            port: Arc::clone(&self.port),
+            connection: self.id,
+            slot,
+            local: SocketAddr::new(ip, self.port.addr.port()),
+            src_ip: (shared_ip.is_unspecified() && !ip.is_unspecified()).then_some(ip),
+            inbox: Mutex::new(rx),
+        }))
+    }
+}
+
+/// What a connection tells its client, put right for where it is reached:
+/// the shared port, a public address; unchanged for a connection with a
+/// port of its own and no public address.
+#[derive(Default)]
+pub struct Announcer {
+    lease: Option<Lease>,
+    public_ip: Option<IpAddr>,
+}
+
+impl Announcer {
+    pub fn new(lease: Option<Lease>, public_ip: Option<IpAddr>) -> Announcer {
+        Announcer { lease, public_ip }
+    }
+
+    fn reach(&self) -> advertise::Reach {
+        advertise::Reach {
+            port: self.lease.as_ref().map(|lease| lease.port.addr.port()),
+            public_ip: self.public_ip,
+        }
+    }
+
+    /// A description of ours about to go to the client: on the shared
+    /// port its ufrag now routes to this connection (the first, and each
+    /// ICE restart's); its candidates say where it is reached.
+    pub fn sdp(&self, sdp: String) -> String {
+        if let Some(lease) = &self.lease {
+            let mut table = lease.port.table();
+            for ufrag in advertise::ufrags(&sdp) {
+                if !table.claim_ufrag(lease.id, ufrag) {
+                    warn!("an ICE ufrag is taken on the shared media port: this connection cannot be reached");
+                }
+            }
+        }
+        if self.lease.is_none() && self.public_ip.is_none() {
+            return sdp;
+        }
+        advertise::sdp_reached(&sdp, self.reach())
+    }
+
+    /// A candidate of ours about to go to the client.
+    pub fn candidate(&self, candidate: String) -> String {
+        if self.lease.is_none() && self.public_ip.is_none() {
+            return candidate;
+        }
+        advertise::candidate_reached(&candidate, self.reach())
+    }
+}

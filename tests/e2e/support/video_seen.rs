@@ -1,0 +1,103 @@
+//! What a subscriber saw of each camera sent to it, packet by packet: which
+//! simulcast layer (`peer_room_testkit::simulcast` marks each packet), the
+//! switches from one layer to another and whether each began at a
+//! keyframe, and the biggest jump in the sequence numbers, which the
+//! server's per-slot timeline should keep at none across switches.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use peer_room_testkit::simulcast::{keyframe_height, layer_of};
+use rtc::rtp;
+
+use super::WAIT;
+
+/// One layer change: the layer now sent, the height announced by the
+/// packet it began with (`None`: it began with no keyframe), and how many
+/// of the camera's packets had come by then, that one included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Switch {
+    pub to: usize,
+    pub keyframe_height: Option<u16>,
+    pub at_packet: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Camera {
+    pub packets: u64,
+    pub layer: Option<usize>,
+    pub switches: Vec<Switch>,
+    /// The heights of the keyframes received, in order.
+    pub keyframes: Vec<u16>,
+    last_seq: Option<u16>,
+    /// The largest number of sequence numbers skipped between two packets.
+    pub largest_jump: u16,
+}
+
+/// Each camera's record, by the sender's stream id (`p3`).
+#[derive(Clone, Default)]
+pub struct VideoSeen(Arc<Mutex<HashMap<String, Camera>>>);
+
+impl VideoSeen {
+    /// A video packet from `stream` arrived.
+    pub fn note(&self, stream: &str, packet: &rtp::Packet) {
+        let mut cameras = self.0.lock().unwrap();
+        let camera = cameras.entry(stream.to_owned()).or_default();
+        camera.packets += 1;
+        let height = keyframe_height(&packet.payload);
+        if let Some(height) = height {
+            camera.keyframes.push(height);
+        }
+        let seq = packet.header.sequence_number;
+        match camera.last_seq {
+            // Older than the newest (a retransmission, or reordered): no jump.
+            Some(last) if seq.wrapping_sub(last) >= 0x8000 => {}
+            Some(last) => {
+                let jump = seq.wrapping_sub(last).saturating_sub(1);
+                camera.largest_jump = camera.largest_jump.max(jump);
+                camera.last_seq = Some(seq);
+            }
+            None => camera.last_seq = Some(seq),
+        }
+        // A camera without layers carries no mark: only marked ones switch.
+        let layer = layer_of(&packet.payload);
+        if layer.is_some() && layer != camera.layer {
+            camera.layer = layer;
+            camera.switches.push(Switch {
+                to: layer.unwrap_or_default(),
+                keyframe_height: height,
+                at_packet: camera.packets,
+            });
+        }
+    }
+
+    /// Runs `read` on what `from`'s camera sent so far.
+    pub fn of<T>(&self, from: u64, read: impl FnOnce(&Camera) -> T) -> T {
+        let cameras = self.0.lock().unwrap();
+        let empty = Camera::default();
+        read(cameras.get(&format!("p{from}")).unwrap_or(&empty))
+    }
+
+    /// Waits until `from`'s camera comes in `layer`, and a few packets of it.
+    pub async fn wait_for_layer(&self, from: u64, layer: usize) {
+        let wait = async {
+            loop {
+                let start = self.of(from, |c| (c.layer == Some(layer)).then_some(c.packets));
+                if let Some(start) = start {
+                    while self.of(from, |c| c.packets) < start + 10 {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    if self.of(from, |c| c.layer) == Some(layer) {
+                        return;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        if tokio::time::timeout(WAIT, wait).await.is_err() {
+            let seen = self.of(from, |c| format!("{c:?}"));
+            panic!("p{from}'s camera never came in layer {layer}: {seen}");
+        }
+    }
+}
