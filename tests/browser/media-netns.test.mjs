@@ -16,6 +16,11 @@
 // - A downlink capped at 150 kbit/s: the server pauses the video it sends
 //   that person, who is told so and hears the facilitator clearly, while
 //   the facilitator keeps that person's video.
+// - A downlink capped at 500 kbit/s, on a laptop showing large tiles:
+//   within 10 s the server sends that person a smaller simulcast layer of
+//   each camera, and over the next 20 s their video freezes under 5% of
+//   the time, while the facilitator and a guest on a good link keep
+//   getting each other's camera whole (360 rows).
 //
 // Needs root and `nft` (tests/run.sh installs it). Run from the repository
 // root: `node --test tests/browser/media-netns.test.mjs`
@@ -24,7 +29,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Harness, assertInView, enterWithDoorOpen, joinAs, leaveRoom } from './support.mjs';
-import { audioFrom, ownId, waitForStats } from './media-stats.mjs';
+import { audioFrom, cameraLayers, decodesAt, ownId, videoFrom, waitForStats } from './media-stats.mjs';
 import { Network, SERVER_IP } from './network.mjs';
 
 const PREFIX = 'media-netns-';
@@ -89,14 +94,19 @@ async function decodesNewFramesFrom(page, owner, what) {
   await waitForStats(page, what, (streams) => decoded(streams) >= first + 10, DECODED_WITHIN_MS);
 }
 
+/** A phone, as most guests here are; a laptop shows large tiles. */
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+const LAPTOP = { viewport: { width: 1280, height: 800 } };
+
 /**
  * A guest on `browser` joins through the participant link and is in the room.
  * @param {import('playwright-core').Browser} browser
  * @param {string} name
  * @param {number} [patience] ms for each step, if not the usual (a small link loads the page slowly)
+ * @param {import('playwright-core').BrowserContextOptions} [device]
  */
-async function guestJoins(browser, name, patience = 0) {
-  const guest = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, browser);
+async function guestJoins(browser, name, patience = 0, device = PHONE) {
+  const guest = await harness.openPage(device, browser);
   if (patience > 0) guest.page.setDefaultTimeout(patience);
   await guest.page.goto(harness.links.participant);
   await countRetries(guest.page);
@@ -250,4 +260,89 @@ test('a downlink too small for video: video to that person pauses, they are told
       assert.equal(await host.page.locator('#incoming-video-notice').isVisible(), false, 'only Sam is told');
       assert.deepEqual(sam.problems, [], 'no errors on the participant page');
   });
+});
+
+/** The camera's rows (devices.js asks for 640x360): the full simulcast layer. */
+const FULL_HEIGHT = 360;
+
+test('a downlink capped at 500 kbit/s gets a smaller layer within 10 s and seldom freezes, while the others keep 360 rows', async (t) => {
+  // Both on laptops, so their tiles are large: only the cap makes Sam's layer smaller.
+  const kimLink = await network.addBrowser({ delayMs: 20, seed: 5 });
+  const samLink = await network.addBrowser({ delayMs: 20, downKbit: 500 });
+  const kim = await guestJoins(await harness.launchBrowser(kimLink.chromium), 'Kim', 0, LAPTOP);
+  const sam = await guestJoins(await harness.launchBrowser(samLink.chromium), 'Sam', 60_000, LAPTOP);
+  try {
+    const [idKim, idSam] = [await ownId(kim.page), await ownId(sam.page)];
+    const senders = /** @type {const} */ ([[idHost, 'the facilitator'], [idKim, 'Kim']]);
+    for (const [id, who] of senders) await decodesNewFramesFrom(sam.page, id, `Sam decodes ${who}`);
+    // Within 10 s of first decoding them, each camera comes to Sam smaller than its whole.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const heights = await Promise.all(senders.map(([id]) => videoFrom(sam.page, id).then((v) => v.height)));
+      if (heights.every((h) => h > 0 && h < FULL_HEIGHT)) {
+        t.diagnostic(`Sam's layers after the cap: ${heights.join(' and ')} rows`);
+        break;
+      }
+      assert.ok(Date.now() < deadline, `Sam still gets ${heights.join(' and ')} rows 10 s after first decoding`);
+      await sam.page.waitForTimeout(500);
+    }
+    // Then 20 s of it: frozen under 5% of the time, and moving. The
+    // facilitator's own uplink loses 5%, which freezes its camera for
+    // everyone: Kim's view of it, over the same time, is what the cap is
+    // measured against.
+    const before = await Promise.all(senders.map(([id]) => videoFrom(sam.page, id)));
+    const kimBefore = await videoFrom(kim.page, idHost);
+    const started = Date.now();
+    // Every 2 s, each video's rows and time frozen so far: what a failure is read with.
+    const timeline = [];
+    while (Date.now() - started < 20_000) {
+      await sam.page.waitForTimeout(Math.min(2_000, 20_000 - (Date.now() - started)));
+      const now = await Promise.all(senders.map(([id]) => videoFrom(sam.page, id)));
+      timeline.push(now.map((v, i) => `${v.height}r/${(v.frozen - before[i].frozen).toFixed(1)}s`).join(' '));
+    }
+    t.diagnostic(`Sam every 2 s (rows/frozen so far, the facilitator then Kim): ${timeline.join(' | ')}`);
+    const after = await Promise.all(senders.map(([id]) => videoFrom(sam.page, id)));
+    const elapsed = (Date.now() - started) / 1000;
+    const kimAfter = await videoFrom(kim.page, idHost);
+    const kimFrozen = (100 * (kimAfter.frozen - kimBefore.frozen)) / elapsed;
+    t.diagnostic(`Kim seeing the facilitator meanwhile: ${kimFrozen.toFixed(1)}% frozen`);
+    for (const [i, [id, who]] of senders.entries()) {
+      const frozen = (100 * (after[i].frozen - before[i].frozen)) / elapsed;
+      const fps = (after[i].frames - before[i].frames) / elapsed;
+      t.diagnostic(`Sam seeing ${who}: ${frozen.toFixed(1)}% frozen, ${after[i].freezes - before[i].freezes} freezes, `
+        + `${fps.toFixed(1)} frames a second, ${after[i].height} rows at the end`);
+      const lossy = id === idHost ? kimFrozen : 0;
+      assert.ok(frozen < 5 + lossy, `Sam's video of ${who} frozen ${frozen.toFixed(1)}% of ${elapsed.toFixed(0)} s`
+        + (lossy ? ` (Kim's ${lossy.toFixed(1)}%)` : ''));
+      // A freeze is only counted once a frame comes after it: a video that
+      // stopped would show none. A few frames a second proves it did not.
+      assert.ok(fps > 5, `Sam's video of ${who} moves: ${fps.toFixed(1)} frames a second`);
+    }
+    // Nothing changes between the others: each gets the other's camera whole.
+    for (const [page, who] of /** @type {const} */ ([[host.page, 'the facilitator'], [kim.page, 'Kim'], [sam.page, 'Sam']])) {
+      const told = await page.evaluate(() => JSON.stringify(/** @type {any} */ (window).peerRoomVideoSizes.sent));
+      t.diagnostic(`${who} told the server it shows ${told}`);
+    }
+    // What each camera sends, by its browser's own estimate of its uplink:
+    // Sam's comes back through the capped downlink, so Sam's camera is
+    // said, not asserted.
+    for (const [page, who] of /** @type {const} */ ([[host.page, 'the facilitator'], [kim.page, 'Kim'], [sam.page, 'Sam']])) {
+      const layers = (await cameraLayers(page)).map((l) => `${l.rid} ${l.frameHeight} rows (limited by ${l.limited || 'nothing'})`);
+      t.diagnostic(`${who} sends ${layers.join(', ')}`);
+    }
+    t.diagnostic(`Kim gets Sam's camera at ${(await videoFrom(kim.page, idSam)).height} rows, the facilitator at ${(await videoFrom(host.page, idSam)).height}`);
+    const whole = (/** @type {number} */ h) => h === FULL_HEIGHT;
+    await decodesAt(kim.page, idHost, whole, 'Kim gets the facilitator\'s camera whole');
+    await decodesAt(host.page, idKim, whole, 'the facilitator gets Kim\'s camera whole');
+    assert.deepEqual(sam.problems, [], 'no errors on Sam\'s page');
+    assert.deepEqual(kim.problems, [], 'no errors on Kim\'s page');
+  } catch (error) {
+    await harness.diagnose(t, { host, kim, sam }, PREFIX);
+    throw error;
+  } finally {
+    for (const guest of [kim, sam]) {
+      await leaveRoom(guest.page).catch(() => {});
+      await guest.page.context().close();
+    }
+  }
 });

@@ -125,3 +125,66 @@ export async function packetsBy(page, kind) {
   }
   return packets;
 }
+
+/**
+ * The video a page has received from `owner` so far: frames decoded, the
+ * height of the last one, and Chromium's own count of freezes and their
+ * time (s).
+ * @param {import('playwright-core').Page} page
+ * @param {number} owner
+ * @returns {Promise<{frames: number, height: number, freezes: number, frozen: number}>}
+ */
+export function videoFrom(page, owner) {
+  return page.evaluate(async (from) => {
+    const media = /** @type {any} */ (window).peerRoomMedia;
+    let video = { frames: 0, height: 0, freezes: 0, frozen: 0 };
+    (await /** @type {RTCPeerConnection} */ (media.pc).getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video' && media.owners.get(r.trackIdentifier) === from) {
+        video = { frames: r.framesDecoded ?? 0, height: r.frameHeight ?? 0, freezes: r.freezeCount ?? 0, frozen: r.totalFreezesDuration ?? 0 };
+      }
+    });
+    return video;
+  }, owner);
+}
+
+/**
+ * Waits until `page` decodes new frames of `owner`'s video at a height that
+ * passes `fits` (a layer switch starts at the next keyframe); returns it.
+ * @param {import('playwright-core').Page} page
+ * @param {number} owner
+ * @param {(height: number) => boolean} fits
+ * @param {string} what
+ * @param {number} [timeout] ms
+ */
+export async function decodesAt(page, owner, fits, what, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  let last = await videoFrom(page, owner);
+  for (;;) {
+    await page.waitForTimeout(POLL_MS * 2);
+    const now = await videoFrom(page, owner);
+    if (fits(now.height) && now.frames > last.frames) return now.height;
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeout} ms; last ${JSON.stringify(now)}`);
+    last = now;
+  }
+}
+
+/**
+ * The page's own camera layers, as its sender reports them, by rid.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{rid: string, framesEncoded: number, frameHeight: number, limited: string, active: boolean}[]>}
+ */
+export function cameraLayers(page) {
+  return page.evaluate(async () => {
+    /** @type {RTCRtpSender} */
+    const sender = /** @type {any} */ (window).peerRoomMedia.senders.video;
+    const active = new Map(sender.getParameters().encodings.map((e) => [e.rid ?? '', e.active]));
+    /** @type {{rid: string, framesEncoded: number, frameHeight: number, limited: string, active: boolean}[]} */
+    const layers = [];
+    (await sender.getStats()).forEach((r) => {
+      if (r.type !== 'outbound-rtp') return;
+      layers.push({ rid: r.rid ?? '', framesEncoded: r.framesEncoded ?? 0, frameHeight: r.frameHeight ?? 0,
+        limited: r.qualityLimitationReason ?? '', active: active.get(r.rid ?? '') ?? false });
+    });
+    return layers.sort((a, b) => a.rid.localeCompare(b.rid));
+  });
+}

@@ -5,6 +5,8 @@
 // Then the facilitator mutes the participant, who sees it and unmutes. Two
 // more cases: someone without a camera joins with their microphone, and a
 // dropped connection comes back on the same peer connection (ICE restart).
+// The server runs with all media on one UDP port (`--media-port`), which
+// every browser's selected candidate pair names.
 //
 // Run from the repository root: `node --test tests/browser/`
 // Needs: `npm install` in web-client/ (for playwright-core) and Chromium at
@@ -13,15 +15,42 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 
 import { Harness, enterWithDoorOpen, joinAs, leaveRoom, openTab } from './support.mjs';
 import { MEDIA_TIMEOUT_MS, audioFrom, ownId, receivesFrom, waitForStats } from './media-stats.mjs';
 
 const PREFIX = 'media-';
 
+/**
+ * The one media port: in block 5 of tests/e2e/support/udp_ports.rs (whose
+ * first ports the end-to-end tests of the shared port take), which the
+ * kernel never hands out as an ephemeral port.
+ */
+const MEDIA_PORT = (() => {
+  const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  return (high < 64_000 ? high + 600 : low - 1_600) + 10;
+})();
+
 const harness = new Harness();
 
-before(() => harness.start());
+before(() => harness.start({ PEER_ROOM_MEDIA_PORT: String(MEDIA_PORT) }));
+
+/**
+ * The server's end of the page's selected candidate pair: its protocol and port.
+ * @param {import('playwright-core').Page} page
+ */
+function serverEnd(page) {
+  return page.evaluate(async () => {
+    /** @type {RTCPeerConnection} */
+    const pc = /** @type {any} */ (window).peerRoomMedia.pc;
+    const reports = [...(await pc.getStats()).values()];
+    const transport = reports.find((r) => r.type === 'transport');
+    const pair = reports.find((r) => r.id === transport?.selectedCandidatePairId);
+    const remote = reports.find((r) => r.id === pair?.remoteCandidateId);
+    return { protocol: remote?.protocol, port: remote?.port };
+  });
+}
 after(() => harness.stop());
 
 /** @typedef {import('./support.mjs').TestPage} TestPage */
@@ -96,6 +125,9 @@ test('two people see and hear each other through the server, and a host mute rea
     const { a, b, idA, idB } = await meet();
     pages.push(a, b);
     await Promise.all([receivesFrom(a.page, idB, 'the facilitator'), receivesFrom(b.page, idA, 'the participant')]);
+    for (const page of [a.page, b.page]) {
+      assert.deepEqual(await serverEnd(page), { protocol: 'udp', port: MEDIA_PORT }, 'media goes through the one port');
+    }
     await a.page.locator(`#tiles li[data-participant="${idB}"] .tile-name`, { hasText: 'Sam' }).waitFor();
     await b.page.locator(`#tiles li[data-participant="${idA}"] .tile-name`, { hasText: 'Dr. Rivera' }).waitFor();
     await harness.screenshot(a.page, 'facilitator-sees-and-hears-participant', PREFIX);
@@ -280,6 +312,7 @@ test('after a dropped connection, the same peer connection carries on (ICE resta
     }, before);
     const frames = videoFrames(await waitForStats(b.page, 'video before the drop', () => true), idA);
     await waitForStats(b.page, 'video still decoded after the ICE restart', (streams) => videoFrames(streams, idA) > frames + 10);
+    assert.deepEqual(await serverEnd(b.page), { protocol: 'udp', port: MEDIA_PORT }, 'still through the one port');
     await waitForStats(a.page, 'audio still received after the ICE restart', (streams) => audioPackets(streams, idB) > 0);
     await leaveBoth(a, b, idB);
   }));

@@ -30,7 +30,10 @@ async fn behind_nat_every_host_candidate_a_browser_is_sent_names_the_public_addr
         if hosts.iter().any(|c| c.contains(" udp ")) && hosts.iter().any(|c| c.contains(" tcp ")) {
             break hosts;
         }
-        assert!(Instant::now() < deadline, "no UDP and TCP host candidates: {candidates:?}");
+        assert!(
+            Instant::now() < deadline,
+            "no UDP and TCP host candidates: {candidates:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     for candidate in &hosts {

@@ -41,6 +41,7 @@ import { ScreenView } from './room/screen-view.js';
 import { Stage } from './room/stage.js';
 import { SummaryPanel } from './room/summary.js';
 import { SupportSignal } from './room/support.js';
+import { VideoSizes } from './room/video-sizes.js';
 import { AgendaEditor } from './console/agenda-editor.js';
 import { BreakoutsPanel } from './console/breakouts-panel.js';
 import { ConfirmDialog } from './console/confirm-dialog.js';
@@ -77,6 +78,8 @@ new PageTitle(room);
 
 // The room's frame: the stage, the controls, the ground rules over everyone's screen.
 const stage = new Stage(room, media);
+// The server sends each camera at the size its tile is shown, and none for a tile out of sight.
+const videoSizes = new VideoSizes(room, media, byId('tiles', HTMLUListElement));
 new ScreenView(room, media, () => stage.layout());
 new ScreenShareControl(room, media, notice);
 const switches = new MediaControls(media);
@@ -113,8 +116,9 @@ new HelpDialog(room);
 new Shortcuts(room, switches, () => flow.step === 'room');
 
 // For whoever diagnoses a call (and the browser tests): the peer connection's
-// getStats() is one `peerRoomMedia.pc.getStats()` away in the console.
-Object.assign(window, { peerRoomMedia: media });
+// getStats() is one `peerRoomMedia.pc.getStats()` away in the console, and
+// what the server was last told this page shows is `peerRoomVideoSizes.sent`.
+Object.assign(window, { peerRoomMedia: media, peerRoomVideoSizes: videoSizes });
 
 // Pasting a new link over this page only changes the fragment, which does not
 // reload the page: reload it, so the new invitation is read from the start.

@@ -26,18 +26,30 @@ use super::layers::{LAYERS, LayerInfo, NO_LAYER};
 pub const UNLIMITED: f64 = 20_000_000.0;
 /// The estimate never falls below what a lowest layer and some audio need.
 const FLOOR: f64 = 100_000.0;
-/// Loss above this is a link too small; below `CLEAR`, room to grow.
+/// Loss above this, smoothed over the last few reports, is a link too
+/// small (one report can be a burst, and a few percent of random loss,
+/// which a smaller picture would not cure, often reads above a tenth over
+/// one second); above `OVERWHELMED` in one report is enough.
 const CONGESTED: f64 = 0.10;
+const OVERWHELMED: f64 = 0.25;
+/// The weight of a new report in the smoothed loss.
+const NEW_REPORT_WEIGHT: f64 = 0.3;
+/// Below this, room to grow.
 const CLEAR: f64 = 0.02;
 /// What is kept in hand below what arrived, after a cut.
 const HEADROOM: f64 = 0.85;
 /// Growth per report while clear: 8%, plus a step so a low estimate
-/// does not take a minute to climb.
+/// does not take a minute to climb; never past half again what was sent
+/// (and a step): the link has only been shown to carry what it carried.
 const GROWTH: f64 = 1.08;
 const GROWTH_STEP: f64 = 10_000.0;
-/// Holds after a cut before growing again; doubling when the last rise
-/// failed within `FAILED_RISE_WITHIN`.
-const FIRST_HOLD: Duration = Duration::from_secs(8);
+const BEYOND_SENT: f64 = 1.5;
+const BEYOND_SENT_STEP: f64 = 150_000.0;
+/// Holds after a cut before growing again, doubling when the last rise
+/// failed within `FAILED_RISE_WITHIN`. Each rise that fails freezes
+/// someone's picture for a moment: on a link too small for the next layer
+/// up, that happens at most every 15, 30, then 60 seconds.
+const FIRST_HOLD: Duration = Duration::from_secs(15);
 const LONGEST_HOLD: Duration = Duration::from_secs(60);
 const FAILED_RISE_WITHIN: Duration = Duration::from_secs(10);
 
@@ -49,6 +61,8 @@ pub struct Estimate {
     hold_until: Option<Instant>,
     /// When it last grew after a cut: a cut soon after means that rise failed.
     rose_at: Option<Instant>,
+    /// The loss of the last reports, smoothed.
+    smoothed_loss: f64,
 }
 
 impl Default for Estimate {
@@ -58,6 +72,7 @@ impl Default for Estimate {
             hold: FIRST_HOLD,
             hold_until: None,
             rose_at: None,
+            smoothed_loss: 0.0,
         }
     }
 }
@@ -70,28 +85,36 @@ impl Estimate {
     /// A report: the share of video lost since the last one, and what was
     /// sent to the subscriber meanwhile, bits per second.
     pub fn report(&mut self, lost: f64, sent_bps: f64, now: Instant) {
-        if lost > CONGESTED {
-            let carried = sent_bps * (1.0 - lost) * HEADROOM;
-            self.bps = self.bps.min(carried).max(FLOOR);
-            let failed_rise = self
-                .rose_at
-                .is_some_and(|at| now.saturating_duration_since(at) < FAILED_RISE_WITHIN);
-            self.hold = if failed_rise {
-                (self.hold * 2).min(LONGEST_HOLD)
-            } else {
-                FIRST_HOLD
-            };
-            self.hold_until = Some(now + self.hold);
-            self.rose_at = None;
+        self.smoothed_loss += NEW_REPORT_WEIGHT * (lost - self.smoothed_loss);
+        if lost > OVERWHELMED || self.smoothed_loss > CONGESTED {
+            self.cut(lost, sent_bps, now);
             return;
         }
         let held = self.hold_until.is_some_and(|until| now < until);
-        if lost < CLEAR && !held && self.bps < UNLIMITED {
+        let ceiling = sent_bps * BEYOND_SENT + BEYOND_SENT_STEP;
+        if lost < CLEAR && !held && self.bps < ceiling.min(UNLIMITED) {
             if self.rose_at.is_none() {
                 self.rose_at = Some(now);
             }
-            self.bps = (self.bps * GROWTH + GROWTH_STEP).min(UNLIMITED);
+            self.bps = (self.bps * GROWTH + GROWTH_STEP).min(ceiling).min(UNLIMITED);
         }
+    }
+
+    fn cut(&mut self, lost: f64, sent_bps: f64, now: Instant) {
+        let carried = sent_bps * (1.0 - lost) * HEADROOM;
+        self.bps = self.bps.min(carried).max(FLOOR);
+        let failed_rise = self
+            .rose_at
+            .is_some_and(|at| now.saturating_duration_since(at) < FAILED_RISE_WITHIN);
+        self.hold = if failed_rise {
+            (self.hold * 2).min(LONGEST_HOLD)
+        } else {
+            FIRST_HOLD
+        };
+        self.hold_until = Some(now + self.hold);
+        self.rose_at = None;
+        // What follows a cut is measured afresh.
+        self.smoothed_loss = 0.0;
     }
 }
 
@@ -239,19 +262,29 @@ mod tests {
     fn loss_cuts_to_what_arrived_and_growth_waits_longer_after_each_failed_rise() {
         let mut estimate = Estimate::default();
         let start = Instant::now();
-        estimate.report(0.05, 1_000_000.0, start);
-        assert_eq!(estimate.bps(), UNLIMITED, "random loss moves nothing");
+        for lost in [0.05, 0.12, 0.04, 0.15, 0.0, 0.08, 0.13, 0.03] {
+            estimate.report(lost, 1_000_000.0, start);
+        }
+        assert_eq!(
+            estimate.bps(),
+            UNLIMITED,
+            "random loss, over a tenth now and then, moves nothing"
+        );
         estimate.report(0.5, 1_000_000.0, start);
         let cut = estimate.bps();
         assert!((cut - 425_000.0).abs() < 1.0, "{cut}");
         // Held: no growth for the first hold.
-        estimate.report(0.0, 400_000.0, start + Duration::from_secs(7));
+        estimate.report(0.0, 400_000.0, start + FIRST_HOLD - Duration::from_secs(1));
         assert_eq!(estimate.bps(), cut);
         estimate.report(0.0, 400_000.0, start + FIRST_HOLD);
         assert!(estimate.bps() > cut);
-        // That rise fails within seconds: the next hold is twice as long.
+        // That rise fails within seconds (a fifth lost, two reports in a
+        // row): the next hold is twice as long.
         let failed = start + FIRST_HOLD + Duration::from_secs(2);
-        estimate.report(0.3, 500_000.0, failed);
+        estimate.report(0.2, 500_000.0, failed);
+        assert!(estimate.bps() > cut, "not after one: {}", estimate.bps());
+        estimate.report(0.2, 500_000.0, failed);
+        assert!(estimate.bps() < cut, "cut again");
         estimate.report(0.0, 300_000.0, failed + FIRST_HOLD);
         let held = estimate.bps();
         estimate.report(0.0, 300_000.0, failed + FIRST_HOLD * 2 - Duration::from_millis(1));
@@ -259,7 +292,20 @@ mod tests {
         estimate.report(0.0, 300_000.0, failed + FIRST_HOLD * 2);
         assert!(estimate.bps() > held);
         // Never below the floor, however bad.
-        estimate.report(1.0, 10_000.0, failed + Duration::from_secs(60));
+        estimate.report(1.0, 10_000.0, failed + Duration::from_secs(90));
         assert_eq!(estimate.bps(), FLOOR);
+    }
+
+    #[test]
+    fn growth_stops_at_half_again_what_was_sent() {
+        let mut estimate = Estimate::default();
+        let start = Instant::now();
+        estimate.report(0.5, 800_000.0, start);
+        let mut at = start + FIRST_HOLD;
+        for _ in 0..60 {
+            estimate.report(0.0, 300_000.0, at);
+            at += Duration::from_secs(1);
+        }
+        assert!((estimate.bps() - 600_000.0).abs() < 1.0, "{}", estimate.bps());
     }
 }

@@ -39,17 +39,20 @@ pub fn without_rtx_where_receiving(sdp: &str) -> String {
     out
 }
 
-/// A client's answer with the `a=msid` lines of the sections it sends on
-/// (`a=sendonly`) taken out: the crate then leaves those tracks as set up
-/// by the client's offer.
+/// A client's answer with the `a=msid` line of each simulcast section it
+/// sends on (`a=sendonly` with `a=rid` lines) taken out: the crate then
+/// leaves that camera as set up by the client's offer. A section sent
+/// once names its SSRC (`a=ssrc`) and keeps its line: without the track id
+/// the crate would take it for another track, and end the one being read.
 pub fn answer_keeping_published_tracks(sdp: &str) -> String {
     let mut out = String::with_capacity(sdp.len());
     let mut section: Vec<&str> = Vec::new();
     let flush_section = |out: &mut String, section: &[&str]| {
         let sends = section.iter().any(|line| line.trim_end() == "a=sendonly");
+        let simulcast = section.iter().any(|line| line.starts_with("a=rid:"));
         let is_media = section.first().is_some_and(|line| line.starts_with("m="));
         for line in section {
-            if !(sends && is_media && line.starts_with("a=msid:")) {
+            if !(sends && simulcast && is_media && line.starts_with("a=msid:")) {
                 out.push_str(line);
             }
         }
@@ -144,14 +147,19 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_keeps_its_receiving_tracks_and_loses_only_its_sending_ids() {
+    fn an_answer_loses_only_its_simulcast_sections_track_ids() {
         let answer = "v=0\r\na=msid-semantic: WMS\r\n\
+            m=audio 9 X 111\r\na=mid:0\r\na=sendonly\r\na=msid:s1 mic\r\na=ssrc:7 cname:x\r\n\
             m=video 9 X 96\r\na=mid:1\r\na=sendonly\r\na=msid:s1 cam\r\na=rid:h send\r\n\
             m=video 9 X 96\r\na=mid:4\r\na=recvonly\r\na=msid:p2 video-2\r\n";
         let kept = answer_keeping_published_tracks(answer);
         assert!(!kept.contains("a=msid:s1 cam"), "{kept}");
         assert!(kept.contains("a=rid:h send\r\n"));
         assert!(kept.contains("a=msid:p2 video-2\r\n"));
+        assert!(
+            kept.contains("a=msid:s1 mic\r\n"),
+            "a section sent once keeps its track id"
+        );
         assert!(kept.contains("a=msid-semantic: WMS\r\n"));
         assert_eq!(kept.len(), answer.len() - "a=msid:s1 cam\r\n".len());
     }

@@ -20,6 +20,7 @@
 import { Emitter } from '../shared/events.js';
 import { KINDS, openDevices, saveChoice } from './devices.js';
 import { SetupWatch, connectionSettings } from './setup-watch.js';
+import { cameraEncodings, cappedCamera, limitedScreen, preferRedundantAudio } from './send-settings.js';
 
 /** @typedef {import('./model.js').RoomModel} RoomModel */
 /** @typedef {import('./model.js').Change} Change */
@@ -47,12 +48,6 @@ import { SetupWatch, connectionSettings } from './setup-watch.js';
  * @typedef {'connecting' | 'retrying' | 'connected' | 'interrupted' | 'failed' | 'unsupported'} MediaStatus
  */
 
-/** Each person downloads everyone else's video: keep each one light. */
-const MAX_VIDEO_BITRATE = 400_000;
-/** A shared screen is one stream for everyone: sharp text at a slide's pace. */
-const MAX_SCREEN_BITRATE = 1_200_000;
-const MAX_SCREEN_FRAMERATE = 15;
-
 /** @extends {Emitter<MediaEvent>} */
 export class MediaSession extends Emitter {
   /** @param {RoomModel} room */
@@ -73,6 +68,8 @@ export class MediaSession extends Emitter {
     this.stops = 0;
     /** @type {Partial<Record<Kind, RTCRtpSender>>} */
     this.senders = {};
+    /** The camera's layers being set (`limitVideo`). @type {Promise<void>} */
+    this.limiting = Promise.resolve();
     /** Signalling steps run one at a time, in the order the server sent them. */
     this.queue = Promise.resolve();
     /** @type {RTCIceCandidateInit[]} the server's candidates that came before its description */
@@ -101,7 +98,10 @@ export class MediaSession extends Emitter {
     const c = this.connection;
     c.on('media_answer', ({ sdp }) => this.step(async (pc) => {
       await pc.setRemoteDescription({ type: 'answer', sdp });
-      if (pc === this.pc) this.published = true;
+      if (pc !== this.pc) return;
+      this.published = true;
+      // The answer says how many of the camera's layers the server takes.
+      await this.limitVideo();
     }));
     c.on('media_offer', ({ sdp }) => this.step((pc) => this.answer(pc, sdp)));
     c.on('ice_candidate', ({ candidate }) => this.step((pc) => this.addCandidate(pc, candidate)));
@@ -192,7 +192,9 @@ export class MediaSession extends Emitter {
       // A transceiver even without a device, so the offer has both m-lines
       // and a device allowed later needs only `replaceTrack`, no new offer.
       const track = this.track(kind);
-      const transceiver = pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [this.local] });
+      // The camera in two sizes, for the server to pick from per person (`send-settings.js`).
+      const layers = kind === 'video' ? { sendEncodings: cameraEncodings() } : {};
+      const transceiver = pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [this.local], ...layers });
       if (kind === 'audio') preferRedundantAudio(transceiver);
       this.senders[kind] = transceiver.sender;
     }
@@ -204,12 +206,13 @@ export class MediaSession extends Emitter {
     this.step(async () => {
       await pc.setLocalDescription(await pc.createOffer());
       await this.send({ type: 'media_offer', sdp: pc.localDescription?.sdp ?? '' });
-      void this.limitVideo();
     });
     this.acquiring ??= this.acquire();
     void this.acquiring.then(() => {
       if (pc !== this.pc) return;
       for (const kind of KINDS) void this.senders[kind]?.replaceTrack(this.track(kind) ?? null);
+      // The camera's picture is known now: a small one is sent whole.
+      void this.limitVideo();
       this.sendState();
     });
   }
@@ -335,14 +338,23 @@ export class MediaSession extends Emitter {
     this.emit({ type: 'localstream', stream: this.local, problems });
   }
 
-  /** Caps the video each person sends; the server forwards it as it comes. */
-  async limitVideo() {
-    const sender = this.senders.video;
-    if (!sender) return;
-    const parameters = sender.getParameters();
-    if (!parameters.encodings?.length) return;
-    parameters.encodings[0].maxBitrate = MAX_VIDEO_BITRATE;
-    await sender.setParameters(parameters).catch((error) => console.warn('could not cap the video bitrate', error));
+  /**
+   * Keeps each camera layer at its size and under its cap once the server
+   * has answered (which may leave one stream) and the camera's picture is
+   * known (a small one allows one): a lone stream is sent whole. The
+   * server forwards the layers as they come.
+   */
+  limitVideo() {
+    // One at a time: a change read before another was made would be refused.
+    this.limiting = this.limiting.then(async () => {
+      const sender = this.senders.video;
+      if (!sender) return;
+      const current = sender.getParameters();
+      if (!current.encodings?.length) return;
+      const { parameters, changed } = cappedCamera(current, this.track('video')?.getSettings());
+      if (changed) await sender.setParameters(parameters).catch((error) => console.warn('could not cap the video bitrate', error));
+    });
+    return this.limiting;
   }
 
   /**
@@ -364,10 +376,7 @@ export class MediaSession extends Emitter {
     if (!sender) return;
     const parameters = sender.getParameters();
     if (!parameters.encodings?.length) return;
-    parameters.encodings[0].maxBitrate = MAX_SCREEN_BITRATE;
-    parameters.encodings[0].maxFramerate = MAX_SCREEN_FRAMERATE;
-    parameters.degradationPreference = 'maintain-resolution';
-    await sender.setParameters(parameters).catch((error) => console.warn('could not set the screen\'s limits', error));
+    await sender.setParameters(limitedScreen(parameters)).catch((error) => console.warn('could not set the screen\'s limits', error));
   }
 
   /** @param {Kind} kind */
@@ -490,20 +499,3 @@ export class MediaSession extends Emitter {
   }
 }
 
-/**
- * Puts RED first for the microphone: the server's answer then has the
- * browser send each audio frame twice, the second time in the next packet,
- * so a lost packet's sound still arrives (docs/media.md). A browser
- * without RED, or without codec preferences, sends plain Opus.
- * @param {RTCRtpTransceiver} transceiver
- */
-function preferRedundantAudio(transceiver) {
-  const codecs = RTCRtpReceiver.getCapabilities?.('audio')?.codecs ?? [];
-  const red = codecs.filter((codec) => codec.mimeType.toLowerCase() === 'audio/red');
-  if (red.length === 0 || typeof transceiver.setCodecPreferences !== 'function') return;
-  try {
-    transceiver.setCodecPreferences([...red, ...codecs.filter((codec) => !red.includes(codec))]);
-  } catch (error) {
-    console.warn('audio redundancy not preferred', error);
-  }
-}

@@ -31,6 +31,7 @@
 /** @typedef {import('./wire.js').Summary} Summary */
 /** @typedef {import('./wire.js').IceServer} IceServer */
 /** @typedef {import('./wire.js').IceCandidate} IceCandidate */
+/** @typedef {import('./wire.js').ShownVideo} ShownVideo */
 /** @typedef {import('./wire.js').TalkTime} TalkTime */
 /** @typedef {import('./wire.js').CrisisResource} CrisisResource */
 /** @typedef {import('./wire.js').Breakouts} Breakouts */

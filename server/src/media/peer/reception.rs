@@ -25,7 +25,9 @@ impl Peer {
     /// their downlink cannot carry even the smallest.
     pub(super) fn check_downlink(&mut self) {
         let now = Instant::now();
-        let mut worst: Option<u8> = None;
+        // The mean of the new reports on the video sent: one camera's
+        // bad second is not the link's.
+        let (mut sum, mut reports) = (0u32, 0u32);
         let video = self.subscriptions.iter().filter(|((_, kind), _)| kind.is_video());
         for (_, subscription) in video {
             let ssrc = subscription.target.ssrc;
@@ -33,15 +35,17 @@ impl Peer {
                 continue;
             };
             if self.reports_seen.insert(ssrc, count) != Some(count) {
-                worst = worst.max(Some(lost));
+                sum += u32::from(lost);
+                reports += 1;
             }
         }
+        let lost_share = (reports > 0).then(|| sum as f64 / f64::from(reports));
         let sent = self.downlink.sent_total();
         let (sent_before, since) = std::mem::replace(&mut self.sent_before, (sent, now));
         let seconds = now.saturating_duration_since(since).as_secs_f64();
-        if let Some(lost) = worst {
+        if let Some(lost) = lost_share {
             // RFC 3550: the fraction lost, in 256ths.
-            let lost = f64::from(lost) / 256.0;
+            let lost = lost / 256.0;
             if seconds > 0.0 {
                 let sent_bps = sent.saturating_sub(sent_before) as f64 * 8.0 / seconds;
                 self.estimate.report(lost, sent_bps, now);
