@@ -27,13 +27,13 @@ pub const UNLIMITED: f64 = 20_000_000.0;
 /// The estimate never falls below what a lowest layer and some audio need.
 const FLOOR: f64 = 100_000.0;
 /// Loss above this, smoothed over the last few reports, is a link too
-/// small (one report can be a burst, and a few percent of random loss,
-/// which a smaller picture would not cure, often reads above a tenth over
-/// one second); above `OVERWHELMED` in one report is enough.
+/// small: one report can be a burst (or cover a handful of packets), and a
+/// few percent of random loss, which a smaller picture would not cure,
+/// often reads above a tenth over one second. Half the video lost in one
+/// report is enough on its own; a fifth, three reports in a row.
 const CONGESTED: f64 = 0.10;
-const OVERWHELMED: f64 = 0.25;
 /// The weight of a new report in the smoothed loss.
-const NEW_REPORT_WEIGHT: f64 = 0.3;
+const NEW_REPORT_WEIGHT: f64 = 0.25;
 /// Below this, room to grow.
 const CLEAR: f64 = 0.02;
 /// What is kept in hand below what arrived, after a cut.
@@ -48,9 +48,13 @@ const BEYOND_SENT_STEP: f64 = 150_000.0;
 /// Holds after a cut before growing again, doubling when the last rise
 /// failed within `FAILED_RISE_WITHIN`. Each rise that fails freezes
 /// someone's picture for a moment: on a link too small for the next layer
-/// up, that happens at most every 15, 30, then 60 seconds.
-const FIRST_HOLD: Duration = Duration::from_secs(15);
-const LONGEST_HOLD: Duration = Duration::from_secs(60);
+/// up, that happens at most every 30, 60, then 120 seconds.
+const FIRST_HOLD: Duration = Duration::from_secs(30);
+const LONGEST_HOLD: Duration = Duration::from_secs(120);
+/// After a layer is raised, no other is for this long: the reports of the
+/// next seconds say whether the link took it, and a raise that fails
+/// should cost one picture a moment, not every picture at once.
+pub const BETWEEN_RAISES: Duration = Duration::from_secs(4);
 const FAILED_RISE_WITHIN: Duration = Duration::from_secs(10);
 
 /// One subscriber's downlink estimate.
@@ -86,7 +90,7 @@ impl Estimate {
     /// sent to the subscriber meanwhile, bits per second.
     pub fn report(&mut self, lost: f64, sent_bps: f64, now: Instant) {
         self.smoothed_loss += NEW_REPORT_WEIGHT * (lost - self.smoothed_loss);
-        if lost > OVERWHELMED || self.smoothed_loss > CONGESTED {
+        if self.smoothed_loss > CONGESTED {
             self.cut(lost, sent_bps, now);
             return;
         }
@@ -119,17 +123,26 @@ impl Estimate {
 }
 
 /// One video a subscriber could be sent: how tall its tile is (`None`:
-/// not shown) and the publisher's layers sending now.
+/// not shown), the publisher's layers sending now, and the layer chosen
+/// for it last time (`NO_LAYER`: none).
 #[derive(Clone, Debug)]
 pub struct VideoWant {
     pub shown: Option<u16>,
     pub layers: [Option<LayerInfo>; LAYERS],
+    pub before: u8,
 }
+
+/// A raise beyond the layer chosen last time needs this share of the
+/// budget to spare: layers' rates move from second to second (a keyframe,
+/// a publisher's own estimate), and each switch costs a keyframe and a
+/// wait for it, so a choice is not undone by a small move.
+const RAISE_MARGIN: f64 = 0.85;
 
 /// The layer each video should be sent at (`NO_LAYER`: none), in the order
 /// given, within `budget` bits per second (what is left after audio and a
-/// shared screen).
-pub fn choose(budget: f64, wants: &[VideoWant]) -> Vec<u8> {
+/// shared screen). Unless `may_raise`, no video goes above its layer of
+/// last time.
+pub fn choose(budget: f64, wants: &[VideoWant], may_raise: bool) -> Vec<u8> {
     let lowest = |want: &VideoWant| (0..LAYERS as u8).find(|&l| want.layers[usize::from(l)].is_some());
     let mut chosen: Vec<u8> = wants
         .iter()
@@ -159,7 +172,12 @@ pub fn choose(budget: f64, wants: &[VideoWant]) -> Vec<u8> {
                 continue;
             };
             let extra = rate(want, next) - rate(want, layer);
-            if spent + extra <= budget {
+            let kept = next <= want.before && want.before != NO_LAYER;
+            if !kept && !may_raise {
+                continue;
+            }
+            let room = if kept { budget } else { budget * RAISE_MARGIN };
+            if spent + extra <= room {
                 spent += extra;
                 chosen[i] = next;
                 raised = true;
@@ -208,20 +226,22 @@ mod tests {
         VideoWant {
             shown,
             layers: layers(CAMERA, HEIGHTS),
+            before: NO_LAYER,
         }
     }
 
     #[test]
     fn an_unconstrained_subscriber_gets_the_layer_each_tile_needs() {
         let wants = [camera(Some(400)), camera(Some(170)), camera(Some(60)), camera(None)];
-        assert_eq!(choose(UNLIMITED, &wants), vec![2, 1, 0, NO_LAYER]);
+        assert_eq!(choose(UNLIMITED, &wants, true), vec![2, 1, 0, NO_LAYER]);
         // Before heights are known nothing is held back.
         let unknown = VideoWant {
             shown: Some(100),
             layers: layers(CAMERA, [0; 3]),
+            before: NO_LAYER,
         };
         assert_eq!(
-            choose(UNLIMITED, &[unknown]),
+            choose(UNLIMITED, &[unknown], true),
             vec![2],
             "the top layer until heights are known"
         );
@@ -231,15 +251,34 @@ mod tests {
     fn a_small_budget_raises_the_biggest_tile_first_and_never_drops_below_the_lowest() {
         let wants = [camera(Some(200)), camera(Some(400))];
         // 120k: both lowest (120k) and no more.
-        assert_eq!(choose(120_000.0, &wants), vec![0, 0]);
-        // 230k: the bigger tile gets the half layer.
-        assert_eq!(choose(230_000.0, &wants), vec![0, 1]);
-        // 320k: both half.
-        assert_eq!(choose(320_000.0, &wants), vec![1, 1]);
-        // 600k: the bigger one full (400k + 150k), the smaller half.
-        assert_eq!(choose(600_000.0, &wants), vec![1, 2]);
+        assert_eq!(choose(120_000.0, &wants, true), vec![0, 0]);
+        // 250k: the bigger tile gets the half layer (210k, with 15% to spare).
+        assert_eq!(choose(250_000.0, &wants, true), vec![0, 1]);
+        // 360k: both half.
+        assert_eq!(choose(360_000.0, &wants, true), vec![1, 1]);
+        // 650k: the bigger one full (400k + 150k), the smaller half.
+        assert_eq!(choose(650_000.0, &wants, true), vec![1, 2]);
         // Nothing: still the lowest layers; pausing is the downlink's call.
-        assert_eq!(choose(0.0, &wants), vec![0, 0]);
+        assert_eq!(choose(0.0, &wants, true), vec![0, 0]);
+    }
+
+    #[test]
+    fn a_layer_chosen_before_is_kept_while_it_still_fits_and_a_new_one_needs_room_to_spare() {
+        let held = |before| VideoWant {
+            before,
+            ..camera(Some(400))
+        };
+        // 420k: the full layer (400k) fits, but a raise to it needs 15% to spare.
+        assert_eq!(
+            choose(420_000.0, &[held(1)], true),
+            vec![1],
+            "not raised on a near thing"
+        );
+        assert_eq!(choose(420_000.0, &[held(2)], true), vec![2], "kept while it fits");
+        // Below what it costs, it goes, whatever was chosen before.
+        assert_eq!(choose(390_000.0, &[held(2)], true), vec![1]);
+        // Just after another raise, nothing more is raised, however much room.
+        assert_eq!(choose(UNLIMITED, &[held(1), held(0)], false), vec![1, 0]);
     }
 
     #[test]
@@ -254,8 +293,9 @@ mod tests {
                     height: 360,
                 }),
             ],
+            before: NO_LAYER,
         };
-        assert_eq!(choose(100_000.0, &[single]), vec![2]);
+        assert_eq!(choose(100_000.0, &[single], true), vec![2]);
     }
 
     #[test]
@@ -278,11 +318,12 @@ mod tests {
         assert_eq!(estimate.bps(), cut);
         estimate.report(0.0, 400_000.0, start + FIRST_HOLD);
         assert!(estimate.bps() > cut);
-        // That rise fails within seconds (a fifth lost, two reports in a
+        // That rise fails within seconds (a fifth lost, three reports in a
         // row): the next hold is twice as long.
         let failed = start + FIRST_HOLD + Duration::from_secs(2);
         estimate.report(0.2, 500_000.0, failed);
-        assert!(estimate.bps() > cut, "not after one: {}", estimate.bps());
+        estimate.report(0.2, 500_000.0, failed);
+        assert!(estimate.bps() > cut, "not after two: {}", estimate.bps());
         estimate.report(0.2, 500_000.0, failed);
         assert!(estimate.bps() < cut, "cut again");
         estimate.report(0.0, 300_000.0, failed + FIRST_HOLD);

@@ -131,6 +131,7 @@ impl PeerHandle {
             shown: None,
             estimate: Estimate::default(),
             sent_before: (0, Instant::now()),
+            raised_at: None,
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle {
@@ -228,6 +229,8 @@ struct Peer {
     /// sent to them as of the last report read.
     estimate: Estimate,
     sent_before: (u64, Instant),
+    /// When a camera sent to them was last raised to a bigger layer.
+    raised_at: Option<Instant>,
 }
 
 /// How often the connection's stats are read for its downlink: about as

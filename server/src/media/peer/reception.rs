@@ -10,7 +10,7 @@ use std::time::Instant;
 use tracing::debug;
 
 use super::Peer;
-use crate::media::bandwidth::{VideoWant, choose};
+use crate::media::bandwidth::{BETWEEN_RAISES, VideoWant, choose};
 use crate::media::layers::{NO_LAYER, TOP};
 use crate::media::session::Kind;
 use crate::room::media::MediaReport;
@@ -92,10 +92,21 @@ impl Peer {
                 None => Some(u16::MAX),
                 Some(shown) => shown.get(publisher).copied(),
             };
-            wants.push(VideoWant { shown, layers });
+            let before = subscription.target.goal.load(std::sync::atomic::Ordering::Acquire);
+            wants.push(VideoWant { shown, layers, before });
             cameras.push(&subscription.target);
         }
-        let chosen = choose(self.estimate.bps() - fixed, &wants);
+        let may_raise = self
+            .raised_at
+            .is_none_or(|at| now.saturating_duration_since(at) >= BETWEEN_RAISES);
+        let chosen = choose(self.estimate.bps() - fixed, &wants, may_raise);
+        let raised = chosen
+            .iter()
+            .zip(&wants)
+            .any(|(layer, want)| *layer != NO_LAYER && want.before != NO_LAYER && *layer > want.before);
+        if raised {
+            self.raised_at = Some(now);
+        }
         let mut at_smallest = true;
         for ((target, layer), want) in cameras.into_iter().zip(&chosen).zip(&wants) {
             let lowest = want.layers.iter().position(Option::is_some);
