@@ -10,7 +10,7 @@ use std::time::Instant;
 use tracing::debug;
 
 use super::Peer;
-use crate::media::bandwidth::{BETWEEN_RAISES, VideoWant, choose};
+use crate::media::bandwidth::{BETWEEN_RAISES, UNLIMITED, VideoWant, choose};
 use crate::media::layers::{NO_LAYER, TOP};
 use crate::media::session::Kind;
 use crate::room::media::MediaReport;
@@ -96,9 +96,12 @@ impl Peer {
             wants.push(VideoWant { shown, layers, before });
             cameras.push(&subscription.target);
         }
-        let may_raise = self
-            .raised_at
-            .is_none_or(|at| now.saturating_duration_since(at) >= BETWEEN_RAISES);
+        // Raises are spaced out only while the estimate limits this person:
+        // a bigger tile on a link that has never lost gets its picture at once.
+        let may_raise = self.estimate.bps() >= UNLIMITED
+            || self
+                .raised_at
+                .is_none_or(|at| now.saturating_duration_since(at) >= BETWEEN_RAISES);
         let chosen = choose(self.estimate.bps() - fixed, &wants, may_raise);
         let raised = chosen
             .iter()
