@@ -4,8 +4,9 @@
 //! chooses (`peer/reception.rs`).
 //!
 //! The estimate is loss-based, like the loss half of Google's congestion
-//! control: a link that loses more than a tenth of what is sent carried
-//! about what arrived, so the estimate drops to that; a link that loses
+//! control: a link that keeps losing more than about a seventh of what is
+//! sent carried about what arrived, so the estimate drops to that; a link
+//! that loses
 //! almost nothing may carry more, so the estimate grows a little each
 //! second, but only after a hold that doubles each time a rise fails soon
 //! after (a link too small now is seldom bigger a moment later, and each
@@ -29,11 +30,13 @@ const FLOOR: f64 = 100_000.0;
 /// Loss above this, smoothed over the last few reports, is a link too
 /// small: one report can be a burst (or cover a handful of packets), and a
 /// few percent of random loss, which a smaller picture would not cure,
-/// often reads above a tenth over one second. Half the video lost in one
-/// report is enough on its own; a fifth, three reports in a row.
-const CONGESTED: f64 = 0.10;
+/// often reads above a tenth over one second (5% lost on each of two
+/// links, publisher's and subscriber's, is 10% end to end before repair).
+/// Half the video lost in one report is enough on its own; a fifth, four
+/// reports in a row.
+const CONGESTED: f64 = 0.15;
 /// The weight of a new report in the smoothed loss.
-const NEW_REPORT_WEIGHT: f64 = 0.25;
+const NEW_REPORT_WEIGHT: f64 = 0.35;
 /// Below this, room to grow.
 const CLEAR: f64 = 0.02;
 /// What is kept in hand below what arrived, after a cut.
@@ -318,12 +321,13 @@ mod tests {
         assert_eq!(estimate.bps(), cut);
         estimate.report(0.0, 400_000.0, start + FIRST_HOLD);
         assert!(estimate.bps() > cut);
-        // That rise fails within seconds (a fifth lost, three reports in a
+        // That rise fails within seconds (a fifth lost, four reports in a
         // row): the next hold is twice as long.
         let failed = start + FIRST_HOLD + Duration::from_secs(2);
-        estimate.report(0.2, 500_000.0, failed);
-        estimate.report(0.2, 500_000.0, failed);
-        assert!(estimate.bps() > cut, "not after two: {}", estimate.bps());
+        for _ in 0..3 {
+            estimate.report(0.2, 500_000.0, failed);
+        }
+        assert!(estimate.bps() > cut, "not after three: {}", estimate.bps());
         estimate.report(0.2, 500_000.0, failed);
         assert!(estimate.bps() < cut, "cut again");
         estimate.report(0.0, 300_000.0, failed + FIRST_HOLD);
