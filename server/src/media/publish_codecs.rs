@@ -26,16 +26,22 @@
 /// `sdp` with RTX taken out of every receive-only section: from the
 /// `m=` line's payload types and its `rtpmap`, `fmtp` and `rtcp-fb` lines.
 pub fn without_rtx_where_receiving(sdp: &str) -> String {
+    by_section(sdp, flush)
+}
+
+/// `sdp` rewritten a section at a time (the session's lines first, then
+/// each `m=` line with the lines under it, line endings kept), by `write`.
+fn by_section(sdp: &str, write: impl Fn(&mut String, &[&str])) -> String {
     let mut out = String::with_capacity(sdp.len());
     let mut section: Vec<&str> = Vec::new();
     for line in sdp.split_inclusive('\n') {
         if line.starts_with("m=") {
-            flush(&mut out, &section);
+            write(&mut out, &section);
             section.clear();
         }
         section.push(line);
     }
-    flush(&mut out, &section);
+    write(&mut out, &section);
     out
 }
 
@@ -45,9 +51,7 @@ pub fn without_rtx_where_receiving(sdp: &str) -> String {
 /// once names its SSRC (`a=ssrc`) and keeps its line: without the track id
 /// the crate would take it for another track, and end the one being read.
 pub fn answer_keeping_published_tracks(sdp: &str) -> String {
-    let mut out = String::with_capacity(sdp.len());
-    let mut section: Vec<&str> = Vec::new();
-    let flush_section = |out: &mut String, section: &[&str]| {
+    by_section(sdp, |out, section| {
         let sends = section.iter().any(|line| line.trim_end() == "a=sendonly");
         let simulcast = section.iter().any(|line| line.starts_with("a=rid:"));
         let is_media = section.first().is_some_and(|line| line.starts_with("m="));
@@ -56,16 +60,7 @@ pub fn answer_keeping_published_tracks(sdp: &str) -> String {
                 out.push_str(line);
             }
         }
-    };
-    for line in sdp.split_inclusive('\n') {
-        if line.starts_with("m=") {
-            flush_section(&mut out, &section);
-            section.clear();
-        }
-        section.push(line);
-    }
-    flush_section(&mut out, &section);
-    out
+    })
 }
 
 fn flush(out: &mut String, section: &[&str]) {
