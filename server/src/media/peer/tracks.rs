@@ -66,8 +66,13 @@ impl Peer {
             payload_type: negotiated.payload_type,
             red_payload_type: negotiated.red_payload_type,
         };
-        if let Some(forwarding) = self.room.start_forwarding(self.me, kind, source, &layers) {
-            self.tasks.push(forwarding);
+        let remote = Arc::clone(&source.remote);
+        match self.room.start_forwarding(self.me, kind, source, &layers) {
+            Some(forwarding) => self.tasks.push(forwarding),
+            // A track not forwarded (a second camera section, a track
+            // started again): read and dropped, or the crate's queue for
+            // it fills and it logs an error for every packet after.
+            None => self.tasks.push(tokio::spawn(async move { while remote.poll().await.is_some() {} })),
         }
         Ok(())
     }
