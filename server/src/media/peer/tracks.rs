@@ -72,7 +72,9 @@ impl Peer {
             // A track not forwarded (a second camera section, a track
             // started again): read and dropped, or the crate's queue for
             // it fills and it logs an error for every packet after.
-            None => self.tasks.push(tokio::spawn(async move { while remote.poll().await.is_some() {} })),
+            None => self
+                .tasks
+                .push(tokio::spawn(async move { while remote.poll().await.is_some() {} })),
         }
         Ok(())
     }
