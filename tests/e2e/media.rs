@@ -147,22 +147,7 @@ async fn a_resume_on_a_new_connection_restarts_ice_and_media_goes_on() {
     let mut peers = three_peers(&server).await;
     let other = peers[0].you;
     peers[1].wait_for_packets(other, Video, 20).await;
-    let ufrags_before = peers[1].offer_ufrags.lock().unwrap().clone();
-
-    let joined = peers[1].resume_on_new_socket(&server.ws_url()).await;
-    assert_eq!(joined["type"], "joined", "{joined}");
-    let restarted = async {
-        loop {
-            let ufrags = peers[1].offer_ufrags.lock().unwrap().clone();
-            if ufrags.len() > ufrags_before.len() && ufrags.last() != ufrags_before.last() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), restarted)
-        .await
-        .expect("an ICE-restart offer");
+    peers[1].resume_with_ice_restart(&server.ws_url()).await;
     let now = peers[1].packets_from(other, Video);
     peers[1].wait_for_packets(other, Video, now + 50).await;
     let me = peers[1].you;

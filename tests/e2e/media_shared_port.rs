@@ -131,22 +131,7 @@ async fn an_ice_restart_on_the_shared_port_routes_the_fresh_ufrag_and_media_goes
         peer.wait_connected().await;
     }
     all_hear_and_see_each_other(&peers, 20).await;
-    let ufrags_before = peers[1].offer_ufrags.lock().unwrap().clone();
-
-    let joined = peers[1].resume_on_new_socket(&server.ws_url()).await;
-    assert_eq!(joined["type"], "joined", "{joined}");
-    let restarted = async {
-        loop {
-            let ufrags = peers[1].offer_ufrags.lock().unwrap().clone();
-            if ufrags.len() > ufrags_before.len() && ufrags.last() != ufrags_before.last() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), restarted)
-        .await
-        .expect("an ICE-restart offer with a fresh ufrag");
+    peers[1].resume_with_ice_restart(&server.ws_url()).await;
     // Media both ways after the restart, through the same one socket.
     all_hear_and_see_each_other(&peers, 50).await;
     assert_eq!(udp_ports_on(ip), [port]);

@@ -91,12 +91,13 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
         {
             report(&room, &publication, speaking);
         }
-        if !publication.forwarding.load(Ordering::Acquire) {
-            publication.skipped.fetch_add(1, Ordering::Relaxed);
-            continue;
-        }
         let seq = packet.header.sequence_number;
         let held = &mut held_back[usize::from(layer)];
+        if !publication.forwarding.load(Ordering::Acquire) {
+            // Muted by a host: numbered around, so the others see no gap.
+            held.hold_back(seq);
+            continue;
+        }
         if publication.kind.is_video() && packet.payload.is_empty() {
             // Padding only: the publisher probing its uplink for its own
             // estimate. Nothing to show, and it would cost every
@@ -109,14 +110,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
             publication.layers.set_height(layer, height);
         }
         let red = source.red_payload_type != 0 && packet.header.payload_type == source.red_payload_type;
-        // What was held back before this packet: muted audio is counted as
-        // it goes (a muted stretch of video ends at a keyframe, as a new
-        // feeder), video's padding with where it was.
-        let skipped = if publication.kind.is_video() {
-            held.before(seq)
-        } else {
-            publication.skipped.load(Ordering::Relaxed)
-        };
+        let skipped = held.before(seq);
         let targets = read(&publication.targets).clone();
         for target in targets {
             if !target.ready.load(Ordering::Acquire) || target.apart.load(Ordering::Acquire) {

@@ -120,9 +120,6 @@ pub struct Publication {
     pub targets: RwLock<Vec<Arc<Target>>>,
     /// False while a host has muted the audio or stopped the video.
     pub forwarding: AtomicBool,
-    /// Packets not forwarded while muted, subtracted from sequence numbers so
-    /// subscribers see no gap (and ask for no retransmission).
-    pub skipped: AtomicU16,
     pub received: AtomicU64,
     /// Its simulcast layers (one, the top, for a track sent once).
     pub layers: Layers,
@@ -200,7 +197,6 @@ impl RoomMedia {
                 source: OnceLock::new(),
                 targets: RwLock::default(),
                 forwarding: AtomicBool::new(self.allowed(publisher, kind)),
-                skipped: AtomicU16::new(0),
                 received: AtomicU64::new(0),
                 layers: Layers::default(),
             });

@@ -101,12 +101,12 @@ fn newer(a: u16, b: u16) -> bool {
     a != b && a.wrapping_sub(b) < 0x8000
 }
 
-/// The packets of one source not forwarded to anyone (a publisher's
-/// padding: probes for its own bandwidth estimate, with nothing to show),
-/// so that the sequence numbers sent on have no gap to ask to repair. A
-/// running count, like the mute's `skipped`, but kept with where each
-/// held-back packet was: a retransmission of an older packet that comes
-/// after one is held back must be numbered as it was first, not one lower.
+/// The packets of one source not forwarded to anyone (what a host muted;
+/// a publisher's padding, probes for its own bandwidth estimate with
+/// nothing to show), so that the sequence numbers sent on have no gap to
+/// ask to repair. A running count, kept with where each held-back packet
+/// was: a retransmission of an older packet that comes after one is held
+/// back must be numbered as it was first, not one lower.
 #[derive(Debug, Default)]
 pub struct HeldBack {
     total: u16,
@@ -129,9 +129,11 @@ impl HeldBack {
     }
 
     /// How many packets were held back before `seq`: the running count to
-    /// hand `Timeline::map` for that packet.
+    /// hand `Timeline::map` for that packet. Packets are held back in the
+    /// order they come, so those after `seq` are the newest: a new packet
+    /// looks at one entry, a late retransmission at the few after it.
     pub fn before(&self, seq: u16) -> u16 {
-        let after = self.recent.iter().filter(|&&held| newer(held, seq)).count();
+        let after = self.recent.iter().rev().take_while(|&&held| newer(held, seq)).count();
         self.total.wrapping_sub(after as u16)
     }
 }

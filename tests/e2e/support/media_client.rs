@@ -253,6 +253,26 @@ impl MediaClient {
             .await
     }
 
+    /// Resumes on a new socket and waits for the server's ICE-restart offer
+    /// (one with a fresh ufrag), as a page whose network changed would.
+    pub async fn resume_with_ice_restart(&mut self, url: &str) {
+        let before = self.offer_ufrags.lock().unwrap().clone();
+        let joined = self.resume_on_new_socket(url).await;
+        assert_eq!(joined["type"], "joined", "{joined}");
+        let restarted = async {
+            loop {
+                let ufrags = self.offer_ufrags.lock().unwrap().clone();
+                if ufrags.len() > before.len() && ufrags.last() != before.last() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), restarted)
+            .await
+            .expect("an ICE-restart offer with a fresh ufrag");
+    }
+
     /// The number of offers the server has sent this connection so far.
     pub fn offers_received(&self) -> usize {
         self.offer_ufrags.lock().unwrap().len()
