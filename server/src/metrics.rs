@@ -279,6 +279,11 @@ impl Collector for MediaCollector {
                 "Datagrams for the shared media port dropped because its send buffer was full.",
                 media.datagrams_unsent(),
             ),
+            (
+                "media_packets_subscriber_behind",
+                "Packets for a subscriber whose connection could not take them at once, dropped.",
+                media.packets_subscriber_behind(),
+            ),
         ];
         for (name, help, value) in counters {
             let counter = ConstCounter::new(value);
@@ -305,7 +310,7 @@ mod tests {
         let helps: Vec<&str> = text.lines().filter(|l| l.starts_with("# HELP ")).collect();
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         assert_eq!(helps.len(), types, "{text}");
-        assert_eq!(helps.len(), 18, "{text}");
+        assert_eq!(helps.len(), 19, "{text}");
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             assert!(line.starts_with("peer_room_"), "{line}");
         }

@@ -16,6 +16,7 @@ pub struct MediaCounters {
     peer_connections: AtomicU64,
     datagrams_unrouted: AtomicU64,
     datagrams_unsent: AtomicU64,
+    packets_subscriber_behind: AtomicU64,
 }
 
 impl MediaCounters {
@@ -47,6 +48,16 @@ impl MediaCounters {
     /// full, and was dropped.
     pub fn datagram_unsent(&self) {
         self.datagrams_unsent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A packet for a subscriber whose connection could not take it at
+    /// once (its queue full: its network or machine is behind) was dropped.
+    pub fn subscriber_behind(&self) {
+        self.packets_subscriber_behind.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn packets_subscriber_behind(&self) -> u64 {
+        self.packets_subscriber_behind.load(Ordering::Relaxed)
     }
 
     pub fn datagrams_unrouted(&self) -> u64 {

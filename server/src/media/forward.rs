@@ -6,6 +6,10 @@
 //! video starts at a keyframe, and each slot's numbering runs on unbroken
 //! whoever feeds it (`timeline.rs`). Each copy written adds to the media
 //! counters: two relaxed atomic adds, no lock, no allocation.
+//!
+//! The loop never waits long on one subscriber (`delivery.rs`): a
+//! connection that cannot take packets loses them, and everyone else still
+//! gets theirs.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
@@ -17,6 +21,7 @@ use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::TrackRemoteEvent;
 
 use super::MediaCounters;
+use super::delivery::{Delivery, deliver};
 use super::keyframe_pacing::request_layer_keyframe;
 use super::layers::{LAYERS, NO_LAYER, RateMeter, layer_for_rid};
 use super::red;
@@ -144,10 +149,14 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
                 let _ = copy.header.set_extension(level_id, Bytes::copy_from_slice(&[level]));
             }
             let bytes = copy.marshal_size();
-            // A failed write means that subscriber is leaving: nothing to do.
-            if target.track.write_rtp(copy).await.is_ok() {
-                counters.forwarded(bytes);
-                target.downlink.sent(bytes);
+            match deliver(&target.backlog, target.track.write_rtp(copy)).await {
+                Delivery::Sent => {
+                    counters.forwarded(bytes);
+                    target.downlink.sent(bytes);
+                }
+                Delivery::Behind => counters.subscriber_behind(),
+                // That subscriber is leaving: nothing to do.
+                Delivery::Gone => {}
             }
         }
     }

@@ -28,6 +28,7 @@
 mod announced;
 mod bandwidth;
 mod counters;
+mod delivery;
 pub use counters::MediaCounters;
 mod downlink;
 mod dtls_repeat;

@@ -14,6 +14,7 @@ use webrtc::media_stream::track_remote::TrackRemote;
 use webrtc::rtp_transceiver::RtpSender;
 
 use super::Media;
+use super::delivery::Backlog;
 use super::downlink::Downlink;
 use super::keyframe_pacing::request_keyframe;
 use super::layers::Layers;
@@ -80,6 +81,8 @@ pub struct Target {
     /// carry it. And the pause epoch this target last saw: a new one
     /// starts its video again at a keyframe.
     pub downlink: Arc<Downlink>,
+    /// Shared by every forwarder sending to this subscriber.
+    pub backlog: Arc<Backlog>,
     pub epoch_seen: AtomicU16,
     pub audio_level_id: AtomicU8,
     /// The publisher and the subscriber are in different places (a

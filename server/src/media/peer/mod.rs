@@ -32,6 +32,7 @@ use self::tracks::Subscription;
 use super::announced;
 use super::bandwidth::Estimate;
 use super::counters::OpenPeerConnection;
+use super::delivery::Backlog;
 use super::downlink::Downlink;
 use super::engine::{self, EngineError};
 use super::keyframes::ReceptionReports;
@@ -125,6 +126,7 @@ impl PeerHandle {
             candidate_complaint: None,
             link: LinkWatch::new(Instant::now(), setup_within, handshake_within),
             downlink: Arc::default(),
+            backlog: Arc::default(),
             reports,
             reports_seen: HashMap::new(),
             told_paused: false,
@@ -216,6 +218,9 @@ struct Peer {
     /// Whether this person's downlink carries the video sent to them, from
     /// their reception reports; its forwarders hold it back when not.
     downlink: Arc<Downlink>,
+    /// Whether this person's connection has lately had no room for
+    /// packets: forwarders then do not wait for it (`delivery.rs`).
+    backlog: Arc<Backlog>,
     /// What the person's reception reports say, per stream sent, and how
     /// many of them were read already.
     reports: Arc<ReceptionReports>,

@@ -109,6 +109,7 @@ impl Peer {
             payload_type: AtomicU8::new(0),
             red_payload_type: AtomicU8::new(0),
             downlink: Arc::clone(&self.downlink),
+            backlog: Arc::clone(&self.backlog),
             epoch_seen: AtomicU16::new(self.downlink.epoch()),
             audio_level_id: AtomicU8::new(0),
             apart: AtomicBool::new(self.room.apart(publication.publisher, self.me)),
