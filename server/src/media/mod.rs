@@ -38,6 +38,7 @@ mod keyframe_pacing;
 mod keyframes;
 mod layers;
 mod link_watch;
+mod nack_asks;
 mod peer;
 mod publish_codecs;
 mod red;

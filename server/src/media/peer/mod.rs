@@ -134,6 +134,7 @@ impl PeerHandle {
             estimate: Estimate::default(),
             sent_before: (0, Instant::now()),
             raised_at: None,
+            smallest_since: None,
         };
         let task = tokio::spawn(peer.run(queue));
         Ok(PeerHandle {
@@ -236,11 +237,14 @@ struct Peer {
     sent_before: (u64, Instant),
     /// When a camera sent to them was last raised to a bigger layer.
     raised_at: Option<Instant>,
+    /// Since when every camera sent to this person has flowed at its
+    /// smallest layer: only loss after that can pause their video.
+    smallest_since: Option<Instant>,
 }
 
 /// How often the connection's stats are read for its downlink: about as
 /// often as a browser sends reception reports for video.
-const DOWNLINK_EVERY: Duration = Duration::from_secs(1);
+pub(super) const DOWNLINK_EVERY: Duration = Duration::from_secs(1);
 
 /// Tells a person's connections apart, across every room.
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);

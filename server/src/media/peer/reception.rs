@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use tracing::debug;
 
-use super::Peer;
+use super::{DOWNLINK_EVERY, Peer};
 use crate::media::bandwidth::{BETWEEN_RAISES, UNLIMITED, VideoWant, choose};
 use crate::media::layers::{NO_LAYER, TOP};
 use crate::media::session::Kind;
@@ -51,9 +51,20 @@ impl Peer {
                 self.estimate.report(lost, sent_bps, now);
             }
             // Smaller layers come first; pausing is for when the smallest
-            // are what is sent already and still too much.
+            // are what is sent already and still too much. A switch down
+            // happens at the smaller layer's keyframe, and the loss of the
+            // bigger one before it is no verdict on the smaller: the
+            // smallest must have flowed a whole report's while.
             let at_smallest = self.choose_layers();
-            let lost_for_pause = if at_smallest { lost } else { 0.0 };
+            self.smallest_since = if at_smallest {
+                self.smallest_since.or(Some(now))
+            } else {
+                None
+            };
+            let settled = self
+                .smallest_since
+                .is_some_and(|since| now.saturating_duration_since(since) >= DOWNLINK_EVERY);
+            let lost_for_pause = if settled { lost } else { 0.0 };
             if let Some(pause) = self.downlink.report(lost_for_pause, now) {
                 debug!(participant = %self.me, lost, ?pause, "video to this person paused: their downlink cannot carry it");
             }
@@ -72,7 +83,8 @@ impl Peer {
 
     /// Chooses the layer of each camera sent to this person, from what their
     /// page shows and what their downlink carries after audio and a shared
-    /// screen. True when every camera shown gets its smallest layer.
+    /// screen. True when every camera shown gets its smallest layer, and
+    /// none is still sent a bigger one while it waits for the switch.
     pub(super) fn choose_layers(&mut self) -> bool {
         let now = Instant::now();
         let mut fixed = 0.0;
@@ -113,7 +125,9 @@ impl Peer {
         let mut at_smallest = true;
         for ((target, layer), want) in cameras.into_iter().zip(&chosen).zip(&wants) {
             let lowest = want.layers.iter().position(Option::is_some);
-            if *layer != NO_LAYER && lowest.is_some_and(|l| usize::from(*layer) > l) {
+            let flowing = target.layer.load(std::sync::atomic::Ordering::Acquire);
+            let above_lowest = |layer: u8| layer != NO_LAYER && lowest.is_some_and(|l| usize::from(layer) > l);
+            if above_lowest(*layer) || above_lowest(flowing) {
                 at_smallest = false;
             }
             // A camera whose layers are not known yet starts at the top.

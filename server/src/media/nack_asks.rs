@@ -1,0 +1,390 @@
+//! Asking publishers again, promptly, for packets lost on their way in
+//! (generic NACK, RFC 4585), in place of the crate's generator.
+//!
+//! A packet a publisher's network lost must come again from the publisher
+//! before anyone can have it. The crate's generator asks every 100 ms for
+//! everything missing: a loss waits 50 ms on average before it is even
+//! asked for, and on a 100 ms round trip the repair then lands after the
+//! subscriber's jitter buffer has given up on the frame, which freezes.
+//! Here a missing packet is asked for at the next 10 ms tick (a packet that
+//! was only reordered has usually come by then), asked again a round trip
+//! later if its repair has not come (the round trip learned from how long
+//! repairs take), a few times at most, and forgotten after a second, when
+//! it could no longer be shown in time anyway.
+//!
+//! Bounded: streams are the ones the connection negotiated with NACK; each
+//! remembers at most `MAX_MISSING` packets; a jump in numbering larger than
+//! `MAX_GAP` is a new start, not a loss to repair.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use rtc::interceptor::{Interceptor, Packet, StreamInfo, TaggedPacket};
+use rtc::rtcp::transport_feedbacks::transport_layer_nack::{TransportLayerNack, nack_pairs_from_sequence_numbers};
+use rtc::sansio::Protocol;
+
+/// How often missing packets are looked at: the longest a loss waits before
+/// it is first asked for.
+const TICK: Duration = Duration::from_millis(10);
+/// The round trip assumed until repairs have shown the real one.
+const FIRST_ROUND_TRIP: Duration = Duration::from_millis(100);
+/// Bounds on the wait before asking again, whatever the samples say.
+const SHORTEST_RETRY: Duration = Duration::from_millis(20);
+const LONGEST_RETRY: Duration = Duration::from_millis(500);
+/// Asks per packet: a repair lost as well is asked for again, not forever.
+const MAX_ASKS: u8 = 4;
+/// A packet missing this long is given up: video would have moved on.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(1);
+/// Missing packets remembered per stream (the oldest go first).
+const MAX_MISSING: usize = 256;
+/// A jump ahead in numbering larger than this is a new start, not a loss.
+const MAX_GAP: u64 = 512;
+
+/// One packet not yet come.
+#[derive(Clone, Copy, Debug)]
+struct Missing {
+    since: Instant,
+    asked: Option<Instant>,
+    asks: u8,
+}
+
+/// What one incoming stream has had, by extended sequence number.
+#[derive(Debug, Default)]
+struct Stream {
+    highest: Option<u64>,
+    missing: BTreeMap<u64, Missing>,
+}
+
+impl Stream {
+    /// A packet came; `Some(wait)` when it is a repair asked for once, with
+    /// how long it took since that ask (a round-trip sample).
+    fn received(&mut self, seq: u16, now: Instant) -> Option<Duration> {
+        let Some(highest) = self.highest else {
+            self.highest = Some(u64::from(seq) + (1 << 16));
+            return None;
+        };
+        // How far from the highest, across the wrap, either way.
+        let delta = i64::from(seq.wrapping_sub(highest as u16) as i16);
+        let extended = highest.saturating_add_signed(delta);
+        if delta <= 0 {
+            // A repair asked for more than once says nothing of the round
+            // trip: which ask it answers is unknown.
+            let missing = self.missing.remove(&extended)?;
+            if missing.asks != 1 {
+                return None;
+            }
+            return missing.asked.map(|at| now.saturating_duration_since(at));
+        }
+        if extended - highest - 1 > MAX_GAP {
+            // The publisher started again (or a stranger's numbers): nothing to repair.
+            self.missing.clear();
+        } else {
+            for lost in highest + 1..extended {
+                self.missing.insert(
+                    lost,
+                    Missing {
+                        since: now,
+                        asked: None,
+                        asks: 0,
+                    },
+                );
+            }
+            while self.missing.len() > MAX_MISSING {
+                self.missing.pop_first();
+            }
+        }
+        self.highest = Some(extended);
+        None
+    }
+
+    /// The packets to ask for now (noting the ask), after dropping those
+    /// given up.
+    fn due(&mut self, now: Instant, retry: Duration) -> Vec<u16> {
+        self.missing
+            .retain(|_, m| m.asks < MAX_ASKS && now.saturating_duration_since(m.since) < GIVE_UP_AFTER);
+        let mut due = Vec::new();
+        for (&seq, missing) in &mut self.missing {
+            let ready = missing
+                .asked
+                .is_none_or(|at| now.saturating_duration_since(at) >= retry);
+            if ready {
+                missing.asked = Some(now);
+                missing.asks += 1;
+                due.push(seq as u16);
+            }
+        }
+        due
+    }
+}
+
+/// The interceptor: one per peer connection, in the NACK generator's slot.
+pub struct NackAsks {
+    sender_ssrc: u32,
+    streams: HashMap<u32, Stream>,
+    round_trip: Duration,
+    next_tick: Option<Instant>,
+    read: VecDeque<TaggedPacket>,
+    write: VecDeque<TaggedPacket>,
+}
+
+impl Default for NackAsks {
+    fn default() -> Self {
+        NackAsks {
+            sender_ssrc: rand::random(),
+            streams: HashMap::new(),
+            round_trip: FIRST_ROUND_TRIP,
+            next_tick: None,
+            read: VecDeque::new(),
+            write: VecDeque::new(),
+        }
+    }
+}
+
+impl NackAsks {
+    /// A repair's first ask took this long to be answered: smoothed in, as
+    /// TCP smooths its round trip.
+    fn sample(&mut self, wait: Duration) {
+        self.round_trip = (self.round_trip * 7 + wait) / 8;
+    }
+
+    /// How long after an ask a packet is asked for again: a round trip and
+    /// a quarter, so a repair still on its way is seldom asked for twice.
+    fn retry(&self) -> Duration {
+        (self.round_trip + self.round_trip / 4).clamp(SHORTEST_RETRY, LONGEST_RETRY)
+    }
+
+    fn ask(&mut self, now: Instant) {
+        let retry = self.retry();
+        for (&ssrc, stream) in &mut self.streams {
+            let due = stream.due(now, retry);
+            if due.is_empty() {
+                continue;
+            }
+            let nack = TransportLayerNack {
+                sender_ssrc: self.sender_ssrc,
+                media_ssrc: ssrc,
+                nacks: nack_pairs_from_sequence_numbers(&due),
+            };
+            self.write.push_back(TaggedPacket {
+                now,
+                transport: Default::default(),
+                message: Packet::Rtcp(vec![Box::new(nack)]).into(),
+            });
+        }
+        let waiting = self.streams.values().any(|s| !s.missing.is_empty());
+        self.next_tick = waiting.then_some(now + TICK);
+    }
+}
+
+impl Protocol<TaggedPacket, TaggedPacket, ()> for NackAsks {
+    type Rout = TaggedPacket;
+    type Wout = TaggedPacket;
+    type Eout = ();
+    type Error = rtc::shared::error::Error;
+    type Time = Instant;
+
+    fn handle_read(&mut self, message: TaggedPacket) -> Result<(), Self::Error> {
+        if let Packet::Rtp(packet) = &message.message.packet
+            && let Some(stream) = self.streams.get_mut(&packet.header.ssrc)
+        {
+            let sample = stream.received(packet.header.sequence_number, message.now);
+            if !stream.missing.is_empty() && self.next_tick.is_none() {
+                self.next_tick = Some(message.now + TICK);
+            }
+            if let Some(wait) = sample {
+                self.sample(wait);
+            }
+        }
+        self.read.push_back(message);
+        Ok(())
+    }
+
+    fn poll_read(&mut self) -> Option<Self::Rout> {
+        self.read.pop_front()
+    }
+
+    fn handle_write(&mut self, message: TaggedPacket) -> Result<(), Self::Error> {
+        self.write.push_back(message);
+        Ok(())
+    }
+
+    fn poll_write(&mut self) -> Option<Self::Wout> {
+        self.write.pop_front()
+    }
+
+    fn handle_timeout(&mut self, now: Instant) -> Result<(), Self::Error> {
+        if self.next_tick.is_some_and(|tick| now >= tick) {
+            self.ask(now);
+        }
+        Ok(())
+    }
+
+    fn poll_timeout(&mut self) -> Option<Instant> {
+        self.next_tick
+    }
+}
+
+impl Interceptor for NackAsks {
+    fn bind_remote_stream(&mut self, info: &StreamInfo) {
+        let nack = info
+            .rtcp_feedback
+            .iter()
+            .any(|f| f.typ == "nack" && f.parameter.is_empty());
+        if nack {
+            self.streams.entry(info.ssrc).or_default();
+        }
+    }
+
+    fn unbind_remote_stream(&mut self, info: &StreamInfo) {
+        self.streams.remove(&info.ssrc);
+    }
+
+    fn bind_local_stream(&mut self, _info: &StreamInfo) {}
+    fn unbind_local_stream(&mut self, _info: &StreamInfo) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use rtc::rtp::{Header, Packet as RtpPacket};
+
+    use super::*;
+
+    const SSRC: u32 = 7;
+
+    fn with_stream() -> NackAsks {
+        let mut asks = NackAsks::default();
+        asks.bind_remote_stream(&StreamInfo {
+            ssrc: SSRC,
+            rtcp_feedback: vec![rtc::interceptor::RTCPFeedback {
+                typ: "nack".into(),
+                parameter: String::new(),
+            }],
+            ..StreamInfo::default()
+        });
+        asks
+    }
+
+    fn packet(seq: u16, now: Instant) -> TaggedPacket {
+        let rtp = RtpPacket {
+            header: Header {
+                ssrc: SSRC,
+                sequence_number: seq,
+                ..Header::default()
+            },
+            ..RtpPacket::default()
+        };
+        TaggedPacket {
+            now,
+            transport: Default::default(),
+            message: Packet::Rtp(rtp).into(),
+        }
+    }
+
+    /// Runs the clock to `now` and returns the sequence numbers asked for.
+    fn asked_at(asks: &mut NackAsks, now: Instant) -> Vec<u16> {
+        asks.handle_timeout(now).unwrap();
+        let mut seqs = Vec::new();
+        while let Some(message) = asks.poll_write() {
+            let Packet::Rtcp(packets) = &message.message.packet else {
+                continue;
+            };
+            for packet in packets {
+                let nack = packet.as_any().downcast_ref::<TransportLayerNack>().expect("a NACK");
+                assert_eq!(nack.media_ssrc, SSRC);
+                for pair in &nack.nacks {
+                    seqs.extend(pair.packet_list());
+                }
+            }
+        }
+        seqs
+    }
+
+    fn receive(asks: &mut NackAsks, seq: u16, now: Instant) {
+        asks.handle_read(packet(seq, now)).unwrap();
+        assert!(asks.poll_read().is_some(), "every packet goes on up");
+    }
+
+    #[test]
+    fn a_loss_is_asked_for_within_a_tick_and_again_a_round_trip_later() {
+        let mut asks = with_stream();
+        let t0 = Instant::now();
+        receive(&mut asks, 65_534, t0);
+        receive(&mut asks, 65_535, t0);
+        // 0 and 1 lost across the wrap.
+        receive(&mut asks, 2, t0);
+        assert_eq!(
+            asks.poll_timeout(),
+            Some(t0 + TICK),
+            "a tick is set when something is missing"
+        );
+        assert_eq!(asked_at(&mut asks, t0 + TICK), vec![0, 1]);
+        // Not again until a round trip (the first guess) and a quarter.
+        assert!(asked_at(&mut asks, t0 + TICK + FIRST_ROUND_TRIP).is_empty());
+        assert_eq!(asked_at(&mut asks, t0 + TICK + FIRST_ROUND_TRIP * 5 / 4), vec![0, 1]);
+        // 0 comes (a repair asked for twice: no sample), 1 never does.
+        receive(&mut asks, 0, t0 + TICK * 20);
+        let mut seen = 0;
+        let mut at = t0 + TICK * 20;
+        while at < t0 + GIVE_UP_AFTER * 2 {
+            at += TICK;
+            seen += asked_at(&mut asks, at).len();
+        }
+        assert_eq!(
+            seen,
+            usize::from(MAX_ASKS) - 2,
+            "1 is asked for a few times, then given up"
+        );
+        assert_eq!(asks.poll_timeout(), None, "nothing missing: no tick");
+    }
+
+    #[test]
+    fn repairs_teach_the_round_trip_and_a_reordered_packet_is_not_asked_for() {
+        let mut asks = with_stream();
+        let t0 = Instant::now();
+        receive(&mut asks, 10, t0);
+        receive(&mut asks, 12, t0);
+        // 11 was only late: it comes before the tick.
+        receive(&mut asks, 11, t0 + TICK / 2);
+        assert!(asked_at(&mut asks, t0 + TICK).is_empty());
+        // Repairs that take 40 ms bring the wait before asking again down.
+        let mut now = t0 + TICK;
+        for seq in (13..200).step_by(2) {
+            receive(&mut asks, seq + 1, now);
+            now += TICK;
+            assert_eq!(asked_at(&mut asks, now), vec![seq]);
+            receive(&mut asks, seq, now + Duration::from_millis(40));
+            now += Duration::from_millis(40);
+        }
+        let retry = asks.retry();
+        assert!(
+            retry >= Duration::from_millis(45) && retry <= Duration::from_millis(55),
+            "{retry:?}"
+        );
+    }
+
+    #[test]
+    fn what_a_stream_remembers_is_bounded_and_a_jump_is_a_new_start() {
+        let mut asks = with_stream();
+        let t0 = Instant::now();
+        receive(&mut asks, 0, t0);
+        receive(&mut asks, 400, t0);
+        assert_eq!(asks.streams[&SSRC].missing.len(), MAX_MISSING);
+        assert_eq!(
+            asks.streams[&SSRC].missing.keys().next().map(|k| *k as u16),
+            Some(400 - MAX_MISSING as u16)
+        );
+        receive(&mut asks, 30_000, t0);
+        assert!(asks.streams[&SSRC].missing.is_empty(), "a jump repairs nothing");
+        // Other SSRCs, and streams negotiated without NACK, are not followed.
+        let mut stranger = packet(5, t0);
+        if let Packet::Rtp(rtp) = &mut stranger.message.packet {
+            rtp.header.ssrc = 99;
+        }
+        asks.handle_read(stranger).unwrap();
+        asks.bind_remote_stream(&StreamInfo {
+            ssrc: 100,
+            ..StreamInfo::default()
+        });
+        assert_eq!(asks.streams.len(), 1);
+    }
+}
