@@ -6,12 +6,11 @@
 //! The estimate is loss-based, like the loss half of Google's congestion
 //! control: a link that keeps losing more than about a seventh of what is
 //! sent carried about what arrived, so the estimate drops to that; a link
-//! that loses
-//! almost nothing may carry more, so the estimate grows a little each
-//! second, but only after a hold that doubles each time a rise fails soon
-//! after (a link too small now is seldom bigger a moment later, and each
-//! failed try freezes someone's picture). Random loss of a few percent
-//! moves nothing: NACK repairs that, a smaller picture would not.
+//! that loses almost nothing may carry more, so the estimate grows a
+//! little each second, but only after a hold that doubles each time a rise
+//! fails soon after (a link too small now is seldom bigger a moment later,
+//! and each failed try freezes someone's picture). Random loss of a few
+//! percent moves nothing: NACK repairs that, a smaller picture would not.
 //!
 //! The choice puts audio and a shared screen first (their rate comes off
 //! the top), gives each shown video its smallest layer, then raises the

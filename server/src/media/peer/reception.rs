@@ -5,6 +5,7 @@
 //! to them pauses (`media::downlink`), and they are told when that starts
 //! and ends.
 
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use tracing::debug;
@@ -104,7 +105,7 @@ impl Peer {
                 None => Some(u16::MAX),
                 Some(shown) => shown.get(publisher).copied(),
             };
-            let before = subscription.target.goal.load(std::sync::atomic::Ordering::Acquire);
+            let before = subscription.target.goal.load(Ordering::Acquire);
             wants.push(VideoWant { shown, layers, before });
             cameras.push(&subscription.target);
         }
@@ -125,7 +126,7 @@ impl Peer {
         let mut at_smallest = true;
         for ((target, layer), want) in cameras.into_iter().zip(&chosen).zip(&wants) {
             let lowest = want.layers.iter().position(Option::is_some);
-            let flowing = target.layer.load(std::sync::atomic::Ordering::Acquire);
+            let flowing = target.layer.load(Ordering::Acquire);
             let above_lowest = |layer: u8| layer != NO_LAYER && lowest.is_some_and(|l| usize::from(layer) > l);
             if above_lowest(*layer) || above_lowest(flowing) {
                 at_smallest = false;
@@ -136,7 +137,7 @@ impl Peer {
             } else {
                 *layer
             };
-            target.goal.store(goal, std::sync::atomic::Ordering::Release);
+            target.goal.store(goal, Ordering::Release);
         }
         at_smallest
     }
