@@ -232,17 +232,25 @@ test('a downlink too small for video: video to that person pauses, they are told
   await withGuest(t, sam, async () => {
       const idSam = await ownId(sam.page);
       await sam.page.locator('#incoming-video-notice').waitFor({ state: 'visible', timeout: 45_000 });
-      // The first pause lasts 10 s and the notice comes within a second of
-      // it: measured from 2.5 s in (the queue of the small link drained, the
-      // audio jitter buffer settled after the loss) to 8.5 s in. Six seconds,
-      // not three: a burst of the host's own 5% loss weighs less.
+      // Read at once: the notice rides the same small link as the video, so
+      // it may come seconds into the 10 s pause, and goes when it ends.
+      await assertInView(sam.page, '#incoming-video-notice', 'the paused-video notice, on a phone');
+      const hostTile = sam.page.locator(`#tiles li[data-participant="${idHost}"]`);
+      await hostTile.getByText('Video paused').waitFor();
+      await harness.screenshot(sam.page, 'incoming-video-paused', PREFIX);
+      // Sound from 2.5 s after the notice (the queue of the small link
+      // drained, the audio jitter buffer settled after the loss) for six
+      // seconds: not three, so a burst of the host's own 5% loss weighs less.
+      // Should the window run past the 10 s pause, video comes back on
+      // probation and its first bad second pauses it again, for 20 s.
       await sam.page.waitForTimeout(2_500);
       const before = await audioFrom(sam.page, idHost);
       await sam.page.waitForTimeout(6_000);
       const after = await audioFrom(sam.page, idHost);
       const samples = after.samples - before.samples;
       const concealed = (100 * (after.concealed - before.concealed)) / Math.max(samples, 1);
-      t.diagnostic(`while paused: ${concealed.toFixed(2)}% of ${samples} samples concealed`);
+      const stillPaused = await sam.page.locator('#incoming-video-notice').isVisible();
+      t.diagnostic(`while paused: ${concealed.toFixed(2)}% of ${samples} samples concealed; notice still shown at the end: ${stillPaused}`);
       // The sound comes through the small link. Not whole: the host's own
       // link loses 5%, and the last video and its retransmissions drain from
       // the small link's queue; with video flowing through 150 kbit/s, most
@@ -252,10 +260,6 @@ test('a downlink too small for video: video to that person pauses, they are told
       // machine) and 0-2% alone; with the video still flowing through even
       // 500 kbit/s, 23-35% (docs/benchmarks.md, down500).
       assert.ok(concealed < 15, `${concealed.toFixed(2)}% concealed while video is paused`);
-      await assertInView(sam.page, '#incoming-video-notice', 'the paused-video notice, on a phone');
-      const hostTile = sam.page.locator(`#tiles li[data-participant="${idHost}"]`);
-      await hostTile.getByText('Video paused').waitFor();
-      await harness.screenshot(sam.page, 'incoming-video-paused', PREFIX);
       // Nothing changes for the others: the facilitator still gets Sam's video.
       await decodesNewFramesFrom(host.page, idSam, 'the facilitator decodes Sam');
       assert.equal(await host.page.locator('#incoming-video-notice').isVisible(), false, 'only Sam is told');
