@@ -73,10 +73,9 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_MEDIA_PORTS", global = true, value_parser = parse_port_range)]
     pub media_ports: Option<(u16, u16)>,
 
-    /// One UDP port for all media (e.g. 50000): every participant's audio and
-    /// video on it, told apart by the server, so a firewall opens one port.
-    /// ICE over TCP then listens on a free TCP port per participant. Cannot be
-    /// combined with --media-ports.
+    /// One port for all media (e.g. 50000): every participant's audio and
+    /// video on it, UDP and (for ICE over TCP) TCP, told apart by the server,
+    /// so a firewall opens one port. Cannot be combined with --media-ports.
     #[arg(
         long,
         env = "PEER_ROOM_MEDIA_PORT",

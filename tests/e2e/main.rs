@@ -20,6 +20,7 @@ mod media_leaks;
 mod media_lossy;
 mod media_public_address;
 mod media_shared_port;
+mod media_shared_tcp;
 mod media_start;
 mod media_tcp;
 mod metrics;

@@ -21,7 +21,7 @@ use super::Media;
 use super::keyframes::{KeyframeRequests, ReceptionReports};
 use super::nack_asks::NackAsks;
 use super::runtime::MediaRuntime;
-use super::shared_port::{Announcer, Lease};
+use super::shared_port::Announcer;
 
 /// RFC 6464: each audio packet says how loud it is, so the server can tell
 /// who is speaking without decoding anything.
@@ -186,7 +186,10 @@ pub async fn peer_connection(
     // ephemeral placeholder, `udp_addrs_to_try` gives port 0), and this
     // connection's runtime swaps it for its place on the port.
     let lease = media.lease_on_shared_port();
-    let runtime = lease.as_ref().map_or_else(MediaRuntime::shared, Lease::runtime);
+    let runtime = match &lease {
+        Some(lease) => lease.runtime(),
+        None => MediaRuntime::own_ports(Arc::clone(media.counters())),
+    };
     let mut last_error = None;
     for addr in media.udp_addrs_to_try() {
         let reports = Arc::new(ReceptionReports::counting_losses_in(Arc::clone(media.counters())));

@@ -44,9 +44,11 @@ mod publish_codecs;
 mod red;
 mod runtime;
 pub use runtime::TCP_CONNECTIONS_PER_LISTENER;
+pub use shared_port::{TCP_FIRST_FRAME_WITHIN, TCP_UNKNOWN_PER_ADDRESS};
 mod session;
 mod shared_port;
 mod slots;
+mod tcp_stream;
 mod timeline;
 pub mod turn;
 mod vp8;
@@ -157,7 +159,7 @@ impl Media {
             (Some(_), Some(_)) => return Err(MediaStartError::PortAndRange),
             (Some(port), None) => {
                 let addr = SocketAddr::new(config.udp_ip, port);
-                let bound = shared_port::SharedPort::bind(addr, Arc::clone(&counters))
+                let bound = shared_port::SharedPort::bind(addr, config.ice_tcp, Arc::clone(&counters))
                     .map_err(|source| MediaStartError::Bind { addr, source })?;
                 Some(bound)
             }

@@ -2,10 +2,11 @@
 //! crate's tokio runtime, with each connection's UDP socket wrapped so
 //! that a lost last handshake flight is sent again when the peer repeats
 //! its own (`dtls_repeat`), and each ICE-over-TCP listener capped in the
-//! connections it holds. On the shared media port (`--media-port`) each
-//! connection has a runtime of its own, whose UDP sockets are that
-//! connection's place on the port (`shared_port`), wrapped the same way.
-//! Everything else is the crate's.
+//! connections it holds, whose streams never hold up the connection
+//! (`tcp_stream`). On the shared media port (`--media-port`) each
+//! connection has a runtime of its own, whose UDP sockets and TCP listener
+//! are that connection's place on the port (`shared_port`), wrapped the
+//! same way. Everything else is the crate's.
 
 use std::fmt;
 use std::future::Future;
@@ -22,8 +23,10 @@ use webrtc::runtime::{
     Transmit,
 };
 
+use super::counters::MediaCounters;
 use super::dtls_repeat::{FlightMemory, is_dtls, is_rtp_or_rtcp};
 use super::shared_port::Attach;
+use super::tcp_stream::MediaTcpStream;
 
 /// The crate's tokio runtime; only the sockets differ.
 #[derive(Debug)]
@@ -32,14 +35,17 @@ pub struct MediaRuntime {
     /// The connection whose sockets go on the shared port; `None`: each
     /// socket is the one the crate bound.
     port: Option<Attach>,
+    /// Where TCP streams count the packets they drop.
+    counters: Arc<MediaCounters>,
 }
 
 impl MediaRuntime {
-    /// For connections with ports of their own: one runtime serves them all.
-    pub fn shared() -> Arc<dyn Runtime> {
+    /// For connections with ports of their own.
+    pub fn own_ports(counters: Arc<MediaCounters>) -> Arc<dyn Runtime> {
         Arc::new(MediaRuntime {
             tokio: TokioRuntime,
             port: None,
+            counters,
         })
     }
 
@@ -47,6 +53,7 @@ impl MediaRuntime {
     pub fn on_shared_port(port: Attach) -> Arc<dyn Runtime> {
         Arc::new(MediaRuntime {
             tokio: TokioRuntime,
+            counters: port.counters(),
             port: Some(port),
         })
     }
@@ -74,8 +81,16 @@ impl Runtime for MediaRuntime {
     }
 
     fn wrap_tcp_listener(&self, listener: std::net::TcpListener) -> io::Result<Arc<dyn AsyncTcpListener>> {
+        let inner: Arc<dyn AsyncTcpListener> = match &self.port {
+            Some(port) if port.takes_tcp() => Arc::new(port.tcp_listener(listener)?),
+            _ => Arc::new(OwnTcpListener {
+                local: listener.local_addr()?,
+                io: tokio::net::TcpListener::from_std(listener)?,
+                counters: Arc::clone(&self.counters),
+            }),
+        };
         Ok(Arc::new(CappedTcpListener {
-            inner: self.tokio.wrap_tcp_listener(listener)?,
+            inner,
             live: Arc::new(AtomicUsize::new(0)),
         }))
     }
@@ -214,6 +229,34 @@ impl AsyncUdpSocket for HandshakeRepeatingSocket {
             }
         }
         received
+    }
+}
+
+/// A connection's own ICE-over-TCP listener (with a port range, or without
+/// a shared port): the crate's, but its streams are ours (`tcp_stream`),
+/// whose writes never hold up the connection.
+#[derive(Debug)]
+struct OwnTcpListener {
+    local: SocketAddr,
+    io: tokio::net::TcpListener,
+    counters: Arc<MediaCounters>,
+}
+
+impl AsyncTcpListener for OwnTcpListener {
+    fn accept<'a>(
+        &'a self,
+    ) -> Pin<Box<dyn Future<Output = io::Result<(Arc<dyn AsyncTcpStream>, SocketAddr)>> + Send + 'a>> {
+        Box::pin(async move {
+            let (stream, peer) = self.io.accept().await?;
+            let local = stream.local_addr()?;
+            let counters = Arc::clone(&self.counters);
+            let stream: Arc<dyn AsyncTcpStream> = Arc::new(MediaTcpStream::new(stream, Vec::new(), local, counters)?);
+            Ok((stream, peer))
+        })
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        Ok(self.local)
     }
 }
 

@@ -80,20 +80,31 @@ pub fn tcp_listeners_in(ports: &RangeInclusive<u16>) -> Vec<u16> {
         .collect()
 }
 
-/// The ports of the UDP sockets bound to `ip` on this machine, IPv4, from
-/// `/proc/net/udp` (an address is hex of the bytes as the kernel stores
-/// them: `0200007F` is 127.0.0.2).
+/// The ports of the UDP sockets bound to `ip` on this machine, IPv4.
 pub fn udp_ports_on(ip: std::net::Ipv4Addr) -> Vec<u16> {
-    let table = std::fs::read_to_string("/proc/net/udp").unwrap_or_default();
+    ports_on("/proc/net/udp", ip, None)
+}
+
+/// The ports of the TCP listeners on `ip` on this machine, IPv4.
+pub fn tcp_listeners_on(ip: std::net::Ipv4Addr) -> Vec<u16> {
+    ports_on("/proc/net/tcp", ip, Some("0A"))
+}
+
+/// The local ports on `ip` in a `/proc/net/{udp,tcp}` table, of sockets in
+/// `state` or any (an address is hex of the bytes as the kernel stores
+/// them: `0200007F` is 127.0.0.2).
+fn ports_on(table: &str, ip: std::net::Ipv4Addr, state: Option<&str>) -> Vec<u16> {
+    let table = std::fs::read_to_string(table).unwrap_or_default();
     table
         .lines()
         .skip(1)
         .filter_map(|line| {
-            let local = line.split_whitespace().nth(1)?;
-            let (addr, port) = local.split_once(':')?;
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            let (addr, port) = columns.get(1)?.split_once(':')?;
             let addr = u32::from_str_radix(addr, 16).ok()?;
             let on_ip = std::net::Ipv4Addr::from(addr.to_le_bytes()) == ip;
-            on_ip.then(|| u16::from_str_radix(port, 16).ok()).flatten()
+            let wanted = state.is_none_or(|s| columns.get(3) == Some(&s));
+            (on_ip && wanted).then(|| u16::from_str_radix(port, 16).ok()).flatten()
         })
         .collect()
 }

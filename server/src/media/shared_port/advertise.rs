@@ -5,7 +5,8 @@
 //! its host candidates from that socket's address (`RTCStunGatherer`,
 //! `gather_host_candidates`), before our runtime has a say. On the shared
 //! port that socket is a placeholder on an ephemeral port, closed at once:
-//! the candidates the client is sent must name the shared port instead.
+//! the candidates the client is sent must name the shared port instead,
+//! and so must the passive TCP candidate when ICE over TCP listens there.
 //! The crate itself keeps the placeholder's address as the connection's
 //! local address throughout, which is what the virtual socket reports to
 //! it with every datagram, so inside the crate everything agrees.
@@ -20,18 +21,21 @@
 use std::net::IpAddr;
 
 /// Where to say a connection is reached, where it differs from what the
-/// crate says: the shared port (UDP host candidates), the public address
-/// (every host candidate of its family).
+/// crate says: the shared port (UDP host candidates, and passive TCP ones
+/// when ICE over TCP is on it), the public address (every host candidate
+/// of its family).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Reach {
     pub port: Option<u16>,
+    pub tcp_port: Option<u16>,
     pub public_ip: Option<IpAddr>,
 }
 
 /// `candidate` (an SDP `a=candidate:` line, or a trickled candidate's
 /// `candidate:` string) as `reach` says: a UDP host candidate on the
-/// shared port, a host candidate of the public address's family at that
-/// address; unchanged otherwise. ICE over TCP keeps its own ports.
+/// shared port, a passive TCP host candidate on the shared TCP port, a host
+/// candidate of the public address's family at that address; unchanged
+/// otherwise. An active TCP candidate's port is a placeholder (9), kept.
 pub fn candidate_reached(candidate: &str, reach: Reach) -> String {
     // RFC 8839 section 5.1: foundation, component, transport, priority,
     // address, port, "typ", type, then extensions.
@@ -41,7 +45,19 @@ pub fn candidate_reached(candidate: &str, reach: Reach) -> String {
         return candidate.to_owned();
     }
     let udp = fields[2].eq_ignore_ascii_case("udp");
-    if let (Some(port), true) = (reach.port, udp) {
+    // RFC 6544: "tcptype passive" among the extensions.
+    let passive_tcp = fields[2].eq_ignore_ascii_case("tcp")
+        && fields[8..]
+            .windows(2)
+            .any(|pair| pair[0] == "tcptype" && pair[1] == "passive");
+    let port = if udp {
+        reach.port
+    } else if passive_tcp {
+        reach.tcp_port
+    } else {
+        None
+    };
+    if let Some(port) = port {
         fields[5] = port.to_string();
     }
     if let (Some(public), Ok(address)) = (reach.public_ip, fields[4].parse::<IpAddr>())
@@ -80,6 +96,7 @@ mod tests {
 
     const ON_50000: Reach = Reach {
         port: Some(50000),
+        tcp_port: None,
         public_ip: None,
     };
 
@@ -106,9 +123,31 @@ mod tests {
     }
 
     #[test]
+    fn with_ice_over_tcp_on_the_shared_port_the_passive_candidate_names_it() {
+        let reach = Reach {
+            tcp_port: Some(50000),
+            ..ON_50000
+        };
+        assert_eq!(
+            candidate_reached(
+                "candidate:2 1 tcp 1671430143 127.0.0.1 41235 typ host tcptype passive",
+                reach
+            ),
+            "candidate:2 1 tcp 1671430143 127.0.0.1 50000 typ host tcptype passive"
+        );
+        let active = "candidate:3 1 tcp 1671430143 127.0.0.1 9 typ host tcptype active";
+        assert_eq!(
+            candidate_reached(active, reach),
+            active,
+            "an active one's port says nothing"
+        );
+    }
+
+    #[test]
     fn behind_nat_host_candidates_of_the_same_family_name_the_public_address() {
         let reach = Reach {
             port: None,
+            tcp_port: None,
             public_ip: Some("203.0.113.7".parse().unwrap()),
         };
         assert_eq!(
@@ -143,6 +182,7 @@ mod tests {
             sdp,
             Reach {
                 port: Some(50000),
+                tcp_port: None,
                 public_ip: None,
             },
         );

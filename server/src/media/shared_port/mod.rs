@@ -10,7 +10,9 @@
 //! source address), and go out of the one shared socket. What the client is
 //! told is moved onto the shared port (`advertise.rs`), and each ufrag the
 //! connection announces is registered as it goes out, so that an ICE
-//! restart's fresh ufrag routes too.
+//! restart's fresh ufrag routes too. ICE over TCP listens on the same
+//! port number, and each stream goes to the connection its first check
+//! names (`tcp.rs`).
 //!
 //! - `Port`: the socket and the table, shared by the reader, the leases and
 //!   the virtual sockets. The table is behind a `std` mutex: it is held for
@@ -22,6 +24,7 @@ mod advertise;
 mod socket;
 mod stun;
 mod table;
+mod tcp;
 
 use std::io::{self, IoSliceMut};
 use std::net::{IpAddr, SocketAddr};
@@ -36,6 +39,8 @@ use webrtc::runtime::{AsyncUdpSocket, RecvMeta, Runtime, TokioRuntime};
 
 use self::socket::VirtualSocket;
 use self::table::{ConnectionId, Table};
+use self::tcp::{Arrival, RoutedListener};
+pub use self::tcp::{FIRST_FRAME_WITHIN as TCP_FIRST_FRAME_WITHIN, UNKNOWN_PER_ADDRESS as TCP_UNKNOWN_PER_ADDRESS};
 use super::counters::MediaCounters;
 use super::runtime::MediaRuntime;
 
@@ -61,43 +66,70 @@ struct Slot {
     tx: mpsc::Sender<Datagram>,
 }
 
+/// Where one connection's traffic goes: its UDP sockets, and the listener
+/// its ICE-over-TCP streams are handed to.
+#[derive(Default)]
+struct Inboxes {
+    udp: Vec<Slot>,
+    tcp: Option<mpsc::Sender<Arrival>>,
+}
+
 struct Port {
     socket: Arc<dyn AsyncUdpSocket>,
     addr: SocketAddr,
-    table: Mutex<Table<Vec<Slot>>>,
+    /// Whether ICE over TCP listens on the port's number too.
+    tcp: bool,
+    table: Mutex<Table<Inboxes>>,
     next_id: AtomicU64,
     counters: Arc<MediaCounters>,
 }
 
-/// The shared port, bound at start; its reader stops when it is dropped.
+/// The shared port, bound at start; its reader and acceptor stop when it
+/// is dropped.
 pub struct SharedPort {
     port: Arc<Port>,
-    reader: JoinHandle<()>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Drop for SharedPort {
     fn drop(&mut self) {
-        self.reader.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 
 impl SharedPort {
-    /// Binds `addr` and starts reading it. Inside a tokio runtime.
-    pub fn bind(addr: SocketAddr, counters: Arc<MediaCounters>) -> io::Result<SharedPort> {
+    /// Binds `addr` (UDP, and TCP on the same number when `ice_tcp`) and
+    /// starts reading it. Inside a tokio runtime.
+    pub fn bind(addr: SocketAddr, ice_tcp: bool, counters: Arc<MediaCounters>) -> io::Result<SharedPort> {
         let std_socket = std::net::UdpSocket::bind(addr)?;
         // The crate's own wrapping: GRO, GSO and the interface each datagram
         // came in on (IP_PKTINFO), which a port on every interface needs.
         let socket = TokioRuntime.wrap_udp_socket(std_socket)?;
         let addr = socket.local_addr()?;
+        // Bound before anything starts, so a port taken for TCP fails the
+        // start as a port taken for UDP does.
+        let listener = if ice_tcp {
+            let listener = std::net::TcpListener::bind(addr)?;
+            listener.set_nonblocking(true)?;
+            Some(tokio::net::TcpListener::from_std(listener)?)
+        } else {
+            None
+        };
         let port = Arc::new(Port {
             socket,
             addr,
+            tcp: ice_tcp,
             table: Mutex::default(),
             next_id: AtomicU64::new(1),
             counters,
         });
-        let reader = tokio::spawn(read(Arc::clone(&port)));
-        Ok(SharedPort { port, reader })
+        let mut tasks = vec![tokio::spawn(read(Arc::clone(&port)))];
+        if let Some(listener) = listener {
+            tasks.push(tokio::spawn(tcp::accept(listener, Arc::clone(&port))));
+        }
+        Ok(SharedPort { port, tasks })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -107,7 +139,7 @@ impl SharedPort {
     /// A place on the port for a new connection.
     pub fn lease(&self) -> Lease {
         let id = self.port.next_id.fetch_add(1, Ordering::Relaxed);
-        self.port.table().add(id, Vec::new());
+        self.port.table().add(id, Inboxes::default());
         Lease {
             port: Arc::clone(&self.port),
             id,
@@ -116,18 +148,19 @@ impl SharedPort {
 }
 
 impl Port {
-    fn table(&self) -> std::sync::MutexGuard<'_, Table<Vec<Slot>>> {
+    fn table(&self) -> std::sync::MutexGuard<'_, Table<Inboxes>> {
         self.table.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Hands `datagram` to its connection's inbox, or drops and counts it.
     fn route(&self, datagram: &[u8], from: SocketAddr, to_ip: Option<IpAddr>) {
         let mut table = self.table();
-        let Some(slots) = table.route(datagram, from) else {
+        let Some(inboxes) = table.route(datagram, from) else {
             drop(table);
             self.counters.datagram_unrouted();
             return;
         };
+        let slots = &inboxes.udp;
         let slot = slots
             .iter()
             .find(|slot| Some(slot.ip) == to_ip)
@@ -231,10 +264,8 @@ impl Attach {
         let slot = self.port.next_id.fetch_add(1, Ordering::Relaxed);
         {
             let mut table = self.port.table();
-            let slots = table.inbox_mut(self.id).ok_or_else(|| {
-                io::Error::new(io::ErrorKind::NotConnected, "the connection left the shared media port")
-            })?;
-            slots.push(Slot { id: slot, ip, tx });
+            let inboxes = table.inbox_mut(self.id).ok_or_else(left_the_port)?;
+            inboxes.udp.push(Slot { id: slot, ip, tx });
         }
         let shared_ip = self.port.addr.ip();
         Ok(Arc::new(VirtualSocket {
@@ -246,6 +277,34 @@ impl Attach {
             inbox: Mutex::new(rx),
         }))
     }
+}
+
+impl Attach {
+    /// What the port's connections count in.
+    pub fn counters(&self) -> Arc<MediaCounters> {
+        Arc::clone(&self.port.counters)
+    }
+
+    /// Whether ICE over TCP is on the shared port.
+    pub fn takes_tcp(&self) -> bool {
+        self.port.tcp
+    }
+
+    /// The crate bound `placeholder` for the connection's ICE over TCP; it
+    /// is closed, and the connection is handed the streams whose first
+    /// check names it, on the shared port's number.
+    pub fn tcp_listener(&self, placeholder: std::net::TcpListener) -> io::Result<RoutedListener> {
+        let local = placeholder.local_addr()?;
+        drop(placeholder);
+        let (listener, tx) = RoutedListener::new(local, Arc::clone(&self.port.counters));
+        let mut table = self.port.table();
+        table.inbox_mut(self.id).ok_or_else(left_the_port)?.tcp = Some(tx);
+        Ok(listener)
+    }
+}
+
+fn left_the_port() -> io::Error {
+    io::Error::new(io::ErrorKind::NotConnected, "the connection left the shared media port")
 }
 
 /// What a connection tells its client, put right for where it is reached:
@@ -263,8 +322,10 @@ impl Announcer {
     }
 
     fn reach(&self) -> advertise::Reach {
+        let port = self.lease.as_ref().map(|lease| lease.port.addr.port());
         advertise::Reach {
-            port: self.lease.as_ref().map(|lease| lease.port.addr.port()),
+            port,
+            tcp_port: port.filter(|_| self.lease.as_ref().is_some_and(|lease| lease.port.tcp)),
             public_ip: self.public_ip,
         }
     }

@@ -41,8 +41,8 @@ impl fmt::Debug for VirtualSocket {
 impl Drop for VirtualSocket {
     fn drop(&mut self) {
         let mut table = self.port.table.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(slots) = table.inbox_mut(self.connection) {
-            slots.retain(|slot| slot.id != self.slot);
+        if let Some(inboxes) = table.inbox_mut(self.connection) {
+            inboxes.udp.retain(|slot| slot.id != self.slot);
         }
     }
 }

@@ -112,6 +112,13 @@ impl<T> Table<T> {
         self.inbox_mut(id)
     }
 
+    /// The inbox of the connection that announced `ufrag`: for a stream
+    /// over TCP, whose address is its own and routes nothing else.
+    pub fn named(&mut self, ufrag: &str) -> Option<&mut T> {
+        let id = *self.by_ufrag.get(ufrag)?;
+        self.inbox_mut(id)
+    }
+
     /// `from` is now `id`'s: taken from whichever connection had it, and
     /// kept as the newest of `id`'s addresses.
     fn learn(&mut self, id: ConnectionId, from: SocketAddr) {
@@ -175,6 +182,10 @@ mod tests {
         // The address moves with the latest check naming a connection.
         assert_eq!(table.route(&binding_request("frag2:c"), addr(6000)), Some(&mut "two"));
         assert_eq!(table.route(&SRTP, addr(6000)), Some(&mut "two"));
+
+        // Over TCP a check names its connection and teaches no address.
+        assert_eq!(table.named("frag1"), Some(&mut "one"));
+        assert_eq!(table.named("nobody"), None);
 
         assert_eq!(table.remove(2), Some("two"));
         assert_eq!(table.route(&SRTP, addr(5000)), None, "gone with its connection");
