@@ -19,7 +19,12 @@
 // Usage (as root, from the repository root, after
 // `cargo build --release -p peer-room`, `cargo build -p peer-room-testkit --bin impaired-link`
 // and `npm ci` in web-client/):
-//   node bench/network-conditions.mjs [--seconds 45] [--conditions none,loss5-rtt100] [--server-bin target/release/peer-room]
+//   node bench/network-conditions.mjs [--seconds 45] [--conditions none,loss5-rtt100] [--server-bin target/release/peer-room] [--detail]
+// `--detail` also prints, per video stream received, what its freezes go
+// with: keyframe requests (PLI) and NACKs the receiver sent, packets lost,
+// the jitter buffer's mean delay; and per camera layer sent, the keyframes
+// encoded and the requests and NACKs the publisher received; and the
+// server's media counters at the end (`/metrics`).
 // Conditions: none, loss2, loss5, loss5-rtt100, loss10, down500.
 
 import { parseArgs } from 'node:util';
@@ -29,6 +34,7 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '45' },
     conditions: { type: 'string', default: 'none,loss2,loss5,loss5-rtt100,loss10,down500' },
     'server-bin': { type: 'string', default: 'target/release/peer-room' },
+    detail: { type: 'boolean', default: false },
   },
 });
 process.env.PEER_ROOM_BIN = options['server-bin'];
@@ -63,6 +69,11 @@ function received(page) {
     const stats = await pc.getStats();
     stats.forEach((r) => {
       if (r.type === 'outbound-rtp' && r.kind === 'audio') streams['sent:audio'] = { codec: stats.get(r.codecId)?.mimeType ?? '?' };
+      if (r.type === 'outbound-rtp' && r.kind === 'video') {
+        streams[`sent:video:${r.rid ?? r.ssrc}`] = {
+          keyframes: r.keyFramesEncoded ?? 0, plis: r.pliCount ?? 0, nacks: r.nackCount ?? 0, height: r.frameHeight ?? 0,
+        };
+      }
       if (r.type !== 'inbound-rtp') return;
       const owner = media.owners.get(r.trackIdentifier);
       if (owner === undefined) return;
@@ -72,6 +83,12 @@ function received(page) {
         frames: r.framesDecoded ?? 0,
         concealed: r.concealedSamples ?? 0,
         samples: r.totalSamplesReceived ?? 0,
+        plis: r.pliCount ?? 0,
+        nacks: r.nackCount ?? 0,
+        lost: r.packetsLost ?? 0,
+        packets: r.packetsReceived ?? 0,
+        buffered: r.jitterBufferDelay ?? 0,
+        emitted: r.jitterBufferEmittedCount ?? 0,
       };
     });
     return streams;
@@ -96,7 +113,8 @@ async function measure(name, seconds) {
   try {
     await network.open();
     harness.namespace = network.server;
-    await harness.start({ PEER_ROOM_MEDIA_IP: SERVER_IP }, [], `${SERVER_IP}:0`);
+    // The pages (in 10.77.x.x) read the server's counters for `--detail`.
+    await harness.start({ PEER_ROOM_MEDIA_IP: SERVER_IP, PEER_ROOM_METRICS_ALLOW: '10.77.0.0/16' }, [], `${SERVER_IP}:0`);
     const pages = [];
     for (let i = 0; i < 3; i += 1) {
       const browser = await harness.launchBrowser((await network.addBrowser({ ...shape, seed: i + 1 })).chromium);
@@ -130,8 +148,23 @@ async function measure(name, seconds) {
     for (const [i, streams] of after.entries()) {
       codecs.add(streams['sent:audio']?.codec ?? '?');
       for (const [key, end] of Object.entries(streams)) {
-        if (key === 'sent:audio') continue;
+        if (key.startsWith('sent:')) {
+          if (options.detail && key.startsWith('sent:video')) {
+            const start = before[i][key] ?? {};
+            const d = (/** @type {string} */ k) => Number(end[k]) - Number(start[k] ?? 0);
+            console.error(`${name} page ${i} sends ${key.slice(5)} (${end.height} rows): ${d('keyframes')} keyframes, `
+              + `asked ${d('plis')} times, ${d('nacks')} NACKs`);
+          }
+          continue;
+        }
         const start = before[i][key] ?? { freezes: 0, frozen: 0, frames: 0, concealed: 0, samples: 0 };
+        if (options.detail && key.startsWith('video')) {
+          const d = (/** @type {string} */ k) => Number(end[k]) - Number(start[k] ?? 0);
+          const buffered = d('emitted') > 0 ? (1000 * d('buffered')) / d('emitted') : 0;
+          console.error(`${name} page ${i} gets ${key}: ${fixed(d('frozen'))} s frozen in ${d('freezes')} freezes, `
+            + `${d('plis')} PLIs, ${d('nacks')} NACKs, ${d('lost')} of ${d('packets')} packets lost, `
+            + `jitter buffer ${fixed(buffered, 0)} ms`);
+        }
         if (key.startsWith('video')) {
           results.frozen.push((100 * (end.frozen - start.frozen)) / elapsed);
           results.perMinute.push(((end.freezes - start.freezes) * 60) / elapsed);
@@ -140,6 +173,11 @@ async function measure(name, seconds) {
           results.concealed.push((100 * (end.concealed - start.concealed)) / Math.max(end.samples - start.samples, 1));
         }
       }
+    }
+    if (options.detail) {
+      const text = await pages[0].evaluate(async () => (await fetch('/metrics')).text());
+      const media = text.split('\n').filter((l) => l.startsWith('peer_room_media_') && !l.includes('peer_connections'));
+      console.error(`${name} the server's media counters: ${media.join(', ')}`);
     }
     const cell = (/** @type {number[]} */ values, digits = 1) => `${fixed(mean(values), digits)} (worst ${fixed(
       values.length ? (values === results.fps ? Math.min(...values) : Math.max(...values)) : 0, digits)})`;

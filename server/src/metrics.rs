@@ -284,6 +284,11 @@ impl Collector for MediaCollector {
                 "Packets for a subscriber whose connection could not take them at once, dropped.",
                 media.packets_subscriber_behind(),
             ),
+            (
+                "media_packets_unrepaired",
+                "Packets lost on a publisher's way in, asked for again and never received in time.",
+                media.packets_unrepaired(),
+            ),
         ];
         for (name, help, value) in counters {
             let counter = ConstCounter::new(value);
@@ -310,7 +315,7 @@ mod tests {
         let helps: Vec<&str> = text.lines().filter(|l| l.starts_with("# HELP ")).collect();
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         assert_eq!(helps.len(), types, "{text}");
-        assert_eq!(helps.len(), 19, "{text}");
+        assert_eq!(helps.len(), 20, "{text}");
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             assert!(line.starts_with("peer_room_"), "{line}");
         }

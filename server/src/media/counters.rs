@@ -17,6 +17,7 @@ pub struct MediaCounters {
     datagrams_unrouted: AtomicU64,
     datagrams_unsent: AtomicU64,
     packets_subscriber_behind: AtomicU64,
+    packets_unrepaired: AtomicU64,
 }
 
 impl MediaCounters {
@@ -54,6 +55,16 @@ impl MediaCounters {
     /// once (its queue full: its network or machine is behind) was dropped.
     pub fn subscriber_behind(&self) {
         self.packets_subscriber_behind.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Packets a publisher's network lost that were asked for again and
+    /// never came in time: each leaves a picture waiting for a keyframe.
+    pub fn unrepaired(&self, packets: u64) {
+        self.packets_unrepaired.fetch_add(packets, Ordering::Relaxed);
+    }
+
+    pub fn packets_unrepaired(&self) -> u64 {
+        self.packets_unrepaired.load(Ordering::Relaxed)
     }
 
     pub fn packets_subscriber_behind(&self) -> u64 {

@@ -18,6 +18,7 @@ use webrtc::peer_connection::{
 };
 
 use super::Media;
+use super::MediaCounters;
 use super::keyframes::{KeyframeRequests, ReceptionReports};
 use super::nack_asks::NackAsks;
 use super::runtime::MediaRuntime;
@@ -118,8 +119,8 @@ fn engine_keeping_reports_in(reports: Arc<ReceptionReports>) -> Result<(MediaEng
         RtpCodecKind::Audio,
         None,
     )?;
-    let registry =
-        interceptors(&mut engine)?.with(Slot::from(KEYFRAME_SLOT), KeyframeRequests::keeping_reports_in(reports));
+    let registry = interceptors(&mut engine, reports.counters())?
+        .with(Slot::from(KEYFRAME_SLOT), KeyframeRequests::keeping_reports_in(reports));
     // After the interceptors: they give every video codec registered before
     // them NACK and PLI feedback, which retransmissions themselves do not take.
     engine.register_codec(
@@ -143,7 +144,7 @@ fn engine_keeping_reports_in(reports: Arc<ReceptionReports>) -> Result<(MediaEng
 /// publishers, RTCP reports), with our own NACK generator in place of its
 /// own (`nack_asks.rs`). Listed here rather than replaced after the fact,
 /// which the crate would log as a warning for every connection.
-fn interceptors(engine: &mut MediaEngine) -> Result<Registry, EngineError> {
+fn interceptors(engine: &mut MediaEngine, counters: Arc<MediaCounters>) -> Result<Registry, EngineError> {
     for parameter in ["", "pli"] {
         engine.register_feedback(
             RTCPFeedback {
@@ -155,7 +156,7 @@ fn interceptors(engine: &mut MediaEngine) -> Result<Registry, EngineError> {
     }
     let registry = Registry::new()
         .with(Slot::NackResponder, NackResponderBuilder::new().build())
-        .with(Slot::NackGenerator, NackAsks::default());
+        .with(Slot::NackGenerator, NackAsks::counting_in(counters));
     configure_simulcast_extension_headers(engine)?;
     let registry = configure_twcc_receiver_only(registry, engine)?;
     Ok(configure_rtcp_reports(registry))
