@@ -15,8 +15,8 @@ use crate::support::udp_ports::{SHARED_PORT, ports_of_block, udp_ports_on};
 use crate::support::{MediaClient, TestClient, TestServer, http, room_of};
 
 /// A server with its media on one port, the `nth` test's address and port,
-/// so that tests running at once do not meet.
-async fn server_on_one_port(nth: u8) -> (TestServer, Ipv4Addr, u16) {
+/// so that tests running at once do not meet (`media_shared_tcp.rs` is 3).
+pub async fn server_on_one_port(nth: u8) -> (TestServer, Ipv4Addr, u16) {
     let ip = Ipv4Addr::new(127, 0, 0, 2 + nth);
     let port = ports_of_block(SHARED_PORT).start() + u16::from(nth);
     let server = TestServer::start_with(|config| {
@@ -25,6 +25,18 @@ async fn server_on_one_port(nth: u8) -> (TestServer, Ipv4Addr, u16) {
     })
     .await;
     (server, ip, port)
+}
+
+/// Media started for each client, and each connected.
+pub async fn connected_peers(clients: impl IntoIterator<Item = TestClient>) -> Vec<MediaClient> {
+    let mut peers = Vec::new();
+    for client in clients {
+        peers.push(MediaClient::start(client, 127).await);
+    }
+    for peer in &mut peers {
+        peer.wait_connected().await;
+    }
+    peers
 }
 
 /// Every peer receives every other's audio and video.
@@ -59,13 +71,7 @@ async fn three_peers_meet_through_one_udp_socket_and_people_come_and_go() {
         .request(json!({"type": "set_waiting_room", "enabled": false}))
         .await;
     assert_eq!(ack["type"], "ack", "{ack}");
-    let mut peers = Vec::new();
-    for client in std::iter::once(host).chain(guests) {
-        peers.push(MediaClient::start(client, 127).await);
-    }
-    for peer in &mut peers {
-        peer.wait_connected().await;
-    }
+    let mut peers = connected_peers(std::iter::once(host).chain(guests)).await;
     all_hear_and_see_each_other(&peers, 50).await;
     for peer in &peers {
         let ports = udp_candidate_ports(peer);
@@ -123,13 +129,7 @@ async fn an_ice_restart_on_the_shared_port_routes_the_fresh_ufrag_and_media_goes
     let (server, ip, port) = server_on_one_port(1).await;
     let session = server.session().await;
     let (host, guests) = room_of(&server, &session, 1).await;
-    let mut peers = Vec::new();
-    for client in std::iter::once(host).chain(guests) {
-        peers.push(MediaClient::start(client, 127).await);
-    }
-    for peer in &mut peers {
-        peer.wait_connected().await;
-    }
+    let mut peers = connected_peers(std::iter::once(host).chain(guests)).await;
     all_hear_and_see_each_other(&peers, 20).await;
     peers[1].resume_with_ice_restart(&server.ws_url()).await;
     // Media both ways after the restart, through the same one socket.

@@ -5,7 +5,6 @@
 //! held at a time. That a browser's media comes through it is
 //! tests/browser/media-firewall.test.mjs's.
 
-use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use peer_room::media::{TCP_FIRST_FRAME_WITHIN, TCP_UNKNOWN_PER_ADDRESS};
@@ -13,8 +12,9 @@ use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::Audio;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::udp_ports::{SHARED_PORT, ports_of_block, tcp_connections_in, tcp_listeners_on};
-use crate::support::{MediaClient, TestServer, room_of};
+use crate::media_shared_port::{connected_peers, server_on_one_port};
+use crate::support::room_of;
+use crate::support::udp_ports::{tcp_connections_in, tcp_listeners_on};
 
 /// A connectivity check's bare bones, framed for TCP (RFC 4571): enough to
 /// be routed by its USERNAME; no integrity, so the connection's ICE agent
@@ -58,23 +58,10 @@ async fn server_holds_at_most(port: u16, most: usize, within: Duration) -> usize
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ice_over_tcp_listens_on_the_shared_port_for_everyone_and_strangers_are_closed() {
-    // An address and port of this test's own (media_shared_port.rs has .2 and .3).
-    let ip = Ipv4Addr::new(127, 0, 0, 5);
-    let port = ports_of_block(SHARED_PORT).start() + 3;
-    let server = TestServer::start_with(|config| {
-        config.media.udp_ip = ip.into();
-        config.media.port = Some(port);
-    })
-    .await;
+    let (server, ip, port) = server_on_one_port(3).await;
     let session = server.session().await;
     let (host, guests) = room_of(&server, &session, 1).await;
-    let mut peers = Vec::new();
-    for client in std::iter::once(host).chain(guests) {
-        peers.push(MediaClient::start(client, 127).await);
-    }
-    for peer in &mut peers {
-        peer.wait_connected().await;
-    }
+    let peers = connected_peers(std::iter::once(host).chain(guests)).await;
     assert_eq!(tcp_listeners_on(ip), [port], "one TCP listener for both connections");
     for peer in &peers {
         let candidates = peer.server_candidates.lock().unwrap().clone();
