@@ -95,7 +95,7 @@ impl MediaTcpStream {
 }
 
 /// The stream's writer: frames in order until the stream is dropped or the
-/// socket fails; then the queue closes and writes report the failure.
+/// socket fails; then the queue closes, and what is written after is lost.
 async fn write(mut socket: OwnedWriteHalf, mut frames: mpsc::Receiver<Vec<u8>>) {
     while let Some(frame) = frames.recv().await {
         if socket.write_all(&frame).await.is_err() {
@@ -130,19 +130,14 @@ impl AsyncTcpStream for MediaTcpStream {
     where
         'a: 'b,
     {
-        // Never waits: queued whole or dropped whole.
-        let queued = match self.queue.try_send(buf.to_vec()) {
-            Ok(()) => Ok(()),
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                self.counters.subscriber_behind();
-                Ok(())
-            }
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(io::Error::new(
-                io::ErrorKind::BrokenPipe,
-                "the media TCP connection is closed",
-            )),
-        };
-        Box::pin(std::future::ready(queued))
+        // Never waits: queued whole or dropped whole. A stream whose socket
+        // failed loses what is written without an error: the crate would
+        // log one per packet, and it learns of the failure from the read
+        // side, which sees it too and drops the stream.
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.queue.try_send(buf.to_vec()) {
+            self.counters.subscriber_behind();
+        }
+        Box::pin(std::future::ready(Ok(())))
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -192,6 +187,20 @@ mod tests {
         let mut got = [0u8; 11];
         client.read_exact(&mut got).await.unwrap();
         assert_eq!(&got, b"onetwothree");
+    }
+
+    #[tokio::test]
+    async fn a_stream_whose_peer_is_gone_takes_writes_without_an_error() {
+        let (server, client) = pair().await;
+        let stream = MediaTcpStream::new(server, Vec::new(), "127.0.0.1:9".parse().unwrap(), Arc::default()).unwrap();
+        drop(client);
+        // The first writes draw a reset, and the writer stops; the crate
+        // would log each error after that, one a packet.
+        for _ in 0..100 {
+            stream.write_all(&[0u8; 1200]).await.expect("no error to log");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        assert!(stream.queue.is_closed(), "the writer stopped at the reset");
     }
 
     #[tokio::test]
