@@ -66,12 +66,25 @@ struct Slot {
     tx: mpsc::Sender<Datagram>,
 }
 
-/// Where one connection's traffic goes: its UDP sockets, and the listener
-/// its ICE-over-TCP streams are handed to.
+/// Where one connection's traffic goes: its UDP sockets, and the
+/// listeners its ICE-over-TCP streams are handed to; one of each per
+/// interface when the port is on every interface.
 #[derive(Default)]
 struct Inboxes {
     udp: Vec<Slot>,
-    tcp: Option<mpsc::Sender<Arrival>>,
+    tcp: Vec<(IpAddr, mpsc::Sender<Arrival>)>,
+}
+
+impl Inboxes {
+    /// The listener for a stream that came to `to_ip`: the one the crate
+    /// bound for that interface, or any when none was.
+    fn tcp_for(&self, to_ip: IpAddr) -> Option<&mpsc::Sender<Arrival>> {
+        let open = || self.tcp.iter().filter(|(_, tx)| !tx.is_closed());
+        open()
+            .find(|(ip, _)| *ip == to_ip)
+            .or_else(|| open().next())
+            .map(|(_, tx)| tx)
+    }
 }
 
 struct Port {
@@ -298,7 +311,11 @@ impl Attach {
         drop(placeholder);
         let (listener, tx) = RoutedListener::new(local, Arc::clone(&self.port.counters));
         let mut table = self.port.table();
-        table.inbox_mut(self.id).ok_or_else(left_the_port)?.tcp = Some(tx);
+        let tcp = &mut table.inbox_mut(self.id).ok_or_else(left_the_port)?.tcp;
+        // A listener made again for an interface (the crate binds anew on
+        // an ICE restart) takes the place of the one before.
+        tcp.retain(|(ip, tx)| *ip != local.ip() && !tx.is_closed());
+        tcp.push((local.ip(), tx));
         Ok(listener)
     }
 }
@@ -354,5 +371,27 @@ impl Announcer {
             return candidate;
         }
         advertise::candidate_reached(&candidate, self.reach())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_goes_to_the_listener_of_the_interface_it_came_to() {
+        let (a, b): (IpAddr, IpAddr) = ([10, 0, 0, 5].into(), [192, 0, 2, 7].into());
+        let (tx_a, _rx_a) = mpsc::channel(1);
+        let (tx_b, rx_b) = mpsc::channel(1);
+        let mut inboxes = Inboxes::default();
+        inboxes.tcp.push((a, tx_a.clone()));
+        inboxes.tcp.push((b, tx_b.clone()));
+        assert!(inboxes.tcp_for(b).is_some_and(|tx| tx.same_channel(&tx_b)));
+        assert!(inboxes.tcp_for(a).is_some_and(|tx| tx.same_channel(&tx_a)));
+        let elsewhere: IpAddr = [203, 0, 113, 9].into();
+        assert!(inboxes.tcp_for(elsewhere).is_some(), "an address of no listener: any");
+        // A listener gone (its connection closed it) is passed over.
+        drop(rx_b);
+        assert!(inboxes.tcp_for(b).is_some_and(|tx| tx.same_channel(&tx_a)));
     }
 }

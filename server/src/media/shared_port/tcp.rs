@@ -131,9 +131,12 @@ async fn identify(mut stream: TcpStream, peer: SocketAddr, port: Arc<Port>, pend
     let Some(ufrag) = stun::our_ufrag(&first[2..]).map(str::to_owned) else {
         return;
     };
+    let Ok(to) = stream.local_addr() else {
+        return;
+    };
     let arrival = Arrival { stream, peer, first };
     let mut table = port.table();
-    if let Some(tcp) = table.named(&ufrag).and_then(|inboxes| inboxes.tcp.as_ref()) {
+    if let Some(tcp) = table.named(&ufrag).and_then(|inboxes| inboxes.tcp_for(to.ip())) {
         // Full: the crate is not taking them; the browser tries again.
         let _ = tcp.try_send(arrival);
     }
