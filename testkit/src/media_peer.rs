@@ -29,6 +29,15 @@ use crate::offered_streams::OfferedStreams;
 pub type OnPacket = Arc<dyn Fn(&str, RtpCodecKind, &rtp::Packet) + Send + Sync>;
 
 /// One peer connection with the server, and what a test wants to know of it.
+/// How a test client reaches the server's media.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    Udp,
+    /// No UDP socket at all, as behind a firewall that blocks it: only ICE
+    /// over TCP, the client connecting to the server's passive candidate.
+    TcpOnly,
+}
+
 pub struct MediaPeer {
     pub pc: Arc<dyn PeerConnection>,
     /// The microphone and the camera: write RTP to them to publish.
@@ -81,6 +90,18 @@ impl MediaPeer {
         screen: bool,
         video: Arc<TrackLocalStaticRTP>,
     ) -> anyhow::Result<(MediaPeer, Signalling)> {
+        MediaPeer::offer_over(outgoing, on_packet, sending, screen, video, Transport::Udp).await
+    }
+
+    /// As `offer_with_camera`, over `transport`.
+    pub async fn offer_over(
+        outgoing: mpsc::UnboundedSender<Value>,
+        on_packet: OnPacket,
+        sending: bool,
+        screen: bool,
+        video: Arc<TrackLocalStaticRTP>,
+        transport: Transport,
+    ) -> anyhow::Result<(MediaPeer, Signalling)> {
         let (connected_tx, connected) = watch::channel(false);
         let log = SignallingLog::default();
         let handler = Arc::new(Events {
@@ -101,7 +122,14 @@ impl MediaPeer {
                 )
                 .with_interceptor_registry(registry)
                 .with_handler(handler)
-                .with_udp_addrs(vec!["127.0.0.1:0".to_owned()])
+                .with_udp_addrs(match transport {
+                    Transport::Udp => vec!["127.0.0.1:0".to_owned()],
+                    Transport::TcpOnly => Vec::new(),
+                })
+                .with_tcp_addrs(match transport {
+                    Transport::Udp => Vec::new(),
+                    Transport::TcpOnly => vec!["127.0.0.1:0".to_owned()],
+                })
                 .build()
                 .await?,
         );

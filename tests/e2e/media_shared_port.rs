@@ -15,7 +15,7 @@ use crate::support::udp_ports::{SHARED_PORT, ports_of_block, udp_ports_on};
 use crate::support::{MediaClient, TestClient, TestServer, http, room_of};
 
 /// A server with its media on one port, the `nth` test's address and port,
-/// so that tests running at once do not meet (`media_shared_tcp.rs` is 3).
+/// so that tests running at once do not meet (`media_shared_tcp.rs` has 3 and 4).
 pub async fn server_on_one_port(nth: u8) -> (TestServer, Ipv4Addr, u16) {
     let ip = Ipv4Addr::new(127, 0, 0, 2 + nth);
     let port = ports_of_block(SHARED_PORT).start() + u16::from(nth);

@@ -2,19 +2,19 @@
 //! on the port's number for every connection, and each connection told its
 //! passive candidate is there; a stream goes to the connection its first
 //! check names; strangers' streams are closed, and only a few of them are
-//! held at a time. That a browser's media comes through it is
-//! tests/browser/media-firewall.test.mjs's.
+//! held at a time; a client with no UDP comes in through it. That a
+//! browser's media does is tests/browser/media-firewall.test.mjs's.
 
 use std::time::Duration;
 
 use peer_room::media::{TCP_FIRST_FRAME_WITHIN, TCP_UNKNOWN_PER_ADDRESS};
-use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::Audio;
+use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::{Audio, Video};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::media_shared_port::{connected_peers, server_on_one_port};
-use crate::support::room_of;
 use crate::support::udp_ports::{tcp_connections_in, tcp_listeners_on};
+use crate::support::{MediaClient, room_of};
 
 /// A connectivity check's bare bones, framed for TCP (RFC 4571): enough to
 /// be routed by its USERNAME; no integrity, so the connection's ICE agent
@@ -127,4 +127,29 @@ async fn ice_over_tcp_listens_on_the_shared_port_for_everyone_and_strangers_are_
         peer.wait_for_packets(other.you, Audio, before + 20).await;
     }
     drop(silent);
+}
+
+/// A client with no UDP at all meets the room through the shared port's
+/// TCP listener: its stream is handed to its connection, and media flows
+/// both ways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_without_udp_comes_in_over_tcp_on_the_shared_port() {
+    let (server, _, port) = server_on_one_port(4).await;
+    let session = server.session().await;
+    let (host, guests) = room_of(&server, &session, 1).await;
+    let mut host = MediaClient::start(host, 127).await;
+    let guest = guests.into_iter().next().expect("one guest");
+    let mut guest = MediaClient::start_over_tcp(guest, 127).await;
+    host.wait_connected().await;
+    guest.wait_connected().await;
+    for (peer, other) in [(&guest, &host), (&host, &guest)] {
+        peer.wait_for_packets(other.you, Audio, 50).await;
+        peer.wait_for_packets(other.you, Video, 50).await;
+    }
+    // A stream for each candidate pair the client checks over TCP.
+    let streams = tcp_connections_in(&(port..=port));
+    assert!(
+        streams >= 1,
+        "the guest's media came over TCP to the shared port: {streams} streams"
+    );
 }

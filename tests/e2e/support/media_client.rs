@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
-use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling, local_track};
+use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling, Transport, local_track};
 use peer_room_testkit::{simulcast, synthetic};
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use serde_json::{Value, json};
@@ -55,29 +55,34 @@ impl MediaClient {
     /// and camera, answers the server's offers, and sends synthetic media at
     /// `level` (RFC 6464: 0 loudest, 127 silence) once connected.
     pub async fn start(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, Camera::Plain).await
+        MediaClient::start_on(ws, level, None, Setup::Plain).await
     }
 
     /// As `start`, with the camera sent in three simulcast layers
     /// (`peer_room_testkit::simulcast`).
     pub async fn start_simulcast(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, Camera::Simulcast).await
+        MediaClient::start_on(ws, level, None, Setup::Simulcast).await
     }
 
     /// As `start`, with a screen to share offered third (as the web client
     /// does) and frames sent on it from the start: the server forwards them
     /// only while the room says this person shares.
     pub async fn start_with_screen(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, Camera::AndScreen).await
+        MediaClient::start_on(ws, level, None, Setup::AndScreen).await
     }
 
     /// As `start`, on a network that `impairment` makes worse: its
     /// signalling delayed, its media through a lossy, slow relay.
     pub async fn start_impaired(ws: TestClient, level: u8, impairment: Impairment) -> MediaClient {
-        MediaClient::start_on(ws, level, Some(ImpairedPath::new(impairment)), Camera::Plain).await
+        MediaClient::start_on(ws, level, Some(ImpairedPath::new(impairment)), Setup::Plain).await
     }
 
-    async fn start_on(ws: TestClient, level: u8, path: Option<ImpairedPath>, camera: Camera) -> MediaClient {
+    /// As `start`, with no UDP socket: its media goes over ICE over TCP.
+    pub async fn start_over_tcp(ws: TestClient, level: u8) -> MediaClient {
+        MediaClient::start_on(ws, level, None, Setup::OverTcp).await
+    }
+
+    async fn start_on(ws: TestClient, level: u8, path: Option<ImpairedPath>, setup: Setup) -> MediaClient {
         let you = ws.you.expect("joined");
         let resume_token = ws.resume_token.clone().expect("joined");
         let (outgoing, to_send) = mpsc::unbounded_channel();
@@ -92,13 +97,18 @@ impl MediaClient {
                 seen.note(stream, packet);
             }
         });
-        let (track, screen) = match camera {
-            Camera::Simulcast => (simulcast::camera(), false),
-            Camera::Plain | Camera::AndScreen => {
-                (local_track(RtpCodecKind::Video, "camera"), camera == Camera::AndScreen)
+        let (track, screen) = match setup {
+            Setup::Simulcast => (simulcast::camera(), false),
+            Setup::Plain | Setup::AndScreen | Setup::OverTcp => {
+                (local_track(RtpCodecKind::Video, "camera"), setup == Setup::AndScreen)
             }
         };
-        let (peer, signalling) = MediaPeer::offer_with_camera(outgoing.clone(), on_packet, true, screen, track)
+        let transport = if setup == Setup::OverTcp {
+            Transport::TcpOnly
+        } else {
+            Transport::Udp
+        };
+        let (peer, signalling) = MediaPeer::offer_over(outgoing.clone(), on_packet, true, screen, track, transport)
             .await
             .expect("the client's peer connection and offer");
         let camera_mid = peer.camera_mid().await.unwrap_or_default();
@@ -121,7 +131,7 @@ impl MediaClient {
                     return;
                 }
             }
-            if camera == Camera::Simulcast {
+            if setup == Setup::Simulcast {
                 return simulcast::send(audio, video, camera_mid, level).await;
             }
             match screen {
@@ -310,13 +320,16 @@ impl MediaClient {
     }
 }
 
-/// What a client offers to send besides its microphone.
+/// What a client offers to send besides its microphone, and how it
+/// reaches the server.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Camera {
+enum Setup {
     Plain,
     AndScreen,
     /// The camera in three simulcast layers.
     Simulcast,
+    /// Plain, with no UDP socket: ICE over TCP only.
+    OverTcp,
 }
 
 /// Carries messages between the WebSocket and the peer connection's

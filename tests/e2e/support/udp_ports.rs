@@ -11,6 +11,7 @@ pub const HANDSHAKES_GIVEN_UP: u16 = 2;
 // Block 3 is tests/browser/media-retry.test.mjs's.
 pub const TCP_STRANGERS: u16 = 4;
 pub const SHARED_PORT: u16 = 5;
+pub const TCP_MEDIA: u16 = 6;
 
 /// One hundred ports no other test asks for and the kernel never hands out
 /// as an ephemeral port (the test clients' sockets, Chromium's in other
