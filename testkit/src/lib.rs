@@ -24,4 +24,5 @@ pub mod media_peer;
 pub mod offered_streams;
 pub mod protocol_doc;
 pub mod simulcast;
+pub mod stalled_tcp;
 pub mod synthetic;

@@ -21,8 +21,10 @@ use webrtc::peer_connection::{
     RTCPeerConnectionIceEvent, RTCPeerConnectionState, RTCSessionDescription, SettingEngineBuilder,
 };
 use webrtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit, RtpTransceiver};
+use webrtc::runtime::TokioRuntime;
 
 use crate::offered_streams::OfferedStreams;
+use crate::stalled_tcp::Stall;
 
 /// Called for every packet that arrives: the sending stream's id (`p3` is
 /// participant 3), audio or video, and the packet.
@@ -30,12 +32,14 @@ pub type OnPacket = Arc<dyn Fn(&str, RtpCodecKind, &rtp::Packet) + Send + Sync>;
 
 /// One peer connection with the server, and what a test wants to know of it.
 /// How a test client reaches the server's media.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Transport {
     Udp,
     /// No UDP socket at all, as behind a firewall that blocks it: only ICE
     /// over TCP, the client connecting to the server's passive candidate.
     TcpOnly,
+    /// As `TcpOnly`, its streams reading nothing while `Stall` says so.
+    TcpStalling(Stall),
 }
 
 pub struct MediaPeer {
@@ -124,11 +128,15 @@ impl MediaPeer {
                 .with_handler(handler)
                 .with_udp_addrs(match transport {
                     Transport::Udp => vec!["127.0.0.1:0".to_owned()],
-                    Transport::TcpOnly => Vec::new(),
+                    Transport::TcpOnly | Transport::TcpStalling(_) => Vec::new(),
                 })
                 .with_tcp_addrs(match transport {
                     Transport::Udp => Vec::new(),
-                    Transport::TcpOnly => vec!["127.0.0.1:0".to_owned()],
+                    Transport::TcpOnly | Transport::TcpStalling(_) => vec!["127.0.0.1:0".to_owned()],
+                })
+                .with_runtime(match &transport {
+                    Transport::TcpStalling(stall) => stall.runtime(),
+                    Transport::Udp | Transport::TcpOnly => Arc::new(TokioRuntime),
                 })
                 .build()
                 .await?,

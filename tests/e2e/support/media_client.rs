@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
 use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling, Transport, local_track};
+use peer_room_testkit::stalled_tcp::Stall;
 use peer_room_testkit::{simulcast, synthetic};
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use serde_json::{Value, json};
@@ -79,7 +80,12 @@ impl MediaClient {
 
     /// As `start`, with no UDP socket: its media goes over ICE over TCP.
     pub async fn start_over_tcp(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, Setup::OverTcp).await
+        MediaClient::start_on(ws, level, None, Setup::OverTcp(None)).await
+    }
+
+    /// As `start_over_tcp`, its TCP reading nothing while `stall` says so.
+    pub async fn start_over_stalling_tcp(ws: TestClient, level: u8, stall: Stall) -> MediaClient {
+        MediaClient::start_on(ws, level, None, Setup::OverTcp(Some(stall))).await
     }
 
     async fn start_on(ws: TestClient, level: u8, path: Option<ImpairedPath>, setup: Setup) -> MediaClient {
@@ -99,14 +105,15 @@ impl MediaClient {
         });
         let (track, screen) = match setup {
             Setup::Simulcast => (simulcast::camera(), false),
-            Setup::Plain | Setup::AndScreen | Setup::OverTcp => {
-                (local_track(RtpCodecKind::Video, "camera"), setup == Setup::AndScreen)
-            }
+            Setup::Plain | Setup::AndScreen | Setup::OverTcp(_) => (
+                local_track(RtpCodecKind::Video, "camera"),
+                matches!(setup, Setup::AndScreen),
+            ),
         };
-        let transport = if setup == Setup::OverTcp {
-            Transport::TcpOnly
-        } else {
-            Transport::Udp
+        let transport = match &setup {
+            Setup::OverTcp(None) => Transport::TcpOnly,
+            Setup::OverTcp(Some(stall)) => Transport::TcpStalling(stall.clone()),
+            _ => Transport::Udp,
         };
         let (peer, signalling) = MediaPeer::offer_over(outgoing.clone(), on_packet, true, screen, track, transport)
             .await
@@ -131,7 +138,7 @@ impl MediaClient {
                     return;
                 }
             }
-            if setup == Setup::Simulcast {
+            if matches!(setup, Setup::Simulcast) {
                 return simulcast::send(audio, video, camera_mid, level).await;
             }
             match screen {
@@ -322,14 +329,15 @@ impl MediaClient {
 
 /// What a client offers to send besides its microphone, and how it
 /// reaches the server.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 enum Setup {
     Plain,
     AndScreen,
     /// The camera in three simulcast layers.
     Simulcast,
-    /// Plain, with no UDP socket: ICE over TCP only.
-    OverTcp,
+    /// Plain, with no UDP socket: ICE over TCP only (its reading stalled
+    /// on demand).
+    OverTcp(Option<Stall>),
 }
 
 /// Carries messages between the WebSocket and the peer connection's
