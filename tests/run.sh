@@ -77,6 +77,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "building the server"
 cargo build --workspace --all-targets --quiet
 
+step "checking that the README's \`cargo run\` runs the server"
+cargo run --quiet -- --help >/dev/null
+
 rust_log="$artifacts/rust-tests.log"
 step "running the Rust suites (unit and end-to-end)"
 # A failing suite does not stop the others: every result is reported.
