@@ -8,13 +8,14 @@
 use std::time::Duration;
 
 use peer_room::media::{TCP_FIRST_FRAME_WITHIN, TCP_UNKNOWN_PER_ADDRESS};
-use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::{Audio, Video};
+use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::Audio;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::media_shared_port::{connected_peers, server_on_one_port};
+use crate::media_tcp::host_and_guest_over_tcp;
+use crate::support::room_of;
 use crate::support::udp_ports::{tcp_connections_in, tcp_listeners_on};
-use crate::support::{MediaClient, room_of};
 
 /// A connectivity check's bare bones, framed for TCP (RFC 4571): enough to
 /// be routed by its USERNAME; no integrity, so the connection's ICE agent
@@ -137,15 +138,8 @@ async fn a_client_without_udp_comes_in_over_tcp_on_the_shared_port() {
     let (server, _, port) = server_on_one_port(4).await;
     let session = server.session().await;
     let (host, guests) = room_of(&server, &session, 1).await;
-    let mut host = MediaClient::start(host, 127).await;
     let guest = guests.into_iter().next().expect("one guest");
-    let mut guest = MediaClient::start_over_tcp(guest, 127).await;
-    host.wait_connected().await;
-    guest.wait_connected().await;
-    for (peer, other) in [(&guest, &host), (&host, &guest)] {
-        peer.wait_for_packets(other.you, Audio, 50).await;
-        peer.wait_for_packets(other.you, Video, 50).await;
-    }
+    host_and_guest_over_tcp(host, guest).await;
     // A stream for each candidate pair the client checks over TCP.
     let streams = tcp_connections_in(&(port..=port));
     assert!(

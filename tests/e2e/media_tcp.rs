@@ -8,20 +8,41 @@ use peer_room::media::TCP_CONNECTIONS_PER_LISTENER;
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::{Audio, Video};
 use tokio::net::TcpStream;
 
+use std::ops::RangeInclusive;
+
+use peer_room_testkit::stalled_tcp::Stall;
+
 use crate::support::udp_ports::{
     TCP_MEDIA, TCP_STRANGERS, ports_of_block, tcp_connections_in, tcp_listeners_in, udp_ports_in,
 };
-use peer_room_testkit::stalled_tcp::Stall;
+use crate::support::{MediaClient, TestClient, TestServer, http, room_of};
 
-use crate::support::{MediaClient, TestServer, http, room_of};
+/// A server whose media uses the port range `ports`.
+async fn server_on_ports(ports: &RangeInclusive<u16>) -> TestServer {
+    TestServer::start_with(|config| {
+        config.media.ports = Some((*ports.start(), *ports.end()));
+    })
+    .await
+}
+
+/// A host on UDP and a guest with no UDP at all, connected, each receiving
+/// the other's audio and video.
+pub async fn host_and_guest_over_tcp(host: TestClient, guest: TestClient) -> (MediaClient, MediaClient) {
+    let mut host = MediaClient::start(host, 127).await;
+    let mut guest = MediaClient::start_over_tcp(guest, 127).await;
+    host.wait_connected().await;
+    guest.wait_connected().await;
+    for (peer, other) in [(&guest, &host), (&host, &guest)] {
+        peer.wait_for_packets(other.you, Audio, 50).await;
+        peer.wait_for_packets(other.you, Video, 50).await;
+    }
+    (host, guest)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connections_tcp_port_is_its_udp_port_and_strangers_cannot_fill_the_server_with_connections() {
     let ports = ports_of_block(TCP_STRANGERS);
-    let server = TestServer::start_with(|config| {
-        config.media.ports = Some((*ports.start(), *ports.end()));
-    })
-    .await;
+    let server = server_on_ports(&ports).await;
     let session = server.session().await;
     let (host, guests) = room_of(&server, &session, 1).await;
     let mut host = MediaClient::start(host, 127).await;
@@ -73,21 +94,11 @@ async fn a_client_without_udp_sends_and_receives_over_ice_tcp() {
     // The first half of the block; the stalled client's test has the other.
     let block = ports_of_block(TCP_MEDIA);
     let ports = *block.start()..=*block.start() + 49;
-    let server = TestServer::start_with(|config| {
-        config.media.ports = Some((*ports.start(), *ports.end()));
-    })
-    .await;
+    let server = server_on_ports(&ports).await;
     let session = server.session().await;
     let (host, guests) = room_of(&server, &session, 1).await;
-    let mut host = MediaClient::start(host, 127).await;
     let guest = guests.into_iter().next().expect("one guest");
-    let mut guest = MediaClient::start_over_tcp(guest, 127).await;
-    host.wait_connected().await;
-    guest.wait_connected().await;
-    for (peer, other) in [(&guest, &host), (&host, &guest)] {
-        peer.wait_for_packets(other.you, Audio, 50).await;
-        peer.wait_for_packets(other.you, Video, 50).await;
-    }
+    host_and_guest_over_tcp(host, guest).await;
     assert!(
         tcp_connections_in(&ports) >= 1,
         "the guest's media came over a TCP connection to the server"
@@ -114,10 +125,7 @@ async fn dropped_for_subscribers(server: &TestServer) -> f64 {
 async fn a_tcp_client_that_stops_reading_is_still_heard_and_holds_up_no_one() {
     let block = ports_of_block(TCP_MEDIA);
     let ports = *block.start() + 50..=*block.end();
-    let server = TestServer::start_with(|config| {
-        config.media.ports = Some((*ports.start(), *ports.end()));
-    })
-    .await;
+    let server = server_on_ports(&ports).await;
     let session = server.session().await;
     let (host, guests) = room_of(&server, &session, 2).await;
     let mut guests = guests.into_iter();
