@@ -84,12 +84,16 @@ pub fn vp8() -> RTCRtpCodec {
 /// Opus, which the forwarder takes apart for a subscriber without it.
 /// Public so that test clients speak exactly what the server speaks.
 pub fn media_engine_and_interceptors() -> Result<(MediaEngine, Registry), EngineError> {
-    engine_keeping_reports_in(Arc::default())
+    engine_keeping_reports_in(Arc::default(), Arc::default())
 }
 
 /// As `media_engine_and_interceptors`, keeping what the peer's reception
-/// reports say of the streams sent in `reports`.
-fn engine_keeping_reports_in(reports: Arc<ReceptionReports>) -> Result<(MediaEngine, Registry), EngineError> {
+/// reports say of the streams sent in `reports`, and counting packets
+/// never repaired in `counters`.
+fn engine_keeping_reports_in(
+    reports: Arc<ReceptionReports>,
+    counters: Arc<MediaCounters>,
+) -> Result<(MediaEngine, Registry), EngineError> {
     let mut engine = MediaEngine::default();
     engine.register_codec(
         RTCRtpCodecParameters {
@@ -119,7 +123,7 @@ fn engine_keeping_reports_in(reports: Arc<ReceptionReports>) -> Result<(MediaEng
         RtpCodecKind::Audio,
         None,
     )?;
-    let registry = interceptors(&mut engine, reports.counters())?
+    let registry = interceptors(&mut engine, counters)?
         .with(Slot::from(KEYFRAME_SLOT), KeyframeRequests::keeping_reports_in(reports));
     // After the interceptors: they give every video codec registered before
     // them NACK and PLI feedback, which retransmissions themselves do not take.
@@ -194,7 +198,7 @@ pub async fn peer_connection(
     let mut last_error = None;
     for addr in media.udp_addrs_to_try() {
         let reports = Arc::new(ReceptionReports::counting_losses_in(Arc::clone(media.counters())));
-        let (engine, registry) = engine_keeping_reports_in(Arc::clone(&reports))?;
+        let (engine, registry) = engine_keeping_reports_in(Arc::clone(&reports), Arc::clone(media.counters()))?;
         let settings = SettingEngineBuilder::new()
             // mDNS would bind a multicast socket per connection and hide
             // addresses behind names: a server has nothing to hide.

@@ -58,11 +58,6 @@ impl ReceptionReports {
         }
     }
 
-    /// Where the connection's media counts go.
-    pub fn counters(&self) -> Arc<MediaCounters> {
-        Arc::clone(&self.counters)
-    }
-
     /// The loss reported for `ssrc`, and how many reports have come for it.
     pub fn latest(&self, ssrc: u32) -> Option<(u8, u64)> {
         let latest = *self.latest.lock().ok()?.get(&ssrc)?;

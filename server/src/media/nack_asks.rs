@@ -364,6 +364,16 @@ mod tests {
         assert!(asks.poll_read().is_some(), "every packet goes on up");
     }
 
+    /// `seq` goes missing at `now` (the one after it comes), is asked for at
+    /// the next tick, and comes `wait` after the ask; the time then.
+    fn missing_then_come(asks: &mut NackAsks, seq: u16, now: Instant, wait: Duration) -> Instant {
+        receive(asks, seq + 1, now);
+        let asked = now + TICK;
+        assert_eq!(asked_at(asks, asked), vec![seq]);
+        receive(asks, seq, asked + wait);
+        asked + wait
+    }
+
     #[test]
     fn a_loss_is_asked_for_within_a_tick_and_again_a_round_trip_later() {
         let mut asks = with_stream();
@@ -410,11 +420,7 @@ mod tests {
         // Repairs that take 40 ms bring the wait before asking again down.
         let mut now = t0 + TICK;
         for seq in (13..200).step_by(2) {
-            receive(&mut asks, seq + 1, now);
-            now += TICK;
-            assert_eq!(asked_at(&mut asks, now), vec![seq]);
-            receive(&mut asks, seq, now + Duration::from_millis(40));
-            now += Duration::from_millis(40);
+            now = missing_then_come(&mut asks, seq, now, Duration::from_millis(40));
         }
         let retry = asks.retry(now);
         assert!(
@@ -435,12 +441,8 @@ mod tests {
         // ask; now and then a real repair takes the round trip, 120 ms.
         let mut seq = 1u16;
         for n in 0..200 {
-            receive(&mut asks, seq + 1, now);
-            now += TICK;
-            assert_eq!(asked_at(&mut asks, now), vec![seq]);
             let wait = if n % 10 == 0 { 120 } else { 3 };
-            receive(&mut asks, seq, now + Duration::from_millis(wait));
-            now += Duration::from_millis(wait);
+            now = missing_then_come(&mut asks, seq, now, Duration::from_millis(wait));
             seq += 2;
         }
         // A packet lost, and its repair lost too: asked again only once a

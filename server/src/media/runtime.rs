@@ -84,7 +84,6 @@ impl Runtime for MediaRuntime {
         let inner: Arc<dyn AsyncTcpListener> = match &self.port {
             Some(port) if port.takes_tcp() => Arc::new(port.tcp_listener(listener)?),
             _ => Arc::new(OwnTcpListener {
-                local: listener.local_addr()?,
                 io: tokio::net::TcpListener::from_std(listener)?,
                 counters: Arc::clone(&self.counters),
             }),
@@ -237,7 +236,6 @@ impl AsyncUdpSocket for HandshakeRepeatingSocket {
 /// whose writes never hold up the connection.
 #[derive(Debug)]
 struct OwnTcpListener {
-    local: SocketAddr,
     io: tokio::net::TcpListener,
     counters: Arc<MediaCounters>,
 }
@@ -256,7 +254,7 @@ impl AsyncTcpListener for OwnTcpListener {
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.local)
+        self.io.local_addr()
     }
 }
 
