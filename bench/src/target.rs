@@ -54,7 +54,7 @@ impl Target {
     pub async fn spawn(options: &ServerOptions, rooms: usize, capacity: u32) -> anyhow::Result<Target> {
         let dir = fresh_dir()?;
         let url = database_url(&dir);
-        let store = Store::open(&url).await.context("opening the bench database")?;
+        let store = Store::open(&url, None).await.context("opening the bench database")?;
         let links = seed(&store, rooms, capacity).await?;
         store.close().await;
 

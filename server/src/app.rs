@@ -98,7 +98,7 @@ pub struct Server {
 impl Server {
     /// Binds, opens the store and starts serving in the background.
     pub async fn start(config: Config) -> anyhow::Result<Server> {
-        let store = Store::open(&config.database_url).await?;
+        let store = Store::open(&config.database_url, config.token_key_file.as_deref()).await?;
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let public_url = config

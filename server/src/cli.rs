@@ -29,7 +29,9 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: SocketAddr,
 
-    /// Where the store lives: a SQLite URL. The folder is created if missing.
+    /// Where the store lives: a SQLite URL (one node; the folder is created
+    /// if missing) or a PostgreSQL URL (postgres://user:password@host/db,
+    /// for one node or many).
     #[arg(
         long,
         env = "PEER_ROOM_DATABASE_URL",
@@ -37,6 +39,13 @@ pub struct GlobalArgs {
         global = true
     )]
     pub database_url: String,
+
+    /// The key invitation links are derived from, made on first use (32
+    /// random bytes, 0600). Default with SQLite: beside the database
+    /// (data/peer-room.key). Needed with PostgreSQL: every node must be
+    /// given the same file.
+    #[arg(long, env = "PEER_ROOM_TOKEN_KEY_FILE", global = true)]
+    pub token_key_file: Option<std::path::PathBuf>,
 
     /// The URL people open, used in invitation links (e.g. https://rooms.example.org).
     /// Default: http:// and the listen address.

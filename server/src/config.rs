@@ -21,6 +21,8 @@ pub enum LogFormat {
 pub struct Config {
     pub listen: SocketAddr,
     pub database_url: String,
+    /// Where the key invitation links are derived from lives (see `store`).
+    pub token_key_file: Option<std::path::PathBuf>,
     /// The address people reach the server at, used in links. `None`: the
     /// address it listens on.
     pub public_url: Option<String>,
@@ -51,6 +53,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite://data/peer-room.db".to_owned(),
+            token_key_file: None,
             public_url: None,
             allowed_origins: None,
             rooms: RoomsConfig::default(),

@@ -13,10 +13,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tracing::{Level, Metadata};
-use tracing_subscriber::filter::{EnvFilter, FilterExt, LevelFilter, Targets, filter_fn};
+use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets, filter_fn};
+use tracing_subscriber::fmt;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{Layer, fmt};
 
 use crate::config::LogFormat;
 
@@ -91,22 +91,70 @@ pub fn caps() -> Targets {
 
 pub fn init(format: LogFormat) {
     let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".to_owned());
-    let wanted = EnvFilter::try_new(&requested).unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    subscriber(&requested, format, std::io::stderr).init();
+}
+
+/// The whole subscriber, writing to `writer`: what `init` installs.
+fn subscriber<W>(requested: &str, format: LogFormat, writer: W) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let wanted = EnvFilter::try_new(requested).unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let rate = LibraryRate::default();
-    // Last, so that only lines the other filters let through are counted.
     let limited = filter_fn(move |meta: &Metadata<'_>| rate.allows(meta.target(), Instant::now()));
-    let filter = wanted.and(caps()).and(limited);
-    let layer = fmt::layer().with_writer(std::io::stderr);
-    let registry = tracing_subscriber::registry();
+    // Filters of the whole subscriber, not of the layer that writes: with
+    // a per-layer filter, a library's `tracing::enabled!` check that logs
+    // nothing (sqlx asks before every query) leaves its verdict on the
+    // thread, and the next line written there is dropped. With PostgreSQL,
+    // whose connections run on the runtime's threads, that lost our own
+    // lines ("mail sent", logins). The outermost is asked first, so
+    // `limited` counts only what the others let through.
+    let registry = tracing_subscriber::registry().with(limited).with(caps()).with(wanted);
     match format {
-        LogFormat::Pretty => registry.with(layer.with_filter(filter)).init(),
-        LogFormat::Json => registry.with(layer.json().with_filter(filter)).init(),
+        LogFormat::Pretty => Box::new(registry.with(fmt::layer().with_writer(writer))),
+        LogFormat::Json => Box::new(registry.with(fmt::layer().json().with_writer(writer))),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a subscriber wrote.
+    #[derive(Clone, Default)]
+    struct Written(std::sync::Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Written {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn our_lines_survive_a_library_asking_first_whether_it_may_log() {
+        let written = Written::default();
+        let writer = written.clone();
+        // Installed as `init` installs it, with the bridge from the `log`
+        // crate: the only global subscriber of these tests.
+        subscriber("info,sqlx=warn", LogFormat::Pretty, move || writer.clone())
+            .try_init()
+            .expect("no other global subscriber");
+        // As sqlx does before each query (through `log`, then `tracing`),
+        // on the thread that then runs our code.
+        let _ = log::log_enabled!(target: "sqlx::query", log::Level::Debug);
+        let _ = tracing::enabled!(target: "sqlx::query", Level::DEBUG);
+        tracing::info!(target: "peer_room::mail::sender", "mail sent");
+        tracing::debug!(target: "sqlx::query", "not wanted");
+        tracing::info!(target: "peer_room::app", "listening");
+        let text = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        assert!(text.contains("mail sent"), "{text}");
+        assert!(text.contains("listening"), "{text}");
+        assert!(!text.contains("not wanted"), "{text}");
+    }
 
     #[test]
     fn a_capped_library_stays_capped_even_for_its_most_specific_targets() {

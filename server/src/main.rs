@@ -76,6 +76,7 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
         support_self_booking: args.support_self_booking,
         listen: args.listen,
         database_url: args.database_url.clone(),
+        token_key_file: args.token_key_file.clone(),
         public_url: args.public_url.clone(),
         allowed_origins: args.allowed_origins.clone(),
         rooms,
@@ -254,7 +255,7 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
             )
         })?
         .timestamp_millis();
-    let store = Store::open(&args.database_url).await?;
+    let store = Store::open(&args.database_url, args.token_key_file.as_deref()).await?;
     let series_rules = match &create.series {
         Some(series) => match store.series_ground_rules(series).await {
             Ok(rules) => rules,
@@ -314,7 +315,7 @@ async fn create_series(args: &GlobalArgs, title: &str, rules_file: Option<&Path>
         anyhow::bail!("--title: must have between 1 and 200 characters");
     }
     let rules = rules_file.map(|path| read_rules(path, "--ground-rules")).transpose()?;
-    let store = Store::open(&args.database_url).await?;
+    let store = Store::open(&args.database_url, args.token_key_file.as_deref()).await?;
     let id = store
         .create_series(title, rules.as_deref(), clock::now_millis())
         .await?;
@@ -336,7 +337,7 @@ async fn add_organizer(args: &GlobalArgs, email: String, name: String, time_zone
     };
     new.validate()
         .map_err(|e| anyhow::anyhow!("--{}", e.to_string().replace('_', "-")))?;
-    let store = Store::open(&args.database_url).await?;
+    let store = Store::open(&args.database_url, args.token_key_file.as_deref()).await?;
     let created = store.create_organizer(&new, clock::now_millis()).await?;
     store.close().await;
     match created {

@@ -14,6 +14,8 @@
 //!   with simulcast on sends it, and how a receiver tells the layers apart.
 //! - `mail_server.rs`: a throwaway exim on a loopback port, for the tests
 //!   of mail the server sends: what it delivered, read back decoded.
+//! - `postgres.rs`: a throwaway PostgreSQL on a loopback port, and a fresh
+//!   database in it for each store test.
 //! - `protocol_doc.rs`: the examples of docs/protocol.md, by section and
 //!   heading, for the tests that check the doc and the ones that derive
 //!   their cases from it.
@@ -22,6 +24,7 @@ pub mod impaired_path;
 pub mod mail_server;
 pub mod media_peer;
 pub mod offered_streams;
+pub mod postgres;
 pub mod protocol_doc;
 pub mod simulcast;
 pub mod stalled_tcp;

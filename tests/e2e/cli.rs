@@ -2,10 +2,25 @@
 
 use std::process::Command;
 
-use crate::support::{ServerProcess, TestClient, binary, token_of};
+use crate::support::{ServerProcess, TestClient, TestDatabase, binary, token_of};
 
 fn run(args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(binary()).args(args).output().expect("the binary runs");
+    outcome(Command::new(binary()).args(args))
+}
+
+/// A command on the test's database, named as an operator may: by the
+/// environment (`PEER_ROOM_DATABASE_URL`, `PEER_ROOM_TOKEN_KEY_FILE`).
+fn run_on(db: &TestDatabase, args: &[&str]) -> (bool, String, String) {
+    outcome(
+        Command::new(binary())
+            .args(args)
+            .env("PEER_ROOM_DATABASE_URL", &db.url)
+            .env("PEER_ROOM_TOKEN_KEY_FILE", &db.key_file),
+    )
+}
+
+fn outcome(command: &mut Command) -> (bool, String, String) {
+    let output = command.output().expect("the binary runs");
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -75,61 +90,63 @@ fn help_documents_every_setting_and_its_environment_variable() {
 
 #[tokio::test]
 async fn a_series_gives_its_sessions_their_ground_rules() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
-    let rules_file = dir.path().join("rules.txt");
+    let db = TestDatabase::fresh();
+    let rules_file = db.folder().join("rules.txt");
     std::fs::write(&rules_file, "What is said here stays here.\n\nCameras are optional.\n").unwrap();
     let rules = rules_file.to_str().unwrap();
 
-    let (ok, out, err) = run(&[
-        "series",
-        "create",
-        "--title",
-        "Night shift group",
-        "--ground-rules",
-        rules,
-        "--database-url",
+    let (ok, out, err) = run_on(
         &db,
-    ]);
+        &[
+            "series",
+            "create",
+            "--title",
+            "Night shift group",
+            "--ground-rules",
+            rules,
+        ],
+    );
     assert!(ok, "{err}");
     let series = value(&out, "series:");
-    let (ok, _, err) = run(&[
-        "session",
-        "create",
-        "--title",
-        "G",
-        "--starts-at",
-        "2099-01-05T19:00:00Z",
-        "--minutes",
-        "60",
-        "--series",
-        "no-such-series",
-        "--database-url",
+    let (ok, _, err) = run_on(
         &db,
-    ]);
+        &[
+            "session",
+            "create",
+            "--title",
+            "G",
+            "--starts-at",
+            "2099-01-05T19:00:00Z",
+            "--minutes",
+            "60",
+            "--series",
+            "no-such-series",
+        ],
+    );
     assert!(!ok && err.contains("--series"), "{err}");
     // Starting now: the participant link opens the waiting room at once.
     let now = chrono::Utc::now().to_rfc3339();
-    let (ok, out, err) = run(&[
-        "session",
-        "create",
-        "--title",
-        "Week 1",
-        "--starts-at",
-        &now,
-        "--minutes",
-        "60",
-        "--series",
-        &series,
-        "--break-nudge-minutes",
-        "45",
-        "--database-url",
+    let (ok, out, err) = run_on(
         &db,
-    ]);
+        &[
+            "session",
+            "create",
+            "--title",
+            "Week 1",
+            "--starts-at",
+            &now,
+            "--minutes",
+            "60",
+            "--series",
+            &series,
+            "--break-nudge-minutes",
+            "45",
+        ],
+    );
     assert!(ok, "{err}");
     let link = value(&out, "participant link:");
 
-    let server = ServerProcess::start(&dir.path().join("peer-room.db"));
+    let server = ServerProcess::start(&db);
     let mut client = TestClient::greeted(&server.ws_url()).await;
     let joined = client.join(&token_of(&link), "Sam").await;
     assert_eq!(
@@ -242,25 +259,25 @@ fn mail_settings_that_cannot_work_stop_the_server_with_a_clear_message() {
 
 #[tokio::test]
 async fn warning_marks_are_configured_per_session() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+    let db = TestDatabase::fresh();
     let create = |marks: &'static str| {
-        let db = db.clone();
+        let db = &db;
         move || {
-            run(&[
-                "session",
-                "create",
-                "--title",
-                "G",
-                "--starts-at",
-                "2099-01-05T19:00:00Z",
-                "--minutes",
-                "60",
-                "--warning-marks",
-                marks,
-                "--database-url",
-                &db,
-            ])
+            run_on(
+                db,
+                &[
+                    "session",
+                    "create",
+                    "--title",
+                    "G",
+                    "--starts-at",
+                    "2099-01-05T19:00:00Z",
+                    "--minutes",
+                    "60",
+                    "--warning-marks",
+                    marks,
+                ],
+            )
         }
     };
     let (ok, _, err) = create("0")();
@@ -268,7 +285,7 @@ async fn warning_marks_are_configured_per_session() {
     let (ok, out, err) = create("10,2")();
     assert!(ok, "{err}");
     let session = value(&out, "session:");
-    let store = peer_room::store::Store::open(&db).await.unwrap();
+    let store = db.open().await;
     let show = store.run_of_show(&session, 0).await.unwrap();
     assert_eq!(show.marks, vec![10, 2]);
 }

@@ -3,12 +3,11 @@
 
 use serde_json::json;
 
-use crate::support::{ServerProcess, TestClient, token_of};
+use crate::support::{ServerProcess, TestClient, TestDatabase, token_of};
 
 #[tokio::test]
 async fn an_acknowledged_summary_item_and_the_clock_survive_sigkill_exactly_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("peer-room.db");
+    let db = TestDatabase::fresh();
     let first = ServerProcess::start(&db);
     let token = token_of(&first.banner_value("facilitator link:").unwrap());
 

@@ -9,19 +9,18 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use peer_room::mail::Sender;
-use peer_room::store::{InviteRole, Language, NewInvitee, NewSession, Scope, Store};
+use peer_room::store::{InviteRole, Language, NewInvitee, NewSession, Scope};
 use peer_room_testkit::mail_server::MailServer;
 use serde_json::json;
 
 use crate::mail::{in_two_days, smtp_to};
-use crate::support::ServerProcess;
 use crate::support::http::{ApiClient, PASSWORD};
+use crate::support::{ServerProcess, TestDatabase};
 
 #[tokio::test]
 async fn a_kill_between_queueing_and_delivery_loses_nothing_and_sends_nothing_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("peer-room.db");
-    let store = Store::open(&format!("sqlite://{}", db.display())).await.unwrap();
+    let db = TestDatabase::fresh();
+    let store = db.open().await;
     let new = peer_room::store::NewOrganizer {
         email: "lee@example.org".into(),
         name: "Organizer".into(),
@@ -45,7 +44,7 @@ async fn a_kill_between_queueing_and_delivery_loses_nothing_and_sends_nothing_tw
     ];
     let port_text = port.to_string();
     let args: Vec<&str> = args.into_iter().chain(["--smtp-port", &port_text]).collect();
-    let log_path = dir.path().join("first.log");
+    let log_path = db.folder().join("first.log");
     let first = ServerProcess::start_with_args(
         &db,
         &args,
@@ -82,7 +81,7 @@ async fn a_kill_between_queueing_and_delivery_loses_nothing_and_sends_nothing_tw
     drop(hanging);
 
     let mail = MailServer::start_on(port).expect("the mail server comes back on its port");
-    let log_path2 = dir.path().join("second.log");
+    let log_path2 = db.folder().join("second.log");
     let second = ServerProcess::start_with_args(
         &db,
         &args,
@@ -108,7 +107,7 @@ async fn a_kill_between_queueing_and_delivery_loses_nothing_and_sends_nothing_tw
     // The log names no address and no link.
     let mut log = std::fs::read_to_string(&log_path).unwrap();
     log.push_str(&std::fs::read_to_string(&log_path2).unwrap());
-    assert!(log.contains("mail sent"), "the log says what happened, by id");
+    assert!(log.contains("mail sent"), "the log says what happened, by id:\n{log}");
     for secret in ["hopital", "clinique", "/join#"] {
         assert!(!log.contains(secret), "the log names {secret}");
     }
@@ -124,9 +123,8 @@ const HOUR: i64 = 3_600_000;
 #[tokio::test]
 async fn reminders_fire_at_their_time_once_across_a_restart_and_only_the_latest_after_downtime() {
     let mail = MailServer::start().expect("a throwaway mail server");
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("peer-room.db").display());
-    let store = Store::open(&url).await.unwrap();
+    let db = TestDatabase::fresh();
+    let store = db.open().await;
     // A session on 2026-12-10 at 18:00 in Toronto (23:00 UTC), reminders the
     // day before and an hour before (the defaults).
     let starts = 1_796_943_600_000;
@@ -267,9 +265,8 @@ async fn reminders_fire_at_their_time_once_across_a_restart_and_only_the_latest_
 
 #[tokio::test]
 async fn an_unreachable_mail_server_delays_mail_and_never_loses_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("peer-room.db").display());
-    let store = Store::open(&url).await.unwrap();
+    let db = TestDatabase::fresh();
+    let store = db.open().await;
     let starts = 1_796_943_600_000;
     let session = store
         .create_session(

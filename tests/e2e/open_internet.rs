@@ -269,7 +269,13 @@ async fn the_database_its_journal_and_its_folder_are_readable_by_the_server_only
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("data");
     let db = folder.join("peer-room.db");
-    let server = TestServer::start_with(|config| config.database_url = format!("sqlite://{}", db.display())).await;
+    // SQLite's own files, whichever database the suite runs on; the key
+    // beside them, where it goes by default.
+    let server = TestServer::start_with(|config| {
+        config.database_url = format!("sqlite://{}", db.display());
+        config.token_key_file = None;
+    })
+    .await;
     server.session().await; // something written, so the journal exists
     let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&folder), 0o700);

@@ -7,13 +7,12 @@ use std::process::Stdio;
 
 use serde_json::json;
 
-use crate::support::{MediaClient, ServerProcess, TestClient, http, token_of};
+use crate::support::{MediaClient, ServerProcess, TestClient, TestDatabase, http, token_of};
 
 #[tokio::test]
 async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("peer-room.db");
-    let log_path = dir.path().join("server.log");
+    let db = TestDatabase::fresh();
+    let log_path = db.folder().join("server.log");
     let log = File::create(&log_path).unwrap();
     // The most verbose level there is, down to the most specific targets of
     // the libraries that see payloads: if the log is clean at this level,
@@ -97,11 +96,10 @@ async fn the_log_and_the_database_never_hold_names_chat_or_tokens() {
         assert!(!log.contains(secret), "the log contains {secret:?}:\n{log}");
         assert!(!metrics.contains(secret), "the metrics contain {secret:?}:\n{metrics}");
     }
-    let stored = std::fs::read(&db).unwrap();
-    let wal = std::fs::read(dir.path().join("peer-room.db-wal")).unwrap_or_default();
+    let stored = db.everything_stored();
     for secret in [&host_token, &guest_token, &resume_token] {
         let needle = secret.as_bytes();
-        for bytes in [&stored, &wal] {
+        for bytes in &stored {
             assert!(
                 !bytes.windows(needle.len()).any(|w| w == needle),
                 "a token is stored in plain text"

@@ -4,12 +4,11 @@ use std::process::Command;
 
 use serde_json::json;
 
-use crate::support::{ServerProcess, TestClient, binary, token_of};
+use crate::support::{ServerProcess, TestClient, TestDatabase, binary, token_of};
 
 #[tokio::test]
 async fn links_still_work_after_the_server_is_killed_and_started_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("peer-room.db");
+    let db = TestDatabase::fresh();
 
     let first = ServerProcess::start(&db);
     let demo_host = first
@@ -25,8 +24,7 @@ async fn links_still_work_after_the_server_is_killed_and_started_again() {
     let output = Command::new(binary())
         .args(["session", "create", "--title", "Night shift group", "--minutes", "60"])
         .args(["--starts-at", &now])
-        .arg("--database-url")
-        .arg(format!("sqlite://{}", db.display()))
+        .args(db.args())
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -103,8 +101,8 @@ fn session_create_refuses_impossible_values_and_names_the_flag() {
 
 #[tokio::test]
 async fn sigterm_tells_every_client_and_the_server_exits_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(&dir.path().join("peer-room.db"));
+    let db = TestDatabase::fresh();
+    let server = ServerProcess::start(&db);
     let token = token_of(&server.banner_value("facilitator link:").unwrap());
     let mut client = TestClient::joined(&server.ws_url(), &token, "Host").await;
     client.expect("room_state").await;
@@ -117,8 +115,8 @@ async fn sigterm_tells_every_client_and_the_server_exits_cleanly() {
 
 #[tokio::test]
 async fn the_first_start_prints_a_setup_link_that_creates_the_first_organizer() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(&dir.path().join("peer-room.db"));
+    let db = TestDatabase::fresh();
+    let server = ServerProcess::start(&db);
     let link = server
         .banner_value("setup link:")
         .expect("a setup link while no organizer exists");
@@ -131,7 +129,7 @@ async fn the_first_start_prints_a_setup_link_that_creates_the_first_organizer() 
     let (status, me) = api.call("POST", "/api/setup", Some(body)).await;
     assert_eq!(status, 200, "{me}");
     drop(server);
-    let again = ServerProcess::start(&dir.path().join("peer-room.db"));
+    let again = ServerProcess::start(&db);
     assert!(
         again.banner_value("setup link:").is_none(),
         "not once an organizer exists"
@@ -143,8 +141,7 @@ async fn the_first_start_prints_a_setup_link_that_creates_the_first_organizer() 
 /// as the facilitator left it, not a waiting room nobody is watching.
 #[tokio::test]
 async fn the_door_a_facilitator_set_survives_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("peer-room.db");
+    let db = TestDatabase::fresh();
     let first = ServerProcess::start(&db);
     let host_token = token_of(&first.banner_value("facilitator link:").unwrap());
     let guest_token = token_of(&first.banner_value("participant link:").unwrap());
@@ -179,8 +176,7 @@ async fn the_door_a_facilitator_set_survives_a_restart() {
 /// must not have to accept the ground rules and wait to be let in again.
 #[tokio::test]
 async fn someone_who_was_in_the_room_goes_straight_back_in_after_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("peer-room.db");
+    let db = TestDatabase::fresh();
     let first = ServerProcess::start(&db);
     let host_token = token_of(&first.banner_value("facilitator link:").unwrap());
     let guest_token = token_of(&first.banner_value("participant link:").unwrap());

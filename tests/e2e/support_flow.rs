@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use icalendar::Component;
 
 use crate::support::http::{self, ApiClient, organizer};
-use crate::support::{TestClient, TestServer, token_of};
+use crate::support::{TestClient, TestDatabase, TestServer, token_of};
 
 pub fn request_body(name: &str, language: &str) -> Value {
     json!({
@@ -442,8 +442,8 @@ async fn one_address_cannot_fill_the_organizers_list() {
 
 #[tokio::test]
 async fn a_first_start_puts_a_demo_supporter_on_the_roster_who_can_enrol() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = crate::support::ServerProcess::start(&dir.path().join("peer-room.db"));
+    let db = TestDatabase::fresh();
+    let server = crate::support::ServerProcess::start(&db);
     let link = server
         .banner_value("supporter enrolment link:")
         .expect("the first start prints the demo supporter's enrolment link");

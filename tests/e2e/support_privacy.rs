@@ -5,13 +5,13 @@
 
 use std::time::Duration;
 
-use peer_room::store::{Cancel, Language, NewRequest, Store};
+use peer_room::store::{Cancel, Language, NewRequest};
 use peer_room_testkit::mail_server::{MailServer, ReceivedMail};
 use serde_json::json;
 
 use crate::mail::{calendar_of, link_in, smtp_to};
 use crate::support::http::{ApiClient, organizer};
-use crate::support::{TestServer, token_of};
+use crate::support::{TestDatabase, TestServer, token_of};
 use crate::support_flow::{enrolled_supporter, in_days, request_body};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,10 +177,8 @@ const DAY: i64 = 24 * 3_600_000;
 
 #[tokio::test]
 async fn what_identifies_a_physician_is_forgotten_on_time_after_the_request_closes() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}", dir.path().join("peer-room.db").display()))
-        .await
-        .unwrap();
+    let db = TestDatabase::fresh();
+    let store = db.open().await;
     let new = NewRequest {
         first_name: "Sam".into(),
         email: Some("sam@clinique.test".into()),
@@ -245,9 +243,8 @@ async fn what_identifies_a_physician_is_forgotten_on_time_after_the_request_clos
 
 #[tokio::test]
 async fn nothing_a_physician_or_a_supporter_types_reaches_the_log_at_any_level() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("peer-room.db");
-    let log_path = dir.path().join("server.log");
+    let db = TestDatabase::fresh();
+    let log_path = db.folder().join("server.log");
     let log = std::fs::File::create(&log_path).unwrap();
     // As verbose as it gets, down to the database library's statements.
     let filter = "trace,hyper::proto=trace,sqlx::query=trace";

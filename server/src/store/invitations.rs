@@ -105,7 +105,7 @@ impl Store {
         let token = self.key.invitation_token(&id, 0);
         sqlx::query(
             "INSERT INTO invitations (id, session_id, role, token_hash, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(session_id)
@@ -146,7 +146,7 @@ impl Store {
             "SELECT i.id, i.session_id, i.role, i.expires_at, i.revoked_at, s.ended_at, s.cancelled_at,
                     s.starts_at, s.opens_minutes_before
              FROM invitations i JOIN sessions s ON s.id = i.session_id
-             WHERE i.token_hash = ?",
+             WHERE i.token_hash = $1",
         )
         .bind(&tokens::hash(token)[..])
         .fetch_optional(&self.pool)
@@ -187,7 +187,7 @@ impl Store {
     /// what lets an organizer copy a link long after creating it.
     pub async fn invitation_token(&self, id: &str) -> Result<String, StoreError> {
         let generation: Option<i64> =
-            sqlx::query_scalar("SELECT generation FROM invitations WHERE id = ? AND revoked_at IS NULL")
+            sqlx::query_scalar("SELECT generation FROM invitations WHERE id = $1 AND revoked_at IS NULL")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -198,13 +198,13 @@ impl Store {
     /// Gives an invitation a new token, and revives it if it was revoked:
     /// the old link stops working at once.
     pub async fn regenerate_invitation(&self, id: &str) -> Result<String, StoreError> {
-        let generation: Option<i64> = sqlx::query_scalar("SELECT generation FROM invitations WHERE id = ?")
+        let generation: Option<i64> = sqlx::query_scalar("SELECT generation FROM invitations WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
         let generation = generation.ok_or(StoreError::NotFound)? + 1;
         let token = self.key.invitation_token(id, generation);
-        sqlx::query("UPDATE invitations SET generation = ?, token_hash = ?, revoked_at = NULL WHERE id = ?")
+        sqlx::query("UPDATE invitations SET generation = $1, token_hash = $2, revoked_at = NULL WHERE id = $3")
             .bind(generation)
             .bind(&tokens::hash(&token)[..])
             .bind(id)
@@ -215,7 +215,7 @@ impl Store {
 
     /// Revokes an invitation: its link stops working at once.
     pub async fn revoke_invitation(&self, id: &str, now: Millis) -> Result<(), StoreError> {
-        let done = sqlx::query("UPDATE invitations SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
+        let done = sqlx::query("UPDATE invitations SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
             .bind(now)
             .bind(id)
             .execute(&self.pool)
@@ -230,7 +230,7 @@ impl Store {
 /// Inserts an invitation inside the caller's transaction and returns its id
 /// (its token is derived again when needed: `invitation_token`).
 pub(super) async fn insert_invitation(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     store: &Store,
     session_id: &str,
     role: InviteRole,
@@ -240,7 +240,7 @@ pub(super) async fn insert_invitation(
     let id = uuid::Uuid::new_v4().to_string();
     let token = store.key.invitation_token(&id, 0);
     sqlx::query(
-        "INSERT INTO invitations (id, session_id, role, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO invitations (id, session_id, role, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
     .bind(session_id)

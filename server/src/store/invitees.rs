@@ -3,10 +3,10 @@
 //! transaction (when mail is on), so an invitee is never left without it by
 //! a crash in between.
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::outbox::{MailKind, queue};
-use super::{InviteRole, Store, StoreError, ValidationError};
+use super::{InviteRole, Store, StoreError, Turns, ValidationError};
 use crate::room::Millis;
 use crate::tokens;
 
@@ -97,7 +97,7 @@ macro_rules! invitee_columns {
 }
 pub(super) use invitee_columns;
 
-pub(super) fn invitee(row: &sqlx::sqlite::SqliteRow) -> Result<Invitee, StoreError> {
+pub(super) fn invitee(row: &sqlx::any::AnyRow) -> Result<Invitee, StoreError> {
     use sqlx::Row;
     let role: String = row.try_get("role")?;
     let language: String = row.try_get("language")?;
@@ -127,11 +127,13 @@ impl Store {
         now: Millis,
     ) -> Result<Added, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let (session_id, series_id) = match scope {
-            Scope::Session(id) => (Some(id), None),
-            Scope::Series(id) => (None, Some(id)),
+        let (session_id, series_id, turns) = match scope {
+            Scope::Session(id) => (Some(id), None, Turns::Session(id)),
+            Scope::Series(id) => (None, Some(id), Turns::Series(id)),
         };
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitees WHERE session_id IS ? AND series_id IS ?")
+        // Two lists added at once: the second sees who the first added.
+        self.take_turns(&mut tx, turns).await?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitees WHERE session_id IS NOT DISTINCT FROM $1 AND series_id IS NOT DISTINCT FROM $2")
             .bind(session_id)
             .bind(series_id)
             .fetch_one(&mut *tx)
@@ -139,7 +141,8 @@ impl Store {
         let mut added = Added::default();
         for person in people {
             let known: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM invitees WHERE session_id IS ? AND series_id IS ? AND email = ? COLLATE NOCASE",
+                "SELECT id FROM invitees WHERE session_id IS NOT DISTINCT FROM $1 AND series_id IS NOT DISTINCT FROM $2
+                 AND lower(email) = lower($3)",
             )
             .bind(session_id)
             .bind(series_id)
@@ -160,7 +163,7 @@ impl Store {
             let id = uuid::Uuid::new_v4().to_string();
             sqlx::query(
                 "INSERT INTO invitees (id, session_id, series_id, invitation_id, role, email, language, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(&id)
             .bind(session_id)
@@ -207,7 +210,7 @@ impl Store {
                 concat!(
                     "SELECT ",
                     invitee_columns!(),
-                    " FROM invitees i WHERE i.session_id = ? ORDER BY i.created_at, i.rowid"
+                    " FROM invitees i WHERE i.session_id = $1 ORDER BY i.created_at, i.rowid"
                 ),
                 id,
             ),
@@ -215,7 +218,7 @@ impl Store {
                 concat!(
                     "SELECT ",
                     invitee_columns!(),
-                    " FROM invitees i WHERE i.series_id = ? ORDER BY i.created_at, i.rowid"
+                    " FROM invitees i WHERE i.series_id = $1 ORDER BY i.created_at, i.rowid"
                 ),
                 id,
             ),
@@ -236,14 +239,14 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let (find, scope_id, revoke) = match scope {
             Scope::Session(id) => (
-                "SELECT invitation_id FROM invitees WHERE id = ? AND session_id = ?",
+                "SELECT invitation_id FROM invitees WHERE id = $1 AND session_id = $2",
                 id,
-                "UPDATE invitations SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+                "UPDATE invitations SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2",
             ),
             Scope::Series(id) => (
-                "SELECT invitation_id FROM invitees WHERE id = ? AND series_id = ?",
+                "SELECT invitation_id FROM invitees WHERE id = $1 AND series_id = $2",
                 id,
-                "UPDATE series_invitations SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+                "UPDATE series_invitations SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2",
             ),
         };
         let invitation: Option<String> = sqlx::query_scalar(find)
@@ -252,7 +255,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let invitation = invitation.ok_or(StoreError::NotFound)?;
-        sqlx::query("UPDATE invitees SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
+        sqlx::query("UPDATE invitees SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
             .bind(now)
             .bind(invitee_id)
             .execute(&mut *tx)
@@ -262,7 +265,7 @@ impl Store {
             .bind(&invitation)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM outbox WHERE invitee_id = ? AND sent_at IS NULL AND failed_at IS NULL")
+        sqlx::query("DELETE FROM outbox WHERE invitee_id = $1 AND sent_at IS NULL AND failed_at IS NULL")
             .bind(invitee_id)
             .execute(&mut *tx)
             .await?;
@@ -274,9 +277,9 @@ impl Store {
     /// key; `None` once revoked.
     pub async fn invitee_token(&self, person: &Invitee) -> Result<Option<String>, StoreError> {
         let sql = if person.series_id.is_some() {
-            "SELECT generation FROM series_invitations WHERE id = ? AND revoked_at IS NULL"
+            "SELECT generation FROM series_invitations WHERE id = $1 AND revoked_at IS NULL"
         } else {
-            "SELECT generation FROM invitations WHERE id = ? AND revoked_at IS NULL"
+            "SELECT generation FROM invitations WHERE id = $1 AND revoked_at IS NULL"
         };
         let generation: Option<i64> = sqlx::query_scalar(sql)
             .bind(&person.invitation_id)
@@ -290,7 +293,7 @@ impl Store {
 /// series' of their own (found by its token like the series' shared links,
 /// which are always the oldest of a role).
 async fn own_link(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     store: &Store,
     scope: Scope<'_>,
     role: InviteRole,
@@ -304,7 +307,7 @@ async fn own_link(
         Scope::Session(session_id) => {
             sqlx::query(
                 "INSERT INTO invitations (id, session_id, role, token_hash, created_at, expires_at)
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&id)
             .bind(session_id)
@@ -317,7 +320,7 @@ async fn own_link(
         }
         Scope::Series(series_id) => {
             sqlx::query(
-                "INSERT INTO series_invitations (id, series_id, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO series_invitations (id, series_id, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(&id)
             .bind(series_id)
@@ -335,7 +338,7 @@ async fn own_link(
 /// meeting's two people): an invitee row pointing at it, so that their mail
 /// carries that link, and their invitation queued when `mail` is on.
 pub(super) async fn invite_to_link(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     session_id: &str,
     (email, role, language, invitation_id): (&str, InviteRole, Language, &String),
     mail: bool,
@@ -344,7 +347,7 @@ pub(super) async fn invite_to_link(
     let id = uuid::Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO invitees (id, session_id, invitation_id, role, email, language, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(session_id)

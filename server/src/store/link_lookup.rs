@@ -54,7 +54,7 @@ impl Store {
         }
         let hash = tokens::hash(token);
         let direct: Option<(String, String, i64, Option<i64>)> =
-            sqlx::query_as("SELECT session_id, role, expires_at, revoked_at FROM invitations WHERE token_hash = ?")
+            sqlx::query_as("SELECT session_id, role, expires_at, revoked_at FROM invitations WHERE token_hash = $1")
                 .bind(&hash[..])
                 .fetch_optional(&self.pool)
                 .await?;
@@ -72,7 +72,7 @@ impl Store {
             });
         }
         let series: Option<(String, String, Option<i64>)> =
-            sqlx::query_as("SELECT series_id, role, revoked_at FROM series_invitations WHERE token_hash = ?")
+            sqlx::query_as("SELECT series_id, role, revoked_at FROM series_invitations WHERE token_hash = $1")
                 .bind(&hash[..])
                 .fetch_optional(&self.pool)
                 .await?;
@@ -108,7 +108,7 @@ impl Store {
         let hash = tokens::hash(token);
         let direct: Option<String> = sqlx::query_scalar(
             "SELECT session_id FROM invitations
-             WHERE token_hash = ? AND role = 'facilitator' AND revoked_at IS NULL",
+             WHERE token_hash = $1 AND role = 'facilitator' AND revoked_at IS NULL",
         )
         .bind(&hash[..])
         .fetch_optional(&self.pool)
@@ -122,7 +122,7 @@ impl Store {
         }
         let series: Option<String> = sqlx::query_scalar(
             "SELECT series_id FROM series_invitations
-             WHERE token_hash = ? AND role = 'facilitator' AND revoked_at IS NULL",
+             WHERE token_hash = $1 AND role = 'facilitator' AND revoked_at IS NULL",
         )
         .bind(&hash[..])
         .fetch_optional(&self.pool)
@@ -130,7 +130,7 @@ impl Store {
         let Some(series) = series else {
             return Ok(SummaryAccess::Denied);
         };
-        let belongs: Option<i64> = sqlx::query_scalar("SELECT 1 FROM sessions WHERE id = ? AND series_id = ?")
+        let belongs: Option<i64> = sqlx::query_scalar("SELECT 1 FROM sessions WHERE id = $1 AND series_id = $2")
             .bind(session_id)
             .bind(&series)
             .fetch_optional(&self.pool)

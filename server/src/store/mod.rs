@@ -1,8 +1,13 @@
 //! The store: what must survive a restart.
 //!
 //! SQLite by default, in WAL mode with `synchronous=FULL` so that a write
-//! acknowledged to a client is on disk. Migrations are embedded in the binary.
-//! Nothing here logs names, text or tokens.
+//! acknowledged to a client is on disk; PostgreSQL for deployments of more
+//! than one node. The same code runs on both through sqlx's `Any` driver, so
+//! every query is written in the SQL the two share (`$1` parameters,
+//! `ON CONFLICT`, `IS NOT DISTINCT FROM`, `lower()` for addresses; see
+//! docs/deployment.md). Each has its migrations, one to one with the same
+//! meaning (`migrations/sqlite`, `migrations/postgres`), embedded in the
+//! binary. Nothing here logs names, text or tokens.
 
 mod invitations;
 mod invitees;
@@ -24,10 +29,11 @@ mod supporters;
 
 use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
 
 use crate::tokens::TokenKey;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::SqliteConnectOptions;
 
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
 pub use invitees::{Added, Invitee, Language, MAX_INVITEES, MailRecord, NewInvitee, Scope};
@@ -49,6 +55,13 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("could not apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the database URL must start with sqlite: or postgres:, not {0}")]
+    Scheme(String),
+    /// Every node of a PostgreSQL deployment must derive the same links.
+    #[error(
+        "with PostgreSQL, name the token key file (--token-key-file or PEER_ROOM_TOKEN_KEY_FILE): every node must share it"
+    )]
+    KeyFileNeeded,
     #[error("could not create the database folder {path}: {source}")]
     Folder { path: String, source: std::io::Error },
     #[error("no such session")]
@@ -70,10 +83,11 @@ pub enum StoreError {
 /// A handle to the database; cloning shares the pool.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
     /// Derives invitation tokens (see `tokens`). Lives in a file beside the
     /// database unless the deployment gives one elsewhere.
     key: TokenKey,
+    backend: Backend,
 }
 
 /// Creates what is missing of the database's folder (0700) and the database
@@ -102,42 +116,120 @@ fn create_private(file: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            // Only the scheme: the rest may hold a password.
+            let scheme = url.split(':').next().unwrap_or_default();
+            Err(StoreError::Scheme(format!("{scheme}:")))
+        }
+    }
+}
+
+/// The row whose changes `Store::take_turns` makes wait for each other.
+pub(super) enum Turns<'a> {
+    Supporter(&'a str),
+    Session(&'a str),
+    Series(&'a str),
+}
+
+/// Set on every SQLite connection: durable writes, foreign keys kept, and a
+/// writer that waits its turn rather than failing.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
 impl Store {
     /// Opens (creating if needed) the database at `url`, e.g.
-    /// `sqlite://data/peer-room.db`, and brings its schema up to date.
-    pub async fn open(url: &str) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let file = options.get_filename().to_path_buf();
-        create_private(&file).map_err(|source| StoreError::Folder {
-            path: file.display().to_string(),
-            source,
-        })?;
-        let key = match std::env::var_os("PEER_ROOM_TOKEN_KEY_FILE") {
-            Some(path) => TokenKey::load_or_create(Path::new(&path)),
-            None if file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:") => {
-                Ok(TokenKey::ephemeral())
+    /// `sqlite://data/peer-room.db` or `postgres://peer_room@db.internal/peer_room`,
+    /// and brings its schema up to date. Invitation tokens are derived from
+    /// the key in `key_file`; for SQLite without one, a file beside the
+    /// database (`peer-room.key`), or a key of the process's own for an
+    /// in-memory database.
+    pub async fn open(url: &str, key_file: Option<&Path>) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(url)?;
+        // SQLite's file, made private before SQLite opens it; `None` for
+        // PostgreSQL and an in-memory database.
+        let file = match backend {
+            Backend::Sqlite => {
+                let file = SqliteConnectOptions::from_str(url)?.get_filename().to_path_buf();
+                create_private(&file).map_err(|source| StoreError::Folder {
+                    path: file.display().to_string(),
+                    source,
+                })?;
+                Some(file).filter(|f| !f.as_os_str().is_empty() && !f.to_string_lossy().contains(":memory:"))
             }
-            None => TokenKey::load_or_create(&file.with_extension("key")),
+            Backend::Postgres => None,
+        };
+        let key = match (key_file, &file, backend) {
+            (Some(path), _, _) => TokenKey::load_or_create(path),
+            (None, _, Backend::Postgres) => return Err(StoreError::KeyFileNeeded),
+            (None, Some(file), Backend::Sqlite) => TokenKey::load_or_create(&file.with_extension("key")),
+            (None, None, Backend::Sqlite) => Ok(TokenKey::ephemeral()),
         }
         .map_err(|source| StoreError::Folder {
             path: "the token key file".to_owned(),
             source,
         })?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool, key })
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|connection, _| {
+                        Box::pin(async move {
+                            sqlx::raw_sql(SQLITE_PRAGMAS).execute(connection).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            // Many nodes share it: each keeps a few connections.
+            Backend::Postgres => AnyPoolOptions::new().max_connections(8).connect(url).await?,
+        };
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Store { pool, key, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Makes transactions that check something, then write, about one row
+    /// (a supporter's free times, a session's invitees) take turns: on
+    /// PostgreSQL the row is locked until `tx` ends, and a transaction
+    /// waiting for it reads what the first one wrote. SQLite needs nothing:
+    /// these transactions' first statement writes, which takes its one
+    /// write lock.
+    pub(super) async fn take_turns(&self, tx: &mut sqlx::AnyConnection, row: Turns<'_>) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            return Ok(());
+        }
+        let (sql, id) = match row {
+            Turns::Supporter(id) => ("SELECT 1 FROM supporters WHERE id = $1 FOR UPDATE", id),
+            Turns::Session(id) => ("SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE", id),
+            Turns::Series(id) => ("SELECT 1 FROM series WHERE id = $1 FOR UPDATE", id),
+        };
+        sqlx::query(sql).bind(id).fetch_optional(&mut *tx).await?;
+        Ok(())
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let value = sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = ?")
+        let value = sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
@@ -146,7 +238,7 @@ impl Store {
 
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         )
         .bind(key)
         .bind(value)

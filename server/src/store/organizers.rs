@@ -159,7 +159,7 @@ impl Store {
         let hash = hash_password(new.password.clone()).await?;
         let inserted = sqlx::query(
             "INSERT INTO organizers (id, email, name, password_hash, time_zone, created_at)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(&id)
         .bind(new.email.trim())
@@ -196,7 +196,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         // The write comes first: SQLite lets one writer at a time past it, so
         // a second use waits here and then finds the link gone.
-        let taken = sqlx::query("DELETE FROM settings WHERE key = ? AND value = ?")
+        let taken = sqlx::query("DELETE FROM settings WHERE key = $1 AND value = $2")
             .bind(setting)
             .bind(link_hash)
             .execute(&mut *tx)
@@ -210,7 +210,7 @@ impl Store {
         }
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
-            "INSERT INTO organizers (id, email, name, password_hash, time_zone, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO organizers (id, email, name, password_hash, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(new.email.trim())
@@ -243,7 +243,7 @@ impl Store {
         let row: Option<(String, String, String, String, String, String)> =
             // A deactivated supporter's account no longer logs in.
             sqlx::query_as(
-                "SELECT id, email, name, time_zone, role, password_hash FROM organizers o WHERE email = ?
+                "SELECT id, email, name, time_zone, role, password_hash FROM organizers o WHERE lower(email) = lower($1)
                    AND NOT EXISTS (SELECT 1 FROM supporters s WHERE s.account_id = o.id AND s.deactivated_at IS NOT NULL)",
             )
                 .bind(email.trim())
@@ -265,7 +265,7 @@ impl Store {
     pub async fn start_login(&self, organizer_id: &str, now: Millis) -> Result<String, StoreError> {
         let token = tokens::generate();
         sqlx::query(
-            "INSERT INTO organizer_logins (token_hash, organizer_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO organizer_logins (token_hash, organizer_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(&tokens::hash(&token)[..])
         .bind(organizer_id)
@@ -284,7 +284,7 @@ impl Store {
         let row: Option<OrganizerRow> = sqlx::query_as(
             "SELECT o.id, o.email, o.name, o.time_zone, o.role FROM organizer_logins l
              JOIN organizers o ON o.id = l.organizer_id
-             WHERE l.token_hash = ? AND l.expires_at > ?",
+             WHERE l.token_hash = $1 AND l.expires_at > $2",
         )
         .bind(&tokens::hash(token)[..])
         .bind(now)
@@ -294,7 +294,7 @@ impl Store {
     }
 
     pub async fn end_login(&self, token: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM organizer_logins WHERE token_hash = ?")
+        sqlx::query("DELETE FROM organizer_logins WHERE token_hash = $1")
             .bind(&tokens::hash(token)[..])
             .execute(&self.pool)
             .await?;

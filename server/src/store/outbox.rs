@@ -6,7 +6,7 @@
 //! `dedup_key` says what it is: a reminder planned twice, or a change saved
 //! twice, is queued once.
 
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::invitees::{Invitee, MailRecord, invitee, invitee_columns};
 use super::{Store, StoreError};
@@ -102,16 +102,16 @@ struct To<'a> {
 /// The one insert every queueing goes through; a key queued already is
 /// left as it is.
 async fn insert(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     to: To<'_>,
     kind: MailKind,
     dedup_key: &str,
     now: Millis,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT OR IGNORE INTO outbox (id, dedup_key, invitee_id, session_id, supporter_id, request_id, kind,
+        "INSERT INTO outbox (id, dedup_key, invitee_id, session_id, supporter_id, request_id, kind,
              queued_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
     )
     .bind(uuid::Uuid::new_v4().to_string())
     .bind(dedup_key)
@@ -130,7 +130,7 @@ async fn insert(
 /// Queues a message to a supporter (about a request, or not), inside the
 /// caller's transaction.
 pub(super) async fn queue_for_supporter(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     supporter_id: &str,
     request_id: Option<&str>,
     kind: MailKind,
@@ -148,7 +148,7 @@ pub(super) async fn queue_for_supporter(
 /// Queues a message to a request's physician, inside the caller's
 /// transaction.
 pub(super) async fn queue_for_request(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     request_id: &str,
     kind: MailKind,
     dedup_key: &str,
@@ -163,7 +163,7 @@ pub(super) async fn queue_for_request(
 
 /// Queues a message to an invitee inside the caller's transaction.
 pub(super) async fn queue(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     invitee_id: &str,
     session_id: Option<&str>,
     kind: MailKind,
@@ -186,36 +186,40 @@ pub(super) async fn queue(
 /// notice, and for a cancellation, invitations) is dropped: the new notice
 /// says it all. Inside the transaction that makes the change.
 pub(super) async fn queue_notices(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     session_id: &str,
     kind: MailKind,
     sequence: i64,
     now: Millis,
 ) -> Result<(), StoreError> {
     let key_end = format!(":{session_id}:{sequence}");
-    sqlx::query(
-        "INSERT OR IGNORE INTO outbox (id, dedup_key, invitee_id, session_id, kind, queued_at, next_attempt_at)
-         SELECT lower(hex(randomblob(16))), ? || ':' || i.id || ?, i.id, ?, ?, ?, ?
-         FROM invitees i
+    let invitees: Vec<String> = sqlx::query_scalar(
+        "SELECT i.id FROM invitees i
          WHERE i.revoked_at IS NULL
-           AND (i.session_id = ? OR i.series_id = (SELECT series_id FROM sessions WHERE id = ?))
+           AND (i.session_id = $1 OR i.series_id = (SELECT series_id FROM sessions WHERE id = $2))
            AND EXISTS (SELECT 1 FROM outbox o WHERE o.invitee_id = i.id AND o.kind = 'invitation'
                        AND o.failed_at IS NULL)",
     )
-    .bind(kind.as_str())
-    .bind(&key_end)
-    .bind(session_id)
-    .bind(kind.as_str())
-    .bind(now)
-    .bind(now)
     .bind(session_id)
     .bind(session_id)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    // One insert each (at most MAX_INVITEES of the session's and as many of
+    // its series'), each with a Message-ID made here: the two databases
+    // share no function that makes random ids.
+    for invitee_id in invitees {
+        let dedup_key = format!("{}:{invitee_id}{key_end}", kind.as_str());
+        let to = To {
+            invitee: Some(&invitee_id),
+            session: Some(session_id),
+            ..To::default()
+        };
+        insert(tx, to, kind, &dedup_key, now).await?;
+    }
     sqlx::query(
-        "DELETE FROM outbox WHERE session_id = ? AND sent_at IS NULL AND failed_at IS NULL
-           AND (kind <> 'invitation' OR ? = 'cancelled')
-           AND NOT (kind = ? AND substr(dedup_key, -length(?)) = ?)",
+        "DELETE FROM outbox WHERE session_id = $1 AND sent_at IS NULL AND failed_at IS NULL
+           AND (kind <> 'invitation' OR $2 = 'cancelled')
+           AND NOT (kind = $3 AND substr(dedup_key, length(dedup_key) - length($4) + 1) = $5)",
     )
     .bind(session_id)
     .bind(kind.as_str())
@@ -238,7 +242,7 @@ impl Store {
     pub(super) async fn mail_of(&self, invitee_id: &str) -> Result<Vec<MailRecord>, StoreError> {
         let rows: Vec<MailRow> = sqlx::query_as(
             "SELECT kind, queued_at, attempts, sent_at, failed_at, failure FROM outbox
-             WHERE invitee_id = ? ORDER BY queued_at, rowid",
+             WHERE invitee_id = $1 ORDER BY queued_at, rowid",
         )
         .bind(invitee_id)
         .fetch_all(&self.pool)
@@ -270,7 +274,7 @@ impl Store {
              FROM invitees i JOIN sessions s
                ON s.id = i.session_id OR (i.series_id IS NOT NULL AND s.series_id = i.series_id)
              WHERE i.revoked_at IS NULL AND s.cancelled_at IS NULL AND s.ended_at IS NULL
-               AND s.starts_at > ? AND s.starts_at <= ?",
+               AND s.starts_at > $1 AND s.starts_at <= $2",
         )
         .bind(now)
         .bind(now + REMINDER_HORIZON_MS)
@@ -288,8 +292,8 @@ impl Store {
             let Some((minutes, _)) = due else { continue };
             let key = format!("reminder:{invitee_id}:{session_id}:{starts_at}:{minutes}");
             let done = sqlx::query(
-                "INSERT OR IGNORE INTO outbox (id, dedup_key, invitee_id, session_id, kind, queued_at, next_attempt_at)
-                 VALUES (?, ?, ?, ?, 'reminder', ?, ?)",
+                "INSERT INTO outbox (id, dedup_key, invitee_id, session_id, kind, queued_at, next_attempt_at)
+                 VALUES ($1, $2, $3, $4, 'reminder', $5, $6) ON CONFLICT DO NOTHING",
             )
             .bind(uuid::Uuid::new_v4().to_string())
             .bind(&key)
@@ -312,14 +316,14 @@ impl Store {
             "SELECT o.id AS mail_id, o.kind, o.attempts, o.session_id AS about, o.request_id, o.supporter_id AS to_supporter, ",
             invitee_columns!(),
             " FROM outbox o LEFT JOIN invitees i ON i.id = o.invitee_id
-             WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.next_attempt_at <= ?
-             ORDER BY o.next_attempt_at, o.rowid LIMIT ?"
+             WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.next_attempt_at <= $1
+             ORDER BY o.next_attempt_at, o.rowid LIMIT $2"
         ))
         .bind(now)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        let read = |row: &sqlx::sqlite::SqliteRow| -> Result<Pending, StoreError> {
+        let read = |row: &sqlx::any::AnyRow| -> Result<Pending, StoreError> {
             let kind: String = row.try_get("kind")?;
             let attempts: i64 = row.try_get("attempts")?;
             let request: Option<String> = row.try_get("request_id")?;
@@ -357,10 +361,10 @@ impl Store {
     pub async fn count_mail_due(&self, now: Millis, up_to: u32) -> Result<u64, StoreError> {
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM (SELECT 1 FROM outbox
-               WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? LIMIT ?)",
+               WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 LIMIT $2) AS due",
         )
         .bind(now)
-        .bind(up_to)
+        .bind(i64::from(up_to))
         .fetch_one(&self.pool)
         .await?;
         Ok(u64::try_from(count).unwrap_or(0))
@@ -376,7 +380,7 @@ impl Store {
     }
 
     pub async fn mail_sent(&self, id: &str, now: Millis) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, failure = NULL WHERE id = ?")
+        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, failure = NULL WHERE id = $2")
             .bind(now)
             .bind(id)
             .execute(&self.pool)
@@ -386,7 +390,7 @@ impl Store {
 
     /// A failed attempt that may work later: tried again at `next_at`.
     pub async fn mail_retry(&self, id: &str, next_at: Millis, failure: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, failure = ? WHERE id = ?")
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, failure = $2 WHERE id = $3")
             .bind(next_at)
             .bind(failure)
             .bind(id)
@@ -397,7 +401,7 @@ impl Store {
 
     /// A message that will never go: shown to the organizer as failed.
     pub async fn mail_failed(&self, id: &str, now: Millis, failure: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, failed_at = ?, failure = ? WHERE id = ?")
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, failed_at = $1, failure = $2 WHERE id = $3")
             .bind(now)
             .bind(failure)
             .bind(id)
@@ -409,7 +413,7 @@ impl Store {
     /// A message with nothing left to say (its meeting is over, or was
     /// cancelled before it went): removed without sending.
     pub async fn mail_dropped(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM outbox WHERE id = ?")
+        sqlx::query("DELETE FROM outbox WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -429,7 +433,7 @@ impl Store {
                                  AND o.sent_at IS NULL AND o.failed_at IS NULL)
                  AND NOT EXISTS (SELECT 1 FROM sessions s
                                  WHERE (s.id = i.session_id OR (i.series_id IS NOT NULL AND s.series_id = i.series_id))
-                                   AND COALESCE(s.ended_at, s.cancelled_at, s.starts_at + s.duration_minutes * 60000) + ? > ?))",
+                                   AND COALESCE(s.ended_at, s.cancelled_at, s.starts_at + s.duration_minutes * 60000) + $1 > $2))",
         )
         .bind(grace)
         .bind(now)

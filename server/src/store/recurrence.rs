@@ -113,7 +113,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO series (id, title, ground_rules, created_at, organizer_id, every_weeks, first_starts_at,
                  duration_minutes, time_zone, occurrences, until_date)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&series_id)
         .bind(template.title.trim())
@@ -145,7 +145,7 @@ impl Store {
         let row: Option<SeriesRow> =
             sqlx::query_as(
                 "SELECT id, title, organizer_id, every_weeks, first_starts_at, duration_minutes, time_zone, occurrences, until_date
-                 FROM series WHERE id = ?",
+                 FROM series WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(&self.pool)
@@ -167,7 +167,7 @@ impl Store {
 
     pub async fn series_of(&self, organizer_id: &str) -> Result<Vec<SeriesRecord>, StoreError> {
         let ids: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM series WHERE organizer_id = ? ORDER BY created_at DESC")
+            sqlx::query_scalar("SELECT id FROM series WHERE organizer_id = $1 ORDER BY created_at DESC")
                 .bind(organizer_id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -181,7 +181,7 @@ impl Store {
     /// A series' occurrences, in order of their first scheduled time.
     pub async fn occurrences(&self, series_id: &str) -> Result<Vec<super::SessionRecord>, StoreError> {
         let rows =
-            sqlx::query("SELECT * FROM sessions WHERE series_id = ? ORDER BY COALESCE(original_starts_at, starts_at)")
+            sqlx::query("SELECT * FROM sessions WHERE series_id = $1 ORDER BY COALESCE(original_starts_at, starts_at)")
                 .bind(series_id)
                 .fetch_all(&self.pool)
                 .await?;

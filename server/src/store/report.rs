@@ -27,7 +27,7 @@ struct Stored {
 impl Store {
     pub async fn note_report_entry(&self, session_id: &str, at: Millis, entry: &ReportEntry) -> Result<(), StoreError> {
         let json = serde_json::to_string(entry).map_err(|_| StoreError::Corrupt("report entry"))?;
-        sqlx::query("INSERT INTO report_entries (session_id, at, entry) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO report_entries (session_id, at, entry) VALUES ($1, $2, $3)")
             .bind(session_id)
             .bind(at)
             .bind(json)
@@ -40,10 +40,10 @@ impl Store {
     pub async fn add_report_tally(&self, session_id: &str, tally: &ReportTally) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO report_counts (session_id, hands_raised, hands_answered) VALUES (?, ?, ?)
+            "INSERT INTO report_counts (session_id, hands_raised, hands_answered) VALUES ($1, $2, $3)
              ON CONFLICT (session_id) DO UPDATE SET
-                 hands_raised = hands_raised + excluded.hands_raised,
-                 hands_answered = hands_answered + excluded.hands_answered",
+                 hands_raised = report_counts.hands_raised + excluded.hands_raised,
+                 hands_answered = report_counts.hands_answered + excluded.hands_answered",
         )
         .bind(session_id)
         .bind(i64::from(tally.hands_raised))
@@ -52,8 +52,8 @@ impl Store {
         .await?;
         for (speaker, name, ms) in &tally.talk {
             sqlx::query(
-                "INSERT INTO report_talk (session_id, speaker, name, ms) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (session_id, speaker) DO UPDATE SET ms = ms + excluded.ms, name = excluded.name",
+                "INSERT INTO report_talk (session_id, speaker, name, ms) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (session_id, speaker) DO UPDATE SET ms = report_talk.ms + excluded.ms, name = excluded.name",
             )
             .bind(session_id)
             .bind(speaker)
@@ -68,13 +68,13 @@ impl Store {
 
     pub async fn session_report(&self, session_id: &str) -> Result<SessionReport, StoreError> {
         let session = self.session(session_id).await?;
-        let started_at: Option<Millis> = sqlx::query_scalar("SELECT started_at FROM run_of_show WHERE session_id = ?")
+        let started_at: Option<Millis> = sqlx::query_scalar("SELECT started_at FROM run_of_show WHERE session_id = $1")
             .bind(session_id)
             .fetch_optional(&self.pool)
             .await?
             .flatten();
         let mut entries = Vec::new();
-        let rows = sqlx::query("SELECT at, entry FROM report_entries WHERE session_id = ? ORDER BY at, rowid")
+        let rows = sqlx::query("SELECT at, entry FROM report_entries WHERE session_id = $1 ORDER BY at, rowid")
             .bind(session_id)
             .fetch_all(&self.pool)
             .await?;
@@ -83,7 +83,7 @@ impl Store {
             let entry = serde_json::from_str(&text).map_err(|_| StoreError::Corrupt("report entry"))?;
             entries.push((row.try_get("at")?, entry));
         }
-        let counts = sqlx::query("SELECT hands_raised, hands_answered FROM report_counts WHERE session_id = ?")
+        let counts = sqlx::query("SELECT hands_raised, hands_answered FROM report_counts WHERE session_id = $1")
             .bind(session_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -91,7 +91,7 @@ impl Store {
             let value: i64 = counts.as_ref().map_or(Ok(0), |row| row.try_get(name))?;
             Ok(u32::try_from(value).unwrap_or(u32::MAX))
         };
-        let talk = sqlx::query("SELECT name, ms FROM report_talk WHERE session_id = ? ORDER BY ms DESC, name")
+        let talk = sqlx::query("SELECT name, ms FROM report_talk WHERE session_id = $1 ORDER BY ms DESC, name")
             .bind(session_id)
             .fetch_all(&self.pool)
             .await?

@@ -85,7 +85,7 @@ impl Store {
         let row: Option<ShowRow> = sqlx::query_as(
             "SELECT segments, next_segment_id, started_at, planned_end, current_segment, segment_started_at,
                     segment_deadline, paused_at, marks, fired
-             FROM run_of_show WHERE session_id = ?",
+             FROM run_of_show WHERE session_id = $1",
         )
         .bind(session_id)
         .fetch_optional(&self.pool)
@@ -131,7 +131,7 @@ impl Store {
             });
         }
         let (agenda, marks): (String, String) =
-            sqlx::query_as("SELECT agenda, warning_marks FROM sessions WHERE id = ?")
+            sqlx::query_as("SELECT agenda, warning_marks FROM sessions WHERE id = $1")
                 .bind(session_id)
                 .fetch_optional(&self.pool)
                 .await?
@@ -169,7 +169,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO run_of_show (session_id, segments, next_segment_id, started_at, planned_end, current_segment,
                  segment_started_at, segment_deadline, paused_at, marks, fired, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT(session_id) DO UPDATE SET
                  segments = excluded.segments, next_segment_id = excluded.next_segment_id,
                  started_at = excluded.started_at, planned_end = excluded.planned_end,

@@ -24,12 +24,12 @@ impl Store {
         // A session its facilitator ended early is past at once, so its
         // summary is where the organizer looks for it.
         let sql = if upcoming {
-            "SELECT * FROM sessions WHERE organizer_id = ? AND ended_at IS NULL
-               AND starts_at + duration_minutes * 60000 >= ?
+            "SELECT * FROM sessions WHERE organizer_id = $1 AND ended_at IS NULL
+               AND starts_at + duration_minutes * 60000 >= $2
              ORDER BY starts_at ASC LIMIT 500"
         } else {
-            "SELECT * FROM sessions WHERE organizer_id = ?
-               AND (ended_at IS NOT NULL OR starts_at + duration_minutes * 60000 < ?)
+            "SELECT * FROM sessions WHERE organizer_id = $1
+               AND (ended_at IS NOT NULL OR starts_at + duration_minutes * 60000 < $2)
              ORDER BY starts_at DESC LIMIT 500"
         };
         let rows = sqlx::query(sql)
@@ -54,7 +54,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let before: Option<(Millis, i64, i64)> =
-            sqlx::query_as("SELECT starts_at, duration_minutes, sequence FROM sessions WHERE id = ?")
+            sqlx::query_as("SELECT starts_at, duration_minutes, sequence FROM sessions WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -62,10 +62,10 @@ impl Store {
         let moved = starts_at != changed.starts_at || minutes != i64::from(changed.duration_minutes);
         let sequence = sequence + i64::from(moved);
         let done = sqlx::query(
-            "UPDATE sessions SET title = ?, starts_at = ?, duration_minutes = ?, time_zone = ?, capacity = ?,
-                 ground_rules = ?, agenda = ?, break_nudge_minutes = ?, warning_marks = ?, opens_minutes_before = ?,
-                 facilitators = ?, reminder_minutes = ?, sequence = ?
-             WHERE id = ?",
+            "UPDATE sessions SET title = $1, starts_at = $2, duration_minutes = $3, time_zone = $4, capacity = $5,
+                 ground_rules = $6, agenda = $7, break_nudge_minutes = $8, warning_marks = $9, opens_minutes_before = $10,
+                 facilitators = $11, reminder_minutes = $12, sequence = $13
+             WHERE id = $14",
         )
         .bind(changed.title.trim())
         .bind(changed.starts_at)
@@ -89,7 +89,7 @@ impl Store {
         if moved && mail {
             queue_notices(&mut tx, id, MailKind::Moved, sequence, now).await?;
         }
-        sqlx::query("UPDATE invitations SET expires_at = ? WHERE session_id = ?")
+        sqlx::query("UPDATE invitations SET expires_at = $1 WHERE session_id = $2")
             .bind(links_expire_at)
             .bind(id)
             .execute(&mut *tx)
@@ -104,14 +104,14 @@ impl Store {
     pub async fn cancel_session(&self, id: &str, mail: bool, now: Millis) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE sessions SET cancelled_at = ?, sequence = sequence + 1 WHERE id = ? AND cancelled_at IS NULL",
+            "UPDATE sessions SET cancelled_at = $1, sequence = sequence + 1 WHERE id = $2 AND cancelled_at IS NULL",
         )
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 && mail {
-            let sequence: i64 = sqlx::query_scalar("SELECT sequence FROM sessions WHERE id = ?")
+            let sequence: i64 = sqlx::query_scalar("SELECT sequence FROM sessions WHERE id = $1")
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -126,7 +126,7 @@ impl Store {
     pub async fn session_links(&self, session_id: &str) -> Result<Vec<LinkInfo>, StoreError> {
         let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as(
             "SELECT id, role, revoked_at FROM invitations
-             WHERE session_id = ? AND id NOT IN (SELECT invitation_id FROM invitees WHERE session_id = ?)
+             WHERE session_id = $1 AND id NOT IN (SELECT invitation_id FROM invitees WHERE session_id = $2)
              ORDER BY created_at, rowid",
         )
         .bind(session_id)

@@ -16,7 +16,7 @@ impl Store {
         let rules = ground_rules
             .map(|r| serde_json::to_string(r).map_err(|_| StoreError::Corrupt("ground rules")))
             .transpose()?;
-        sqlx::query("INSERT INTO series (id, title, ground_rules, created_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO series (id, title, ground_rules, created_at) VALUES ($1, $2, $3, $4)")
             .bind(&id)
             .bind(title.trim())
             .bind(rules)
@@ -28,7 +28,7 @@ impl Store {
 
     /// The series' own ground rules, if it has any; `NotFound` if no such series.
     pub async fn series_ground_rules(&self, id: &str) -> Result<Option<Vec<String>>, StoreError> {
-        let row: Option<Option<String>> = sqlx::query_scalar("SELECT ground_rules FROM series WHERE id = ?")
+        let row: Option<Option<String>> = sqlx::query_scalar("SELECT ground_rules FROM series WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;

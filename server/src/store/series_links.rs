@@ -13,7 +13,7 @@ impl Store {
             let id = uuid::Uuid::new_v4().to_string();
             let token = self.key.invitation_token(&id, 0);
             sqlx::query(
-                "INSERT INTO series_invitations (id, series_id, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO series_invitations (id, series_id, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(&id)
             .bind(series_id)
@@ -29,7 +29,7 @@ impl Store {
     /// The series' current link for a role, derived again; `None` if revoked.
     pub async fn series_link(&self, series_id: &str, role: InviteRole) -> Result<Option<String>, StoreError> {
         let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT id, generation, revoked_at FROM series_invitations WHERE series_id = ? AND role = ?
+            "SELECT id, generation, revoked_at FROM series_invitations WHERE series_id = $1 AND role = $2
              ORDER BY created_at, rowid LIMIT 1",
         )
         .bind(series_id)
@@ -50,7 +50,7 @@ impl Store {
         now: Millis,
     ) -> Result<(), StoreError> {
         let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT id, generation FROM series_invitations WHERE series_id = ? AND role = ? ORDER BY created_at, rowid LIMIT 1",
+            "SELECT id, generation FROM series_invitations WHERE series_id = $1 AND role = $2 ORDER BY created_at, rowid LIMIT 1",
         )
         .bind(series_id)
         .bind(role.as_str())
@@ -58,7 +58,7 @@ impl Store {
         .await?;
         let (id, generation) = row.ok_or(StoreError::NotFound)?;
         if revoke {
-            sqlx::query("UPDATE series_invitations SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
+            sqlx::query("UPDATE series_invitations SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
                 .bind(now)
                 .bind(&id)
                 .execute(&self.pool)
@@ -66,7 +66,7 @@ impl Store {
             return Ok(());
         }
         let token = self.key.invitation_token(&id, generation + 1);
-        sqlx::query("UPDATE series_invitations SET generation = ?, token_hash = ?, revoked_at = NULL WHERE id = ?")
+        sqlx::query("UPDATE series_invitations SET generation = $1, token_hash = $2, revoked_at = NULL WHERE id = $3")
             .bind(generation + 1)
             .bind(&tokens::hash(&token)[..])
             .bind(&id)
@@ -84,7 +84,7 @@ impl Store {
         now: Millis,
     ) -> Result<Option<Invitation>, InviteError> {
         let row: Option<(String, String, String, Option<i64>)> =
-            sqlx::query_as("SELECT id, series_id, role, revoked_at FROM series_invitations WHERE token_hash = ?")
+            sqlx::query_as("SELECT id, series_id, role, revoked_at FROM series_invitations WHERE token_hash = $1")
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -114,14 +114,14 @@ impl Store {
 /// start and how many minutes before it opens. One query for every reader,
 /// so that what the join page says and what the link opens never differ.
 pub(super) async fn next_occurrence(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     series_id: &str,
     now: Millis,
 ) -> Result<Option<(String, i64, i64)>, StoreError> {
     let next = sqlx::query_as(
         "SELECT id, starts_at, opens_minutes_before FROM sessions
-         WHERE series_id = ? AND cancelled_at IS NULL AND ended_at IS NULL
-           AND starts_at + duration_minutes * 60000 + ? > ?
+         WHERE series_id = $1 AND cancelled_at IS NULL AND ended_at IS NULL
+           AND starts_at + duration_minutes * 60000 + $2 > $3
          ORDER BY starts_at LIMIT 1",
     )
     .bind(series_id)

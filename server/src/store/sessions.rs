@@ -228,7 +228,7 @@ impl Store {
     }
 
     pub async fn session(&self, id: &str) -> Result<SessionRecord, StoreError> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE id = ?")
+        let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -239,7 +239,7 @@ impl Store {
     /// Replaces a session's ground rules (validated by the caller).
     pub async fn set_ground_rules(&self, id: &str, rules: &[String]) -> Result<(), StoreError> {
         let rules = serde_json::to_string(rules).map_err(|_| StoreError::Corrupt("ground rules"))?;
-        sqlx::query("UPDATE sessions SET ground_rules = ? WHERE id = ?")
+        sqlx::query("UPDATE sessions SET ground_rules = $1 WHERE id = $2")
             .bind(rules)
             .bind(id)
             .execute(&self.pool)
@@ -249,7 +249,7 @@ impl Store {
 
     /// Marks the session ended; its links stop working.
     pub async fn end_session(&self, id: &str, at: Millis) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET ended_at = COALESCE(ended_at, ?) WHERE id = ?")
+        sqlx::query("UPDATE sessions SET ended_at = COALESCE(ended_at, $1) WHERE id = $2")
             .bind(at)
             .bind(id)
             .execute(&self.pool)
@@ -258,7 +258,7 @@ impl Store {
     }
 
     pub async fn ban_device(&self, session_id: &str, device_hash: &[u8; 32]) -> Result<(), StoreError> {
-        sqlx::query("INSERT OR IGNORE INTO banned_devices (session_id, device_hash, banned_at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO banned_devices (session_id, device_hash, banned_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(session_id)
             .bind(&device_hash[..])
             .bind(crate::clock::now_millis())
@@ -269,9 +269,9 @@ impl Store {
 
     /// Stores the door as a facilitator set it, for a room rebuilt later.
     pub async fn save_door(&self, session_id: &str, door: &DoorSettings) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET door_locked = ?, door_waiting_room = ? WHERE id = ?")
-            .bind(door.locked)
-            .bind(door.waiting_room)
+        sqlx::query("UPDATE sessions SET door_locked = $1, door_waiting_room = $2 WHERE id = $3")
+            .bind(i64::from(door.locked))
+            .bind(i64::from(door.waiting_room))
             .bind(session_id)
             .execute(&self.pool)
             .await?;
@@ -279,17 +279,21 @@ impl Store {
     }
 
     pub async fn door(&self, session_id: &str) -> Result<DoorSettings, StoreError> {
-        let (locked, waiting_room): (bool, bool) =
-            sqlx::query_as("SELECT door_locked, door_waiting_room FROM sessions WHERE id = ?")
+        // Flags are 0 or 1 in both databases.
+        let (locked, waiting_room): (i64, i64) =
+            sqlx::query_as("SELECT door_locked, door_waiting_room FROM sessions WHERE id = $1")
                 .bind(session_id)
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-        Ok(DoorSettings { locked, waiting_room })
+        Ok(DoorSettings {
+            locked: locked != 0,
+            waiting_room: waiting_room != 0,
+        })
     }
 
     pub async fn remember_entry(&self, session_id: &str, device_hash: &[u8; 32]) -> Result<(), StoreError> {
-        sqlx::query("INSERT OR IGNORE INTO entered_devices (session_id, device_hash, entered_at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO entered_devices (session_id, device_hash, entered_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(session_id)
             .bind(&device_hash[..])
             .bind(crate::clock::now_millis())
@@ -302,7 +306,7 @@ impl Store {
     /// many as a room remembers.
     pub async fn entered_devices(&self, session_id: &str) -> Result<HashSet<[u8; 32]>, StoreError> {
         let rows: Vec<Vec<u8>> = sqlx::query_scalar(
-            "SELECT device_hash FROM entered_devices WHERE session_id = ? ORDER BY entered_at LIMIT ?",
+            "SELECT device_hash FROM entered_devices WHERE session_id = $1 ORDER BY entered_at LIMIT $2",
         )
         .bind(session_id)
         .bind(crate::room::REMEMBERED_ENTRIES as i64)
@@ -312,7 +316,7 @@ impl Store {
     }
 
     pub async fn banned_devices(&self, session_id: &str) -> Result<HashSet<[u8; 32]>, StoreError> {
-        let rows: Vec<Vec<u8>> = sqlx::query_scalar("SELECT device_hash FROM banned_devices WHERE session_id = ?")
+        let rows: Vec<Vec<u8>> = sqlx::query_scalar("SELECT device_hash FROM banned_devices WHERE session_id = $1")
             .bind(session_id)
             .fetch_all(&self.pool)
             .await?;
@@ -328,7 +332,7 @@ fn device_hashes(rows: Vec<Vec<u8>>) -> Result<HashSet<[u8; 32]>, StoreError> {
 
 /// A `sessions` row as a record. By column name: the table has grown with
 /// each feature, and a tuple of fifteen would be unreadable.
-pub(super) fn session_record(row: &sqlx::sqlite::SqliteRow) -> Result<SessionRecord, StoreError> {
+pub(super) fn session_record(row: &sqlx::any::AnyRow) -> Result<SessionRecord, StoreError> {
     use sqlx::Row;
     let json = |column: &str, what: &'static str| -> Result<String, StoreError> {
         row.try_get::<String, _>(column).map_err(|_| StoreError::Corrupt(what))
@@ -370,7 +374,7 @@ pub(super) fn session_record(row: &sqlx::sqlite::SqliteRow) -> Result<SessionRec
 /// Inserts a session on a connection (which may be inside a transaction) and
 /// returns its id. `original_starts_at` is set for a series' occurrences.
 pub(super) async fn insert_session(
-    connection: &mut sqlx::SqliteConnection,
+    connection: &mut sqlx::AnyConnection,
     new: &NewSession,
     original_starts_at: Option<Millis>,
     now: Millis,
@@ -381,7 +385,7 @@ pub(super) async fn insert_session(
         "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at,
              agenda, series_id, break_nudge_minutes, warning_marks, organizer_id, opens_minutes_before, facilitators,
              original_starts_at, reminder_minutes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&id)
     .bind(new.title.trim())

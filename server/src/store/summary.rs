@@ -37,12 +37,12 @@ impl Store {
         now: Millis,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM summary_items WHERE session_id = ?")
+        sqlx::query("DELETE FROM summary_items WHERE session_id = $1")
             .bind(session_id)
             .execute(&mut *tx)
             .await?;
         for (position, item) in items.iter().enumerate() {
-            sqlx::query("INSERT INTO summary_items (session_id, id, position, kind, text) VALUES (?, ?, ?, ?, ?)")
+            sqlx::query("INSERT INTO summary_items (session_id, id, position, kind, text) VALUES ($1, $2, $3, $4, $5)")
                 .bind(session_id)
                 .bind(i64::from(item.id))
                 .bind(i64::try_from(position).unwrap_or(i64::MAX))
@@ -51,14 +51,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("INSERT INTO summary_keys (session_id, key, applied_at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO summary_keys (session_id, key, applied_at) VALUES ($1, $2, $3)")
             .bind(session_id)
             .bind(key)
             .bind(now)
             .execute(&mut *tx)
             .await?;
         if finalized {
-            sqlx::query("UPDATE sessions SET summary_finalized_at = COALESCE(summary_finalized_at, ?) WHERE id = ?")
+            sqlx::query("UPDATE sessions SET summary_finalized_at = COALESCE(summary_finalized_at, $1) WHERE id = $2")
                 .bind(now)
                 .bind(session_id)
                 .execute(&mut *tx)
@@ -70,15 +70,15 @@ impl Store {
 
     pub async fn summary(&self, session_id: &str) -> Result<StoredSummary, StoreError> {
         let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, kind, text FROM summary_items WHERE session_id = ? ORDER BY position")
+            sqlx::query_as("SELECT id, kind, text FROM summary_items WHERE session_id = $1 ORDER BY position")
                 .bind(session_id)
                 .fetch_all(&self.pool)
                 .await?;
-        let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM summary_keys WHERE session_id = ?")
+        let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM summary_keys WHERE session_id = $1")
             .bind(session_id)
             .fetch_all(&self.pool)
             .await?;
-        let finalized: Option<i64> = sqlx::query_scalar("SELECT summary_finalized_at FROM sessions WHERE id = ?")
+        let finalized: Option<i64> = sqlx::query_scalar("SELECT summary_finalized_at FROM sessions WHERE id = $1")
             .bind(session_id)
             .fetch_optional(&self.pool)
             .await?
@@ -98,7 +98,7 @@ impl Store {
         let previous: Option<String> = sqlx::query_scalar(
             "SELECT prev.id FROM sessions cur
              JOIN sessions prev ON prev.series_id = cur.series_id AND prev.starts_at < cur.starts_at
-             WHERE cur.id = ? AND cur.series_id IS NOT NULL AND prev.summary_finalized_at IS NOT NULL
+             WHERE cur.id = $1 AND cur.series_id IS NOT NULL AND prev.summary_finalized_at IS NOT NULL
              ORDER BY prev.starts_at DESC LIMIT 1",
         )
         .bind(session_id)
@@ -109,7 +109,7 @@ impl Store {
         };
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT id, kind, text FROM summary_items
-             WHERE session_id = ? AND kind IN ('outcome', 'follow_up') ORDER BY position",
+             WHERE session_id = $1 AND kind IN ('outcome', 'follow_up') ORDER BY position",
         )
         .bind(previous)
         .fetch_all(&self.pool)

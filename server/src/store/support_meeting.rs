@@ -40,8 +40,8 @@ impl Store {
         let from = if by_supporter.is_some() { "matched" } else { "proposed" };
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
-            "UPDATE support_requests SET state = 'agreed', updated_at = ?
-             WHERE id = ? AND state = ? AND (? IS NULL OR supporter_id = ?) RETURNING *",
+            "UPDATE support_requests SET state = 'agreed', updated_at = $1
+             WHERE id = $2 AND state = $3 AND ($4 IS NULL OR supporter_id = $5) RETURNING *",
         )
         .bind(now)
         .bind(id)
@@ -60,7 +60,7 @@ impl Store {
             return Err(StoreError::Corrupt("an agreed request without its supporter or time"));
         };
         let (zone, supporter_email, languages, waiting_room): (String, String, String, i64) =
-            sqlx::query_as("SELECT time_zone, email, languages, waiting_room FROM supporters WHERE id = ?")
+            sqlx::query_as("SELECT time_zone, email, languages, waiting_room FROM supporters WHERE id = $1")
                 .bind(supporter_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -83,7 +83,7 @@ impl Store {
         };
         let session_id = insert_session(&mut tx, &meeting, None, now).await?;
         // No waiting room unless the supporter wants one.
-        sqlx::query("UPDATE sessions SET kind = 'one_on_one', door_waiting_room = ? WHERE id = ?")
+        sqlx::query("UPDATE sessions SET kind = 'one_on_one', door_waiting_room = $1 WHERE id = $2")
             .bind(waiting_room)
             .bind(&session_id)
             .execute(&mut *tx)
@@ -94,7 +94,7 @@ impl Store {
         let physician_link =
             insert_invitation(&mut tx, self, &session_id, InviteRole::Participant, expires, now).await?;
         sqlx::query(
-            "UPDATE support_requests SET session_id = ?, physician_invitation = ?, supporter_invitation = ? WHERE id = ?",
+            "UPDATE support_requests SET session_id = $1, physician_invitation = $2, supporter_invitation = $3 WHERE id = $4",
         )
         .bind(&session_id)
         .bind(&physician_link)
@@ -136,9 +136,9 @@ impl Store {
         now: Millis,
     ) -> Result<SupportRequest, StoreError> {
         let done: Option<Option<String>> = sqlx::query_scalar(
-            "UPDATE support_requests SET state = 'cancelled', cancelled_by = ?, cancel_reason = ?, closed_at = ?,
-                 updated_at = ?
-             WHERE id = ? AND state IN ('requested', 'matched', 'proposed', 'agreed') AND (? IS NULL OR supporter_id = ?)
+            "UPDATE support_requests SET state = 'cancelled', cancelled_by = $1, cancel_reason = $2, closed_at = $3,
+                 updated_at = $4
+             WHERE id = $5 AND state IN ('requested', 'matched', 'proposed', 'agreed') AND ($6 IS NULL OR supporter_id = $7)
              RETURNING session_id",
         )
         .bind(cancel.by)
@@ -158,7 +158,7 @@ impl Store {
             Some(session) => self.cancel_session(&session, mail, now).await?,
             None if mail && cancel.by != "physician" => {
                 let mut tx = self.pool.begin().await?;
-                let email: Option<String> = sqlx::query_scalar("SELECT email FROM support_requests WHERE id = ?")
+                let email: Option<String> = sqlx::query_scalar("SELECT email FROM support_requests WHERE id = $1")
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;

@@ -22,8 +22,8 @@ impl Store {
     pub async fn forget_closed_requests(&self, now: Millis, days: u32) -> Result<u64, StoreError> {
         let fortnight = 14 * 24 * 3_600_000;
         sqlx::query(
-            "UPDATE support_requests SET state = 'closed', closed_at = ?, updated_at = ?
-             WHERE state = 'met' AND updated_at < ?",
+            "UPDATE support_requests SET state = 'closed', closed_at = $1, updated_at = $2
+             WHERE state = 'met' AND updated_at < $3",
         )
         .bind(now)
         .bind(now)
@@ -32,8 +32,8 @@ impl Store {
         .await?;
         let cutoff = now - i64::from(days) * 24 * 3_600_000;
         let done = sqlx::query(
-            "UPDATE support_requests SET first_name = NULL, email = NULL, times = NULL, forgotten_at = ?
-             WHERE closed_at IS NOT NULL AND closed_at <= ? AND forgotten_at IS NULL",
+            "UPDATE support_requests SET first_name = NULL, email = NULL, times = NULL, forgotten_at = $1
+             WHERE closed_at IS NOT NULL AND closed_at <= $2 AND forgotten_at IS NULL",
         )
         .bind(now)
         .bind(cutoff)
@@ -45,13 +45,18 @@ impl Store {
     /// Counts for organizers: by week, by practice area, by state.
     pub async fn support_stats(&self, now: Millis) -> Result<SupportStats, StoreError> {
         let since = now - 12 * 7 * 24 * 3_600_000;
-        let by_week: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT strftime('%Y-W%W', created_at / 1000, 'unixepoch') AS week, COUNT(*) FROM support_requests
-             WHERE created_at > ? GROUP BY week ORDER BY week",
-        )
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?;
+        // Bucketed here, not in SQL: the two databases name weeks differently.
+        let created: Vec<i64> = sqlx::query_scalar("SELECT created_at FROM support_requests WHERE created_at > $1")
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut weeks = std::collections::BTreeMap::<String, i64>::new();
+        for at in created {
+            if let Some(at) = chrono::DateTime::from_timestamp_millis(at) {
+                *weeks.entry(at.format("%Y-W%W").to_string()).or_default() += 1;
+            }
+        }
+        let by_week: Vec<(String, i64)> = weeks.into_iter().collect();
         let by_area: Vec<(String, i64)> = sqlx::query_as(
             "SELECT COALESCE(practice_area, ''), COUNT(*) FROM support_requests GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50",
         )

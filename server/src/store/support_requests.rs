@@ -11,7 +11,7 @@
 use sqlx::Row;
 
 use super::outbox::{queue_for_request, queue_for_supporter};
-use super::{Language, MailKind, Store, StoreError, ValidationError};
+use super::{Language, MailKind, Store, StoreError, Turns, ValidationError};
 use crate::room::Millis;
 use crate::tokens;
 
@@ -106,7 +106,7 @@ fn conflict<T>(why: &'static str) -> Result<T, StoreError> {
     Err(StoreError::Conflict(why))
 }
 
-pub(super) fn request(row: &sqlx::sqlite::SqliteRow) -> Result<SupportRequest, StoreError> {
+pub(super) fn request(row: &sqlx::any::AnyRow) -> Result<SupportRequest, StoreError> {
     let state: String = row.try_get("state")?;
     let language: String = row.try_get("language")?;
     Ok(SupportRequest {
@@ -153,7 +153,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO support_requests (id, token_hash, first_name, email, language, practice_area,
                  area_preference, supporter_status, times, time_zone, state, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'requested', $11, $12)",
         )
         .bind(&id)
         .bind(&tokens::hash(&token)[..])
@@ -192,16 +192,18 @@ impl Store {
         let token = self.request_token(&id);
         let end = at + i64::from(minutes) * 60_000;
         let mut tx = self.pool.begin().await?;
+        // Of two bookings of one time, the second sees the first.
+        self.take_turns(&mut tx, Turns::Supporter(supporter_id)).await?;
         let done = sqlx::query(
             "INSERT INTO support_requests (id, token_hash, first_name, email, language, practice_area,
                  area_preference, supporter_status, times, time_zone, state, supporter_id, proposed_at, minutes,
                  created_at, updated_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'matched', ?, ?, ?, ?, ?
-             WHERE EXISTS (SELECT 1 FROM supporters WHERE id = ? AND deactivated_at IS NULL AND paused = 0
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'matched', $11, $12, $13, $14, $15
+             WHERE EXISTS (SELECT 1 FROM supporters WHERE id = $16 AND deactivated_at IS NULL AND paused = 0
                              AND enrolled_at IS NOT NULL)
-               AND NOT EXISTS (SELECT 1 FROM support_requests r WHERE r.supporter_id = ?
+               AND NOT EXISTS (SELECT 1 FROM support_requests r WHERE r.supporter_id = $17
                                  AND r.state IN ('matched', 'proposed', 'agreed')
-                                 AND r.proposed_at < ? AND r.proposed_at + r.minutes * 60000 > ?)",
+                                 AND r.proposed_at < $18 AND r.proposed_at + r.minutes * 60000 > $19)",
         )
         .bind(&id)
         .bind(&tokens::hash(&token)[..])
@@ -244,7 +246,7 @@ impl Store {
         let rows: Vec<(String, Millis, i64)> = sqlx::query_as(
             "SELECT supporter_id, proposed_at, minutes FROM support_requests
              WHERE state IN ('matched', 'proposed', 'agreed') AND supporter_id IS NOT NULL
-               AND proposed_at IS NOT NULL AND minutes IS NOT NULL AND proposed_at > ?",
+               AND proposed_at IS NOT NULL AND minutes IS NOT NULL AND proposed_at > $1",
         )
         .bind(now - 24 * 3_600_000)
         .fetch_all(&self.pool)
@@ -261,7 +263,7 @@ impl Store {
     }
 
     pub async fn support_request(&self, id: &str) -> Result<SupportRequest, StoreError> {
-        let row = sqlx::query("SELECT * FROM support_requests WHERE id = ?")
+        let row = sqlx::query("SELECT * FROM support_requests WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -274,7 +276,7 @@ impl Store {
         if !tokens::well_formed(token) {
             return Err(StoreError::NotFound);
         }
-        let row = sqlx::query("SELECT * FROM support_requests WHERE token_hash = ?")
+        let row = sqlx::query("SELECT * FROM support_requests WHERE token_hash = $1")
             .bind(&tokens::hash(token)[..])
             .fetch_optional(&self.pool)
             .await?
@@ -297,7 +299,7 @@ impl Store {
     /// A supporter's requests, newest first: theirs only.
     pub async fn requests_of(&self, supporter_id: &str) -> Result<Vec<SupportRequest>, StoreError> {
         let rows =
-            sqlx::query("SELECT * FROM support_requests WHERE supporter_id = ? ORDER BY created_at DESC LIMIT 200")
+            sqlx::query("SELECT * FROM support_requests WHERE supporter_id = $1 ORDER BY created_at DESC LIMIT 200")
                 .bind(supporter_id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -317,7 +319,7 @@ impl Store {
         now: Millis,
     ) -> Result<SupportRequest, StoreError> {
         let takes: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM supporters WHERE id = ? AND deactivated_at IS NULL AND paused = 0 AND enrolled_at IS NOT NULL",
+            "SELECT 1 FROM supporters WHERE id = $1 AND deactivated_at IS NULL AND paused = 0 AND enrolled_at IS NOT NULL",
         )
         .bind(supporter_id)
         .fetch_optional(&self.pool)
@@ -327,9 +329,9 @@ impl Store {
         }
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE support_requests SET state = 'matched', supporter_id = ?, matched_by = ?, proposed_at = ?,
-                 minutes = ?, updated_at = ?
-             WHERE id = ? AND state = 'requested'",
+            "UPDATE support_requests SET state = 'matched', supporter_id = $1, matched_by = $2, proposed_at = $3,
+                 minutes = $4, updated_at = $5
+             WHERE id = $6 AND state = 'requested'",
         )
         .bind(supporter_id)
         .bind(organizer_id)
@@ -366,8 +368,8 @@ impl Store {
     ) -> Result<SupportRequest, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE support_requests SET state = 'proposed', proposed_at = ?, minutes = ?, updated_at = ?
-             WHERE id = ? AND supporter_id = ? AND (state IN ('matched', 'proposed') OR (state = 'met' AND follow_up = 1))",
+            "UPDATE support_requests SET state = 'proposed', proposed_at = $1, minutes = $2, updated_at = $3
+             WHERE id = $4 AND supporter_id = $5 AND (state IN ('matched', 'proposed') OR (state = 'met' AND follow_up = 1))",
         )
         .bind(at)
         .bind(i64::from(minutes))
@@ -380,7 +382,7 @@ impl Store {
             drop(tx);
             return self.not_now(id, Some(supporter_id)).await;
         }
-        let email: Option<String> = sqlx::query_scalar("SELECT email FROM support_requests WHERE id = ?")
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM support_requests WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
@@ -401,10 +403,10 @@ impl Store {
         now: Millis,
     ) -> Result<SupportRequest, StoreError> {
         let done = sqlx::query(
-            "UPDATE support_requests SET state = 'met', follow_up = ?, updated_at = ?
-             WHERE id = ? AND supporter_id = ? AND state = 'agreed'",
+            "UPDATE support_requests SET state = 'met', follow_up = $1, updated_at = $2
+             WHERE id = $3 AND supporter_id = $4 AND state = 'agreed'",
         )
-        .bind(follow_up)
+        .bind(i64::from(follow_up))
         .bind(now)
         .bind(id)
         .bind(supporter_id)
@@ -419,8 +421,8 @@ impl Store {
     /// The supporter closes a request they met on: it is over.
     pub async fn close_request(&self, id: &str, supporter_id: &str, now: Millis) -> Result<SupportRequest, StoreError> {
         let done = sqlx::query(
-            "UPDATE support_requests SET state = 'closed', closed_at = ?, updated_at = ?
-             WHERE id = ? AND supporter_id = ? AND state = 'met'",
+            "UPDATE support_requests SET state = 'closed', closed_at = $1, updated_at = $2
+             WHERE id = $3 AND supporter_id = $4 AND state = 'met'",
         )
         .bind(now)
         .bind(now)

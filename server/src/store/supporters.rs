@@ -110,12 +110,12 @@ macro_rules! columns {
     () => {
         "SELECT s.id, s.account_id, s.name, s.email, s.practice_areas, s.practice_status, s.years_band,
             s.languages, s.trained_on, s.time_zone, s.availability, s.paused, s.waiting_room, s.enrolled_at, s.deactivated_at,
-            (SELECT COUNT(*) FROM support_requests r WHERE r.supporter_id = s.id AND r.created_at > ?) AS load
+            (SELECT COUNT(*) FROM support_requests r WHERE r.supporter_id = s.id AND r.created_at > $1) AS load
          FROM supporters s "
     };
 }
 
-fn supporter(row: &sqlx::sqlite::SqliteRow) -> Result<Supporter, StoreError> {
+fn supporter(row: &sqlx::any::AnyRow) -> Result<Supporter, StoreError> {
     use sqlx::Row;
     let json = |column: &str| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(column)?) };
     let languages: Vec<String> =
@@ -189,7 +189,7 @@ impl Store {
         let done = sqlx::query(
             "INSERT INTO supporters (id, nominated_by, name, email, practice_areas, practice_status, years_band,
                  languages, trained_on, enrol_token_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
         )
         .bind(&id)
         .bind(nominated_by)
@@ -225,7 +225,7 @@ impl Store {
     /// once enrolled or deactivated.
     pub async fn current_enrolment_token(&self, id: &str) -> Result<Option<String>, StoreError> {
         let generation: Option<i64> = sqlx::query_scalar(
-            "SELECT enrol_generation FROM supporters WHERE id = ? AND enrolled_at IS NULL AND deactivated_at IS NULL",
+            "SELECT enrol_generation FROM supporters WHERE id = $1 AND enrolled_at IS NULL AND deactivated_at IS NULL",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -234,7 +234,7 @@ impl Store {
     }
 
     pub async fn supporter(&self, id: &str, now: Millis) -> Result<Supporter, StoreError> {
-        let row = sqlx::query(concat!(columns!(), "WHERE s.id = ?"))
+        let row = sqlx::query(concat!(columns!(), "WHERE s.id = $2"))
             .bind(now - MONTH_MS)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -245,7 +245,7 @@ impl Store {
 
     /// The supporter an account belongs to.
     pub async fn supporter_of_account(&self, account_id: &str, now: Millis) -> Result<Supporter, StoreError> {
-        let row = sqlx::query(concat!(columns!(), "WHERE s.account_id = ?"))
+        let row = sqlx::query(concat!(columns!(), "WHERE s.account_id = $2"))
             .bind(now - MONTH_MS)
             .bind(account_id)
             .fetch_optional(&self.pool)
@@ -256,7 +256,7 @@ impl Store {
 
     /// The whole roster, by name.
     pub async fn supporters(&self, now: Millis) -> Result<Vec<Supporter>, StoreError> {
-        let rows = sqlx::query(concat!(columns!(), "ORDER BY s.name COLLATE NOCASE LIMIT 1000"))
+        let rows = sqlx::query(concat!(columns!(), "ORDER BY lower(s.name), s.name LIMIT 1000"))
             .bind(now - MONTH_MS)
             .fetch_all(&self.pool)
             .await?;
@@ -285,8 +285,8 @@ impl Store {
         let hash = hash_password(password.to_owned()).await?;
         let mut tx = self.pool.begin().await?;
         let found: Option<(String, String, String)> = sqlx::query_as(
-            "UPDATE supporters SET enrol_token_hash = NULL, enrolled_at = ?, time_zone = ?
-             WHERE enrol_token_hash = ? AND deactivated_at IS NULL RETURNING id, name, email",
+            "UPDATE supporters SET enrol_token_hash = NULL, enrolled_at = $1, time_zone = $2
+             WHERE enrol_token_hash = $3 AND deactivated_at IS NULL RETURNING id, name, email",
         )
         .bind(now)
         .bind(time_zone)
@@ -299,7 +299,7 @@ impl Store {
         let account_id = uuid::Uuid::new_v4().to_string();
         let made = sqlx::query(
             "INSERT INTO organizers (id, email, name, password_hash, time_zone, created_at, role)
-             VALUES (?, ?, ?, ?, ?, ?, 'supporter') ON CONFLICT(email) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, 'supporter') ON CONFLICT DO NOTHING",
         )
         .bind(&account_id)
         .bind(&email)
@@ -312,7 +312,7 @@ impl Store {
         if made.rows_affected() == 0 {
             return fail("email", "this address has an account already: ask an organizer");
         }
-        sqlx::query("UPDATE supporters SET account_id = ? WHERE id = ?")
+        sqlx::query("UPDATE supporters SET account_id = $1 WHERE id = $2")
             .bind(&account_id)
             .bind(&supporter_id)
             .execute(&mut *tx)
@@ -334,14 +334,14 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let generation: Option<i64> = sqlx::query_scalar(
             "UPDATE supporters SET enrol_generation = enrol_generation + 1
-             WHERE id = ? AND enrolled_at IS NULL AND deactivated_at IS NULL RETURNING enrol_generation",
+             WHERE id = $1 AND enrolled_at IS NULL AND deactivated_at IS NULL RETURNING enrol_generation",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(generation) = generation {
             let token = self.enrolment_token(id, generation);
-            sqlx::query("UPDATE supporters SET enrol_token_hash = ? WHERE id = ?")
+            sqlx::query("UPDATE supporters SET enrol_token_hash = $1 WHERE id = $2")
                 .bind(&tokens::hash(&token)[..])
                 .bind(id)
                 .execute(&mut *tx)
@@ -349,7 +349,7 @@ impl Store {
             if mail {
                 // The earlier link's mail, if still waiting, would carry a dead link.
                 sqlx::query(
-                    "DELETE FROM outbox WHERE supporter_id = ? AND kind = 'enrolment' AND sent_at IS NULL AND failed_at IS NULL",
+                    "DELETE FROM outbox WHERE supporter_id = $1 AND kind = 'enrolment' AND sent_at IS NULL AND failed_at IS NULL",
                 )
                 .bind(id)
                 .execute(&mut *tx)
@@ -361,7 +361,7 @@ impl Store {
             return Ok(token);
         }
         drop(tx);
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM supporters WHERE id = ?")
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM supporters WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -392,10 +392,10 @@ impl Store {
             return fail("time_zone", "must be an IANA time zone name such as America/Toronto");
         }
         sqlx::query(
-            "UPDATE supporters SET languages = COALESCE(?, languages), practice_areas = COALESCE(?, practice_areas),
-                 availability = COALESCE(?, availability), paused = COALESCE(?, paused), time_zone = COALESCE(?, time_zone),
-                 waiting_room = COALESCE(?, waiting_room)
-             WHERE id = ?",
+            "UPDATE supporters SET languages = COALESCE($1, languages), practice_areas = COALESCE($2, practice_areas),
+                 availability = COALESCE($3, availability), paused = COALESCE($4, paused), time_zone = COALESCE($5, time_zone),
+                 waiting_room = COALESCE($6, waiting_room)
+             WHERE id = $7",
         )
         .bind(change.languages.as_deref().map(languages_json))
         .bind(change.practice_areas.as_ref().and_then(|a| serde_json::to_string(a).ok()))
@@ -413,8 +413,8 @@ impl Store {
     pub async fn deactivate_supporter(&self, id: &str, now: Millis) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let account: Option<Option<String>> = sqlx::query_scalar(
-            "UPDATE supporters SET deactivated_at = COALESCE(deactivated_at, ?), enrol_token_hash = NULL
-             WHERE id = ? RETURNING account_id",
+            "UPDATE supporters SET deactivated_at = COALESCE(deactivated_at, $1), enrol_token_hash = NULL
+             WHERE id = $2 RETURNING account_id",
         )
         .bind(now)
         .bind(id)
@@ -422,7 +422,7 @@ impl Store {
         .await?;
         let account = account.ok_or(StoreError::NotFound)?;
         if let Some(account) = account {
-            sqlx::query("DELETE FROM organizer_logins WHERE organizer_id = ?")
+            sqlx::query("DELETE FROM organizer_logins WHERE organizer_id = $1")
                 .bind(account)
                 .execute(&mut *tx)
                 .await?;

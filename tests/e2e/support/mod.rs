@@ -1,6 +1,7 @@
 //! Test support: a real server and scripted clients.
 
 mod client;
+mod database;
 pub mod http;
 mod media_client;
 mod server;
@@ -8,6 +9,7 @@ pub mod udp_ports;
 pub mod video_seen;
 
 pub use client::{TestClient, WAIT};
+pub use database::TestDatabase;
 pub use http::ApiClient;
 pub use media_client::MediaClient;
 pub use server::{ServerProcess, Session, TestServer, binary, token_of};

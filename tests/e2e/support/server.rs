@@ -1,16 +1,17 @@
 //! A real PeerRoom server for a test: in-process on 127.0.0.1:0 with its own
-//! SQLite file, or as the real binary in a child process.
+//! database (database.rs), or as the real binary in a child process.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use peer_room::config::Config;
 use peer_room::store::{InviteRole, NewSession};
 use peer_room::{Server, clock, ground_rules};
-use tempfile::TempDir;
+
+use super::database::TestDatabase;
 
 /// Links to one stored session.
 #[derive(Clone, Debug)]
@@ -23,8 +24,8 @@ pub struct Session {
 pub struct TestServer {
     pub server: Option<Server>,
     pub addr: SocketAddr,
-    /// Held, not read: the database folder lives as long as the server.
-    _dir: TempDir,
+    /// Held, not read: the database lives as long as the server.
+    _database: TestDatabase,
 }
 
 impl TestServer {
@@ -34,10 +35,11 @@ impl TestServer {
 
     /// Starts a server after `adjust` has changed the test's settings.
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let database = TestDatabase::fresh();
         let mut config = Config {
             listen: "127.0.0.1:0".parse().expect("address"),
-            database_url: format!("sqlite://{}", dir.path().join("peer-room.db").display()),
+            database_url: database.url.clone(),
+            token_key_file: Some(database.key_file.clone()),
             ..Config::default()
         };
         adjust(&mut config);
@@ -45,7 +47,7 @@ impl TestServer {
         TestServer {
             addr: server.addr,
             server: Some(server),
-            _dir: dir,
+            _database: database,
         }
     }
 
@@ -129,21 +131,21 @@ pub fn binary() -> PathBuf {
 }
 
 impl ServerProcess {
-    /// Starts the binary on the database at `db` and waits until it serves.
-    pub fn start(db: &Path) -> ServerProcess {
+    /// Starts the binary on `db` and waits until it serves.
+    pub fn start(db: &TestDatabase) -> ServerProcess {
         Self::start_logging(db, "warn", Stdio::inherit())
     }
 
     /// Starts the binary with `RUST_LOG=filter`, its log going to `log`.
-    pub fn start_logging(db: &Path, filter: &str, log: Stdio) -> ServerProcess {
+    pub fn start_logging(db: &TestDatabase, filter: &str, log: Stdio) -> ServerProcess {
         Self::start_with_args(db, &[], filter, log)
     }
 
     /// Starts the binary with settings of the test's own (`--smtp-host`...).
-    pub fn start_with_args(db: &Path, args: &[&str], filter: &str, log: Stdio) -> ServerProcess {
+    pub fn start_with_args(db: &TestDatabase, args: &[&str], filter: &str, log: Stdio) -> ServerProcess {
         let mut child = Command::new(binary())
-            .args(["--listen", "127.0.0.1:0", "--database-url"])
-            .arg(format!("sqlite://{}", db.display()))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(db.args())
             .args(args)
             .env("RUST_LOG", filter)
             .stdout(Stdio::piped())
