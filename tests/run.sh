@@ -60,6 +60,13 @@ needs turnserver coturn
 # The mail tests (Rust and browser) deliver to a throwaway exim
 # (testkit/src/mail_server.rs).
 needs exim4 exim4-daemon-light always
+# The store's tests run a second time on a throwaway PostgreSQL
+# (testkit/src/postgres.rs). Its programs are not on PATH: look for initdb.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    step "installing postgresql from Debian's packages"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
 
 step "installing the web client's npm packages"
 (cd web-client && npm ci --no-audit --no-fund --loglevel=error)
@@ -101,6 +108,41 @@ rust_failed=${rust_failed:-0}
 # A runner that failed without counting a failure (a build error) still fails.
 if [ "$rust_status" -ne 0 ] && [ "$rust_failed" -eq 0 ]; then rust_failed=1; fi
 
+# The store's suite: every end-to-end test that stores something (not the
+# media tests, nor the checks of the docs).
+store_suite='binary(e2e) & !test(/^(architecture_doc|protocol_doc|media|breakouts_media|screen_media|simulcast_media)/)'
+pg_log="$artifacts/postgres-tests.log"
+step "running the store's suite again on PostgreSQL (a throwaway cluster on loopback)"
+set +e
+coproc POSTGRES { exec "$root/target/debug/throwaway-postgres"; }
+pg_pid=$POSTGRES_PID
+pg_in=${POSTGRES[1]}
+read -r ready pg_url <&"${POSTGRES[0]}"
+if [ "${ready:-}" = ready ] && cargo nextest --version >/dev/null 2>&1; then
+    PEER_ROOM_TEST_POSTGRES="$pg_url" cargo nextest run -p peer-room -E "$store_suite" --no-fail-fast 2>&1 | tee "$pg_log"
+    pg_status=${PIPESTATUS[0]}
+    pg_passed=$(grep -Eo '[0-9]+ passed' "$pg_log" | tail -1 | grep -Eo '[0-9]+')
+    pg_failed=$(grep -Eo '[0-9]+ failed' "$pg_log" | tail -1 | grep -Eo '[0-9]+')
+elif [ "${ready:-}" = ready ]; then
+    PEER_ROOM_TEST_POSTGRES="$pg_url" cargo test -p peer-room --test e2e --no-fail-fast -- \
+        --skip architecture_doc --skip protocol_doc --skip media 2>&1 | tee "$pg_log"
+    pg_status=${PIPESTATUS[0]}
+    pg_passed=$(grep -Eo '[0-9]+ passed' "$pg_log" | grep -Eo '[0-9]+' | paste -sd+ | bc)
+    pg_failed=$(grep -Eo '[0-9]+ failed' "$pg_log" | grep -Eo '[0-9]+' | paste -sd+ | bc)
+else
+    echo "the throwaway PostgreSQL did not start" | tee "$pg_log"
+    pg_status=1
+fi
+# Closing its standard input stops it and removes its data.
+exec {pg_in}>&-
+wait "$pg_pid"
+set -e
+pg_passed=${pg_passed:-0}
+pg_failed=${pg_failed:-0}
+if [ "$pg_status" -ne 0 ] && [ "$pg_failed" -eq 0 ]; then pg_failed=1; fi
+rust_passed=$((rust_passed + pg_passed))
+rust_failed=$((rust_failed + pg_failed))
+
 browser_passed=0
 browser_failed=0
 if [ -z "${SKIP_BROWSER:-}" ]; then
@@ -112,6 +154,6 @@ fi
 passed=$((rust_passed + web_passed + browser_passed))
 failed=$((rust_failed + web_failed + browser_failed))
 echo
-echo "Rust: $rust_passed passed, $rust_failed failed. Web: $web_passed passed, $web_failed failed. Browser: $browser_passed passed, $browser_failed failed."
+echo "Rust: $rust_passed passed, $rust_failed failed (of which on PostgreSQL: $pg_passed passed, $pg_failed failed). Web: $web_passed passed, $web_failed failed. Browser: $browser_passed passed, $browser_failed failed."
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$rust_passed" -gt 0 ]

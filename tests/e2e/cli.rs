@@ -42,6 +42,7 @@ fn help_documents_every_setting_and_its_environment_variable() {
     for flag in [
         "--listen",
         "--database-url",
+        "--token-key-file",
         "--public-url",
         "--allowed-origins",
         "--log-format",

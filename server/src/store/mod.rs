@@ -257,3 +257,37 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_databases_have_the_same_migrations_one_to_one() {
+        let steps = |migrator: sqlx::migrate::Migrator| -> Vec<(i64, String)> {
+            migrator
+                .iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect()
+        };
+        let sqlite = steps(sqlx::migrate!("./migrations/sqlite"));
+        assert!(sqlite.len() >= 9);
+        assert_eq!(sqlite, steps(sqlx::migrate!("./migrations/postgres")));
+    }
+
+    #[tokio::test]
+    async fn a_database_url_it_cannot_use_gets_a_clear_error() {
+        let refused = Store::open("mysql://root:secret@db/peer_room", None).await.err();
+        let said = refused.map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            said.contains("sqlite: or postgres:") && said.contains("mysql:"),
+            "{said}"
+        );
+        assert!(!said.contains("secret"), "never the password: {said}");
+        // Checked before any connection: the host need not exist.
+        let refused = Store::open("postgres://peer_room@db.invalid/peer_room", None)
+            .await
+            .err();
+        assert!(matches!(refused, Some(StoreError::KeyFileNeeded)), "{refused:?}");
+    }
+}
