@@ -15,6 +15,7 @@
 //! - `relay`: the trivial UDP relay the SFU is compared with.
 //! - `procfs`: memory and CPU time from /proc; pinning to a CPU.
 //! - `stats`: latency quantiles; figures over several runs.
+//! - `store_writes`: the store's hot writes on SQLite and PostgreSQL.
 //! - `smoke`: a few seconds at a tiny load, to prove the tool works.
 
 pub mod admit;
@@ -26,5 +27,6 @@ pub mod relay;
 pub mod signalling;
 pub mod smoke;
 pub mod stats;
+pub mod store_writes;
 pub mod target;
 pub mod ws;

@@ -44,6 +44,10 @@ enum Mode {
     /// Waves of concurrent organizer logins, each from its own loopback
     /// address: the server's memory at the peak, and how many were refused.
     Logins(LoginArgs),
+    /// The store's hot writes (run-of-show, summary, report, a device let
+    /// in) and a link redeemed, from many rooms at once, on SQLite and on a
+    /// throwaway PostgreSQL side by side: latency per operation.
+    Store(StoreArgs),
     /// A few seconds at a tiny load against an in-process server: checks
     /// only that events and packets flowed.
     Smoke,
@@ -158,6 +162,16 @@ struct LoginArgs {
     waves: usize,
 }
 
+#[derive(Debug, Args)]
+struct StoreArgs {
+    /// Rooms writing at once.
+    #[arg(long, default_value_t = 10)]
+    rooms: usize,
+    /// Rounds of the five operations in each room.
+    #[arg(long, default_value_t = 200)]
+    rounds: usize,
+}
+
 fn parse_mix(text: &str) -> Result<[u32; 3], String> {
     let parts: Vec<u32> = text
         .split(',')
@@ -174,7 +188,7 @@ fn main() -> anyhow::Result<()> {
         Mode::Join(args) => Some(&args.common),
         Mode::Admit(args) => Some(&args.common),
         Mode::Logins(args) => Some(&args.common),
-        Mode::Smoke | Mode::Relay => None,
+        Mode::Store(_) | Mode::Smoke | Mode::Relay => None,
     };
     // Pin before the runtime starts, so that it sizes its workers to match.
     if let Some(common) = common
@@ -191,6 +205,7 @@ fn main() -> anyhow::Result<()> {
             Mode::Join(args) => run_join(args).await,
             Mode::Admit(args) => run_admit(args).await,
             Mode::Logins(args) => run_logins(args).await,
+            Mode::Store(args) => run_store(args).await,
             Mode::Smoke => {
                 smoke::signalling().await?;
                 smoke::media().await?;
@@ -383,5 +398,24 @@ async fn run_join(args: JoinArgs) -> anyhow::Result<()> {
         Ok((target, figures?))
     })
     .await?;
+    Ok(())
+}
+
+async fn run_store(args: StoreArgs) -> anyhow::Result<()> {
+    println!(
+        "store: {} rooms at once, {} rounds each of: {}",
+        args.rooms,
+        args.rounds,
+        peer_room_bench::store_writes::OPERATIONS.join(", ")
+    );
+    for figures in peer_room_bench::store_writes::run(args.rooms, args.rounds).await? {
+        println!("{} ({:.0} operations/s in all)", figures.database, figures.per_second);
+        for (name, q) in figures.operations {
+            println!(
+                "  {name:<14} p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms   ({} samples)",
+                q.p50_ms, q.p99_ms, q.max_ms, q.count
+            );
+        }
+    }
     Ok(())
 }

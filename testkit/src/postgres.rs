@@ -18,6 +18,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+/// Settings of a test cluster: commits need not reach the disk.
+const FAST: [&str; 6] = [
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
+];
+
 /// How long a fresh cluster may take to accept connections.
 const READY_WITHIN: Duration = Duration::from_secs(30);
 
@@ -89,8 +99,19 @@ fn command(program: &Path, user: Option<(u32, u32)>) -> Command {
 }
 
 impl Postgres {
-    /// A new cluster on a free loopback port, ready for connections.
+    /// A new cluster on a free loopback port, ready for connections; for
+    /// tests, it does not wait for the disk (`fsync=off`).
     pub fn start() -> Result<Postgres> {
+        Self::launch(false)
+    }
+
+    /// As `start`, but writing as a real database server would (every
+    /// commit on disk): for the benchmarks of the store.
+    pub fn start_durable() -> Result<Postgres> {
+        Self::launch(true)
+    }
+
+    fn launch(durable: bool) -> Result<Postgres> {
         let bin = programs()?;
         let user = run_as();
         let dir = tempfile::Builder::new().prefix("peer-room-pg-").tempdir()?;
@@ -125,17 +146,10 @@ impl Postgres {
                 .arg(&data)
                 .args(["-c", "listen_addresses=127.0.0.1", "-p", &port.to_string(), "-k"])
                 .arg(dir.path())
-                // A test database: speed over durability, and room for the
-                // store suite's servers, each with its pool, side by side.
-                .args([
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "synchronous_commit=off",
-                    "-c",
-                    "full_page_writes=off",
-                ])
+                // Room for the store suite's servers, each with its pool,
+                // side by side; for tests, speed over durability.
                 .args(["-c", "max_connections=300", "-c", "shared_buffers=64MB"])
+                .args(if durable { &[][..] } else { &FAST[..] })
                 .stdout(Stdio::null())
                 .stderr(std::fs::File::create(dir.path().join("postgres.log"))?)
                 .spawn()
