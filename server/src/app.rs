@@ -17,12 +17,12 @@ use crate::config::{self, Config, SocketConfig};
 use crate::crisis::CrisisResource;
 use crate::http::listen::{self, Admissions};
 use crate::http::metrics_access::MetricsAccess;
-use crate::live::RoomRegistry;
+use crate::live::{Placement, RoomRegistry, keep_beating};
 use crate::mail::{MailHandle, Sender};
 use crate::media::Media;
 use crate::metrics::Metrics;
 use crate::room::ConnId;
-use crate::store::Store;
+use crate::store::{Backend, Store};
 use crate::tally::Tally;
 
 /// What every request handler and connection shares.
@@ -128,17 +128,37 @@ impl Server {
             config.support_retention_days,
             shutdown.clone(),
         ));
+        // With PostgreSQL, nodes may share the store: each room runs on one.
+        let mut rooms = RoomRegistry::new(
+            store.clone(),
+            config.rooms.clone(),
+            Some(media.clone()),
+            Arc::clone(&metrics),
+            shutdown.clone(),
+            tasks.clone(),
+        );
+        if store.backend() == Backend::Postgres {
+            let node_url = config
+                .cluster
+                .node_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", display_addr(addr)));
+            let placement = Placement::new(store.clone(), &node_url, config.cluster.lease);
+            // Known to the others before the first join comes.
+            placement.beat(&[], 0).await?;
+            rooms = rooms.with_placement(placement.clone());
+            let census = rooms.clone();
+            tasks.spawn(keep_beating(
+                placement,
+                move || census.live_sessions(),
+                shutdown.clone(),
+            ));
+            info!(node = %node_url, "rooms are placed among the nodes sharing the store");
+        }
         let state = AppState {
             mail,
             support_self_booking: config.support_self_booking,
-            rooms: RoomRegistry::new(
-                store.clone(),
-                config.rooms.clone(),
-                Some(media.clone()),
-                Arc::clone(&metrics),
-                shutdown.clone(),
-                tasks.clone(),
-            ),
+            rooms,
             media: media.clone(),
             logins: Arc::new(LoginLimiter::default()),
             support_requests: Arc::new(RequestLimiter::new(MAX_REQUESTS_PER_ADDRESS)),

@@ -47,6 +47,18 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_TOKEN_KEY_FILE", global = true)]
     pub token_key_file: Option<std::path::PathBuf>,
 
+    /// With PostgreSQL, where clients reach this node itself
+    /// (https://node-a.rooms.example.org): people whose room runs on it are
+    /// sent there. Also the node's id: keep it across restarts. Default:
+    /// http:// and the listen address.
+    #[arg(long, env = "PEER_ROOM_NODE_URL", global = true)]
+    pub node_url: Option<String>,
+
+    /// With PostgreSQL, how long a room stays placed on a node that stopped
+    /// renewing it: after a crash, the wait before it starts on another.
+    #[arg(long, env = "PEER_ROOM_LEASE_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(3..=300), global = true)]
+    pub lease_seconds: u64,
+
     /// The URL people open, used in invitation links (e.g. https://rooms.example.org).
     /// Default: http:// and the listen address.
     #[arg(long, env = "PEER_ROOM_PUBLIC_URL", global = true)]

@@ -46,6 +46,8 @@ pub struct Config {
     pub support_self_booking: bool,
     /// Who may read `/metrics`: loopback by default.
     pub metrics_allow: Vec<Network>,
+    /// With PostgreSQL: this node among the others that share it.
+    pub cluster: crate::live::ClusterConfig,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             support_retention_days: crate::retention::DEFAULT_DAYS,
             support_self_booking: false,
             metrics_allow: Network::loopback(),
+            cluster: crate::live::ClusterConfig::default(),
         }
     }
 }

@@ -77,6 +77,10 @@ fn config_from(args: &GlobalArgs) -> anyhow::Result<Config> {
         listen: args.listen,
         database_url: args.database_url.clone(),
         token_key_file: args.token_key_file.clone(),
+        cluster: peer_room::live::ClusterConfig {
+            node_url: args.node_url.clone(),
+            lease: Duration::from_secs(args.lease_seconds),
+        },
         public_url: args.public_url.clone(),
         allowed_origins: args.allowed_origins.clone(),
         rooms,

@@ -5,6 +5,7 @@ mod authorization;
 mod bad_input;
 mod breakouts_media;
 mod cli;
+mod cluster;
 mod connection_life;
 mod durability;
 mod facilitation;

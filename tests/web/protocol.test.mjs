@@ -41,3 +41,83 @@ test('an error with an id rejects its request with the code', () => {
   connection.receive(JSON.stringify({ type: 'error', id: 7, code: 'forbidden', message: 'no' }));
   assert.deepEqual(settled, [['rejected', 'forbidden']]);
 });
+
+/**
+ * A scripted stand-in for the browser's WebSocket: each socket answers as
+ * the server at its URL would, from `nodes` (URL to a function of the
+ * request). Records every URL opened.
+ */
+function scriptedSockets(nodes) {
+  const opened = [];
+  class ScriptedSocket extends EventTarget {
+    static OPEN = 1;
+    constructor(url) {
+      super();
+      this.url = String(url);
+      this.readyState = 0;
+      opened.push(this.url);
+      setTimeout(() => {
+        this.readyState = 1;
+        this.dispatchEvent(new Event('open'));
+      }, 0);
+    }
+    send(text) {
+      const request = JSON.parse(text);
+      const reply = request.type === 'hello'
+        ? { type: 'welcome', version: 1, server_time: 0, crisis_resources: [] }
+        : nodes[this.url](request);
+      setTimeout(() => {
+        const event = new Event('message');
+        event.data = JSON.stringify({ ...reply, id: request.id });
+        this.dispatchEvent(event);
+      }, 0);
+    }
+    close() {
+      this.readyState = 3;
+    }
+  }
+  return { ScriptedSocket, opened };
+}
+
+const JOINED = { type: 'joined', you: 4, role: 'participant', resume_token: 's.r', session: {}, gate: 'admitted', ice_servers: [] };
+
+test('a join that reached another node follows room_elsewhere and joins there, and each return starts home', async (t) => {
+  const home = 'ws://127.0.0.1:9/ws';
+  const roomNode = 'ws://127.0.0.3:9/ws';
+  const asked = [];
+  const { ScriptedSocket, opened } = scriptedSockets({
+    [home]: (request) => (asked.push(['home', request.type]), { type: 'room_elsewhere', ws_url: roomNode }),
+    [roomNode]: (request) => (asked.push(['room', request.type]), JOINED),
+  });
+  const saved = globalThis.WebSocket;
+  globalThis.WebSocket = ScriptedSocket;
+  t.after(() => { globalThis.WebSocket = saved; });
+  const connection = new RoomConnection(home);
+  const heard = [];
+  connection.on('room_elsewhere', (message) => heard.push(message.type));
+  const joined = await connection.join({ token: 't', name: 'Sam', device: 'd'.repeat(32) });
+  assert.equal(joined.you, 4);
+  assert.deepEqual(opened, [home, roomNode], 'one hop, to the node named');
+  assert.deepEqual(asked, [['home', 'join'], ['room', 'join']], 'the same join, sent again there');
+  assert.deepEqual(heard, [], 'the way to the room is no news for the page');
+  // Coming back (a dropped connection): home first, where a node that went
+  // away is not tried again, then the room's node, resuming there.
+  const back = await connection.enter('s.r');
+  assert.equal(back.resumed, true);
+  assert.deepEqual(opened, [home, roomNode, home, roomNode]);
+  assert.deepEqual(asked.slice(2), [['home', 'resume'], ['room', 'resume']]);
+});
+
+test('a room that keeps moving is given up after a few hops, with a clear error', async (t) => {
+  const nodes = ['ws://127.0.0.1:9/ws', 'ws://127.0.0.2:9/ws'];
+  const { ScriptedSocket, opened } = scriptedSockets({
+    [nodes[0]]: () => ({ type: 'room_elsewhere', ws_url: nodes[1] }),
+    [nodes[1]]: () => ({ type: 'room_elsewhere', ws_url: nodes[0] }),
+  });
+  const saved = globalThis.WebSocket;
+  globalThis.WebSocket = ScriptedSocket;
+  t.after(() => { globalThis.WebSocket = saved; });
+  const connection = new RoomConnection(nodes[0]);
+  await assert.rejects(connection.join({ token: 't', name: 'Sam', device: 'd'.repeat(32) }), (error) => error.code === 'unavailable');
+  assert.equal(opened.length, 4, 'the first node and three hops');
+});

@@ -5,13 +5,17 @@
 //! - `actor.rs`: the task that runs one room; `RoomHandle` reaches it.
 //! - `registry.rs`: finds a session's actor, starting it from the store,
 //!   and counts the live rooms' people from their published door states.
+//! - `placement.rs`: with many nodes on one PostgreSQL database, which node
+//!   runs each room (a lease), and each node's heartbeat.
 //!
 //! The arrows point one way: `live` uses `room`, `store` and `media`; none
 //! of them knows `live`. The media layer reports to its room's actor through
 //! a channel of `MediaReport`s that the actor reads beside its commands.
 
 mod actor;
+mod placement;
 mod registry;
 
 pub use actor::{OUTBOX_CAPACITY, Outbound, RoomHandle};
+pub use placement::{ClusterConfig, Located, Placement, keep_beating, socket_url};
 pub use registry::{Census, RoomRegistry, RoomsConfig};

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::actor::{Actor, RoomHandle};
+use super::placement::{Located, Placement};
 use crate::energizers;
 use crate::media::Media;
 use crate::metrics::Metrics;
@@ -54,6 +55,8 @@ pub struct RoomRegistry {
     /// What the actors note for `/metrics`: their store writes' time, their
     /// outboxes' fill.
     metrics: Arc<Metrics>,
+    /// With many nodes: where rooms run. `None`: every room runs here.
+    placement: Option<Placement>,
 }
 
 /// How many rooms are live and how many people are in them and waiting.
@@ -83,7 +86,43 @@ impl RoomRegistry {
             config,
             shutdown,
             tasks,
+            placement: None,
         }
+    }
+
+    /// Places rooms among the nodes sharing this store.
+    pub fn with_placement(mut self, placement: Placement) -> RoomRegistry {
+        self.placement = Some(placement);
+        self
+    }
+
+    pub fn placement(&self) -> Option<&Placement> {
+        self.placement.as_ref()
+    }
+
+    /// Where a session's room runs: here when rooms are not placed among
+    /// nodes, or when it is placed on this one.
+    pub async fn locate(&self, session_id: &str) -> Result<Located, StoreError> {
+        match &self.placement {
+            // A room running here is here, whatever a lease says since.
+            Some(placement) if self.get(session_id).is_none_or(|h| h.tx.is_closed()) => {
+                placement.locate(session_id).await
+            }
+            _ => Ok(Located::Here),
+        }
+    }
+
+    /// The sessions of the rooms live here, and their people: what a
+    /// heartbeat reports and renews.
+    pub fn live_sessions(&self) -> (Vec<String>, u64) {
+        let rooms = self
+            .rooms
+            .iter()
+            .filter(|h| !h.tx.is_closed())
+            .map(|h| h.key().clone())
+            .collect();
+        let census = self.census();
+        (rooms, (census.in_rooms + census.waiting) as u64)
     }
 
     /// The live room of a session, if its actor is running.
@@ -176,10 +215,16 @@ impl RoomRegistry {
             metrics: Arc::clone(&self.metrics),
         };
         let rooms = Arc::clone(&self.rooms);
+        let placement = self.placement.clone();
         self.tasks.spawn(async move {
             actor.run().await;
             // Forget this room, unless a newer actor already took its place.
-            rooms.remove_if(&session_id, |_, h| h.generation == generation);
+            let gone = rooms
+                .remove_if(&session_id, |_, h| h.generation == generation)
+                .is_some();
+            if let Some(placement) = placement.filter(|_| gone && !rooms.contains_key(&session_id)) {
+                placement.release(&session_id).await;
+            }
         });
         handle
     }

@@ -55,6 +55,11 @@ pub enum ConnectionEvent {
     },
     /// The server is stopping: join again with the link in a moment.
     ServerRestarting {},
+    /// The room runs on another node of this deployment (the reply to a
+    /// `join` or a `resume`, or news to everyone of a node about to stop):
+    /// connect to `ws_url` and send the same `hello` and `join` or
+    /// `resume` there.
+    RoomElsewhere { ws_url: String },
 }
 
 /// Where to turn in a crisis, as a deployment sets it.

@@ -9,6 +9,7 @@
 //! meaning (`migrations/sqlite`, `migrations/postgres`), embedded in the
 //! binary. Nothing here logs names, text or tokens.
 
+mod cluster;
 mod invitations;
 mod invitees;
 mod link_lookup;
@@ -35,6 +36,7 @@ use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 
+pub use cluster::{LiveNode, NodeBeat};
 pub use invitations::{Invitation, InvitationLinks, InviteError, InviteRole};
 pub use invitees::{Added, Invitee, Language, MAX_INVITEES, MailRecord, NewInvitee, Scope};
 pub use link_lookup::{LinkLookup, SummaryAccess};

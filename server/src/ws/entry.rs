@@ -7,10 +7,11 @@ use tracing::{debug, warn};
 use super::connection::Connection;
 use super::refusals;
 use crate::clock;
-use crate::live::{OUTBOX_CAPACITY, Outbound, RoomHandle};
+use crate::live::{Located, OUTBOX_CAPACITY, Outbound, RoomHandle};
 use crate::protocol::connection::{ConnectionEvent, ConnectionRequest};
 use crate::protocol::{ClientMessage, ErrorCode, PROTOCOL_VERSION, RequestId, RoomRequest};
 use crate::room::{Command, Entered, JoinRequest, Reply};
+use crate::store::StoreError;
 use crate::text::{self, Lines, TextError};
 use crate::tokens;
 
@@ -54,9 +55,11 @@ pub(super) async fn route(me: &mut Connection, id: Option<RequestId>, message: C
         ),
         (_, C::Hello { .. }) => me.error(id, ErrorCode::InvalidInput, "hello was already received"),
         (Phase::Ready, C::Join { token, name, device }) => {
-            join(me, id, &token, &name, &device).await;
-            let entered = matches!(me.phase, Phase::Joined { .. });
-            me.state.metrics.joined(entered);
+            // Sent to the room's node: that node counts the join.
+            if join(me, id, &token, &name, &device).await != Some(Sent::Elsewhere) {
+                let entered = matches!(me.phase, Phase::Joined { .. });
+                me.state.metrics.joined(entered);
+            }
         }
         (Phase::Ready, C::Resume { resume_token }) => resume(me, id, &resume_token).await,
         (_, C::Join { .. } | C::Resume { .. }) => {
@@ -84,17 +87,45 @@ fn greet(me: &mut Connection, id: Option<RequestId>, version: u32) {
     me.reply(id, welcome);
 }
 
-async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &str, device: &str) {
+/// A connection sent on to the node that runs its room.
+#[derive(Debug, PartialEq, Eq)]
+enum Sent {
+    Elsewhere,
+}
+
+/// Tells the connection where its room runs when that is another node
+/// (`Some`); `None` to carry on here. A store that cannot say is an error
+/// already answered, as `Some`.
+async fn sent_elsewhere(me: &mut Connection, id: Option<RequestId>, session_id: &str) -> Option<Sent> {
+    match me.state.rooms.locate(session_id).await {
+        Ok(Located::Here) => None,
+        Ok(Located::Elsewhere(ws_url)) => {
+            me.reply(id, ConnectionEvent::RoomElsewhere { ws_url });
+            Some(Sent::Elsewhere)
+        }
+        Err(error) => {
+            warn!(?error, "could not find where a room runs");
+            me.error(id, ErrorCode::Internal, "the server could not open this room");
+            Some(Sent::Elsewhere)
+        }
+    }
+}
+
+async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &str, device: &str) -> Option<Sent> {
     let name = match clean_name(name) {
         Ok(name) => name,
-        Err(why) => return me.error(id, ErrorCode::InvalidInput, format!("name: {why}")),
+        Err(why) => {
+            me.error(id, ErrorCode::InvalidInput, format!("name: {why}"));
+            return None;
+        }
     };
     if !device_key_ok(device) {
-        return me.error(
+        me.error(
             id,
             ErrorCode::InvalidInput,
             "device: must be 16 to 128 letters, digits, '-' or '_'",
         );
+        return None;
     }
     let invitation = match me.state.store.redeem(token, clock::now_millis()).await {
         Ok(invitation) => invitation,
@@ -103,9 +134,13 @@ async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &st
             if code == ErrorCode::Internal {
                 warn!(?error, "could not check an invitation");
             }
-            return me.error(id, code, message);
+            me.error(id, code, message);
+            return None;
         }
     };
+    if let Some(sent) = sent_elsewhere(me, id, &invitation.session_id).await {
+        return Some(sent);
+    }
     // The session id travels inside the resume token so a resume can find
     // the room without another lookup; the random part is the secret.
     let resume_token = format!("{}.{}", invitation.session_id, tokens::generate());
@@ -123,24 +158,40 @@ async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &st
             Ok(room) => room,
             Err(error) => {
                 warn!(?error, "could not open a room");
-                return me.error(id, ErrorCode::Internal, "the server could not open this room");
+                me.error(id, ErrorCode::Internal, "the server could not open this room");
+                return None;
             }
         };
         if let Some(answer) = enter(me, id, room, Command::Join(request.clone()), &resume_token).await {
             if answer {
                 debug!(room = %invitation.session_id, invitation = %invitation.id, "joined");
             }
-            return;
+            return None;
         }
     }
     me.error(id, ErrorCode::Unavailable, "the room is restarting; try again");
+    None
 }
 
 async fn resume(me: &mut Connection, id: Option<RequestId>, resume_token: &str) {
-    let room = resume_token
+    let session = resume_token
         .split_once('.')
         .filter(|(_, secret)| tokens::well_formed(secret))
-        .and_then(|(session, _)| me.state.rooms.get(session));
+        .map(|(session, _)| session);
+    // A room that runs on another node is resumed there. Any text can be
+    // sent here: only a session id is looked up, and one the store does not
+    // know is nothing to resume.
+    if let Some(session) = session.filter(|s| uuid::Uuid::parse_str(s).is_ok())
+        && me.state.rooms.placement().is_some()
+        && me.state.rooms.get(session).is_none()
+    {
+        match me.state.rooms.locate(session).await {
+            Ok(Located::Elsewhere(ws_url)) => return me.reply(id, ConnectionEvent::RoomElsewhere { ws_url }),
+            Ok(Located::Here) | Err(StoreError::NotFound) => {}
+            Err(error) => warn!(?error, "could not find where a room runs"),
+        }
+    }
+    let room = session.and_then(|session| me.state.rooms.get(session));
     let Some(room) = room else {
         return me.error(
             id,

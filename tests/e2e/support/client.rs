@@ -74,6 +74,35 @@ impl TestClient {
         client
     }
 
+    /// Greets the server at `url` and joins with `token`, following
+    /// `room_elsewhere` to the node that runs the room (as the web client
+    /// does, a few hops at most). Returns the client on that node, its URL
+    /// and the final reply (`joined`, or the refusal).
+    pub async fn join_following(url: &str, token: &str, name: &str) -> (TestClient, String, Value) {
+        Self::try_join_following(url, token, name)
+            .await
+            .unwrap_or_else(|why| panic!("{why}"))
+    }
+
+    /// As `join_following`, but a node that cannot be reached (one that
+    /// died, say) is an error, not a panic.
+    pub async fn try_join_following(url: &str, token: &str, name: &str) -> Result<(TestClient, String, Value), String> {
+        let mut url = url.to_owned();
+        for _ in 0..4 {
+            let mut client = Self::connect_from(&url, None)
+                .await
+                .map_err(|e| format!("{url}: {e}"))?;
+            let welcome = client.request(json!({"type": "hello", "version": 1})).await;
+            assert_eq!(welcome["type"], "welcome", "{welcome}");
+            let reply = client.join(token, name).await;
+            match reply["ws_url"].as_str().filter(|_| reply["type"] == "room_elsewhere") {
+                Some(next) => url = next.to_owned(),
+                None => return Ok((client, url, reply)),
+            }
+        }
+        Err("still sent elsewhere after four hops".to_owned())
+    }
+
     /// Sends `join` with this client's device and returns the reply.
     pub async fn join(&mut self, token: &str, name: &str) -> Value {
         let device = self.device.clone();

@@ -50,6 +50,33 @@ impl TestDatabase {
         }
     }
 
+    /// A new PostgreSQL database, whichever way the suite runs: in the run's
+    /// throwaway cluster, or in one of this test's own (held in `owned`),
+    /// for the tests of what only PostgreSQL does (many nodes).
+    pub fn postgres(owned: &mut Option<peer_room_testkit::postgres::Postgres>) -> TestDatabase {
+        if std::env::var(POSTGRES_VARIABLE).is_ok() {
+            return Self::fresh();
+        }
+        let cluster = owned.insert(peer_room_testkit::postgres::Postgres::start().expect("a throwaway PostgreSQL"));
+        let admin = cluster.admin_url();
+        let url = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime")
+                .block_on(peer_room_testkit::postgres::fresh_database(&admin))
+        })
+        .join()
+        .expect("the database is made")
+        .expect("the throwaway PostgreSQL makes a database");
+        let dir = tempfile::tempdir().expect("temp dir");
+        TestDatabase {
+            url,
+            key_file: dir.path().join("peer-room.key"),
+            dir,
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.url.starts_with("postgres")
     }

@@ -24,8 +24,9 @@ pub struct Session {
 pub struct TestServer {
     pub server: Option<Server>,
     pub addr: SocketAddr,
-    /// Held, not read: the database lives as long as the server.
-    _database: TestDatabase,
+    /// Held, not read: the database lives as long as the server (a node of
+    /// several holds none: the test does).
+    _database: Option<TestDatabase>,
 }
 
 impl TestServer {
@@ -47,7 +48,25 @@ impl TestServer {
         TestServer {
             addr: server.addr,
             server: Some(server),
-            _database: database,
+            _database: Some(database),
+        }
+    }
+
+    /// One of several nodes on `database` (PostgreSQL), listening on `ip`
+    /// (127.0.0.1, 127.0.0.2...), after `adjust`.
+    pub async fn node(database: &TestDatabase, ip: &str, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let mut config = Config {
+            listen: format!("{ip}:0").parse().expect("address"),
+            database_url: database.url.clone(),
+            token_key_file: Some(database.key_file.clone()),
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let server = Server::start(config).await.expect("node starts");
+        TestServer {
+            addr: server.addr,
+            server: Some(server),
+            _database: None,
         }
     }
 
@@ -143,8 +162,14 @@ impl ServerProcess {
 
     /// Starts the binary with settings of the test's own (`--smtp-host`...).
     pub fn start_with_args(db: &TestDatabase, args: &[&str], filter: &str, log: Stdio) -> ServerProcess {
+        Self::start_listening(db, "127.0.0.1:0", args, filter, log)
+    }
+
+    /// Starts the binary on `listen` (one of several nodes on loopback
+    /// addresses of their own, say).
+    pub fn start_listening(db: &TestDatabase, listen: &str, args: &[&str], filter: &str, log: Stdio) -> ServerProcess {
         let mut child = Command::new(binary())
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .args(db.args())
             .args(args)
             .env("RUST_LOG", filter)

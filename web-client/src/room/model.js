@@ -20,7 +20,7 @@ import { apply, initialState } from './state.js';
 /** The media session's own messages, which the model leaves to it. */
 /** @typedef {'media_offer' | 'media_answer' | 'ice_candidate' | 'media_restart' | 'media_failed'} Signalling */
 /** Replies, which settle their request's Promise and are news to nobody else. */
-/** @typedef {'ack' | 'error' | 'report'} Reply */
+/** @typedef {'ack' | 'error' | 'report' | 'room_elsewhere'} Reply */
 /** @typedef {Exclude<RoomEvent['type'], Signalling | Reply>} RoomEventType */
 
 /**

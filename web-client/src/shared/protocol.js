@@ -29,6 +29,11 @@ const REQUEST_TIMEOUT_MS = 15_000;
 /** The server keeps a dropped place for 30 s by default: no use trying longer. */
 const RETRY_FOR_MS = 30_000;
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * Nodes a connection follows `room_elsewhere` to in a row: a room is placed
+ * once, so one hop is the rule and a second means it just moved.
+ */
+const MAX_HOPS = 3;
 
 /**
  * Close codes after which coming back would be wrong: the person left, was
@@ -100,7 +105,10 @@ export class RoomConnection extends Emitter {
   /** @param {string | URL} url the WebSocket endpoint, `ws(s)://host/ws` */
   constructor(url) {
     super();
-    this.url = String(url);
+    /** Where every connection starts: the page's own server. */
+    this.home = String(url);
+    /** Where this one goes: the node that runs the room, once one said so. */
+    this.url = this.home;
     /** @type {WebSocket | null} */
     this.socket = null;
     this.nextId = 1;
@@ -151,27 +159,52 @@ export class RoomConnection extends Emitter {
     if (!credentials) throw new ProtocolError('not_joined', 'join first');
     this.entering = true;
     try {
-      await this.open();
-      const welcome = expect(await this.request({ type: 'hello', version: PROTOCOL_VERSION }), 'welcome');
-      // The deployment's crisis resources, for the page to show.
-      this.emit(welcome);
-      if (resumeToken) {
-        try {
-          const joined = expect(await this.request({ type: 'resume', resume_token: resumeToken }), 'joined');
-          this.resumeToken = joined.resume_token;
-          return { joined, resumed: true };
-        } catch (error) {
-          // The place is gone (grace over, server restarted): join afresh.
-          if (onlyResume || !(error instanceof ProtocolError && error.code === 'resume_failed')) throw error;
-        }
+      // Each (re)connection starts at the page's server: a node that went
+      // away is not tried again, and the room's node is one hop on.
+      this.url = this.home;
+      for (let hop = 0; ; hop += 1) {
+        const entered = await this.enterHere(credentials, resumeToken, onlyResume);
+        if ('joined' in entered) return entered;
+        if (hop >= MAX_HOPS) throw new ProtocolError('unavailable', 'the room could not be reached; try again');
+        this.drop();
+        this.url = entered.elsewhere;
       }
-      const { token, name, device } = credentials;
-      const joined = expect(await this.request({ type: 'join', token, name, device }), 'joined');
-      this.resumeToken = joined.resume_token;
-      return { joined, resumed: false };
     } finally {
       this.entering = false;
     }
+  }
+
+  /**
+   * Greets the server at `this.url`, then resumes or joins there; or learns
+   * that the room runs on another node (`room_elsewhere`).
+   * @param {Credentials} credentials
+   * @param {string | null} resumeToken
+   * @param {boolean} onlyResume
+   * @returns {Promise<{joined: JoinedMessage, resumed: boolean} | {elsewhere: string}>}
+   */
+  async enterHere(credentials, resumeToken, onlyResume) {
+    await this.open();
+    const welcome = expect(await this.request({ type: 'hello', version: PROTOCOL_VERSION }), 'welcome');
+    // The deployment's crisis resources, for the page to show.
+    this.emit(welcome);
+    if (resumeToken) {
+      try {
+        const reply = await this.request({ type: 'resume', resume_token: resumeToken });
+        if (reply.type === 'room_elsewhere') return { elsewhere: reply.ws_url };
+        const joined = expect(reply, 'joined');
+        this.resumeToken = joined.resume_token;
+        return { joined, resumed: true };
+      } catch (error) {
+        // The place is gone (grace over, server restarted): join afresh.
+        if (onlyResume || !(error instanceof ProtocolError && error.code === 'resume_failed')) throw error;
+      }
+    }
+    const { token, name, device } = credentials;
+    const reply = await this.request({ type: 'join', token, name, device });
+    if (reply.type === 'room_elsewhere') return { elsewhere: reply.ws_url };
+    const joined = expect(reply, 'joined');
+    this.resumeToken = joined.resume_token;
+    return { joined, resumed: false };
   }
 
   /** @returns {Promise<void>} */
@@ -223,9 +256,9 @@ export class RoomConnection extends Emitter {
       } else {
         pending.resolve(message);
       }
-      // Plain acks and errors concern only the asker; typed replies
-      // (joined, room_state) are news for the UI as well.
-      if (message.type === 'ack' || message.type === 'error') return;
+      // Plain acks, errors and the way to the room's node concern only the
+      // asker; typed replies (joined, room_state) are news for the UI as well.
+      if (message.type === 'ack' || message.type === 'error' || message.type === 'room_elsewhere') return;
     }
     this.emit(message);
   }

@@ -102,7 +102,8 @@ ice_servers: Array<IceServer>, }
  * English, for people; it may change. Match on `code`.
  */
 message: string, }
-  | { "type": "server_restarting", };
+  | { "type": "server_restarting", }
+  | { "type": "room_elsewhere", ws_url: string, };
 
 export type ConnectionRequest =
   | { "type": "hello", version: number, }

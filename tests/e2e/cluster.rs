@@ -1,0 +1,165 @@
+//! Many nodes on one PostgreSQL database (docs/deployment.md): each live
+//! room runs on exactly one node, and any node finds it. Nodes listen on
+//! 127.0.0.1, 127.0.0.2 and 127.0.0.3; the database is the run's throwaway
+//! PostgreSQL, or one of the test's own.
+
+use std::collections::HashSet;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::support::{ServerProcess, TestClient, TestDatabase, TestServer};
+
+const IPS: [&str; 3] = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+
+async fn three_nodes(db: &TestDatabase) -> Vec<TestServer> {
+    let mut nodes = Vec::new();
+    for ip in IPS {
+        // Every test client comes from 127.0.0.1.
+        nodes.push(TestServer::node(db, ip, |config| config.socket.max_joining_per_address = 256).await);
+    }
+    nodes
+}
+
+#[tokio::test]
+async fn a_room_stored_through_one_node_and_joined_through_the_others_runs_on_one() {
+    let mut owned = None;
+    let db = TestDatabase::postgres(&mut owned);
+    let nodes = three_nodes(&db).await;
+    let session = nodes[0].session().await;
+
+    let (mut host, host_at, reply) =
+        TestClient::join_following(&nodes[1].ws_url(), &session.facilitator_token, "Host").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    assert_eq!(
+        host_at,
+        nodes[1].ws_url(),
+        "an idle cluster places a room where its first join came in"
+    );
+    host.expect("room_state").await;
+
+    let (mut guest, guest_at, reply) =
+        TestClient::join_following(&nodes[2].ws_url(), &session.participant_token, "Sam").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    assert_eq!(
+        guest_at, host_at,
+        "the join through the third node was sent to the room's"
+    );
+
+    // One room: the host lets the guest in, and both see the other.
+    let ack = guest.request(json!({"type": "accept_rules"})).await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    let ack = host.request(json!({"type": "admit", "participant": guest.you})).await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    let state = guest.expect("room_state").await;
+    let people = state["participants"].as_array().map_or(0, Vec::len);
+    assert_eq!(people, 2, "{state}");
+
+    // A join through the room's own node stays there.
+    let (_, at, reply) = TestClient::join_following(&host_at, &session.participant_token, "Kim").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    assert_eq!(at, host_at);
+}
+
+#[tokio::test]
+async fn fifty_first_joins_through_three_nodes_at_once_place_the_room_on_exactly_one() {
+    let mut owned = None;
+    let db = TestDatabase::postgres(&mut owned);
+    let nodes = three_nodes(&db).await;
+    let session = nodes[0]
+        .session_with(peer_room::clock::now_millis() + 3_600_000, |new| new.capacity = 50)
+        .await;
+    let mut joins = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let url = nodes[i % 3].ws_url();
+        // Hosts' links: a waiting room refuses fifty arrivals at once.
+        let token = session.facilitator_token.clone();
+        joins.spawn(async move { TestClient::join_following(&url, &token, &format!("P{i}")).await });
+    }
+    let mut landed = HashSet::new();
+    let mut clients = Vec::new();
+    while let Some(joined) = joins.join_next().await {
+        let (client, at, reply) = joined.expect("the join task");
+        assert_eq!(reply["type"], "joined", "{reply}");
+        landed.insert(at);
+        clients.push(client);
+    }
+    assert_eq!(clients.len(), 50);
+    assert_eq!(landed.len(), 1, "every join ended on one node: {landed:?}");
+    // And a join after them, through each node, finds the same one.
+    for node in &nodes {
+        let (_, at, reply) = TestClient::join_following(&node.ws_url(), &session.facilitator_token, "Host").await;
+        assert_eq!(reply["type"], "joined", "{reply}");
+        assert!(landed.contains(&at), "{at} is not {landed:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_killed_node_s_room_comes_back_on_another_within_the_lease_and_keeps_its_summary() {
+    let mut owned = None;
+    let db = TestDatabase::postgres(&mut owned);
+    let lease = Duration::from_secs(3);
+    let mut nodes: Vec<Option<ServerProcess>> = IPS
+        .iter()
+        .map(|ip| {
+            let args = ["--lease-seconds", "3"];
+            Some(ServerProcess::start_listening(
+                &db,
+                &format!("{ip}:0"),
+                &args,
+                "warn",
+                Stdio::inherit(),
+            ))
+        })
+        .collect();
+    let url = |nodes: &[Option<ServerProcess>], i: usize| nodes[i].as_ref().expect("running").ws_url();
+    let store = db.open().await;
+    let now = peer_room::clock::now_millis();
+    let new = peer_room::store::NewSession {
+        title: "Night shift group".into(),
+        starts_at: now - 60_000,
+        ..Default::default()
+    };
+    let record = store.create_session(&new, now).await.unwrap();
+    let links = store.create_links(&record.id, now + 3_600_000, now).await.unwrap();
+    store.close().await;
+
+    let (mut host, at, reply) = TestClient::join_following(&url(&nodes, 0), &links.facilitator_token, "Host").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    host.expect("room_state").await;
+    let ack = host.request(json!({"type": "start_session"})).await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    let item =
+        json!({"type": "add_summary_item", "key": "kill-me-0001", "kind": "outcome", "text": "Ask for a quiet room."});
+    let ack = host.request(item).await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+
+    let dead = (0..3)
+        .find(|&i| url(&nodes, i) == at)
+        .expect("the room's node is one of the three");
+    nodes[dead].take().expect("running").kill();
+    let killed = Instant::now();
+    let alive = (0..3).find(|&i| i != dead).expect("another node");
+    // Through a node still up, again and again as a client retries: the
+    // room is placed elsewhere once the dead node's lease runs out.
+    let (mut back, back_at) = loop {
+        assert!(
+            killed.elapsed() < lease + Duration::from_secs(5),
+            "the room did not come back within the lease and 5 s"
+        );
+        match TestClient::try_join_following(&url(&nodes, alive), &links.facilitator_token, "Host").await {
+            Ok((client, at, reply)) if reply["type"] == "joined" => break (client, at),
+            _ => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    };
+    assert_ne!(back_at, at, "back on another node");
+    let state = back.expect("room_state").await;
+    let items = state["summary"]["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{}", state["summary"]);
+    assert_eq!(items[0]["text"], "Ask for a quiet room.");
+    assert!(
+        state["run_of_show"]["clock"]["started_at"].is_i64(),
+        "the session is still started"
+    );
+}
