@@ -36,7 +36,7 @@ pub struct ServerOptions {
 
 enum Running {
     Child(Child),
-    InProcess(Server),
+    InProcess(Box<Server>),
 }
 
 pub struct Target {
@@ -126,7 +126,7 @@ impl Target {
             addr: server.addr,
             pid: std::process::id(),
             rooms: links,
-            running: Running::InProcess(server),
+            running: Running::InProcess(Box::new(server)),
             dir,
         })
     }

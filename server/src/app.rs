@@ -90,6 +90,7 @@ pub struct Server {
     pub addr: SocketAddr,
     pub public_url: String,
     pub store: Store,
+    rooms: RoomRegistry,
     shutdown: CancellationToken,
     tasks: TaskTracker,
     serving: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -158,7 +159,7 @@ impl Server {
         let state = AppState {
             mail,
             support_self_booking: config.support_self_booking,
-            rooms,
+            rooms: rooms.clone(),
             media: media.clone(),
             logins: Arc::new(LoginLimiter::default()),
             support_requests: Arc::new(RequestLimiter::new(MAX_REQUESTS_PER_ADDRESS)),
@@ -197,10 +198,45 @@ impl Server {
             addr,
             public_url,
             store,
+            rooms,
             shutdown,
             tasks,
             serving,
         })
+    }
+
+    /// With other nodes to go to: takes no new rooms from now on (and says
+    /// so to the others and on `/readyz`), lets the rooms running here end
+    /// on their own for at most `limit` or until `enough` resolves (a
+    /// second signal), then hands their leases to the least busy other node,
+    /// so that their people, told the server is restarting, find their
+    /// rooms there at once. Then `shutdown`. Without placement, `shutdown`.
+    pub async fn drain(self, limit: Duration, enough: impl std::future::Future<Output = ()>) {
+        if let Some(placement) = self.rooms.placement().cloned() {
+            placement.drain();
+            let (rooms, people) = self.rooms.live_sessions();
+            if let Err(error) = placement.beat(&rooms, people).await {
+                warn!(?error, "could not tell the other nodes this one drains");
+            }
+            info!(rooms = rooms.len(), "draining: no new rooms here");
+            let rooms = self.rooms.clone();
+            let emptied = async move {
+                while rooms.census().rooms > 0 {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+            };
+            tokio::select! {
+                () = emptied => {}
+                () = tokio::time::sleep(limit) => {}
+                () = enough => {}
+            }
+            match placement.hand_over().await {
+                Ok(Some(_)) => info!(rooms = self.rooms.census().rooms, "rooms handed to another node"),
+                Ok(None) => warn!("no other node to hand rooms to: their people come back to this one's successor"),
+                Err(error) => warn!(?error, "could not hand rooms over: they move once their leases end"),
+            }
+        }
+        self.shutdown(SHUTDOWN_GRACE).await;
     }
 
     /// Tells every client the server is restarting, waits for connections
@@ -221,6 +257,9 @@ impl Server {
         info!("stopped");
     }
 }
+
+/// How long shutdown waits for connections and rooms to say goodbye.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// A listening address as people type it: the unspecified address becomes
 /// loopback, since a link to 0.0.0.0 goes nowhere useful.

@@ -59,6 +59,12 @@ pub struct GlobalArgs {
     #[arg(long, env = "PEER_ROOM_LEASE_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(3..=300), global = true)]
     pub lease_seconds: u64,
 
+    /// With PostgreSQL, how long a stopping node (SIGTERM) lets the rooms
+    /// running on it end on their own, taking no new ones, before it moves
+    /// their people to another node. A second signal moves them at once.
+    #[arg(long, env = "PEER_ROOM_DRAIN_SECONDS", default_value_t = 0, global = true)]
+    pub drain_seconds: u64,
+
     /// The URL people open, used in invitation links (e.g. https://rooms.example.org).
     /// Default: http:// and the listen address.
     #[arg(long, env = "PEER_ROOM_PUBLIC_URL", global = true)]

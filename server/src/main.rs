@@ -16,9 +16,6 @@ use peer_room::media::{IceServer, MediaConfig};
 use peer_room::store::{DEFAULT_WARNING_MARKS, NewOrganizer, NewSession, Store, StoreError};
 use peer_room::{LINKS_OUTLIVE_SESSION_MS, Server, app, clock, demo, energizers, ground_rules};
 
-/// How long shutdown waits for connections and rooms to say goodbye.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     keep_large_allocations_apart();
@@ -223,7 +220,10 @@ async fn serve(args: &GlobalArgs) -> anyhow::Result<()> {
     println!("Ready. Press Ctrl-C to stop.");
     wait_for_signal().await;
     println!("Shutting down: telling every client the server is restarting.");
-    server.shutdown(SHUTDOWN_GRACE).await;
+    // With other nodes, rooms may end first (a second signal: at once).
+    server
+        .drain(Duration::from_secs(args.drain_seconds), wait_for_signal())
+        .await;
     Ok(())
 }
 

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::support::{ServerProcess, TestClient, TestDatabase, TestServer};
+use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
+
+use crate::support::{MediaClient, ServerProcess, TestClient, TestDatabase, TestServer};
 
 const IPS: [&str; 3] = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
 
@@ -55,6 +57,13 @@ async fn a_room_stored_through_one_node_and_joined_through_the_others_runs_on_on
     let state = guest.expect("room_state").await;
     let people = state["participants"].as_array().map_or(0, Vec::len);
     assert_eq!(people, 2, "{state}");
+
+    // Their media meets on that node: each hears the other.
+    let (host_id, guest_id) = (host.you.expect("joined"), guest.you.expect("joined"));
+    let host = MediaClient::start(host, 127).await;
+    let guest = MediaClient::start(guest, 127).await;
+    guest.wait_for_packets(host_id, RtpCodecKind::Audio, 20).await;
+    host.wait_for_packets(guest_id, RtpCodecKind::Audio, 20).await;
 
     // A join through the room's own node stays there.
     let (_, at, reply) = TestClient::join_following(&host_at, &session.participant_token, "Kim").await;
@@ -148,7 +157,7 @@ async fn a_killed_node_s_room_comes_back_on_another_within_the_lease_and_keeps_i
             killed.elapsed() < lease + Duration::from_secs(5),
             "the room did not come back within the lease and 5 s"
         );
-        match TestClient::try_join_following(&url(&nodes, alive), &links.facilitator_token, "Host").await {
+        match TestClient::try_join_following(&url(&nodes, alive), &links.facilitator_token, "Host", None).await {
             Ok((client, at, reply)) if reply["type"] == "joined" => break (client, at),
             _ => tokio::time::sleep(Duration::from_millis(250)).await,
         }
@@ -162,4 +171,113 @@ async fn a_killed_node_s_room_comes_back_on_another_within_the_lease_and_keeps_i
         state["run_of_show"]["clock"]["started_at"].is_i64(),
         "the session is still started"
     );
+}
+
+/// Three nodes as real processes, each with these settings.
+fn three_processes(db: &TestDatabase, args: &[&str]) -> Vec<ServerProcess> {
+    IPS.iter()
+        .map(|ip| ServerProcess::start_listening(db, &format!("{ip}:0"), args, "warn", Stdio::inherit()))
+        .collect()
+}
+
+/// A session starting now, stored directly, with its two links.
+async fn stored_session(db: &TestDatabase, title: &str) -> (String, String) {
+    let store = db.open().await;
+    let now = peer_room::clock::now_millis();
+    let new = peer_room::store::NewSession {
+        title: title.into(),
+        starts_at: now - 60_000,
+        ..Default::default()
+    };
+    let record = store.create_session(&new, now).await.unwrap();
+    let links = store.create_links(&record.id, now + 3_600_000, now).await.unwrap();
+    store.close().await;
+    (links.facilitator_token, links.participant_token)
+}
+
+#[tokio::test]
+async fn a_draining_node_takes_no_new_rooms_then_moves_its_people_without_losing_any() {
+    let mut owned = None;
+    let db = TestDatabase::postgres(&mut owned);
+    let mut nodes = three_processes(&db, &["--lease-seconds", "3", "--drain-seconds", "3"]);
+    let (host_token, guest_token) = stored_session(&db, "Night shift group").await;
+    let (later_host, _) = stored_session(&db, "Tuesday group").await;
+
+    // A host and two guests (who came through the other nodes) in one room.
+    let (mut host, at, reply) = TestClient::join_following(&nodes[0].ws_url(), &host_token, "Host").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    host.expect("room_state").await;
+    let mut guests = Vec::new();
+    for (i, node) in nodes.iter().enumerate().skip(1) {
+        let (mut guest, guest_at, reply) =
+            TestClient::join_following(&node.ws_url(), &guest_token, &format!("Guest {i}")).await;
+        assert_eq!(
+            (reply["type"].as_str(), guest_at.as_str()),
+            (Some("joined"), at.as_str())
+        );
+        let ack = guest.request(json!({"type": "accept_rules"})).await;
+        assert_eq!(ack["type"], "ack", "{ack}");
+        let ack = host.request(json!({"type": "admit", "participant": guest.you})).await;
+        assert_eq!(ack["type"], "ack", "{ack}");
+        guest.expect("room_state").await;
+        guests.push(guest);
+    }
+    let item =
+        json!({"type": "add_summary_item", "key": "drain-0001", "kind": "outcome", "text": "Swap one night shift."});
+    assert_eq!(host.request(item).await["type"], "ack");
+
+    let draining = (0..3).find(|&i| nodes[i].ws_url() == at).expect("the room's node");
+    let others: Vec<String> = (0..3).filter(|&i| i != draining).map(|i| nodes[i].ws_url()).collect();
+    nodes[draining].signal_terminate();
+    // It says so, and sends a room nobody is in yet to another node.
+    let readyz = loop {
+        let (status, body) = crate::support::http::get(nodes[draining].addr, "/readyz", &[]).await;
+        if status == 503 {
+            break body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(readyz.contains("draining"), "{readyz}");
+    let (_, later_at, reply) = TestClient::join_following(&at, &later_host, "Host").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    assert!(
+        others.contains(&later_at),
+        "a new room went to {later_at}, not to another node"
+    );
+    // Its people stay until the drain's 3 s are up, then are told to come
+    // back, and find their room on another node at once: no lease to wait out.
+    assert_eq!(host.expect_close().await, Some(1012));
+    let moved = Instant::now();
+    let (mut host, host_at, reply) = TestClient::join_following(&others[0], &host_token, "Host").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    assert!(others.contains(&host_at));
+    for (i, mut guest) in guests.into_iter().enumerate() {
+        assert_eq!(guest.expect_close().await, Some(1012));
+        // From the same browser: let in before, straight in again.
+        let (mut back, back_at, reply) =
+            TestClient::try_join_following(&others[1 - i % 2], &guest_token, "Guest", Some(&guest.device))
+                .await
+                .expect("a node up");
+        assert_eq!(
+            (reply["type"].as_str(), back_at.as_str()),
+            (Some("joined"), host_at.as_str())
+        );
+        assert_eq!(reply["gate"]["admitted"], true, "{reply}");
+        back.expect("room_state").await;
+    }
+    assert!(
+        moved.elapsed() < Duration::from_secs(3),
+        "moved in {:?}",
+        moved.elapsed()
+    );
+    let state = host.state().await;
+    assert_eq!(
+        state["summary"]["items"][0]["text"], "Swap one night shift.",
+        "{}",
+        state["summary"]
+    );
+    let status = nodes[draining]
+        .exited_within(Duration::from_secs(10))
+        .expect("the node exits");
+    assert!(status.success(), "{status:?}");
 }

@@ -30,6 +30,13 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     if state.shutdown.is_cancelled() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
+    if state.rooms.placement().is_some_and(|p| p.draining()) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "draining: this node takes no new rooms",
+        )
+            .into_response();
+    }
     match tokio::time::timeout(STORE_WITHIN, state.store.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
         Ok(Err(error)) => {

@@ -79,19 +79,28 @@ impl TestClient {
     /// does, a few hops at most). Returns the client on that node, its URL
     /// and the final reply (`joined`, or the refusal).
     pub async fn join_following(url: &str, token: &str, name: &str) -> (TestClient, String, Value) {
-        Self::try_join_following(url, token, name)
+        Self::try_join_following(url, token, name, None)
             .await
             .unwrap_or_else(|why| panic!("{why}"))
     }
 
-    /// As `join_following`, but a node that cannot be reached (one that
-    /// died, say) is an error, not a panic.
-    pub async fn try_join_following(url: &str, token: &str, name: &str) -> Result<(TestClient, String, Value), String> {
+    /// As `join_following`, from the browser with `device` (a fresh one if
+    /// `None`); a node that cannot be reached (one that died, say) is an
+    /// error, not a panic.
+    pub async fn try_join_following(
+        url: &str,
+        token: &str,
+        name: &str,
+        device: Option<&str>,
+    ) -> Result<(TestClient, String, Value), String> {
         let mut url = url.to_owned();
         for _ in 0..4 {
             let mut client = Self::connect_from(&url, None)
                 .await
                 .map_err(|e| format!("{url}: {e}"))?;
+            if let Some(device) = device {
+                device.clone_into(&mut client.device);
+            }
             let welcome = client.request(json!({"type": "hello", "version": 1})).await;
             assert_eq!(welcome["type"], "welcome", "{welcome}");
             let reply = client.join(token, name).await;

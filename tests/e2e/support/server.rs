@@ -215,10 +215,27 @@ impl ServerProcess {
 
     /// SIGTERM, as a service manager stops a server, then waits for the exit.
     pub fn terminate(mut self) -> std::process::ExitStatus {
+        self.signal_terminate();
+        self.child.wait().expect("wait")
+    }
+
+    /// SIGTERM, without waiting: the server drains or stops meanwhile.
+    pub fn signal_terminate(&self) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
         assert!(sent.success());
-        self.child.wait().expect("wait")
+    }
+
+    /// Waits for the process to exit, at most `within`.
+    pub fn exited_within(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
     }
 
     /// SIGKILL: no chance to flush or say goodbye.
