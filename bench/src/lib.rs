@@ -14,6 +14,7 @@
 //! - `media`: synthetic `webrtc` publishers and subscribers through the SFU.
 //! - `relay`: the trivial UDP relay the SFU is compared with.
 //! - `procfs`: memory and CPU time from /proc; pinning to a CPU.
+//! - `redirect`: what a join through a node other than the room's costs.
 //! - `stats`: latency quantiles; figures over several runs.
 //! - `store_writes`: the store's hot writes on SQLite and PostgreSQL.
 //! - `smoke`: a few seconds at a tiny load, to prove the tool works.
@@ -23,6 +24,7 @@ pub mod join_time;
 pub mod logins;
 pub mod media;
 pub mod procfs;
+pub mod redirect;
 pub mod relay;
 pub mod signalling;
 pub mod smoke;

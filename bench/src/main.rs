@@ -48,6 +48,9 @@ enum Mode {
     /// in) and a link redeemed, from many rooms at once, on SQLite and on a
     /// throwaway PostgreSQL side by side: latency per operation.
     Store(StoreArgs),
+    /// Two nodes on a throwaway PostgreSQL: joins straight to the room's
+    /// node against joins through the other one (one `room_elsewhere` hop).
+    Redirect(RedirectArgs),
     /// A few seconds at a tiny load against an in-process server: checks
     /// only that events and packets flowed.
     Smoke,
@@ -163,6 +166,13 @@ struct LoginArgs {
 }
 
 #[derive(Debug, Args)]
+struct RedirectArgs {
+    /// Joins each way.
+    #[arg(long, default_value_t = 200)]
+    joins: usize,
+}
+
+#[derive(Debug, Args)]
 struct StoreArgs {
     /// Rooms writing at once.
     #[arg(long, default_value_t = 10)]
@@ -188,7 +198,7 @@ fn main() -> anyhow::Result<()> {
         Mode::Join(args) => Some(&args.common),
         Mode::Admit(args) => Some(&args.common),
         Mode::Logins(args) => Some(&args.common),
-        Mode::Store(_) | Mode::Smoke | Mode::Relay => None,
+        Mode::Store(_) | Mode::Redirect(_) | Mode::Smoke | Mode::Relay => None,
     };
     // Pin before the runtime starts, so that it sizes its workers to match.
     if let Some(common) = common
@@ -206,6 +216,19 @@ fn main() -> anyhow::Result<()> {
             Mode::Admit(args) => run_admit(args).await,
             Mode::Logins(args) => run_logins(args).await,
             Mode::Store(args) => run_store(args).await,
+            Mode::Redirect(args) => {
+                let figures = peer_room_bench::redirect::run(args.joins).await?;
+                for (way, q) in [
+                    ("straight to the room's node", figures.direct),
+                    ("through the other node", figures.redirected),
+                ] {
+                    println!(
+                        "{way:<28} p50 {:>6.2} ms   p99 {:>6.2} ms   max {:>6.2} ms   ({} joins)",
+                        q.p50_ms, q.p99_ms, q.max_ms, q.count
+                    );
+                }
+                Ok(())
+            }
             Mode::Smoke => {
                 smoke::signalling().await?;
                 smoke::media().await?;
