@@ -281,3 +281,52 @@ async fn a_draining_node_takes_no_new_rooms_then_moves_its_people_without_losing
         .expect("the node exits");
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn a_rolling_upgrade_of_the_three_nodes_loses_no_session() {
+    let mut owned = None;
+    let db = TestDatabase::postgres(&mut owned);
+    let args = ["--lease-seconds", "3", "--drain-seconds", "1"];
+    let mut nodes = three_processes(&db, &args);
+    let (host_token, guest_token) = stored_session(&db, "Night shift group").await;
+    let (mut host, _, reply) = TestClient::join_following(&nodes[0].ws_url(), &host_token, "Host").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    host.expect("room_state").await;
+    let (mut guest, _, reply) = TestClient::join_following(&nodes[1].ws_url(), &guest_token, "Sam").await;
+    assert_eq!(reply["type"], "joined", "{reply}");
+    assert_eq!(guest.request(json!({"type": "accept_rules"})).await["type"], "ack");
+    assert_eq!(
+        host.request(json!({"type": "admit", "participant": guest.you})).await["type"],
+        "ack"
+    );
+    guest.expect("room_state").await;
+    let mut items = 0;
+    // Each node in turn: stopped (it drains), replaced by a new one (the
+    // new binary) on its address, and the session goes on.
+    for i in 0..3 {
+        items += 1;
+        let item = json!({"type": "add_summary_item", "key": format!("upgrade-{i:04}"), "kind": "takeaway", "text": format!("Note {i}")});
+        assert_eq!(host.request(item).await["type"], "ack");
+        nodes[i].signal_terminate();
+        let status = nodes[i].exited_within(Duration::from_secs(15)).expect("the node stops");
+        assert!(status.success(), "{status:?}");
+        nodes[i] = ServerProcess::start_listening(&db, &format!("{}:0", IPS[i]), &args, "warn", Stdio::inherit());
+        // Whoever was on the stopped node comes back, through any node.
+        let alive = nodes[(i + 1) % 3].ws_url();
+        for (client, token) in [(&mut host, &host_token), (&mut guest, &guest_token)] {
+            if client.closed.is_some() || client.try_request(json!({"type": "get_state"})).await.is_none() {
+                let device = client.device.clone();
+                let (back, _, reply) = TestClient::try_join_following(&alive, token, "Back", Some(&device))
+                    .await
+                    .expect("a node up");
+                assert_eq!(reply["gate"]["admitted"], true, "{reply}");
+                *client = back;
+            }
+        }
+        let state = host.state().await;
+        let kept = state["summary"]["items"].as_array().map_or(0, Vec::len);
+        assert_eq!(kept, items, "after node {i}: {}", state["summary"]);
+        let people = state["participants"].as_array().map_or(0, Vec::len);
+        assert_eq!(people, 2, "after node {i}: {state}");
+    }
+}

@@ -159,6 +159,26 @@ impl TestClient {
             .await
     }
 
+    /// As `request`, but `None` if the connection is closed, or closes
+    /// before the answer (its server stopped, say).
+    pub async fn try_request(&mut self, mut message: Value) -> Option<Value> {
+        if self.closed.is_some() {
+            return None;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        message["id"] = json!(id);
+        self.try_send_text(message.to_string()).await.ok()?;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.read()).await.ok()??;
+            if message["id"] == json!(id) {
+                return Some(message);
+            }
+            self.unread.push_back(message);
+        }
+    }
+
     /// The next message of type `kind`, leaving other messages unread.
     pub async fn expect(&mut self, kind: &str) -> Value {
         self.expect_where(|m| m["type"] == kind, kind).await
