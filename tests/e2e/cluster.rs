@@ -330,3 +330,52 @@ async fn a_rolling_upgrade_of_the_three_nodes_loses_no_session() {
         assert_eq!(people, 2, "after node {i}: {state}");
     }
 }
+
+#[tokio::test]
+async fn the_senders_of_two_nodes_at_once_send_each_message_once() {
+    use peer_room::mail::Sender;
+    use peer_room::store::{InviteRole, Language, NewInvitee, Scope};
+    use peer_room_testkit::mail_server::MailServer;
+
+    let mut owned = None;
+    let db = TestDatabase::postgres(&mut owned);
+    let mail = MailServer::start().expect("a throwaway mail server");
+    // Two nodes' stores (each its own pool) and senders, on one database.
+    let (first, second) = (db.open().await, db.open().await);
+    let now = peer_room::clock::now_millis();
+    let new = peer_room::store::NewSession {
+        title: "Night shift group".into(),
+        starts_at: now + 2 * 24 * 3_600_000,
+        ..Default::default()
+    };
+    let session = first.create_session(&new, now).await.unwrap();
+    let people: Vec<NewInvitee> = (0..24)
+        .map(|i| NewInvitee {
+            email: format!("physician{i}@hopital.test"),
+            role: InviteRole::Participant,
+            language: Language::En,
+        })
+        .collect();
+    let scope = Scope::Session(&session.id);
+    let added = first
+        .add_invitees(scope, &people, session.ends_at(), true, now)
+        .await
+        .unwrap();
+    assert_eq!(added.added.len(), 24);
+    let settings = crate::mail::smtp_to(mail.port());
+    let senders = [
+        Sender::new(first.clone(), &settings, "https://rooms.example.org").unwrap(),
+        Sender::new(second.clone(), &settings, "https://rooms.example.org").unwrap(),
+    ];
+    let (a, b) = tokio::join!(senders[0].round(now), senders[1].round(now));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.sent + b.sent, 24, "{a:?} {b:?}");
+    assert!(a.sent > 0 && b.sent > 0, "both senders worked: {a:?} {b:?}");
+    let received = mail.wait_for(24, Duration::from_secs(20)).expect("every invitation");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut to: Vec<String> = mail.messages().iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    let before = to.len();
+    to.dedup();
+    assert_eq!((before, to.len(), received.len()), (24, 24, 24), "each once");
+}

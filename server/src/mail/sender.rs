@@ -24,7 +24,7 @@ use super::{Security, SmtpSettings};
 use super::{request_notice, supporter_notice};
 use crate::clock;
 use crate::room::Millis;
-use crate::store::{Invitee, MailKind, Pending, Recipient, Store, StoreError};
+use crate::store::{Invitee, MailClaim, MailKind, Pending, Recipient, Store, StoreError};
 
 /// How many messages one query takes: a round goes on until none is due.
 const BATCH: u32 = 20;
@@ -112,13 +112,26 @@ impl Sender {
             reminders_planned: self.store.plan_reminders(now).await?,
             ..Round::default()
         };
+        // Messages another node's sender has now: not asked for again this
+        // round, which would otherwise see them due until that one is done.
+        let mut taken_elsewhere = std::collections::HashSet::new();
         loop {
-            let due = self.store.due_mail(now, BATCH).await?;
-            if due.is_empty() {
-                break;
-            }
+            let due = self.store.due_mail(now, BATCH + taken_elsewhere.len() as u32).await?;
+            let mut tried = 0;
             for pending in due {
-                self.deliver(pending, now, &mut round).await?;
+                if taken_elsewhere.contains(&pending.id) {
+                    continue;
+                }
+                tried += 1;
+                match self.store.claim_mail(&pending.id).await? {
+                    Some(claim) => self.deliver(pending, claim, now, &mut round).await?,
+                    None => {
+                        taken_elsewhere.insert(pending.id);
+                    }
+                }
+            }
+            if tried == 0 {
+                break;
             }
         }
         round.forgotten = self.store.forget_finished_invitees(now).await?;
@@ -195,7 +208,13 @@ impl Sender {
         Ok(Some(compose::message(&parts)))
     }
 
-    async fn deliver(&self, pending: Pending, now: Millis, round: &mut Round) -> Result<(), StoreError> {
+    async fn deliver(
+        &self,
+        pending: Pending,
+        claim: MailClaim,
+        now: Millis,
+        round: &mut Round,
+    ) -> Result<(), StoreError> {
         let written = match &pending.to {
             Recipient::Invitee(person) => self.meeting_message(&pending, person, now).await?,
             Recipient::Request(id) => {
@@ -232,29 +251,26 @@ impl Sender {
             Some(Ok(message)) => message,
             None => {
                 round.dropped += 1;
-                return self.store.mail_dropped(&pending.id).await;
+                return claim.dropped().await;
             }
             Some(Err(error)) => {
                 round.failed += 1;
                 warn!(mail = %pending.id, %error, "a message could not be written");
-                return self
-                    .store
-                    .mail_failed(&pending.id, now, "the message could not be written")
-                    .await;
+                return claim.failed(now, "the message could not be written").await;
             }
         };
         match self.transport.send(message).await {
             Ok(_) => {
                 round.sent += 1;
                 info!(mail = %pending.id, kind = pending.kind.as_str(), "mail sent");
-                self.store.mail_sent(&pending.id, now).await
+                claim.sent(now).await
             }
             Err(error) if error.is_permanent() => {
                 round.failed += 1;
                 let code = error.status().map_or_else(|| "5xx".to_owned(), |c| c.to_string());
                 warn!(mail = %pending.id, code = %code, "the mail server refused a message");
                 let why = format!("refused by the mail server ({code})");
-                self.store.mail_failed(&pending.id, now, &why).await
+                claim.failed(now, &why).await
             }
             Err(error) => {
                 round.retried += 1;
@@ -264,7 +280,7 @@ impl Sender {
                 };
                 let next = now + retry_delay(pending.attempts);
                 info!(mail = %pending.id, attempts = pending.attempts + 1, "mail not sent yet; trying again later");
-                self.store.mail_retry(&pending.id, next, &why).await
+                claim.retry(next, &why).await
             }
         }
     }

@@ -379,45 +379,10 @@ impl Store {
         Ok(at)
     }
 
-    pub async fn mail_sent(&self, id: &str, now: Millis) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, failure = NULL WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// A failed attempt that may work later: tried again at `next_at`.
-    pub async fn mail_retry(&self, id: &str, next_at: Millis, failure: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, failure = $2 WHERE id = $3")
-            .bind(next_at)
-            .bind(failure)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// A message that will never go: shown to the organizer as failed.
-    pub async fn mail_failed(&self, id: &str, now: Millis, failure: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, failed_at = $1, failure = $2 WHERE id = $3")
-            .bind(now)
-            .bind(failure)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// A message with nothing left to say (its meeting is over, or was
-    /// cancelled before it went): removed without sending.
-    pub async fn mail_dropped(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM outbox WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    pub(super) async fn mail_failed(&self, id: &str, now: Millis, failure: &str) -> Result<(), StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        super::mail_claim::mark_failed(&mut connection, id, now, failure).await
     }
 
     /// Forgets the addresses of people whose meetings are all over (a day
