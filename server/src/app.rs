@@ -144,7 +144,8 @@ impl Server {
                 .node_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", display_addr(addr)));
-            let placement = Placement::new(store.clone(), &node_url, config.cluster.lease);
+            let media_at = config.media.address();
+            let placement = Placement::new(store.clone(), &node_url, &media_at, config.cluster.lease);
             // Known to the others before the first join comes.
             placement.beat(&[], 0).await?;
             rooms = rooms.with_placement(placement.clone());

@@ -30,6 +30,19 @@ async fn a_room_stored_through_one_node_and_joined_through_the_others_runs_on_on
     let db = TestDatabase::postgres(&mut owned);
     let nodes = three_nodes(&db).await;
     let session = nodes[0].session().await;
+    // Each registered itself as it started, by the URL it is reached at.
+    let mut live: Vec<String> = nodes[0]
+        .store()
+        .live_nodes(0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.url)
+        .collect();
+    live.sort();
+    let mut urls: Vec<String> = nodes.iter().map(|n| format!("http://{}", n.addr)).collect();
+    urls.sort();
+    assert_eq!(live, urls);
 
     let (mut host, host_at, reply) =
         TestClient::join_following(&nodes[1].ws_url(), &session.facilitator_token, "Host").await;

@@ -3,6 +3,7 @@
 CREATE TABLE nodes (
     id           TEXT PRIMARY KEY,
     url          TEXT NOT NULL,
+    media        TEXT NOT NULL,
     rooms        BIGINT NOT NULL,
     people       BIGINT NOT NULL,
     load         BIGINT NOT NULL,

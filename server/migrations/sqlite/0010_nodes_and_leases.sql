@@ -6,6 +6,7 @@
 CREATE TABLE nodes (
     id           TEXT PRIMARY KEY,          -- --node-id, stable across restarts
     url          TEXT NOT NULL,             -- where clients reach it (http[s]://)
+    media        TEXT NOT NULL,             -- where its media is: address and port(s)
     rooms        INTEGER NOT NULL,
     people       INTEGER NOT NULL,
     load         INTEGER NOT NULL,          -- 1-minute load average, in hundredths

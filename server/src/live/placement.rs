@@ -53,6 +53,8 @@ pub enum Located {
 pub struct Placement {
     store: Store,
     node: Arc<str>,
+    /// Where this node's media is (`MediaConfig::address`), for the table.
+    media: Arc<str>,
     lease: Duration,
     draining: Arc<AtomicBool>,
 }
@@ -73,10 +75,11 @@ fn millis(duration: Duration) -> Millis {
 }
 
 impl Placement {
-    pub fn new(store: Store, node_url: &str, lease: Duration) -> Placement {
+    pub fn new(store: Store, node_url: &str, media: &str, lease: Duration) -> Placement {
         Placement {
             store,
             node: node_url.trim_end_matches('/').into(),
+            media: media.into(),
             lease,
             draining: Arc::new(AtomicBool::new(false)),
         }
@@ -120,6 +123,7 @@ impl Placement {
         let now = clock::now_millis();
         let beat = NodeBeat {
             url: &self.node,
+            media: &self.media,
             rooms: rooms.len() as u64,
             people,
             load: load_hundredths(),

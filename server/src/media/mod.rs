@@ -102,6 +102,17 @@ pub struct MediaConfig {
 }
 
 impl MediaConfig {
+    /// Where people send this node's media, as an operator writes it:
+    /// `203.0.113.7:50000`, `203.0.113.7:50000-50199`, or `127.0.0.1:any`.
+    pub fn address(&self) -> String {
+        let ip = self.public_ip.unwrap_or(self.udp_ip);
+        match (self.port, self.ports) {
+            (Some(port), _) => format!("{ip}:{port}"),
+            (None, Some((first, last))) => format!("{ip}:{first}-{last}"),
+            (None, None) => format!("{ip}:any"),
+        }
+    }
+
     /// The STUN and TURN servers for one person entering at `now`: the
     /// configured ones, and TURN with credentials of their own.
     pub fn ice_servers_for(&self, now: crate::room::Millis) -> Vec<IceServer> {

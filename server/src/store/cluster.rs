@@ -16,6 +16,9 @@ pub struct NodeBeat<'a> {
     /// Its URL, which is also its id: a node restarted at the same URL
     /// takes its rooms back at once.
     pub url: &'a str,
+    /// Where its media is, for an operator reading the table: the address
+    /// people send to and the port or ports.
+    pub media: &'a str,
     pub rooms: u64,
     pub people: u64,
     /// The 1-minute load average, in hundredths.
@@ -43,14 +46,15 @@ fn number(value: i64) -> u64 {
 impl Store {
     pub async fn node_heartbeat(&self, beat: &NodeBeat<'_>, now: Millis) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO nodes (id, url, rooms, people, load, draining, heartbeat_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (id) DO UPDATE SET url = excluded.url, rooms = excluded.rooms,
+            "INSERT INTO nodes (id, url, media, rooms, people, load, draining, heartbeat_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO UPDATE SET url = excluded.url, media = excluded.media, rooms = excluded.rooms,
                  people = excluded.people, load = excluded.load, draining = excluded.draining,
                  heartbeat_at = excluded.heartbeat_at",
         )
         .bind(beat.url)
         .bind(beat.url)
+        .bind(beat.media)
         .bind(count(beat.rooms))
         .bind(count(beat.people))
         .bind(count(beat.load))
