@@ -109,7 +109,8 @@ rust_failed=${rust_failed:-0}
 if [ "$rust_status" -ne 0 ] && [ "$rust_failed" -eq 0 ]; then rust_failed=1; fi
 
 # The store's suite: every end-to-end test that stores something (not the
-# media tests, nor the checks of the docs).
+# media tests, nor the checks of the docs, nor the cluster's, which run on
+# PostgreSQL in the first pass already).
 store_suite='binary(e2e) & !test(/^(architecture_doc|protocol_doc|cluster|media|breakouts_media|screen_media|simulcast_media)/)'
 pg_log="$artifacts/postgres-tests.log"
 step "running the store's suite again on PostgreSQL (a throwaway cluster on loopback)"

@@ -139,6 +139,9 @@ impl Server {
             tasks.clone(),
         );
         if store.backend() == Backend::Postgres {
+            if config.cluster.node_url.is_none() && addr.ip().is_unspecified() {
+                warn!("no --node-url: other nodes will send people to this one at a loopback address");
+            }
             let node_url = config
                 .cluster
                 .node_url
