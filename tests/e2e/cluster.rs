@@ -260,7 +260,8 @@ async fn a_draining_node_takes_no_new_rooms_then_moves_its_people_without_losing
     // Its people stay until the drain's 3 s are up, then are told to come
     // back, and find their room on another node at once: no lease to wait out.
     assert_eq!(host.expect_close().await, Some(1012));
-    let moved = Instant::now();
+    // At the first try: a lease still on the stopped node would send them
+    // there, to a closed port, and this would fail.
     let (mut host, host_at, reply) = TestClient::join_following(&others[0], &host_token, "Host").await;
     assert_eq!(reply["type"], "joined", "{reply}");
     assert!(others.contains(&host_at));
@@ -278,11 +279,6 @@ async fn a_draining_node_takes_no_new_rooms_then_moves_its_people_without_losing
         assert_eq!(reply["gate"]["admitted"], true, "{reply}");
         back.expect("room_state").await;
     }
-    assert!(
-        moved.elapsed() < Duration::from_secs(3),
-        "moved in {:?}",
-        moved.elapsed()
-    );
     let state = host.state().await;
     assert_eq!(
         state["summary"]["items"][0]["text"], "Swap one night shift.",

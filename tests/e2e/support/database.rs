@@ -25,28 +25,13 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A new, empty database. Works from a test's runtime and outside one.
     pub fn fresh() -> TestDatabase {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = match std::env::var(POSTGRES_VARIABLE) {
-            Ok(admin) => {
-                // On a thread of its own: a runtime cannot be entered from
-                // within the test's.
-                std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("a runtime");
-                    runtime.block_on(peer_room_testkit::postgres::fresh_database(&admin))
-                })
-                .join()
-                .expect("the database is made")
-                .expect("the throwaway PostgreSQL makes a database")
+        match std::env::var(POSTGRES_VARIABLE) {
+            Ok(admin) => Self::made_in(admin),
+            Err(_) => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("peer-room.db").display());
+                Self::at(url, dir)
             }
-            Err(_) => format!("sqlite://{}", dir.path().join("peer-room.db").display()),
-        };
-        TestDatabase {
-            url,
-            key_file: dir.path().join("peer-room.key"),
-            dir,
         }
     }
 
@@ -54,11 +39,17 @@ impl TestDatabase {
     /// throwaway cluster, or in one of this test's own (held in `owned`),
     /// for the tests of what only PostgreSQL does (many nodes).
     pub fn postgres(owned: &mut Option<peer_room_testkit::postgres::Postgres>) -> TestDatabase {
-        if std::env::var(POSTGRES_VARIABLE).is_ok() {
-            return Self::fresh();
-        }
-        let cluster = owned.insert(peer_room_testkit::postgres::Postgres::start().expect("a throwaway PostgreSQL"));
-        let admin = cluster.admin_url();
+        let admin = std::env::var(POSTGRES_VARIABLE).unwrap_or_else(|_| {
+            let cluster = peer_room_testkit::postgres::Postgres::start().expect("a throwaway PostgreSQL");
+            owned.insert(cluster).admin_url()
+        });
+        Self::made_in(admin)
+    }
+
+    /// A database of its own in the cluster whose superuser's URL is
+    /// `admin`, made on a thread of its own: a runtime cannot be entered
+    /// from within the test's.
+    fn made_in(admin: String) -> TestDatabase {
         let url = std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -69,7 +60,10 @@ impl TestDatabase {
         .join()
         .expect("the database is made")
         .expect("the throwaway PostgreSQL makes a database");
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::at(url, tempfile::tempdir().expect("temp dir"))
+    }
+
+    fn at(url: String, dir: TempDir) -> TestDatabase {
         TestDatabase {
             url,
             key_file: dir.path().join("peer-room.key"),
@@ -87,8 +81,23 @@ impl TestDatabase {
         self.dir.path()
     }
 
-    /// The server's command-line arguments that name it.
+    /// The server's command-line arguments that name it. With PostgreSQL,
+    /// one node's URL too, the same at each start, as a deployment keeps
+    /// it: a node restarted on another port (the tests' port 0) is still
+    /// the node that holds its rooms, not a stranger waiting for its own
+    /// leases to run out. Never a place anyone is sent: the database has
+    /// this one node.
     pub fn args(&self) -> Vec<String> {
+        let mut args = self.store_args();
+        if self.is_postgres() {
+            args.extend(["--node-url".to_owned(), "http://the-one-node.invalid".to_owned()]);
+        }
+        args
+    }
+
+    /// The arguments that name the store alone: for one of several nodes,
+    /// each known by its own address.
+    pub fn store_args(&self) -> Vec<String> {
         vec![
             "--database-url".to_owned(),
             self.url.clone(),

@@ -37,23 +37,13 @@ impl TestServer {
     /// Starts a server after `adjust` has changed the test's settings.
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
         let database = TestDatabase::fresh();
-        let mut config = Config {
-            listen: "127.0.0.1:0".parse().expect("address"),
-            database_url: database.url.clone(),
-            token_key_file: Some(database.key_file.clone()),
-            ..Config::default()
-        };
-        adjust(&mut config);
-        let server = Server::start(config).await.expect("server starts");
-        TestServer {
-            addr: server.addr,
-            server: Some(server),
-            _database: Some(database),
-        }
+        let mut server = Self::node(&database, "127.0.0.1", adjust).await;
+        server._database = Some(database);
+        server
     }
 
-    /// One of several nodes on `database` (PostgreSQL), listening on `ip`
-    /// (127.0.0.1, 127.0.0.2...), after `adjust`.
+    /// A server on `database`, listening on `ip` (one of several nodes on
+    /// 127.0.0.1, 127.0.0.2...), after `adjust`.
     pub async fn node(database: &TestDatabase, ip: &str, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let mut config = Config {
             listen: format!("{ip}:0").parse().expect("address"),
@@ -62,7 +52,7 @@ impl TestServer {
             ..Config::default()
         };
         adjust(&mut config);
-        let server = Server::start(config).await.expect("node starts");
+        let server = Server::start(config).await.expect("server starts");
         TestServer {
             addr: server.addr,
             server: Some(server),
@@ -162,15 +152,19 @@ impl ServerProcess {
 
     /// Starts the binary with settings of the test's own (`--smtp-host`...).
     pub fn start_with_args(db: &TestDatabase, args: &[&str], filter: &str, log: Stdio) -> ServerProcess {
-        Self::start_listening(db, "127.0.0.1:0", args, filter, log)
+        Self::spawn(&db.args(), "127.0.0.1:0", args, filter, log)
     }
 
-    /// Starts the binary on `listen` (one of several nodes on loopback
-    /// addresses of their own, say).
+    /// Starts the binary as one of several nodes on `db`, on `listen` (a
+    /// loopback address of its own), known by that address.
     pub fn start_listening(db: &TestDatabase, listen: &str, args: &[&str], filter: &str, log: Stdio) -> ServerProcess {
+        Self::spawn(&db.store_args(), listen, args, filter, log)
+    }
+
+    fn spawn(database: &[String], listen: &str, args: &[&str], filter: &str, log: Stdio) -> ServerProcess {
         let mut child = Command::new(binary())
             .args(["--listen", listen])
-            .args(db.args())
+            .args(database)
             .args(args)
             .env("RUST_LOG", filter)
             .stdout(Stdio::piped())
