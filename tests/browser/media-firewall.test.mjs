@@ -10,7 +10,9 @@
 // - UDP blocked, the server's TCP ports too: through coturn over TCP, with
 //   credentials the server made for this person from the shared secret.
 // - A network that lets ICE through and drops DTLS, and no ICE over TCP:
-//   the page's third attempt goes through TURN over TCP only, and connects.
+//   the page tries again and connects through TURN (its second attempt
+//   over TURN's UDP, or its third over TURN over TCP only: which depends on
+//   the pair ICE nominates).
 // - A TURN credential past its expiry is refused by coturn (401), and one
 //   made the same way that has not expired is taken.
 // - A page on ICE-TCP whose network goes dark (the server's TCP stops
@@ -181,12 +183,17 @@ test('UDP and the server\'s TCP ports blocked: the page comes in through coturn 
   });
 });
 
-test('a network that drops DTLS but lets ICE through: the third attempt goes through TURN over TCP and connects', async (t) => {
+test('a network that drops DTLS but lets ICE through: the page tries again and connects through TURN', async (t) => {
   // RFC 7983: a first byte from 20 to 63 is DTLS; `@th,64,8` is the byte
   // after the UDP header. And no ICE over TCP to fall back on.
   const guest = await guestBehind(`udp dport 1-65535 @th,64,8 20-63 drop\n    tcp dport ${MEDIA_PORT} drop`, 'Cy');
   await withGuest(t, guest, async () => {
-    await guest.page.locator('#media-status', { hasText: 'Trying again (attempt 2)' }).waitFor({ timeout: 40_000 });
+    // The first connection's ICE finds the direct path, whose DTLS is
+    // dropped: the page tries again. Which attempt gets through depends on
+    // which pair ICE nominates: the second (every server, TURN over UDP
+    // among them, whose channel data the rule lets by) or the third (TURN
+    // over TCP only). Seen both ways on the same build on two machines.
+    await guest.page.locator('#media-status', { hasText: 'Trying again (attempt' }).waitFor({ timeout: 40_000 });
     await guest.page.locator('#media-status').waitFor({ state: 'hidden', timeout: 20_000 });
     await bothDecode(guest);
     const path = await selectedPath(guest.page);
