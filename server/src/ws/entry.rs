@@ -56,7 +56,7 @@ pub(super) async fn route(me: &mut Connection, id: Option<RequestId>, message: C
         (_, C::Hello { .. }) => me.error(id, ErrorCode::InvalidInput, "hello was already received"),
         (Phase::Ready, C::Join { token, name, device }) => {
             // Sent to the room's node: that node counts the join.
-            if join(me, id, &token, &name, &device).await != Some(Sent::Elsewhere) {
+            if join(me, id, &token, &name, &device).await == JoinEnd::Here {
                 let entered = matches!(me.phase, Phase::Joined { .. });
                 me.state.metrics.joined(entered);
             }
@@ -87,36 +87,38 @@ fn greet(me: &mut Connection, id: Option<RequestId>, version: u32) {
     me.reply(id, welcome);
 }
 
-/// A connection sent on to the node that runs its room.
+/// Where a join was answered: here (let in or refused: counted here), or
+/// by sending it on to the node that runs its room (counted there).
 #[derive(Debug, PartialEq, Eq)]
-enum Sent {
-    Elsewhere,
+enum JoinEnd {
+    Here,
+    SentOn,
 }
 
-/// Tells the connection where its room runs when that is another node
-/// (`Some`); `None` to carry on here. A store that cannot say is an error
-/// already answered, as `Some`.
-async fn sent_elsewhere(me: &mut Connection, id: Option<RequestId>, session_id: &str) -> Option<Sent> {
+/// Answers the join when its room is not this node's to run: sent on to
+/// the node that runs it, or refused when the store cannot say where that
+/// is. `None`: carry on here.
+async fn answered_elsewhere(me: &mut Connection, id: Option<RequestId>, session_id: &str) -> Option<JoinEnd> {
     match me.state.rooms.locate(session_id).await {
         Ok(Located::Here) => None,
         Ok(Located::Elsewhere(ws_url)) => {
             me.reply(id, ConnectionEvent::RoomElsewhere { ws_url });
-            Some(Sent::Elsewhere)
+            Some(JoinEnd::SentOn)
         }
         Err(error) => {
             warn!(?error, "could not find where a room runs");
             me.error(id, ErrorCode::Internal, "the server could not open this room");
-            Some(Sent::Elsewhere)
+            Some(JoinEnd::Here)
         }
     }
 }
 
-async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &str, device: &str) -> Option<Sent> {
+async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &str, device: &str) -> JoinEnd {
     let name = match clean_name(name) {
         Ok(name) => name,
         Err(why) => {
             me.error(id, ErrorCode::InvalidInput, format!("name: {why}"));
-            return None;
+            return JoinEnd::Here;
         }
     };
     if !device_key_ok(device) {
@@ -125,7 +127,7 @@ async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &st
             ErrorCode::InvalidInput,
             "device: must be 16 to 128 letters, digits, '-' or '_'",
         );
-        return None;
+        return JoinEnd::Here;
     }
     let invitation = match me.state.store.redeem(token, clock::now_millis()).await {
         Ok(invitation) => invitation,
@@ -135,11 +137,11 @@ async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &st
                 warn!(?error, "could not check an invitation");
             }
             me.error(id, code, message);
-            return None;
+            return JoinEnd::Here;
         }
     };
-    if let Some(sent) = sent_elsewhere(me, id, &invitation.session_id).await {
-        return Some(sent);
+    if let Some(end) = answered_elsewhere(me, id, &invitation.session_id).await {
+        return end;
     }
     // The session id travels inside the resume token so a resume can find
     // the room without another lookup; the random part is the secret.
@@ -159,18 +161,18 @@ async fn join(me: &mut Connection, id: Option<RequestId>, token: &str, name: &st
             Err(error) => {
                 warn!(?error, "could not open a room");
                 me.error(id, ErrorCode::Internal, "the server could not open this room");
-                return None;
+                return JoinEnd::Here;
             }
         };
         if let Some(answer) = enter(me, id, room, Command::Join(request.clone()), &resume_token).await {
             if answer {
                 debug!(room = %invitation.session_id, invitation = %invitation.id, "joined");
             }
-            return None;
+            return JoinEnd::Here;
         }
     }
     me.error(id, ErrorCode::Unavailable, "the room is restarting; try again");
-    None
+    JoinEnd::Here
 }
 
 async fn resume(me: &mut Connection, id: Option<RequestId>, resume_token: &str) {
