@@ -17,7 +17,7 @@ use crate::config::{self, Config, SocketConfig};
 use crate::crisis::CrisisResource;
 use crate::http::listen::{self, Admissions};
 use crate::http::metrics_access::MetricsAccess;
-use crate::live::{Placement, RoomRegistry, keep_beating};
+use crate::live::{Placement, RoomRegistry, follow_session_changes, keep_beating};
 use crate::mail::{MailHandle, Sender};
 use crate::media::Media;
 use crate::metrics::Metrics;
@@ -159,6 +159,10 @@ impl Server {
                 shutdown.clone(),
             ));
             info!(node = %node_url, "rooms are placed among the nodes sharing the store");
+        }
+        // An organizer's change made through another node reaches the rooms here.
+        if let Some(changes) = store.session_changes().await? {
+            tasks.spawn(follow_session_changes(changes, rooms.clone(), shutdown.clone()));
         }
         let state = AppState {
             mail,

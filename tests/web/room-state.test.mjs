@@ -265,6 +265,23 @@ test('a participant made co-facilitator gains the host view, and loses it when m
   assert.equal(late.waiting, null);
 });
 
+test('an organizer changes the live session: its title and rules are the new ones, the rest is untouched', () => {
+  const inRoom = play([
+    [joined(3, 'participant', { rules_accepted: true, admitted: true }), T0],
+    [participantRoom, T0],
+  ]);
+  const rules = [...RULES, 'Speak from your own experience.'];
+  const session = { ...SESSION, title: 'Tuesday group (longer this week)', ends_at: T0 + 4_500_000, ground_rules: rules };
+  const changed = play([
+    [{ type: 'ground_rules', rules }, T0 + 2_000],
+    [{ type: 'session_changed', session }, T0 + 2_000],
+  ], inRoom);
+  assert.deepEqual(changed.me.session, session);
+  assert.deepEqual(changed.rules, rules);
+  assert.equal(changed.me.inRoom, true);
+  assert.equal(changed.people, inRoom.people, 'who is in the room did not change');
+});
+
 test('the end: the reason comes before the close, and the room empties', () => {
   const inRoom = play([
     [joined(3, 'participant', { rules_accepted: true, admitted: true }), T0],
@@ -280,6 +297,13 @@ test('the end: the reason comes before the close, and the room empties', () => {
   assert.equal(ended.me.inRoom, false);
   assert.equal(ended.people.size, 0);
   assert.equal(ended.media.speaking.size, 0);
+
+  const cancelled = play([
+    [{ type: 'session_cancelled' }, T0 + 2_000],
+    [{ type: 'connection', state: 'closed', code: 4004, reason: 'session cancelled' }, T0 + 2_001],
+  ], inRoom);
+  assert.equal(cancelled.me.ending, 'session_cancelled', 'the organizer cancelled it: not an ordinary end');
+  assert.equal(cancelled.people.size, 0);
 
   const restarting = play([
     [{ type: 'server_restarting' }, T0 + 1_000],

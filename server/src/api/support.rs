@@ -386,6 +386,10 @@ pub async fn cancel(
         .cancel_request(&request.id, &cancel, None, state.mail.enabled(), clock::now_millis())
         .await?;
     state.mail.queued();
+    // A meeting cancelled while its room is live closes it.
+    if let Some(session) = &cancelled.session_id {
+        state.rooms.session_changed(session).await?;
+    }
     Ok(axum::Json(status_of(&state, cancelled).await?))
 }
 

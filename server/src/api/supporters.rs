@@ -306,6 +306,10 @@ pub async fn cancel(
         .cancel_request(&id, &cancel, None, state.mail.enabled(), now)
         .await?;
     state.mail.queued();
+    // A meeting cancelled while its room is live closes it.
+    if let Some(session) = &cancelled.session_id {
+        state.rooms.session_changed(session).await?;
+    }
     let roster = state.store.supporters(now).await?;
     Ok(axum::Json(request_view(cancelled, Vec::new(), &roster)))
 }

@@ -227,6 +227,10 @@ pub async fn step(
         _ => return Err(ApiError::NotFound),
     };
     state.mail.queued();
+    // A meeting cancelled while its room is live closes it.
+    if let Some(session) = &changed.session_id {
+        state.rooms.session_changed(session).await?;
+    }
     Ok(axum::Json(assigned(&state, changed).await?))
 }
 

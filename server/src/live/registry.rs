@@ -46,7 +46,7 @@ impl Default for RoomsConfig {
 pub struct RoomRegistry {
     rooms: Arc<DashMap<String, RoomHandle>>,
     generations: Arc<AtomicU64>,
-    store: Store,
+    pub(super) store: Store,
     config: RoomsConfig,
     shutdown: CancellationToken,
     tasks: TaskTracker,
@@ -181,6 +181,7 @@ impl RoomRegistry {
         let record = self.store.session(session_id).await?;
         Ok(RoomSeed {
             run_of_show: self.store.run_of_show(session_id, record.ends_at()).await?,
+            planned_agenda: record.agenda.clone(),
             summary: self.store.summary(session_id).await?,
             previous_outcomes: self.store.previous_outcomes(session_id).await?,
             banned_devices: self.store.banned_devices(session_id).await?,

@@ -71,6 +71,9 @@ pub enum HostingEvent {
     /// A host removed you from the session.
     Removed {},
     SessionEnded {},
+    /// The organizer cancelled the session while its room was live: the
+    /// room closes for everyone, as when a facilitator ends it.
+    SessionCancelled {},
 }
 
 /// A person in the waiting room, as the hosts see them.

@@ -60,6 +60,11 @@ pub enum PresenceEvent {
         participant: ParticipantId,
         reason: LeaveReason,
     },
+    /// An organizer changed the session (its title, its time, its rules)
+    /// while its room is live: everyone, waiting or in, is sent it again.
+    SessionChanged {
+        session: Session,
+    },
 }
 
 /// What a newcomer needs to know about the session.

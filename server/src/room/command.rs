@@ -25,6 +25,9 @@ pub enum Command {
     Tick,
     /// The media layer reports something.
     Media(MediaReport),
+    /// The session as the store now holds it, after an organizer changed it
+    /// (`planning.rs`). Boxed: the largest command otherwise.
+    Replanned(Box<super::Plan>),
 }
 
 /// A request to take a place in the room, after the invitation was checked.
@@ -42,7 +45,7 @@ pub struct JoinRequest {
 }
 
 /// The answer to a command: a reply for the asker (none for `Disconnected`,
-/// `Tick` and `Media`) and the effects to carry out, in order.
+/// `Tick`, `Media` and `Replanned`) and the effects to carry out, in order.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub reply: Option<Result<Reply, RoomError>>,

@@ -136,7 +136,10 @@ impl Room {
             HostingRequest::Remove { participant } => self.remove(me, participant, now, out),
             HostingRequest::AskToMute { participant } => self.ask_to_mute(me, participant, out),
             HostingRequest::SetRole { participant, role } => self.set_role(me, participant, role, out),
-            HostingRequest::EndSession {} => self.end_session(now, out),
+            HostingRequest::EndSession {} => {
+                self.end_session(now, CloseReason::SessionEnded, out);
+                Ok(Reply::Ack)
+            }
         }
     }
 
@@ -285,7 +288,9 @@ impl Room {
         Ok(Reply::Ack)
     }
 
-    fn end_session(&mut self, now: Millis, out: &mut Outbox) -> Result<Reply, RoomError> {
+    /// Ends the session for everyone: a facilitator ended it, or the
+    /// organizer cancelled it (`why` says which, to each person).
+    pub(super) fn end_session(&mut self, now: Millis, why: CloseReason, out: &mut Outbox) {
         self.write_tally(now, out);
         self.close_breakouts(now, out);
         if self.show.clock.current_segment.is_some() {
@@ -294,16 +299,19 @@ impl Room {
         out.persist(Persist::SessionEnded { at: now });
         self.ended = true;
         let everyone: Vec<ConnId> = self.people.all_conns().collect();
+        let event = match why {
+            CloseReason::SessionCancelled => HostingEvent::SessionCancelled {},
+            _ => HostingEvent::SessionEnded {},
+        };
         for conn in everyone {
-            out.send(conn, HostingEvent::SessionEnded {});
-            out.close(conn, CloseReason::SessionEnded);
+            out.send(conn, event.clone());
+            out.close(conn, why);
         }
         // The chat lives only as long as the session.
         self.people.clear();
         self.floor.clear();
         self.breakouts = Default::default();
         self.screen = Default::default();
-        Ok(Reply::Ack)
     }
 
     /// Tells a person where they stand, and lets them in once both conditions hold.

@@ -21,7 +21,8 @@
 //! - `breakouts.rs`: small groups for a while, each hearing only itself;
 //! - `report.rs`: what the facilitator's report is made of, noted as it
 //!   happens;
-//! - `screen.rs`: screen share, one at a time.
+//! - `screen.rs`: screen share, one at a time;
+//! - `planning.rs`: what an organizer changes while the room is live.
 //!
 //! `agenda.rs`, `round.rs`, `pulse.rs` and `summary.rs` hold the state of
 //! those features as small pure types with their own tests; `people.rs` keeps
@@ -39,6 +40,7 @@ mod hosting;
 pub mod media;
 mod outbox;
 mod people;
+mod planning;
 mod presence;
 pub mod pulse;
 mod report;
@@ -60,6 +62,8 @@ mod tests_leaving;
 #[cfg(test)]
 mod tests_media;
 #[cfg(test)]
+mod tests_planning;
+#[cfg(test)]
 mod tests_properties;
 #[cfg(test)]
 mod tests_report;
@@ -68,6 +72,7 @@ mod tests_screen;
 
 pub use command::{Command, Entered, JoinRequest, Outcome, Reply, RoomError};
 pub use hosting::REMEMBERED_ENTRIES;
+pub use planning::Plan;
 pub use report::{ReportEntry, ReportTally, first_name, top_third_percent};
 pub use seed::{DoorSettings, RoomConfig, RoomSeed};
 pub use types::*;
@@ -93,6 +98,8 @@ pub struct Room {
     ended: bool,
     floor: Floor,
     show: RunOfShow,
+    /// The organizer's agenda the room last heard of (`planning.rs`).
+    planned_agenda: Vec<crate::protocol::facilitation::SegmentDraft>,
     round: Option<Round>,
     energy: Energy,
     capture: Capture,
@@ -125,6 +132,7 @@ impl Room {
                 seed.run_of_show.clock.started_at,
             ),
             show: seed.run_of_show,
+            planned_agenda: seed.planned_agenda,
             capture: Capture::new(seed.summary, seed.previous_outcomes),
             talk: TalkClock::default(),
             support: Support::default(),
@@ -155,6 +163,10 @@ impl Room {
             }
             Command::Media(event) => {
                 self.media_event(event, now, &mut out);
+                None
+            }
+            Command::Replanned(plan) => {
+                self.replanned(*plan, now, &mut out);
                 None
             }
             Command::Tick => {

@@ -7,6 +7,7 @@ use super::agenda::RunOfShow;
 use super::summary::{StoredSummary, SummaryItem};
 use super::types::*;
 use crate::protocol::energy::Energizer;
+use crate::protocol::facilitation::SegmentDraft;
 
 /// Limits and timings of one room, fixed when the room starts.
 #[derive(Clone, Debug)]
@@ -59,6 +60,9 @@ pub struct RoomSeed {
     /// The door as a facilitator last set it.
     pub door: DoorSettings,
     pub run_of_show: RunOfShow,
+    /// The agenda as the organizer last wrote it: what an organizer's later
+    /// edit is compared with (`planning.rs`).
+    pub planned_agenda: Vec<SegmentDraft>,
     pub summary: StoredSummary,
     pub previous_outcomes: Vec<SummaryItem>,
     pub energizers: Arc<[Energizer]>,
@@ -75,6 +79,7 @@ impl RoomSeed {
         RoomSeed {
             run_of_show: RunOfShow::new(session.ends_at, vec![5, 1]),
             session,
+            planned_agenda: Vec::new(),
             banned_devices: HashSet::new(),
             entered_devices: HashSet::new(),
             door: DoorSettings::default(),

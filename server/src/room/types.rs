@@ -105,6 +105,8 @@ pub enum CloseReason {
     Removed,
     Declined,
     SessionEnded,
+    /// The organizer cancelled the session while it was live.
+    SessionCancelled,
     /// The same person resumed on a newer connection.
     Replaced,
     /// The room failed to save and restarts from the store.

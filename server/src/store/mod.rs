@@ -22,6 +22,7 @@ mod run_of_show;
 mod schedule;
 mod series;
 mod series_links;
+mod session_changes;
 mod sessions;
 mod summary;
 mod support_meeting;
@@ -31,6 +32,7 @@ mod supporters;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::tokens::TokenKey;
 use sqlx::AnyPool;
@@ -47,6 +49,7 @@ pub use outbox::{MailKind, Pending, Recipient};
 pub use recurrence::{MAX_OCCURRENCES, Recurrence, SeriesRecord, occurrence_starts};
 pub use run_of_show::agenda_json;
 pub use schedule::LinkInfo;
+pub use session_changes::{Heard, SessionChanges};
 pub use sessions::{DEFAULT_REMINDER_MINUTES, DEFAULT_WARNING_MARKS, NewSession, SessionRecord, ValidationError};
 pub use summary::SummaryExport;
 pub use support_records::SupportStats;
@@ -92,6 +95,10 @@ pub struct Store {
     /// database unless the deployment gives one elsewhere.
     key: TokenKey,
     backend: Backend,
+    /// PostgreSQL's URL, for the one connection that listens for session
+    /// changes (`session_changes.rs`); `None` on SQLite. Holds the password:
+    /// never logged.
+    listen_url: Option<Arc<str>>,
 }
 
 /// Creates what is missing of the database's folder (0700) and the database
@@ -206,7 +213,13 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Store { pool, key, backend })
+        let listen_url = (backend == Backend::Postgres).then(|| Arc::from(url));
+        Ok(Store {
+            pool,
+            key,
+            backend,
+            listen_url,
+        })
     }
 
     pub fn backend(&self) -> Backend {

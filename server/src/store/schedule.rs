@@ -1,6 +1,7 @@
 //! What organizers do with sessions: list, change, cancel, and find links.
 
 use super::outbox::{MailKind, queue_notices};
+use super::session_changes;
 use super::sessions::session_record;
 use super::{InviteRole, NewSession, SessionRecord, Store, StoreError};
 use crate::room::Millis;
@@ -94,6 +95,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        session_changes::announce(self.backend, &mut tx, id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -116,6 +118,9 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             queue_notices(&mut tx, id, MailKind::Cancelled, sequence, now).await?;
+        }
+        if done.rows_affected() == 1 {
+            session_changes::announce(self.backend, &mut tx, id).await?;
         }
         tx.commit().await?;
         Ok(())

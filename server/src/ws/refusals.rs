@@ -55,6 +55,7 @@ pub fn close_for(reason: CloseReason) -> (u16, &'static str) {
         CloseReason::Removed => (close_code::REMOVED, "removed"),
         CloseReason::Declined => (close_code::DECLINED, "declined"),
         CloseReason::SessionEnded => (close_code::SESSION_ENDED, "session ended"),
+        CloseReason::SessionCancelled => (close_code::SESSION_ENDED, "session cancelled"),
         CloseReason::Replaced => (close_code::REPLACED, "resumed on another connection"),
         CloseReason::RoomRestarting => (close_code::RESTARTING, "room restarting"),
     }

@@ -41,13 +41,14 @@ import './words.js';
 
 /**
  * The endings that close the page, with a heading and what to do next.
- * @type {Record<'left' | 'removed' | 'declined' | 'session_ended' | 'replaced' | 'lost', () => {heading: string, text: string}>}
+ * @type {Record<'left' | 'removed' | 'declined' | 'session_ended' | 'session_cancelled' | 'replaced' | 'lost', () => {heading: string, text: string}>}
  */
 const ENDINGS = {
   left: () => ({ heading: t('join.ending.left_heading'), text: t('join.ending.left') }),
   removed: () => ({ heading: t('join.ending.removed_heading'), text: t('error.removed') }),
   declined: () => ({ heading: t('join.ending.declined_heading'), text: t('join.ending.declined') }),
   session_ended: () => ({ heading: t('join.ending.ended_heading'), text: t('join.ending.ended') }),
+  session_cancelled: () => ({ heading: t('join.ending.cancelled_heading'), text: t('join.ending.cancelled') }),
   replaced: () => ({ heading: t('join.ending.replaced_heading'), text: t('join.ending.replaced') }),
   lost: () => ({ heading: t('join.ending.lost_heading'), text: t('join.ending.lost') }),
 };
@@ -140,7 +141,7 @@ export class JoinFlow {
           // An event that came before the close says why; else a reconnection
           // may have learnt it from an error; else the close code says.
           if (state.me.ending) this.finish(state.me.ending);
-          else if (error === 'removed' || error === 'session_ended') this.finish(error);
+          else if (error === 'removed' || error === 'session_ended' || error === 'session_cancelled') this.finish(error);
           else if (error && error !== 'disconnected') this.finish('lost', () => errorText(error, reason));
           else this.finish(ENDING_BY_CODE[message.code] ?? 'lost');
         }

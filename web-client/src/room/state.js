@@ -56,8 +56,9 @@ import {
 
 /**
  * Why the connection is about to close, once an event has said: the person
- * left, a host removed or declined them, or the session ended.
- * @typedef {'left' | 'removed' | 'declined' | 'session_ended'} Ending
+ * left, a host removed or declined them, the session ended, or the organizer
+ * cancelled it.
+ * @typedef {'left' | 'removed' | 'declined' | 'session_ended' | 'session_cancelled'} Ending
  */
 
 /**
@@ -239,7 +240,10 @@ function step(s, m, now) {
     }
     case 'declined':
     case 'removed':
-    case 'session_ended': return { ...s, me: { ...s.me, ending: m.type } };
+    case 'session_ended':
+    case 'session_cancelled': return { ...s, me: { ...s.me, ending: m.type } };
+    // An organizer changed the title, the time or the rules while the room is live.
+    case 'session_changed': return { ...s, me: { ...s.me, session: m.session } };
     case 'server_restarting': return { ...s, connection: { ...s.connection, restarting: true } };
     case 'run_of_show':
       return { ...s, clock: { ...synced(s.clock, m.server_time, now), runOfShow: { segments: m.segments, clock: m.clock } } };

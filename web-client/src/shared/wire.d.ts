@@ -244,7 +244,8 @@ export type HostingEvent =
   | { "type": "mute_requested", }
   | { "type": "declined", }
   | { "type": "removed", }
-  | { "type": "session_ended", };
+  | { "type": "session_ended", }
+  | { "type": "session_cancelled", };
 
 export type HostingRequest =
   | { "type": "admit", participant: ParticipantId, }
@@ -331,7 +332,8 @@ export type PresenceEvent =
   | { "type": "room_state" } & RoomState
   | { "type": "participant_joined", participant: Participant, }
   | { "type": "participant_updated", participant: Participant, }
-  | { "type": "participant_left", participant: ParticipantId, reason: LeaveReason, };
+  | { "type": "participant_left", participant: ParticipantId, reason: LeaveReason, }
+  | { "type": "session_changed", session: Session, };
 
 export type PresenceRequest =
   | { "type": "get_state", }
