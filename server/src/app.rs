@@ -152,10 +152,11 @@ impl Server {
             // Known to the others before the first join comes.
             placement.beat(&[], 0).await?;
             rooms = rooms.with_placement(placement.clone());
-            let census = rooms.clone();
+            let (census, movers) = (rooms.clone(), rooms.clone());
             tasks.spawn(keep_beating(
                 placement,
                 move || census.live_sessions(),
+                move |lost| lost.iter().for_each(|room| movers.move_away(room)),
                 shutdown.clone(),
             ));
             info!(node = %node_url, "rooms are placed among the nodes sharing the store");
@@ -223,6 +224,7 @@ impl Server {
         if let Some(placement) = self.rooms.placement().cloned() {
             placement.drain();
             let (rooms, people) = self.rooms.live_sessions();
+            // A lease lost now moves with the rest when the node stops.
             if let Err(error) = placement.beat(&rooms, people).await {
                 warn!(?error, "could not tell the other nodes this one drains");
             }

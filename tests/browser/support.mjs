@@ -61,7 +61,7 @@ export function wallClock(millis, timeZone) {
  * The server binary, built first if it is the default one and missing.
  * Cargo waits on its own lock if another build is running.
  */
-function serverBinary() {
+export function serverBinary() {
   if (!existsSync(SERVER_BIN) && process.env.PEER_ROOM_BIN === undefined) {
     const build = spawnSync('cargo', ['build', '-p', 'peer-room'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
     assert.equal(build.status, 0, '`cargo build -p peer-room` failed');
@@ -117,6 +117,14 @@ export class Harness {
     for (const link of [this.links.facilitator, this.links.participant]) {
       assert.ok(link.startsWith(`${this.links.url}/join#`), `a join link on the server's own address: ${link}`);
     }
+    await this.launch(browserArgs);
+  }
+
+  /**
+   * The harness's Chromium, for a suite that starts its servers itself.
+   * @param {string[]} [browserArgs] extra Chromium switches
+   */
+  async launch(browserArgs = []) {
     assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set PEER_ROOM_CHROMIUM`);
     this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...browserArgs] });
   }

@@ -1,5 +1,6 @@
-//! An organizer's change made through one node reaches the session's room
-//! on another (PostgreSQL's notifications, `store/session_changes.rs`).
+//! What reaches a room from outside its node: an organizer's change made
+//! through another node (PostgreSQL's notifications,
+//! `store/session_changes.rs`), and its lease taken by another node.
 
 use serde_json::json;
 
@@ -63,4 +64,36 @@ async fn a_change_made_through_any_node_reaches_the_room_on_its_own() {
     assert_eq!(status, 200, "{body}");
     host.expect("session_cancelled").await;
     assert_eq!(host.expect_close().await, Some(4004));
+}
+
+#[tokio::test]
+async fn a_room_whose_lease_another_node_took_moves_there() {
+    let mut owned = None;
+    let db = TestDatabase::postgres(&mut owned);
+    let a = TestServer::node(&db, "127.0.0.1", |_| {}).await;
+    let b = TestServer::node(&db, "127.0.0.2", |_| {}).await;
+    let session = a.session().await;
+    let (mut host, at, reply) = TestClient::join_following(&b.ws_url(), &session.facilitator_token, "Host").await;
+    assert_eq!((reply["type"].as_str(), at), (Some("joined"), b.ws_url()));
+    host.expect("room_state").await;
+
+    // A holds the lease now, as after B was cut off from the database for
+    // longer than a lease and a join through A placed the room again.
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .unwrap();
+    let taken = sqlx::query("UPDATE room_leases SET node_id = $1, expires_at = $2 WHERE session_id = $3")
+        .bind(format!("http://{}", a.addr))
+        .bind(peer_room::clock::now_millis() + 600_000)
+        .bind(&session.id)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(taken.rows_affected(), 1);
+
+    // B's next beat finds it lost: its people are told to come back
+    // (1012), and coming back through B they are sent to A.
+    assert_eq!(host.expect_close().await, Some(1012));
+    let (_, at, reply) = TestClient::join_following(&b.ws_url(), &session.facilitator_token, "Host").await;
+    assert_eq!((reply["type"].as_str(), at), (Some("joined"), a.ws_url()));
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -14,6 +14,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use rust_embed::RustEmbed;
 use sha2::{Digest as _, Sha256};
+
+use crate::app::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "../web-client/"]
@@ -29,8 +31,31 @@ pub async fn index(headers: HeaderMap) -> Response {
     serve("index.html", &headers)
 }
 
-pub async fn join_page(headers: HeaderMap) -> Response {
-    serve("join.html", &headers)
+/// The room's page. With many nodes, its policy also lets it reach the live
+/// nodes' WebSockets: a join that reaches another node is sent on to the
+/// room's (`room_elsewhere`), and the page follows.
+pub async fn join_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let mut response = serve("join.html", &headers);
+    if let Some(placement) = state.rooms.placement() {
+        let policy = policy(&placement.socket_origins());
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+/// The pages load only their own scripts and talk only to this server, and
+/// to `more_sockets` (a space-separated CSP source list, or nothing).
+fn policy(more_sockets: &str) -> String {
+    let connect = if more_sockets.is_empty() {
+        "'self'".to_owned()
+    } else {
+        format!("'self' {more_sockets}")
+    };
+    format!(
+        "default-src 'self'; connect-src {connect}; img-src 'self' data:; media-src 'self' blob:; frame-ancestors 'none'"
+    )
 }
 
 /// The organizers' pages: one document that shows login, setup or the
@@ -148,12 +173,7 @@ fn serve(path: &str, headers: &HeaderMap) -> Response {
     set(out, header::ETAG, &file.etag);
     set(out, header::VARY, "Accept-Encoding");
     set(out, header::CACHE_CONTROL, "no-cache");
-    // The pages load only their own scripts and talk only to this server.
-    set(
-        out,
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'self'; connect-src 'self'; img-src 'self' data:; media-src 'self' blob:; frame-ancestors 'none'",
-    );
+    set(out, header::CONTENT_SECURITY_POLICY, &policy(""));
     set(out, header::REFERRER_POLICY, "no-referrer");
     set(out, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     response

@@ -54,6 +54,8 @@ pub struct RoomHandle {
     pub(super) generation: u64,
     /// The room's door as its actor last published it.
     pub(super) door: watch::Receiver<DoorState>,
+    /// Cancelled when the room must leave this node (`RoomRegistry::move_away`).
+    pub(super) moved: CancellationToken,
 }
 
 impl RoomHandle {
@@ -107,6 +109,8 @@ pub(super) struct Actor {
     /// How long an empty room lingers before its actor stops.
     pub idle: Duration,
     pub shutdown: CancellationToken,
+    /// The room runs elsewhere now: everyone rejoins, and finds it there.
+    pub moved: CancellationToken,
     /// A write failed: the actor stops, and the room restarts from the store.
     pub failed: bool,
     /// The room's media session; `None` where the server runs without media.
@@ -141,6 +145,7 @@ impl Actor {
                 }
                 _ = sleep_until(idle_deadline), if idle_deadline.is_some() => break,
                 _ = self.shutdown.cancelled() => break,
+                _ = self.moved.cancelled() => self.fail_everyone(),
             }
             let door = self.room.door_state();
             self.door.send_if_modified(|published| {
@@ -253,7 +258,8 @@ impl Actor {
         }
     }
 
-    /// Closes every connection so its client rejoins, and stops the actor.
+    /// Closes every connection so its client rejoins (into a room rebuilt
+    /// from the store, here or where it is placed now), and stops the actor.
     fn fail_everyone(&mut self) {
         for (_, outbox) in self.outboxes.drain() {
             let _ = outbox.try_send(Outbound::Close(CloseReason::RoomRestarting));

@@ -9,8 +9,8 @@
 //! node beats every third of a lease: it says how busy it is and renews
 //! the leases of the rooms it runs; a room that closes gives its lease back.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -57,7 +57,17 @@ pub struct Placement {
     media: Arc<str>,
     lease: Duration,
     draining: Arc<AtomicBool>,
+    /// The WebSocket origins of the nodes seen lately, as of the last beat:
+    /// the room page's Content-Security-Policy lets it follow
+    /// `room_elsewhere` to them, and nowhere else.
+    socket_origins: Arc<RwLock<Arc<str>>>,
 }
+
+/// How long a node that stopped beating stays among the room page's
+/// WebSocket sources: a node down for a while (an upgrade, a restart) is
+/// still one of ours when it comes back, and one taken away for good drops
+/// out after a day.
+const KNOWN_NODES_FOR_MS: Millis = 24 * 3_600_000;
 
 /// The WebSocket URL of a node's `http(s)://` URL.
 pub fn socket_url(node: &str) -> String {
@@ -68,6 +78,19 @@ pub fn socket_url(node: &str) -> String {
         .or_else(|| node.strip_prefix("http://").map(|r| format!("ws://{r}")))
         .unwrap_or_else(|| node.to_owned());
     format!("{rest}/ws")
+}
+
+/// A node URL's WebSocket origin, for a CSP source list; `None` for a URL
+/// that is not a plain `http(s)://host[:port]` (another node's row is read
+/// from the database: nothing in it may break the header it goes into).
+fn socket_origin(node: &str) -> Option<String> {
+    let origin = crate::config::origin_of(node)?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
+    let (scheme, host) = origin.split_once("://")?;
+    if !host.chars().all(plain) {
+        return None;
+    }
+    Some(format!("{}://{host}", if scheme == "https" { "wss" } else { "ws" }))
 }
 
 fn millis(duration: Duration) -> Millis {
@@ -82,7 +105,16 @@ impl Placement {
             media: media.into(),
             lease,
             draining: Arc::new(AtomicBool::new(false)),
+            socket_origins: Arc::default(),
         }
+    }
+
+    /// The known nodes' WebSocket origins, space-separated, as a CSP source
+    /// list takes them (`ws://127.0.0.2:8080 wss://node-b.example.org`).
+    pub fn socket_origins(&self) -> Arc<str> {
+        self.socket_origins
+            .read()
+            .map_or_else(|_| Arc::from(""), |o| Arc::clone(&o))
     }
 
     pub fn node(&self) -> &str {
@@ -117,9 +149,11 @@ impl Placement {
     }
 
     /// Says this node is alive and how busy, and renews the leases of the
-    /// rooms it runs (`rooms`). A lease found taken is reported: that room
-    /// runs twice until its people move.
-    pub async fn beat(&self, rooms: &[String], people: u64) -> Result<(), StoreError> {
+    /// rooms it runs (`rooms`). Answers the rooms whose lease it no longer
+    /// holds (this node was cut off from the database for longer than a
+    /// lease, and another placed the room meanwhile): they must move, or a
+    /// room would run on two nodes.
+    pub async fn beat(&self, rooms: &[String], people: u64) -> Result<Vec<String>, StoreError> {
         let now = clock::now_millis();
         let beat = NodeBeat {
             url: &self.node,
@@ -130,13 +164,20 @@ impl Placement {
             draining: self.draining.load(Ordering::Relaxed),
         };
         self.store.node_heartbeat(&beat, now).await?;
+        let origins = self.store.node_urls(now - KNOWN_NODES_FOR_MS).await?;
+        let origins: Vec<String> = origins.iter().filter_map(|url| socket_origin(url)).collect();
+        if let Ok(mut known) = self.socket_origins.write() {
+            *known = origins.join(" ").into();
+        }
         let until = now + millis(self.lease);
+        let mut lost = Vec::new();
         for room in rooms {
             if !self.store.renew_lease(room, &self.node, until).await? {
-                warn!(room = %room, "this room's lease was taken by another node");
+                warn!(room = %room, "this room's lease was lost: its people move to where it is placed now");
+                lost.push(room.clone());
             }
         }
-        Ok(())
+        Ok(lost)
     }
 
     pub async fn release(&self, session_id: &str) {
@@ -176,10 +217,12 @@ fn load_hundredths() -> u64 {
         .map_or(0, |load| (load * 100.0) as u64)
 }
 
-/// Beats until `shutdown`, reading the live rooms from `census`.
+/// Beats until `shutdown`, reading the live rooms from `census`, and
+/// handing the rooms whose lease was lost to `lost`.
 pub async fn keep_beating(
     placement: Placement,
     census: impl Fn() -> (Vec<String>, u64) + Send + 'static,
+    lost: impl Fn(Vec<String>) + Send + 'static,
     shutdown: CancellationToken,
 ) {
     let mut every = tokio::time::interval(placement.beat_every());
@@ -190,8 +233,10 @@ pub async fn keep_beating(
             () = shutdown.cancelled() => return,
         }
         let (rooms, people) = census();
-        if let Err(error) = placement.beat(&rooms, people).await {
-            warn!(?error, "could not beat");
+        match placement.beat(&rooms, people).await {
+            Ok(gone) if !gone.is_empty() => lost(gone),
+            Ok(_) => {}
+            Err(error) => warn!(?error, "could not beat"),
         }
     }
 }
@@ -207,5 +252,27 @@ mod tests {
             "wss://node-a.rooms.example.org/ws"
         );
         assert_eq!(socket_url("http://127.0.0.2:8080/"), "ws://127.0.0.2:8080/ws");
+    }
+
+    #[test]
+    fn a_node_url_becomes_a_csp_source_or_nothing() {
+        assert_eq!(
+            socket_origin("https://Node-A.rooms.example.org/").as_deref(),
+            Some("wss://node-a.rooms.example.org")
+        );
+        assert_eq!(
+            socket_origin("http://127.0.0.2:8080").as_deref(),
+            Some("ws://127.0.0.2:8080")
+        );
+        assert_eq!(socket_origin("http://[::1]:8080").as_deref(), Some("ws://[::1]:8080"));
+        for bad in [
+            "http://a.org; script-src *",
+            "http://a.org'",
+            "ftp://a.org",
+            "http://a b.org",
+            "node-a",
+        ] {
+            assert_eq!(socket_origin(bad), None, "{bad}");
+        }
     }
 }

@@ -176,6 +176,14 @@ impl RoomRegistry {
         Ok(handle)
     }
 
+    /// Stops a room whose lease another node holds now: its people rejoin
+    /// and are sent there.
+    pub fn move_away(&self, session_id: &str) {
+        if let Some(handle) = self.get(session_id) {
+            handle.moved.cancel();
+        }
+    }
+
     /// Everything a room starts from, as stored.
     async fn seed(&self, session_id: &str) -> Result<RoomSeed, StoreError> {
         let record = self.store.session(session_id).await?;
@@ -200,7 +208,13 @@ impl RoomRegistry {
         let (report, reports) = mpsc::unbounded_channel();
         let (door_tx, door) = watch::channel(room.door_state());
         let generation = self.generations.fetch_add(1, Ordering::Relaxed);
-        let handle = RoomHandle { tx, generation, door };
+        let moved = CancellationToken::new();
+        let handle = RoomHandle {
+            tx,
+            generation,
+            door,
+            moved: moved.clone(),
+        };
         let session_id = room.session().id.clone();
         let actor = Actor {
             room,
@@ -210,6 +224,7 @@ impl RoomRegistry {
             outboxes: HashMap::new(),
             idle: self.config.idle,
             shutdown: self.shutdown.clone(),
+            moved,
             failed: false,
             media: self.media.as_ref().map(|m| m.start_session(report)),
             door: door_tx,

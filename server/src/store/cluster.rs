@@ -87,6 +87,17 @@ impl Store {
             .collect())
     }
 
+    /// The URLs of the nodes that beat since `since`, draining ones too
+    /// (their rooms still run there).
+    pub async fn node_urls(&self, since: Millis) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT url FROM nodes WHERE heartbeat_at >= $1 ORDER BY url LIMIT 100")
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
     /// Places a session's room on `node` (a URL) until `expires_at`, unless
     /// a lease that has not expired at `now` places it elsewhere already.
     /// Returns the node it is on: `node`, or the other.
