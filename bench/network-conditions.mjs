@@ -25,6 +25,11 @@
 // the jitter buffer's mean delay; and per camera layer sent, the keyframes
 // encoded and the requests and NACKs the publisher received; and the
 // server's media counters at the end (`/metrics`).
+// `--playout-ms N` is an experiment: each page asks its video receivers
+// to hold N ms of video (`RTCRtpReceiver.jitterBufferTarget`) before the
+// page does anything itself, to measure what a longer playout delay buys.
+// The audio delay column is the audio jitter buffer's mean delay: what
+// lip sync with a longer video delay costs the conversation.
 // Conditions: none, loss2, loss5, loss5-rtt100, loss10, down500.
 
 import { parseArgs } from 'node:util';
@@ -35,6 +40,7 @@ const { values: options } = parseArgs({
     conditions: { type: 'string', default: 'none,loss2,loss5,loss5-rtt100,loss10,down500' },
     'server-bin': { type: 'string', default: 'target/release/peer-room' },
     detail: { type: 'boolean', default: false },
+    'playout-ms': { type: 'string' },
   },
 });
 process.env.PEER_ROOM_BIN = options['server-bin'];
@@ -121,6 +127,20 @@ async function measure(name, seconds) {
       const { page } = await harness.openPage({ viewport: { width: 1280, height: 800 } }, browser);
       // A capped link loads the page and its first video slowly: patience.
       page.setDefaultTimeout(60_000);
+      if (options['playout-ms'] !== undefined) {
+        await page.addInitScript((ms) => {
+          const Original = window.RTCPeerConnection;
+          window.RTCPeerConnection = class extends Original {
+            /** @param {RTCConfiguration} [settings] */
+            constructor(settings) {
+              super(settings);
+              this.addEventListener('track', (event) => {
+                if (event.track.kind === 'video') event.receiver.jitterBufferTarget = ms;
+              });
+            }
+          };
+        }, Number(options['playout-ms']));
+      }
       pages.push(page);
     }
     await enterWithDoorOpen(pages[0], harness.links.facilitator);
@@ -141,8 +161,8 @@ async function measure(name, seconds) {
     await new Promise((done) => setTimeout(done, seconds * 1000));
     const after = await Promise.all(pages.map(received));
     const elapsed = (Date.now() - started) / 1000;
-    /** @type {{frozen: number[], perMinute: number[], fps: number[], concealed: number[]}} */
-    const results = { frozen: [], perMinute: [], fps: [], concealed: [] };
+    /** @type {{frozen: number[], perMinute: number[], fps: number[], concealed: number[], audioDelay: number[]}} */
+    const results = { frozen: [], perMinute: [], fps: [], concealed: [], audioDelay: [] };
     /** The audio codecs the pages send, as they name them. */
     const codecs = new Set();
     for (const [i, streams] of after.entries()) {
@@ -171,6 +191,8 @@ async function measure(name, seconds) {
           results.fps.push((end.frames - start.frames) / elapsed);
         } else {
           results.concealed.push((100 * (end.concealed - start.concealed)) / Math.max(end.samples - start.samples, 1));
+          const emitted = Number(end.emitted) - Number(start.emitted ?? 0);
+          if (emitted > 0) results.audioDelay.push((1000 * (Number(end.buffered) - Number(start.buffered ?? 0))) / emitted);
         }
       }
     }
@@ -181,7 +203,8 @@ async function measure(name, seconds) {
     }
     const cell = (/** @type {number[]} */ values, digits = 1) => `${fixed(mean(values), digits)} (worst ${fixed(
       values.length ? (values === results.fps ? Math.min(...values) : Math.max(...values)) : 0, digits)})`;
-    return `| ${name} | ${cell(results.frozen)} | ${cell(results.perMinute)} | ${cell(results.fps)} | ${cell(results.concealed, 2)} | ${[...codecs].join(', ')} |`;
+    return `| ${name} | ${cell(results.frozen)} | ${cell(results.perMinute)} | ${cell(results.fps)} | ${cell(results.concealed, 2)} `
+      + `| ${cell(results.audioDelay, 0)} | ${[...codecs].join(', ')} |`;
   } finally {
     await harness.stop();
     network.close();
@@ -190,6 +213,6 @@ async function measure(name, seconds) {
 
 const seconds = Number(options.seconds);
 console.log(`${seconds} s measured per condition, three browsers, six video and six audio streams each.`);
-console.log('| condition | frozen video % | freezes per minute | frames per second | audio concealed % | audio sent as |');
-console.log('| --- | --- | --- | --- | --- | --- |');
+console.log('| condition | frozen video % | freezes per minute | frames per second | audio concealed % | audio delay ms | audio sent as |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const name of options.conditions.split(',')) console.log(await measure(name.trim(), seconds));

@@ -5,8 +5,9 @@
 // the right local time, copies its participant link, downloads its calendar
 // file, and opens the copied link as a participant, who sees the session's
 // title. Then the session is changed (after a refused change that changed
-// nothing), a link is revoked and made again, the session cancelled, and a
-// past session's summary opened.
+// nothing), a link is revoked and made again, the session cancelled (the
+// participant, waiting in its room, is told so at once), and a past
+// session's summary opened.
 //
 // Run from the repository root: `node --test tests/browser/`
 // Needs: `npm install` in web-client/ (for playwright-core) and Chromium at
@@ -267,6 +268,9 @@ async function organize(o, p) {
   await item.locator('button', { hasText: 'Cancel the session' }).click();
   await item.locator('.badge-cancelled').waitFor();
   await page.locator('#page-message', { hasText: 'was cancelled' }).waitFor();
+  // Sam, still waiting in its room, is told at once, and why.
+  await p.page.getByRole('heading', { name: 'The session was cancelled' }).waitFor();
+  await harness.screenshot(p.page, 'participant-told-cancelled', PREFIX);
   await harness.screenshot(page, 'session-cancelled', PREFIX);
 
   // A session that met two hours ago is in the past tab, with its summary (none was captured).

@@ -62,6 +62,13 @@ async fn an_organizers_change_reaches_everyone_in_the_live_room_and_a_cancel_clo
         person.expect("session_cancelled").await;
         assert_eq!(person.expect_close().await, Some(4004));
     }
+    // The organizer's list still shows it upcoming and cancelled, not ended.
+    let (_, upcoming) = lee.call("GET", "/api/sessions?when=upcoming", None).await;
+    assert_eq!(
+        (upcoming[0]["cancelled"].as_bool(), upcoming[0]["ended"].as_bool()),
+        (Some(true), Some(false)),
+        "{upcoming}"
+    );
     let mut late = TestClient::greeted(&server.ws_url()).await;
     assert_eq!(
         late.join(&link("facilitator"), "Host").await["code"],

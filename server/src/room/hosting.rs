@@ -296,7 +296,11 @@ impl Room {
         if self.show.clock.current_segment.is_some() {
             self.note(super::report::ReportEntry::AgendaDone, now, out);
         }
-        out.persist(Persist::SessionEnded { at: now });
+        // A cancelled session stays cancelled, not ended: the organizers'
+        // list shows it so, and its links say so.
+        if why != CloseReason::SessionCancelled {
+            out.persist(Persist::SessionEnded { at: now });
+        }
         self.ended = true;
         let everyone: Vec<ConnId> = self.people.all_conns().collect();
         let event = match why {

@@ -18,7 +18,8 @@
 //!   session's next meeting;
 //! - the capacity: who may come in from now on; no one already in is moved;
 //! - cancelled: the room closes for everyone, as when a facilitator ends it,
-//!   each told that the organizer cancelled it.
+//!   each told that the organizer cancelled it; the session stays
+//!   cancelled, not ended, in the organizers' list.
 
 use super::outbox::Outbox;
 use super::types::*;
