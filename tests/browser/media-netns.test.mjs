@@ -12,7 +12,8 @@
 //   finds a path and the handshake never completes): the page tries again,
 //   and succeeds once the firewall lets DTLS through.
 // - Over 30 s at 5% loss each way on both links and 100 ms round trip,
-//   under 3% of the audio each hears is concealed (RED, docs/media.md).
+//   under 3% of the audio each hears is concealed (RED, docs/media.md),
+//   and each page holds its video a round trip longer (playout.js).
 // - A downlink capped at 150 kbit/s: the server pauses the video it sends
 //   that person, who is told so and hears the facilitator clearly, while
 //   the facilitator keeps that person's video.
@@ -222,6 +223,18 @@ test('at 5% loss each way and 100 ms round trip, under 3% of the audio is concea
         t.diagnostic(`${what}: ${concealed.toFixed(2)}% concealed of ${samples} samples`);
         assert.ok(samples > 30 * 48_000 * 0.9, `${what}: ${samples} samples in 30 s`);
         assert.ok(concealed < 3, `${what}: ${concealed.toFixed(2)}% concealed`);
+      }
+      // Each page sees its video lose packets, so holds it a round trip
+      // longer (playout.js): 150 to 300 ms.
+      for (const [page, who] of /** @type {const} */ ([[sam.page, 'Sam'], [host.page, 'the facilitator']])) {
+        const [held, receivers] = await page.evaluate(() => {
+          const w = /** @type {any} */ (window);
+          const video = w.peerRoomMedia.pc.getReceivers().filter((/** @type {RTCRtpReceiver} */ r) => r.track.kind === 'video');
+          return [w.peerRoomPlayout.playout.target, video.map((/** @type {RTCRtpReceiver} */ r) => r.jitterBufferTarget)];
+        });
+        t.diagnostic(`${who} holds video ${held} ms`);
+        assert.ok(typeof held === 'number' && held >= 150 && held <= 300, `${who} holds video ${held} ms on a lossy link`);
+        assert.ok(receivers.length > 0 && receivers.every((ms) => ms === held), `${who}'s video receivers hold ${receivers}`);
       }
   });
 });

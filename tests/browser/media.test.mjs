@@ -128,6 +128,16 @@ test('two people see and hear each other through the server, and a host mute rea
     for (const page of [a.page, b.page]) {
       assert.deepEqual(await serverEnd(page), { protocol: 'udp', port: MEDIA_PORT }, 'media goes through the one port');
     }
+    // A clean link: video plays as soon as it can, none held back
+    // (playout.js), after a few readings of the page's stats.
+    await a.page.waitForTimeout(5_000);
+    for (const page of [a.page, b.page]) {
+      const held = await page.evaluate(() => {
+        const w = /** @type {any} */ (window);
+        return [w.peerRoomPlayout.playout.target, ...w.peerRoomMedia.pc.getReceivers().map((/** @type {RTCRtpReceiver} */ r) => r.jitterBufferTarget)];
+      });
+      assert.ok(held.every((ms) => ms === null), `no video held back on loopback: ${held}`);
+    }
     await a.page.locator(`#tiles li[data-participant="${idB}"] .tile-name`, { hasText: 'Sam' }).waitFor();
     await b.page.locator(`#tiles li[data-participant="${idA}"] .tile-name`, { hasText: 'Dr. Rivera' }).waitFor();
     await harness.screenshot(a.page, 'facilitator-sees-and-hears-participant', PREFIX);

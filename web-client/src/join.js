@@ -42,6 +42,7 @@ import { Stage } from './room/stage.js';
 import { SummaryPanel } from './room/summary.js';
 import { SupportSignal } from './room/support.js';
 import { VideoSizes } from './room/video-sizes.js';
+import { PlayoutDelay } from './room/playout.js';
 import { AgendaEditor } from './console/agenda-editor.js';
 import { BreakoutsPanel } from './console/breakouts-panel.js';
 import { ConfirmDialog } from './console/confirm-dialog.js';
@@ -80,6 +81,7 @@ new PageTitle(room);
 const stage = new Stage(room, media);
 // The server sends each camera at the size its tile is shown, and none for a tile out of sight.
 const videoSizes = new VideoSizes(room, media, byId('tiles', HTMLUListElement));
+const playout = new PlayoutDelay(media);
 new ScreenView(room, media, () => stage.layout());
 new ScreenShareControl(room, media, notice);
 const switches = new MediaControls(media);
@@ -117,8 +119,9 @@ new Shortcuts(room, switches, () => flow.step === 'room');
 
 // For whoever diagnoses a call (and the browser tests): the peer connection's
 // getStats() is one `peerRoomMedia.pc.getStats()` away in the console, and
-// what the server was last told this page shows is `peerRoomVideoSizes.sent`.
-Object.assign(window, { peerRoomMedia: media, peerRoomVideoSizes: videoSizes });
+// what the server was last told this page shows is `peerRoomVideoSizes.sent`,
+// and how long video is held on a lossy link `peerRoomPlayout.playout`.
+Object.assign(window, { peerRoomMedia: media, peerRoomVideoSizes: videoSizes, peerRoomPlayout: playout });
 
 // Pasting a new link over this page only changes the fragment, which does not
 // reload the page: reload it, so the new invitation is read from the start.
