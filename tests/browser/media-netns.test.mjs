@@ -215,7 +215,14 @@ test('at 5% loss each way and 100 ms round trip, under 3% of the audio is concea
       await decodesNewFramesFrom(host.page, idSam, 'the facilitator decodes Sam');
       const ways = [[sam.page, idHost, 'Sam hearing the facilitator'], [host.page, idSam, 'the facilitator hearing Sam']];
       const before = await Promise.all(ways.map(([page, from]) => audioFrom(/** @type {any} */ (page), /** @type {number} */ (from))));
+      const videoBefore = await Promise.all(ways.map(([page, from]) => videoFrom(/** @type {any} */ (page), /** @type {number} */ (from))));
       await sam.page.waitForTimeout(30_000);
+      // Said, not asserted: about 1%, but one run in several stalls one
+      // picture for seconds (docs/benchmarks.md, section 7).
+      for (const [i, [page, from, what]] of ways.entries()) {
+        const video = await videoFrom(/** @type {any} */ (page), /** @type {number} */ (from));
+        t.diagnostic(`${what}: video ${(100 * (video.frozen - videoBefore[i].frozen) / 30).toFixed(1)}% frozen`);
+      }
       for (const [i, [page, from, what]] of ways.entries()) {
         const after = await audioFrom(/** @type {any} */ (page), /** @type {number} */ (from));
         const samples = after.samples - before[i].samples;
