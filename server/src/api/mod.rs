@@ -116,6 +116,17 @@ async fn no_store(mut response: Response) -> Response {
 
 /// `/links/{role}/{action}`: which link, and whether to revoke it (`revoke`)
 /// or give it a new token (`regenerate`). Anything else is not found.
+/// Tells a session's live room on this node of a change the store has
+/// saved (other nodes hear it from the store, `live::changes`). The change
+/// stands whatever happens here, so the organizer is not told of a failure:
+/// a room that could not read it now gets it with the next change, or when
+/// it next starts.
+async fn tell_live_room(state: &AppState, session_id: &str) {
+    if let Err(error) = state.rooms.session_changed(session_id).await {
+        tracing::warn!(%error, "a live room could not read its changed session");
+    }
+}
+
 fn link_change(role: &str, action: &str) -> Result<(InviteRole, bool), ApiError> {
     let role = match role {
         "facilitator" => InviteRole::Facilitator,

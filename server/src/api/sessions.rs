@@ -338,7 +338,7 @@ pub async fn update(
         .update_session(&id, &changed, links_expire_at, state.mail.enabled(), now)
         .await?;
     state.mail.queued();
-    state.rooms.session_changed(&id).await?;
+    super::tell_live_room(&state, &id).await;
     Ok(axum::Json(view(state.store.session(&id).await?, clock::now_millis())))
 }
 
@@ -351,7 +351,7 @@ pub async fn cancel(
     let now = clock::now_millis();
     state.store.cancel_session(&id, state.mail.enabled(), now).await?;
     state.mail.queued();
-    state.rooms.session_changed(&id).await?;
+    super::tell_live_room(&state, &id).await;
     Ok(axum::Json(view(state.store.session(&id).await?, now)))
 }
 

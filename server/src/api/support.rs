@@ -388,7 +388,7 @@ pub async fn cancel(
     state.mail.queued();
     // A meeting cancelled while its room is live closes it.
     if let Some(session) = &cancelled.session_id {
-        state.rooms.session_changed(session).await?;
+        super::tell_live_room(&state, session).await;
     }
     Ok(axum::Json(status_of(&state, cancelled).await?))
 }

@@ -229,7 +229,7 @@ pub async fn step(
     state.mail.queued();
     // A meeting cancelled while its room is live closes it.
     if let Some(session) = &changed.session_id {
-        state.rooms.session_changed(session).await?;
+        super::tell_live_room(&state, session).await;
     }
     Ok(axum::Json(assigned(&state, changed).await?))
 }
