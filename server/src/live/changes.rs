@@ -19,7 +19,7 @@ impl RoomRegistry {
     /// it. Nothing happens when its room is not live here: a room that
     /// starts later reads the store.
     pub async fn session_changed(&self, session_id: &str) -> Result<(), StoreError> {
-        let Some(handle) = self.get(session_id).filter(|h| !h.tx.is_closed()) else {
+        let Some(handle) = self.live(session_id) else {
             return Ok(());
         };
         let record = self.store.session(session_id).await?;

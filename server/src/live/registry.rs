@@ -105,9 +105,7 @@ impl RoomRegistry {
     pub async fn locate(&self, session_id: &str) -> Result<Located, StoreError> {
         match &self.placement {
             // A room running here is here, whatever a lease says since.
-            Some(placement) if self.get(session_id).is_none_or(|h| h.tx.is_closed()) => {
-                placement.locate(session_id).await
-            }
+            Some(placement) if self.live(session_id).is_none() => placement.locate(session_id).await,
             _ => Ok(Located::Here),
         }
     }
@@ -130,10 +128,16 @@ impl RoomRegistry {
         self.rooms.get(session_id).map(|h| h.clone())
     }
 
+    /// The room of a session whose actor still takes commands (`get` may
+    /// answer one that has just stopped).
+    pub(super) fn live(&self, session_id: &str) -> Option<RoomHandle> {
+        self.get(session_id).filter(|h| !h.tx.is_closed())
+    }
+
     /// Who may come into a session's live room now; None if it is not live
     /// (then it is empty, behind the door stored for it).
     pub fn door(&self, session_id: &str) -> Option<DoorState> {
-        self.get(session_id).filter(|h| !h.tx.is_closed()).map(|h| h.door())
+        self.live(session_id).map(|h| h.door())
     }
 
     /// Every live room's people, from the door states the actors publish:
@@ -151,9 +155,7 @@ impl RoomRegistry {
 
     /// The live room of a session, started from the store if needed.
     pub async fn get_or_start(&self, session_id: &str) -> Result<RoomHandle, StoreError> {
-        if let Some(handle) = self.get(session_id)
-            && !handle.tx.is_closed()
-        {
+        if let Some(handle) = self.live(session_id) {
             return Ok(handle);
         }
         // Loading happens outside the map's lock; if two joins race here, the

@@ -171,17 +171,14 @@ impl RunOfShow {
         Ok(())
     }
 
-    /// The organizer's new agenda in place of this one (before the session
-    /// starts). The API validated every segment; one that fails here anyway
-    /// is left out rather than keeping the old agenda half replaced.
+    /// The organizer's new agenda in place of this one, before the session
+    /// starts (no segment is current yet). The API validated every segment;
+    /// one that fails here anyway is left out rather than keeping the old
+    /// agenda half replaced.
     pub fn replan(&mut self, agenda: &[SegmentDraft]) {
         self.segments.clear();
-        self.clock.current_segment = None;
-        self.clock.segment_deadline = None;
         for draft in agenda {
-            if self.add(draft.clone(), None).is_err() {
-                continue;
-            }
+            let _left_out = self.add(draft.clone(), None);
         }
     }
 

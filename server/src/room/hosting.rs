@@ -296,17 +296,17 @@ impl Room {
         if self.show.clock.current_segment.is_some() {
             self.note(super::report::ReportEntry::AgendaDone, now, out);
         }
-        // A cancelled session stays cancelled, not ended: the organizers'
-        // list shows it so, and its links say so.
-        if why != CloseReason::SessionCancelled {
-            out.persist(Persist::SessionEnded { at: now });
-        }
+        let event = match why {
+            // A cancelled session stays cancelled, not ended: the
+            // organizers' list shows it so, and its links say so.
+            CloseReason::SessionCancelled => HostingEvent::SessionCancelled {},
+            _ => {
+                out.persist(Persist::SessionEnded { at: now });
+                HostingEvent::SessionEnded {}
+            }
+        };
         self.ended = true;
         let everyone: Vec<ConnId> = self.people.all_conns().collect();
-        let event = match why {
-            CloseReason::SessionCancelled => HostingEvent::SessionCancelled {},
-            _ => HostingEvent::SessionEnded {},
-        };
         for conn in everyone {
             out.send(conn, event.clone());
             out.close(conn, why);

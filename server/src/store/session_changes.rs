@@ -10,6 +10,7 @@
 //! sent, so a listener that had to connect again says so (`Heard::Missed`)
 //! and its node reloads every room it runs.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::PgListener;
@@ -57,7 +58,7 @@ pub enum Heard {
 
 /// One node's ear on the channel.
 pub struct SessionChanges {
-    url: String,
+    url: Arc<str>,
     listener: Option<PgListener>,
 }
 
@@ -72,12 +73,12 @@ impl Store {
     /// Starts listening for session changes: `None` on SQLite, where there
     /// is no other node to hear from.
     pub async fn session_changes(&self) -> Result<Option<SessionChanges>, StoreError> {
-        let Some(url) = self.listen_url.as_deref() else {
+        let Some(url) = self.listen_url.clone() else {
             return Ok(None);
         };
-        let listener = listen(url).await?;
+        let listener = listen(&url).await?;
         Ok(Some(SessionChanges {
-            url: url.to_owned(),
+            url,
             listener: Some(listener),
         }))
     }
