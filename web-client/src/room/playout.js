@@ -89,13 +89,19 @@ export class PlayoutDelay {
         rttMs = report.currentRoundTripTime * 1000;
       }
     });
-    // A new connection counts from its own start.
-    const last = this.last?.pc === pc ? this.last : null;
-    this.last = totals;
-    if (!last) return;
-    // A receiver reused for someone else starts its counts again: never below nothing.
+    // A new connection counts from its own start, and so does one whose
+    // counts went back (a receiver reused for someone else starts afresh).
+    const last = this.last?.pc === pc && totals.packets >= this.last.packets ? this.last : null;
+    if (!last) {
+      this.last = totals;
+      return;
+    }
     const since = (/** @type {'packets' | 'lost' | 'nacks'} */ key) => Math.max(0, totals[key] - last[key]);
-    this.playout = nextPlayout({ packets: since('packets'), lost: since('lost'), nacks: since('nacks'), rttMs }, this.playout, Date.now());
+    const reading = { packets: since('packets'), lost: since('lost'), nacks: since('nacks'), rttMs };
+    this.playout = nextPlayout(reading, this.playout, Date.now());
+    // A small picture may bring fewer than ENOUGH_PACKETS in one reading:
+    // the next reading then counts from the same start, until it says something.
+    if (reading.packets >= ENOUGH_PACKETS) this.last = totals;
     for (const receiver of pc.getReceivers()) {
       if (receiver.track.kind === 'video' && receiver.jitterBufferTarget !== this.playout.target) {
         receiver.jitterBufferTarget = this.playout.target;
