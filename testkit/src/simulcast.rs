@@ -103,10 +103,26 @@ struct Layer {
 /// The layers' packets carry the mid and rid for the first second.
 const NAMED_FOR_TICKS: u64 = 100;
 
+/// In what order a keyframe's packets leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyframeOrder {
+    /// As numbered, one every 10 ms, as every other frame's.
+    InOrder,
+    /// All three at once, the first last: as a server sees a keyframe whose
+    /// first packet was lost on the way and repaired, or reordered.
+    FirstPacketLast,
+}
+
 /// Sends the microphone and the camera's three layers until the task is
 /// aborted: each layer a frame of three packets every 30 ms; audio every
 /// 20 ms at `level` (RFC 6464). `mid` is the camera section's.
-pub async fn send(audio: Arc<TrackLocalStaticRTP>, camera: Arc<TrackLocalStaticRTP>, mid: String, level: u8) {
+pub async fn send(
+    audio: Arc<TrackLocalStaticRTP>,
+    camera: Arc<TrackLocalStaticRTP>,
+    mid: String,
+    level: u8,
+    order: KeyframeOrder,
+) {
     let ssrcs = camera.ssrcs().await;
     let mut microphone = Microphone::of(&audio).await;
     let mut layers: Vec<Layer> = ssrcs
@@ -144,31 +160,40 @@ pub async fn send(audio: Arc<TrackLocalStaticRTP>, camera: Arc<TrackLocalStaticR
                     layer.last_keyframe = Instant::now();
                 }
             }
-            let packet = rtp::Packet {
-                header: rtp::header::Header {
-                    version: 2,
-                    marker: index == 2,
-                    payload_type: 96,
-                    sequence_number: layer.seq,
-                    timestamp: layer.timestamp,
-                    ssrc: layer.ssrc,
-                    ..Default::default()
-                },
-                payload: vp8_payload(at, index == 0, layer.keyframe),
+            let reordered = layer.keyframe && order == KeyframeOrder::FirstPacketLast;
+            let indexes = match (reordered, index) {
+                (false, _) => vec![index],
+                // The whole frame at its first tick, numbered as in order.
+                (true, 0) => vec![1, 2, 0],
+                (true, _) => continue,
             };
-            layer.seq = layer.seq.wrapping_add(1);
-            // Only at first, as a browser names them only until the first
-            // reception report: the server must keep knowing each layer by
-            // its SSRC alone, across its later offers.
-            if n < NAMED_FOR_TICKS {
-                let marks = [
-                    sdes(SDES_MID_URI, mid.clone()),
-                    sdes(SDES_RTP_STREAM_ID_URI, Bytes::from_static(RIDS[at].as_bytes())),
-                ];
-                let _ = camera.write_rtp_with_extensions(packet, &marks).await;
-            } else {
-                let _ = camera.write_rtp(packet).await;
+            for frame_index in indexes {
+                let packet = rtp::Packet {
+                    header: rtp::header::Header {
+                        version: 2,
+                        marker: frame_index == 2,
+                        payload_type: 96,
+                        sequence_number: layer.seq.wrapping_add(frame_index as u16).wrapping_sub(index as u16),
+                        timestamp: layer.timestamp,
+                        ssrc: layer.ssrc,
+                        ..Default::default()
+                    },
+                    payload: vp8_payload(at, frame_index == 0, layer.keyframe),
+                };
+                // Only at first, as a browser names them only until the first
+                // reception report: the server must keep knowing each layer by
+                // its SSRC alone, across its later offers.
+                if n < NAMED_FOR_TICKS {
+                    let marks = [
+                        sdes(SDES_MID_URI, mid.clone()),
+                        sdes(SDES_RTP_STREAM_ID_URI, Bytes::from_static(RIDS[at].as_bytes())),
+                    ];
+                    let _ = camera.write_rtp_with_extensions(packet, &marks).await;
+                } else {
+                    let _ = camera.write_rtp(packet).await;
+                }
             }
+            layer.seq = layer.seq.wrapping_add(if reordered { 3 } else { 1 });
         }
         if n % 2 == 0 {
             microphone.send(&audio, level, &mut |_, _| {}).await;

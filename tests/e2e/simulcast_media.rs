@@ -147,6 +147,45 @@ async fn simulcast_the_layer_follows_the_tile_stops_while_hidden_and_numbering_r
     );
 }
 
+/// On a lossy link a keyframe's first packet can come after the rest of its
+/// frame (lost and repaired a round trip later, or reordered). A subscriber
+/// switched at it must still get the whole keyframe: what came before it is
+/// sent after it. Were it not, the rest could never be repaired for that
+/// subscriber, and its picture would stall until the next keyframe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulcast_a_switch_at_a_keyframe_whose_first_packet_came_last_gets_all_of_it() {
+    let server = TestServer::start().await;
+    let session = server.session().await;
+    let (host, mut guests) = room_of(&server, &session, 1).await;
+    let mut a = MediaClient::start_simulcast_late_keyframe_starts(host, 127).await;
+    let mut b = MediaClient::start(guests.remove(0), 127).await;
+    a.wait_connected().await;
+    b.wait_connected().await;
+    b.video_seen.wait_for_layer(a.you, FULL).await;
+    assert_eq!(show(&mut b, &[(a.you, 100)]).await["type"], "ack");
+    b.video_seen.wait_for_layer(a.you, QUARTER).await;
+    assert_eq!(show(&mut b, &[(a.you, 170)]).await["type"], "ack");
+    b.video_seen.wait_for_layer(a.you, HALF).await;
+
+    let seen = b.video_seen.of(a.you, |c| format!("{c:?}"));
+    let switches = b.video_seen.of(a.you, |c| c.switches.clone());
+    assert_eq!(
+        switches.iter().map(|s| s.to).collect::<Vec<_>>(),
+        vec![FULL, QUARTER, HALF],
+        "{seen}"
+    );
+    for switch in &switches {
+        assert_eq!(
+            Some((switch.to, switch.keyframe_height)),
+            keyframe_of(switch.to),
+            "{seen}"
+        );
+        assert_eq!(switch.first_frame_packets, 3, "the whole keyframe: {seen}");
+    }
+    let jump = b.video_seen.of(a.you, |c| c.largest_jump);
+    assert!(jump <= LARGEST_JUMP, "sequence numbers jumped by {jump}: {seen}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulcast_sizes_out_of_bounds_are_refused_and_change_nothing() {
     let server = TestServer::start().await;

@@ -24,6 +24,7 @@ use super::MediaCounters;
 use super::delivery::{Delivery, deliver};
 use super::keyframe_pacing::request_layer_keyframe;
 use super::layers::{LAYERS, NO_LAYER, RateMeter, layer_for_rid};
+use super::recent_packets::RecentPackets;
 use super::red;
 use super::session::{Kind, Publication, RoomMedia, Source, Target, lock, read};
 use super::timeline::HeldBack;
@@ -52,6 +53,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
     let mut speech = Speech::default();
     let mut rates = RateMeter::new(Instant::now());
     let mut held_back: [HeldBack; LAYERS] = Default::default();
+    let mut recent: [RecentPackets; LAYERS] = Default::default();
     let mut asked = std::collections::HashSet::new();
     loop {
         let event = match tokio::time::timeout(NO_PACKETS_AFTER, source.remote.poll()).await {
@@ -116,47 +118,35 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
         }
         let red = source.red_payload_type != 0 && packet.header.payload_type == source.red_payload_type;
         let skipped = held.before(seq);
+        if publication.kind.is_video() {
+            recent[usize::from(layer)].keep(&packet, now);
+        }
+        let copying = Copying {
+            source,
+            clock_rate,
+            level,
+            red,
+            counters: &counters,
+        };
         let targets = read(&publication.targets).clone();
         for target in targets {
             if !target.ready.load(Ordering::Acquire) || target.apart.load(Ordering::Acquire) {
                 continue;
             }
-            if publication.kind.is_video() && !video_goes_to(&target, &publication, layer, keyframe, now) {
+            if !publication.kind.is_video() {
+                copying.send(&target, &packet, skipped, now).await;
                 continue;
             }
-            // Each stretch of forwarding (breakouts, pauses, layers) is a
-            // new feeder for the slot's timeline.
-            let feeder = target.id << 32 | u64::from(target.stretch.load(Ordering::Acquire));
-            // The subscriber's slot has its own SSRC and timeline, and may
-            // have agreed to another payload type and extension id:
-            // `write_rtp` checks these and rewrites nothing itself.
-            let (seq, timestamp) =
-                lock(&target.timeline).map(feeder, seq, packet.header.timestamp, skipped, clock_rate, now);
-            let mut copy = packet.clone();
-            copy.header.ssrc = target.ssrc;
-            copy.header.payload_type = target.payload_type.load(Ordering::Relaxed);
-            if red && !as_red_for(&mut copy, source, &target) {
-                continue;
-            }
-            copy.header.sequence_number = seq;
-            copy.header.timestamp = timestamp;
-            copy.header.extension = false;
-            copy.header.extension_profile = 0;
-            copy.header.extensions.clear();
-            copy.header.extensions_padding = 0;
-            let level_id = target.audio_level_id.load(Ordering::Relaxed);
-            if let (Some(level), true) = (level, level_id != 0) {
-                let _ = copy.header.set_extension(level_id, Bytes::copy_from_slice(&[level]));
-            }
-            let bytes = copy.marshal_size();
-            match deliver(&target.backlog, target.track.write_rtp(copy)).await {
-                Delivery::Sent => {
-                    counters.forwarded(bytes);
-                    target.downlink.sent(bytes);
+            match video_goes_to(&target, &publication, layer, keyframe, now) {
+                Goes::No => {}
+                Goes::On => copying.send(&target, &packet, skipped, now).await,
+                Goes::Switched => {
+                    copying.send(&target, &packet, skipped, now).await;
+                    for later in recent[usize::from(layer)].after(&packet) {
+                        let skipped = held.before(later.header.sequence_number);
+                        copying.send(&target, &later, skipped, now).await;
+                    }
                 }
-                Delivery::Behind => counters.subscriber_behind(),
-                // That subscriber is leaving: nothing to do.
-                Delivery::Gone => {}
             }
         }
     }
@@ -178,6 +168,16 @@ async fn learn_layer(publication: Arc<Publication>, ssrc: u32) {
     publication.layers.open(layer_for_rid(rid.as_deref()), ssrc);
 }
 
+/// What becomes of one video packet for one subscriber.
+enum Goes {
+    No,
+    On,
+    /// It starts the layer's keyframe the subscriber is switched to now:
+    /// the layer's packets that came before it, numbered after it, follow
+    /// (`recent_packets.rs`).
+    Switched,
+}
+
 /// Whether this video packet, of simulcast `layer`, goes to `target`; and
 /// the switches it makes. Video waits while the subscriber's downlink
 /// cannot carry it (`downlink.rs`) and while their page does not show it.
@@ -186,10 +186,10 @@ async fn learn_layer(publication: Arc<Publication>, ssrc: u32) {
 /// start after a pause, waits for that layer's keyframe, asked for here,
 /// and starts a new stretch of the slot's timeline, so the numbering
 /// carries on without a gap.
-fn video_goes_to(target: &Target, publication: &Arc<Publication>, layer: u8, keyframe: bool, now: Instant) -> bool {
+fn video_goes_to(target: &Target, publication: &Arc<Publication>, layer: u8, keyframe: bool, now: Instant) -> Goes {
     if target.downlink.video_paused(now) {
         target.layer.store(NO_LAYER, Ordering::Release);
-        return false;
+        return Goes::No;
     }
     let epoch = target.downlink.epoch();
     let new_epoch = target.epoch_seen.swap(epoch, Ordering::AcqRel) != epoch;
@@ -200,24 +200,82 @@ fn video_goes_to(target: &Target, publication: &Arc<Publication>, layer: u8, key
     if goal == NO_LAYER {
         // Not shown: when it is again, it starts at a keyframe.
         target.layer.store(NO_LAYER, Ordering::Release);
-        return false;
+        return Goes::No;
     }
     let current = target.layer.load(Ordering::Acquire);
     if layer == current {
         // Until the chosen layer's keyframe comes, the one before carries on.
-        return true;
+        return Goes::On;
     }
     if layer != goal {
-        return false;
+        return Goes::No;
     }
     if !keyframe {
         // Paced: a wait costs the publisher a keyframe per gap at most.
         request_layer_keyframe(publication, layer);
-        return false;
+        return Goes::No;
     }
     target.layer.store(layer, Ordering::Release);
     target.stretch.fetch_add(1, Ordering::AcqRel);
-    true
+    Goes::Switched
+}
+
+/// How one publisher's packet is copied to each subscriber: what holds for
+/// every copy of it.
+struct Copying<'a> {
+    source: &'a Source,
+    clock_rate: u32,
+    /// Its audio level, written again under each subscriber's id.
+    level: Option<u8>,
+    red: bool,
+    counters: &'a MediaCounters,
+}
+
+impl Copying<'_> {
+    /// Sends one subscriber its copy: their slot's SSRC and timeline, the
+    /// payload type and extension id they agreed to (`write_rtp` checks
+    /// these and rewrites nothing itself). `skipped` is the publisher's
+    /// count of packets held back before this one.
+    async fn send(&self, target: &Target, packet: &rtc::rtp::Packet, skipped: u16, now: Instant) {
+        // Each stretch of forwarding (breakouts, pauses, layers) is a new
+        // feeder for the slot's timeline.
+        let feeder = target.id << 32 | u64::from(target.stretch.load(Ordering::Acquire));
+        let header = &packet.header;
+        let (seq, timestamp) = lock(&target.timeline).map(
+            feeder,
+            header.sequence_number,
+            header.timestamp,
+            skipped,
+            self.clock_rate,
+            now,
+        );
+        let mut copy = packet.clone();
+        copy.header.ssrc = target.ssrc;
+        copy.header.payload_type = target.payload_type.load(Ordering::Relaxed);
+        if self.red && !as_red_for(&mut copy, self.source, target) {
+            return;
+        }
+        copy.header.sequence_number = seq;
+        copy.header.timestamp = timestamp;
+        copy.header.extension = false;
+        copy.header.extension_profile = 0;
+        copy.header.extensions.clear();
+        copy.header.extensions_padding = 0;
+        let level_id = target.audio_level_id.load(Ordering::Relaxed);
+        if let (Some(level), true) = (self.level, level_id != 0) {
+            let _ = copy.header.set_extension(level_id, Bytes::copy_from_slice(&[level]));
+        }
+        let bytes = copy.marshal_size();
+        match deliver(&target.backlog, target.track.write_rtp(copy)).await {
+            Delivery::Sent => {
+                self.counters.forwarded(bytes);
+                target.downlink.sent(bytes);
+            }
+            Delivery::Behind => self.counters.subscriber_behind(),
+            // That subscriber is leaving: nothing to do.
+            Delivery::Gone => {}
+        }
+    }
 }
 
 /// A RED packet made right for `target`: as it is (with its blocks'

@@ -41,6 +41,7 @@ mod link_watch;
 mod nack_asks;
 mod peer;
 mod publish_codecs;
+mod recent_packets;
 mod red;
 mod runtime;
 pub use runtime::TCP_CONNECTIONS_PER_LISTENER;

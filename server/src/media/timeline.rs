@@ -97,7 +97,7 @@ impl Timeline {
 }
 
 /// Whether sequence number `a` comes after `b`, across the wrap.
-fn newer(a: u16, b: u16) -> bool {
+pub(super) fn newer(a: u16, b: u16) -> bool {
     a != b && a.wrapping_sub(b) < 0x8000
 }
 

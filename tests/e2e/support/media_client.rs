@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
 use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling, Transport, local_track};
+use peer_room_testkit::simulcast::KeyframeOrder;
 use peer_room_testkit::stalled_tcp::Stall;
 use peer_room_testkit::{simulcast, synthetic};
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
@@ -62,7 +63,13 @@ impl MediaClient {
     /// As `start`, with the camera sent in three simulcast layers
     /// (`peer_room_testkit::simulcast`).
     pub async fn start_simulcast(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, Setup::Simulcast).await
+        MediaClient::start_on(ws, level, None, Setup::Simulcast(KeyframeOrder::InOrder)).await
+    }
+
+    /// As `start_simulcast`, each keyframe's first packet sent after the
+    /// rest of its frame, as a server sees it when that packet was repaired.
+    pub async fn start_simulcast_late_keyframe_starts(ws: TestClient, level: u8) -> MediaClient {
+        MediaClient::start_on(ws, level, None, Setup::Simulcast(KeyframeOrder::FirstPacketLast)).await
     }
 
     /// As `start`, with a screen to share offered third (as the web client
@@ -104,7 +111,7 @@ impl MediaClient {
             }
         });
         let (track, screen) = match setup {
-            Setup::Simulcast => (simulcast::camera(), false),
+            Setup::Simulcast(_) => (simulcast::camera(), false),
             Setup::Plain | Setup::AndScreen | Setup::OverTcp(_) => (
                 local_track(RtpCodecKind::Video, "camera"),
                 matches!(setup, Setup::AndScreen),
@@ -138,8 +145,8 @@ impl MediaClient {
                     return;
                 }
             }
-            if matches!(setup, Setup::Simulcast) {
-                return simulcast::send(audio, video, camera_mid, level).await;
+            if let Setup::Simulcast(order) = setup {
+                return simulcast::send(audio, video, camera_mid, level, order).await;
             }
             match screen {
                 // The screen's frames, with a silent track of its own that
@@ -334,7 +341,7 @@ enum Setup {
     Plain,
     AndScreen,
     /// The camera in three simulcast layers.
-    Simulcast,
+    Simulcast(KeyframeOrder),
     /// Plain, with no UDP socket: ICE over TCP only (its reading stalled
     /// on demand).
     OverTcp(Option<Stall>),

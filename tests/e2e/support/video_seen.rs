@@ -14,13 +14,17 @@ use rtc::rtp;
 use super::WAIT;
 
 /// One layer change: the layer now sent, the height announced by the
-/// packet it began with (`None`: it began with no keyframe), and how many
-/// of the camera's packets had come by then, that one included.
+/// packet it began with (`None`: it began with no keyframe), how many
+/// of the camera's packets had come by then, that one included, and how
+/// many of the frame it began with came (each of the test camera's frames
+/// has three).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Switch {
     pub to: usize,
     pub keyframe_height: Option<u16>,
     pub at_packet: u64,
+    pub first_frame_packets: u32,
+    first_frame: u32,
 }
 
 #[derive(Debug, Default)]
@@ -49,6 +53,11 @@ impl VideoSeen {
         if let Some(height) = height {
             camera.keyframes.push(height);
         }
+        if let Some(switch) = camera.switches.last_mut()
+            && switch.first_frame == packet.header.timestamp
+        {
+            switch.first_frame_packets += 1;
+        }
         let seq = packet.header.sequence_number;
         match camera.last_seq {
             // Older than the newest (a retransmission, or reordered): no jump.
@@ -68,6 +77,8 @@ impl VideoSeen {
                 to: layer.unwrap_or_default(),
                 keyframe_height: height,
                 at_packet: camera.packets,
+                first_frame_packets: 1,
+                first_frame: packet.header.timestamp,
             });
         }
     }
