@@ -137,10 +137,13 @@ export async function packetsBy(page, kind) {
 export function videoFrom(page, owner) {
   return page.evaluate(async (from) => {
     const media = /** @type {any} */ (window).peerRoomMedia;
-    let video = { frames: 0, height: 0, freezes: 0, frozen: 0 };
+    let video = { frames: 0, height: 0, freezes: 0, frozen: 0, lost: 0, nacks: 0, plis: 0, keyframes: 0 };
     (await /** @type {RTCPeerConnection} */ (media.pc).getStats()).forEach((r) => {
       if (r.type === 'inbound-rtp' && r.kind === 'video' && media.owners.get(r.trackIdentifier) === from) {
-        video = { frames: r.framesDecoded ?? 0, height: r.frameHeight ?? 0, freezes: r.freezeCount ?? 0, frozen: r.totalFreezesDuration ?? 0 };
+        video = {
+          frames: r.framesDecoded ?? 0, height: r.frameHeight ?? 0, freezes: r.freezeCount ?? 0, frozen: r.totalFreezesDuration ?? 0,
+          lost: r.packetsLost ?? 0, nacks: r.nackCount ?? 0, plis: r.pliCount ?? 0, keyframes: r.keyFramesDecoded ?? 0,
+        };
       }
     });
     return video;
