@@ -17,7 +17,8 @@
 //! Each layer's keyframes start with a real VP8 keyframe header of its own
 //! height (90, 180, 360); every packet carries its layer's rid at
 //! `LAYER_MARK_AT`, so a subscriber can tell which layer it is sent from
-//! any packet. Keyframes come first, when a PLI or FIR names the layer's
+//! any packet, and, as Chromium's do, a 15-bit picture id and a TL0PICIDX
+//! that each layer numbers on its own from a random start. Keyframes come first, when a PLI or FIR names the layer's
 //! SSRC, and every few seconds, as a browser's encoder sends them.
 
 use std::sync::Arc;
@@ -48,7 +49,10 @@ pub const HEIGHTS: [u16; 3] = [90, 180, 360];
 const PACKET_BYTES: [usize; 3] = [250, 500, 1_000];
 /// Where each packet says its layer: after the payload descriptor and the
 /// ten bytes of a keyframe's header.
-pub const LAYER_MARK_AT: usize = 11;
+pub const LAYER_MARK_AT: usize = 15;
+/// The payload descriptor: X, S (a frame's first packet), then I and L,
+/// the picture id (two bytes) and TL0PICIDX; the VP8 payload follows.
+const DESCRIPTOR: usize = 5;
 /// A browser's encoder sends a keyframe now and then unasked.
 const KEYFRAME_EVERY: Duration = Duration::from_secs(4);
 
@@ -82,17 +86,28 @@ pub fn layer_of(payload: &[u8]) -> Option<usize> {
 }
 
 /// The height a keyframe's first packet of this camera announces. Only
-/// this camera's layout is read (a one-byte descriptor): the test reads
-/// what the publisher wrote, not what the server parses.
+/// this camera's layout is read: the test reads what the publisher wrote,
+/// not what the server parses.
 pub fn keyframe_height(payload: &[u8]) -> Option<u16> {
-    let header = payload.get(1..11)?;
-    let starts_keyframe = payload[0] == 0x10 && header[0] & 0x01 == 0;
+    let header = payload.get(DESCRIPTOR..DESCRIPTOR + 10)?;
+    let starts_keyframe = payload[0] & 0x10 != 0 && header[0] & 0x01 == 0;
     (starts_keyframe && header[3..6] == [0x9d, 0x01, 0x2a]).then(|| u16::from_le_bytes([header[8], header[9]]) & 0x3fff)
+}
+
+/// A packet's picture id and TL0PICIDX, as this camera writes them.
+pub fn frame_ids(payload: &[u8]) -> Option<(u16, u8)> {
+    if payload.first()? & 0x80 == 0 || payload.get(1)? & 0xc0 != 0xc0 {
+        return None;
+    }
+    let ids = payload.get(2..DESCRIPTOR)?;
+    Some((u16::from_be_bytes([ids[0] & 0x7f, ids[1]]), ids[2]))
 }
 
 /// One layer's stream.
 struct Layer {
     ssrc: u32,
+    picture_id: u16,
+    tl0: u8,
     seq: u16,
     timestamp: u32,
     keyframe_wanted: Arc<AtomicBool>,
@@ -129,6 +144,8 @@ pub async fn send(
         .iter()
         .map(|&ssrc| Layer {
             ssrc,
+            picture_id: rand::random::<u16>() & 0x7fff,
+            tl0: rand::random(),
             seq: rand::random(),
             timestamp: rand::random(),
             // The first frame of each is a keyframe.
@@ -153,6 +170,8 @@ pub async fn send(
             if index == 0 {
                 if n > 0 {
                     layer.timestamp = layer.timestamp.wrapping_add(2_700);
+                    layer.picture_id = layer.picture_id.wrapping_add(1) & 0x7fff;
+                    layer.tl0 = layer.tl0.wrapping_add(1);
                 }
                 let due = layer.last_keyframe.elapsed() >= KEYFRAME_EVERY;
                 layer.keyframe = layer.keyframe_wanted.swap(false, Ordering::AcqRel) || due;
@@ -178,7 +197,7 @@ pub async fn send(
                         ssrc: layer.ssrc,
                         ..Default::default()
                     },
-                    payload: vp8_payload(at, frame_index == 0, layer.keyframe),
+                    payload: vp8_payload(at, frame_index == 0, layer.keyframe, (layer.picture_id, layer.tl0)),
                 };
                 // Only at first, as a browser names them only until the first
                 // reception report: the server must keep knowing each layer by
@@ -203,20 +222,24 @@ pub async fn send(
 
 /// A packet of `layer`: a frame's first packet has S set and a VP8 header
 /// (a keyframe's in full: frame tag, start code, width and height); the
-/// others continue it. Each has its layer's mark.
-fn vp8_payload(layer: usize, frame_start: bool, keyframe: bool) -> Bytes {
+/// others continue it. Each has the frame's ids and its layer's mark.
+fn vp8_payload(layer: usize, frame_start: bool, keyframe: bool, (picture_id, tl0): (u16, u8)) -> Bytes {
     let mut bytes = vec![0xaa_u8; PACKET_BYTES[layer]];
+    let [high, low] = picture_id.to_be_bytes();
+    let start = if frame_start { 0x10 } else { 0x00 };
+    bytes[..DESCRIPTOR].copy_from_slice(&[0x80 | start, 0xc0, 0x80 | high, low, tl0]);
+    let header = &mut bytes[DESCRIPTOR..];
     match (frame_start, keyframe) {
         (true, true) => {
             let (width, height) = (HEIGHTS[layer] * 16 / 9, HEIGHTS[layer]);
-            // Descriptor (S, partition 0); frame tag: key frame, shown.
-            bytes[..7].copy_from_slice(&[0x10, 0x10, 0x00, 0x00, 0x9d, 0x01, 0x2a]);
-            bytes[7..9].copy_from_slice(&width.to_le_bytes());
-            bytes[9..11].copy_from_slice(&height.to_le_bytes());
+            // Frame tag: key frame, shown; start code; width and height.
+            header[..6].copy_from_slice(&[0x10, 0x00, 0x00, 0x9d, 0x01, 0x2a]);
+            header[6..8].copy_from_slice(&width.to_le_bytes());
+            header[8..10].copy_from_slice(&height.to_le_bytes());
         }
         // P set: an interframe.
-        (true, false) => bytes[..2].copy_from_slice(&[0x10, 0x01]),
-        (false, _) => bytes[0] = 0x00,
+        (true, false) => header[0] = 0x01,
+        (false, _) => {}
     }
     bytes[LAYER_MARK_AT] = RIDS[layer].as_bytes()[0];
     Bytes::from(bytes)
@@ -289,11 +312,12 @@ mod tests {
     #[test]
     fn each_layer_says_which_it_is_and_its_keyframes_how_tall() {
         for (layer, height) in HEIGHTS.into_iter().enumerate() {
-            let keyframe = vp8_payload(layer, true, true);
+            let keyframe = vp8_payload(layer, true, true, (0x1234, 9));
+            assert_eq!(frame_ids(&keyframe), Some((0x1234, 9)));
             assert_eq!(layer_of(&keyframe), Some(layer));
             assert_eq!(keyframe_height(&keyframe), Some(height));
             for (start, key) in [(true, false), (false, true), (false, false)] {
-                let packet = vp8_payload(layer, start, key);
+                let packet = vp8_payload(layer, start, key, (7, 8));
                 assert_eq!(layer_of(&packet), Some(layer));
                 assert_eq!(keyframe_height(&packet), None);
             }

@@ -21,6 +21,9 @@ const FULL: usize = 2;
 /// lost on loopback now and then, never a switch's (that would be thousands,
 /// each layer numbering on its own).
 const LARGEST_JUMP: u16 = 10;
+/// The most frames a subscriber may see skipped at once: a whole frame
+/// lost on loopback and repaired late, now and then.
+const LARGEST_FRAME_STEP: u16 = 3;
 
 /// A host publishing three layers, and `guests` with single-layer cameras,
 /// all connected.
@@ -144,6 +147,14 @@ async fn simulcast_the_layer_follows_the_tile_stops_while_hidden_and_numbering_r
     assert!(
         jump <= LARGEST_JUMP,
         "sequence numbers jumped by {jump} across switches: {seen}"
+    );
+    // Each layer numbers its frames on its own, from a random start: the
+    // subscriber must see one stream's (a receiver drops frames whose
+    // picture id it takes for one it had, and freezes until a keyframe).
+    let steps = c.video_seen.of(a, |c| (c.largest_picture_id_step, c.largest_tl0_step));
+    assert!(
+        steps.0 <= LARGEST_FRAME_STEP && steps.1 <= LARGEST_FRAME_STEP as u8,
+        "picture id and TL0PICIDX stepped by {steps:?} across switches: {seen}"
     );
 }
 

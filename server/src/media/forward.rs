@@ -126,6 +126,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
             clock_rate,
             level,
             red,
+            video: publication.kind.is_video(),
             counters: &counters,
         };
         let targets = read(&publication.targets).clone();
@@ -228,6 +229,8 @@ struct Copying<'a> {
     /// Its audio level, written again under each subscriber's id.
     level: Option<u8>,
     red: bool,
+    /// VP8: its frame numbers run on per slot, as its sequence numbers do.
+    video: bool,
     counters: &'a MediaCounters,
 }
 
@@ -241,15 +244,25 @@ impl Copying<'_> {
         // feeder for the slot's timeline.
         let feeder = target.id << 32 | u64::from(target.stretch.load(Ordering::Acquire));
         let header = &packet.header;
-        let (seq, timestamp) = lock(&target.timeline).map(
-            feeder,
-            header.sequence_number,
-            header.timestamp,
-            skipped,
-            self.clock_rate,
-            now,
-        );
         let mut copy = packet.clone();
+        let (seq, timestamp) = {
+            let mut timeline = lock(&target.timeline);
+            if self.video
+                && let Some(ids) = vp8::frame_ids(&packet.payload)
+            {
+                let tl0 = ids.tl0.map(|(tl0, _)| tl0);
+                let (picture_id, tl0) = timeline.map_frame_ids(feeder, ids.picture_id, tl0, ids.picture_id_span());
+                copy.payload = ids.renumbered(&packet.payload, picture_id, tl0);
+            }
+            timeline.map(
+                feeder,
+                header.sequence_number,
+                header.timestamp,
+                skipped,
+                self.clock_rate,
+                now,
+            )
+        };
         copy.header.ssrc = target.ssrc;
         copy.header.payload_type = target.payload_type.load(Ordering::Relaxed);
         if self.red && !as_red_for(&mut copy, self.source, target) {

@@ -13,6 +13,24 @@ use std::time::Instant;
 pub struct Timeline {
     last: Option<Sent>,
     mapping: Option<Mapping>,
+    /// VP8's own frame numbers (picture id, TL0PICIDX), run on the same
+    /// way: each simulcast layer and each publisher numbers its own, and a
+    /// receiver orders frames by them (`vp8::FrameIds`).
+    last_frame: Option<FrameSent>,
+    frame_mapping: Option<FrameMapping>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct FrameSent {
+    picture_id: u16,
+    tl0: Option<u8>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct FrameMapping {
+    feeder: u64,
+    picture_id_delta: u16,
+    tl0_delta: u8,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -93,6 +111,52 @@ impl Timeline {
             timestamp_delta: next_timestamp.wrapping_sub(timestamp),
             skipped_at_start: skipped,
         }
+    }
+}
+
+impl Timeline {
+    /// The picture id and TL0PICIDX under which `feeder`'s frame goes out
+    /// (`span`: 0x8000 for 15-bit picture ids, 0x80 for 7-bit). A new
+    /// feeder's first frame (a keyframe: `forward.rs` starts each there)
+    /// follows the last frame sent, so the receiver sees the next frame,
+    /// not a jump back or ahead into another layer's numbers.
+    pub fn map_frame_ids(&mut self, feeder: u64, picture_id: u16, tl0: Option<u8>, span: u16) -> (u16, Option<u8>) {
+        let mask = span.wrapping_sub(1);
+        let mapping = match self.frame_mapping {
+            Some(mapping) if mapping.feeder == feeder => mapping,
+            _ => {
+                let mapping = match self.last_frame {
+                    None => FrameMapping {
+                        feeder,
+                        picture_id_delta: 0,
+                        tl0_delta: 0,
+                    },
+                    Some(last) => FrameMapping {
+                        feeder,
+                        picture_id_delta: last.picture_id.wrapping_add(1).wrapping_sub(picture_id) & mask,
+                        tl0_delta: match (last.tl0, tl0) {
+                            (Some(last), Some(first)) => last.wrapping_add(1).wrapping_sub(first),
+                            _ => 0,
+                        },
+                    },
+                };
+                self.frame_mapping = Some(mapping);
+                mapping
+            }
+        };
+        let out_picture_id = picture_id.wrapping_add(mapping.picture_id_delta) & mask;
+        let out_tl0 = tl0.map(|t| t.wrapping_add(mapping.tl0_delta));
+        let newest = self.last_frame.is_none_or(|last| {
+            let ahead = out_picture_id.wrapping_sub(last.picture_id) & mask;
+            ahead != 0 && ahead < span / 2
+        });
+        if newest {
+            self.last_frame = Some(FrameSent {
+                picture_id: out_picture_id,
+                tl0: out_tl0,
+            });
+        }
+        (out_picture_id, out_tl0)
     }
 }
 
@@ -190,6 +254,38 @@ mod tests {
         // A new feeder carries on after the newest, not the late repair.
         let (seq, _) = timeline.map(2, 700, 0, 0, 90_000, now);
         assert_eq!(seq, 65_534);
+    }
+
+    #[test]
+    fn frame_numbers_run_on_from_one_layer_to_the_next() {
+        let mut timeline = Timeline::default();
+        // The first feeder's frames go out as they are.
+        assert_eq!(
+            timeline.map_frame_ids(1, 30_000, Some(250), 0x8000),
+            (30_000, Some(250))
+        );
+        assert_eq!(
+            timeline.map_frame_ids(1, 30_001, Some(250), 0x8000),
+            (30_001, Some(250))
+        );
+        assert_eq!(
+            timeline.map_frame_ids(1, 30_002, Some(251), 0x8000),
+            (30_002, Some(251))
+        );
+        // Another layer, numbered far behind: its keyframe is the next frame.
+        assert_eq!(timeline.map_frame_ids(2, 100, Some(3), 0x8000), (30_003, Some(252)));
+        assert_eq!(timeline.map_frame_ids(2, 101, Some(3), 0x8000), (30_004, Some(252)));
+        // A repair of an older frame keeps its number and moves nothing on.
+        assert_eq!(timeline.map_frame_ids(2, 100, Some(3), 0x8000), (30_003, Some(252)));
+        // And one numbered ahead, across the 15-bit wrap and TL0PICIDX's.
+        assert_eq!(timeline.map_frame_ids(3, 20_000, Some(4), 0x8000), (30_005, Some(253)));
+        let mut wrapping = Timeline::default();
+        wrapping.map_frame_ids(1, 0x7fff, Some(255), 0x8000);
+        assert_eq!(wrapping.map_frame_ids(2, 9, Some(9), 0x8000), (0, Some(0)));
+        // 7-bit picture ids wrap at 128; a frame without TL0PICIDX keeps none.
+        let mut short = Timeline::default();
+        short.map_frame_ids(1, 127, None, 0x80);
+        assert_eq!(short.map_frame_ids(2, 50, None, 0x80), (0, None));
     }
 
     #[test]

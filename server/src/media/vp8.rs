@@ -1,7 +1,10 @@
 //! Just enough of VP8's RTP payload (RFC 7741) to tell where a keyframe
 //! starts (a subscriber's video begins there, because everything before the
-//! next keyframe would only be decoded into garbage) and how tall its
-//! picture is (which simulcast layer fits a tile).
+//! next keyframe would only be decoded into garbage), how tall its
+//! picture is (which simulcast layer fits a tile), and to renumber the
+//! picture id and TL0PICIDX a receiver orders frames by (`timeline.rs`).
+
+use bytes::Bytes;
 
 /// Whether this packet is the first of a VP8 keyframe: the start of
 /// partition 0 (S set, PID 0) whose payload header says "key frame"
@@ -51,9 +54,116 @@ fn payload_header_at(payload: &[u8]) -> Option<usize> {
     Some(at)
 }
 
+/// The frame numbers a packet's payload descriptor carries: Chromium
+/// sends both in every packet (a 15-bit picture id; TL0PICIDX with
+/// temporal layers). Each simulcast layer numbers its own, so a receiver
+/// switched from one layer to another would see them jump: its reference
+/// finder then takes the new layer's frames for ones it already had and
+/// drops them, until it asks for a keyframe 3 s later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameIds {
+    pub picture_id: u16,
+    /// Whether the picture id has 15 bits (else 7).
+    long: bool,
+    picture_id_at: usize,
+    pub tl0: Option<(u8, usize)>,
+}
+
+/// The picture id (and TL0PICIDX, if any) of any packet that has them.
+pub fn frame_ids(payload: &[u8]) -> Option<FrameIds> {
+    let &first = payload.first()?;
+    if first & 0x80 == 0 {
+        return None;
+    }
+    let &flags = payload.get(1)?;
+    if flags & 0x80 == 0 {
+        return None;
+    }
+    let &high = payload.get(2)?;
+    let long = high & 0x80 != 0;
+    let (picture_id, after) = if long {
+        (u16::from_be_bytes([high & 0x7f, *payload.get(3)?]), 4)
+    } else {
+        (u16::from(high), 3)
+    };
+    let tl0 = if flags & 0x40 != 0 {
+        Some((*payload.get(after)?, after))
+    } else {
+        None
+    };
+    Some(FrameIds {
+        picture_id,
+        long,
+        picture_id_at: 2,
+        tl0,
+    })
+}
+
+impl FrameIds {
+    /// The largest picture id this packet can carry, plus one.
+    pub fn picture_id_span(&self) -> u16 {
+        if self.long { 0x8000 } else { 0x80 }
+    }
+
+    /// `payload` with these ids replaced by `picture_id` and `tl0`: a copy,
+    /// or the same bytes when nothing changes.
+    pub fn renumbered(&self, payload: &Bytes, picture_id: u16, tl0: Option<u8>) -> Bytes {
+        let tl0_changes = matches!((self.tl0, tl0), (Some((from, _)), Some(to)) if from != to);
+        if picture_id == self.picture_id && !tl0_changes {
+            return payload.clone();
+        }
+        let mut bytes = payload.to_vec();
+        let at = self.picture_id_at;
+        if self.long {
+            let [high, low] = (picture_id & 0x7fff).to_be_bytes();
+            bytes[at] = 0x80 | high;
+            bytes[at + 1] = low;
+        } else {
+            bytes[at] = (picture_id & 0x7f) as u8;
+        }
+        if let (Some((_, tl0_at)), Some(tl0)) = (self.tl0, tl0) {
+            bytes[tl0_at] = tl0;
+        }
+        Bytes::from(bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{keyframe_height, starts_keyframe};
+    use super::*;
+
+    #[test]
+    fn a_packets_picture_id_and_tl0_are_read_and_renumbered_in_place() {
+        // X; I and L; 15-bit picture id 0x1234; TL0PICIDX 200; then the rest.
+        let packet = Bytes::from_static(&[0x90, 0xc0, 0x92, 0x34, 200, 0x50, 0xaa]);
+        let ids = frame_ids(&packet).expect("ids");
+        assert_eq!((ids.picture_id, ids.tl0.map(|t| t.0)), (0x1234, Some(200)));
+        let renumbered = ids.renumbered(&packet, 0x7fff, Some(7));
+        assert_eq!(&renumbered[..], &[0x90, 0xc0, 0xff, 0xff, 7, 0x50, 0xaa]);
+        // Nothing to change: the same bytes, not a copy.
+        let same = ids.renumbered(&packet, 0x1234, Some(200));
+        assert_eq!(same.as_ptr(), packet.as_ptr());
+        // A 7-bit picture id, no TL0PICIDX: only the id, kept to 7 bits.
+        let short = Bytes::from_static(&[0x80, 0x80, 0x05, 0x10]);
+        let ids = frame_ids(&short).expect("ids");
+        assert_eq!((ids.picture_id, ids.tl0, ids.picture_id_span()), (5, None, 0x80));
+        assert_eq!(&ids.renumbered(&short, 0x81, None)[..], &[0x80, 0x80, 0x01, 0x10]);
+    }
+
+    #[test]
+    fn packets_without_a_picture_id_or_cut_short_have_no_ids() {
+        for payload in [
+            &[][..],
+            &[0x10, 0x00],
+            &[0x90, 0x40, 7],
+            &[0x90],
+            &[0x90, 0x80],
+            &[0x90, 0x80, 0x80],
+        ] {
+            assert_eq!(frame_ids(payload), None, "{payload:?}");
+        }
+        assert_eq!(frame_ids(&[0x90, 0xc0, 0x80, 0x01]), None, "TL0PICIDX cut off");
+    }
 
     #[test]
     fn a_keyframes_height_is_read_from_its_first_packet() {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use peer_room_testkit::simulcast::{keyframe_height, layer_of};
+use peer_room_testkit::simulcast::{frame_ids, keyframe_height, layer_of};
 use rtc::rtp;
 
 use super::WAIT;
@@ -37,6 +37,12 @@ pub struct Camera {
     last_seq: Option<u16>,
     /// The largest number of sequence numbers skipped between two packets.
     pub largest_jump: u16,
+    /// The last frame's picture id and TL0PICIDX, and the largest step
+    /// forward of each from one frame to the next: 1 in a stream a
+    /// receiver can follow, whichever layers it came from.
+    last_frame: Option<(u16, u8)>,
+    pub largest_picture_id_step: u16,
+    pub largest_tl0_step: u8,
 }
 
 /// Each camera's record, by the sender's stream id (`p3`).
@@ -57,6 +63,19 @@ impl VideoSeen {
             && switch.first_frame == packet.header.timestamp
         {
             switch.first_frame_packets += 1;
+        }
+        if let Some((picture_id, tl0)) = frame_ids(&packet.payload) {
+            match camera.last_frame {
+                // Older than the newest (a repair): no step.
+                Some((last, _)) if picture_id.wrapping_sub(last) & 0x7fff >= 0x4000 => {}
+                Some((last, last_tl0)) => {
+                    let step = picture_id.wrapping_sub(last) & 0x7fff;
+                    camera.largest_picture_id_step = camera.largest_picture_id_step.max(step);
+                    camera.largest_tl0_step = camera.largest_tl0_step.max(tl0.wrapping_sub(last_tl0));
+                    camera.last_frame = Some((picture_id, tl0));
+                }
+                None => camera.last_frame = Some((picture_id, tl0)),
+            }
         }
         let seq = packet.header.sequence_number;
         match camera.last_seq {
