@@ -3,8 +3,10 @@
 //! subscriber. Muted audio and
 //! stopped video are dropped here, which is what makes a host's mute real.
 //! Audio levels on the way through tell who is speaking. A subscriber's
-//! video starts at a keyframe, and each slot's numbering runs on unbroken
-//! whoever feeds it (`timeline.rs`). Each copy written adds to the media
+//! video starts at a keyframe, and each slot's numbering (RTP's, and VP8's
+//! picture id and TL0PICIDX) runs on unbroken whoever feeds it
+//! (`timeline.rs`); a video packet whose VP8 numbers change is the one
+//! copy of a payload made here. Each copy written adds to the media
 //! counters: two relaxed atomic adds, no lock, no allocation.
 //!
 //! The loop never waits long on one subscriber (`delivery.rs`): a
