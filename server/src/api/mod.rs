@@ -114,8 +114,6 @@ async fn no_store(mut response: Response) -> Response {
     response
 }
 
-/// `/links/{role}/{action}`: which link, and whether to revoke it (`revoke`)
-/// or give it a new token (`regenerate`). Anything else is not found.
 /// Tells a session's live room on this node of a change the store has
 /// saved (other nodes hear it from the store, `live::changes`). The change
 /// stands whatever happens here, so the organizer is not told of a failure:
@@ -127,6 +125,8 @@ async fn tell_live_room(state: &AppState, session_id: &str) {
     }
 }
 
+/// `/links/{role}/{action}`: which link, and whether to revoke it (`revoke`)
+/// or give it a new token (`regenerate`). Anything else is not found.
 fn link_change(role: &str, action: &str) -> Result<(InviteRole, bool), ApiError> {
     let role = match role {
         "facilitator" => InviteRole::Facilitator,

@@ -128,26 +128,28 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
             clock_rate,
             level,
             red,
-            video: publication.kind.is_video(),
             counters: &counters,
         };
+        // Read once, whoever it goes to.
+        let ids = vp8_ids(publication.kind, &packet);
         let targets = read(&publication.targets).clone();
         for target in targets {
             if !target.ready.load(Ordering::Acquire) || target.apart.load(Ordering::Acquire) {
                 continue;
             }
             if !publication.kind.is_video() {
-                copying.send(&target, &packet, skipped, now).await;
+                copying.send(&target, &packet, None, skipped, now).await;
                 continue;
             }
             match video_goes_to(&target, &publication, layer, keyframe, now) {
                 Goes::No => {}
-                Goes::On => copying.send(&target, &packet, skipped, now).await,
+                Goes::On => copying.send(&target, &packet, ids, skipped, now).await,
                 Goes::Switched => {
-                    copying.send(&target, &packet, skipped, now).await;
+                    copying.send(&target, &packet, ids, skipped, now).await;
                     for later in recent[usize::from(layer)].after(&packet) {
                         let skipped = held.before(later.header.sequence_number);
-                        copying.send(&target, &later, skipped, now).await;
+                        let ids = vp8_ids(publication.kind, &later);
+                        copying.send(&target, &later, ids, skipped, now).await;
                     }
                 }
             }
@@ -231,17 +233,23 @@ struct Copying<'a> {
     /// Its audio level, written again under each subscriber's id.
     level: Option<u8>,
     red: bool,
-    /// VP8: its frame numbers run on per slot, as its sequence numbers do.
-    video: bool,
     counters: &'a MediaCounters,
 }
 
 impl Copying<'_> {
     /// Sends one subscriber its copy: their slot's SSRC and timeline, the
     /// payload type and extension id they agreed to (`write_rtp` checks
-    /// these and rewrites nothing itself). `skipped` is the publisher's
-    /// count of packets held back before this one.
-    async fn send(&self, target: &Target, packet: &rtc::rtp::Packet, skipped: u16, now: Instant) {
+    /// these and rewrites nothing itself). `ids`: its VP8 frame numbers,
+    /// run on per slot as its sequence numbers are. `skipped` is the
+    /// publisher's count of packets held back before this one.
+    async fn send(
+        &self,
+        target: &Target,
+        packet: &rtc::rtp::Packet,
+        ids: Option<vp8::FrameIds>,
+        skipped: u16,
+        now: Instant,
+    ) {
         // Each stretch of forwarding (breakouts, pauses, layers) is a new
         // feeder for the slot's timeline.
         let feeder = target.id << 32 | u64::from(target.stretch.load(Ordering::Acquire));
@@ -249,11 +257,8 @@ impl Copying<'_> {
         let mut copy = packet.clone();
         let (seq, timestamp) = {
             let mut timeline = lock(&target.timeline);
-            if self.video
-                && let Some(ids) = vp8::frame_ids(&packet.payload)
-            {
-                let tl0 = ids.tl0.map(|(tl0, _)| tl0);
-                let (picture_id, tl0) = timeline.map_frame_ids(feeder, ids.picture_id, tl0, ids.picture_id_span());
+            if let Some(ids) = ids {
+                let (picture_id, tl0) = timeline.map_frame_ids(feeder, ids.picture_id, ids.tl0, ids.picture_id_span());
                 copy.payload = ids.renumbered(&packet.payload, picture_id, tl0);
             }
             timeline.map(
@@ -291,6 +296,11 @@ impl Copying<'_> {
             Delivery::Gone => {}
         }
     }
+}
+
+/// A video packet's VP8 frame numbers, if it carries them.
+fn vp8_ids(kind: Kind, packet: &rtc::rtp::Packet) -> Option<vp8::FrameIds> {
+    kind.is_video().then(|| vp8::frame_ids(&packet.payload)).flatten()
 }
 
 /// A RED packet made right for `target`: as it is (with its blocks'

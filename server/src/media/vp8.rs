@@ -65,9 +65,12 @@ pub struct FrameIds {
     pub picture_id: u16,
     /// Whether the picture id has 15 bits (else 7).
     long: bool,
-    picture_id_at: usize,
-    pub tl0: Option<(u8, usize)>,
+    pub tl0: Option<u8>,
 }
+
+/// Where the picture id starts: after the descriptor's first byte and its
+/// extension flags.
+const PICTURE_ID_AT: usize = 2;
 
 /// The picture id (and TL0PICIDX, if any) of any packet that has them.
 pub fn frame_ids(payload: &[u8]) -> Option<FrameIds> {
@@ -79,24 +82,23 @@ pub fn frame_ids(payload: &[u8]) -> Option<FrameIds> {
     if flags & 0x80 == 0 {
         return None;
     }
-    let &high = payload.get(2)?;
+    let &high = payload.get(PICTURE_ID_AT)?;
     let long = high & 0x80 != 0;
-    let (picture_id, after) = if long {
-        (u16::from_be_bytes([high & 0x7f, *payload.get(3)?]), 4)
+    let picture_id = if long {
+        u16::from_be_bytes([high & 0x7f, *payload.get(PICTURE_ID_AT + 1)?])
     } else {
-        (u16::from(high), 3)
+        u16::from(high)
     };
-    let tl0 = if flags & 0x40 != 0 {
-        Some((*payload.get(after)?, after))
-    } else {
-        None
-    };
-    Some(FrameIds {
+    let ids = FrameIds {
         picture_id,
         long,
-        picture_id_at: 2,
-        tl0,
-    })
+        tl0: None,
+    };
+    if flags & 0x40 == 0 {
+        return Some(ids);
+    }
+    let tl0 = *payload.get(ids.tl0_at())?;
+    Some(FrameIds { tl0: Some(tl0), ..ids })
 }
 
 impl FrameIds {
@@ -105,24 +107,29 @@ impl FrameIds {
         if self.long { 0x8000 } else { 0x80 }
     }
 
+    /// The TL0PICIDX's place: right after the picture id.
+    fn tl0_at(&self) -> usize {
+        PICTURE_ID_AT + if self.long { 2 } else { 1 }
+    }
+
     /// `payload` with these ids replaced by `picture_id` and `tl0`: a copy,
     /// or the same bytes when nothing changes.
     pub fn renumbered(&self, payload: &Bytes, picture_id: u16, tl0: Option<u8>) -> Bytes {
-        let tl0_changes = matches!((self.tl0, tl0), (Some((from, _)), Some(to)) if from != to);
-        if picture_id == self.picture_id && !tl0_changes {
+        // Only a packet that carries a TL0PICIDX has one rewritten.
+        let tl0 = tl0.filter(|_| self.tl0.is_some());
+        if picture_id == self.picture_id && (tl0.is_none() || tl0 == self.tl0) {
             return payload.clone();
         }
         let mut bytes = payload.to_vec();
-        let at = self.picture_id_at;
         if self.long {
             let [high, low] = (picture_id & 0x7fff).to_be_bytes();
-            bytes[at] = 0x80 | high;
-            bytes[at + 1] = low;
+            bytes[PICTURE_ID_AT] = 0x80 | high;
+            bytes[PICTURE_ID_AT + 1] = low;
         } else {
-            bytes[at] = (picture_id & 0x7f) as u8;
+            bytes[PICTURE_ID_AT] = (picture_id & 0x7f) as u8;
         }
-        if let (Some((_, tl0_at)), Some(tl0)) = (self.tl0, tl0) {
-            bytes[tl0_at] = tl0;
+        if let Some(tl0) = tl0 {
+            bytes[self.tl0_at()] = tl0;
         }
         Bytes::from(bytes)
     }
@@ -137,7 +144,7 @@ mod tests {
         // X; I and L; 15-bit picture id 0x1234; TL0PICIDX 200; then the rest.
         let packet = Bytes::from_static(&[0x90, 0xc0, 0x92, 0x34, 200, 0x50, 0xaa]);
         let ids = frame_ids(&packet).expect("ids");
-        assert_eq!((ids.picture_id, ids.tl0.map(|t| t.0)), (0x1234, Some(200)));
+        assert_eq!((ids.picture_id, ids.tl0), (0x1234, Some(200)));
         let renumbered = ids.renumbered(&packet, 0x7fff, Some(7));
         assert_eq!(&renumbered[..], &[0x90, 0xc0, 0xff, 0xff, 7, 0x50, 0xaa]);
         // Nothing to change: the same bytes, not a copy.
