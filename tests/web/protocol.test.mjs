@@ -3,7 +3,7 @@
 // straight into `receive`, as the socket's handler passes them.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { RoomConnection } from '../../web-client/src/shared/protocol.js';
 
 /** A connection with request `id` waiting for its answer. */
@@ -45,7 +45,9 @@ test('an error with an id rejects its request with the code', () => {
 /**
  * A scripted stand-in for the browser's WebSocket: each socket answers as
  * the server at its URL would, from `nodes` (URL to a function of the
- * request). Records every URL opened.
+ * request). Records every URL opened. It answers on `setImmediate`, so a
+ * test may hold `setTimeout` still. Like a socket over a network that is
+ * gone, `close()` fires no close event.
  */
 function scriptedSockets(nodes) {
   const opened = [];
@@ -56,21 +58,21 @@ function scriptedSockets(nodes) {
       this.url = String(url);
       this.readyState = 0;
       opened.push(this.url);
-      setTimeout(() => {
+      setImmediate(() => {
         this.readyState = 1;
         this.dispatchEvent(new Event('open'));
-      }, 0);
+      });
     }
     send(text) {
       const request = JSON.parse(text);
       const reply = request.type === 'hello'
         ? { type: 'welcome', version: 1, server_time: 0, crisis_resources: [] }
         : nodes[this.url](request);
-      setTimeout(() => {
+      setImmediate(() => {
         const event = new Event('message');
         event.data = JSON.stringify({ ...reply, id: request.id });
         this.dispatchEvent(event);
-      }, 0);
+      });
     }
     close() {
       this.readyState = 3;
@@ -120,4 +122,46 @@ test('a room that keeps moving is given up after a few hops, with a clear error'
   const connection = new RoomConnection(nodes[0]);
   await assert.rejects(connection.join({ token: 't', name: 'Sam', device: 'd'.repeat(32) }), (error) => error.code === 'unavailable');
   assert.equal(opened.length, 4, 'the first node and three hops');
+});
+
+test('the network going away starts reconnecting at once, and its return ends the pause before the next try', { timeout: 10_000 }, async (t) => {
+  const home = 'ws://127.0.0.1:9/ws';
+  const asked = [];
+  const { ScriptedSocket, opened } = scriptedSockets({
+    [home]: (request) => (asked.push(request.type), JOINED),
+  });
+  const saved = globalThis.WebSocket;
+  globalThis.WebSocket = ScriptedSocket;
+  t.after(() => { globalThis.WebSocket = saved; });
+  // The pause between tries is a setTimeout that never runs here: only
+  // `networkBack` can end it.
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.after(() => mock.timers.reset());
+  const connection = new RoomConnection(home);
+  const news = [];
+  connection.on('connection', (message) => news.push(message.state));
+  await connection.join({ token: 't', name: 'Sam', device: 'd'.repeat(32) });
+  assert.deepEqual(asked, ['join']);
+
+  connection.networkLost();
+  assert.deepEqual(news, ['reconnecting'], 'the page hears of the drop without the socket closing');
+  assert.equal(connection.socket, null, 'the dead socket is let go');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(opened.length, 1, 'no try before the pause ends');
+
+  const resumed = new Promise((resolve) => connection.on('connection', (message) => message.state === 'resumed' && resolve(undefined)));
+  connection.networkBack();
+  await resumed;
+  assert.deepEqual(asked, ['join', 'resume'], 'the same place is asked back');
+  assert.equal(opened.length, 2);
+  assert.deepEqual(news, ['reconnecting', 'resumed']);
+});
+
+test('the network going away before a place is held changes nothing', () => {
+  const connection = new RoomConnection('ws://127.0.0.1:9/ws');
+  const news = [];
+  connection.on('connection', (message) => news.push(message.state));
+  connection.networkLost();
+  connection.networkBack();
+  assert.deepEqual(news, []);
 });

@@ -63,7 +63,11 @@ startLanguage();
 languagePicker(byId('language', HTMLSelectElement));
 
 const token = readToken();
-const room = new RoomModel(new RoomConnection(socketUrl()));
+const connection = new RoomConnection(socketUrl());
+const room = new RoomModel(connection);
+// A phone that leaves its Wi-Fi says so at once; the socket may not for a minute.
+addEventListener('offline', () => connection.networkLost());
+addEventListener('online', () => connection.networkBack());
 const media = new MediaSession(room);
 const chime = new Chime();
 const notice = new Notice(room, chime);

@@ -11,7 +11,10 @@
 //   reply or its `error`;
 // - reconnecting after an unexpected close, with the resume token, for up to
 //   RETRY_FOR_MS; after that, or on a close that means "do not come back"
-//   (left, removed, declined, session ended), a final `closed` event.
+//   (left, removed, declined, session ended), a final `closed` event;
+// - the browser's word that the network went (`networkLost`: a socket over a
+//   network that is gone may never close by itself, and its closing handshake
+//   cannot complete) and came back (`networkBack`: the next try goes now).
 
 import { Emitter } from './events.js';
 
@@ -122,6 +125,28 @@ export class RoomConnection extends Emitter {
     this.entering = false;
     /** True once this connection will not reconnect again. */
     this.finished = false;
+    /** Ends the pause before the next reconnection try, while one is waited out. @type {(() => void) | null} */
+    this.wake = null;
+  }
+
+  /**
+   * The browser says the network is gone (its `offline` event). An open
+   * socket is given up at once, as a drop, so the page says it is
+   * reconnecting now rather than when the socket times out. A handshake
+   * under way is left to fail by itself; before a place is held there is
+   * nothing to reconnect to.
+   */
+  networkLost() {
+    const socket = this.socket;
+    if (!socket || this.entering || this.finished || !this.resumeToken) return;
+    this.socket = null;
+    socket.close();
+    this.closed(1006, 'the network went away');
+  }
+
+  /** The browser says the network is back (its `online` event): the next try goes now. */
+  networkBack() {
+    this.wake?.();
   }
 
   /**
@@ -305,7 +330,14 @@ export class RoomConnection extends Emitter {
       this.emit({ type: 'connection', state: 'reconnecting', attempt });
       // Jitter spreads a whole room's reconnects after a server restart.
       const pause = Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt) * (0.75 + Math.random() / 2);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, giveUpAt - Date.now()))));
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, Math.min(pause, Math.max(0, giveUpAt - Date.now())));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        };
+      });
+      this.wake = null;
       if (this.finished) return;
       try {
         const { resumed } = await this.enter(this.resumeToken);
