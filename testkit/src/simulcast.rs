@@ -128,6 +128,28 @@ pub enum KeyframeOrder {
     FirstPacketLast,
 }
 
+/// Turns the top layer off and on, as Chromium does when its uplink
+/// estimate falls below what the layer needs: while off, the layer sends
+/// no frames but one packet of padding per frame (Chromium probes its
+/// uplink on whichever layer it likes, a stopped one included); back on,
+/// it starts with a keyframe.
+#[derive(Clone, Debug, Default)]
+pub struct TopLayer(Arc<AtomicBool>);
+
+impl TopLayer {
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    pub fn resume(&self) {
+        self.0.store(false, Ordering::Release);
+    }
+
+    fn stopped(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
 /// Sends the microphone and the camera's three layers until the task is
 /// aborted: each layer a frame of three packets every 30 ms; audio every
 /// 20 ms at `level` (RFC 6464). `mid` is the camera section's.
@@ -137,6 +159,7 @@ pub async fn send(
     mid: String,
     level: u8,
     order: KeyframeOrder,
+    top: TopLayer,
 ) {
     let ssrcs = camera.ssrcs().await;
     let mut microphone = Microphone::of(&audio).await;
@@ -178,6 +201,27 @@ pub async fn send(
                 if layer.keyframe {
                     layer.last_keyframe = Instant::now();
                 }
+            }
+            if at == RIDS.len() - 1 && top.stopped() {
+                if index == 0 {
+                    let padding = rtp::Packet {
+                        header: rtp::header::Header {
+                            version: 2,
+                            padding: true,
+                            payload_type: 96,
+                            sequence_number: layer.seq,
+                            timestamp: layer.timestamp,
+                            ssrc: layer.ssrc,
+                            ..Default::default()
+                        },
+                        payload: Bytes::new(),
+                    };
+                    let _ = camera.write_rtp(padding).await;
+                    layer.seq = layer.seq.wrapping_add(1);
+                    // Its first frame back is a keyframe.
+                    layer.keyframe_wanted.store(true, Ordering::Release);
+                }
+                continue;
             }
             let reordered = layer.keyframe && order == KeyframeOrder::FirstPacketLast;
             let indexes = match (reordered, index) {

@@ -12,6 +12,8 @@ use std::time::Duration;
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::{Audio, Video};
 use serde_json::{Value, json};
 
+use peer_room_testkit::simulcast::TopLayer;
+
 use crate::support::{MediaClient, TestServer, room_of};
 
 const QUARTER: usize = 0;
@@ -193,6 +195,38 @@ async fn simulcast_a_switch_at_a_keyframe_whose_first_packet_came_last_gets_all_
         );
         assert_eq!(switch.first_frame_packets, 3, "the whole keyframe: {seen}");
     }
+    let jump = b.video_seen.of(a.you, |c| c.largest_jump);
+    assert!(jump <= LARGEST_JUMP, "sequence numbers jumped by {jump}: {seen}");
+}
+
+/// Chromium turns its top layer off when its uplink estimate falls (at 5%
+/// loss, every few seconds) and goes on sending padding on it. A
+/// subscriber on that layer is moved to the one below rather than left on
+/// a frozen picture, and taken back once the layer is on again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulcast_a_top_layer_its_browser_stops_is_left_for_the_one_below_and_taken_again_when_back() {
+    let server = TestServer::start().await;
+    let session = server.session().await;
+    let (host, mut guests) = room_of(&server, &session, 1).await;
+    let top = TopLayer::default();
+    let mut a = MediaClient::start_simulcast_with_top_layer(host, 127, top.clone()).await;
+    let mut b = MediaClient::start(guests.remove(0), 127).await;
+    a.wait_connected().await;
+    b.wait_connected().await;
+    b.video_seen.wait_for_layer(a.you, FULL).await;
+
+    top.stop();
+    b.video_seen.wait_for_layer(a.you, HALF).await;
+    assert_eq!(last_switch(&b, a.you), keyframe_of(HALF), "down at a keyframe");
+    top.resume();
+    b.video_seen.wait_for_layer(a.you, FULL).await;
+    assert_eq!(last_switch(&b, a.you), keyframe_of(FULL), "back up at a keyframe");
+
+    let seen = b.video_seen.of(a.you, |c| format!("{c:?}"));
+    let switches = b
+        .video_seen
+        .of(a.you, |c| c.switches.iter().map(|s| s.to).collect::<Vec<_>>());
+    assert_eq!(switches, vec![FULL, HALF, FULL], "{seen}");
     let jump = b.video_seen.of(a.you, |c| c.largest_jump);
     assert!(jump <= LARGEST_JUMP, "sequence numbers jumped by {jump}: {seen}");
 }

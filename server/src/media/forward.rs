@@ -88,8 +88,15 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
             }
             continue;
         };
-        publication.layers.heard(layer, now);
-        rates.add(layer, packet.payload.len(), now, &publication.layers);
+        // Padding only: the publisher probing its uplink for its own
+        // estimate, on any of its layers, even one it stopped encoding.
+        let padding = publication.kind.is_video() && packet.payload.is_empty();
+        if !padding {
+            // Only media says a layer sends: a stopped layer kept "live" by
+            // its padding held its subscribers on a frozen picture.
+            publication.layers.heard(layer, now);
+            rates.add(layer, packet.payload.len(), now, &publication.layers);
+        }
         publication.received.fetch_add(1, Ordering::Relaxed);
         let level = (publication.kind == Kind::Audio && source.audio_level_id != 0)
             .then(|| packet.header.get_extension(source.audio_level_id))
@@ -107,10 +114,9 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
             held.hold_back(seq);
             continue;
         }
-        if publication.kind.is_video() && packet.payload.is_empty() {
-            // Padding only: the publisher probing its uplink for its own
-            // estimate. Nothing to show, and it would cost every
-            // subscriber's downlink; numbered around, so no gap shows.
+        if padding {
+            // Nothing to show, and it would cost every subscriber's
+            // downlink; numbered around, so no gap shows.
             held.hold_back(seq);
             continue;
         }

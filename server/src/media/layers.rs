@@ -25,6 +25,20 @@ pub const NO_LAYER: u8 = u8::MAX;
 /// browser (its uplink or CPU cannot keep it up): subscribers move to
 /// another.
 const LIVE_FOR: Duration = Duration::from_millis(1_500);
+/// A browser encodes each camera frame in every layer it keeps up, so a
+/// layer silent this long while another of the same camera goes on has
+/// been stopped, without waiting for `LIVE_FOR`: at 5% loss Chromium's
+/// uplink estimate turns its top layer off and on every few seconds, and
+/// each wait was a picture frozen for everyone watching that layer. Long
+/// enough for a few frames at the lowest rates a camera sends; a gap in
+/// the uplink itself silences every layer, which this does not take for a
+/// stop.
+const QUIET_FOR: Duration = Duration::from_millis(300);
+/// A layer that sends again after a stop is taken again only once it has
+/// sent this long: one that comes back for a second and stops again would
+/// freeze its subscribers at each stop. Until then its subscribers keep
+/// the layer below.
+const STEADY_FOR: Duration = Duration::from_millis(3_000);
 /// A browser starts its layers within a few milliseconds of each other, or
 /// (with little uplink yet) its top ones seconds later. For this long after
 /// a publication's first packet, a subscriber waits for the layer chosen
@@ -46,8 +60,12 @@ pub fn layer_for_rid(rid: Option<&str>) -> u8 {
 struct Layer {
     /// 0 until the layer is known.
     ssrc: AtomicU32,
-    /// Milliseconds after `origin` of its last packet, plus one; 0: never.
+    /// Milliseconds after `origin` of its last packet of media (padding
+    /// comes on a layer its browser stopped encoding), plus one; 0: never.
     heard_at: AtomicU64,
+    /// Milliseconds after `origin` it sent again after a stop (or started
+    /// well after the others), plus one; 0: neither.
+    resumed_at: AtomicU64,
     /// Its picture's height, from its last keyframe; 0: not seen yet.
     height: AtomicU16,
     /// What it sends, bits per second, over the last second or so.
@@ -120,15 +138,41 @@ impl Layers {
         self.get(layer).map(|slot| &slot.keyframes)
     }
 
-    /// A packet of `layer` came.
+    /// A packet of media on `layer` came (not padding: see `heard_at`).
     pub fn heard(&self, layer: u8, now: Instant) {
         if let Some(slot) = self.get(layer) {
             let at = self.millis(now) + 1;
-            slot.heard_at.store(at, Ordering::Relaxed);
-            if self.first_heard.load(Ordering::Relaxed) == 0 {
+            let before = slot.heard_at.swap(at, Ordering::Relaxed);
+            let first = self.first_heard.load(Ordering::Relaxed);
+            if first == 0 {
                 self.first_heard.store(at, Ordering::Relaxed);
             }
+            // A layer that starts well after the others is one its browser
+            // could only now afford: as unsure as one back from a stop.
+            let late_start = before == 0 && first != 0 && at >= first + START_GRACE.as_millis() as u64;
+            if late_start || (before != 0 && self.silent(layer, before, now)) {
+                slot.resumed_at.store(at, Ordering::Relaxed);
+            }
         }
+    }
+
+    /// Whether `layer`, last heard at `heard` (as stored), is silent now:
+    /// nothing for `LIVE_FOR`, or nothing for `QUIET_FOR` while another
+    /// layer went on after it.
+    fn silent(&self, layer: u8, heard: u64, now: Instant) -> bool {
+        if heard == 0 {
+            return true;
+        }
+        let now = self.millis(now) + 1;
+        let quiet = QUIET_FOR.as_millis() as u64;
+        if now >= heard + LIVE_FOR.as_millis() as u64 {
+            return true;
+        }
+        now >= heard + quiet
+            && (0..LAYERS as u8).filter(|&l| l != layer).any(|l| {
+                self.get(l)
+                    .is_some_and(|other| other.heard_at.load(Ordering::Relaxed) >= heard + quiet)
+            })
     }
 
     pub fn set_height(&self, layer: u8, height: u16) {
@@ -145,10 +189,17 @@ impl Layers {
 
     /// Whether the layer sends now.
     pub fn live(&self, layer: u8, now: Instant) -> bool {
-        self.get(layer).is_some_and(|slot| {
-            let heard = slot.heard_at.load(Ordering::Relaxed);
-            heard != 0 && self.millis(now) < heard - 1 + LIVE_FOR.as_millis() as u64
-        })
+        self.get(layer)
+            .is_some_and(|slot| !self.silent(layer, slot.heard_at.load(Ordering::Relaxed), now))
+    }
+
+    /// Whether the layer sends now and has not just come back from a stop.
+    fn steady(&self, layer: u8, now: Instant) -> bool {
+        self.live(layer, now)
+            && self.get(layer).is_some_and(|slot| {
+                let resumed = slot.resumed_at.load(Ordering::Relaxed);
+                resumed == 0 || self.millis(now) + 1 >= resumed + STEADY_FOR.as_millis() as u64
+            })
     }
 
     /// The layers sending now, for a subscriber's choice.
@@ -165,21 +216,25 @@ impl Layers {
 
     /// The layer to send a subscriber whose choice is `goal`: that one if
     /// it sends, else the nearest below that does, else the nearest above;
-    /// `NO_LAYER` when nothing is sent to them or nothing sends. Just after
-    /// the publisher starts, nothing below the goal is taken yet.
+    /// `NO_LAYER` when nothing is sent to them or nothing sends. A layer
+    /// just back from a stop counts only when no steady one will do. Just
+    /// after the publisher starts, nothing below the goal is taken yet.
     pub fn settle(&self, goal: u8, now: Instant) -> u8 {
         if goal == NO_LAYER {
             return NO_LAYER;
         }
         let goal = goal.min(TOP);
-        if self.live(goal, now) {
-            return goal;
-        }
         let first = self.first_heard.load(Ordering::Relaxed);
         let starting = first != 0 && self.millis(now) < first - 1 + START_GRACE.as_millis() as u64;
-        let below = (0..goal).rev().find(|&l| !starting && self.live(l, now));
-        below
-            .or_else(|| (goal + 1..=TOP).find(|&l| self.live(l, now)))
+        // The goal, then below it nearest first, then above it.
+        let order = || {
+            std::iter::once(goal)
+                .chain((0..goal).rev().filter(move |_| !starting))
+                .chain(goal + 1..=TOP)
+        };
+        order()
+            .find(|&l| self.steady(l, now))
+            .or_else(|| order().find(|&l| self.live(l, now)))
             .unwrap_or(NO_LAYER)
     }
 }
@@ -260,9 +315,7 @@ mod tests {
         let now = now + START_GRACE;
         layers.heard(0, now);
         layers.heard(2, now);
-        assert_eq!(layers.settle(1, now), 0, "the half layer stopped: the one below");
-        layers.heard(1, now);
-        assert_eq!(layers.settle(1, now), 1);
+        assert_eq!(layers.settle(1, now), 0, "the half layer does not send: the one below");
         assert_eq!(layers.settle(NO_LAYER, now), NO_LAYER, "not shown: nothing");
         // The browser stops its two lower layers: the top one is what there is.
         let later = now + Duration::from_secs(2);
@@ -270,6 +323,94 @@ mod tests {
         assert_eq!(layers.settle(0, later), 2);
         assert!(layers.snapshot(later)[0].is_none());
         assert!(layers.snapshot(later)[2].is_some());
+    }
+
+    /// Every `layers` sends a packet every 50 ms from `from` until before `to`.
+    fn sending(layers: &Layers, which: &[u8], from: Instant, to: Instant) {
+        let mut at = from;
+        while at < to {
+            for &layer in which {
+                layers.heard(layer, at);
+            }
+            at += Duration::from_millis(50);
+        }
+    }
+
+    #[test]
+    fn a_layer_silent_while_another_goes_on_is_left_at_once_and_a_silent_uplink_is_not_a_stop() {
+        let layers = Layers::default();
+        let start = layers.origin;
+        let stop = start + Duration::from_secs(2);
+        sending(&layers, &[1, 2], start, stop);
+        // The top layer stops; the half one goes on.
+        let later = stop + Duration::from_millis(300);
+        sending(&layers, &[1], stop, later + Duration::from_millis(1));
+        assert_eq!(
+            layers.settle(2, stop + Duration::from_millis(200)),
+            2,
+            "a few frames late is not a stop"
+        );
+        assert_eq!(
+            layers.settle(2, later),
+            1,
+            "silent while the other goes on: stopped, long before LIVE_FOR"
+        );
+        assert!(layers.snapshot(later)[2].is_none());
+
+        // Both silent together (the uplink, not the encoder): no one moves
+        // until LIVE_FOR says the camera stopped.
+        let layers = Layers::default();
+        sending(&layers, &[1, 2], start, stop);
+        let last = stop - Duration::from_millis(50);
+        assert_eq!(layers.settle(2, last + Duration::from_millis(1_000)), 2);
+        assert_eq!(layers.settle(1, last + Duration::from_millis(1_000)), 1);
+        assert_eq!(layers.settle(2, last + LIVE_FOR), NO_LAYER, "nothing sends");
+    }
+
+    #[test]
+    fn a_layer_back_from_a_stop_is_taken_again_only_once_steady() {
+        let layers = Layers::default();
+        let start = layers.origin;
+        let stop = start + Duration::from_secs(2);
+        sending(&layers, &[1, 2], start, stop);
+        let back = stop + Duration::from_millis(2_000);
+        sending(&layers, &[1], stop, back);
+        assert_eq!(layers.settle(2, back - Duration::from_millis(50)), 1);
+        // It sends again: its subscribers stay below until it has held.
+        let steady = back + STEADY_FOR;
+        sending(&layers, &[1, 2], back, steady);
+        assert_eq!(layers.settle(2, back), 1, "just back");
+        assert_eq!(
+            layers.settle(2, steady - Duration::from_millis(100)),
+            1,
+            "not yet held long enough"
+        );
+        sending(&layers, &[1, 2], steady, steady + Duration::from_millis(1));
+        assert_eq!(layers.settle(2, steady), 2, "held: taken again");
+        // Had the one below stopped meanwhile, the one just back is still
+        // better than nothing.
+        let layers = Layers::default();
+        sending(&layers, &[1, 2], start, stop);
+        sending(&layers, &[1], stop, back);
+        sending(&layers, &[2], back, back + Duration::from_millis(500));
+        assert_eq!(layers.settle(1, back + Duration::from_millis(450)), 2);
+    }
+
+    #[test]
+    fn a_layer_that_starts_well_after_the_others_is_taken_once_steady() {
+        let layers = Layers::default();
+        let start = layers.origin;
+        let late = start + Duration::from_secs(2);
+        sending(&layers, &[0, 2], start, late);
+        // The half layer starts two seconds on: its browser could only now afford it.
+        let steady = late + STEADY_FOR;
+        sending(&layers, &[0, 1, 2], late, steady + Duration::from_millis(1));
+        assert_eq!(layers.settle(1, late), 0, "the one below, until it has held");
+        assert_eq!(layers.settle(1, steady), 1);
+        // Layers that start together are taken at once.
+        let layers = Layers::default();
+        sending(&layers, &[0, 1, 2], start, start + Duration::from_millis(100));
+        assert_eq!(layers.settle(1, start + Duration::from_millis(60)), 1);
     }
 
     #[test]

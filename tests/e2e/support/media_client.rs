@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
 use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling, Transport, local_track};
-use peer_room_testkit::simulcast::KeyframeOrder;
+use peer_room_testkit::simulcast::{KeyframeOrder, TopLayer};
 use peer_room_testkit::stalled_tcp::Stall;
 use peer_room_testkit::{simulcast, synthetic};
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
@@ -63,13 +63,30 @@ impl MediaClient {
     /// As `start`, with the camera sent in three simulcast layers
     /// (`peer_room_testkit::simulcast`).
     pub async fn start_simulcast(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, Setup::Simulcast(KeyframeOrder::InOrder)).await
+        MediaClient::start_on(
+            ws,
+            level,
+            None,
+            Setup::Simulcast(KeyframeOrder::InOrder, TopLayer::default()),
+        )
+        .await
     }
 
     /// As `start_simulcast`, each keyframe's first packet sent after the
     /// rest of its frame, as a server sees it when that packet was repaired.
     pub async fn start_simulcast_late_keyframe_starts(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(ws, level, None, Setup::Simulcast(KeyframeOrder::FirstPacketLast)).await
+        MediaClient::start_on(
+            ws,
+            level,
+            None,
+            Setup::Simulcast(KeyframeOrder::FirstPacketLast, TopLayer::default()),
+        )
+        .await
+    }
+
+    /// As `start_simulcast`, with its top layer turned off and on by `top`.
+    pub async fn start_simulcast_with_top_layer(ws: TestClient, level: u8, top: TopLayer) -> MediaClient {
+        MediaClient::start_on(ws, level, None, Setup::Simulcast(KeyframeOrder::InOrder, top)).await
     }
 
     /// As `start`, with a screen to share offered third (as the web client
@@ -111,7 +128,7 @@ impl MediaClient {
             }
         });
         let (track, screen) = match setup {
-            Setup::Simulcast(_) => (simulcast::camera(), false),
+            Setup::Simulcast(..) => (simulcast::camera(), false),
             Setup::Plain | Setup::AndScreen | Setup::OverTcp(_) => (
                 local_track(RtpCodecKind::Video, "camera"),
                 matches!(setup, Setup::AndScreen),
@@ -145,8 +162,8 @@ impl MediaClient {
                     return;
                 }
             }
-            if let Setup::Simulcast(order) = setup {
-                return simulcast::send(audio, video, camera_mid, level, order).await;
+            if let Setup::Simulcast(order, top) = setup {
+                return simulcast::send(audio, video, camera_mid, level, order, top).await;
             }
             match screen {
                 // The screen's frames, with a silent track of its own that
@@ -341,7 +358,7 @@ enum Setup {
     Plain,
     AndScreen,
     /// The camera in three simulcast layers.
-    Simulcast(KeyframeOrder),
+    Simulcast(KeyframeOrder, TopLayer),
     /// Plain, with no UDP socket: ICE over TCP only (its reading stalled
     /// on demand).
     OverTcp(Option<Stall>),
