@@ -113,6 +113,8 @@ struct Layer {
     keyframe_wanted: Arc<AtomicBool>,
     keyframe: bool,
     last_keyframe: Instant,
+    /// A keyframe's packet held back, sent at the next frame's start.
+    late: Option<rtp::Packet>,
 }
 
 /// The layers' packets carry the mid and rid for the first second.
@@ -126,6 +128,9 @@ pub enum KeyframeOrder {
     /// All three at once, the first last: as a server sees a keyframe whose
     /// first packet was lost on the way and repaired, or reordered.
     FirstPacketLast,
+    /// The first and last at once, the middle one a frame later: as a
+    /// server sees a keyframe one of whose packets was lost and repaired.
+    MiddlePacketLate,
 }
 
 /// Turns the top layer off and on, as Chromium does when its uplink
@@ -175,6 +180,7 @@ pub async fn send(
             keyframe_wanted: Arc::new(AtomicBool::new(true)),
             keyframe: false,
             last_keyframe: Instant::now(),
+            late: None,
         })
         .collect();
     let wanted: Vec<(u32, Arc<AtomicBool>)> = layers
@@ -223,13 +229,19 @@ pub async fn send(
                 }
                 continue;
             }
-            let reordered = layer.keyframe && order == KeyframeOrder::FirstPacketLast;
+            let reordered = layer.keyframe && order != KeyframeOrder::InOrder;
             let indexes = match (reordered, index) {
                 (false, _) => vec![index],
                 // The whole frame at its first tick, numbered as in order.
-                (true, 0) => vec![1, 2, 0],
+                (true, 0) if order == KeyframeOrder::FirstPacketLast => vec![1, 2, 0],
+                (true, 0) => vec![0, 1, 2],
                 (true, _) => continue,
             };
+            if index == 0
+                && let Some(late) = layer.late.take()
+            {
+                let _ = camera.write_rtp(late).await;
+            }
             for frame_index in indexes {
                 let packet = rtp::Packet {
                     header: rtp::header::Header {
@@ -243,6 +255,10 @@ pub async fn send(
                     },
                     payload: vp8_payload(at, frame_index == 0, layer.keyframe, (layer.picture_id, layer.tl0)),
                 };
+                if reordered && order == KeyframeOrder::MiddlePacketLate && frame_index == 1 {
+                    layer.late = Some(packet);
+                    continue;
+                }
                 // Only at first, as a browser names them only until the first
                 // reception report: the server must keep knowing each layer by
                 // its SSRC alone, across its later offers.

@@ -38,6 +38,13 @@ const PREFIX = 'media-netns-';
 const LOSSY = { delayMs: 50, jitterMs: 10, loss: 0.05 };
 /** What the issue asks of each join. */
 const DECODED_WITHIN_MS = 15_000;
+/**
+ * Loading the page over such a link: its TCP waits out a retransmission
+ * timeout (1 s, then doubling) for each unlucky segment, and the page is
+ * a few dozen modules, so it can take longer than the 10 s a page on a
+ * clean link is given (seen once in a dozen setups).
+ */
+const LOAD_ON_A_BAD_LINK_MS = 30_000;
 
 const network = new Network();
 const harness = new Harness();
@@ -53,6 +60,7 @@ before(async () => {
   await harness.start({ PEER_ROOM_MEDIA_IP: SERVER_IP, PEER_ROOM_METRICS_ALLOW: '10.77.0.0/16' }, [], `${SERVER_IP}:0`);
   const hostBrowser = await harness.launchBrowser((await network.addBrowser({ ...LOSSY, seed: 1 })).chromium);
   host = await harness.openPage({ viewport: { width: 1280, height: 800 } }, hostBrowser);
+  host.page.setDefaultNavigationTimeout(LOAD_ON_A_BAD_LINK_MS);
   await enterWithDoorOpen(host.page, harness.links.facilitator);
   idHost = await ownId(host.page);
 });
@@ -110,6 +118,7 @@ const LAPTOP = { viewport: { width: 1280, height: 800 } };
 async function guestJoins(browser, name, patience = 0, device = PHONE) {
   const guest = await harness.openPage(device, browser);
   if (patience > 0) guest.page.setDefaultTimeout(patience);
+  guest.page.setDefaultNavigationTimeout(Math.max(patience, LOAD_ON_A_BAD_LINK_MS));
   await guest.page.goto(harness.links.participant);
   await countRetries(guest.page);
   await joinAs(guest.page, name);
@@ -217,11 +226,17 @@ test('at 5% loss each way and 100 ms round trip, under 3% of the audio is concea
       const before = await Promise.all(ways.map(([page, from]) => audioFrom(/** @type {any} */ (page), /** @type {number} */ (from))));
       const videoBefore = await Promise.all(ways.map(([page, from]) => videoFrom(/** @type {any} */ (page), /** @type {number} */ (from))));
       await sam.page.waitForTimeout(30_000);
-      // Said, not asserted: about 1%, but one run in several stalls one
-      // picture for seconds (docs/benchmarks.md, section 7).
+      // The issue's mark is 2%: the bench's runs average about 1% and
+      // each stays under it, but a single view here sees one to three
+      // short freezes (a repair that needed a second ask) and reaches 3%
+      // now and then, so 2% is said. What is asserted is that no picture
+      // stalls: a stall (a layer stopped and not left, a keyframe never
+      // whole) is 10% or more of the 30 s (docs/benchmarks.md, section 7).
       for (const [i, [page, from, what]] of ways.entries()) {
         const video = await videoFrom(/** @type {any} */ (page), /** @type {number} */ (from));
-        t.diagnostic(`${what}: video ${(100 * (video.frozen - videoBefore[i].frozen) / 30).toFixed(1)}% frozen`);
+        const frozen = (100 * (video.frozen - videoBefore[i].frozen)) / 30;
+        t.diagnostic(`${what}: video ${frozen.toFixed(1)}% frozen`);
+        assert.ok(frozen < 5, `${what}: video ${frozen.toFixed(1)}% frozen`);
       }
       for (const [i, [page, from, what]] of ways.entries()) {
         const after = await audioFrom(/** @type {any} */ (page), /** @type {number} */ (from));
@@ -307,6 +322,46 @@ async function layerTileNeeds(page, owner) {
   return LAYER_HEIGHTS.find((rows) => rows >= 0.8 * tile) ?? FULL_HEIGHT;
 }
 
+/**
+ * Waits until `viewer` decodes `publisher`'s camera at `needed` rows or
+ * more. The publisher's own browser may stop its top layer and start it
+ * again when its uplink estimate dips (at 5% loss it does), and the server
+ * takes a layer back only once it has sent for 3 s (layers.rs): so this
+ * fails only if that layer encodes as steadily as the one below it for
+ * `STEADY_GRACE_MS` and still does not come. Returns what it saw.
+ * @param {import('playwright-core').Page} viewer
+ * @param {import('playwright-core').Page} publisher
+ * @param {number} id the publisher's participant id
+ * @param {number} needed rows
+ * @param {string} what
+ */
+async function getsTheLayerOnceSteady(viewer, publisher, id, needed, what) {
+  const STEADY_GRACE_MS = 8_000;
+  const GIVE_UP_MS = 25_000;
+  const frames = async () => Object.fromEntries((await cameraLayers(publisher)).map((l) => [l.rid, l.framesEncoded]));
+  const started = Date.now();
+  let steadySince = started;
+  let stops = 0;
+  let last = await frames();
+  for (;;) {
+    const height = (await videoFrom(viewer, id)).height;
+    if (height >= needed) return `${what} at ${height} rows (${needed} needed) after ${Date.now() - started} ms; its top layer faltered ${stops} times`;
+    await viewer.waitForTimeout(500);
+    const now = await frames();
+    // The top layer (f) encodes every frame the one below (h) does, unless stopped.
+    if ((now.f ?? 0) - (last.f ?? 0) < 0.8 * ((now.h ?? 0) - (last.h ?? 0))) {
+      steadySince = Date.now();
+      stops += 1;
+    }
+    last = now;
+    assert.ok(Date.now() - steadySince < STEADY_GRACE_MS,
+      `${what}: ${height} rows, not the ${needed} needed, though that layer has been sent steadily for ${STEADY_GRACE_MS} ms`);
+    if (Date.now() - started > GIVE_UP_MS) {
+      return `${what}: ${height} rows; its top layer kept stopping (${stops} times in ${GIVE_UP_MS} ms), so the layer below, as the server's rule says`;
+    }
+  }
+}
+
 test('a downlink capped at 500 kbit/s gets a smaller layer within 10 s and seldom freezes, while the others keep the layer their tiles need', async (t) => {
   // Both on laptops, so their tiles are large: only the cap makes Sam's layer smaller.
   const kimLink = await network.addBrowser({ delayMs: 20, seed: 5 });
@@ -380,11 +435,12 @@ test('a downlink capped at 500 kbit/s gets a smaller layer within 10 s and seldo
     }
     t.diagnostic(`Kim gets Sam's camera at ${(await videoFrom(kim.page, idSam)).height} rows, the facilitator at ${(await videoFrom(host.page, idSam)).height}`);
     // Kim's link is clean: Kim gets the facilitator's camera in the layer
-    // Kim's tile needs. The facilitator's own downlink loses 5%, and its
-    // estimate may rightly give it a smaller layer of Kim's for a while
-    // (bandwidth.rs): that view is said, and only has to move.
+    // Kim's tile needs, once the facilitator sends that layer steadily.
+    // The facilitator's own downlink loses 5%, and its estimate may
+    // rightly give it a smaller layer of Kim's for a while (bandwidth.rs):
+    // that view is said, and only has to move.
     const needed = await layerTileNeeds(kim.page, idHost);
-    await decodesAt(kim.page, idHost, (h) => h >= needed, `Kim gets the facilitator's camera at the ${needed} rows its tile needs`);
+    t.diagnostic(await getsTheLayerOnceSteady(kim.page, host.page, idHost, needed, 'Kim gets the facilitator\'s camera'));
     const hostSees = await decodesAt(host.page, idKim, (h) => h > 0, 'the facilitator gets Kim\'s camera');
     t.diagnostic(`the facilitator gets Kim's camera at ${hostSees} rows; its tile needs ${await layerTileNeeds(host.page, idKim)}`);
     assert.deepEqual(sam.problems, [], 'no errors on Sam\'s page');

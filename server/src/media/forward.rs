@@ -26,7 +26,7 @@ use super::MediaCounters;
 use super::delivery::{Delivery, deliver};
 use super::keyframe_pacing::request_layer_keyframe;
 use super::layers::{LAYERS, NO_LAYER, RateMeter, layer_for_rid};
-use super::recent_packets::RecentPackets;
+use super::recent_packets::{Keyframe, RecentPackets};
 use super::red;
 use super::session::{Kind, Publication, RoomMedia, Source, Target, lock, read};
 use super::timeline::HeldBack;
@@ -127,7 +127,7 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
         let red = source.red_payload_type != 0 && packet.header.payload_type == source.red_payload_type;
         let skipped = held.before(seq);
         if publication.kind.is_video() {
-            recent[usize::from(layer)].keep(&packet, now);
+            recent[usize::from(layer)].keep(&packet, keyframe, now);
         }
         let copying = Copying {
             source,
@@ -139,6 +139,8 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
         // Read once, whoever it goes to.
         let ids = vp8_ids(publication.kind, &packet);
         let targets = read(&publication.targets).clone();
+        // Where this layer's keyframe stands: read once, if a subscriber waits for it.
+        let mut keyframe_state = None;
         for target in targets {
             if !target.ready.load(Ordering::Acquire) || target.apart.load(Ordering::Acquire) {
                 continue;
@@ -147,15 +149,16 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
                 copying.send(&target, &packet, None, skipped, now).await;
                 continue;
             }
-            match video_goes_to(&target, &publication, layer, keyframe, now) {
+            let ring = &recent[usize::from(layer)];
+            let state = || *keyframe_state.get_or_insert_with(|| ring.keyframe(now));
+            match video_goes_to(&target, &publication, layer, state, now) {
                 Goes::No => {}
                 Goes::On => copying.send(&target, &packet, ids, skipped, now).await,
-                Goes::Switched => {
-                    copying.send(&target, &packet, ids, skipped, now).await;
-                    for later in recent[usize::from(layer)].after(&packet) {
-                        let skipped = held.before(later.header.sequence_number);
-                        let ids = vp8_ids(publication.kind, &later);
-                        copying.send(&target, &later, ids, skipped, now).await;
+                Goes::SwitchedAt(first) => {
+                    for kept in ring.since(first, &packet) {
+                        let skipped = held.before(kept.header.sequence_number);
+                        let ids = vp8_ids(publication.kind, &kept);
+                        copying.send(&target, &kept, ids, skipped, now).await;
                     }
                 }
             }
@@ -183,10 +186,10 @@ async fn learn_layer(publication: Arc<Publication>, ssrc: u32) {
 enum Goes {
     No,
     On,
-    /// It starts the layer's keyframe the subscriber is switched to now:
-    /// the layer's packets that came before it, numbered after it, follow
-    /// (`recent_packets.rs`).
-    Switched,
+    /// The layer's keyframe that begins at this number is whole, and the
+    /// subscriber is switched to it now: it is sent, and everything of the
+    /// layer numbered after it (`recent_packets.rs`), this packet included.
+    SwitchedAt(u16),
 }
 
 /// Whether this video packet, of simulcast `layer`, goes to `target`; and
@@ -194,10 +197,17 @@ enum Goes {
 /// cannot carry it (`downlink.rs`) and while their page does not show it.
 /// Each subscriber is sent one layer, the one chosen for them
 /// (`target.goal`, or the nearest that sends); a change of layer, or a
-/// start after a pause, waits for that layer's keyframe, asked for here,
+/// start after a pause, waits until that layer has a whole keyframe
+/// (`keyframe`, read only if needed), asked for here when none is coming,
 /// and starts a new stretch of the slot's timeline, so the numbering
 /// carries on without a gap.
-fn video_goes_to(target: &Target, publication: &Arc<Publication>, layer: u8, keyframe: bool, now: Instant) -> Goes {
+fn video_goes_to(
+    target: &Target,
+    publication: &Arc<Publication>,
+    layer: u8,
+    keyframe: impl FnOnce() -> Keyframe,
+    now: Instant,
+) -> Goes {
     if target.downlink.video_paused(now) {
         target.layer.store(NO_LAYER, Ordering::Release);
         return Goes::No;
@@ -215,20 +225,29 @@ fn video_goes_to(target: &Target, publication: &Arc<Publication>, layer: u8, key
     }
     let current = target.layer.load(Ordering::Acquire);
     if layer == current {
-        // Until the chosen layer's keyframe comes, the one before carries on.
+        // Until the chosen layer's keyframe is whole, the one before carries on.
         return Goes::On;
     }
     if layer != goal {
         return Goes::No;
     }
-    if !keyframe {
-        // Paced: a wait costs the publisher a keyframe per gap at most.
-        request_layer_keyframe(publication, layer);
-        return Goes::No;
-    }
+    let first = match keyframe() {
+        Keyframe::Whole(first) => first,
+        // Nothing shown meanwhile (a start, a page that lost its picture):
+        // start now, the rest follows as it comes. (A screen's keyframe can
+        // be bigger than a layer's ring holds.)
+        Keyframe::Coming(first) if current == NO_LAYER => first,
+        // The layer shown carries on while the repairs are on their way.
+        Keyframe::Coming(_) => return Goes::No,
+        Keyframe::Wanted => {
+            // Paced: a wait costs the publisher a keyframe per gap at most.
+            request_layer_keyframe(publication, layer);
+            return Goes::No;
+        }
+    };
     target.layer.store(layer, Ordering::Release);
     target.stretch.fetch_add(1, Ordering::AcqRel);
-    Goes::Switched
+    Goes::SwitchedAt(first)
 }
 
 /// How one publisher's packet is copied to each subscriber: what holds for

@@ -1,22 +1,28 @@
 //! The last second of each simulcast layer, kept so that a subscriber
-//! switched to a layer at a keyframe whose first packet came late still
-//! gets the rest of that keyframe, and the frames after it.
+//! moves to a layer only once that layer's keyframe has come whole, and
+//! then gets all of it and the frames after it at once.
 //!
-//! A subscriber moves to a layer at the first packet of that layer's
-//! keyframe (`forward.rs`). On a lossy link that packet can come after the
-//! ones that follow it: lost on the publisher's uplink, its repair comes a
-//! round trip later (`nack_asks.rs`), or jitter reorders it. The packets
-//! that came before it (the rest of the keyframe, and on a long round trip
-//! the next frames too) were not sent to the subscriber, who was not on the
-//! layer yet; its NACKs for them cannot be answered, since the crate
-//! answers from what was sent to it. It could decode nothing until the next
-//! keyframe: a picture stalled for seconds on one page, seen in the
-//! 5%-loss, 100 ms bench one run in three or four (docs/benchmarks.md).
+//! A subscriber waiting for a layer (a tile grew, a link cleared, a layer
+//! stopped) keeps the layer it has until the new one's keyframe is whole:
+//! every packet from its first to the one that ends the frame. On a lossy
+//! link a keyframe, twenty packets or more, seldom comes whole the first
+//! time: one of them is lost on the publisher's uplink and repaired a
+//! round trip later (`nack_asks.rs`), or jitter reorders it. Switched at
+//! the keyframe's first packet, the subscriber had stopped getting the old
+//! layer and could decode nothing until the repair came: a picture frozen
+//! at every switch. And a keyframe whose first packet came after the rest
+//! left the subscriber without the rest for good (its NACKs cannot be
+//! answered for packets never sent to it), stalled until the next
+//! keyframe: seen in the 5%-loss, 100 ms bench one run in three or four
+//! (docs/benchmarks.md).
 //!
-//! So each layer's packets of the last second are kept (their payloads are
-//! shared, not copied), and at a switch those after the keyframe's first
-//! packet are sent on at once, in order. In the usual case the keyframe's
-//! first packet is the newest, and there is nothing to send.
+//! So each layer's packets of media of the last second are kept (their
+//! payloads shared, not copied); once a keyframe is whole the forwarder
+//! switches the subscriber and sends it that keyframe and everything
+//! numbered after it, in order. A subscriber with no picture of that
+//! camera yet (a start, or a page that lost its picture) has nothing to
+//! keep showing: it starts at the keyframe's first packet, with what came
+//! after it, and the rest follows as it comes.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -29,6 +35,10 @@ use super::timeline::newer;
 /// As long as a missing packet is asked for (`nack_asks.rs`): a keyframe
 /// start later than that is not coming.
 const KEPT_FOR: Duration = Duration::from_secs(1);
+/// A keyframe not whole this long after its first packet came is given up
+/// (another is asked for); one whole is taken only this soon after, so a
+/// switch never sends a subscriber more than this much at once.
+const KEYFRAME_FRESH_FOR: Duration = Duration::from_millis(500);
 /// At most this many per layer, whatever the rate: a second of a 720p
 /// layer at 1.5 Mbit/s is about 150.
 const MAX_KEPT: usize = 256;
@@ -40,8 +50,21 @@ struct Kept {
     timestamp: u32,
     marker: bool,
     padding: bool,
+    /// It begins a keyframe.
+    keyframe: bool,
     payload: Bytes,
     came: Instant,
+}
+
+/// Where a layer's newest keyframe stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keyframe {
+    /// Whole: every packet from this first one to the frame's end has come.
+    Whole(u16),
+    /// Begun lately at this number, some of it still on its way.
+    Coming(u16),
+    /// None begun lately: one must be asked for.
+    Wanted,
 }
 
 /// One layer's recent packets, in the order they came.
@@ -51,7 +74,8 @@ pub struct RecentPackets {
 }
 
 impl RecentPackets {
-    pub fn keep(&mut self, packet: &rtp::Packet, now: Instant) {
+    /// Keeps a packet of media (never padding); `keyframe`: it begins one.
+    pub fn keep(&mut self, packet: &rtp::Packet, keyframe: bool, now: Instant) {
         while self
             .kept
             .front()
@@ -65,26 +89,54 @@ impl RecentPackets {
             timestamp: packet.header.timestamp,
             marker: packet.header.marker,
             padding: packet.header.padding,
+            keyframe,
             payload: packet.payload.clone(),
             came: now,
         });
     }
 
-    /// The packets numbered after `start` that came before it, oldest
-    /// number first, each once, as packets of the same stream as `start`.
-    pub fn after(&self, start: &rtp::Packet) -> Vec<rtp::Packet> {
-        let first = start.header.sequence_number;
-        let mut later: Vec<&Kept> = self.kept.iter().filter(|kept| newer(kept.seq, first)).collect();
-        if later.is_empty() {
-            return Vec::new();
+    /// Where the newest keyframe begun in the last `KEYFRAME_FRESH_FOR`
+    /// stands. Its packets share its timestamp and are numbered on from its
+    /// first to the one with the marker.
+    pub fn keyframe(&self, now: Instant) -> Keyframe {
+        let fresh = |kept: &&Kept| now.saturating_duration_since(kept.came) <= KEYFRAME_FRESH_FOR;
+        let Some(start) = self.kept.iter().rev().take_while(fresh).find(|kept| kept.keyframe) else {
+            return Keyframe::Wanted;
+        };
+        let mut numbers: Vec<u16> = self
+            .kept
+            .iter()
+            .filter(|kept| kept.timestamp == start.timestamp && !newer(start.seq, kept.seq))
+            .map(|kept| kept.seq.wrapping_sub(start.seq))
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let end = self
+            .kept
+            .iter()
+            .filter(|kept| kept.timestamp == start.timestamp && kept.marker && !newer(start.seq, kept.seq))
+            .map(|kept| kept.seq.wrapping_sub(start.seq))
+            .min();
+        // From the first (offset 0) to the end, each offset once.
+        let whole = end.is_some_and(|end| numbers.iter().take_while(|&&n| n <= end).count() == usize::from(end) + 1);
+        if whole {
+            Keyframe::Whole(start.seq)
+        } else {
+            Keyframe::Coming(start.seq)
         }
+    }
+
+    /// The packets numbered `first` and after, oldest number first, each
+    /// once, as packets of the same stream as `like` (the newest).
+    pub fn since(&self, first: u16, like: &rtp::Packet) -> Vec<rtp::Packet> {
+        let mut later: Vec<&Kept> = self.kept.iter().filter(|kept| !newer(first, kept.seq)).collect();
         later.sort_by_key(|kept| kept.seq.wrapping_sub(first));
         // A repair that came although the packet had (a late one): once.
         later.dedup_by_key(|kept| kept.seq);
         later
             .into_iter()
             .map(|kept| {
-                let mut header = start.header.clone();
+                let mut header = like.header.clone();
                 header.sequence_number = kept.seq;
                 header.timestamp = kept.timestamp;
                 header.marker = kept.marker;
@@ -123,7 +175,7 @@ mod tests {
     }
 
     #[test]
-    fn a_late_keyframe_start_is_followed_by_what_came_before_it_in_order() {
+    fn a_keyframe_whose_first_packet_came_last_is_whole_then_and_sent_from_its_first_on() {
         let mut recent = RecentPackets::default();
         let now = Instant::now();
         // Across the wrap: 65,534 starts the keyframe and comes last, after
@@ -137,13 +189,16 @@ mod tests {
             packet(1, 3_600, false),
             packet(65_535, 900, false),
         ] {
-            recent.keep(&p, now);
+            recent.keep(&p, false, now);
         }
-        recent.keep(&start, now);
-        let sent = recent.after(&start);
+        assert_eq!(recent.keyframe(now), Keyframe::Wanted, "its start has not come");
+        recent.keep(&start, true, now);
+        assert_eq!(recent.keyframe(now), Keyframe::Whole(65_534));
+        let sent = recent.since(65_534, &start);
         assert_eq!(
             numbers(&sent),
             vec![
+                (65_534, 900, false),
                 (65_535, 900, false),
                 (0, 900, true),
                 (1, 3_600, false),
@@ -151,18 +206,43 @@ mod tests {
             ]
         );
         assert!(sent.iter().all(|p| p.header.ssrc == 7));
-        assert_eq!(&sent[1].payload[..], &[0, 0, 0, 0], "each packet's own payload");
+        assert_eq!(&sent[2].payload[..], &[0, 0, 0, 0], "each packet's own payload");
     }
 
     #[test]
-    fn a_keyframe_start_that_came_in_order_has_nothing_after_it() {
+    fn a_keyframe_with_a_packet_on_its_way_is_coming_until_it_comes() {
         let mut recent = RecentPackets::default();
         let now = Instant::now();
-        for seq in 100..110 {
-            recent.keep(&packet(seq, 0, false), now);
+        recent.keep(&packet(9, 0, true), false, now);
+        recent.keep(&packet(10, 900, false), true, now);
+        assert_eq!(recent.keyframe(now), Keyframe::Coming(10), "its end has not come");
+        recent.keep(&packet(12, 900, true), false, now);
+        recent.keep(&packet(13, 1_800, true), false, now);
+        assert_eq!(recent.keyframe(now), Keyframe::Coming(10), "11 is missing");
+        recent.keep(&packet(11, 900, false), false, now);
+        assert_eq!(recent.keyframe(now), Keyframe::Whole(10));
+        assert_eq!(recent.since(10, &packet(13, 0, false)).len(), 4);
+        // One not whole by now is given up, and another is wanted.
+        let mut recent = RecentPackets::default();
+        recent.keep(&packet(10, 900, false), true, now);
+        let later = now + KEYFRAME_FRESH_FOR + Duration::from_millis(1);
+        recent.keep(&packet(20, 1_800, true), false, later);
+        assert_eq!(recent.keyframe(later), Keyframe::Wanted);
+    }
+
+    #[test]
+    fn a_whole_keyframe_is_taken_only_while_fresh_and_a_one_packet_one_is_whole() {
+        let mut recent = RecentPackets::default();
+        let now = Instant::now();
+        recent.keep(&packet(100, 900, true), true, now);
+        for seq in 101..105 {
+            recent.keep(&packet(seq, 900 + u32::from(seq), true), false, now);
         }
-        assert!(recent.after(&packet(109, 0, false)).is_empty());
-        assert_eq!(recent.after(&packet(107, 0, false)).len(), 2);
+        assert_eq!(recent.keyframe(now), Keyframe::Whole(100));
+        assert_eq!(recent.since(103, &packet(104, 0, false)).len(), 2);
+        let later = now + KEYFRAME_FRESH_FOR + Duration::from_millis(1);
+        recent.keep(&packet(105, 2_000, true), false, later);
+        assert_eq!(recent.keyframe(later), Keyframe::Wanted, "too old to send on a switch");
     }
 
     #[test]
@@ -170,11 +250,11 @@ mod tests {
         let mut recent = RecentPackets::default();
         let start = Instant::now();
         for seq in 0..1_000u16 {
-            recent.keep(&packet(seq, 0, false), start);
+            recent.keep(&packet(seq, 0, false), false, start);
         }
         assert_eq!(recent.kept.len(), MAX_KEPT);
         assert_eq!(recent.kept.front().map(|k| k.seq), Some(1_000 - MAX_KEPT as u16));
-        recent.keep(&packet(1_000, 0, false), start + Duration::from_millis(1_500));
+        recent.keep(&packet(1_000, 0, false), false, start + Duration::from_millis(1_500));
         assert_eq!(recent.kept.len(), 1, "what is older than a second goes");
     }
 }

@@ -84,6 +84,18 @@ impl MediaClient {
         .await
     }
 
+    /// As `start_simulcast`, each keyframe's middle packet sent a frame
+    /// late, as a server sees it when that packet was repaired.
+    pub async fn start_simulcast_late_keyframe_middles(ws: TestClient, level: u8) -> MediaClient {
+        MediaClient::start_on(
+            ws,
+            level,
+            None,
+            Setup::Simulcast(KeyframeOrder::MiddlePacketLate, TopLayer::default()),
+        )
+        .await
+    }
+
     /// As `start_simulcast`, with its top layer turned off and on by `top`.
     pub async fn start_simulcast_with_top_layer(ws: TestClient, level: u8, top: TopLayer) -> MediaClient {
         MediaClient::start_on(ws, level, None, Setup::Simulcast(KeyframeOrder::InOrder, top)).await

@@ -17,14 +17,26 @@ use super::WAIT;
 /// packet it began with (`None`: it began with no keyframe), how many
 /// of the camera's packets had come by then, that one included, and how
 /// many of the frame it began with came (each of the test camera's frames
-/// has three).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// has three), and the first three packets from it on, as (sequence
+/// number, timestamp) in the order they came.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Switch {
     pub to: usize,
     pub keyframe_height: Option<u16>,
     pub at_packet: u64,
     pub first_frame_packets: u32,
     first_frame: u32,
+    pub opening: Vec<(u16, u32)>,
+}
+
+impl Switch {
+    /// Its first three packets are one frame's, numbered one after another:
+    /// the keyframe came whole and in order.
+    pub fn opened_whole(&self) -> bool {
+        self.opening.len() == 3
+            && self.opening.iter().all(|&(_, ts)| ts == self.first_frame)
+            && self.opening.windows(2).all(|w| w[1].0 == w[0].0.wrapping_add(1))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -59,10 +71,15 @@ impl VideoSeen {
         if let Some(height) = height {
             camera.keyframes.push(height);
         }
-        if let Some(switch) = camera.switches.last_mut()
-            && switch.first_frame == packet.header.timestamp
-        {
-            switch.first_frame_packets += 1;
+        if let Some(switch) = camera.switches.last_mut() {
+            if switch.first_frame == packet.header.timestamp {
+                switch.first_frame_packets += 1;
+            }
+            if switch.opening.len() < 3 {
+                switch
+                    .opening
+                    .push((packet.header.sequence_number, packet.header.timestamp));
+            }
         }
         if let Some((picture_id, tl0)) = frame_ids(&packet.payload) {
             match camera.last_frame {
@@ -98,6 +115,7 @@ impl VideoSeen {
                 at_packet: camera.packets,
                 first_frame_packets: 1,
                 first_frame: packet.header.timestamp,
+                opening: vec![(packet.header.sequence_number, packet.header.timestamp)],
             });
         }
     }
