@@ -186,9 +186,10 @@ async fn learn_layer(publication: Arc<Publication>, ssrc: u32) {
 enum Goes {
     No,
     On,
-    /// The layer's keyframe that begins at this number is whole, and the
-    /// subscriber is switched to it now: it is sent, and everything of the
-    /// layer numbered after it (`recent_packets.rs`), this packet included.
+    /// The subscriber is switched now to the layer's keyframe that begins
+    /// at this number (whole, or still coming to one shown nothing of this
+    /// camera yet): it is sent, and everything of the layer numbered after
+    /// it (`recent_packets.rs`), this packet included.
     SwitchedAt(u16),
 }
 

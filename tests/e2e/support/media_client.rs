@@ -72,28 +72,10 @@ impl MediaClient {
         .await
     }
 
-    /// As `start_simulcast`, each keyframe's first packet sent after the
-    /// rest of its frame, as a server sees it when that packet was repaired.
-    pub async fn start_simulcast_late_keyframe_starts(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(
-            ws,
-            level,
-            None,
-            Setup::Simulcast(KeyframeOrder::FirstPacketLast, TopLayer::default()),
-        )
-        .await
-    }
-
-    /// As `start_simulcast`, each keyframe's middle packet sent a frame
-    /// late, as a server sees it when that packet was repaired.
-    pub async fn start_simulcast_late_keyframe_middles(ws: TestClient, level: u8) -> MediaClient {
-        MediaClient::start_on(
-            ws,
-            level,
-            None,
-            Setup::Simulcast(KeyframeOrder::MiddlePacketLate, TopLayer::default()),
-        )
-        .await
+    /// As `start_simulcast`, each keyframe's packets sent in `order`, as a
+    /// server sees them when one was lost and repaired.
+    pub async fn start_simulcast_keyframes(ws: TestClient, level: u8, order: KeyframeOrder) -> MediaClient {
+        MediaClient::start_on(ws, level, None, Setup::Simulcast(order, TopLayer::default())).await
     }
 
     /// As `start_simulcast`, with its top layer turned off and on by `top`.
