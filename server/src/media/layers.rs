@@ -217,8 +217,9 @@ impl Layers {
     /// The layer to send a subscriber whose choice is `goal`: that one if
     /// it sends, else the nearest below that does, else the nearest above;
     /// `NO_LAYER` when nothing is sent to them or nothing sends. A layer
-    /// just back from a stop counts only when no steady one will do. Just
-    /// after the publisher starts, nothing below the goal is taken yet.
+    /// just back from a stop counts only when no steady one at or below the
+    /// goal will do. Just after the publisher starts, nothing below the
+    /// goal is taken yet.
     pub fn settle(&self, goal: u8, now: Instant) -> u8 {
         if goal == NO_LAYER {
             return NO_LAYER;
@@ -226,15 +227,13 @@ impl Layers {
         let goal = goal.min(TOP);
         let first = self.first_heard.load(Ordering::Relaxed);
         let starting = first != 0 && self.millis(now) < first - 1 + START_GRACE.as_millis() as u64;
-        // The goal, then below it nearest first, then above it.
-        let order = || {
-            std::iter::once(goal)
-                .chain((0..goal).rev().filter(move |_| !starting))
-                .chain(goal + 1..=TOP)
-        };
-        order()
+        // The goal, then below it nearest first; above it only when none
+        // of those sends (more than the subscriber's choice).
+        let at_or_below = || std::iter::once(goal).chain((0..goal).rev().filter(move |_| !starting));
+        at_or_below()
             .find(|&l| self.steady(l, now))
-            .or_else(|| order().find(|&l| self.live(l, now)))
+            .or_else(|| at_or_below().find(|&l| self.live(l, now)))
+            .or_else(|| (goal + 1..=TOP).find(|&l| self.live(l, now)))
             .unwrap_or(NO_LAYER)
     }
 }
@@ -387,6 +386,13 @@ mod tests {
         );
         sending(&layers, &[1, 2], steady, steady + Duration::from_millis(1));
         assert_eq!(layers.settle(2, steady), 2, "held: taken again");
+        // A subscriber whose choice is the layer just back gets it, not the
+        // steady one above it: more than was chosen for them.
+        let layers = Layers::default();
+        sending(&layers, &[1, 2], start, stop);
+        sending(&layers, &[2], stop, back);
+        sending(&layers, &[1, 2], back, back + Duration::from_millis(100));
+        assert_eq!(layers.settle(1, back + Duration::from_millis(50)), 1);
         // Had the one below stopped meanwhile, the one just back is still
         // better than nothing.
         let layers = Layers::default();
