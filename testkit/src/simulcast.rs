@@ -117,6 +117,21 @@ struct Layer {
     late: Option<rtp::Packet>,
 }
 
+impl Layer {
+    /// The RTP header of its packet numbered `seq`, in its current frame.
+    fn header(&self, seq: u16, marker: bool) -> rtp::header::Header {
+        rtp::header::Header {
+            version: 2,
+            marker,
+            payload_type: 96,
+            sequence_number: seq,
+            timestamp: self.timestamp,
+            ssrc: self.ssrc,
+            ..Default::default()
+        }
+    }
+}
+
 /// The layers' packets carry the mid and rid for the first second.
 const NAMED_FOR_TICKS: u64 = 100;
 
@@ -212,13 +227,8 @@ pub async fn send(
                 if index == 0 {
                     let padding = rtp::Packet {
                         header: rtp::header::Header {
-                            version: 2,
                             padding: true,
-                            payload_type: 96,
-                            sequence_number: layer.seq,
-                            timestamp: layer.timestamp,
-                            ssrc: layer.ssrc,
-                            ..Default::default()
+                            ..layer.header(layer.seq, false)
                         },
                         payload: Bytes::new(),
                     };
@@ -243,16 +253,9 @@ pub async fn send(
                 let _ = camera.write_rtp(late).await;
             }
             for frame_index in indexes {
+                let seq = layer.seq.wrapping_add(frame_index as u16).wrapping_sub(index as u16);
                 let packet = rtp::Packet {
-                    header: rtp::header::Header {
-                        version: 2,
-                        marker: frame_index == 2,
-                        payload_type: 96,
-                        sequence_number: layer.seq.wrapping_add(frame_index as u16).wrapping_sub(index as u16),
-                        timestamp: layer.timestamp,
-                        ssrc: layer.ssrc,
-                        ..Default::default()
-                    },
+                    header: layer.header(seq, frame_index == 2),
                     payload: vp8_payload(at, frame_index == 0, layer.keyframe, (layer.picture_id, layer.tl0)),
                 };
                 if reordered && order == KeyframeOrder::MiddlePacketLate && frame_index == 1 {
