@@ -330,6 +330,11 @@ impl MediaClient {
     /// Leaves the room and closes the peer connection.
     pub async fn leave(mut self) {
         let _ = self.request(json!({"type": "leave"})).await;
+        // The server closes the socket after a leave. Waiting for that close
+        // keeps it the server's ("left"): dropped under it at once, the socket
+        // could be counted as a client that went away.
+        let closed = async { while self.events.recv().await.is_some() {} };
+        let _ = tokio::time::timeout(WAIT, closed).await;
         self.close().await;
     }
 
