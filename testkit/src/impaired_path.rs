@@ -11,8 +11,8 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::rngs::StdRng;
@@ -121,6 +121,35 @@ struct Losses {
     chosen: DtlsLoss,
 }
 
+/// The RTP datagrams the server sent towards the client, before the path
+/// lost any: how many times each (payload type, SSRC, sequence number)
+/// came. What a test reads the server's repairs with (RTP headers are in
+/// the clear under SRTP).
+pub type Heard = Arc<Mutex<HashMap<(u8, u32, u16), u32>>>;
+
+/// Packets a `Heard` keeps at most: a test's worth.
+const MAX_HEARD: usize = 100_000;
+
+/// Notes an RTP datagram (not RTCP, RFC 5761) in `heard`.
+fn hear(datagram: &[u8], heard: &Heard) {
+    let &[first, second, s0, s1, _, _, _, _, x0, x1, x2, x3, ..] = datagram else {
+        return;
+    };
+    let rtp = first >> 6 == 2 && !(192..=223).contains(&second);
+    if !rtp {
+        return;
+    }
+    let key = (
+        second & 0x7f,
+        u32::from_be_bytes([x0, x1, x2, x3]),
+        u16::from_be_bytes([s0, s1]),
+    );
+    let mut heard = heard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if heard.len() < MAX_HEARD || heard.contains_key(&key) {
+        *heard.entry(key).or_insert(0) += 1;
+    }
+}
+
 /// Which way a datagram goes through the relay.
 const TO_CLIENT: u64 = 0;
 const TO_SERVER: u64 = 1;
@@ -223,14 +252,15 @@ impl Drop for UdpRelay {
 
 impl UdpRelay {
     pub async fn start(server: SocketAddr, impairment: Impairment) -> anyhow::Result<UdpRelay> {
-        UdpRelay::counting_in(server, impairment, Arc::default()).await
+        UdpRelay::counting_in(server, impairment, Arc::default(), Heard::default()).await
     }
 
-    /// As `start`, counting its losses in `lost`.
+    /// As `start`, counting its losses in `lost` and the server's RTP in `heard`.
     async fn counting_in(
         server: SocketAddr,
         impairment: Impairment,
         lost: Arc<AtomicUsize>,
+        heard: Heard,
     ) -> anyhow::Result<UdpRelay> {
         anyhow::ensure!(server.ip().is_loopback(), "loopback only, not {server}");
         let socket = Arc::new(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await?);
@@ -254,6 +284,7 @@ impl UdpRelay {
                 let datagram = &buffer[..len];
                 let to = if from == server {
                     let Some(client) = client else { continue };
+                    hear(datagram, &heard);
                     match to_client.decide(datagram, &counted) {
                         Fate::Through => client,
                         Fate::Lost => continue,
@@ -302,6 +333,7 @@ pub struct ImpairedPath {
     relays: HashMap<SocketAddr, UdpRelay>,
     /// Datagrams its relays lost, both ways.
     lost: Arc<AtomicUsize>,
+    heard: Heard,
 }
 
 impl ImpairedPath {
@@ -310,7 +342,14 @@ impl ImpairedPath {
             impairment,
             relays: HashMap::new(),
             lost: Arc::default(),
+            heard: Heard::default(),
         }
+    }
+
+    /// The server's RTP on its way to the client, before any was lost, as
+    /// `lost` is readable later.
+    pub fn heard(&self) -> Heard {
+        Arc::clone(&self.heard)
     }
 
     /// Datagrams its relays have lost so far, now and later: the count
@@ -367,7 +406,7 @@ impl ImpairedPath {
         };
         let server = SocketAddr::new(ip, port);
         if !self.relays.contains_key(&server) {
-            let relay = UdpRelay::counting_in(server, self.impairment, self.lost()).await?;
+            let relay = UdpRelay::counting_in(server, self.impairment, self.lost(), self.heard()).await?;
             self.relays.insert(server, relay);
         }
         let relay = self.relays[&server].addr;

@@ -13,7 +13,8 @@
 //   and succeeds once the firewall lets DTLS through.
 // - Over 30 s at 5% loss each way on both links and 100 ms round trip,
 //   under 3% of the audio each hears is concealed (RED, docs/media.md),
-//   no picture stalls (each under 5% frozen; the issue's 2% is said),
+//   video is frozen under 2% of the time over both views, and no single
+//   picture stalls (each under 5%),
 //   and each page holds its video a round trip longer (playout.js).
 // - A downlink capped at 150 kbit/s: the server pauses the video it sends
 //   that person, who is told so and hears the facilitator clearly, while
@@ -217,7 +218,7 @@ test('a browser held in connecting tries again and comes up once its network let
   });
 });
 
-test('at 5% loss each way and 100 ms round trip, under 3% of the audio is concealed over 30 s', async (t) => {
+test('at 5% loss each way and 100 ms round trip, under 3% of the audio is concealed and under 2% of the video frozen over 30 s', async (t) => {
   const link = await network.addBrowser({ ...LOSSY, seed: 4 });
   const sam = await guestJoins(await harness.launchBrowser(link.chromium), 'Sam');
   await withGuest(t, sam, async () => {
@@ -228,18 +229,23 @@ test('at 5% loss each way and 100 ms round trip, under 3% of the audio is concea
       const before = await Promise.all(ways.map(([page, from]) => audioFrom(/** @type {any} */ (page), /** @type {number} */ (from))));
       const videoBefore = await Promise.all(ways.map(([page, from]) => videoFrom(/** @type {any} */ (page), /** @type {number} */ (from))));
       await sam.page.waitForTimeout(30_000);
-      // The issue's mark is 2%: the bench's runs average about 1% and
-      // each stays under it, but a single view here sees one to three
-      // short freezes (a repair that needed a second ask) and reaches 3%
-      // now and then, so 2% is said. What is asserted is that no picture
-      // stalls: a stall (a layer stopped and not left, a keyframe never
-      // whole) is 10% or more of the 30 s (docs/benchmarks.md, section 7).
+      // The issue's mark: frozen time under 2%, read as the bench reads
+      // it, over the room's pictures (here the two views). Eight runs
+      // after repairs went twice (docs/benchmarks.md, section 7): views
+      // 0.0 to 1.7%, the two together at most 1.25%. A single view sees
+      // one to three short freezes now and then, so each is held only
+      // to "no stall": a stall (a layer stopped and not left, a keyframe
+      // never whole) is 10% or more of the 30 s.
+      let frozenTotal = 0;
       for (const [i, [page, from, what]] of ways.entries()) {
         const video = await videoFrom(/** @type {any} */ (page), /** @type {number} */ (from));
         const frozen = (100 * (video.frozen - videoBefore[i].frozen)) / 30;
+        frozenTotal += frozen;
         t.diagnostic(`${what}: video ${frozen.toFixed(1)}% frozen`);
         assert.ok(frozen < 5, `${what}: video ${frozen.toFixed(1)}% frozen`);
       }
+      const frozenOverall = frozenTotal / ways.length;
+      assert.ok(frozenOverall < 2, `video ${frozenOverall.toFixed(2)}% frozen over both views`);
       for (const [i, [page, from, what]] of ways.entries()) {
         const after = await audioFrom(/** @type {any} */ (page), /** @type {number} */ (from));
         const samples = after.samples - before[i].samples;

@@ -6,6 +6,9 @@
 
 use std::time::Duration;
 
+use peer_room::media::engine::{OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE};
+use peer_room::media::repair_twice::COPY_AFTER;
+
 use peer_room_testkit::impaired_path::{DtlsLoss, Impairment};
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::{Audio, Video};
 use serde_json::json;
@@ -207,4 +210,51 @@ async fn tile_shows(watcher: &mut TestClient, id: u64, media: &str) -> serde_jso
             &what,
         )
         .await
+}
+
+/// A video packet lost on its way to a subscriber is sent again, and each
+/// repair twice, a moment apart (`media::repair_twice`): at 5% loss one
+/// repair in twenty is lost too, and a browser asks again only a round trip
+/// later. Read off the subscriber's path before its losses (RTP headers are
+/// in the clear). The test client answers without RTX, so its repairs come
+/// on the media SSRC: a packet is sent once, then twice per ask answered.
+/// The short round trip lets a repair come before the client's copy of its
+/// own ask (`nack_asks.rs`), which the server would answer as well.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscribers_lost_video_is_sent_again_each_repair_twice() {
+    let server = TestServer::start().await;
+    let session = server.session().await;
+    let (host, guests) = room_of(&server, &session, 1).await;
+    let mut host = MediaClient::start(host, 127).await;
+    host.wait_connected().await;
+    let guest = guests.into_iter().next().expect("one guest");
+    let lossy = Impairment {
+        one_way: Duration::from_millis(2),
+        loss: 0.05,
+        seed: 7,
+        ..Impairment::default()
+    };
+    let mut guest = MediaClient::start_impaired(guest, 127, lossy).await;
+    guest.wait_connected().await;
+    guest.wait_for_packets(host.you, Video, 400).await;
+    // Copies still waiting when the count is read go out within this.
+    tokio::time::sleep(COPY_AFTER * 4).await;
+
+    let video = guest.heard(VP8_PAYLOAD_TYPE);
+    let repaired: Vec<u32> = video.values().copied().filter(|&times| times > 1).collect();
+    assert!(
+        repaired.len() >= 5,
+        "{} of {} video packets sent again",
+        repaired.len(),
+        video.len()
+    );
+    // Once, then two for each ask answered: an even count is a repair
+    // without its copy (allowed for the last, whose copy may be on its way).
+    let without_copy = repaired.iter().filter(|&&times| times % 2 == 0).count();
+    assert!(without_copy <= 2, "sent {repaired:?} times");
+    let audio = guest.heard(OPUS_PAYLOAD_TYPE);
+    assert!(
+        !audio.is_empty() && audio.values().all(|&times| times == 1),
+        "sound is sent once"
+    );
 }

@@ -21,23 +21,26 @@ use super::Media;
 use super::MediaCounters;
 use super::keyframes::{KeyframeRequests, ReceptionReports};
 use super::nack_asks::NackAsks;
+use super::repair_twice::RepairTwice;
 use super::runtime::MediaRuntime;
 use super::shared_port::Announcer;
 
 /// RFC 6464: each audio packet says how loud it is, so the server can tell
 /// who is speaking without decoding anything.
 pub const AUDIO_LEVEL_URI: &str = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
-const OPUS_PAYLOAD_TYPE: u8 = 111;
+pub const OPUS_PAYLOAD_TYPE: u8 = 111;
 /// Chromium's number for RED over Opus.
 const RED_PAYLOAD_TYPE: u8 = 63;
 pub const MIME_TYPE_RED: &str = "audio/red";
-const VP8_PAYLOAD_TYPE: u8 = 96;
+pub const VP8_PAYLOAD_TYPE: u8 = 96;
 /// Retransmissions of VP8 on an SSRC of their own (RFC 4588), to
 /// subscribers only (`publish_codecs.rs`).
 const RTX_PAYLOAD_TYPE: u8 = 97;
 pub const MIME_TYPE_RTX: &str = "video/rtx";
 /// After the default interceptors, so it sees what they let through.
 const KEYFRAME_SLOT: usize = 14_000;
+/// Just wire-ward of the NACK responder (4_000), so it sees its repairs.
+const REPAIR_TWICE_SLOT: usize = 3_500;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -160,6 +163,7 @@ fn interceptors(engine: &mut MediaEngine, counters: Arc<MediaCounters>) -> Resul
     }
     let registry = Registry::new()
         .with(Slot::NackResponder, NackResponderBuilder::new().build())
+        .with(Slot::from(REPAIR_TWICE_SLOT), RepairTwice::default())
         .with(Slot::NackGenerator, NackAsks::counting_in(counters));
     configure_simulcast_extension_headers(engine)?;
     let registry = configure_twcc_receiver_only(registry, engine)?;

@@ -43,6 +43,7 @@ mod peer;
 mod publish_codecs;
 mod recent_packets;
 mod red;
+pub mod repair_twice;
 mod runtime;
 pub use runtime::TCP_CONNECTIONS_PER_LISTENER;
 pub use shared_port::{TCP_FIRST_FRAME_WITHIN, TCP_UNKNOWN_PER_ADDRESS};

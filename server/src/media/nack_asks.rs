@@ -12,6 +12,13 @@
 //! repairs take), a few times at most, and forgotten after a second, when
 //! it could no longer be shown in time anyway.
 //!
+//! The first ask is sent twice, the copy `ECHO_AFTER` later: an ask lost on
+//! the way (as often as the packet it asks for) would otherwise cost a
+//! whole round trip and a quarter before the next, and the repair then
+//! comes after the subscribers' jitter buffers have moved on. A browser
+//! resends a packet at most once a round trip, so the copy of an ask that
+//! arrived costs the publisher's uplink nothing.
+//!
 //! The round trip is the longest wait for a repair over the last seconds,
 //! not an average: a packet that was only reordered by a few milliseconds
 //! more than the tick also "comes after its ask", and on a jittery link
@@ -44,6 +51,9 @@ const FIRST_ROUND_TRIP: Duration = Duration::from_millis(100);
 const SAMPLES_FOR: Duration = Duration::from_secs(10);
 /// Waits kept at most (the oldest go first).
 const MAX_SAMPLES: usize = 64;
+/// How long after the first ask its copy goes (see above): apart enough
+/// that a short burst of loss seldom takes both.
+const ECHO_AFTER: Duration = Duration::from_millis(20);
 /// Bounds on the wait before asking again, whatever the samples say.
 const SHORTEST_RETRY: Duration = Duration::from_millis(20);
 const LONGEST_RETRY: Duration = Duration::from_millis(500);
@@ -62,6 +72,8 @@ struct Missing {
     since: Instant,
     asked: Option<Instant>,
     asks: u8,
+    /// The first ask's copy has gone.
+    echoed: bool,
 }
 
 /// What one incoming stream has had, by extended sequence number.
@@ -104,6 +116,7 @@ impl Stream {
                         since: now,
                         asked: None,
                         asks: 0,
+                        echoed: false,
                     },
                 );
             }
@@ -130,9 +143,19 @@ impl Stream {
                 && missing
                     .asked
                     .is_none_or(|at| now.saturating_duration_since(at) >= retry);
+            // The copy leaves the ask's time alone: a repair it brings is
+            // still a round-trip sample, at most `ECHO_AFTER` long.
+            let echo = missing.asks == 1
+                && !missing.echoed
+                && missing
+                    .asked
+                    .is_some_and(|at| now.saturating_duration_since(at) >= ECHO_AFTER);
             if ready {
                 missing.asked = Some(now);
                 missing.asks += 1;
+                due.push(seq as u16);
+            } else if echo {
+                missing.echoed = true;
                 due.push(seq as u16);
             }
         }
@@ -388,6 +411,9 @@ mod tests {
             "a tick is set when something is missing"
         );
         assert_eq!(asked_at(&mut asks, t0 + TICK), vec![0, 1]);
+        // The ask's copy, once, a moment later.
+        assert!(asked_at(&mut asks, t0 + TICK + ECHO_AFTER / 2).is_empty());
+        assert_eq!(asked_at(&mut asks, t0 + TICK + ECHO_AFTER), vec![0, 1]);
         // Not again until a round trip (the first guess) and a quarter.
         assert!(asked_at(&mut asks, t0 + TICK + FIRST_ROUND_TRIP).is_empty());
         assert_eq!(asked_at(&mut asks, t0 + TICK + FIRST_ROUND_TRIP * 5 / 4), vec![0, 1]);
@@ -450,6 +476,7 @@ mod tests {
         receive(&mut asks, seq + 1, now);
         now += TICK;
         assert_eq!(asked_at(&mut asks, now), vec![seq]);
+        assert_eq!(asked_at(&mut asks, now + ECHO_AFTER), vec![seq], "the ask's copy");
         assert!(asked_at(&mut asks, now + Duration::from_millis(140)).is_empty());
         assert_eq!(asked_at(&mut asks, now + Duration::from_millis(150)), vec![seq]);
     }

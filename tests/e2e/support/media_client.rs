@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use peer_room_testkit::impaired_path::{ImpairedPath, Impairment, delay_line};
+use peer_room_testkit::impaired_path::{Heard, ImpairedPath, Impairment, delay_line};
 use peer_room_testkit::media_peer::{MediaPeer, OnPacket, Signalling, Transport, local_track};
 use peer_room_testkit::simulcast::{KeyframeOrder, TopLayer};
 use peer_room_testkit::stalled_tcp::Stall;
@@ -50,6 +50,8 @@ pub struct MediaClient {
     spoil_answer: Arc<AtomicBool>,
     /// Datagrams an impaired path lost (stays 0 on a plain one).
     lost: Arc<AtomicUsize>,
+    /// The server's RTP an impaired path carried (none on a plain one).
+    heard: Heard,
 }
 
 impl MediaClient {
@@ -140,6 +142,7 @@ impl MediaClient {
         let log = signalling.log();
         let spoil_answer = Arc::new(AtomicBool::new(false));
         let lost = path.as_ref().map_or_else(Arc::default, ImpairedPath::lost);
+        let heard = path.as_ref().map_or_else(Heard::default, ImpairedPath::heard);
         let link = Link {
             signalling,
             events: events_tx,
@@ -189,12 +192,24 @@ impl MediaClient {
             tasks: vec![task, sending],
             spoil_answer,
             lost,
+            heard,
         }
     }
 
     /// Datagrams the impaired path lost so far, both ways.
     pub fn lost(&self) -> usize {
         self.lost.load(Ordering::Relaxed)
+    }
+
+    /// How many times the server sent each RTP packet of `payload_type`
+    /// on the impaired path, by (SSRC, sequence number).
+    pub fn heard(&self, payload_type: u8) -> HashMap<(u32, u16), u32> {
+        let heard = self.heard.lock().unwrap();
+        heard
+            .iter()
+            .filter(|((pt, ..), _)| *pt == payload_type)
+            .map(|(&(_, ssrc, seq), &times)| ((ssrc, seq), times))
+            .collect()
     }
 
     /// Whether the peer connection connects within `within`.
