@@ -112,6 +112,16 @@ impl KeyframeRequests {
     }
 }
 
+/// The reception report blocks an RTCP packet carries: a receiver
+/// report's, or a sender report's; none in any other.
+pub fn report_blocks(packet: &dyn rtc::rtcp::Packet) -> &[ReceptionReport] {
+    let any = packet.as_any();
+    any.downcast_ref::<ReceiverReport>()
+        .map(|r| r.reports.as_slice())
+        .or_else(|| any.downcast_ref::<SenderReport>().map(|s| s.reports.as_slice()))
+        .unwrap_or_default()
+}
+
 impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
     type Rout = TaggedPacket;
     type Wout = TaggedPacket;
@@ -122,12 +132,7 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequests {
     fn handle_read(&mut self, mut message: TaggedPacket) -> Result<(), Self::Error> {
         if let Packet::Rtcp(packets) = &message.message.packet {
             for packet in packets {
-                let any = packet.as_any();
-                let blocks = any
-                    .downcast_ref::<ReceiverReport>()
-                    .map(|r| &r.reports)
-                    .or_else(|| any.downcast_ref::<SenderReport>().map(|s| &s.reports));
-                for block in blocks.into_iter().flatten() {
+                for block in report_blocks(packet.as_ref()) {
                     if self.sending.contains(&block.ssrc) {
                         self.reports.record(block);
                     }

@@ -25,9 +25,9 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use rtc::interceptor::{Attribute, AttributedPacket, Interceptor, Packet, StreamInfo, TaggedPacket};
-use rtc::rtcp::receiver_report::ReceiverReport;
-use rtc::rtcp::sender_report::SenderReport;
 use rtc::sansio::Protocol;
+
+use super::keyframes::report_blocks;
 
 /// How long after a repair its copy goes: apart enough that a short burst
 /// of loss seldom takes both, soon enough to be in time when one does.
@@ -59,12 +59,7 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for RepairTwice {
     fn handle_read(&mut self, message: TaggedPacket) -> Result<(), Self::Error> {
         if let Packet::Rtcp(packets) = &message.message.packet {
             for packet in packets {
-                let any = packet.as_any();
-                let blocks = any
-                    .downcast_ref::<ReceiverReport>()
-                    .map(|r| &r.reports)
-                    .or_else(|| any.downcast_ref::<SenderReport>().map(|s| &s.reports));
-                if let Some(worst) = blocks.and_then(|b| b.iter().map(|r| r.fraction_lost).max()) {
+                if let Some(worst) = report_blocks(packet.as_ref()).iter().map(|r| r.fraction_lost).max() {
                     self.lost = worst;
                 }
             }
@@ -174,7 +169,7 @@ mod tests {
     }
 
     fn report(fraction_lost: u8) -> TaggedPacket {
-        let report = ReceiverReport {
+        let report = rtc::rtcp::receiver_report::ReceiverReport {
             reports: vec![rtc::rtcp::reception_report::ReceptionReport {
                 ssrc: 7,
                 fraction_lost,
