@@ -31,14 +31,21 @@ fn lossy_and_slow(seed: u64) -> Impairment {
 /// Finished), the one a lossy link stalled for good (issue 21).
 const SERVERS_LAST_FLIGHT: usize = 2;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_servers_last_handshake_flight_lost_is_sent_again_when_the_client_repeats_its_own() {
+/// A room with a facilitator connected on a plain path and one guest
+/// starting media on `impairment`; the server is returned to keep it up.
+async fn host_and_guest_on(impairment: Impairment) -> (TestServer, MediaClient, MediaClient) {
     let server = TestServer::start().await;
     let session = server.session().await;
     let (host, guests) = room_of(&server, &session, 1).await;
     let mut host = MediaClient::start(host, 127).await;
     host.wait_connected().await;
     let guest = guests.into_iter().next().expect("one guest");
+    let guest = MediaClient::start_impaired(guest, 127, impairment).await;
+    (server, host, guest)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_last_handshake_flight_lost_is_sent_again_when_the_client_repeats_its_own() {
     // Lost twice, and each time the client repeats its flight at once, as
     // Chromium does: the server must answer each repeat with its flight.
     let lost = Impairment {
@@ -49,7 +56,7 @@ async fn the_servers_last_handshake_flight_lost_is_sent_again_when_the_client_re
         },
         ..Impairment::delay(Duration::from_millis(20))
     };
-    let mut guest = MediaClient::start_impaired(guest, 127, lost).await;
+    let (_server, host, mut guest) = host_and_guest_on(lost).await;
     // One connection, no fresh start: well within the page's patience.
     assert!(guest.connected_within(PATIENCE).await, "the handshake stalled");
     guest.wait_for_packets(host.you, Video, 10).await;
@@ -58,19 +65,13 @@ async fn the_servers_last_handshake_flight_lost_is_sent_again_when_the_client_re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_dtls_flights_lost_each_way_the_connection_still_comes_up() {
-    let server = TestServer::start().await;
-    let session = server.session().await;
-    let (host, guests) = room_of(&server, &session, 1).await;
-    let mut host = MediaClient::start(host, 127).await;
-    host.wait_connected().await;
-    let guest = guests.into_iter().next().expect("one guest");
     // Two DTLS datagrams lost each way: the server's first flight and its
     // retransmission, and the client's answer to the one that got through.
     let lost = Impairment {
         lost_dtls: 2,
         ..Impairment::delay(Duration::from_millis(20))
     };
-    let mut guest = MediaClient::start_impaired(guest, 127, lost).await;
+    let (_server, host, mut guest) = host_and_guest_on(lost).await;
     guest.wait_connected().await;
     guest.wait_for_packets(host.you, Video, 10).await;
     host.wait_for_packets(guest.you, Audio, 10).await;
@@ -217,24 +218,19 @@ async fn tile_shows(watcher: &mut TestClient, id: u64, media: &str) -> serde_jso
 /// repair in twenty is lost too, and a browser asks again only a round trip
 /// later. Read off the subscriber's path before its losses (RTP headers are
 /// in the clear). The test client answers without RTX, so its repairs come
-/// on the media SSRC: a packet is sent once, then twice per ask answered.
-/// The short round trip lets a repair come before the client's copy of its
-/// own ask (`nack_asks.rs`), which the server would answer as well.
+/// on the media SSRC: a packet is sent once, then twice per ask answered,
+/// an odd count. The short round trip lets a repair come before the
+/// client's copy of its own ask (`nack_asks.rs`): each loss is then asked
+/// for once, so without copies its count would be even (two).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscribers_lost_video_is_sent_again_each_repair_twice() {
-    let server = TestServer::start().await;
-    let session = server.session().await;
-    let (host, guests) = room_of(&server, &session, 1).await;
-    let mut host = MediaClient::start(host, 127).await;
-    host.wait_connected().await;
-    let guest = guests.into_iter().next().expect("one guest");
     let lossy = Impairment {
         one_way: Duration::from_millis(2),
         loss: 0.05,
         seed: 7,
         ..Impairment::default()
     };
-    let mut guest = MediaClient::start_impaired(guest, 127, lossy).await;
+    let (_server, host, mut guest) = host_and_guest_on(lossy).await;
     guest.wait_connected().await;
     guest.wait_for_packets(host.you, Video, 400).await;
     // Copies still waiting when the count is read go out within this.

@@ -4,10 +4,11 @@
 //! On a lossy downlink a repair is lost as often as the packet it repairs,
 //! and the browser asks again only a round trip later: at 5% loss and a
 //! 100 ms round trip that second ask lands the frame after the page's jitter
-//! buffer has moved on, which is most of the short freezes left there
-//! (docs/benchmarks.md, section 7). A copy makes a lost repair rare (5% of
-//! 5%) for a few percent more video to that subscriber: repairs are about
-//! one packet in twenty at that loss, and none at all on a clean link.
+//! buffer has moved on, and the frame is skipped. A copy makes a lost
+//! repair rare (5% of 5%) for a few percent more video to that subscriber:
+//! repairs are about one packet in twenty at that loss, and none at all on
+//! a clean link. Measured there: more frames shown, the freezes no fewer
+//! (docs/benchmarks.md, section 7, "Repairs sent twice").
 //!
 //! Not on a link too small: there loss comes from the link's queue, and
 //! copies would fill it further (measured: a subscriber capped at 500
