@@ -289,6 +289,11 @@ impl Collector for MediaCollector {
                 "Packets lost on a publisher's way in, asked for again and never received in time.",
                 media.packets_unrepaired(),
             ),
+            (
+                "media_packets_repaired_over_rtx",
+                "Retransmissions a publisher sent on its RTX stream, put back in place.",
+                media.packets_repaired_over_rtx(),
+            ),
         ];
         for (name, help, value) in counters {
             let counter = ConstCounter::new(value);
@@ -315,7 +320,7 @@ mod tests {
         let helps: Vec<&str> = text.lines().filter(|l| l.starts_with("# HELP ")).collect();
         let types = text.lines().filter(|l| l.starts_with("# TYPE ")).count();
         assert_eq!(helps.len(), types, "{text}");
-        assert_eq!(helps.len(), 20, "{text}");
+        assert_eq!(helps.len(), 21, "{text}");
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             assert!(line.starts_with("peer_room_"), "{line}");
         }

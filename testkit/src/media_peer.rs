@@ -11,7 +11,9 @@ use std::time::Duration;
 use peer_room::media::engine::{ICE_CHECK_EVERY, ICE_CHECKS_PER_PAIR, media_engine_and_interceptors, opus, vp8};
 use rtc::media_stream::MediaStreamTrack;
 use rtc::rtp;
-use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind};
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCRtpCodingParameters, RTCRtpEncodingParameters, RTCRtpRtxParameters, RtpCodecKind,
+};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, watch};
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
@@ -242,6 +244,12 @@ impl PeerConnectionEventHandler for Events {
 /// A track to publish, with an SSRC of its own.
 pub fn local_track(kind: RtpCodecKind, name: &str) -> Arc<TrackLocalStaticRTP> {
     let codec = if kind == RtpCodecKind::Audio { opus() } else { vp8() };
+    let ssrc = rand::random::<u32>() | 1;
+    // Video repairs on an SSRC of its own, tied to the track's by the
+    // offer's `a=ssrc-group:FID`, as a browser's one-layer camera or screen.
+    let rtx = (kind == RtpCodecKind::Video).then(|| RTCRtpRtxParameters {
+        ssrc: ssrc.wrapping_add(1),
+    });
     Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
         "me".to_owned(),
         name.to_owned(),
@@ -249,7 +257,8 @@ pub fn local_track(kind: RtpCodecKind, name: &str) -> Arc<TrackLocalStaticRTP> {
         kind,
         vec![RTCRtpEncodingParameters {
             rtp_coding_parameters: RTCRtpCodingParameters {
-                ssrc: Some(rand::random::<u32>() | 1),
+                ssrc: Some(ssrc),
+                rtx,
                 ..Default::default()
             },
             codec,

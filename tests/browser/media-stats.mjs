@@ -172,21 +172,24 @@ export async function decodesAt(page, owner, fits, what, timeout = 10_000) {
 }
 
 /**
- * The page's own camera layers, as its sender reports them, by rid.
+ * The page's own camera layers, as its sender reports them, by rid: with
+ * the SSRC its retransmissions go on (0: none, they go on the layer's own)
+ * and how many it has sent.
  * @param {import('playwright-core').Page} page
- * @returns {Promise<{rid: string, framesEncoded: number, frameHeight: number, limited: string, active: boolean}[]>}
+ * @returns {Promise<{rid: string, framesEncoded: number, frameHeight: number, limited: string, active: boolean, rtxSsrc: number, retransmitted: number}[]>}
  */
 export function cameraLayers(page) {
   return page.evaluate(async () => {
     /** @type {RTCRtpSender} */
     const sender = /** @type {any} */ (window).peerRoomMedia.senders.video;
     const active = new Map(sender.getParameters().encodings.map((e) => [e.rid ?? '', e.active]));
-    /** @type {{rid: string, framesEncoded: number, frameHeight: number, limited: string, active: boolean}[]} */
+    /** @type {{rid: string, framesEncoded: number, frameHeight: number, limited: string, active: boolean, rtxSsrc: number, retransmitted: number}[]} */
     const layers = [];
     (await sender.getStats()).forEach((r) => {
       if (r.type !== 'outbound-rtp') return;
       layers.push({ rid: r.rid ?? '', framesEncoded: r.framesEncoded ?? 0, frameHeight: r.frameHeight ?? 0,
-        limited: r.qualityLimitationReason ?? '', active: active.get(r.rid ?? '') ?? false });
+        limited: r.qualityLimitationReason ?? '', active: active.get(r.rid ?? '') ?? false,
+        rtxSsrc: r.rtxSsrc ?? 0, retransmitted: r.retransmittedPacketsSent ?? 0 });
     });
     return layers.sort((a, b) => a.rid.localeCompare(b.rid));
   });

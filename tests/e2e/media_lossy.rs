@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use peer_room::media::engine::{OPUS_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE};
+use peer_room::media::engine::{OPUS_PAYLOAD_TYPE, RTX_PAYLOAD_TYPE, VP8_PAYLOAD_TYPE};
 use peer_room::media::repair_twice::COPY_AFTER;
 
 use peer_room_testkit::impaired_path::{DtlsLoss, Impairment};
@@ -14,7 +14,7 @@ use rtc::rtp_transceiver::rtp_sender::RtpCodecKind::{Audio, Video};
 use serde_json::json;
 
 use crate::support::udp_ports::{CONNECTIONS_GIVEN_UP, HANDSHAKES_GIVEN_UP, ports_of_block, udp_sockets_in};
-use crate::support::{MediaClient, TestClient, TestServer, host_on_camera_door_open, room_of};
+use crate::support::{MediaClient, TestClient, TestServer, host_on_camera_door_open, http, room_of};
 
 /// A hospital Wi-Fi on a bad day, as issue 21 measured it.
 fn lossy_and_slow(seed: u64) -> Impairment {
@@ -213,15 +213,50 @@ async fn tile_shows(watcher: &mut TestClient, id: u64, media: &str) -> serde_jso
         .await
 }
 
+/// A publisher that repairs on an RTX stream its offer ties to its camera
+/// (`a=ssrc-group:FID`, as a browser's one-layer camera or screen): the
+/// server puts each repair back in place (`media::incoming_rtx`) before its
+/// NACK generator looks, so a packet repaired is not asked for again, nor
+/// given up. The guest's uplink loses 5%.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publishers_repairs_over_rtx_are_put_back_in_place() {
+    let lossy = Impairment {
+        one_way: Duration::from_millis(2),
+        loss: 0.05,
+        seed: 11,
+        ..Impairment::default()
+    };
+    let (server, host, guest) = host_and_guest_on(lossy).await;
+    host.wait_for_packets(guest.you, Video, 400).await;
+    // A packet never repaired is given up a second after it was missed.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let repaired = server_counter(&server, "peer_room_media_packets_repaired_over_rtx_total").await;
+    let unrepaired = server_counter(&server, "peer_room_media_packets_unrepaired_total").await;
+    assert!(repaired >= 5, "{repaired} repairs put back in place");
+    assert!(
+        unrepaired <= 2,
+        "{unrepaired} lost packets never repaired ({repaired} were)"
+    );
+}
+
+/// A counter from the server's `/metrics`.
+async fn server_counter(server: &TestServer, name: &str) -> u64 {
+    let (status, response) = http::get(server.addr, "/metrics", &[]).await;
+    assert_eq!(status, 200, "{response}");
+    let line = http::body(&response)
+        .lines()
+        .find(|line| line.split(' ').next() == Some(name))
+        .unwrap_or_else(|| panic!("no {name} in /metrics"));
+    line.split(' ').nth(1).and_then(|v| v.parse().ok()).expect("a count")
+}
+
 /// A video packet lost on its way to a subscriber is sent again, and each
 /// repair twice, a moment apart (`media::repair_twice`): at 5% loss one
 /// repair in twenty is lost too, and a browser asks again only a round trip
 /// later. Read off the subscriber's path before its losses (RTP headers are
-/// in the clear). The test client answers without RTX, so its repairs come
-/// on the media SSRC: a packet is sent once, then twice per ask answered,
-/// an odd count. The short round trip lets a repair come before the
-/// client's copy of its own ask (`nack_asks.rs`): each loss is then asked
-/// for once, so without copies its count would be even (two).
+/// in the clear). Repairs go on the slot's RTX SSRC, each with a sequence
+/// number of its own there, so each RTX packet is heard twice (the copy is
+/// the same packet) and every media packet once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscribers_lost_video_is_sent_again_each_repair_twice() {
     let lossy = Impairment {
@@ -237,17 +272,25 @@ async fn a_subscribers_lost_video_is_sent_again_each_repair_twice() {
     tokio::time::sleep(COPY_AFTER * 4).await;
 
     let video = guest.heard(VP8_PAYLOAD_TYPE);
-    let repaired: Vec<u32> = video.values().copied().filter(|&times| times > 1).collect();
     assert!(
-        repaired.len() >= 5,
-        "{} of {} video packets sent again",
-        repaired.len(),
+        video.values().all(|&times| times == 1),
+        "repairs go on RTX, not the media SSRC"
+    );
+    let repairs = guest.heard(RTX_PAYLOAD_TYPE);
+    assert!(
+        repairs.len() >= 5,
+        "{} repairs for {} video packets",
+        repairs.len(),
         video.len()
     );
-    // Once, then two for each ask answered: an even count is a repair
-    // without its copy (allowed for the last, whose copy may be on its way).
-    let without_copy = repaired.iter().filter(|&&times| times % 2 == 0).count();
-    assert!(without_copy <= 2, "sent {repaired:?} times");
+    // A repair heard once has no copy (allowed for the last, whose copy
+    // may be on its way).
+    let without_copy = repairs.values().filter(|&&times| times == 1).count();
+    assert!(
+        without_copy <= 2 && repairs.values().all(|&times| times <= 2),
+        "repairs heard {:?} times",
+        repairs.values().collect::<Vec<_>>()
+    );
     let audio = guest.heard(OPUS_PAYLOAD_TYPE);
     assert!(
         !audio.is_empty() && audio.values().all(|&times| times == 1),

@@ -18,6 +18,7 @@ pub struct MediaCounters {
     datagrams_unsent: AtomicU64,
     packets_subscriber_behind: AtomicU64,
     packets_unrepaired: AtomicU64,
+    packets_repaired_over_rtx: AtomicU64,
 }
 
 impl MediaCounters {
@@ -61,6 +62,16 @@ impl MediaCounters {
     /// never came in time: each leaves a picture waiting for a keyframe.
     pub fn unrepaired(&self, packets: u64) {
         self.packets_unrepaired.fetch_add(packets, Ordering::Relaxed);
+    }
+
+    /// A publisher's retransmission came on its RTX stream and was put
+    /// back in its place (`incoming_rtx.rs`).
+    pub fn repaired_over_rtx(&self) {
+        self.packets_repaired_over_rtx.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn packets_repaired_over_rtx(&self) -> u64 {
+        self.packets_repaired_over_rtx.load(Ordering::Relaxed)
     }
 
     pub fn packets_unrepaired(&self) -> u64 {

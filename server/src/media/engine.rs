@@ -19,6 +19,7 @@ use webrtc::peer_connection::{
 
 use super::Media;
 use super::MediaCounters;
+use super::incoming_rtx::IncomingRtx;
 use super::keyframes::{KeyframeRequests, ReceptionReports};
 use super::nack_asks::NackAsks;
 use super::repair_twice::RepairTwice;
@@ -33,14 +34,17 @@ pub const OPUS_PAYLOAD_TYPE: u8 = 111;
 const RED_PAYLOAD_TYPE: u8 = 63;
 pub const MIME_TYPE_RED: &str = "audio/red";
 pub const VP8_PAYLOAD_TYPE: u8 = 96;
-/// Retransmissions of VP8 on an SSRC of their own (RFC 4588), to
-/// subscribers only (`publish_codecs.rs`).
-const RTX_PAYLOAD_TYPE: u8 = 97;
+/// Retransmissions of VP8 on an SSRC of their own (RFC 4588), both ways
+/// (from publishers: `incoming_rtx.rs`).
+pub const RTX_PAYLOAD_TYPE: u8 = 97;
 pub const MIME_TYPE_RTX: &str = "video/rtx";
 /// After the default interceptors, so it sees what they let through.
 const KEYFRAME_SLOT: usize = 14_000;
 /// Just wire-ward of the NACK responder (4_000), so it sees its repairs.
 const REPAIR_TWICE_SLOT: usize = 3_500;
+/// Wire-ward of the NACK generator (7_000) and the transport-cc recorder
+/// (8_000), so both see a publisher's repairs in their place.
+const INCOMING_RTX_SLOT: usize = 6_500;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -164,6 +168,10 @@ fn interceptors(engine: &mut MediaEngine, counters: Arc<MediaCounters>) -> Resul
     let registry = Registry::new()
         .with(Slot::NackResponder, NackResponderBuilder::new().build())
         .with(Slot::from(REPAIR_TWICE_SLOT), RepairTwice::default())
+        .with(
+            Slot::from(INCOMING_RTX_SLOT),
+            IncomingRtx::counting_in(Arc::clone(&counters)),
+        )
         .with(Slot::NackGenerator, NackAsks::counting_in(counters));
     configure_simulcast_extension_headers(engine)?;
     let registry = configure_twcc_receiver_only(registry, engine)?;

@@ -32,7 +32,7 @@
 //! remembers at most `MAX_MISSING` packets; a jump in numbering larger than
 //! `MAX_GAP` is a new start, not a loss to repair.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -167,6 +167,11 @@ impl Stream {
 pub struct NackAsks {
     sender_ssrc: u32,
     streams: HashMap<u32, Stream>,
+    /// The RTX streams the SDP ties to a stream followed (FID groups): the
+    /// crate binds them as streams too, but a publisher never repairs a
+    /// repair, so their losses are not asked for (`incoming_rtx.rs` puts
+    /// what they carry in its place).
+    repair_flows: HashSet<u32>,
     /// When each recent repair came, and how long after its first ask.
     samples: VecDeque<(Instant, Duration)>,
     /// Where packets never repaired are counted, for `/metrics`.
@@ -191,6 +196,7 @@ impl Default for NackAsks {
             counters: Arc::default(),
             sender_ssrc: rand::random(),
             streams: HashMap::new(),
+            repair_flows: HashSet::new(),
             samples: VecDeque::new(),
             next_tick: None,
             read: VecDeque::new(),
@@ -313,13 +319,20 @@ impl Interceptor for NackAsks {
             .rtcp_feedback
             .iter()
             .any(|f| f.typ == "nack" && f.parameter.is_empty());
-        if nack {
+        if let Some(rtx) = info.ssrc_rtx {
+            self.repair_flows.insert(rtx);
+            self.streams.remove(&rtx);
+        }
+        if nack && !self.repair_flows.contains(&info.ssrc) {
             self.streams.entry(info.ssrc).or_default();
         }
     }
 
     fn unbind_remote_stream(&mut self, info: &StreamInfo) {
         self.streams.remove(&info.ssrc);
+        if let Some(rtx) = info.ssrc_rtx {
+            self.repair_flows.remove(&rtx);
+        }
     }
 
     fn bind_local_stream(&mut self, _info: &StreamInfo) {}
@@ -505,5 +518,37 @@ mod tests {
             ..StreamInfo::default()
         });
         assert_eq!(asks.streams.len(), 1);
+    }
+
+    #[test]
+    fn an_rtx_stream_tied_to_a_stream_followed_is_not_followed_itself() {
+        let nack = vec![rtc::interceptor::RTCPFeedback {
+            typ: "nack".into(),
+            parameter: String::new(),
+        }];
+        let primary = StreamInfo {
+            ssrc: 20,
+            ssrc_rtx: Some(21),
+            rtcp_feedback: nack.clone(),
+            ..StreamInfo::default()
+        };
+        // The crate binds the repair flow with its stream's feedback, after it.
+        let repair_flow = StreamInfo {
+            ssrc: 21,
+            rtcp_feedback: nack,
+            ..StreamInfo::default()
+        };
+        let mut asks = NackAsks::default();
+        asks.bind_remote_stream(&primary);
+        asks.bind_remote_stream(&repair_flow);
+        assert_eq!(asks.streams.keys().collect::<Vec<_>>(), [&20]);
+        // Bound the other way round, likewise.
+        let mut asks = NackAsks::default();
+        asks.bind_remote_stream(&repair_flow);
+        asks.bind_remote_stream(&primary);
+        assert_eq!(asks.streams.keys().collect::<Vec<_>>(), [&20]);
+        // Unbound, nothing is kept of either.
+        asks.unbind_remote_stream(&primary);
+        assert!(asks.streams.is_empty() && asks.repair_flows.is_empty());
     }
 }

@@ -37,7 +37,7 @@ use super::downlink::Downlink;
 use super::engine::{self, EngineError};
 use super::keyframes::ReceptionReports;
 use super::link_watch::{LinkNews, LinkWatch};
-use super::publish_codecs::{answer_keeping_published_tracks, without_rtx_where_receiving};
+use super::published_tracks::answer_keeping_published_tracks;
 use super::session::{Kind, Publication, RoomMedia, Target};
 use super::shared_port::Announcer;
 use super::slots::Slots;
@@ -439,7 +439,7 @@ impl Peer {
         self.pc.set_local_description(answer.clone()).await?;
         let event = MediaReport::Answer {
             participant: self.me,
-            sdp: without_rtx_where_receiving(&self.announcer.sdp(answer.sdp)),
+            sdp: self.announcer.sdp(answer.sdp),
         };
         self.room.tell(event);
         self.add_remote_candidates().await?;
@@ -544,7 +544,7 @@ impl Peer {
         self.slots.offered();
         let event = MediaReport::Offer {
             participant: self.me,
-            sdp: without_rtx_where_receiving(&self.announcer.sdp(offer.sdp)),
+            sdp: self.announcer.sdp(offer.sdp),
         };
         self.room.tell(event);
         Ok(())
@@ -561,7 +561,7 @@ impl Peer {
         {
             let event = MediaReport::Offer {
                 participant: self.me,
-                sdp: without_rtx_where_receiving(&self.announcer.sdp(pending.sdp)),
+                sdp: self.announcer.sdp(pending.sdp),
             };
             self.room.tell(event);
         }
