@@ -29,8 +29,15 @@
 // to hold N ms of video (`RTCRtpReceiver.jitterBufferTarget`) before the
 // page does anything itself, to measure what a longer playout delay buys.
 // The audio delay column is the audio jitter buffer's mean delay: what
-// lip sync with a longer video delay costs the conversation.
-// Conditions: none, loss2, loss5, loss5-rtt100, loss10, down500.
+// lip sync with a longer video delay costs the conversation. The round
+// trip column is each page's round trip to the server, read every 2 s from
+// ICE's consent checks, which wait in a link's queue like everything else:
+// the mean per page, and the worst page's.
+// Conditions: none, loss2, loss5, loss5-rtt100, loss10, down500, and
+// down500-deep and down600-deep (a cap behind a queue of a second, as a
+// bloated home router: what is sent too fast waits rather than being
+// lost; at 600 kbit/s two cameras' top layers are only a little too much,
+// so the queue grows slowly).
 
 import { parseArgs } from 'node:util';
 
@@ -49,7 +56,7 @@ process.setMaxListeners(64);
 process.env.PEER_ROOM_SCREENSHOTS ??= '/tmp/peer-room-bench-screenshots';
 const { Harness, enterWithDoorOpen, joinAs } = await import('../tests/browser/support.mjs');
 const { Network, SERVER_IP } = await import('../tests/browser/network.mjs');
-const { ownId, waitForStats } = await import('../tests/browser/media-stats.mjs');
+const { ownId, roundTrip, waitForStats } = await import('../tests/browser/media-stats.mjs');
 
 /** @type {Record<string, import('../tests/browser/network.mjs').LinkShape>} */
 const CONDITIONS = {
@@ -59,6 +66,8 @@ const CONDITIONS = {
   'loss5-rtt100': { loss: 0.05, delayMs: 50, jitterMs: 10 },
   loss10: { loss: 0.1 },
   down500: { downKbit: 500 },
+  'down500-deep': { downKbit: 500, queueMs: 1000 },
+  'down600-deep': { downKbit: 600, queueMs: 1000 },
 };
 
 /**
@@ -158,11 +167,17 @@ async function measure(name, seconds) {
     }
     const before = await Promise.all(pages.map(received));
     const started = Date.now();
-    await new Promise((done) => setTimeout(done, seconds * 1000));
+    /** Each page's round trips, read every 2 s: they include the wait in a queue. @type {number[][]} */
+    const trips = pages.map(() => []);
+    while (Date.now() - started < seconds * 1000) {
+      await new Promise((done) => setTimeout(done, Math.min(2000, seconds * 1000 - (Date.now() - started))));
+      for (const [i, rtt] of (await Promise.all(pages.map(roundTrip))).entries()) if (rtt > 0) trips[i].push(rtt);
+    }
     const after = await Promise.all(pages.map(received));
     const elapsed = (Date.now() - started) / 1000;
-    /** @type {{frozen: number[], perMinute: number[], fps: number[], concealed: number[], audioDelay: number[]}} */
-    const results = { frozen: [], perMinute: [], fps: [], concealed: [], audioDelay: [] };
+    /** @type {{frozen: number[], perMinute: number[], fps: number[], concealed: number[], audioDelay: number[], rtt: number[]}} */
+    const results = { frozen: [], perMinute: [], fps: [], concealed: [], audioDelay: [],
+      rtt: trips.filter((t) => t.length > 0).map(mean) };
     /** The audio codecs the pages send, as they name them. */
     const codecs = new Set();
     for (const [i, streams] of after.entries()) {
@@ -204,7 +219,7 @@ async function measure(name, seconds) {
     const cell = (/** @type {number[]} */ values, digits = 1) => `${fixed(mean(values), digits)} (worst ${fixed(
       values.length ? (values === results.fps ? Math.min(...values) : Math.max(...values)) : 0, digits)})`;
     return `| ${name} | ${cell(results.frozen)} | ${cell(results.perMinute)} | ${cell(results.fps)} | ${cell(results.concealed, 2)} `
-      + `| ${cell(results.audioDelay, 0)} | ${[...codecs].join(', ')} |`;
+      + `| ${cell(results.audioDelay, 0)} | ${cell(results.rtt, 0)} | ${[...codecs].join(', ')} |`;
   } finally {
     await harness.stop();
     network.close();
@@ -213,6 +228,6 @@ async function measure(name, seconds) {
 
 const seconds = Number(options.seconds);
 console.log(`${seconds} s measured per condition, three browsers, six video and six audio streams each.`);
-console.log('| condition | frozen video % | freezes per minute | frames per second | audio concealed % | audio delay ms | audio sent as |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| condition | frozen video % | freezes per minute | frames per second | audio concealed % | audio delay ms | round trip ms | audio sent as |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const name of options.conditions.split(',')) console.log(await measure(name.trim(), seconds));

@@ -128,21 +128,24 @@ export async function packetsBy(page, kind) {
 
 /**
  * The video a page has received from `owner` so far: frames decoded, the
- * height of the last one, and Chromium's own count of freezes and their
- * time (s).
+ * height of the last one, Chromium's own count of freezes and their time
+ * (s), packets lost and received, and the NACKs, keyframe requests and
+ * keyframes that went with them.
  * @param {import('playwright-core').Page} page
  * @param {number} owner
- * @returns {Promise<{frames: number, height: number, freezes: number, frozen: number}>}
+ * @returns {Promise<{frames: number, height: number, freezes: number, frozen: number, lost: number, packets: number,
+ *   nacks: number, plis: number, keyframes: number}>}
  */
 export function videoFrom(page, owner) {
   return page.evaluate(async (from) => {
     const media = /** @type {any} */ (window).peerRoomMedia;
-    let video = { frames: 0, height: 0, freezes: 0, frozen: 0, lost: 0, nacks: 0, plis: 0, keyframes: 0 };
+    let video = { frames: 0, height: 0, freezes: 0, frozen: 0, lost: 0, packets: 0, nacks: 0, plis: 0, keyframes: 0 };
     (await /** @type {RTCPeerConnection} */ (media.pc).getStats()).forEach((r) => {
       if (r.type === 'inbound-rtp' && r.kind === 'video' && media.owners.get(r.trackIdentifier) === from) {
         video = {
           frames: r.framesDecoded ?? 0, height: r.frameHeight ?? 0, freezes: r.freezeCount ?? 0, frozen: r.totalFreezesDuration ?? 0,
-          lost: r.packetsLost ?? 0, nacks: r.nackCount ?? 0, plis: r.pliCount ?? 0, keyframes: r.keyFramesDecoded ?? 0,
+          lost: r.packetsLost ?? 0, packets: r.packetsReceived ?? 0, nacks: r.nackCount ?? 0, plis: r.pliCount ?? 0,
+          keyframes: r.keyFramesDecoded ?? 0,
         };
       }
     });
@@ -192,5 +195,26 @@ export function cameraLayers(page) {
         rtxSsrc: r.rtxSsrc ?? 0, retransmitted: r.retransmittedPacketsSent ?? 0 });
     });
     return layers.sort((a, b) => a.rid.localeCompare(b.rid));
+  });
+}
+
+/**
+ * The page's round trip to the server now, in ms, as ICE's consent checks
+ * measure it on the pair in use (0 before the first): it includes any wait
+ * in a queue on the way.
+ * @param {import('playwright-core').Page} page
+ */
+export function roundTrip(page) {
+  return page.evaluate(async () => {
+    /** @type {RTCPeerConnection} */
+    const pc = /** @type {any} */ (window).peerRoomMedia.pc;
+    const stats = await pc.getStats();
+    let rtt = 0;
+    stats.forEach((r) => {
+      if (r.type === 'transport' && r.selectedCandidatePairId) {
+        rtt = 1000 * (stats.get(r.selectedCandidatePairId)?.currentRoundTripTime ?? 0);
+      }
+    });
+    return rtt;
   });
 }

@@ -24,9 +24,10 @@ export const SERVER_IP = '10.99.0.1';
 const LINK_BIN = resolve(root, 'target/debug/impaired-link');
 
 /**
- * What a link does to each packet, each way (the cap only towards the browser).
+ * What a link does to each packet, each way (the cap, and the queue in
+ * front of it, only towards the browser).
  * @typedef {{delayMs?: number, jitterMs?: number, loss?: number, seed?: number,
- *   loseFirstDtls?: number, downKbit?: number}} LinkShape
+ *   loseFirstDtls?: number, downKbit?: number, queueMs?: number}} LinkShape
  */
 
 /** @param {string[]} args */
@@ -114,7 +115,8 @@ export class Network {
   async startLink(near, far, shape) {
     const args = [near, far];
     const flags = { '--delay-ms': shape.delayMs, '--jitter-ms': shape.jitterMs, '--loss': shape.loss,
-      '--seed': shape.seed, '--lose-first-dtls': shape.loseFirstDtls, '--down-kbit': shape.downKbit };
+      '--seed': shape.seed, '--lose-first-dtls': shape.loseFirstDtls, '--down-kbit': shape.downKbit,
+      '--queue-ms': shape.queueMs };
     for (const [flag, value] of Object.entries(flags)) if (value !== undefined) args.push(flag, String(value));
     const child = spawn(linkBinary(), args, { stdio: ['ignore', 'pipe', 'inherit'] });
     this.links.push(child);

@@ -3,14 +3,19 @@
 //! subscriber's reception reports say once a second and applies what it
 //! chooses (`peer/reception.rs`).
 //!
-//! The estimate is loss-based, like the loss half of Google's congestion
-//! control: a link that keeps losing more than about a seventh of what is
-//! sent carried about what arrived, so the estimate drops to that; a link
-//! that loses almost nothing may carry more, so the estimate grows a
-//! little each second, but only after a hold that doubles each time a rise
-//! fails soon after (a link too small now is seldom bigger a moment later,
-//! and each failed try freezes someone's picture). Random loss of a few
-//! percent moves nothing: NACK repairs that, a smaller picture would not.
+//! The estimate follows loss and queueing, like the two halves of Google's
+//! congestion control. A link that keeps losing more than about a seventh
+//! of what is sent carried about what arrived, so the estimate drops to
+//! that; so does one that holds the packets in a queue (`downlink_queue.rs`
+//! reads the wait from the browser's transport-wide feedback), which most
+//! links too small do before they lose anything, and while a queue holds
+//! what arrives is what the link carries. A link that loses almost nothing
+//! and queues nothing may carry more, so the estimate grows a little each
+//! second, but only after a hold that doubles each time a rise fails soon
+//! after (a link too small now is seldom bigger a moment later, and each
+//! failed try freezes someone's picture). Random loss of a few percent
+//! moves nothing: NACK repairs that, a smaller picture would not; nor does
+//! jitter, which a second's mean wait smooths out.
 //!
 //! The choice puts audio and a shared screen first (their rate comes off
 //! the top), gives each shown video its smallest layer, then raises the
@@ -58,6 +63,15 @@ const LONGEST_HOLD: Duration = Duration::from_secs(120);
 /// should cost one picture a moment, not every picture at once.
 pub const BETWEEN_RAISES: Duration = Duration::from_secs(4);
 const FAILED_RISE_WITHIN: Duration = Duration::from_secs(10);
+/// A mean wait this long, two seconds in a row, is a queue that grows: a
+/// link too small. Jitter of tens of milliseconds (Wi-Fi, a mobile cell)
+/// averages well under it over a second.
+pub const QUEUED: Duration = Duration::from_millis(60);
+/// Under this the queue is empty enough for the estimate to grow.
+const QUEUE_CLEAR: Duration = Duration::from_millis(30);
+/// After a cut the queue drains for a while: what it says then is the
+/// past, not a second cut.
+const QUEUE_DRAINS: Duration = Duration::from_secs(3);
 
 /// One subscriber's downlink estimate.
 #[derive(Debug)]
@@ -69,6 +83,11 @@ pub struct Estimate {
     rose_at: Option<Instant>,
     /// The loss of the last reports, smoothed.
     smoothed_loss: f64,
+    /// Seconds in a row with a queue, and whether the last had one at all.
+    queued_seconds: u32,
+    queue_clear: bool,
+    /// Queues are not read until then, after a cut.
+    draining_until: Option<Instant>,
 }
 
 impl Default for Estimate {
@@ -79,6 +98,9 @@ impl Default for Estimate {
             hold_until: None,
             rose_at: None,
             smoothed_loss: 0.0,
+            queued_seconds: 0,
+            queue_clear: true,
+            draining_until: None,
         }
     }
 }
@@ -93,12 +115,12 @@ impl Estimate {
     pub fn report(&mut self, lost: f64, sent_bps: f64, now: Instant) {
         self.smoothed_loss += NEW_REPORT_WEIGHT * (lost - self.smoothed_loss);
         if self.smoothed_loss > CONGESTED {
-            self.cut(lost, sent_bps, now);
+            self.cut(sent_bps * (1.0 - lost) * HEADROOM, now);
             return;
         }
         let held = self.hold_until.is_some_and(|until| now < until);
         let ceiling = sent_bps * BEYOND_SENT + BEYOND_SENT_STEP;
-        if lost < CLEAR && !held && self.bps < ceiling.min(UNLIMITED) {
+        if lost < CLEAR && self.queue_clear && !held && self.bps < ceiling.min(UNLIMITED) {
             if self.rose_at.is_none() {
                 self.rose_at = Some(now);
             }
@@ -106,8 +128,24 @@ impl Estimate {
         }
     }
 
-    fn cut(&mut self, lost: f64, sent_bps: f64, now: Instant) {
-        let carried = sent_bps * (1.0 - lost) * HEADROOM;
+    /// A second's queue: the mean wait of what arrived, and the rate it
+    /// arrived at, bits per second.
+    pub fn queue(&mut self, queued: Duration, arrived_bps: f64, now: Instant) {
+        if self.draining_until.is_some_and(|until| now < until) {
+            return;
+        }
+        self.queue_clear = queued < QUEUE_CLEAR;
+        if queued < QUEUED {
+            self.queued_seconds = 0;
+            return;
+        }
+        self.queued_seconds += 1;
+        if self.queued_seconds >= 2 && arrived_bps > 0.0 {
+            self.cut(arrived_bps * HEADROOM, now);
+        }
+    }
+
+    fn cut(&mut self, carried: f64, now: Instant) {
         self.bps = self.bps.min(carried).max(FLOOR);
         let failed_rise = self
             .rose_at
@@ -119,8 +157,10 @@ impl Estimate {
         };
         self.hold_until = Some(now + self.hold);
         self.rose_at = None;
-        // What follows a cut is measured afresh.
+        // What follows a cut is measured afresh, once the queue has drained.
         self.smoothed_loss = 0.0;
+        self.queued_seconds = 0;
+        self.draining_until = Some(now + QUEUE_DRAINS);
     }
 }
 
@@ -338,6 +378,36 @@ mod tests {
         // Never below the floor, however bad.
         estimate.report(1.0, 10_000.0, failed + Duration::from_secs(90));
         assert_eq!(estimate.bps(), FLOOR);
+    }
+
+    #[test]
+    fn a_queue_two_seconds_running_cuts_to_what_arrived_and_holds_growth_while_it_lasts() {
+        let mut estimate = Estimate::default();
+        let start = Instant::now();
+        let second = |n: u64| start + Duration::from_secs(n);
+        // Jitter, and a moment's queue (a keyframe's burst): nothing.
+        estimate.queue(Duration::from_millis(25), 2_000_000.0, second(0));
+        estimate.queue(QUEUED + Duration::from_millis(40), 2_000_000.0, second(1));
+        estimate.queue(Duration::from_millis(10), 2_000_000.0, second(2));
+        assert_eq!(estimate.bps(), UNLIMITED);
+        // Two seconds running: the link carries what arrived.
+        estimate.queue(Duration::from_millis(150), 480_000.0, second(3));
+        assert_eq!(estimate.bps(), UNLIMITED);
+        estimate.queue(Duration::from_millis(300), 500_000.0, second(4));
+        assert!((estimate.bps() - 425_000.0).abs() < 1.0, "{}", estimate.bps());
+        // The queue drains for a while: no second cut from it.
+        estimate.queue(Duration::from_millis(250), 300_000.0, second(5));
+        estimate.queue(Duration::from_millis(200), 300_000.0, second(6));
+        assert!((estimate.bps() - 425_000.0).abs() < 1.0, "{}", estimate.bps());
+        // After the hold, growth waits for the queue to be clear as well
+        // as for loss to be.
+        let after_hold = second(4) + FIRST_HOLD;
+        estimate.queue(Duration::from_millis(40), 400_000.0, after_hold);
+        estimate.report(0.0, 400_000.0, after_hold);
+        assert!((estimate.bps() - 425_000.0).abs() < 1.0, "{}", estimate.bps());
+        estimate.queue(Duration::from_millis(5), 400_000.0, after_hold + Duration::from_secs(1));
+        estimate.report(0.0, 400_000.0, after_hold + Duration::from_secs(1));
+        assert!(estimate.bps() > 425_000.0, "{}", estimate.bps());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rtc::ice::mdns::MulticastDnsMode;
-use rtc::interceptor::{NackResponderBuilder, Registry, Slot};
+use rtc::interceptor::{CongestionControlBuilder, NackResponderBuilder, Registry, Slot, TwccSenderBuilder};
 use rtc::peer_connection::configuration::interceptor_registry::{
     configure_rtcp_reports, configure_simulcast_extension_headers, configure_twcc_receiver_only,
 };
@@ -19,6 +19,7 @@ use webrtc::peer_connection::{
 
 use super::Media;
 use super::MediaCounters;
+use super::downlink_queue::QueueWatch;
 use super::incoming_rtx::IncomingRtx;
 use super::keyframes::{KeyframeRequests, ReceptionReports};
 use super::nack_asks::NackAsks;
@@ -130,7 +131,13 @@ fn engine_keeping_reports_in(
         RtpCodecKind::Audio,
         None,
     )?;
+    let queue = QueueWatch::into(Arc::clone(reports.queue()));
     let registry = interceptors(&mut engine, counters)?
+        // Every packet sent is numbered for the peer's transport-wide
+        // feedback, which says how long they wait on the way
+        // (`downlink_queue.rs`). No pacer: what is sent is chosen by layer.
+        .with(Slot::TwccSender, TwccSenderBuilder::new().build())
+        .with(Slot::CongestionControl, CongestionControlBuilder::new(queue).build())
         .with(Slot::from(KEYFRAME_SLOT), KeyframeRequests::keeping_reports_in(reports));
     // After the interceptors: they give every video codec registered before
     // them NACK and PLI feedback, which retransmissions themselves do not take.

@@ -25,6 +25,7 @@ use rtc::rtcp::sender_report::SenderReport;
 use rtc::sansio::Protocol;
 
 use super::MediaCounters;
+use super::downlink_queue::DownlinkQueue;
 
 /// The latest reception report block per stream we send: its loss (the
 /// RFC 3550 fraction, 0 to 255), and a count of reports so a reader can
@@ -34,6 +35,9 @@ pub struct ReceptionReports {
     latest: Mutex<HashMap<u32, Latest>>,
     /// Where the packets the reports say were lost are counted.
     counters: Arc<MediaCounters>,
+    /// How long what is sent waits on the way, from the peer's
+    /// transport-wide feedback.
+    queue: Arc<DownlinkQueue>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -55,7 +59,13 @@ impl ReceptionReports {
         ReceptionReports {
             latest: Mutex::default(),
             counters,
+            queue: Arc::default(),
         }
+    }
+
+    /// Where the peer's transport-wide feedback says how long packets wait.
+    pub fn queue(&self) -> &Arc<DownlinkQueue> {
+        &self.queue
     }
 
     /// The loss reported for `ssrc`, and how many reports have come for it.

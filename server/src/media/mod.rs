@@ -18,7 +18,9 @@
 //!   subscriber, drops what a host muted, and tells who is speaking; a
 //!   camera comes in up to three simulcast layers (`layers.rs`) and each
 //!   subscriber is sent the one their tile and downlink fit
-//!   (`bandwidth.rs`, chosen by their connection's task once a second).
+//!   (`bandwidth.rs`, from their loss and the queue `downlink_queue.rs`
+//!   reads, chosen by their connection's task once a second);
+//!   `incoming_rtx.rs` puts a publisher's repairs back in place.
 //!
 //! The room never sees a WebRTC type: it sends `MediaCommand`s and hears back
 //! `MediaReport`s (see `room::media`), through a channel its actor reads; no
@@ -31,6 +33,7 @@ mod counters;
 mod delivery;
 pub use counters::MediaCounters;
 mod downlink;
+mod downlink_queue;
 mod dtls_repeat;
 pub mod engine;
 mod forward;

@@ -8,11 +8,13 @@
 //! ```text
 //! impaired-link BROWSER_TUN SERVER_TUN [--delay-ms 50] [--jitter-ms 10]
 //!     [--loss 0.05] [--seed 1] [--lose-first-dtls 2] [--down-kbit 500]
+//!     [--queue-ms 100]
 //! ```
 //!
 //! Each figure applies to each direction, except `--down-kbit`, a cap on
-//! what reaches the browser (a queue of at most 100 ms, then dropped, as a
-//! home router's buffer). It prints `ready` once both devices exist, and runs
+//! what reaches the browser, with a queue of at most `--queue-ms` (100
+//! unless given), then dropped, as a home router's buffer (some hold a
+//! second or more). It prints `ready` once both devices exist, and runs
 //! until it is killed; the devices go with it. Needs root.
 
 use std::fs::File;
@@ -29,7 +31,7 @@ use rand::{Rng, SeedableRng};
 const TUNSETIFF: libc::c_ulong = 0x4004_54ca;
 const IFF_TUN: i16 = 0x0001;
 const IFF_NO_PI: i16 = 0x1000;
-/// What a home router queues before it drops.
+/// What a home router queues before it drops, unless told otherwise.
 const QUEUE_LIMIT: Duration = Duration::from_millis(100);
 
 #[repr(C)]
@@ -71,12 +73,13 @@ struct Link {
     seed: u64,
     lose_first_dtls: usize,
     down_kbit: Option<u64>,
+    queue: Duration,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<(String, String, Link)> {
     let [browser, server, options @ ..] = args else {
         bail!(
-            "usage: impaired-link BROWSER_TUN SERVER_TUN [--delay-ms N] [--jitter-ms N] [--loss P] [--seed N] [--lose-first-dtls N] [--down-kbit N]"
+            "usage: impaired-link BROWSER_TUN SERVER_TUN [--delay-ms N] [--jitter-ms N] [--loss P] [--seed N] [--lose-first-dtls N] [--down-kbit N] [--queue-ms N]"
         );
     };
     let mut link = Link {
@@ -86,6 +89,7 @@ fn parse(args: &[String]) -> anyhow::Result<(String, String, Link)> {
         seed: 1,
         lose_first_dtls: 0,
         down_kbit: None,
+        queue: QUEUE_LIMIT,
     };
     for pair in options.chunks(2) {
         let [flag, value] = pair else {
@@ -98,6 +102,7 @@ fn parse(args: &[String]) -> anyhow::Result<(String, String, Link)> {
             "--seed" => link.seed = value.parse()?,
             "--lose-first-dtls" => link.lose_first_dtls = value.parse()?,
             "--down-kbit" => link.down_kbit = Some(value.parse::<u64>()?.max(1)),
+            "--queue-ms" => link.queue = Duration::from_millis(value.parse()?),
             other => bail!("unknown option {other}"),
         }
     }
@@ -146,7 +151,7 @@ fn relay(mut from: File, mut to: File, link: Link, direction: u64, rate_kbit: Op
             let mut sent = now;
             if let Some(kbit) = rate_kbit {
                 let start = line_free.max(now);
-                if start - now > QUEUE_LIMIT {
+                if start - now > link.queue {
                     continue;
                 }
                 line_free = start + Duration::from_micros(len as u64 * 8 * 1000 / kbit);
@@ -209,9 +214,13 @@ mod tests {
         let (browser, server, link) = parse(&args).unwrap();
         assert_eq!((browser.as_str(), server.as_str()), ("a", "b"));
         assert_eq!(
-            (link.delay, link.loss, link.down_kbit),
-            (Duration::from_millis(50), 0.05, Some(500))
+            (link.delay, link.loss, link.down_kbit, link.queue),
+            (Duration::from_millis(50), 0.05, Some(500), QUEUE_LIMIT)
         );
+        let deep: Vec<String> = ["a", "b", "--down-kbit", "500", "--queue-ms", "1000"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(parse(&deep).unwrap().2.queue, Duration::from_secs(1));
         assert!(parse(&["a".to_owned()]).is_err());
         assert!(parse(&["a", "b", "--loss"].map(String::from)).is_err());
         assert!(parse(&["a", "b", "--colour", "red"].map(String::from)).is_err());

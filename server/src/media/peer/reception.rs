@@ -1,9 +1,9 @@
-//! What a person's reception reports say of the video sent to them, read
-//! once a second: they drive the estimate of what their downlink carries,
-//! and so the simulcast layer of each video sent to them
-//! (`media::bandwidth`); when even the smallest layers are too much, video
-//! to them pauses (`media::downlink`), and they are told when that starts
-//! and ends.
+//! What a person's reception reports and transport-wide feedback say of
+//! what is sent to them, read once a second: they drive the estimate of
+//! what their downlink carries, and so the simulcast layer of each video
+//! sent to them (`media::bandwidth`); when even the smallest layers are
+//! too much, video to them pauses (`media::downlink`), and they are told
+//! when that starts and ends.
 
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -16,6 +16,11 @@ use crate::media::layers::{NO_LAYER, TOP};
 use crate::media::session::Kind;
 use crate::room::media::MediaReport;
 
+/// Packets a second's feedback must cover for its queue to count: a
+/// handful (most of the feedback lost, or nothing much sent) says little
+/// of the link.
+const QUEUE_READ_FROM: u32 = 20;
+
 impl Peer {
     pub(super) fn sends_video(&self) -> bool {
         self.subscriptions.keys().any(|(_, kind)| kind.is_video())
@@ -26,6 +31,11 @@ impl Peer {
     /// their downlink cannot carry even the smallest.
     pub(super) fn check_downlink(&mut self) {
         let now = Instant::now();
+        // A second's queue, when the feedback covered enough packets to say.
+        let queue = self.reports.queue().take();
+        if queue.packets >= QUEUE_READ_FROM {
+            self.estimate.queue(queue.queued, queue.arrived_bps, now);
+        }
         // The mean of the new reports on the video sent: one camera's
         // bad second is not the link's.
         let (mut sum, mut reports) = (0u32, 0u32);
