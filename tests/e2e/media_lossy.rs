@@ -283,11 +283,14 @@ async fn a_subscribers_lost_video_is_sent_again_each_repair_twice() {
         repairs.len(),
         video.len()
     );
-    // A repair heard once has no copy (allowed for the last, whose copy
-    // may be on its way).
+    // A repair heard once has no copy: the last, whose copy may be on its
+    // way, or one sent while the client's latest report said 10% or more
+    // was lost (the copies' gate; at 5% random loss a one-second report
+    // now and then does, more often on a busy machine: seen 6 of 23 in a
+    // full run). Without copies at all every repair is heard once.
     let without_copy = repairs.values().filter(|&&times| times == 1).count();
     assert!(
-        without_copy <= 2 && repairs.values().all(|&times| times <= 2),
+        without_copy * 3 <= repairs.len() && repairs.values().all(|&times| times <= 2),
         "repairs heard {:?} times",
         repairs.values().collect::<Vec<_>>()
     );

@@ -129,11 +129,17 @@ impl Estimate {
     }
 
     /// A second's queue: the mean wait of what arrived, and the rate it
-    /// arrived at, bits per second.
-    pub fn queue(&mut self, queued: Duration, arrived_bps: f64, now: Instant) {
+    /// arrived at, bits per second; `None` when the feedback said too little
+    /// to tell (or none came), which holds nothing up.
+    pub fn queue(&mut self, reading: Option<(Duration, f64)>, now: Instant) {
         if self.draining_until.is_some_and(|until| now < until) {
             return;
         }
+        let Some((queued, arrived_bps)) = reading else {
+            self.queue_clear = true;
+            self.queued_seconds = 0;
+            return;
+        };
         self.queue_clear = queued < QUEUE_CLEAR;
         if queued < QUEUED {
             self.queued_seconds = 0;
@@ -386,28 +392,40 @@ mod tests {
         let start = Instant::now();
         let second = |n: u64| start + Duration::from_secs(n);
         // Jitter, and a moment's queue (a keyframe's burst): nothing.
-        estimate.queue(Duration::from_millis(25), 2_000_000.0, second(0));
-        estimate.queue(QUEUED + Duration::from_millis(40), 2_000_000.0, second(1));
-        estimate.queue(Duration::from_millis(10), 2_000_000.0, second(2));
+        estimate.queue(Some((Duration::from_millis(25), 2_000_000.0)), second(0));
+        estimate.queue(Some((QUEUED + Duration::from_millis(40), 2_000_000.0)), second(1));
+        estimate.queue(Some((Duration::from_millis(10), 2_000_000.0)), second(2));
         assert_eq!(estimate.bps(), UNLIMITED);
         // Two seconds running: the link carries what arrived.
-        estimate.queue(Duration::from_millis(150), 480_000.0, second(3));
+        estimate.queue(Some((Duration::from_millis(150), 480_000.0)), second(3));
         assert_eq!(estimate.bps(), UNLIMITED);
-        estimate.queue(Duration::from_millis(300), 500_000.0, second(4));
+        estimate.queue(Some((Duration::from_millis(300), 500_000.0)), second(4));
         assert!((estimate.bps() - 425_000.0).abs() < 1.0, "{}", estimate.bps());
         // The queue drains for a while: no second cut from it.
-        estimate.queue(Duration::from_millis(250), 300_000.0, second(5));
-        estimate.queue(Duration::from_millis(200), 300_000.0, second(6));
+        estimate.queue(Some((Duration::from_millis(250), 300_000.0)), second(5));
+        estimate.queue(Some((Duration::from_millis(200), 300_000.0)), second(6));
         assert!((estimate.bps() - 425_000.0).abs() < 1.0, "{}", estimate.bps());
         // After the hold, growth waits for the queue to be clear as well
         // as for loss to be.
         let after_hold = second(4) + FIRST_HOLD;
-        estimate.queue(Duration::from_millis(40), 400_000.0, after_hold);
+        estimate.queue(Some((Duration::from_millis(40), 400_000.0)), after_hold);
         estimate.report(0.0, 400_000.0, after_hold);
         assert!((estimate.bps() - 425_000.0).abs() < 1.0, "{}", estimate.bps());
-        estimate.queue(Duration::from_millis(5), 400_000.0, after_hold + Duration::from_secs(1));
+        estimate.queue(
+            Some((Duration::from_millis(5), 400_000.0)),
+            after_hold + Duration::from_secs(1),
+        );
         estimate.report(0.0, 400_000.0, after_hold + Duration::from_secs(1));
-        assert!(estimate.bps() > 425_000.0, "{}", estimate.bps());
+        let grown = estimate.bps();
+        assert!(grown > 425_000.0, "{grown}");
+        // A queue read once, then no more feedback: nothing held up.
+        estimate.queue(
+            Some((Duration::from_millis(45), 400_000.0)),
+            after_hold + Duration::from_secs(2),
+        );
+        estimate.queue(None, after_hold + Duration::from_secs(3));
+        estimate.report(0.0, 500_000.0, after_hold + Duration::from_secs(3));
+        assert!(estimate.bps() > grown, "{}", estimate.bps());
     }
 
     #[test]

@@ -33,9 +33,8 @@ impl Peer {
         let now = Instant::now();
         // A second's queue, when the feedback covered enough packets to say.
         let queue = self.reports.queue().take();
-        if queue.packets >= QUEUE_READ_FROM {
-            self.estimate.queue(queue.queued, queue.arrived_bps, now);
-        }
+        let reading = (queue.packets >= QUEUE_READ_FROM).then_some((queue.queued, queue.arrived_bps));
+        self.estimate.queue(reading, now);
         // The mean of the new reports on the video sent: one camera's
         // bad second is not the link's.
         let (mut sum, mut reports) = (0u32, 0u32);
