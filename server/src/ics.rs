@@ -329,6 +329,7 @@ mod tests {
             reminder_minutes: vec![1440, 60],
             sequence: 0,
             one_on_one: false,
+            e2ee: crate::protocol::e2ee::E2eePolicy::Off,
         }
     }
 

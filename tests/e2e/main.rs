@@ -9,6 +9,7 @@ mod cluster;
 mod cluster_changes;
 mod connection_life;
 mod durability;
+mod e2ee;
 mod facilitation;
 mod http;
 mod join_flow;

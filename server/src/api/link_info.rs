@@ -15,6 +15,7 @@ use super::sessions::utc;
 use super::{ApiError, ApiJson};
 use crate::app::AppState;
 use crate::clock;
+use crate::protocol::Named as _;
 use crate::room::{DoorState, Millis};
 use crate::store::{InviteRole, LinkLookup, SessionRecord};
 
@@ -53,6 +54,11 @@ pub struct LinkInfo {
     title: Option<String>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     times: Option<Times>,
+    /// The session's end-to-end encryption policy (`off`, `offered`,
+    /// `required`): a page that cannot encrypt frames says so before the
+    /// person joins a room that requires it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    e2ee: Option<&'static str>,
 }
 
 /// When the session the link opens is, in UTC (RFC 3339), and its zone.
@@ -78,6 +84,7 @@ pub async fn link_info(
             series,
             title: None,
             times: None,
+            e2ee: None,
         },
         LinkLookup::SeriesOver { role, title } => LinkInfo {
             state: LinkState::Ended,
@@ -85,6 +92,7 @@ pub async fn link_info(
             series: true,
             title: Some(title),
             times: None,
+            e2ee: None,
         },
         LinkLookup::Session {
             role,
@@ -111,6 +119,7 @@ pub async fn link_info(
                     ends_at: utc(record.ends_at()),
                     time_zone: record.time_zone.clone(),
                 }),
+                e2ee: Some(record.e2ee.as_str()),
                 title: Some(record.title),
             }
         }

@@ -31,6 +31,8 @@ pub struct SeriesInput {
     break_nudge_minutes: Option<u32>,
     warning_marks: Option<Vec<u32>>,
     reminder_minutes: Option<Vec<u32>>,
+    /// `off`, `offered` or `required`, for every occurrence.
+    e2ee: Option<String>,
     /// 1: weekly; 2: every two weeks.
     every_weeks: u32,
     count: Option<u32>,
@@ -129,6 +131,7 @@ pub async fn create(
             break_nudge_minutes: input.break_nudge_minutes,
             warning_marks: input.warning_marks,
             reminder_minutes: input.reminder_minutes,
+            e2ee: input.e2ee,
         })?,
     )?;
     let zone: chrono_tz::Tz = template

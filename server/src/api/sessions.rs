@@ -11,6 +11,7 @@ use super::auth::CurrentOrganizer;
 use super::{ApiError, ApiJson};
 use crate::app::AppState;
 use crate::protocol::Named as _;
+use crate::protocol::e2ee::E2eePolicy;
 use crate::room::Millis;
 use crate::room::agenda::{SegmentDraft, SegmentKind};
 use crate::store::{DEFAULT_WARNING_MARKS, InviteRole, NewSession, SessionRecord};
@@ -46,6 +47,9 @@ pub struct SessionInput {
     /// Minutes before the start at which people invited by email are
     /// reminded.
     pub(super) reminder_minutes: Option<Vec<u32>>,
+    /// `off`, `offered` or `required`: whether the media is end-to-end
+    /// encrypted (docs/security.md).
+    pub(super) e2ee: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -67,6 +71,7 @@ pub struct SessionView {
     warning_marks: Vec<u32>,
     reminder_minutes: Vec<u32>,
     series_id: Option<String>,
+    e2ee: &'static str,
     cancelled: bool,
     ended: bool,
 }
@@ -103,6 +108,7 @@ pub fn view(record: SessionRecord, now: Millis) -> SessionView {
         opens_at: utc(record.opens_at()),
         ended: record.ended_at.is_some() || record.ends_at() < now,
         cancelled: record.cancelled_at.is_some(),
+        e2ee: record.e2ee.as_str(),
         agenda: record
             .agenda
             .iter()
@@ -212,6 +218,9 @@ pub(super) fn apply(mut session: NewSession, input: SessionInput) -> Result<NewS
         minutes.sort_unstable_by(|a, b| b.cmp(a));
         minutes.dedup();
         session.reminder_minutes = minutes;
+    }
+    if let Some(policy) = input.e2ee {
+        session.e2ee = E2eePolicy::parse(&policy).ok_or_else(|| invalid("e2ee", "is off, offered or required"))?;
     }
     session.normalize();
     session.validate()?;
@@ -329,6 +338,7 @@ pub async fn update(
         opens_minutes_before: record.opens_minutes_before,
         facilitators: record.facilitators.clone(),
         reminder_minutes: record.reminder_minutes.clone(),
+        e2ee: record.e2ee,
     };
     let changed = apply(current, input)?;
     let now = clock::now_millis();

@@ -59,6 +59,9 @@ pub enum ErrorCode {
     NotFound,
     /// The action needs you to be in the room (admitted, rules accepted).
     NotInRoom,
+    /// The room's media is end-to-end encrypted and this page has not
+    /// published its key (`set_e2ee_key`): it may not send media.
+    E2eeKeyRequired,
     /// The room is restarting or stopped; try again.
     Unavailable,
     Internal,

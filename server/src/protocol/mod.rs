@@ -25,7 +25,8 @@
 //!   energizers, break nudge, pulse checks; `summary.rs`; `media.rs`;
 //!   `support.rs`; `breakouts.rs` (small groups for a while); `report.rs`
 //!   (the facilitator's report: times, counts and first names); `screen.rs`
-//!   (screen share).
+//!   (screen share); `e2ee.rs` (end-to-end encrypted media: public keys
+//!   and sealed media keys relayed, the policy).
 //! - `union.rs`: how the feature enums are joined into [`RoomRequest`],
 //!   [`RoomEvent`], [`ClientMessage`] and [`ServerMessage`].
 //! - `parse.rs`: text frame to message, or the precise error.
@@ -38,6 +39,7 @@
 mod union;
 pub mod breakouts;
 pub mod connection;
+pub mod e2ee;
 pub mod energy;
 mod errors;
 pub mod facilitation;
@@ -163,6 +165,7 @@ feature_union! {
         Breakouts(breakouts::BreakoutRequest),
         Report(report::ReportRequest),
         Screen(screen::ScreenRequest),
+        E2ee(e2ee::E2eeRequest),
     }
 }
 
@@ -180,6 +183,7 @@ impl Request for RoomRequest {
             RoomRequest::Breakouts(r) => r.needs(me),
             RoomRequest::Report(r) => r.needs(me),
             RoomRequest::Screen(r) => r.needs(me),
+            RoomRequest::E2ee(r) => r.needs(me),
         }
     }
 }
@@ -198,6 +202,7 @@ feature_union! {
         Breakouts(breakouts::BreakoutEvent),
         Report(report::ReportEvent),
         Screen(screen::ScreenEvent),
+        E2ee(e2ee::E2eeEvent),
     }
 }
 

@@ -6,6 +6,7 @@ use strum::{IntoStaticStr, VariantNames};
 use ts_rs::TS;
 
 use super::breakouts::Breakouts;
+use super::e2ee::E2ee;
 use super::energy::{ActiveEnergizer, EnergizerProgress, Pulse};
 use super::facilitation::{Round, RunOfShow};
 use super::floor::ChatLine;
@@ -109,6 +110,11 @@ pub struct Participant {
     pub video: bool,
     /// How their audio and video connection with the server stands.
     pub media: MediaLink,
+    /// Their page's public key for end-to-end encrypted media, once it has
+    /// published one (base64url; see `set_e2ee_key`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub e2ee_key: Option<String>,
 }
 
 /// How someone's audio and video connection with the server stands, as the
@@ -173,4 +179,5 @@ pub struct RoomState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakouts: Option<Breakouts>,
     pub screen_share: ScreenShare,
+    pub e2ee: E2ee,
 }

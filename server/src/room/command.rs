@@ -104,6 +104,10 @@ pub enum RoomError {
     ResumeFailed,
     #[error("{0}")]
     Invalid(&'static str),
+    #[error(
+        "this room's media is end-to-end encrypted: your page must publish its key (set_e2ee_key) before it sends media"
+    )]
+    E2eeKeyRequired,
     /// The store failed; the room restarts from what is stored.
     #[error("the room could not save this and is restarting; join again")]
     Unavailable,

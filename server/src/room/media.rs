@@ -128,7 +128,10 @@ impl Room {
             MediaRequest::SetMediaState { audio, video } => self.set_media_state(me, audio, video, now, out),
             MediaRequest::Mute { participant } => self.host_mute(me, participant, false, now, out),
             MediaRequest::StopVideo { participant } => self.host_mute(me, participant, true, now, out),
-            MediaRequest::MediaOffer { sdp } => self.signal(MediaCommand::Offer { participant, sdp }, out),
+            MediaRequest::MediaOffer { sdp } => {
+                self.may_send_media(me)?;
+                self.signal(MediaCommand::Offer { participant, sdp }, out)
+            }
             MediaRequest::MediaAnswer { sdp } => self.signal(MediaCommand::Answer { participant, sdp }, out),
             MediaRequest::IceCandidate { candidate } => {
                 self.signal(MediaCommand::Candidate { participant, candidate }, out)

@@ -22,7 +22,8 @@
 //! - `report.rs`: what the facilitator's report is made of, noted as it
 //!   happens;
 //! - `screen.rs`: screen share, one at a time;
-//! - `planning.rs`: what an organizer changes while the room is live.
+//! - `planning.rs`: what an organizer changes while the room is live;
+//! - `e2ee.rs`: end-to-end encrypted media (keys relayed, never read).
 //!
 //! `agenda.rs`, `round.rs`, `pulse.rs` and `summary.rs` hold the state of
 //! those features as small pure types with their own tests; `people.rs` keeps
@@ -33,6 +34,7 @@ pub mod agenda;
 mod breakouts;
 mod capture;
 mod command;
+mod e2ee;
 mod energy;
 mod facilitation;
 mod floor;
@@ -55,6 +57,8 @@ mod types;
 mod tests;
 #[cfg(test)]
 mod tests_breakouts;
+#[cfg(test)]
+mod tests_e2ee;
 #[cfg(test)]
 mod tests_facilitation;
 #[cfg(test)]
@@ -107,6 +111,8 @@ pub struct Room {
     support: Support,
     breakouts: Breakouts,
     screen: screen::Screen,
+    /// Media is end-to-end encrypted now (`e2ee.rs`).
+    e2ee_on: bool,
     /// Counts for the facilitator's report, not written yet.
     notes: report::Notes,
     /// The state of the room's own random numbers (the shuffled order of a
@@ -140,6 +146,7 @@ impl Room {
             notes: report::Notes::default(),
             screen: screen::Screen::default(),
             random: seed.random,
+            e2ee_on: seed.session.e2ee == crate::protocol::e2ee::E2eePolicy::Required,
             session: seed.session,
             config,
             now: 0,
@@ -240,6 +247,7 @@ impl Room {
             RoomRequest::Breakouts(request) => self.handle_breakouts(me, request, now, out),
             RoomRequest::Report(request) => self.handle_report(request, now, out),
             RoomRequest::Screen(request) => self.handle_screen(me, request, out),
+            RoomRequest::E2ee(request) => self.handle_e2ee(me, request, out),
         }
     }
 

@@ -54,6 +54,8 @@ pub(super) struct Person {
     pub chat_from: u64,
     /// Their media connection, as the media layer last reported it.
     pub media: MediaLink,
+    /// Their page's public key for end-to-end encrypted media.
+    pub e2ee_key: Option<String>,
 }
 
 impl Person {
@@ -81,6 +83,7 @@ impl Person {
             audio: self.audio,
             video: self.video,
             media: self.media,
+            e2ee_key: self.e2ee_key.clone(),
         }
     }
 

@@ -46,6 +46,7 @@ impl Room {
             return;
         }
         let before = std::mem::replace(&mut self.session, plan.session);
+        self.e2ee_replanned(before.e2ee, out);
         let mut show = self.show.clone();
         show.clock.planned_end += self.session.ends_at - before.ends_at;
         if !show.started() && plan.agenda != self.planned_agenda {

@@ -82,6 +82,7 @@ impl Room {
             voice: false,
             chat_from: 0,
             media: MediaLink::Connecting,
+            e2ee_key: None,
         });
 
         if gate.open() {
@@ -313,6 +314,7 @@ impl Room {
             support_requests: is_host.then(|| self.support_signals()),
             breakouts: self.breakouts.view(self.now),
             screen_share: self.screen.view(),
+            e2ee: self.e2ee(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub(super) fn session() -> SessionInfo {
         capacity: 3,
         ground_rules: vec!["What is said here stays here.".into()],
         one_on_one: false,
+        e2ee: crate::protocol::e2ee::E2eePolicy::Off,
     }
 }
 

@@ -55,6 +55,8 @@ pub struct SessionInfo {
     pub ground_rules: Vec<String>,
     /// A one-on-one peer support conversation, not a group.
     pub one_on_one: bool,
+    /// Whether its media must, may or may not be end-to-end encrypted.
+    pub e2ee: crate::protocol::e2ee::E2eePolicy,
 }
 
 impl SessionInfo {

@@ -4,6 +4,7 @@ use super::outbox::{MailKind, queue_notices};
 use super::session_changes;
 use super::sessions::session_record;
 use super::{InviteRole, NewSession, SessionRecord, Store, StoreError};
+use crate::protocol::Named as _;
 use crate::room::Millis;
 
 /// One of a session's links, as an organizer sees it.
@@ -65,8 +66,8 @@ impl Store {
         let done = sqlx::query(
             "UPDATE sessions SET title = $1, starts_at = $2, duration_minutes = $3, time_zone = $4, capacity = $5,
                  ground_rules = $6, agenda = $7, break_nudge_minutes = $8, warning_marks = $9, opens_minutes_before = $10,
-                 facilitators = $11, reminder_minutes = $12, sequence = $13
-             WHERE id = $14",
+                 facilitators = $11, reminder_minutes = $12, sequence = $13, e2ee = $14
+             WHERE id = $15",
         )
         .bind(changed.title.trim())
         .bind(changed.starts_at)
@@ -81,6 +82,7 @@ impl Store {
         .bind(to_json(&changed.facilitators))
         .bind(to_json(&changed.reminder_minutes))
         .bind(sequence)
+        .bind(changed.e2ee.as_str())
         .bind(id)
         .execute(&mut *tx)
         .await?;

@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use super::run_of_show::agenda_json;
 use super::{Store, StoreError};
 use crate::ground_rules;
+use crate::protocol::Named as _;
+use crate::protocol::e2ee::E2eePolicy;
 use crate::room::agenda::{MAX_SEGMENTS, SegmentDraft};
 use crate::room::{DoorSettings, Millis, SessionInfo};
 use crate::text::{self, Lines};
@@ -44,6 +46,8 @@ pub struct NewSession {
     pub facilitators: Vec<String>,
     /// Minutes before the start at which invitees get a reminder by email.
     pub reminder_minutes: Vec<u32>,
+    /// Whether its media must, may or may not be end-to-end encrypted.
+    pub e2ee: E2eePolicy,
 }
 
 /// Reminders the evening before and an hour before, unless a session or a
@@ -73,6 +77,7 @@ impl Default for NewSession {
             opens_minutes_before: DEFAULT_OPENS_MINUTES_BEFORE,
             facilitators: Vec::new(),
             reminder_minutes: DEFAULT_REMINDER_MINUTES.to_vec(),
+            e2ee: E2eePolicy::Off,
         }
     }
 }
@@ -193,6 +198,7 @@ pub struct SessionRecord {
     pub sequence: u32,
     /// A one-on-one peer support meeting, not a group.
     pub one_on_one: bool,
+    pub e2ee: E2eePolicy,
 }
 
 impl SessionRecord {
@@ -215,6 +221,7 @@ impl SessionRecord {
             capacity: self.capacity,
             ground_rules: self.ground_rules.clone(),
             one_on_one: self.one_on_one,
+            e2ee: self.e2ee,
         }
     }
 }
@@ -368,6 +375,7 @@ pub(super) fn session_record(row: &sqlx::any::AnyRow) -> Result<SessionRecord, S
             .map_err(|_| StoreError::Corrupt("reminder minutes"))?,
         sequence: number("sequence")?,
         one_on_one: row.try_get::<String, _>("kind")? == "one_on_one",
+        e2ee: E2eePolicy::parse(&row.try_get::<String, _>("e2ee")?).ok_or(StoreError::Corrupt("e2ee policy"))?,
     })
 }
 
@@ -384,8 +392,8 @@ pub(super) async fn insert_session(
     sqlx::query(
         "INSERT INTO sessions (id, title, starts_at, duration_minutes, time_zone, capacity, ground_rules, created_at,
              agenda, series_id, break_nudge_minutes, warning_marks, organizer_id, opens_minutes_before, facilitators,
-             original_starts_at, reminder_minutes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             original_starts_at, reminder_minutes, e2ee)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(&id)
     .bind(new.title.trim())
@@ -404,6 +412,7 @@ pub(super) async fn insert_session(
     .bind(json(&new.facilitators, "facilitators")?)
     .bind(original_starts_at)
     .bind(json(&new.reminder_minutes, "reminder minutes")?)
+    .bind(new.e2ee.as_str())
     .execute(&mut *connection)
     .await?;
     Ok(id)

@@ -21,6 +21,7 @@ pub fn from_room(error: RoomError) -> (ErrorCode, String) {
         RoomError::Ended => ErrorCode::SessionEnded,
         RoomError::ResumeFailed => ErrorCode::ResumeFailed,
         RoomError::Invalid(_) => ErrorCode::InvalidInput,
+        RoomError::E2eeKeyRequired => ErrorCode::E2eeKeyRequired,
         RoomError::Unavailable => ErrorCode::Unavailable,
     };
     (code, error.to_string())

@@ -133,6 +133,30 @@ label: string,
 contact: string, };
 
 /**
+ * Whether the room's media is end-to-end encrypted now, and on what terms.
+ */
+export type E2ee = { policy: E2eePolicy, 
+/**
+ * The pages encrypt every frame they send and decrypt every frame they
+ * receive. Always on where it is required, never where it is off.
+ */
+on: boolean, };
+
+export type E2eeEvent =
+  | { "type": "media_key", from: ParticipantId, key: string, }
+  | { "type": "e2ee_changed", e2ee: E2ee, };
+
+/**
+ * What an organizer asks of a session's media.
+ */
+export type E2eePolicy = "off" | "offered" | "required";
+
+export type E2eeRequest =
+  | { "type": "set_e2ee_key", public_key: string, }
+  | { "type": "send_media_keys", keys: Array<SealedKey>, }
+  | { "type": "set_e2ee", on: boolean, };
+
+/**
  * One activity, as a facilitator picks it and everyone sees it. A
  * deployment's own library is read in this shape too.
  */
@@ -177,7 +201,7 @@ seated?: boolean, }
   | { "type": "close_pulse", }
   | { "type": "share_pulse", };
 
-export type ErrorCode = "bad_json" | "unknown_type" | "unknown_field" | "invalid_message" | "invalid_input" | "too_large" | "binary_not_supported" | "rate_limited" | "handshake_required" | "unsupported_version" | "already_joined" | "not_joined" | "invalid_token" | "token_expired" | "token_revoked" | "session_ended" | "session_cancelled" | "not_open_yet" | "room_locked" | "room_full" | "waiting_room_full" | "declined" | "removed" | "resume_failed" | "forbidden" | "not_found" | "not_in_room" | "unavailable" | "internal";
+export type ErrorCode = "bad_json" | "unknown_type" | "unknown_field" | "invalid_message" | "invalid_input" | "too_large" | "binary_not_supported" | "rate_limited" | "handshake_required" | "unsupported_version" | "already_joined" | "not_joined" | "invalid_token" | "token_expired" | "token_revoked" | "session_ended" | "session_cancelled" | "not_open_yet" | "room_locked" | "room_full" | "waiting_room_full" | "declined" | "removed" | "resume_failed" | "forbidden" | "not_found" | "not_in_room" | "e2ee_key_required" | "unavailable" | "internal";
 
 export type ExtendScope = "segment" | "session";
 
@@ -319,7 +343,12 @@ audio: boolean, video: boolean,
 /**
  * How their audio and video connection with the server stands.
  */
-media: MediaLink, };
+media: MediaLink, 
+/**
+ * Their page's public key for end-to-end encrypted media, once it has
+ * published one (base64url; see `set_e2ee_key`).
+ */
+e2ee_key?: string, };
 
 /**
  * A participant's number within one room. Numbers are never reused in a
@@ -390,12 +419,12 @@ export type Role = "facilitator" | "co_facilitator" | "participant";
 /**
  * Everything a room tells the people in it.
  */
-export type RoomEvent = PresenceEvent | HostingEvent | FloorEvent | FacilitationEvent | EnergyEvent | SummaryEvent | MediaEvent | SupportEvent | BreakoutEvent | ReportEvent | ScreenEvent;
+export type RoomEvent = PresenceEvent | HostingEvent | FloorEvent | FacilitationEvent | EnergyEvent | SummaryEvent | MediaEvent | SupportEvent | BreakoutEvent | ReportEvent | ScreenEvent | E2eeEvent;
 
 /**
  * Everything a joined person may ask of their room.
  */
-export type RoomRequest = PresenceRequest | HostingRequest | FloorRequest | FacilitationRequest | EnergyRequest | SummaryRequest | MediaRequest | SupportRequest | BreakoutRequest | ReportRequest | ScreenRequest;
+export type RoomRequest = PresenceRequest | HostingRequest | FloorRequest | FacilitationRequest | EnergyRequest | SummaryRequest | MediaRequest | SupportRequest | BreakoutRequest | ReportRequest | ScreenRequest | E2eeRequest;
 
 /**
  * The whole room, as one person may see it.
@@ -424,7 +453,7 @@ support_requests?: Array<SupportSignal>,
 /**
  * While breakouts run.
  */
-breakouts?: Breakouts, screen_share: ScreenShare, };
+breakouts?: Breakouts, screen_share: ScreenShare, e2ee: E2ee, };
 
 /**
  * The check-in round as everyone sees it.
@@ -450,6 +479,11 @@ export type ScreenRequest =
  * Who shares now, and who besides the hosts may.
  */
 export type ScreenShare = { sharer: ParticipantId | null, allowed: Array<ParticipantId>, };
+
+/**
+ * A media key sealed for one person.
+ */
+export type SealedKey = { to: ParticipantId, key: string, };
 
 export type Segment = { id: number, title: string, kind: SegmentKind, minutes: number, objective?: string, };
 
