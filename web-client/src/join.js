@@ -15,6 +15,7 @@ import { ChatPanel } from './room/chat.js';
 import { ConnectionBanner } from './room/connection-banner.js';
 import { ControlBar } from './room/control-bar.js';
 import { DeviceCheck } from './room/device-check.js';
+import { E2eeSession } from './room/e2ee.js';
 import { Dock } from './room/dock.js';
 import { EnergizerOverlay } from './room/energizer.js';
 import { GateStep } from './room/gate.js';
@@ -34,6 +35,7 @@ import { PulsePanel } from './room/pulse.js';
 import { Reactions } from './room/reactions.js';
 import { RoomRules } from './room/room-rules.js';
 import { RoundPanel } from './room/round.js';
+import { SafetyCode } from './room/safety-code.js';
 import { Shortcuts } from './room/shortcuts.js';
 import { Chime } from './room/sound.js';
 import { ScreenShareControl } from './room/screen-share.js';
@@ -68,7 +70,8 @@ const room = new RoomModel(connection);
 // A phone that leaves its Wi-Fi says so at once; the socket may not for a minute.
 addEventListener('offline', () => connection.networkLost());
 addEventListener('online', () => connection.networkBack());
-const media = new MediaSession(room);
+const e2ee = new E2eeSession(room);
+const media = new MediaSession(room, e2ee);
 const chime = new Chime();
 const notice = new Notice(room, chime);
 const dock = new Dock(room);
@@ -97,6 +100,7 @@ new HostConsole(room, notice);
 new WaitingRoom(room, notice, dock);
 new RoomSettings(room, notice, confirm, leave);
 new PeopleList(room, new PersonActions(room, notice, confirm));
+new SafetyCode(room, e2ee);
 new HandsPanel(room, notice, dock);
 new TalkTime(room);
 new Reactions(room, notice);
@@ -125,7 +129,9 @@ new Shortcuts(room, switches, () => flow.step === 'room');
 // getStats() is one `peerRoomMedia.pc.getStats()` away in the console, and
 // what the server was last told this page shows is `peerRoomVideoSizes.sent`,
 // and how long video is held on a lossy link `peerRoomPlayout.playout`.
-Object.assign(window, { peerRoomMedia: media, peerRoomVideoSizes: videoSizes, peerRoomPlayout: playout });
+// The frames end-to-end encryption encrypted, decrypted and could not
+// decrypt are `peerRoomE2ee.stats`.
+Object.assign(window, { peerRoomMedia: media, peerRoomVideoSizes: videoSizes, peerRoomPlayout: playout, peerRoomE2ee: e2ee });
 
 // Pasting a new link over this page only changes the fragment, which does not
 // reload the page: reload it, so the new invitation is read from the start.

@@ -4,12 +4,15 @@
 // offers no name step; one that cannot work yet (too early, the room locked
 // or full) says when or why, with "Check again". Asked of the server
 // (`shared/link-info.js`); it keeps only what it drew, to draw it again in
-// another language.
+// another language. A session that requires end-to-end encryption, opened
+// in a browser that cannot encrypt frames, says why it cannot be joined
+// and what to use instead, and offers no name step.
 
 import { byId, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { linkInfo } from '../shared/link-info.js';
 import { clockTime, dayText, timeSpan } from '../shared/time-text.js';
+import { transformApi } from './e2ee.js';
 import './words.js';
 
 /** @typedef {import('../shared/link-info.js').LinkInfo} LinkInfo */
@@ -45,7 +48,7 @@ export class LinkCheck {
     this.draw();
     // The server could not be asked: the join itself will say what is wrong.
     if (this.info === null) return true;
-    return this.info !== 'invalid' && GOES_ON.has(this.info.state);
+    return this.info !== 'invalid' && GOES_ON.has(this.info.state) && !cannotEncrypt(this.info);
   }
 
   /** @param {() => void} again what "Check again" does */
@@ -74,7 +77,7 @@ export class LinkCheck {
     show(el.retry, RETRY.has(info.state));
     const opens = info.opens_at ? Date.parse(info.opens_at) : NaN;
     switch (info.state) {
-      case 'open': this.say(''); break;
+      case 'open': this.say(cannotEncrypt(info) ? t('e2ee.unsupported') : '', cannotEncrypt(info)); break;
       case 'not_open_yet':
         this.say(t('join.link.not_open_yet', { day: dayText(opens), opens: clockTime(opens) }));
         break;
@@ -96,4 +99,12 @@ export class LinkCheck {
     this.el.state.classList.toggle('notice-error', final);
     show(this.el.state, text !== '');
   }
+}
+
+/**
+ * The session requires end-to-end encryption and this browser cannot do it.
+ * @param {LinkInfo} info
+ */
+function cannotEncrypt(info) {
+  return info.e2ee === 'required' && transformApi() === null;
 }

@@ -15,7 +15,10 @@
 // - candidates go both ways; the server's wait for a remote description;
 // - a connection that does not come up in time is replaced by a fresh one
 //   (`setup-watch.js`), as is one that fails; the server asks the same with
-//   `media_restart`.
+//   `media_restart`;
+// - where the media is end-to-end encrypted, every sender and receiver is
+//   handed to `e2ee.js` before a frame goes through it, and the offer waits
+//   for this page's public key to be published.
 
 import { Emitter } from '../shared/events.js';
 import { KINDS, openDevices, saveChoice } from './devices.js';
@@ -30,6 +33,15 @@ import { cameraEncodings, cappedCamera, limitedScreen, preferRedundantAudio } fr
 /** @typedef {import('./devices.js').DeviceProblems} DeviceProblems */
 /** @typedef {import('./devices.js').DeviceChoice} DeviceChoice */
 /** @typedef {import('./devices.js').Opened} Opened */
+/**
+ * What the media session asks of end-to-end encryption (`e2ee.js`).
+ * @typedef {object} FrameProtection
+ * @property {boolean} enabled
+ * @property {boolean} refused the room requires encryption this browser cannot do
+ * @property {() => RTCConfiguration} connectionSettings
+ * @property {() => Promise<void>} ready
+ * @property {(target: RTCRtpSender | RTCRtpReceiver, operation: 'encrypt' | 'decrypt', kind: 'audio' | 'video') => void} protect
+ */
 /**
  * What the media session reports. `localstate`: the microphone or camera went
  * on or off (`byHost` when a host did it). `status`: how the connection to
@@ -50,10 +62,14 @@ import { cameraEncodings, cappedCamera, limitedScreen, preferRedundantAudio } fr
 
 /** @extends {Emitter<MediaEvent>} */
 export class MediaSession extends Emitter {
-  /** @param {RoomModel} room */
-  constructor(room) {
+  /**
+   * @param {RoomModel} room
+   * @param {FrameProtection | null} [e2ee]
+   */
+  constructor(room, e2ee = null) {
     super();
     this.room = room;
+    this.e2ee = e2ee;
     /** The connection, for signalling (and for whoever diagnoses a call from the console). */
     this.connection = room.connection;
     /** @type {RTCPeerConnection | null} */
@@ -153,11 +169,12 @@ export class MediaSession extends Emitter {
 
   /** Opens the peer connection and publishes; the devices join when they are ready. */
   start() {
-    if (typeof RTCPeerConnection === 'undefined') {
+    if (typeof RTCPeerConnection === 'undefined' || this.e2ee?.refused) {
       this.emit({ type: 'status', state: 'unsupported' });
       return;
     }
-    const pc = new RTCPeerConnection(connectionSettings(this.room.state.me.iceServers, this.attempt));
+    const settings = { ...connectionSettings(this.room.state.me.iceServers, this.attempt), ...this.e2ee?.connectionSettings() };
+    const pc = new RTCPeerConnection(settings);
     this.pc = pc;
     this.published = false;
     this.setupWatch.arm(this.attempt);
@@ -195,15 +212,20 @@ export class MediaSession extends Emitter {
       // The camera in two sizes, for the server to pick from per person (`send-settings.js`).
       const layers = kind === 'video' ? { sendEncodings: cameraEncodings() } : {};
       const transceiver = pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [this.local], ...layers });
-      if (kind === 'audio') preferRedundantAudio(transceiver);
+      this.e2ee?.protect(transceiver.sender, 'encrypt', kind);
+      // Redundancy wraps the encoded frames the transform encrypts: with
+      // encryption the server could no longer unwrap it, so plain Opus.
+      if (kind === 'audio' && !this.e2ee?.enabled) preferRedundantAudio(transceiver);
       this.senders[kind] = transceiver.sender;
     }
     // The screen, always offered third (the server takes the second video
     // section for it), so sharing needs no new offer: it sends nothing
     // until this person shares, and the server forwards it only then.
     this.screenSender = pc.addTransceiver(this.screen ?? 'video', { direction: 'sendonly' }).sender;
+    this.e2ee?.protect(this.screenSender, 'encrypt', 'video');
     if (this.screen) void this.limitScreen();
     this.step(async () => {
+      await this.e2ee?.ready();
       await pc.setLocalDescription(await pc.createOffer());
       await this.send({ type: 'media_offer', sdp: pc.localDescription?.sdp ?? '' });
     });
@@ -285,6 +307,7 @@ export class MediaSession extends Emitter {
 
   /** @param {RTCTrackEvent} event */
   onTrack(event) {
+    this.e2ee?.protect(event.receiver, 'decrypt', event.track.kind === 'audio' ? 'audio' : 'video');
     const match = /^([ps])(\d+)$/.exec(event.streams[0]?.id ?? '');
     if (!match) return; // not a publisher's stream: nothing to show it in
     const participant = Number(match[2]);

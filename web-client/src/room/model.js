@@ -17,8 +17,11 @@ import { apply, initialState } from './state.js';
 /** @typedef {import('./state.js').Input} Input */
 /** @typedef {import('./state.js').LocalEvent} LocalEvent */
 
-/** The media session's own messages, which the model leaves to it. */
-/** @typedef {'media_offer' | 'media_answer' | 'ice_candidate' | 'media_restart' | 'media_failed'} Signalling */
+/**
+ * The media session's own messages, which the model leaves to it, and the
+ * media keys sealed for this page, which `e2ee.js` takes.
+ * @typedef {'media_offer' | 'media_answer' | 'ice_candidate' | 'media_restart' | 'media_failed' | 'media_key'} Signalling
+ */
 /** Replies, which settle their request's Promise and are news to nobody else. */
 /** @typedef {'ack' | 'error' | 'report' | 'room_elsewhere'} Reply */
 /** @typedef {Exclude<RoomEvent['type'], Signalling | Reply>} RoomEventType */
@@ -39,7 +42,7 @@ const ROOM_EVENTS = {
   pulse: true, summary: true, speaking: true, talk_time: true, muted_by_host: true, video_stopped_by_host: true,
   incoming_video_paused: true,
   support_requests: true, support_acknowledged: true, connection: true,
-  breakouts: true, breakout_message: true, screen_share: true,
+  breakouts: true, breakout_message: true, screen_share: true, e2ee_changed: true,
 };
 
 /** The room event types, for whoever needs to list them (the tests do). */

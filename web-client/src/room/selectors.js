@@ -157,3 +157,16 @@ export function waitingForMe(state) {
   return unreadChat(state) + (myTurn(state) ? 1 : 0) + waitingToAdmit(state)
     + (state.activities.support.requests?.length ?? 0);
 }
+
+/**
+ * The people in the room whose pages have published a public key for
+ * end-to-end encrypted media, this person included: who is sent media keys,
+ * and whose keys make the safety code.
+ * @param {RoomState} state
+ * @returns {{id: number, publicKey: string}[]} by id
+ */
+export function keyHolders(state) {
+  return [...state.people.values()]
+    .flatMap((p) => (p.e2ee_key ? [{ id: p.id, publicKey: p.e2ee_key }] : []))
+    .sort((a, b) => a.id - b.id);
+}

@@ -74,6 +74,7 @@ export function roomState(s, m, now) {
     media: { ...s.media, speaking, talk: m.talk_time ? freshTalk(m.talk_time, now) : null },
     breakouts: m.breakouts ?? null,
     screenShare: m.screen_share,
+    e2ee: m.e2ee,
   };
 }
 

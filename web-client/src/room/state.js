@@ -41,6 +41,7 @@ import {
 /** @typedef {import('../shared/messages.js').SupportRequest} SupportRequest */
 /** @typedef {import('../shared/messages.js').Breakouts} Breakouts */
 /** @typedef {import('../shared/messages.js').ScreenShare} ScreenShare */
+/** @typedef {import('../shared/messages.js').E2ee} E2ee */
 
 /**
  * What the client records itself once the server has taken a request that
@@ -159,6 +160,7 @@ import {
  *   not in one is in the main room, and each person sees and hears only the
  *   people in the same place
  * @property {ScreenShare} screenShare who shares a screen now, and who besides the hosts may
+ * @property {E2ee} e2ee whether the media is end-to-end encrypted now, and the session's policy
  */
 
 /** Long enough to read, short enough that reactions do not pile up. */
@@ -189,6 +191,7 @@ export function initialState() {
     media: { speaking: new Map(), talk: null, incomingVideoPaused: false },
     breakouts: null,
     screenShare: NO_SHARE,
+    e2ee: { policy: 'off', on: false },
   };
 }
 
@@ -270,6 +273,7 @@ function step(s, m, now) {
     case 'support_requests': return withSupport(s, { requests: m.requests });
     case 'support_acknowledged': return withSupport(s, { mine: 'acknowledged' });
     case 'screen_share': return { ...s, screenShare: { sharer: m.sharer, allowed: m.allowed } };
+    case 'e2ee_changed': return { ...s, e2ee: m.e2ee };
     case 'breakouts':
       return { ...s, breakouts: m.breakouts ?? null, clock: m.breakouts ? synced(s.clock, m.breakouts.server_time, now) : s.clock };
     case 'connection': return connection(s, m);

@@ -7,12 +7,13 @@ import activitiesStrings from './strings-activities.js';
 import agendaStrings from './strings-agenda.js';
 import breakoutsStrings from './strings-breakouts.js';
 import defaultsStrings from './strings-defaults.js';
+import e2eeStrings from './strings-e2ee.js';
 import joinStrings from './strings-join.js';
 import layoutStrings from './strings-layout.js';
 import mediaStrings from './strings-media.js';
 import roomStrings from './strings-room.js';
 
-for (const strings of [joinStrings, mediaStrings, roomStrings, agendaStrings, activitiesStrings, layoutStrings, defaultsStrings, breakoutsStrings]) define(strings);
+for (const strings of [joinStrings, mediaStrings, roomStrings, agendaStrings, activitiesStrings, layoutStrings, defaultsStrings, breakoutsStrings, e2eeStrings]) define(strings);
 
 /** @typedef {import('./devices.js').Kind} Kind */
 /** @typedef {import('./devices.js').DeviceProblem} DeviceProblem */

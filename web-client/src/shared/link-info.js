@@ -14,6 +14,7 @@
  * @property {string} [opens_at] when participants can enter the waiting room
  * @property {string} [ends_at]
  * @property {string} [time_zone] the session's own
+ * @property {'off' | 'offered' | 'required'} [e2ee] its end-to-end encryption policy
  */
 
 /**

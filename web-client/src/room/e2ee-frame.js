@@ -1,0 +1,132 @@
+// One audio or video frame, encrypted and decrypted end to end (AES-GCM
+// through WebCrypto). Shared by the worker that encrypts a page's frames
+// (`e2ee-worker.js`) and the unit tests; no DOM, no worker API.
+//
+// A frame on the wire is
+//
+//   clear header | ciphertext and its 16-byte tag | counter (4) | key id (4)
+//
+// The clear header is what the server reads to forward (as in RFC 9605,
+// SFrame, and the frame formats Jitsi and LiveKit publish): a VP8
+// keyframe's first 10 bytes (its frame tag, start code, width and height:
+// the server starts each subscriber at a keyframe and picks a simulcast
+// layer by its height), another VP8 frame's 3 (its frame tag), an Opus
+// frame's first (its TOC byte). It is authenticated as the additional data,
+// so a change to it fails the frame too. The RTP header, with the audio
+// level the server reads for who is speaking, is not part of the frame.
+//
+// The IV is the key's 12-byte salt with the last four bytes XORed with the
+// counter, which the sender counts up for each frame it sends under that key
+// (every frame of a page goes through one counter per key: its camera's
+// layers, its microphone and its screen): an IV is never used twice with
+// one key. The key id names the sender's key, so a receiver needs no other
+// sign of whose frame it is (the server reuses a receiver for someone else
+// as people come and go).
+
+/** @typedef {'audio' | 'video'} MediaKind */
+/** @typedef {Uint8Array<ArrayBuffer>} Bytes */
+
+/**
+ * A media key as its sender made it: the AES-GCM key, its salt and its id.
+ * @typedef {{id: number, key: CryptoKey, salt: Bytes}} FrameKey
+ */
+
+export const KEY_BYTES = 16;
+export const SALT_BYTES = 12;
+export const TAG_BYTES = 16;
+export const TRAILER_BYTES = 8;
+
+/**
+ * How many of a frame's first bytes stay in the clear.
+ * @param {MediaKind} kind
+ * @param {Bytes} data the frame as the encoder made it
+ */
+export function clearBytes(kind, data) {
+  if (kind === 'audio') return Math.min(1, data.length);
+  // VP8's frame tag: the lowest bit of the first byte is 0 for a keyframe.
+  const keyframe = data.length > 0 && (data[0] & 0x01) === 0;
+  return Math.min(keyframe ? 10 : 3, data.length);
+}
+
+/**
+ * @param {Bytes} salt
+ * @param {number} counter
+ */
+function ivFor(salt, counter) {
+  const iv = new Uint8Array(salt);
+  const view = new DataView(iv.buffer);
+  view.setUint32(SALT_BYTES - 4, view.getUint32(SALT_BYTES - 4) ^ counter);
+  return iv;
+}
+
+/**
+ * Imports a media key's raw bytes for frames.
+ * @param {number} id
+ * @param {Bytes} raw 16 bytes
+ * @param {Bytes} salt 12 bytes
+ * @returns {Promise<FrameKey>}
+ */
+export async function frameKey(id, raw, salt) {
+  const key = await crypto.subtle.importKey('raw', /** @type {BufferSource} */ (raw), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return { id, key, salt: new Uint8Array(salt) };
+}
+
+/**
+ * The frame encrypted with `key`, as its `counter`th under it.
+ * @param {MediaKind} kind
+ * @param {Bytes} data
+ * @param {FrameKey} key
+ * @param {number} counter 0 to 2^32 - 1
+ * @returns {Promise<Bytes>}
+ */
+export async function encryptFrame(kind, data, key, counter) {
+  const clear = clearBytes(kind, data);
+  const header = data.subarray(0, clear);
+  const sealed = new Uint8Array(await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: ivFor(key.salt, counter), additionalData: header },
+    key.key,
+    data.subarray(clear),
+  ));
+  const out = new Uint8Array(clear + sealed.length + TRAILER_BYTES);
+  out.set(header, 0);
+  out.set(sealed, clear);
+  const trailer = new DataView(out.buffer, clear + sealed.length);
+  trailer.setUint32(0, counter);
+  trailer.setUint32(4, key.id);
+  return out;
+}
+
+/**
+ * The id of the key a frame says it was encrypted with, or null if it is
+ * too short to be one of ours.
+ * @param {MediaKind} kind
+ * @param {Bytes} data
+ */
+export function keyIdOf(kind, data) {
+  if (data.length < clearBytes(kind, data) + TAG_BYTES + TRAILER_BYTES) return null;
+  return new DataView(data.buffer, data.byteOffset + data.length - 4, 4).getUint32(0);
+}
+
+/**
+ * The frame as its sender's encoder made it; throws if `key` is not the one
+ * it was encrypted with or a byte of it was changed.
+ * @param {MediaKind} kind
+ * @param {Bytes} data
+ * @param {FrameKey} key
+ * @returns {Promise<Bytes>}
+ */
+export async function decryptFrame(kind, data, key) {
+  const clear = clearBytes(kind, data);
+  const end = data.length - TRAILER_BYTES;
+  const counter = new DataView(data.buffer, data.byteOffset + end, 4).getUint32(0);
+  const header = data.subarray(0, clear);
+  const plain = new Uint8Array(await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: ivFor(key.salt, counter), additionalData: header },
+    key.key,
+    data.subarray(clear, end),
+  ));
+  const out = new Uint8Array(clear + plain.length);
+  out.set(header, 0);
+  out.set(plain, clear);
+  return out;
+}

@@ -1,0 +1,124 @@
+// The worker that encrypts every frame this page sends and decrypts every
+// frame it receives, off the page's main thread (`e2ee.js` starts it and
+// tells it the keys; `e2ee-frame.js` is the frame format). It gets the
+// frames from the browser's encoded transforms: `RTCRtpScriptTransform`
+// (an `rtctransform` event here), or, where only that exists, the streams
+// of `createEncodedStreams()` posted to it.
+//
+// A frame it cannot decrypt (a key it was never given: someone removed
+// keeps their old keys but is sent no new one) is dropped, never passed on
+// as it came: the decoder sees nothing rather than noise.
+
+import { decryptFrame, encryptFrame, frameKey, keyIdOf } from './e2ee-frame.js';
+
+/** @typedef {import('./e2ee-frame.js').FrameKey} FrameKey */
+/** @typedef {import('./e2ee-frame.js').MediaKind} MediaKind */
+/** @typedef {{operation: 'encrypt' | 'decrypt', kind: MediaKind}} Options */
+/**
+ * What the page tells the worker. `send-key`: encrypt with this key from now
+ * on. `receive-key`: a sender's key, kept with the last few. `mode`:
+ * encrypt and decrypt, or pass frames as they are (encryption off).
+ * @typedef {{type: 'send-key', id: number, raw: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>}
+ *   | {type: 'receive-key', id: number, raw: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>}
+ *   | {type: 'mode', on: boolean}
+ *   | {type: 'streams', options: Options, readable: ReadableStream, writable: WritableStream}} Command
+ */
+
+/** Keys kept for receiving: a few for each of 50 people through a few changes. */
+const MAX_RECEIVE_KEYS = 256;
+const STATS_EVERY_MS = 1000;
+
+/** @type {{key: FrameKey, counter: number} | null} */
+let sending = null;
+/** @type {Map<number, FrameKey>} oldest first */
+const receiving = new Map();
+let on = true;
+/** What the page shows whoever diagnoses a call (and the browser tests read). */
+const stats = { encrypted: 0, decrypted: 0, undecryptable: 0, unknownKey: 0, dropped: 0 };
+
+const scope = /** @type {any} */ (self);
+
+scope.onmessage = async (/** @type {MessageEvent<Command>} */ { data }) => {
+  switch (data.type) {
+    case 'send-key':
+      sending = { key: await frameKey(data.id, data.raw, data.salt), counter: 0 };
+      break;
+    case 'receive-key':
+      receiving.set(data.id, await frameKey(data.id, data.raw, data.salt));
+      while (receiving.size > MAX_RECEIVE_KEYS) receiving.delete(/** @type {number} */ (receiving.keys().next().value));
+      break;
+    case 'mode': on = data.on; break;
+    case 'streams': pipe(data.options, data.readable, data.writable); break;
+    default: break;
+  }
+};
+
+// RTCRtpScriptTransform: the options are the ones the page made it with.
+scope.onrtctransform = (/** @type {any} */ event) => {
+  const transformer = event.transformer;
+  pipe(transformer.options, transformer.readable, transformer.writable);
+};
+
+setInterval(() => scope.postMessage({ type: 'stats', stats }), STATS_EVERY_MS);
+
+/**
+ * @param {Options} options
+ * @param {ReadableStream} readable
+ * @param {WritableStream} writable
+ */
+function pipe({ operation, kind }, readable, writable) {
+  const transform = operation === 'encrypt' ? encrypt : decrypt;
+  readable
+    .pipeThrough(new TransformStream({ transform: (frame, controller) => transform(kind, frame, controller) }))
+    .pipeTo(writable)
+    .catch((/** @type {unknown} */ error) => console.warn('an encoded transform stopped', error));
+}
+
+/**
+ * @param {MediaKind} kind
+ * @param {any} frame an RTCEncodedAudioFrame or RTCEncodedVideoFrame
+ * @param {TransformStreamDefaultController} controller
+ */
+async function encrypt(kind, frame, controller) {
+  if (!on) {
+    controller.enqueue(frame);
+    return;
+  }
+  // No key yet: nothing leaves in the clear.
+  if (!sending || frame.data.byteLength === 0) {
+    stats.dropped += 1;
+    return;
+  }
+  const counter = sending.counter;
+  sending.counter = (counter + 1) >>> 0;
+  frame.data = (await encryptFrame(kind, new Uint8Array(frame.data), sending.key, counter)).buffer;
+  stats.encrypted += 1;
+  controller.enqueue(frame);
+}
+
+/**
+ * @param {MediaKind} kind
+ * @param {any} frame
+ * @param {TransformStreamDefaultController} controller
+ */
+async function decrypt(kind, frame, controller) {
+  if (!on) {
+    controller.enqueue(frame);
+    return;
+  }
+  const data = new Uint8Array(frame.data);
+  const id = keyIdOf(kind, data);
+  const key = id === null ? undefined : receiving.get(id);
+  if (!key) {
+    stats.unknownKey += 1;
+    return;
+  }
+  try {
+    frame.data = (await decryptFrame(kind, data, key)).buffer;
+  } catch {
+    stats.undecryptable += 1;
+    return;
+  }
+  stats.decrypted += 1;
+  controller.enqueue(frame);
+}
