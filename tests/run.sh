@@ -80,8 +80,13 @@ node_suite web tests/web/
 step "checking Rust formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p peer-room --features media-tap --quiet -- -D warnings
 
 step "building the server"
+# First with the media tap, kept aside for the end-to-end encryption tests
+# (server/src/media/tap.rs); then the plain server in its place.
+cargo build -p peer-room --features media-tap --quiet
+cp target/debug/peer-room target/debug/peer-room-tap
 cargo build --workspace --all-targets --quiet
 
 step "checking that the README's \`cargo run\` runs the server"

@@ -2,7 +2,10 @@
 // binary, in a session whose organizer requires it: three pages decode each
 // other's video and hear each other's sound while every frame they send is
 // encrypted and every frame they receive decrypted by their own worker
-// (docs/security.md); the safety code is the same on every page and changes
+// (docs/security.md), and the server's media tap (a build of its own:
+// server/src/media/tap.rs) shows that none of what their encoders made is
+// in what the server forwards, where without encryption it all is and a
+// forwarded keyframe decodes; the safety code is the same on every page and changes
 // when someone joins or leaves; a browser that cannot encrypt frames is told
 // before its name step why it cannot join.
 //
@@ -10,24 +13,39 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { Harness, enterWithDoorOpen, joinAs, leaveRoom, openTab } from './support.mjs';
-import { audioFrom, ownId, waitForStats } from './media-stats.mjs';
+import { Harness, enterWithDoorOpen, joinAs, leaveRoom, openTab, tapBinary } from './support.mjs';
+import { audioFrom, ownId, videoFrom, waitForStats } from './media-stats.mjs';
+import { decodeVp8, framesFoundIn, tapped, vp8Frames } from './media-tap.mjs';
 import { organizerApi, rfc3339 } from './scripted.mjs';
+import { clearBytes } from '../../web-client/src/room/e2ee-frame.js';
 
 const harness = new Harness();
-/** The encrypted session's links. @type {{facilitator: string, participant: string}} */
+const TAP = join(mkdtempSync(join(tmpdir(), 'peer-room-tap-')), 'tap.jsonl');
+/** The sessions' links: one that requires encryption, one that offers it. */
+/** @type {{facilitator: string, participant: string}} */
 let links = { facilitator: '', participant: '' };
+/** @type {{facilitator: string, participant: string}} */
+let offered = { facilitator: '', participant: '' };
 
 before(async () => {
-  await harness.start();
+  harness.binary = tapBinary();
+  await harness.start({ PEER_ROOM_MEDIA_TAP: TAP });
   const api = await organizerApi(harness, 'e2ee@example.org');
-  const created = await api('POST', '/api/sessions', {
-    title: 'Encrypted group', starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC',
-    duration_minutes: 60, capacity: 8, e2ee: 'required',
-  });
-  assert.equal(created.session.e2ee, 'required');
-  links = created.links;
+  /** @param {string} policy */
+  const session = async (policy) => {
+    const created = await api('POST', '/api/sessions', {
+      title: `Group (${policy})`, starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC',
+      duration_minutes: 60, capacity: 8, e2ee: policy,
+    });
+    assert.equal(created.session.e2ee, policy);
+    return created.links;
+  };
+  links = await session('required');
+  offered = await session('offered');
 });
 after(() => harness.stop());
 
@@ -36,10 +54,11 @@ after(() => harness.stop());
 /**
  * A participant who comes in through the open door.
  * @param {string} name
+ * @param {string} [link]
  */
-async function participant(name) {
+async function participant(name, link = links.participant) {
   const { page } = await harness.openPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(links.participant);
+  await page.goto(link);
   await joinAs(page, name);
   await page.locator('#accept-rules').click();
   await page.locator('#room').waitFor({ state: 'visible' });
@@ -106,6 +125,7 @@ async function decodesEveryone(page, others, who) {
 }
 
 test('three pages in a room that requires encryption see and hear each other through frames the server cannot read', { timeout: 180_000 }, async () => {
+  const start = Date.now();
   const { page: host } = await harness.openPage({ viewport: { width: 1280, height: 800 } });
   await enterWithDoorOpen(host, links.facilitator, 'Dr. Lee');
   const sam = await participant('Sam');
@@ -115,6 +135,12 @@ test('three pages in a room that requires encryption see and hear each other thr
   for (const [i, page] of pages.entries()) {
     await decodesEveryone(page, ids.filter((id) => id !== ids[i]), ['host', 'Sam', 'Kim'][i]);
   }
+  // What the server forwarded of Sam's: not one of the frames Sam's encoder made.
+  const read = await whatTheServerReads(sam, ids[1]);
+  assert.equal(read.video.found, 0, `no video frame readable: ${JSON.stringify(read.video)}`);
+  assert.equal(read.audio.found, 0, `no audio frame readable: ${JSON.stringify(read.audio)}`);
+  const decoded = await forwardedKeyframesDecoded(sam, ids[1], start);
+  assert.ok(decoded.every((d) => 'error' in d), `no forwarded keyframe decodes: ${JSON.stringify(decoded)}`);
   for (const page of pages) {
     const { stats, keys } = await e2eeCounts(page);
     assert.ok(stats && stats.encrypted > 100 && stats.decrypted > 100, `frames went through the worker: ${JSON.stringify(stats)}`);
@@ -136,6 +162,93 @@ test('three pages in a room that requires encryption see and hear each other thr
   // It is read aloud in the page's words.
   assert.match(await host.locator('#safety-words').innerText(), /^\p{L}[\p{L} ]*(, \p{L}[\p{L} ]*){7}$/u);
   for (const page of pages) await page.close();
+});
+
+/**
+ * Copies of the next frames `page` sends, as its encoder made them, with
+ * the time they started to be taken.
+ * @param {Page} page
+ */
+async function sampleSent(page) {
+  const since = Date.now();
+  await page.evaluate(() => /** @type {any} */ (window).peerRoomE2ee.sample(40));
+  await page.waitForTimeout(3_000);
+  /** @type {{audio: Uint8Array[], video: Uint8Array[]}} */
+  const samples = await page.evaluate(async () => {
+    const { audio, video } = await /** @type {any} */ (window).peerRoomE2ee.samples();
+    return { audio: audio.map((/** @type {Uint8Array} */ f) => [...f]), video: video.map((/** @type {Uint8Array} */ f) => [...f]) };
+  });
+  return {
+    since,
+    audio: samples.audio.map((f) => Uint8Array.from(f)),
+    video: samples.video.map((f) => Uint8Array.from(f)),
+  };
+}
+
+/**
+ * How much of what `page` (participant `id`) sent just now the server
+ * could read: the frames its encoder made that appear in what the server
+ * forwarded, and what a forwarded keyframe decodes to.
+ * @param {Page} page
+ * @param {number} id
+ */
+async function whatTheServerReads(page, id) {
+  const sent = await sampleSent(page);
+  // What the server forwarded from the moment the samples were taken.
+  const forwarded = tapped(TAP, { from: id, since: sent.since - 500 });
+  assert.ok(forwarded.length > 100, `the tap saw the page's packets: ${forwarded.length}`);
+  const video = framesFoundIn(sent.video, forwarded, (f) => clearBytes('video', f));
+  const audio = framesFoundIn(sent.audio, forwarded, (f) => clearBytes('audio', f));
+  assert.ok(video.looked >= 20 && audio.looked >= 20, `enough frames sampled: ${JSON.stringify({ video, audio })}`);
+  return { video, audio };
+}
+
+/**
+ * What the browser's own VP8 decoder makes of each keyframe the server
+ * forwarded from participant `id` since `since`.
+ * @param {Page} page
+ * @param {number} id
+ * @param {number} since
+ */
+async function forwardedKeyframesDecoded(page, id, since) {
+  const keyframes = vp8Frames(tapped(TAP, { from: id, since })).filter((f) => f.keyframe);
+  assert.ok(keyframes.length > 0, 'a keyframe was forwarded');
+  return Promise.all(keyframes.map((f) => decodeVp8(page, f.data)));
+}
+
+test('where encryption is offered and off the server reads every frame, and once a host turns it on, none', { timeout: 180_000 }, async () => {
+  // The tap names people by their number in their room: this room's are the packets from now on.
+  const start = Date.now();
+  const { page: host } = await harness.openPage({ viewport: { width: 1280, height: 800 } });
+  await enterWithDoorOpen(host, offered.facilitator, 'Dr. Lee');
+  const sam = await participant('Sam', offered.participant);
+  const [idHost, idSam] = await Promise.all([host, sam].map(ownId));
+  await decodesEveryone(host, [idSam], 'host');
+
+  const clear = await whatTheServerReads(sam, idSam);
+  assert.ok(clear.video.found >= clear.video.looked * 0.9, `off: the frames are there to read: ${JSON.stringify(clear.video)}`);
+  assert.ok(clear.audio.found >= clear.audio.looked * 0.9, `off: the sound is there to read: ${JSON.stringify(clear.audio)}`);
+  const plain = await forwardedKeyframesDecoded(sam, idSam, start);
+  assert.ok(plain.every((d) => 'width' in d && d.width >= 320), `off: forwarded keyframes decode: ${JSON.stringify(plain)}`);
+
+  // The host turns it on from the people panel.
+  await openTab(host, 'people');
+  await host.locator('#e2ee-toggle').click();
+  await host.locator('#safety-code[data-code]:not([data-code=""])').waitFor();
+  const switched = Date.now();
+  await sam.waitForTimeout(2_000);
+  // Someone new comes in: Sam's video starts for them at a keyframe.
+  const kim = await participant('Kim', offered.participant);
+  await decodesEveryone(kim, [idHost, idSam], 'Kim');
+  const before = (await videoFrom(host, idSam)).frames;
+  const sealed = await whatTheServerReads(sam, idSam);
+  assert.equal(sealed.video.found, 0, `on: no frame readable: ${JSON.stringify(sealed.video)}`);
+  assert.equal(sealed.audio.found, 0, `on: no sound readable: ${JSON.stringify(sealed.audio)}`);
+  const encrypted = await forwardedKeyframesDecoded(sam, idSam, switched + 500);
+  assert.ok(encrypted.every((d) => 'error' in d), `on: no forwarded keyframe decodes: ${JSON.stringify(encrypted)}`);
+  // And the host still sees Sam, through the page's own decryption.
+  assert.ok((await videoFrom(host, idSam)).frames > before + 30, 'the host keeps decoding Sam');
+  for (const page of [host, sam, kim]) await page.close();
 });
 
 test('a browser that cannot encrypt frames is told before its name step why it cannot join, and what to use', { timeout: 60_000 }, async () => {

@@ -71,6 +71,24 @@ export function serverBinary() {
 }
 
 /**
+ * The server built with the media tap (`--features media-tap`, see
+ * server/src/media/tap.rs), which tests/run.sh builds beside the plain one;
+ * built here if missing.
+ */
+export function tapBinary() {
+  const tap = resolve(root, process.env.PEER_ROOM_TAP_BIN ?? 'target/debug/peer-room-tap');
+  if (!existsSync(tap) && process.env.PEER_ROOM_TAP_BIN === undefined) {
+    const run = (/** @type {string[]} */ args) => spawnSync(args[0], args.slice(1), { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] }).status;
+    assert.equal(run(['cargo', 'build', '-p', 'peer-room', '--features', 'media-tap']), 0, 'building the tap failed');
+    assert.equal(run(['cp', resolve(root, 'target/debug/peer-room'), tap]), 0);
+    // The plain server back in its place.
+    assert.equal(run(['cargo', 'build', '-p', 'peer-room']), 0);
+  }
+  assert.ok(existsSync(tap), `no tap build at ${tap}`);
+  return tap;
+}
+
+/**
  * A running server and a browser, for one test file.
  */
 export class Harness {
@@ -91,6 +109,8 @@ export class Harness {
     this.namespace = undefined;
     /** Browsers started in namespaces of their own. @type {import('playwright-core').Browser[]} */
     this.others = [];
+    /** The server binary, if not `serverBinary()`'s (the tap's, say). @type {string | undefined} */
+    this.binary = undefined;
   }
 
   /**
@@ -174,7 +194,7 @@ export class Harness {
    * @returns {Promise<{url: string, facilitator: string, participant: string}>}
    */
   async startServer(env, { listen = '127.0.0.1:0', fresh = true } = {}) {
-    const binary = serverBinary();
+    const binary = this.binary ?? serverBinary();
     if (fresh || !this.dataDir) this.dataDir = await mkdtemp(join(tmpdir(), 'peer-room-browser-'));
     const args = ['--listen', listen, '--database-url', `sqlite://${this.dataDir}/t.db`];
     const [command, commandArgs] = this.namespace ? ['ip', ['netns', 'exec', this.namespace, binary, ...args]] : [binary, args];

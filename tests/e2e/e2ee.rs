@@ -24,7 +24,11 @@ async fn a_required_policy_is_scheduled_read_before_joining_and_kept_by_the_room
     let server = TestServer::start().await;
     let mut lee = organizer(&server, "lee@example.org").await;
     let (status, error) = lee.call("POST", "/api/sessions", Some(with_policy("maybe"))).await;
-    assert_eq!((status, error["error"]["field"].as_str()), (400, Some("e2ee")), "{error}");
+    assert_eq!(
+        (status, error["error"]["field"].as_str()),
+        (400, Some("e2ee")),
+        "{error}"
+    );
 
     let (status, created) = lee.call("POST", "/api/sessions", Some(with_policy("required"))).await;
     assert_eq!(status, 201, "{created}");
@@ -60,7 +64,9 @@ async fn keys_are_shown_to_the_room_and_a_sealed_key_reaches_its_recipient_alone
     let link = |role: &str| token_of(created["links"][role].as_str().unwrap());
     let mut host = TestClient::joined(&server.ws_url(), &link("facilitator"), "Lee").await;
     host.expect("room_state").await;
-    let ack = host.request(json!({"type": "set_waiting_room", "enabled": false})).await;
+    let ack = host
+        .request(json!({"type": "set_waiting_room", "enabled": false}))
+        .await;
     assert_eq!(ack["type"], "ack", "{ack}");
     let mut sam = TestClient::joined(&server.ws_url(), &link("participant"), "Sam").await;
     assert_eq!(sam.request(json!({"type": "accept_rules"})).await["type"], "ack");
@@ -87,7 +93,10 @@ async fn keys_are_shown_to_the_room_and_a_sealed_key_reaches_its_recipient_alone
         .iter()
         .map(|p| &p["e2ee_key"])
         .collect();
-    assert!(keys.contains(&&json!(KEY_HOST)) && keys.contains(&&json!(KEY_SAM)), "{state}");
+    assert!(
+        keys.contains(&&json!(KEY_HOST)) && keys.contains(&&json!(KEY_SAM)),
+        "{state}"
+    );
 
     let sealed = "c2VhbGVkLWZvci1zYW0tYWxvbmU";
     let ack = host

@@ -120,6 +120,8 @@ pub async fn run(publication: Arc<Publication>, room: Weak<RoomMedia>, counters:
             held.hold_back(seq);
             continue;
         }
+        #[cfg(feature = "media-tap")]
+        super::tap::record(publication.publisher, publication.kind, layer, &packet);
         let keyframe = publication.kind.is_video() && vp8::starts_keyframe(&packet.payload);
         if keyframe && let Some(height) = vp8::keyframe_height(&packet.payload) {
             publication.layers.set_height(layer, height);

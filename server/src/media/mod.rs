@@ -54,6 +54,8 @@ pub use shared_port::{TCP_FIRST_FRAME_WITHIN, TCP_UNKNOWN_PER_ADDRESS};
 mod session;
 mod shared_port;
 mod slots;
+#[cfg(feature = "media-tap")]
+mod tap;
 mod tcp_stream;
 mod timeline;
 pub mod turn;

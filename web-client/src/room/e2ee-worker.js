@@ -5,6 +5,11 @@
 // (an `rtctransform` event here), or, where only that exists, the streams
 // of `createEncodedStreams()` posted to it.
 //
+// For whoever diagnoses a call, and the browser tests that compare what the
+// server forwards with what this page's encoder made, it keeps copies of
+// the first few frames it is sent when asked to (`sample`): they stay in
+// this page, and are handed only to the page itself.
+//
 // A frame it cannot decrypt (a key it was never given: someone removed
 // keeps their old keys but is sent no new one) is dropped, never passed on
 // as it came: the decoder sees nothing rather than noise.
@@ -21,18 +26,24 @@ import { decryptFrame, encryptFrame, frameKey, keyIdOf } from './e2ee-frame.js';
  * @typedef {{type: 'send-key', id: number, raw: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>}
  *   | {type: 'receive-key', id: number, raw: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>}
  *   | {type: 'mode', on: boolean}
+ *   | {type: 'sample', frames: number}
+ *   | {type: 'samples'}
  *   | {type: 'streams', options: Options, readable: ReadableStream, writable: WritableStream}} Command
  */
 
 /** Keys kept for receiving: a few for each of 50 people through a few changes. */
 const MAX_RECEIVE_KEYS = 256;
 const STATS_EVERY_MS = 1000;
+/** Copies kept of the frames sent, at most, of each kind. */
+const MAX_SAMPLES = 64;
 
 /** @type {{key: FrameKey, counter: number} | null} */
 let sending = null;
 /** @type {Map<number, FrameKey>} oldest first */
 const receiving = new Map();
 let on = true;
+/** Copies of frames as the encoder made them, while asked for. @type {{wanted: number, audio: Uint8Array[], video: Uint8Array[]}} */
+const samples = { wanted: 0, audio: [], video: [] };
 /** What the page shows whoever diagnoses a call (and the browser tests read). */
 const stats = { encrypted: 0, decrypted: 0, undecryptable: 0, unknownKey: 0, dropped: 0 };
 
@@ -48,6 +59,10 @@ scope.onmessage = async (/** @type {MessageEvent<Command>} */ { data }) => {
       while (receiving.size > MAX_RECEIVE_KEYS) receiving.delete(/** @type {number} */ (receiving.keys().next().value));
       break;
     case 'mode': on = data.on; break;
+    case 'sample':
+      Object.assign(samples, { wanted: Math.min(data.frames, MAX_SAMPLES), audio: [], video: [] });
+      break;
+    case 'samples': scope.postMessage({ type: 'samples', audio: samples.audio, video: samples.video }); break;
     case 'streams': pipe(data.options, data.readable, data.writable); break;
     default: break;
   }
@@ -80,6 +95,8 @@ function pipe({ operation, kind }, readable, writable) {
  * @param {TransformStreamDefaultController} controller
  */
 async function encrypt(kind, frame, controller) {
+  const kept = samples[kind];
+  if (kept.length < samples.wanted && frame.data.byteLength > 0) kept.push(new Uint8Array(frame.data.slice(0)));
   if (!on) {
     controller.enqueue(frame);
     return;

@@ -61,6 +61,8 @@ export class E2eeSession {
     this.stats = null;
     /** Keys received and opened, and ones that would not open. */
     this.keys = { opened: 0, refused: 0 };
+    /** @type {((samples: {audio: Uint8Array[], video: Uint8Array[]}) => void) | null} */
+    this.sampled = null;
     room.subscribe((change) => this.follow(change));
     room.connection.on('media_key', ({ from, key }) => void this.received(from, key));
   }
@@ -118,6 +120,7 @@ export class E2eeSession {
       this.worker = new Worker(new URL('./e2ee-worker.js', import.meta.url), { type: 'module' });
       this.worker.addEventListener('message', ({ data }) => {
         if (data?.type === 'stats') this.stats = data.stats;
+        if (data?.type === 'samples') this.sampled?.(data);
       });
       this.worker.postMessage({ type: 'mode', on: this.room.state.e2ee.on });
     }
@@ -200,5 +203,29 @@ export class E2eeSession {
       this.keys.refused += 1;
       console.warn('a media key that does not open', error);
     }
+  }
+
+  /**
+   * Keeps copies of the next `frames` frames of each kind this page sends,
+   * as its encoder made them: for whoever diagnoses a call, and the browser
+   * tests that look for them in what the server forwards.
+   * @param {number} frames
+   */
+  sample(frames) {
+    this.worker?.postMessage({ type: 'sample', frames });
+  }
+
+  /**
+   * The copies `sample` kept so far.
+   * @returns {Promise<{audio: Uint8Array[], video: Uint8Array[]}>}
+   */
+  samples() {
+    return new Promise((done) => {
+      this.sampled = (samples) => {
+        this.sampled = null;
+        done(samples);
+      };
+      this.worker?.postMessage({ type: 'samples' });
+    });
   }
 }
