@@ -251,6 +251,104 @@ test('where encryption is offered and off the server reads every frame, and once
   for (const page of [host, sam, kim]) await page.close();
 });
 
+/**
+ * The longest stretch, over the next `ms`, in which `page` decoded no new
+ * frame of `owner`'s video.
+ * @param {Page} page
+ * @param {number} owner
+ * @param {number} ms
+ */
+function longestStill(page, owner, ms) {
+  return page.evaluate(async ({ from, duration }) => {
+    const media = /** @type {any} */ (window).peerRoomMedia;
+    const frames = async () => {
+      let decoded = 0;
+      (await /** @type {RTCPeerConnection} */ (media.pc).getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video' && media.owners.get(r.trackIdentifier) === from) decoded = r.framesDecoded ?? 0;
+      });
+      return decoded;
+    };
+    const end = performance.now() + duration;
+    let last = await frames();
+    let since = performance.now();
+    let longest = 0;
+    while (performance.now() < end) {
+      await new Promise((done) => setTimeout(done, 40));
+      const now = performance.now();
+      const decoded = await frames();
+      if (decoded > last) {
+        longest = Math.max(longest, now - since);
+        last = decoded;
+        since = now;
+      }
+    }
+    return Math.max(longest, performance.now() - since);
+  }, { from: owner, duration: ms });
+}
+
+/**
+ * What `page`'s keys make of the frames the server forwarded from `id`
+ * between two times: how many decrypt, and how many do not.
+ * @param {Page} page
+ * @param {number} id
+ * @param {number} since
+ * @param {number} until
+ */
+async function decryptsForwarded(page, id, since, until) {
+  const packets = tapped(TAP, { from: id, since }).filter((p) => p.at < until);
+  const frames = [
+    ...vp8Frames(packets).map((f) => ({ kind: 'video', data: f.data })),
+    ...packets.filter((p) => p.kind === 'audio').map((p) => ({ kind: 'audio', data: p.payload })),
+  ];
+  /** @type {string[]} */
+  const results = await page.evaluate(async (all) => {
+    const e2ee = /** @type {any} */ (window).peerRoomE2ee;
+    return Promise.all(all.map(({ kind, data }) => e2ee.tryDecrypt(kind, Uint8Array.from(atob(data), (c) => c.charCodeAt(0)))));
+  }, frames.map((f) => ({ kind: f.kind, data: f.data.toString('base64') })));
+  const decrypted = results.filter((r) => r === 'decrypted').length;
+  return { decrypted, not: results.length - decrypted };
+}
+
+test('someone who joins cannot decrypt what came before, someone removed what comes after the key change, and the others see no freeze', { timeout: 180_000 }, async (t) => {
+  const start = Date.now();
+  const { page: host } = await harness.openPage({ viewport: { width: 1280, height: 800 } });
+  await enterWithDoorOpen(host, links.facilitator, 'Dr. Lee');
+  const sam = await participant('Sam');
+  const [idHost, idSam] = await Promise.all([host, sam].map(ownId));
+  await decodesEveryone(host, [idSam], 'host');
+  const beforeKim = Date.now();
+  const kim = await participant('Kim');
+  await decodesEveryone(kim, [idHost, idSam], 'Kim');
+  const kimIn = Date.now();
+  await kim.waitForTimeout(2_000);
+  // What Kim's keys make of what was forwarded from Sam: nothing from
+  // before Kim came, everything once Kim was in.
+  const beforeIn = await decryptsForwarded(kim, idSam, start, beforeKim);
+  assert.ok(beforeIn.not > 50 && beforeIn.decrypted === 0, `Kim cannot read what came before: ${JSON.stringify(beforeIn)}`);
+  const whileIn = await decryptsForwarded(kim, idSam, kimIn, Date.now());
+  assert.ok(whileIn.decrypted > 50 && whileIn.not <= whileIn.decrypted * 0.05, `Kim reads what came while Kim was in: ${JSON.stringify(whileIn)}`);
+
+  // The host removes Kim; the host watches Sam's video as the keys change.
+  await openTab(host, 'people');
+  const row = host.locator('#participants li', { hasText: 'Kim' });
+  await row.locator('summary').click();
+  await row.locator('[data-action="remove"]').click();
+  const watching = longestStill(host, idSam, 6_000);
+  await host.locator('#confirm-ok').click();
+  const removed = Date.now();
+  await kim.locator('#final-heading', { hasText: 'removed' }).waitFor();
+  const still = await watching;
+  assert.ok(still < 1_000, `the host's picture of Sam stood still for ${Math.round(still)} ms while keys changed`);
+
+  // Everything Sam sent once Sam's new key was in use (a gathering moment
+  // and a second after the removal): Kim's old keys open none of it.
+  const after = await decryptsForwarded(kim, idSam, removed + 2_500, Date.now());
+  assert.ok(after.not > 50, `frames were forwarded after the key change: ${JSON.stringify(after)}`);
+  assert.equal(after.decrypted, 0, `Kim cannot read what came after: ${JSON.stringify(after)}`);
+  t.diagnostic(`Kim's keys: before ${JSON.stringify(beforeIn)}, while in ${JSON.stringify(whileIn)}, after ${JSON.stringify(after)}; the host's longest still picture of Sam ${Math.round(still)} ms`);
+  for (const page of [host, sam, kim]) await page.close();
+});
+
 test('a browser that cannot encrypt frames is told before its name step why it cannot join, and what to use', { timeout: 60_000 }, async () => {
   const { page } = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await page.addInitScript(() => {

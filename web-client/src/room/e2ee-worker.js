@@ -8,7 +8,9 @@
 // For whoever diagnoses a call, and the browser tests that compare what the
 // server forwards with what this page's encoder made, it keeps copies of
 // the first few frames it is sent when asked to (`sample`): they stay in
-// this page, and are handed only to the page itself.
+// this page, and are handed only to the page itself. It also says whether
+// a frame given to it (`try`) would decrypt with the keys it holds: what
+// someone who kept this page's keys could read of frames captured later.
 //
 // A frame it cannot decrypt (a key it was never given: someone removed
 // keeps their old keys but is sent no new one) is dropped, never passed on
@@ -28,6 +30,7 @@ import { decryptFrame, encryptFrame, frameKey, keyIdOf } from './e2ee-frame.js';
  *   | {type: 'mode', on: boolean}
  *   | {type: 'sample', frames: number}
  *   | {type: 'samples'}
+ *   | {type: 'try', id: number, kind: MediaKind, data: Uint8Array<ArrayBuffer>}
  *   | {type: 'streams', options: Options, readable: ReadableStream, writable: WritableStream}} Command
  */
 
@@ -63,6 +66,7 @@ scope.onmessage = async (/** @type {MessageEvent<Command>} */ { data }) => {
       Object.assign(samples, { wanted: Math.min(data.frames, MAX_SAMPLES), audio: [], video: [] });
       break;
     case 'samples': scope.postMessage({ type: 'samples', audio: samples.audio, video: samples.video }); break;
+    case 'try': scope.postMessage({ type: 'tried', id: data.id, result: await attempt(data.kind, data.data) }); break;
     case 'streams': pipe(data.options, data.readable, data.writable); break;
     default: break;
   }
@@ -138,4 +142,22 @@ async function decrypt(kind, frame, controller) {
   }
   stats.decrypted += 1;
   controller.enqueue(frame);
+}
+
+/**
+ * Whether a frame decrypts with a key this worker holds.
+ * @param {MediaKind} kind
+ * @param {Uint8Array<ArrayBuffer>} data
+ * @returns {Promise<'decrypted' | 'unknown-key' | 'failed'>}
+ */
+async function attempt(kind, data) {
+  const id = keyIdOf(kind, data);
+  const key = id === null ? undefined : receiving.get(id);
+  if (!key) return 'unknown-key';
+  try {
+    await decryptFrame(kind, data, key);
+    return 'decrypted';
+  } catch {
+    return 'failed';
+  }
 }

@@ -63,6 +63,8 @@ export class E2eeSession {
     this.keys = { opened: 0, refused: 0 };
     /** @type {((samples: {audio: Uint8Array[], video: Uint8Array[]}) => void) | null} */
     this.sampled = null;
+    /** Answers awaited from `tryDecrypt`, by request. @type {Map<number, (result: string) => void>} */
+    this.tries = new Map();
     room.subscribe((change) => this.follow(change));
     room.connection.on('media_key', ({ from, key }) => void this.received(from, key));
   }
@@ -121,6 +123,7 @@ export class E2eeSession {
       this.worker.addEventListener('message', ({ data }) => {
         if (data?.type === 'stats') this.stats = data.stats;
         if (data?.type === 'samples') this.sampled?.(data);
+        if (data?.type === 'tried') this.tries.get(data.id)?.(data.result);
       });
       this.worker.postMessage({ type: 'mode', on: this.room.state.e2ee.on });
     }
@@ -226,6 +229,25 @@ export class E2eeSession {
         done(samples);
       };
       this.worker?.postMessage({ type: 'samples' });
+    });
+  }
+
+  /**
+   * Whether a frame (captured from what the server forwarded, say) would
+   * decrypt with the keys this page holds: `decrypted`, `unknown-key` or
+   * `failed`. For the browser tests of someone removed.
+   * @param {'audio' | 'video'} kind
+   * @param {Uint8Array<ArrayBuffer>} data
+   * @returns {Promise<string>}
+   */
+  tryDecrypt(kind, data) {
+    const id = this.tries.size + Math.random();
+    return new Promise((done) => {
+      this.tries.set(id, (result) => {
+        this.tries.delete(id);
+        done(result);
+      });
+      this.worker?.postMessage({ type: 'try', id, kind, data });
     });
   }
 }
