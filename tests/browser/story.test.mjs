@@ -5,7 +5,11 @@
 // timed segment; an energizer; a pulse check; summary items; a support alert;
 // the end of the session; and the organizer reading the exported summary.
 // Every step is a round trip: one person acts, another person's page shows it.
-// The screenshots (prefix `story-`) are a walk through every screen.
+// The screenshots (prefix `story-`) are a walk through every screen. The
+// story runs twice: as most sessions are, and once more with the session's
+// media end-to-end encrypted (required by the organizer), where every tool
+// must work the same and every page shows the same safety code (prefix
+// `story-e2ee-`).
 //
 // Run from the repository root: `node --test tests/browser/story.test.mjs`
 
@@ -13,16 +17,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { Harness, LOCALE, TIME_ZONE, checkAccessibility, joinAs, openTab, wallClock } from './support.mjs';
+import { Harness, LOCALE, TIME_ZONE, assertInView, checkAccessibility, joinAs, openTab, wallClock } from './support.mjs';
 import { ownId, waitForStats } from './media-stats.mjs';
 
 /** @typedef {import('./support.mjs').TestPage} TestPage */
 /** @typedef {import('./media-stats.mjs').Inbound} Inbound */
 /** @typedef {import('playwright-core').Page} Page */
 
-const PREFIX = 'story-';
 const TITLE = 'Thursday evening group';
-const ORGANIZER = { email: 'okafor@example.org', name: 'Dr. Okafor', timeZone: TIME_ZONE, password: 'quiet meadow lantern' };
+const ORGANIZER = { name: 'Dr. Okafor', timeZone: TIME_ZONE, password: 'quiet meadow lantern' };
+/** The run under way: the screenshots' prefix, the organizer, and the session's encryption policy. */
+let run = { prefix: 'story-', email: 'okafor@example.org', e2ee: 'off' };
 /** Four browsers share two cores with a debug server: allow for a slow step. */
 const STEP_TIMEOUT_MS = 30_000;
 
@@ -31,11 +36,17 @@ before(() => harness.start());
 after(() => harness.stop());
 
 /** @param {Page} page @param {string} name */
-const shot = (page, name) => harness.screenshot(page, name, PREFIX);
+const shot = (page, name) => harness.screenshot(page, name, run.prefix);
 
-test('an organizer schedules a session, a facilitator and two participants meet in it, and its summary comes back to the organizer', async (t) => {
+const RUNS = [
+  { prefix: 'story-', email: 'okafor@example.org', e2ee: 'off', title: '' },
+  { prefix: 'story-e2ee-', email: 'okafor.e2ee@example.org', e2ee: 'required', title: ', with its media end-to-end encrypted' },
+];
+
+for (const each of RUNS) test(`an organizer schedules a session, a facilitator and two participants meet in it, and its summary comes back to the organizer${each.title}`, async (t) => {
+  run = each;
   const laptop = { viewport: { width: 1280, height: 860 }, timezoneId: TIME_ZONE, locale: LOCALE, acceptDownloads: true };
-  harness.addOrganizer(ORGANIZER);
+  harness.addOrganizer({ ...ORGANIZER, email: run.email });
   const organizer = await harness.openPage(laptop);
   const host = await harness.openPage(laptop);
   const sam = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -46,6 +57,7 @@ test('an organizer schedules a session, a facilitator and two participants meet 
     const links = await schedule(organizer.page);
     await gather(host.page, sam.page, alex.page, links);
     await mediaFlows(host.page, sam.page, alex.page);
+    if (run.e2ee === 'required') await encrypted(host.page, sam.page, alex.page);
     await handQueue(host.page, sam.page, alex.page);
     await timedSegment(host.page, sam.page);
     await energizer(host.page, sam.page, alex.page);
@@ -54,13 +66,14 @@ test('an organizer schedules a session, a facilitator and two participants meet 
     await supportAlert(host.page, sam.page, alex.page);
     await end(host.page, sam.page, alex.page);
     await exportedSummary(organizer.page);
+    if (run.e2ee === 'required') await stillEncrypted(host.page, sam.page, alex.page);
     for (const [who, { problems }] of Object.entries(pages)) {
       // The organizer's page asks "who am I" before logging in: that 401 is expected.
       const unexpected = problems.filter((p) => !/(HTTP 401 for .*\/api\/me$)|status of 401/.test(p));
       assert.deepEqual(unexpected, [], `no errors on ${who}'s page`);
     }
   } catch (error) {
-    await harness.diagnose(t, pages, PREFIX);
+    await harness.diagnose(t, pages, run.prefix);
     throw error;
   }
 });
@@ -73,7 +86,7 @@ test('an organizer schedules a session, a facilitator and two participants meet 
  */
 async function schedule(page) {
   await page.goto(`${harness.links.url}/organize`);
-  await page.locator('#login-email').fill(ORGANIZER.email);
+  await page.locator('#login-email').fill(run.email);
   await page.locator('#login-password').fill(ORGANIZER.password);
   await page.locator('#login-button').click();
   await page.locator('#schedule-view').waitFor({ state: 'visible' });
@@ -91,6 +104,7 @@ async function schedule(page) {
     await page.locator(`#seg-${n}-kind`).selectOption(String(kind));
     await page.locator(`#seg-${n}-minutes`).fill(String(minutes));
   }
+  if (run.e2ee !== 'off') await page.locator('#s-e2ee').selectOption(run.e2ee);
   await shot(page, 'organizer-schedules');
   await page.locator('#session-submit').click();
   await page.locator('#created-panel').waitFor({ state: 'visible' });
@@ -176,6 +190,60 @@ async function mediaFlows(host, sam, alex) {
   await alex.locator('#camera-button[aria-pressed="true"]').click();
   await alex.locator('#camera-button[aria-pressed="false"]').waitFor();
   await host.locator(`#tiles li[data-participant="${alexId}"] .tile-flag`, { hasText: 'Camera off' }).waitFor();
+}
+
+/**
+ * What each page's frame worker has counted: frames it encrypted and
+ * decrypted.
+ * @param {Page} page
+ * @returns {Promise<{encrypted: number, decrypted: number}>}
+ */
+async function frameCounts(page) {
+  const stats = await page.evaluate(() => /** @type {any} */ (window).peerRoomE2ee.stats);
+  return { encrypted: stats?.encrypted ?? 0, decrypted: stats?.decrypted ?? 0 };
+}
+
+/** @type {Map<Page, {encrypted: number, decrypted: number}>} */
+const countsAtStart = new Map();
+
+/**
+ * With the session's media end-to-end encrypted: every page encrypts what
+ * it sends and decrypts what it receives, and shows one same safety code in
+ * its people panel, in view on the phone too.
+ * @param {Page} host @param {Page} sam @param {Page} alex
+ */
+async function encrypted(host, sam, alex) {
+  for (const page of [host, sam, alex]) {
+    const counts = await frameCounts(page);
+    assert.ok(counts.encrypted > 0 && counts.decrypted > 0, `frames encrypted and decrypted: ${JSON.stringify(counts)}`);
+    countsAtStart.set(page, counts);
+  }
+  /** @type {string[]} */
+  const codes = [];
+  for (const page of [host, sam, alex]) {
+    await openTab(page, 'people');
+    const code = page.locator('#safety-code');
+    await page.waitForFunction(() => (document.getElementById('safety-code')?.dataset.code ?? '') !== '');
+    await code.scrollIntoViewIfNeeded();
+    await assertInView(page, '#safety-code', 'the safety code');
+    codes.push(/** @type {string} */ (await code.getAttribute('data-code')));
+  }
+  assert.ok(codes.every((c) => c === codes[0]), `one safety code on every page: ${codes.join(' / ')}`);
+  await shot(sam, 'participant-safety-code');
+}
+
+/**
+ * At the end of an encrypted session: every tool above ran while the pages
+ * kept encrypting and decrypting.
+ * @param {Page} host @param {Page} sam @param {Page} alex
+ */
+async function stillEncrypted(host, sam, alex) {
+  for (const page of [host, sam, alex]) {
+    const before = countsAtStart.get(page) ?? { encrypted: 0, decrypted: 0 };
+    const after = await frameCounts(page);
+    assert.ok(after.encrypted > before.encrypted && after.decrypted > before.decrypted,
+      `frames kept going through the worker: ${JSON.stringify({ before, after })}`);
+  }
 }
 
 /**

@@ -157,7 +157,7 @@ export function stringsOf(source) {
  */
 async function usage(defined) {
   const groups = new Set([...defined].map((key) => key.split('.')[0]));
-  const looksLikeKey = (/** @type {string} */ text) => /^[a-z][a-z_]*(\.[a-z0-9_]+)*\.?$/.test(text)
+  const looksLikeKey = (/** @type {string} */ text) => /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\.?$/.test(text)
     && text.includes('.') && groups.has(text.split('.')[0]) && !FILE_NAME.test(text);
   const used = new Set();
   const missing = [];

@@ -38,6 +38,7 @@ import { t } from '../shared/i18n.js';
  * @property {number[]} warning_marks
  * @property {number[]} reminder_minutes minutes before the start at which people invited by email are reminded
  * @property {string | null} series_id
+ * @property {import('../shared/messages.js').E2eePolicy} e2ee whether its media is end-to-end encrypted
  * @property {boolean} cancelled
  * @property {boolean} ended
  */
@@ -55,6 +56,7 @@ import { t } from '../shared/i18n.js';
  * @property {string[]} [ground_rules]
  * @property {AgendaItem[]} [agenda]
  * @property {string[]} [facilitators]
+ * @property {import('../shared/messages.js').E2eePolicy} [e2ee]
  */
 
 /** A session's two links; `null` when revoked. @typedef {{facilitator: string | null, participant: string | null}} Links */

@@ -11,6 +11,7 @@ import { RepeatChoice } from './repeat-choice.js';
 import { fillTimeZones, suggestedStart } from './times.js';
 import { clearErrors, showError, showErrors } from './page-parts.js';
 
+/** @typedef {import('../shared/messages.js').E2eePolicy} E2eePolicy */
 /** @typedef {import('./api.js').SessionInput} SessionInput */
 /** @typedef {import('./api.js').SessionView} SessionView */
 /** @typedef {import('./api.js').Links} Links */
@@ -138,6 +139,7 @@ export class SessionForm {
       capacity: number('capacity'),
       opens_minutes_before: number('opens_minutes_before'),
       facilitators: value('facilitators').split(',').map((n) => n.trim()).filter(Boolean),
+      e2ee: /** @type {E2eePolicy} */ (byId('s-e2ee', HTMLSelectElement).value),
     };
     const rules = byId('s-rules', HTMLTextAreaElement).value.split('\n').map((r) => r.trim()).filter(Boolean);
     if (rules.length > 0) input.ground_rules = rules;

@@ -41,7 +41,7 @@ export function openEditor(slot, session, hooks) {
    * @param {string} name the API's field name, which the server's errors name
    * @param {string} label
    * @param {string} hint
-   * @param {HTMLInputElement} control
+   * @param {HTMLInputElement | HTMLSelectElement} control
    */
   const field = (name, label, hint, control) => {
     const id = `${prefix}-${name}`;
@@ -64,6 +64,10 @@ export function openEditor(slot, session, hooks) {
     return control;
   };
   const number = { type: 'number', inputmode: 'numeric', step: '1' };
+  // The media's end-to-end encryption: a change reaches a live room at once.
+  const e2ee = make('select', {}, ['off', 'offered', 'required'].map((policy) =>
+    make('option', { text: t(`organize.form.e2ee_${policy}`), attrs: { value: policy } })));
+  e2ee.value = session.e2ee;
 
   const general = make('p', { className: 'notice notice-error', attrs: { role: 'alert' } });
   show(general, false);
@@ -85,6 +89,7 @@ export function openEditor(slot, session, hooks) {
       field('facilitators', t('organize.form.facilitators'), t('organize.edit.facilitators_hint'),
         input({ type: 'text', autocomplete: 'off' }, session.facilitators.join(', '))),
     ]),
+    field('e2ee', t('organize.form.e2ee'), t('organize.form.e2ee_hint'), e2ee),
     make('div', { className: 'row form-actions' }, [save, close]),
     general,
     note,
@@ -118,6 +123,7 @@ export function openEditor(slot, session, hooks) {
     if (Number(value('capacity')) !== session.capacity) input.capacity = Number(value('capacity'));
     const names = value('facilitators').split(',').map((n) => n.trim()).filter(Boolean);
     if (names.join('\n') !== session.facilitators.join('\n')) input.facilitators = names;
+    if (e2ee.value !== session.e2ee) input.e2ee = /** @type {SessionInput['e2ee']} */ (e2ee.value);
     return input;
   };
 

@@ -77,6 +77,7 @@ export class SessionList {
       tn('organize.session.opens', session.opens_minutes_before),
     ];
     if (session.agenda.length > 0) details.push(tn('organize.session.segments', session.agenda.length));
+    if (session.e2ee !== 'off') details.push(t(`organize.session.e2ee_${session.e2ee}`));
     const lines = [
       make('p', { className: 'session-when' }, [
         make('time', { className: 'session-day', text: day, attrs: { datetime: session.starts_at } }),

@@ -1,12 +1,13 @@
 // End-to-end encryption in the people panel: whether the room's media is
 // encrypted end to end, the safety code made from everyone's public keys
 // (the same on every page that sees the same keys, so people can compare it
-// aloud), its symbols' names in the page's language, and, for hosts where
+// aloud), each symbol with its name in the page's language (the name is
+// what is read aloud, and what shows where a device has no emoji), and, for hosts where
 // the organizer offers encryption, the switch. Drawn from the room model:
 // the code is a pure function of the keys it shows (`e2ee-keys.js`),
 // worked out again whenever they change.
 
-import { byId, show } from '../shared/dom.js';
+import { byId, make, show } from '../shared/dom.js';
 import { LANGUAGE_CHANGED, t } from '../shared/i18n.js';
 import { SAFETY_SYMBOLS, safetyCode } from './e2ee-keys.js';
 import { runRequest } from './run-request.js';
@@ -28,8 +29,8 @@ export class SafetyCode {
     this.panel = byId('e2ee-panel', HTMLElement);
     this.status = byId('e2ee-status', HTMLParagraphElement);
     this.block = byId('e2ee-code-block', HTMLDivElement);
-    this.code = byId('safety-code', HTMLParagraphElement);
-    this.words = byId('safety-words', HTMLParagraphElement);
+    this.code = byId('safety-code', HTMLOListElement);
+    this.waiting = byId('safety-waiting', HTMLParagraphElement);
     this.toggle = byId('e2ee-toggle', HTMLButtonElement);
     this.error = byId('e2ee-error', HTMLParagraphElement);
     /** The keys the code shown was made from. */
@@ -76,9 +77,11 @@ export class SafetyCode {
         });
       }
     }
-    const ready = this.symbols.length > 0;
-    this.code.textContent = ready ? this.symbols.map((i) => SAFETY_SYMBOLS[i]).join(' ') : '';
+    this.code.replaceChildren(...this.symbols.map((i) => make('li', {}, [
+      make('span', { className: 'safety-symbol', text: SAFETY_SYMBOLS[i], attrs: { 'aria-hidden': 'true' } }),
+      make('span', { text: t(`e2ee.symbol.${i}`) }),
+    ])));
     this.code.dataset.code = this.symbols.join('-');
-    this.words.textContent = ready ? this.symbols.map((i) => t(`e2ee.symbol.${i}`)).join(', ') : t('e2ee.code_waiting');
+    show(this.waiting, this.symbols.length === 0);
   }
 }

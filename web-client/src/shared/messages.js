@@ -38,6 +38,7 @@
 /** @typedef {import('./wire.js').BreakoutGroup} BreakoutGroup */
 /** @typedef {import('./wire.js').ScreenShare} ScreenShare */
 /** @typedef {import('./wire.js').E2ee} E2ee */
+/** @typedef {import('./wire.js').E2eePolicy} E2eePolicy */
 /** @typedef {import('./wire.js').SessionReport} SessionReport */
 /** Hosts only: someone who asked for support and has not been seen to. @typedef {import('./wire.js').SupportSignal} SupportRequest */
 
