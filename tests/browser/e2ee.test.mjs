@@ -150,6 +150,13 @@ test('three pages in a room that requires encryption see and hear each other thr
     assert.equal(sent?.toLowerCase(), 'audio/opus');
   }
 
+  // Who speaks and for how long still come from each packet's audio level,
+  // which stays in the clear: the host sees Sam's and Kim's talk time grow.
+  await openTab(host, 'people');
+  for (const id of ids.slice(1)) {
+    await host.locator(`#talk-list li[data-talk="${id}"]`, { hasText: /0:0[1-9]|0:[1-5]\d|[1-9]:\d\d/ }).waitFor({ timeout: 20_000 });
+  }
+
   // The safety code: one code on every page; another once someone joins,
   // and another again once they leave.
   const three = await sameCode(pages);
@@ -349,6 +356,28 @@ test('someone who joins cannot decrypt what came before, someone removed what co
   assert.equal(after.decrypted, 0, `Kim cannot read what came after: ${JSON.stringify(after)}`);
   t.diagnostic(`Kim's keys: before ${JSON.stringify(beforeIn)}, while in ${JSON.stringify(whileIn)}, after ${JSON.stringify(after)}; the host's longest still picture of Sam ${Math.round(still)} ms`);
   for (const page of [host, sam, kim]) await page.close();
+});
+
+test('a browser with only the older encoded streams API encrypts and decrypts through it', { timeout: 120_000 }, async () => {
+  const start = Date.now();
+  const { page: host } = await harness.openPage({ viewport: { width: 1280, height: 800 } });
+  await enterWithDoorOpen(host, links.facilitator, 'Dr. Lee');
+  const { page: sam } = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  // As a browser with `createEncodedStreams` and no `RTCRtpScriptTransform` is.
+  await sam.addInitScript(() => { delete (/** @type {any} */ (window)).RTCRtpScriptTransform; });
+  await sam.goto(links.participant);
+  await joinAs(sam, 'Sam');
+  await sam.locator('#accept-rules').click();
+  await sam.locator('#room').waitFor({ state: 'visible' });
+  assert.equal(await sam.evaluate(() => /** @type {any} */ (window).peerRoomE2ee.api), 'streams');
+  const [idHost, idSam] = await Promise.all([host, sam].map(ownId));
+  await decodesEveryone(sam, [idHost], 'Sam');
+  await decodesEveryone(host, [idSam], 'host');
+  const read = await whatTheServerReads(sam, idSam);
+  assert.equal(read.video.found + read.audio.found, 0, `nothing of Sam's readable: ${JSON.stringify(read)}`);
+  const decoded = await forwardedKeyframesDecoded(host, idSam, start);
+  assert.ok(decoded.every((d) => 'error' in d), `no forwarded keyframe decodes: ${JSON.stringify(decoded)}`);
+  for (const page of [host, sam]) await page.close();
 });
 
 test('a browser that cannot encrypt frames is told before its name step why it cannot join, and what to use', { timeout: 60_000 }, async () => {
