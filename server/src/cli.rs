@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::LogFormat;
 use crate::http::metrics_access::Network;
+use crate::protocol::Named as _;
+use crate::protocol::e2ee::E2eePolicy;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -315,6 +317,14 @@ pub struct CreateSession {
     /// warned (default 5,1).
     #[arg(long, value_delimiter = ',')]
     pub warning_marks: Option<Vec<u32>>,
+    /// Whether its audio and video are end-to-end encrypted: off, offered
+    /// (a host may turn it on in the room) or required (docs/security.md).
+    #[arg(long, default_value = "off", value_parser = parse_e2ee)]
+    pub e2ee: E2eePolicy,
+}
+
+fn parse_e2ee(text: &str) -> Result<E2eePolicy, String> {
+    E2eePolicy::parse(text).ok_or_else(|| "expected off, offered or required".to_owned())
 }
 
 /// `LOW-HIGH`, both ports, LOW <= HIGH.

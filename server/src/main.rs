@@ -283,6 +283,7 @@ async fn create_session(args: &GlobalArgs, create: CreateSession) -> anyhow::Res
         series_id: create.series,
         break_nudge_minutes: create.break_nudge_minutes,
         warning_marks: create.warning_marks.unwrap_or_else(|| DEFAULT_WARNING_MARKS.to_vec()),
+        e2ee: create.e2ee,
         ..NewSession::default()
     };
     session.normalize();

@@ -4,7 +4,9 @@
 // decode it, encrypted and decrypted by their workers), and breakouts need
 // no new keys (each pair decodes and hears the other, and everyone again
 // once back). The keys are each sender's for everyone in the room, so the
-// server's forwarding by place changes nothing about them.
+// server's forwarding by place changes nothing about them. And a page whose
+// connection drops while the keys change (someone leaves meanwhile) is sent
+// the key in use once it is back, and sees and hears the others again.
 //
 // Run from the repository root: `node --test tests/browser/e2ee-tools.test.mjs`
 
@@ -14,7 +16,7 @@ import assert from 'node:assert/strict';
 import { withLightCamera } from './clip.mjs';
 import { audioFrom, ownId } from './media-stats.mjs';
 import { organizerApi, rfc3339 } from './scripted.mjs';
-import { Harness, enterWithDoorOpen, joinAs, openTab } from './support.mjs';
+import { Harness, enterWithDoorOpen, joinAs, leaveRoom, openTab } from './support.mjs';
 
 const harness = new Harness();
 const NAMES = ['Sam', 'Alex', 'Jo', 'Kim'];
@@ -132,4 +134,44 @@ test('a shared screen and breakouts work with encryption required, on the same k
     assert.ok(stats.decrypted > 100 && stats.undecryptable === 0, `every frame decrypted: ${JSON.stringify(stats)}`);
     await page.close();
   }
+});
+
+test('a page whose connection dropped while keys changed gets the key in use once back', { timeout: 300_000 }, async () => {
+  const api = await organizerApi(harness, 'dropped@example.org');
+  const created = await api('POST', '/api/sessions', {
+    title: 'Encrypted, on hospital Wi-Fi', starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC',
+    duration_minutes: 60, capacity: 8, e2ee: 'required',
+  });
+  const { page: host } = await harness.openPage({ viewport: { width: 1366, height: 768 } });
+  host.setDefaultTimeout(SLOW_MS);
+  await enterWithDoorOpen(host, created.links.facilitator, 'Dr. Lee');
+  /** @type {Page[]} */
+  const guests = [];
+  for (const name of ['Sam', 'Kim']) {
+    const { page } = await harness.openPage({ viewport: { width: 480, height: 360 } });
+    page.setDefaultTimeout(SLOW_MS);
+    await page.goto(created.links.participant);
+    await joinAs(page, name);
+    await page.locator('#accept-rules').click();
+    await page.locator('#room').waitFor({ state: 'visible' });
+    guests.push(page);
+  }
+  const [sam, kim] = guests;
+  const [hostId, samId, kimId] = await Promise.all([host, sam, kim].map(ownId));
+  await seesAndHears(sam, [hostId], 'Sam');
+
+  // Sam's network goes (the page hears of it, as a phone leaving its Wi-Fi);
+  // while Sam is away Kim leaves, and the facilitator's page changes its key.
+  await sam.context().setOffline(true);
+  await host.locator(`#tiles li[data-participant="${samId}"] .tile-flag`, { hasText: 'Reconnecting' }).waitFor();
+  await leaveRoom(kim);
+  await host.locator(`#tiles li[data-participant="${kimId}"]`).waitFor({ state: 'detached' });
+  // Long enough for the facilitator's page to change its key and use it.
+  await host.waitForTimeout(2_500);
+  await sam.context().setOffline(false);
+  await host.locator(`#tiles li[data-participant="${samId}"] .tile-flag`).waitFor({ state: 'hidden' });
+  // Back: Sam sees and hears the facilitator again, through a key sent after the drop.
+  await seesAndHears(sam, [hostId], 'Sam, back');
+  await seesAndHears(host, [samId], 'the facilitator, Sam back');
+  for (const page of [host, sam, kim]) await page.close();
 });

@@ -87,6 +87,7 @@ fn help_documents_every_setting_and_its_environment_variable() {
         "--series",
         "--ground-rules",
         "--break-nudge-minutes",
+        "--e2ee",
     ] {
         assert!(help.contains(flag), "{flag} missing from session create --help");
     }

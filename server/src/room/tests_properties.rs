@@ -52,7 +52,7 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-const REQUESTS: usize = 56;
+const REQUESTS: usize = 59;
 
 /// One request of every kind there is, filled in from the random values.
 fn request(kind: usize, about: u32, flag: bool, n: u8) -> Value {
@@ -125,6 +125,11 @@ fn request(kind: usize, about: u32, flag: bool, n: u8) -> Value {
         52 => json!({"type": "broadcast_to_breakouts", "text": if flag { format!("note {n}") } else { String::new() }}),
         53 => json!({"type": if flag { "start_screen_share" } else { "stop_screen_share" }}),
         54 => json!({"type": "allow_screen_share", "participant": about, "allowed": flag}),
+        55 => json!({"type": "set_e2ee_key", "public_key": if flag { format!("BKey{n}") } else { "not a key".into() }}),
+        56 => {
+            json!({"type": "send_media_keys", "keys": [{"to": about, "key": if flag { "c2VhbGVk" } else { "bad key" }}]})
+        }
+        57 => json!({"type": "set_e2ee", "on": flag}),
         _ => json!({"type": "get_report"}),
     }
 }
@@ -156,8 +161,11 @@ impl Run {
             arrivals_per_minute: 6,
             ..RoomConfig::default()
         };
+        // Encryption offered, so that a host's switch can be turned.
+        let mut seed = seed();
+        seed.session.e2ee = crate::protocol::e2ee::E2eePolicy::Offered;
         Run {
-            room: Room::new(seed(), config),
+            room: Room::new(seed, config),
             now: T0,
             arrivals: Vec::new(),
             next_conn: 1,

@@ -11,7 +11,10 @@
 // or publishes a new key), a new media key is made and sent to those in the
 // room now; it is used a second later, once they have it, and the previous
 // one is never sent to anyone again. So someone who left cannot read what
-// follows, and someone new cannot read what came before.
+// follows, and someone new cannot read what came before. Someone whose
+// connection dropped is sent nothing while it is down (the server has no
+// way to them), so their coming back counts as a change too: they get the
+// key in use then.
 
 import { keyHolders } from './selectors.js';
 import { makeKeyPair, makeMediaKey, openFrom, sealFor } from './e2ee-keys.js';
@@ -168,7 +171,8 @@ export class E2eeSession {
   async rekey() {
     const { state } = this.room;
     const myId = state.me.id;
-    const holders = keyHolders(state);
+    // Those the server can pass a key to now.
+    const holders = keyHolders(state).filter((h) => state.people.get(h.id)?.connected);
     const mine = await this.keyPair;
     if (!mine || myId === null || !holders.some((h) => h.id === myId && h.publicKey === mine.publicKey)) return;
     const madeFor = holders.map((h) => `${h.id}:${h.publicKey}`).join(' ');
