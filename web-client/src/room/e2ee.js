@@ -154,7 +154,7 @@ export class E2eeSession {
     if (!this.enabled) return;
     if (state.e2ee.on !== before.e2ee.on) this.worker?.postMessage({ type: 'mode', on: state.e2ee.on });
     // A fresh place (a join after leaving) needs the key published again.
-    if (message.type === 'room_state' && this.keyPair) void this.publish();
+    if (message.type === 'room_state' && this.keyPair) this.publish().catch((error) => console.warn('the public key was not published', error));
     if (state.people !== before.people || state.me.id !== before.me.id) this.gather();
   }
 
@@ -185,7 +185,18 @@ export class E2eeSession {
     const others = holders.filter((h) => h.id !== myId);
     const keys = await Promise.all(others.map(async (them) => ({ to: them.id, key: await sealFor(me, them, key) })));
     if (this.newest !== key) return; // a newer change overtook this one
-    if (keys.length > 0) await this.room.connection.request({ type: 'send_media_keys', keys }).catch((error) => console.warn('media keys not sent', error));
+    if (keys.length > 0) {
+      const sent = await this.room.connection.request({ type: 'send_media_keys', keys }).then(() => true, (error) => {
+        console.warn('media keys not sent', error);
+        return false;
+      });
+      if (!sent) {
+        // Not in use until the others have it: made again in a moment.
+        if (this.newest === key) this.madeFor = '';
+        setTimeout(() => this.gather(), SWITCH_AFTER_MS);
+        return;
+      }
+    }
     // The first key has no older one to stand in for it meanwhile.
     const use = () => { if (this.newest === key) this.worker?.postMessage({ type: 'send-key', ...key }); };
     if (first) use();
