@@ -71,10 +71,16 @@ async function seesAndHears(page, others, who) {
   }
 }
 
-test('a shared screen and breakouts work with encryption required, on the same keys', { timeout: 600_000 }, async () => {
-  const api = await organizerApi(harness, 'tools@example.org');
+/**
+ * A session that requires encryption, its facilitator in with the door
+ * open, and a participant page for each of `names`.
+ * @param {string} email the organizer's
+ * @param {string[]} names
+ */
+async function encryptedRoom(email, names) {
+  const api = await organizerApi(harness, email);
   const created = await api('POST', '/api/sessions', {
-    title: 'Encrypted tools', starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC',
+    title: 'Encrypted group', starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC',
     duration_minutes: 60, capacity: 8, e2ee: 'required',
   });
   const { page: host } = await harness.openPage({ viewport: { width: 1366, height: 768 } });
@@ -82,7 +88,7 @@ test('a shared screen and breakouts work with encryption required, on the same k
   await enterWithDoorOpen(host, created.links.facilitator, 'Dr. Lee');
   /** @type {Page[]} */
   const guests = [];
-  for (const name of NAMES) {
+  for (const name of names) {
     const { page } = await harness.openPage({ viewport: { width: 480, height: 360 } });
     page.setDefaultTimeout(SLOW_MS);
     await page.goto(created.links.participant);
@@ -91,6 +97,11 @@ test('a shared screen and breakouts work with encryption required, on the same k
     await page.locator('#room').waitFor({ state: 'visible' });
     guests.push(page);
   }
+  return { host, guests };
+}
+
+test('a shared screen and breakouts work with encryption required, on the same keys', { timeout: 600_000 }, async () => {
+  const { host, guests } = await encryptedRoom('tools@example.org', NAMES);
   const [hostId, ...guestIds] = await Promise.all([host, ...guests].map(ownId));
 
   // The facilitator shares a screen: Sam decodes it through the keys.
@@ -137,26 +148,7 @@ test('a shared screen and breakouts work with encryption required, on the same k
 });
 
 test('a page whose connection dropped while keys changed gets the key in use once back', { timeout: 300_000 }, async () => {
-  const api = await organizerApi(harness, 'dropped@example.org');
-  const created = await api('POST', '/api/sessions', {
-    title: 'Encrypted, on hospital Wi-Fi', starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC',
-    duration_minutes: 60, capacity: 8, e2ee: 'required',
-  });
-  const { page: host } = await harness.openPage({ viewport: { width: 1366, height: 768 } });
-  host.setDefaultTimeout(SLOW_MS);
-  await enterWithDoorOpen(host, created.links.facilitator, 'Dr. Lee');
-  /** @type {Page[]} */
-  const guests = [];
-  for (const name of ['Sam', 'Kim']) {
-    const { page } = await harness.openPage({ viewport: { width: 480, height: 360 } });
-    page.setDefaultTimeout(SLOW_MS);
-    await page.goto(created.links.participant);
-    await joinAs(page, name);
-    await page.locator('#accept-rules').click();
-    await page.locator('#room').waitFor({ state: 'visible' });
-    guests.push(page);
-  }
-  const [sam, kim] = guests;
+  const { host, guests: [sam, kim] } = await encryptedRoom('dropped@example.org', ['Sam', 'Kim']);
   const [hostId, samId, kimId] = await Promise.all([host, sam, kim].map(ownId));
   await seesAndHears(sam, [hostId], 'Sam');
 

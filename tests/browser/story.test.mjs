@@ -230,6 +230,7 @@ async function encrypted(host, sam, alex) {
   }
   assert.ok(codes.every((c) => c === codes[0]), `one safety code on every page: ${codes.join(' / ')}`);
   await shot(sam, 'participant-safety-code');
+  await checkAccessibility(sam, 'the safety code on a phone');
 }
 
 /**

@@ -112,3 +112,23 @@ async fn keys_are_shown_to_the_room_and_a_sealed_key_reaches_its_recipient_alone
         .await;
     assert!(kim.unread_of("media_key").is_empty());
 }
+
+#[tokio::test]
+async fn a_series_marked_required_requires_it_at_every_meeting_and_its_link_says_so() {
+    let server = TestServer::start().await;
+    let mut lee = organizer(&server, "lee@example.org").await;
+    let mut series = with_policy("required");
+    series["every_weeks"] = json!(1);
+    series["count"] = json!(3);
+    let (status, created) = lee.call("POST", "/api/series", Some(series)).await;
+    assert_eq!(status, 201, "{created}");
+    let occurrences = created["occurrences"].as_array().unwrap();
+    assert_eq!(occurrences.len(), 3);
+    assert!(occurrences.iter().all(|o| o["e2ee"] == "required"), "{occurrences:?}");
+    // The series' own link leads to its next meeting: required, before anyone joins.
+    let token = token_of(created["links"]["participant"].as_str().unwrap());
+    let (status, info) = ApiClient::new(server.addr)
+        .call("POST", "/api/link-info", Some(json!({"token": token})))
+        .await;
+    assert_eq!((status, info["e2ee"].as_str()), (200, Some("required")), "{info}");
+}
