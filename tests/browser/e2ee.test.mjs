@@ -170,6 +170,19 @@ test('three pages in a room that requires encryption see and hear each other thr
   const words = await host.locator('#safety-code li').allInnerTexts();
   assert.equal(words.length, 8, 'eight symbols');
   assert.ok(words.every((w) => /\p{L}{2,}/u.test(w)), `each with its name: ${words.join(' | ')}`);
+  // And in French: the same code, its symbols named in French.
+  /** @param {string} language */
+  const speak = async (language) => {
+    await host.locator('#more-button').click();
+    await host.locator('#room-language').selectOption(language);
+    await host.keyboard.press('Escape');
+  };
+  await speak('fr');
+  await host.locator('#e2ee-heading', { hasText: 'Chiffré de bout en bout' }).waitFor({ state: 'attached' });
+  assert.equal(await host.locator('#safety-code').getAttribute('data-code'), after);
+  const mots = await host.locator('#safety-code li').allInnerTexts();
+  assert.notDeepEqual(mots, words, `named in French: ${mots.join(' | ')}`);
+  await speak('en');
   for (const page of pages) await page.close();
 });
 
