@@ -6,7 +6,9 @@
 // once back). The keys are each sender's for everyone in the room, so the
 // server's forwarding by place changes nothing about them. And a page whose
 // connection drops while the keys change (someone leaves meanwhile) is sent
-// the key in use once it is back, and sees and hears the others again.
+// the key in use once it is back, and sees and hears the others again. A
+// browser that cannot encrypt frames is told before its name step why it
+// cannot join.
 //
 // Run from the repository root: `node --test tests/browser/e2ee-tools.test.mjs`
 
@@ -72,17 +74,25 @@ async function seesAndHears(page, others, who) {
 }
 
 /**
+ * A session that requires encryption, scheduled by the organizer `email`.
+ * @param {string} email
+ */
+async function encryptedSession(email) {
+  const api = await organizerApi(harness, email);
+  return api('POST', '/api/sessions', {
+    title: 'Encrypted group', starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC',
+    duration_minutes: 60, capacity: 8, e2ee: 'required',
+  });
+}
+
+/**
  * A session that requires encryption, its facilitator in with the door
  * open, and a participant page for each of `names`.
  * @param {string} email the organizer's
  * @param {string[]} names
  */
 async function encryptedRoom(email, names) {
-  const api = await organizerApi(harness, email);
-  const created = await api('POST', '/api/sessions', {
-    title: 'Encrypted group', starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC',
-    duration_minutes: 60, capacity: 8, e2ee: 'required',
-  });
+  const created = await encryptedSession(email);
   const { page: host } = await harness.openPage({ viewport: { width: 1366, height: 768 } });
   host.setDefaultTimeout(SLOW_MS);
   await enterWithDoorOpen(host, created.links.facilitator, 'Dr. Lee');
@@ -166,4 +176,19 @@ test('a page whose connection dropped while keys changed gets the key in use onc
   await seesAndHears(sam, [hostId], 'Sam, back');
   await seesAndHears(host, [samId], 'the facilitator, Sam back');
   for (const page of [host, sam, kim]) await page.close();
+});
+
+test('a browser that cannot encrypt frames is told before its name step why it cannot join, and what to use', { timeout: 60_000 }, async () => {
+  const { page } = await harness.openPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.addInitScript(() => {
+    // As a browser without encoded transforms is.
+    delete (/** @type {any} */ (window)).RTCRtpScriptTransform;
+    delete (/** @type {any} */ (RTCRtpSender.prototype)).createEncodedStreams;
+  });
+  await page.goto((await encryptedSession('old-browser@example.org')).links.participant);
+  const said = page.locator('#link-state');
+  await said.waitFor({ state: 'visible' });
+  assert.match(await said.innerText(), /cannot encrypt audio and video.*Chrome, Edge, Firefox or Safari/s);
+  assert.equal(await page.locator('#name').isVisible(), false, 'no name step');
+  await page.close();
 });

@@ -77,9 +77,13 @@ export class E2eeSession {
     return this.room.state.e2ee.policy !== 'off' && this.api !== null;
   }
 
-  /** This room requires encryption this browser cannot do. */
+  /**
+   * This room's media is, or must be, encrypted, and this browser cannot:
+   * the server would take no media from it, and it could read none.
+   */
   get refused() {
-    return this.room.state.e2ee.policy === 'required' && this.api === null;
+    const { policy, on } = this.room.state.e2ee;
+    return (policy === 'required' || on) && this.api === null;
   }
 
   /**

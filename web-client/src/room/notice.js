@@ -84,6 +84,10 @@ export class Notice {
         break;
       }
       case 'mute_requested': this.toast({ text: () => t('room.notice.mute_requested'), tone: 'warm', chime: true }); break;
+      // A host turned end-to-end encryption on or off, or the organizer changed it.
+      case 'e2ee_changed':
+        if (state.e2ee.on !== before.e2ee.on) this.say(() => t(state.e2ee.on ? 'e2ee.now_on' : 'e2ee.now_off'));
+        break;
       case 'participant_updated':
         // A facilitator changed this person's role during the session.
         if (state.me.role !== before.me.role) {
