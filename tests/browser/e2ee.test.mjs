@@ -67,7 +67,7 @@ async function participant(name, link = links.participant) {
 /**
  * What the page's frame worker counted, and the media keys it opened.
  * @param {Page} page
- * @returns {Promise<{stats: {encrypted: number, decrypted: number, undecryptable: number, unknownKey: number} | null, keys: {opened: number, refused: number}}>}
+ * @returns {Promise<{stats: {encrypted: number, decrypted: number, undecryptable: number, unknownKey: number, replayed: number} | null, keys: {opened: number, refused: number}}>}
  */
 function e2eeCounts(page) {
   return page.evaluate(() => {
@@ -143,6 +143,7 @@ test('three pages in a room that requires encryption see and hear each other thr
   for (const page of pages) {
     const { stats, keys } = await e2eeCounts(page);
     assert.ok(stats && stats.encrypted > 100 && stats.decrypted > 100, `frames went through the worker: ${JSON.stringify(stats)}`);
+    assert.equal(stats.replayed, 0, 'no frame came twice: layer switches and repairs never look like a replay');
     assert.ok(keys.opened >= 2 && keys.refused === 0, `each other page's key opened: ${JSON.stringify(keys)}`);
     // Audio redundancy is off under encryption: the server could not unwrap it.
     const sent = await page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.senders.audio.getParameters().codecs[0]?.mimeType);

@@ -1,13 +1,13 @@
 // End-to-end encryption's parts that need no browser, on Node's WebCrypto
 // (web-client/src/room/e2ee-frame.js and e2ee-keys.js): what stays in the
 // clear of a frame, a frame encrypted and decrypted, and refused with the
-// wrong key or a changed byte; a media key sealed for one person, opened by
-// them alone; the safety code.
+// wrong key or a changed byte, and a frame played again; a media key sealed
+// for one person, opened by them alone; the safety code.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  TAG_BYTES, TRAILER_BYTES, clearBytes, decryptFrame, encryptFrame, frameKey, keyIdOf,
+  REPLAY_WINDOW, ReplayWindow, TAG_BYTES, TRAILER_BYTES, clearBytes, counterOf, decryptFrame, encryptFrame, frameKey, keyIdOf,
 } from '../../web-client/src/room/e2ee-frame.js';
 import {
   SAFETY_LENGTH, SAFETY_SYMBOLS, fromBase64url, makeKeyPair, makeMediaKey, openFrom, safetyCode, sealFor, toBase64url,
@@ -102,4 +102,31 @@ test('the safety code is one for one set of keys, in any order, and another when
   assert.notDeepEqual(await safetyCode(keys.slice(0, 2)), code, 'someone left');
   assert.notDeepEqual(await safetyCode([keys[0], keys[1], keys[3]]), code, 'a key put in place of another');
   assert.equal(new Set(SAFETY_SYMBOLS).size, 64);
+});
+
+test('a frame seen before, or far older than the newest of its key, is refused; one a little late is taken', () => {
+  const window = new ReplayWindow();
+  assert.equal(window.take(0), true);
+  assert.equal(window.take(0), false, 'the same frame again');
+  assert.equal(window.take(5), true);
+  assert.equal(window.take(3), true, 'late, within the window');
+  assert.equal(window.take(3), false);
+  assert.equal(window.take(5), false);
+  // Far ahead (a jump past the whole window) forgets what was behind it.
+  assert.equal(window.take(5 + REPLAY_WINDOW + 40), true);
+  assert.equal(window.take(45), false, 'older than the window');
+  assert.equal(window.take(46 + 1), true, 'just inside it');
+  // Shifts by parts of words and whole words keep what was seen.
+  const top = 5 + REPLAY_WINDOW + 40;
+  for (const step of [1, 31, 32, 33, 100]) {
+    const before = window.top;
+    assert.equal(window.take(before + step), true);
+    assert.equal(window.take(before), false, `the previous newest, after a step of ${step}`);
+    assert.equal(window.take(top), false, 'an older one taken before');
+  }
+});
+
+test('a frame\'s counter is read back from its trailer', async () => {
+  const key = await aKey();
+  assert.equal(counterOf(await encryptFrame('audio', OPUS, key, 123456)), 123456);
 });

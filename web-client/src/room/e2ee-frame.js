@@ -130,3 +130,70 @@ export async function decryptFrame(kind, data, key) {
   out.set(plain, clear);
   return out;
 }
+
+/** How far back a frame may come after a later one of the same key. */
+export const REPLAY_WINDOW = 2048;
+
+/**
+ * The counters seen under one key, to refuse a frame seen before: a server
+ * that kept a frame could otherwise play it again (someone's "yes", once
+ * more) for as long as that key is in use. Frames of a key come in roughly
+ * the order they were sent (a receiver gets one of a sender's streams, in
+ * order, and its other stream a few hundred ms apart at most), so a frame
+ * more than `REPLAY_WINDOW` counters behind the newest is refused too:
+ * about half a minute of a camera and a microphone.
+ */
+export class ReplayWindow {
+  constructor() {
+    /** The highest counter taken, or -1. */
+    this.top = -1;
+    /** Bit i: counter `top - i` was taken. */
+    this.seen = new Uint32Array(REPLAY_WINDOW / 32);
+  }
+
+  /**
+   * Takes `counter` if it has not been seen and is not too old; says whether it did.
+   * @param {number} counter
+   */
+  take(counter) {
+    if (counter > this.top) {
+      this.shift(Math.min(counter - this.top, REPLAY_WINDOW));
+      this.top = counter;
+      this.seen[0] |= 1;
+      return true;
+    }
+    const behind = this.top - counter;
+    if (behind >= REPLAY_WINDOW) return false;
+    const word = behind >>> 5;
+    const bit = 1 << (behind & 31);
+    if (this.seen[word] & bit) return false;
+    this.seen[word] |= bit;
+    return true;
+  }
+
+  /** @param {number} by how many counters the newest moves on */
+  shift(by) {
+    if (this.top < 0 || by >= REPLAY_WINDOW) {
+      this.seen.fill(0);
+      return;
+    }
+    const words = by >>> 5;
+    const bits = by & 31;
+    for (let i = this.seen.length - 1; i >= 0; i -= 1) {
+      const from = i - words;
+      const high = from >= 0 ? this.seen[from] << bits : 0;
+      const carry = bits > 0 && from - 1 >= 0 ? this.seen[from - 1] >>> (32 - bits) : 0;
+      this.seen[i] = high | carry;
+    }
+  }
+}
+
+/**
+ * The counter a frame says it was sent under (check it with a
+ * `ReplayWindow` only once the frame decrypted: a forged counter fails the
+ * tag first).
+ * @param {Bytes} data
+ */
+export function counterOf(data) {
+  return new DataView(data.buffer, data.byteOffset + data.length - TRAILER_BYTES, 4).getUint32(0);
+}

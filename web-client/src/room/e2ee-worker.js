@@ -14,9 +14,11 @@
 //
 // A frame it cannot decrypt (a key it was never given: someone removed
 // keeps their old keys but is sent no new one) is dropped, never passed on
-// as it came: the decoder sees nothing rather than noise.
+// as it came: the decoder sees nothing rather than noise. So is a frame it
+// has decrypted before, or one far older than the newest of its key
+// (`ReplayWindow`): the server cannot play someone's words twice.
 
-import { decryptFrame, encryptFrame, frameKey, keyIdOf } from './e2ee-frame.js';
+import { ReplayWindow, counterOf, decryptFrame, encryptFrame, frameKey, keyIdOf } from './e2ee-frame.js';
 
 /** @typedef {import('./e2ee-frame.js').FrameKey} FrameKey */
 /** @typedef {import('./e2ee-frame.js').MediaKind} MediaKind */
@@ -42,13 +44,13 @@ const MAX_SAMPLES = 64;
 
 /** @type {{key: FrameKey, counter: number} | null} */
 let sending = null;
-/** @type {Map<number, FrameKey>} oldest first */
+/** @type {Map<number, {key: FrameKey, window: ReplayWindow}>} oldest first */
 const receiving = new Map();
 let on = true;
 /** Copies of frames as the encoder made them, while asked for. @type {{wanted: number, audio: Uint8Array[], video: Uint8Array[]}} */
 const samples = { wanted: 0, audio: [], video: [] };
 /** What the page shows whoever diagnoses a call (and the browser tests read). */
-const stats = { encrypted: 0, decrypted: 0, undecryptable: 0, unknownKey: 0, dropped: 0 };
+const stats = { encrypted: 0, decrypted: 0, undecryptable: 0, unknownKey: 0, replayed: 0, dropped: 0 };
 
 const scope = /** @type {any} */ (self);
 
@@ -58,7 +60,7 @@ scope.onmessage = async (/** @type {MessageEvent<Command>} */ { data }) => {
       sending = { key: await frameKey(data.id, data.raw, data.salt), counter: 0 };
       break;
     case 'receive-key':
-      receiving.set(data.id, await frameKey(data.id, data.raw, data.salt));
+      receiving.set(data.id, { key: await frameKey(data.id, data.raw, data.salt), window: new ReplayWindow() });
       while (receiving.size > MAX_RECEIVE_KEYS) receiving.delete(/** @type {number} */ (receiving.keys().next().value));
       break;
     case 'mode': on = data.on; break;
@@ -129,15 +131,19 @@ async function decrypt(kind, frame, controller) {
   }
   const data = new Uint8Array(frame.data);
   const id = keyIdOf(kind, data);
-  const key = id === null ? undefined : receiving.get(id);
-  if (!key) {
+  const held = id === null ? undefined : receiving.get(id);
+  if (!held) {
     stats.unknownKey += 1;
     return;
   }
   try {
-    frame.data = (await decryptFrame(kind, data, key)).buffer;
+    frame.data = (await decryptFrame(kind, data, held.key)).buffer;
   } catch {
     stats.undecryptable += 1;
+    return;
+  }
+  if (!held.window.take(counterOf(data))) {
+    stats.replayed += 1;
     return;
   }
   stats.decrypted += 1;
@@ -152,10 +158,10 @@ async function decrypt(kind, frame, controller) {
  */
 async function attempt(kind, data) {
   const id = keyIdOf(kind, data);
-  const key = id === null ? undefined : receiving.get(id);
-  if (!key) return 'unknown-key';
+  const held = id === null ? undefined : receiving.get(id);
+  if (!held) return 'unknown-key';
   try {
-    await decryptFrame(kind, data, key);
+    await decryptFrame(kind, data, held.key);
     return 'decrypted';
   } catch {
     return 'failed';

@@ -23,7 +23,7 @@ import { makeKeyPair, makeMediaKey, openFrom, sealFor } from './e2ee-keys.js';
 /** @typedef {import('./model.js').Change} Change */
 /** @typedef {import('./e2ee-keys.js').MediaKey} MediaKey */
 /** @typedef {'script' | 'streams'} TransformApi */
-/** @typedef {{encrypted: number, decrypted: number, undecryptable: number, unknownKey: number, dropped: number}} FrameStats */
+/** @typedef {{encrypted: number, decrypted: number, undecryptable: number, unknownKey: number, replayed: number, dropped: number}} FrameStats */
 
 /** Changes that come together (a group let in at once) make one new key. */
 const GATHER_MS = 300;
