@@ -2,12 +2,14 @@
 // network namespace of its own, a facilitator on a lossy link (as issue
 // 21 measured) in the room through every test, and guests who join on
 // links of their own (network.mjs: a user-space link that delays, loses
-// and caps). Used by media-netns.test.mjs and media-downlink.test.mjs.
+// and caps). Used by media-netns.test.mjs, media-downlink.test.mjs and,
+// in a session that requires end-to-end encryption, e2ee-netns.test.mjs.
 // Needs root and `nft` (tests/run.sh installs it).
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 
-import { Harness, enterWithDoorOpen, joinAs, leaveRoom } from './support.mjs';
+import { Harness, enterWithDoorOpen, joinAs, leaveRoom, serverBinary } from './support.mjs';
 import { ownId, waitForStats } from './media-stats.mjs';
 import { Network, SERVER_IP } from './network.mjs';
 
@@ -27,9 +29,16 @@ export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, ha
 export const LAPTOP = { viewport: { width: 1280, height: 800 } };
 
 export class NetnsRoom {
-  /** @param {string} prefix what this suite's screenshots and diagnostics are named with */
-  constructor(prefix) {
+  /**
+   * @param {string} prefix what this suite's screenshots and diagnostics are named with
+   * @param {{e2ee?: 'required'}} [options] a session of its own that requires
+   *   end-to-end encryption, rather than the demo session
+   */
+  constructor(prefix, options = {}) {
     this.prefix = prefix;
+    this.e2ee = options.e2ee;
+    /** The session's links (once `open`). */
+    this.links = { facilitator: '', participant: '' };
     this.network = new Network();
     this.harness = new Harness();
     /** The facilitator, in the room through every test (once `open`). @type {import('./support.mjs').TestPage} */
@@ -43,11 +52,31 @@ export class NetnsRoom {
     this.harness.namespace = this.network.server;
     // The facilitator's page reads the server's counters for the diagnostics.
     await this.harness.start({ PEER_ROOM_MEDIA_IP: SERVER_IP, PEER_ROOM_METRICS_ALLOW: '10.77.0.0/16' }, [], `${SERVER_IP}:0`);
+    this.links = this.e2ee ? this.encryptedSession() : this.harness.links;
     const hostBrowser = await this.harness.launchBrowser((await this.network.addBrowser({ ...LOSSY, seed: 1 })).chromium);
     this.host = await this.harness.openPage(LAPTOP, hostBrowser);
     this.host.page.setDefaultNavigationTimeout(LOAD_ON_A_BAD_LINK_MS);
-    await enterWithDoorOpen(this.host.page, this.harness.links.facilitator);
+    await enterWithDoorOpen(this.host.page, this.links.facilitator);
     this.idHost = await ownId(this.host.page);
+  }
+
+  /**
+   * A session that requires end-to-end encryption, made with the server's
+   * own command line on its database (the organizers' API is in the
+   * server's namespace), and its links on the server's address.
+   */
+  encryptedSession() {
+    const startsAt = new Date(Date.now() + 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const args = ['session', 'create', '--database-url', `sqlite://${this.harness.dataDir}/t.db`, '--title', 'Encrypted group',
+      '--starts-at', startsAt, '--minutes', '60', '--e2ee', 'required'];
+    const run = spawnSync(this.harness.binary ?? serverBinary(), args, { encoding: 'utf8', env: { ...process.env, RUST_LOG: 'warn' } });
+    assert.equal(run.status, 0, `peer-room session create failed:\n${run.stdout}${run.stderr}`);
+    const link = (/** @type {string} */ role) => {
+      const token = new RegExp(`${role} link: \\S+#(\\S+)`).exec(run.stdout)?.[1];
+      assert.ok(token, `a ${role} link in:\n${run.stdout}`);
+      return `${this.harness.links.url}/join#${token}`;
+    };
+    return { facilitator: link('facilitator'), participant: link('participant') };
   }
 
   async close() {
@@ -66,7 +95,7 @@ export class NetnsRoom {
     const guest = await this.harness.openPage(device, browser);
     if (patience > 0) guest.page.setDefaultTimeout(patience);
     guest.page.setDefaultNavigationTimeout(Math.max(patience, LOAD_ON_A_BAD_LINK_MS));
-    await guest.page.goto(this.harness.links.participant);
+    await guest.page.goto(this.links.participant);
     await countRetries(guest.page);
     await joinAs(guest.page, name);
     await guest.page.locator('#accept-rules').click();
