@@ -147,9 +147,9 @@ test('three pages in a room that requires encryption see and hear each other thr
     // decoded) is dropped as seen before: rare, never the layer switches.
     assert.ok(stats.replayed <= stats.decrypted / 100, `frames seen before: ${JSON.stringify(stats)}`);
     assert.ok(keys.opened >= 2 && keys.refused === 0, `each other page's key opened: ${JSON.stringify(keys)}`);
-    // Audio redundancy is off under encryption: the server could not unwrap it.
+    // The microphone keeps its redundancy under encryption: each RED block is encrypted on its own.
     const sent = await page.evaluate(() => /** @type {any} */ (window).peerRoomMedia.senders.audio.getParameters().codecs[0]?.mimeType);
-    assert.equal(sent?.toLowerCase(), 'audio/opus');
+    assert.equal(sent?.toLowerCase(), 'audio/red');
   }
 
   // Who speaks and for how long still come from each packet's audio level,

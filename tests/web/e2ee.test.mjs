@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  REPLAY_WINDOW, ReplayWindow, TAG_BYTES, TRAILER_BYTES, clearBytes, counterOf, decryptFrame, encryptFrame, frameKey, keyIdOf,
+  REPLAY_WINDOW, ReplayWindow, TAG_BYTES, TRAILER_BYTES, buildRed, clearBytes, counterOf, decryptFrame, encryptFrame, frameKey,
+  keyIdOf, parseRed,
 } from '../../web-client/src/room/e2ee-frame.js';
 import {
   SAFETY_LENGTH, SAFETY_SYMBOLS, fromBase64url, makeKeyPair, makeMediaKey, openFrom, safetyCode, sealFor, toBase64url,
@@ -129,4 +130,31 @@ test('a frame seen before, or far older than the newest of its key, is refused; 
 test('a frame\'s counter is read back from its trailer', async () => {
   const key = await aKey();
   assert.equal(counterOf(await encryptFrame('audio', OPUS, key, 123456)), 123456);
+});
+
+test('a RED payload comes apart into its blocks and back, with lengths the size of what is put in', async () => {
+  // Two earlier frames sent again, 40 and 20 ms behind (1920 and 960 at 48 kHz), and the primary.
+  const blocks = [
+    { pt: 111, offset: 1920, data: OPUS.slice(0, 30) },
+    { pt: 111, offset: 960, data: OPUS.slice(0, 50) },
+    { pt: 111, offset: 0, data: OPUS },
+  ];
+  const red = buildRed(blocks);
+  assert.deepEqual([...red.subarray(0, 4)], [0x80 | 111, 1920 >> 6, ((1920 & 0x3f) << 2) | 0, 30]);
+  assert.equal(red[8], 111, 'the primary\'s header: one byte');
+  assert.deepEqual(parseRed(red), blocks);
+  // Each block encrypted on its own: longer, and the headers say so.
+  const key = await aKey();
+  const sealed = await Promise.all(blocks.map(async (b, i) => ({ ...b, data: await encryptFrame('audio', b.data, key, i) })));
+  const back = parseRed(buildRed(sealed));
+  assert.deepEqual(back?.map((b) => b.data.length), blocks.map((b) => b.data.length + TAG_BYTES + TRAILER_BYTES));
+  assert.deepEqual(await decryptFrame('audio', /** @type {any} */ (back)[2].data, key), OPUS);
+  // Only a primary: a packet with no redundancy yet.
+  assert.deepEqual(parseRed(Uint8Array.from([111, 1, 2, 3])), [{ pt: 111, offset: 0, data: Uint8Array.from([1, 2, 3]) }]);
+  // Cut short: not a RED payload.
+  assert.equal(parseRed(red.subarray(0, 20)), null);
+  assert.equal(parseRed(Uint8Array.from([0x80 | 111, 0, 0])), null);
+  // A block too long for its 10-bit length is left out; the primary never is.
+  const long = buildRed([{ pt: 111, offset: 960, data: new Uint8Array(1024) }, { pt: 111, offset: 0, data: OPUS }]);
+  assert.deepEqual(parseRed(long), [{ pt: 111, offset: 0, data: OPUS }]);
 });

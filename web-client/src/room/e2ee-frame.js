@@ -197,3 +197,72 @@ export class ReplayWindow {
 export function counterOf(data) {
   return new DataView(data.buffer, data.byteOffset + data.length - TRAILER_BYTES, 4).getUint32(0);
 }
+
+/**
+ * One block of a RED payload (RFC 2198): an earlier frame sent again
+ * (`offset` its RTP timestamp's distance behind the packet's), or the
+ * primary (the last, offset 0).
+ * @typedef {{pt: number, offset: number, data: Bytes}} RedBlock
+ */
+
+/** A redundant block's length has 10 bits. */
+const MAX_RED_BLOCK = 1023;
+
+/**
+ * The blocks of a RED payload, oldest first, or null if it is not one.
+ * Chromium hands the transform its microphone's frames wrapped so: the
+ * headers stay in the clear, and each block is encrypted on its own, so
+ * that the server can still send a subscriber without RED the primary
+ * alone (`red.rs`).
+ * @param {Bytes} data
+ * @returns {RedBlock[] | null}
+ */
+export function parseRed(data) {
+  /** @type {{pt: number, offset: number, length: number}[]} */
+  const headers = [];
+  let at = 0;
+  while (at < data.length && (data[at] & 0x80) !== 0) {
+    if (at + 4 > data.length) return null;
+    headers.push({ pt: data[at] & 0x7f, offset: (data[at + 1] << 6) | (data[at + 2] >> 2), length: ((data[at + 2] & 0x03) << 8) | data[at + 3] });
+    at += 4;
+  }
+  if (at >= data.length) return null;
+  const primaryPt = data[at] & 0x7f;
+  at += 1;
+  /** @type {RedBlock[]} */
+  const blocks = [];
+  for (const header of headers) {
+    if (at + header.length > data.length) return null;
+    blocks.push({ pt: header.pt, offset: header.offset, data: data.slice(at, at + header.length) });
+    at += header.length;
+  }
+  blocks.push({ pt: primaryPt, offset: 0, data: data.slice(at) });
+  return blocks;
+}
+
+/**
+ * A RED payload of these blocks (the primary last); redundant blocks too
+ * long for their 10-bit length are left out.
+ * @param {RedBlock[]} blocks
+ * @returns {Bytes}
+ */
+export function buildRed(blocks) {
+  const kept = [...blocks.slice(0, -1).filter((b) => b.data.length <= MAX_RED_BLOCK), blocks[blocks.length - 1]];
+  const size = kept.reduce((sum, b, i) => sum + b.data.length + (i < kept.length - 1 ? 4 : 1), 0);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const block of kept.slice(0, -1)) {
+    out[at] = 0x80 | block.pt;
+    out[at + 1] = (block.offset >> 6) & 0xff;
+    out[at + 2] = ((block.offset & 0x3f) << 2) | (block.data.length >> 8);
+    out[at + 3] = block.data.length & 0xff;
+    at += 4;
+  }
+  out[at] = kept[kept.length - 1].pt;
+  at += 1;
+  for (const block of kept) {
+    out.set(block.data, at);
+    at += block.data.length;
+  }
+  return out;
+}

@@ -14,11 +14,16 @@
 //
 // A frame it cannot decrypt (a key it was never given: someone removed
 // keeps their old keys but is sent no new one) is dropped, never passed on
-// as it came: the decoder sees nothing rather than noise. So is a frame it
+// as it came: the decoder sees nothing rather than noise. The microphone's
+// frames come wrapped in RED (a packet carries the frame and the two before
+// it again): each block is encrypted on its own, and a block sent again is
+// the same ciphertext its frame had the first time. So is a frame it
 // has decrypted before, or one far older than the newest of its key
 // (`ReplayWindow`): the server cannot play someone's words twice.
 
-import { ReplayWindow, counterOf, decryptFrame, encryptFrame, frameKey, keyIdOf } from './e2ee-frame.js';
+import {
+  ReplayWindow, buildRed, counterOf, decryptFrame, encryptFrame, frameKey, keyIdOf, parseRed,
+} from './e2ee-frame.js';
 
 /** @typedef {import('./e2ee-frame.js').FrameKey} FrameKey */
 /** @typedef {import('./e2ee-frame.js').MediaKind} MediaKind */
@@ -47,6 +52,10 @@ let sending = null;
 /** @type {Map<number, {key: FrameKey, window: ReplayWindow}>} oldest first */
 const receiving = new Map();
 let on = true;
+/** The microphone's frames as they were first encrypted, by RTP timestamp, for the RED blocks that send them again. @type {Map<number, Uint8Array<ArrayBuffer>>} */
+const sentAudio = new Map();
+const SENT_AUDIO_KEPT = 16;
+
 /** Copies of frames as the encoder made them, while asked for. @type {{wanted: number, audio: Uint8Array[], video: Uint8Array[]}} */
 const samples = { wanted: 0, audio: [], video: [] };
 /** What the page shows whoever diagnoses a call (and the browser tests read). */
@@ -112,11 +121,43 @@ async function encrypt(kind, frame, controller) {
     stats.dropped += 1;
     return;
   }
-  const counter = sending.counter;
-  sending.counter = (counter + 1) >>> 0;
-  frame.data = (await encryptFrame(kind, new Uint8Array(frame.data), sending.key, counter)).buffer;
+  const data = new Uint8Array(frame.data);
+  const meta = kind === 'audio' ? frame.getMetadata() : null;
+  if (meta?.mimeType?.toLowerCase() === 'audio/red') {
+    const blocks = parseRed(data);
+    if (!blocks) {
+      stats.dropped += 1;
+      return;
+    }
+    const sealed = [];
+    for (const block of blocks) {
+      const at = (meta.rtpTimestamp - block.offset) >>> 0;
+      let encrypted = block.offset > 0 ? sentAudio.get(at) : undefined;
+      if (!encrypted) {
+        encrypted = await encryptWithCounter(kind, block.data);
+        sentAudio.set(at, encrypted);
+        while (sentAudio.size > SENT_AUDIO_KEPT) sentAudio.delete(/** @type {number} */ (sentAudio.keys().next().value));
+      }
+      sealed.push({ ...block, data: encrypted });
+    }
+    frame.data = buildRed(sealed).buffer;
+  } else {
+    frame.data = (await encryptWithCounter(kind, data)).buffer;
+  }
   stats.encrypted += 1;
   controller.enqueue(frame);
+}
+
+/**
+ * One frame (or RED block) under the key in use, with the next counter.
+ * @param {MediaKind} kind
+ * @param {Uint8Array<ArrayBuffer>} data
+ */
+function encryptWithCounter(kind, data) {
+  const { key } = /** @type {{key: FrameKey, counter: number}} */ (sending);
+  const counter = /** @type {{counter: number}} */ (sending).counter;
+  /** @type {{counter: number}} */ (sending).counter = (counter + 1) >>> 0;
+  return encryptFrame(kind, data, key, counter);
 }
 
 /**
@@ -130,24 +171,50 @@ async function decrypt(kind, frame, controller) {
     return;
   }
   const data = new Uint8Array(frame.data);
-  const id = keyIdOf(kind, data);
-  const held = id === null ? undefined : receiving.get(id);
-  if (!held) {
-    stats.unknownKey += 1;
-    return;
-  }
-  try {
-    frame.data = (await decryptFrame(kind, data, held.key)).buffer;
-  } catch {
+  const red = kind === 'audio' && frame.getMetadata().mimeType?.toLowerCase() === 'audio/red';
+  const blocks = red ? parseRed(data) : [{ pt: 0, offset: 0, data }];
+  if (!blocks) {
     stats.undecryptable += 1;
     return;
   }
-  if (!held.window.take(counterOf(data))) {
-    stats.replayed += 1;
-    return;
+  const opened = [];
+  for (const [i, block] of blocks.entries()) {
+    const primary = i === blocks.length - 1;
+    const result = await open(kind, block.data, primary);
+    if (typeof result === 'string') {
+      // A redundant block that does not open is left out; the primary is the frame.
+      if (!primary) continue;
+      stats[result] += 1;
+      return;
+    }
+    opened.push({ ...block, data: result });
   }
+  frame.data = red ? buildRed(opened).buffer : opened[0].data.buffer;
   stats.decrypted += 1;
   controller.enqueue(frame);
+}
+
+/**
+ * A frame (or RED block) decrypted, or why not. Only a primary counts
+ * against the replay window: a RED block sends an earlier frame again on
+ * purpose.
+ * @param {MediaKind} kind
+ * @param {Uint8Array<ArrayBuffer>} data
+ * @param {boolean} primary
+ * @returns {Promise<Uint8Array<ArrayBuffer> | 'unknownKey' | 'undecryptable' | 'replayed'>}
+ */
+async function open(kind, data, primary) {
+  const id = keyIdOf(kind, data);
+  const held = id === null ? undefined : receiving.get(id);
+  if (!held) return 'unknownKey';
+  let plain;
+  try {
+    plain = await decryptFrame(kind, data, held.key);
+  } catch {
+    return 'undecryptable';
+  }
+  if (primary && !held.window.take(counterOf(data))) return 'replayed';
+  return plain;
 }
 
 /**
@@ -157,6 +224,19 @@ async function decrypt(kind, frame, controller) {
  * @returns {Promise<'decrypted' | 'unknown-key' | 'failed'>}
  */
 async function attempt(kind, data) {
+  const plain = await tryFrame(kind, data);
+  if (plain === 'decrypted' || kind !== 'audio') return plain;
+  // A captured microphone packet may be RED: then its primary is the frame.
+  const blocks = parseRed(data);
+  return blocks ? tryFrame(kind, blocks[blocks.length - 1].data) : plain;
+}
+
+/**
+ * @param {MediaKind} kind
+ * @param {Uint8Array<ArrayBuffer>} data
+ * @returns {Promise<'decrypted' | 'unknown-key' | 'failed'>}
+ */
+async function tryFrame(kind, data) {
   const id = keyIdOf(kind, data);
   const held = id === null ? undefined : receiving.get(id);
   if (!held) return 'unknown-key';

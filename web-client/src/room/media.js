@@ -213,9 +213,7 @@ export class MediaSession extends Emitter {
       const layers = kind === 'video' ? { sendEncodings: cameraEncodings() } : {};
       const transceiver = pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [this.local], ...layers });
       this.e2ee?.protect(transceiver.sender, 'encrypt', kind);
-      // Redundancy wraps the encoded frames the transform encrypts: with
-      // encryption the server could no longer unwrap it, so plain Opus.
-      if (kind === 'audio' && !this.e2ee?.enabled) preferRedundantAudio(transceiver);
+      if (kind === 'audio') preferRedundantAudio(transceiver);
       this.senders[kind] = transceiver.sender;
     }
     // The screen, always offered third (the server takes the second video
