@@ -8,7 +8,8 @@
 // connection drops while the keys change (someone leaves meanwhile) is sent
 // the key in use once it is back, and sees and hears the others again. A
 // browser that cannot encrypt frames is told before its name step why it
-// cannot join.
+// cannot join. An organizer who requires encryption while the room is live:
+// the pages start their media afresh, encrypted.
 //
 // Run from the repository root: `node --test tests/browser/e2ee-tools.test.mjs`
 
@@ -191,4 +192,40 @@ test('a browser that cannot encrypt frames is told before its name step why it c
   assert.match(await said.innerText(), /cannot encrypt audio and video.*Chrome, Edge, Firefox or Safari/s);
   assert.equal(await page.locator('#name').isVisible(), false, 'no name step');
   await page.close();
+});
+
+test('an organizer who requires encryption while the room is live: the pages start their media afresh with it', { timeout: 180_000 }, async () => {
+  const api = await organizerApi(harness, 'live-change@example.org');
+  const created = await api('POST', '/api/sessions', {
+    title: 'Changed while live', starts_at: rfc3339(Date.now() + 5 * 60_000), time_zone: 'UTC', duration_minutes: 60, capacity: 8,
+  });
+  assert.equal(created.session.e2ee, 'off');
+  const { page: host } = await harness.openPage({ viewport: { width: 1366, height: 768 } });
+  host.setDefaultTimeout(SLOW_MS);
+  await enterWithDoorOpen(host, created.links.facilitator, 'Dr. Lee');
+  const { page: sam } = await harness.openPage({ viewport: { width: 480, height: 360 } });
+  sam.setDefaultTimeout(SLOW_MS);
+  await sam.goto(created.links.participant);
+  await joinAs(sam, 'Sam');
+  await sam.locator('#accept-rules').click();
+  await sam.locator('#room').waitFor({ state: 'visible' });
+  const [hostId, samId] = await Promise.all([host, sam].map(ownId));
+  await seesAndHears(sam, [hostId], 'Sam, before');
+  for (const page of [host, sam]) await page.evaluate(() => { /** @type {any} */ (window).pcBefore = /** @type {any} */ (window).peerRoomMedia.pc; });
+
+  await api('PATCH', `/api/sessions/${created.session.id}`, { e2ee: 'required' });
+  for (const page of [host, sam]) {
+    await page.locator('#toasts', { hasText: 'Audio and video are now end-to-end encrypted' }).waitFor();
+    await page.waitForFunction(() => {
+      const w = /** @type {any} */ (window);
+      return w.peerRoomMedia.pc !== null && w.peerRoomMedia.pc !== w.pcBefore;
+    });
+  }
+  await seesAndHears(sam, [hostId], 'Sam, encrypted');
+  await seesAndHears(host, [samId], 'the facilitator, encrypted');
+  for (const page of [host, sam]) {
+    const stats = await page.evaluate(() => /** @type {any} */ (window).peerRoomE2ee.stats);
+    assert.ok(stats && stats.encrypted > 20 && stats.decrypted > 20, `the page's frames now go through its worker: ${JSON.stringify(stats)}`);
+    await page.close();
+  }
 });

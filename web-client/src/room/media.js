@@ -99,6 +99,8 @@ export class MediaSession extends Emitter {
     this.screenSender = null;
     /** @type {MediaStreamTrack | null} */
     this.screen = null;
+    /** This connection's frames go through end-to-end encryption's transforms. */
+    this.protecting = false;
     /** Set once the server answered this connection's offer; its own offers count only after that. */
     this.published = false;
     /** One fresh start after `media_failed`; more would only loop. */
@@ -154,6 +156,15 @@ export class MediaSession extends Emitter {
     switch (message.type) {
       // Entering the room (or entering again after a fresh join) starts media.
       case 'room_state': if (!this.pc) this.start(); break;
+      // The organizer asked for encryption while the room is live: a
+      // connection made without its transforms starts afresh with them (or
+      // stops, in a browser that cannot encrypt).
+      case 'e2ee_changed':
+        if (this.pc && ((this.e2ee?.enabled ?? false) !== this.protecting || this.e2ee?.refused)) {
+          this.close();
+          this.start();
+        }
+        break;
       case 'muted_by_host': this.disable('audio'); break;
       case 'video_stopped_by_host': this.disable('video'); break;
       case 'connection':
@@ -174,6 +185,7 @@ export class MediaSession extends Emitter {
       return;
     }
     const settings = { ...connectionSettings(this.room.state.me.iceServers, this.attempt), ...this.e2ee?.connectionSettings() };
+    this.protecting = this.e2ee?.enabled ?? false;
     const pc = new RTCPeerConnection(settings);
     this.pc = pc;
     this.published = false;
